@@ -1,0 +1,67 @@
+// Article -> Xapian::Document, following schema.hpp; and the small records stored with it.
+#pragma once
+
+#include <xapian.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "newsidx/article.hpp"
+
+namespace newsidx {
+
+/// What the indexer remembers of a source file to skip it when unchanged.
+struct FileState {
+    std::uint64_t size = 0;
+    std::int64_t mtime_ns = 0;
+    std::string hash;  ///< content_hash() of the bytes
+    std::string url;   ///< the article's URL; empty when the file was rejected
+
+    std::string encode() const;
+    static std::optional<FileState> decode(std::string_view text);
+    bool operator==(const FileState&) const = default;
+};
+
+/// XXH3-64 of `bytes` as 16 lower-case hex digits.
+std::string content_hash(std::string_view bytes);
+
+/// prefix + value, or prefix + "#" + hash of value when that would exceed the term limit.
+std::string bounded_term(std::string_view prefix, std::string_view value);
+
+/// The record kept as document data: what the searcher displays and builds snippets from.
+struct StoredRecord {
+    std::string title;
+    std::string date;  ///< YYYYMMDD
+    std::string url;
+    std::string path;
+    std::string language;
+    std::string body;  ///< paragraphs joined by '\n'
+
+    std::string encode() const;
+    /// Throws Error(SchemaMismatch) when `data` is not a record of this schema.
+    static StoredRecord decode(std::string_view data);
+};
+
+/// Builds documents; one per thread (it owns a Xapian::TermGenerator).
+class DocumentBuilder {
+public:
+    /// `stem_language` is a Xapian stemmer name ("english") or "none".
+    explicit DocumentBuilder(const std::string& stem_language);
+
+    struct Built {
+        Xapian::Document doc;
+        std::string id_term;                 ///< the Q term: replace_document() key
+        std::vector<std::string> spellings;  ///< words to add to the spelling dictionary
+    };
+
+    Built build(const Article& article, std::string_view path, const FileState& state);
+
+private:
+    Xapian::TermGenerator termgen_;
+    Xapian::TermGenerator spellgen_;  // unstemmed title words for "did you mean"
+};
+
+}  // namespace newsidx

@@ -1,0 +1,44 @@
+// Errors that end an operation. Bad records in a corpus are not errors but values
+// (see article.hpp); bugs are assertions.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace newsidx {
+
+enum class ErrorCode {
+    NoIndex,         ///< the index directory does not exist or holds no index
+    IndexLocked,     ///< another writer holds the index lock
+    SchemaMismatch,  ///< the index was written by another schema version
+    NotWritable,     ///< the index cannot be created or written
+    BadQuery,        ///< the query text cannot be parsed
+    BadOption,       ///< an option value is invalid (a date, a host, ...)
+    Io,              ///< reading input failed
+    Xapian,          ///< any other Xapian failure
+    Icu,             ///< an ICU call failed
+};
+
+/// An error that ends the current operation; carries a code and an optional hint that
+/// tells the user what to do next.
+class Error : public std::runtime_error {
+public:
+    Error(ErrorCode code, const std::string& message) : std::runtime_error(message), code_(code) {}
+
+    /// Returns a copy of this error with a hint ("run indexer first", ...).
+    Error with_hint(std::string hint) const {
+        Error e = *this;
+        e.hint_ = std::move(hint);
+        return e;
+    }
+
+    ErrorCode code() const noexcept { return code_; }
+    const std::string& hint() const noexcept { return hint_; }
+
+private:
+    ErrorCode code_;
+    std::string hint_;
+};
+
+}  // namespace newsidx

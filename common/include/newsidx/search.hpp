@@ -1,0 +1,81 @@
+// Searching: query text + filters -> Xapian::Query, ranked hits with snippets.
+#pragma once
+
+#include <xapian.h>
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace newsidx {
+
+enum class SortOrder { Relevance, Newest, Oldest };
+
+struct SearchOptions {
+    std::vector<std::string> db_paths{"newsidx.db"};
+    std::string query;
+    unsigned limit = 10;
+    unsigned offset = 0;
+    SortOrder sort = SortOrder::Relevance;
+    std::string since;  ///< YYYYMMDD or YYYY-MM-DD, inclusive; empty = no bound
+    std::string until;  ///< likewise
+    std::string site;   ///< host; matches its subdomains too
+    bool match_all = false;  ///< --all: every word must match
+    unsigned snippet_bytes = 240;
+};
+
+/// A snippet as plain text, with the [start, end) byte offsets of its highlighted words.
+struct Snippet {
+    std::string text;
+    std::vector<std::pair<std::size_t, std::size_t>> highlights;
+};
+
+struct Hit {
+    unsigned rank = 0;  ///< 1-based, counting from the first result of the query (offset included)
+    double score = 0;
+    int percent = 0;
+    std::string title;
+    std::string date;  ///< YYYY-MM-DD
+    std::string url;
+    std::string site;
+    std::string path;
+    Snippet snippet;
+};
+
+struct SearchResult {
+    std::string query;
+    Xapian::doccount total_estimate = 0;
+    double elapsed_ms = 0;
+    std::vector<Hit> hits;
+    std::string did_you_mean;  ///< set when there are no hits and a spelling fix exists
+};
+
+/// Opens the index(es) named by the options, runs the query, builds snippets.
+/// Throws Error: NoIndex, SchemaMismatch, BadQuery, BadOption, Xapian.
+SearchResult search(const SearchOptions& options);
+
+/// Runs the query against an open database (tests use an in-memory one). `language` is the
+/// stemmer name the index was built with.
+SearchResult search(const Xapian::Database& db, const std::string& language,
+                    const SearchOptions& options);
+
+/// Parses query text and applies the filters of `options`; the same parser settings the
+/// searcher uses. Throws Error(BadQuery) or Error(BadOption).
+Xapian::Query build_query(const Xapian::Database& db, const std::string& language,
+                          const SearchOptions& options, std::string* corrected = nullptr);
+
+/// The query whose terms MSet::snippet should highlight: every free-text stem of `query`,
+/// unprefixed and as Xapian's "Z" stemmed form.
+Xapian::Query snippet_query(const Xapian::Query& query);
+
+/// Builds a snippet of `text` for the hits in `mset`: Xapian's MSet::snippet with the
+/// query's stemmer, split into plain text and highlight offsets. Without `has_terms` (the
+/// query names no words) the snippet is the opening of the text.
+Snippet make_snippet(const Xapian::MSet& mset, const std::string& text,
+                     const Xapian::Stem& stemmer, unsigned length, bool has_terms = true);
+
+/// Opens every database in `paths` as one. Throws Error(NoIndex) with a hint.
+Xapian::Database open_databases(const std::vector<std::string>& paths, std::string* language);
+
+}  // namespace newsidx

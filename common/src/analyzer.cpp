@@ -1,0 +1,233 @@
+#include "newsidx/analyzer.hpp"
+
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
+#include <unicode/unistr.h>
+#include <unicode/utf8.h>
+#include <xapian.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <map>
+#include <string_view>
+
+#include "icu_check.hpp"
+#include "newsidx/error.hpp"
+
+namespace newsidx {
+namespace {
+
+bool is_ascii(std::string_view text) {
+    return std::all_of(text.begin(), text.end(),
+                       [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+std::string ascii_lower(std::string_view text) {
+    std::string out(text);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+// Marks removed by accent folding: the generic combining diacritics used by Latin, Greek and
+// Cyrillic, and Arabic vowel marks. Marks that change a letter's identity elsewhere (Japanese
+// dakuten, Indic vowel signs) are kept.
+bool is_folded_mark(UChar32 c) {
+    return (c >= 0x0300 && c <= 0x036F) || (c >= 0x064B && c <= 0x065F) || c == 0x0670;
+}
+
+const icu::Normalizer2& normalizer(const char* name, UNormalization2Mode mode) {
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::Normalizer2* n = icu::Normalizer2::getInstance(nullptr, name, mode, status);
+    detail::check_icu(status, "loading ICU normaliser");
+    return *n;
+}
+
+const icu::Normalizer2& nfkc_casefold() {
+    static const icu::Normalizer2& n = normalizer("nfkc_cf", UNORM2_COMPOSE);
+    return n;
+}
+const icu::Normalizer2& nfd() {
+    static const icu::Normalizer2& n = normalizer("nfc", UNORM2_DECOMPOSE);
+    return n;
+}
+const icu::Normalizer2& nfc() {
+    static const icu::Normalizer2& n = normalizer("nfc", UNORM2_COMPOSE);
+    return n;
+}
+
+bool is_operator(std::string_view word) {
+    for (std::string_view op : {"AND", "OR", "NOT", "XOR", "NEAR", "ADJ"}) {
+        if (word.substr(0, op.size()) != op) continue;
+        std::string_view rest = word.substr(op.size());
+        if (rest.empty()) return true;
+        if ((op == "NEAR" || op == "ADJ") && rest.size() > 1 && rest[0] == '/' &&
+            std::all_of(rest.begin() + 1, rest.end(),
+                        [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+            return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+std::string fold(std::string_view text) {
+    if (is_ascii(text)) return ascii_lower(text);
+    UErrorCode status = U_ZERO_ERROR;
+    icu::UnicodeString s = icu::UnicodeString::fromUTF8(
+        icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+    icu::UnicodeString folded = nfkc_casefold().normalize(s, status);
+    detail::check_icu(status, "case folding");
+    icu::UnicodeString decomposed = nfd().normalize(folded, status);
+    detail::check_icu(status, "decomposing");
+    icu::UnicodeString stripped;
+    for (int32_t i = 0; i < decomposed.length();) {
+        UChar32 c = decomposed.char32At(i);
+        if (!is_folded_mark(c)) stripped.append(c);
+        i += U16_LENGTH(c);
+    }
+    icu::UnicodeString composed = nfc().normalize(stripped, status);
+    detail::check_icu(status, "composing");
+    std::string out;
+    composed.toUTF8String(out);
+    return out;
+}
+
+std::string fold_query(std::string_view query) {
+    std::string out;
+    out.reserve(query.size());
+    std::size_t i = 0;
+    while (i < query.size()) {
+        std::size_t space = query.find_first_of(" \t\r\n", i);
+        if (space == i) {
+            out += query[i++];
+            continue;
+        }
+        std::string_view token = query.substr(i, space == std::string_view::npos ? query.npos
+                                                                                : space - i);
+        std::string_view core = token;
+        while (!core.empty() && core.front() == '(') core.remove_prefix(1);
+        while (!core.empty() && core.back() == ')') core.remove_suffix(1);
+        out += is_operator(core) ? std::string(token) : fold(token);
+        i += token.size();
+    }
+    return out;
+}
+
+std::string to_nfc(std::string_view text) {
+    if (is_ascii(text)) return std::string(text);
+    UErrorCode status = U_ZERO_ERROR;
+    icu::UnicodeString s = icu::UnicodeString::fromUTF8(
+        icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+    if (nfc().isNormalized(s, status) && U_SUCCESS(status)) return std::string(text);
+    status = U_ZERO_ERROR;
+    icu::UnicodeString n = nfc().normalize(s, status);
+    detail::check_icu(status, "NFC normalisation");
+    std::string out;
+    n.toUTF8String(out);
+    return out;
+}
+
+bool is_valid_utf8(std::string_view text) {
+    const auto* s = reinterpret_cast<const uint8_t*>(text.data());
+    const auto length = static_cast<int32_t>(text.size());
+    for (int32_t i = 0; i < length;) {
+        UChar32 c;
+        U8_NEXT(s, i, length, c);
+        if (c < 0) return false;
+    }
+    return true;
+}
+
+std::string guess_language(std::string_view text) {
+    // Count letters per script over the first 4 KB: a non-Latin script that dominates
+    // decides the language outright.
+    const auto* s = reinterpret_cast<const uint8_t*>(text.data());
+    const auto length = static_cast<int32_t>(std::min<std::size_t>(text.size(), 4096));
+    std::map<UScriptCode, int> scripts;
+    bool has_kana = false;
+    for (int32_t i = 0; i < length;) {
+        UChar32 c;
+        U8_NEXT(s, i, length, c);
+        if (c < 0 || !u_isalpha(c)) continue;
+        UErrorCode status = U_ZERO_ERROR;
+        UScriptCode script = uscript_getScript(c, &status);
+        if (U_FAILURE(status)) continue;
+        if (script == USCRIPT_HIRAGANA || script == USCRIPT_KATAKANA) has_kana = true;
+        ++scripts[script];
+    }
+    UScriptCode best = USCRIPT_LATIN;
+    int best_count = 0;
+    for (auto [script, count] : scripts) {
+        if (count > best_count) best = script, best_count = count;
+    }
+    switch (best) {
+        case USCRIPT_ARABIC: return "ar";
+        case USCRIPT_CYRILLIC: return "ru";
+        case USCRIPT_GREEK: return "el";
+        case USCRIPT_HEBREW: return "he";
+        case USCRIPT_HANGUL: return "ko";
+        case USCRIPT_THAI: return "th";
+        case USCRIPT_HIRAGANA:
+        case USCRIPT_KATAKANA: return "ja";
+        case USCRIPT_HAN: return has_kana ? "ja" : "zh";
+        default: break;
+    }
+    // Latin script: count each language's most frequent function words that no other
+    // language in the list shares.
+    struct Words {
+        std::string_view code;
+        std::array<std::string_view, 8> words;
+    };
+    static constexpr std::array<Words, 7> kWords{{
+        {"en", {"the", "and", "of", "to", "is", "that", "was", "with"}},
+        {"fr", {"le", "les", "et", "est", "une", "dans", "pour", "qui"}},
+        {"de", {"der", "die", "das", "und", "ist", "nicht", "mit", "auf"}},
+        {"es", {"el", "los", "las", "y", "del", "por", "una", "para"}},
+        {"it", {"il", "di", "che", "della", "per", "sono", "gli", "non"}},
+        {"pt", {"os", "da", "do", "em", "com", "uma", "nao", "dos"}},
+        {"nl", {"het", "een", "van", "dat", "op", "niet", "zijn", "ook"}},
+    }};
+    const std::string sample = fold(text.substr(0, 4096));
+    std::map<std::string_view, int> hits;
+    std::size_t i = 0;
+    while (i < sample.size()) {
+        while (i < sample.size() && !std::isalpha(static_cast<unsigned char>(sample[i]))) ++i;
+        std::size_t j = i;
+        while (j < sample.size() && std::isalpha(static_cast<unsigned char>(sample[j]))) ++j;
+        std::string_view word(sample.data() + i, j - i);
+        for (const auto& lang : kWords) {
+            if (std::find(lang.words.begin(), lang.words.end(), word) != lang.words.end())
+                ++hits[lang.code];
+        }
+        i = j;
+    }
+    std::string_view winner = "en";
+    int most = 0;
+    for (const auto& lang : kWords) {
+        if (hits[lang.code] > most) winner = lang.code, most = hits[lang.code];
+    }
+    return std::string(winner);
+}
+
+std::string stemmer_language(std::string_view lang) {
+    static const std::map<std::string_view, std::string_view> kIsoCodes{
+        {"ar", "arabic"},  {"da", "danish"},    {"de", "german"},     {"en", "english"},
+        {"es", "spanish"}, {"fi", "finnish"},   {"fr", "french"},     {"hu", "hungarian"},
+        {"it", "italian"}, {"nl", "dutch"},     {"no", "norwegian"},  {"pt", "portuguese"},
+        {"ro", "romanian"}, {"ru", "russian"},  {"sv", "swedish"},    {"tr", "turkish"},
+    };
+    std::string name = ascii_lower(lang);
+    if (name == "none") return name;
+    if (auto it = kIsoCodes.find(name); it != kIsoCodes.end()) name = it->second;
+    try {
+        Xapian::Stem stem(name);
+    } catch (const Xapian::InvalidArgumentError&) {
+        throw Error(ErrorCode::BadOption, "unknown stemming language '" + std::string(lang) + "'")
+            .with_hint("choose one of: none " + Xapian::Stem::get_available_languages());
+    }
+    return name;
+}
+
+}  // namespace newsidx

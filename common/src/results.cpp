@@ -1,0 +1,85 @@
+#include "newsidx/results.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+
+namespace newsidx {
+namespace {
+
+constexpr const char* kBold = "\x1b[1m";
+constexpr const char* kUrlColour = "\x1b[32m";
+constexpr const char* kHighlight = "\x1b[1;33m";
+constexpr const char* kReset = "\x1b[0m";
+
+void write_snippet(std::ostream& out, const Snippet& snippet, bool terminal) {
+    if (!terminal) {
+        out << snippet.text;
+        return;
+    }
+    std::size_t at = 0;
+    for (auto [start, end] : snippet.highlights) {
+        out.write(snippet.text.data() + at, static_cast<std::streamsize>(start - at));
+        out << kHighlight;
+        out.write(snippet.text.data() + start, static_cast<std::streamsize>(end - start));
+        out << kReset;
+        at = end;
+    }
+    out.write(snippet.text.data() + at, static_cast<std::streamsize>(snippet.text.size() - at));
+}
+
+}  // namespace
+
+void render_text(std::ostream& out, const SearchResult& result, bool terminal) {
+    for (std::size_t i = 0; i < result.hits.size(); ++i) {
+        const Hit& hit = result.hits[i];
+        if (i > 0) out << '\n';
+        out << hit.rank << ". ";
+        if (terminal) out << kBold;
+        out << hit.title;
+        if (terminal) out << kReset;
+        out << "    " << hit.date << '\n';
+        out << "   ";
+        if (terminal) out << kUrlColour;
+        out << hit.url;
+        if (terminal) out << kReset;
+        out << '\n';
+        if (!hit.snippet.text.empty()) {
+            out << "   ";
+            write_snippet(out, hit.snippet, terminal);
+            out << '\n';
+        }
+    }
+    if (!result.did_you_mean.empty()) out << "did you mean: " << result.did_you_mean << '\n';
+}
+
+std::string render_json(const SearchResult& result) {
+    nlohmann::ordered_json doc;
+    doc["query"] = result.query;
+    doc["total_estimate"] = result.total_estimate;
+    doc["elapsed_ms"] = std::round(result.elapsed_ms * 1000) / 1000;
+    doc["results"] = nlohmann::ordered_json::array();
+    for (const Hit& hit : result.hits) {
+        nlohmann::ordered_json h;
+        h["rank"] = hit.rank;
+        h["score"] = hit.score;
+        h["percent"] = hit.percent;
+        h["title"] = hit.title;
+        h["date"] = hit.date;
+        h["url"] = hit.url;
+        h["site"] = hit.site;
+        h["path"] = hit.path;
+        h["snippet"] = hit.snippet.text;
+        h["highlights"] = nlohmann::ordered_json::array();
+        for (auto [start, end] : hit.snippet.highlights)
+            h["highlights"].push_back({start, end});
+        doc["results"].push_back(std::move(h));
+    }
+    if (result.did_you_mean.empty())
+        doc["did_you_mean"] = nullptr;
+    else
+        doc["did_you_mean"] = result.did_you_mean;
+    return doc.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+}  // namespace newsidx

@@ -1,0 +1,318 @@
+#include "newsidx/search.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <chrono>
+#include <filesystem>
+
+#include "newsidx/analyzer.hpp"
+#include "newsidx/article.hpp"
+#include "newsidx/document.hpp"
+#include "newsidx/error.hpp"
+#include "newsidx/schema.hpp"
+#include "xapian_errors.hpp"
+
+namespace newsidx {
+namespace {
+
+// Words too common to rank by; inside "quoted phrases" they still match.
+constexpr std::array<const char*, 48> kEnglishStopWords{
+    "a",    "an",   "and",  "are",  "as",   "at",   "be",   "but",   "by",    "for",
+    "from", "had",  "has",  "have", "he",   "her",  "his",  "i",     "if",    "in",
+    "into", "is",   "it",   "its",  "of",   "on",   "or",   "our",   "she",   "so",
+    "than", "that", "the",  "their", "them", "then", "there", "these", "they", "this",
+    "to",   "was",  "we",   "were", "will", "with", "would", "you"};
+
+// Marks that delimit highlights inside Xapian's snippet; control characters never occur in
+// stored text (the reader rejects files with them).
+constexpr char kHiStart = '\x01';
+constexpr char kHiEnd = '\x02';
+
+bool is_word_byte(char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return std::isalnum(u) || u >= 0x80 || c == '_';
+}
+
+// With stemmed terms in the index, "guarantee*" must expand over stems ("guarante..."): cut
+// each wildcard's word back to what it shares with its own stem.
+std::string stem_wildcards(const std::string& query, const Xapian::Stem& stemmer) {
+    std::string out;
+    std::size_t i = 0;
+    while (i < query.size()) {
+        if (!is_word_byte(query[i])) {
+            out += query[i++];
+            continue;
+        }
+        std::size_t j = i;
+        while (j < query.size() && is_word_byte(query[j])) ++j;
+        std::string word = query.substr(i, j - i);
+        if (j < query.size() && query[j] == '*') {
+            const std::string stem = stemmer(word);
+            std::size_t common = 0;
+            while (common < word.size() && common < stem.size() && word[common] == stem[common])
+                ++common;
+            if (common >= 2) word.resize(common);
+        }
+        out += word;
+        i = j;
+    }
+    return out;
+}
+
+std::string date_for_humans(const std::string& yyyymmdd) {
+    if (yyyymmdd.size() != 8) return yyyymmdd;
+    return yyyymmdd.substr(0, 4) + "-" + yyyymmdd.substr(4, 2) + "-" + yyyymmdd.substr(6, 2);
+}
+
+std::string checked_date(const std::string& text, const char* option) {
+    DateCheck d = parse_date(text);
+    if (!d.yyyymmdd) throw Error(ErrorCode::BadOption, std::string(option) + ": " + d.reason);
+    return *d.yyyymmdd;
+}
+
+// Xapian's snippet escapes text for HTML; turn it back into plain text.
+bool take_entity(std::string_view s, std::size_t* i, std::string* out) {
+    static constexpr std::array<std::pair<std::string_view, char>, 5> kEntities{
+        {{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&#39;", '\''}}};
+    for (auto [entity, c] : kEntities) {
+        if (s.substr(*i, entity.size()) == entity) {
+            *out += c;
+            *i += entity.size();
+            return true;
+        }
+    }
+    return false;
+}
+
+}  // namespace
+
+Xapian::Query snippet_query(const Xapian::Query& query) {
+    // Xapian's snippet generator recognises a stemmed word only as a "Z"-prefixed term, but
+    // the index holds stems without a prefix (and title stems under "S"): name each stem
+    // both ways so that every matched word is highlighted.
+    std::vector<Xapian::Query> terms;
+    for (auto it = query.get_unique_terms_begin(); it != query.get_unique_terms_end(); ++it) {
+        std::string term = *it;
+        if (term.empty()) continue;
+        if (term.compare(0, schema::kTitlePrefix.size(), schema::kTitlePrefix) == 0)
+            term.erase(0, schema::kTitlePrefix.size());
+        else if (std::isupper(static_cast<unsigned char>(term[0])))
+            continue;  // boolean filters (site, date, ...) are not words of the text
+        terms.emplace_back(term);
+        terms.emplace_back("Z" + term);
+    }
+    return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+}
+
+Snippet make_snippet(const Xapian::MSet& mset, const std::string& text,
+                     const Xapian::Stem& stemmer, unsigned length, bool has_terms) {
+    Snippet snippet;
+    if (!has_terms) {
+        // No words to look for (a date- or site-only query): show the opening of the text,
+        // cut at a space, or at a character boundary in text without spaces.
+        if (text.size() <= length) {
+            snippet.text = text;
+            return snippet;
+        }
+        std::size_t cut = text.rfind(' ', length);
+        if (cut == std::string::npos || cut < length / 2) {
+            cut = length;
+            while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+        }
+        snippet.text = text.substr(0, cut) + "\xE2\x80\xA6";
+        return snippet;
+    }
+    const std::string marked = mset.snippet(
+        text, length, stemmer,
+        Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE |
+            Xapian::MSet::SNIPPET_CJK_NGRAM,
+        std::string(1, kHiStart), std::string(1, kHiEnd), "\xE2\x80\xA6");
+    std::size_t start = 0;
+    for (std::size_t i = 0; i < marked.size();) {
+        if (marked[i] == kHiStart) {
+            start = snippet.text.size();
+            ++i;
+        } else if (marked[i] == kHiEnd) {
+            // CJK n-grams come back one character at a time: join touching highlights.
+            if (!snippet.highlights.empty() && snippet.highlights.back().second == start)
+                snippet.highlights.back().second = snippet.text.size();
+            else
+                snippet.highlights.emplace_back(start, snippet.text.size());
+            ++i;
+        } else if (marked[i] != '&' || !take_entity(marked, &i, &snippet.text)) {
+            snippet.text += marked[i++];
+        }
+    }
+    return snippet;
+}
+
+Xapian::Database open_databases(const std::vector<std::string>& paths, std::string* language) {
+    Xapian::Database db;
+    for (const std::string& path : paths) {
+        std::error_code ec;
+        if (!std::filesystem::exists(path, ec)) {
+            throw Error(ErrorCode::NoIndex, "no index at '" + path + "'")
+                .with_hint(path == "newsidx.db" || path == "./newsidx.db"
+                               ? "run indexer first, e.g.: indexer samples/"
+                               : "run indexer first, e.g.: indexer --db " + path + " samples/");
+        }
+        try {
+            Xapian::Database part(path);
+            const std::string version = part.get_metadata(std::string(schema::kVersionKey));
+            if (version != std::to_string(schema::kSchemaVersion)) {
+                throw Error(ErrorCode::SchemaMismatch,
+                            "index '" + path + "' has schema version " +
+                                (version.empty() ? std::string("(none)") : version) +
+                                "; this searcher reads version " +
+                                std::to_string(schema::kSchemaVersion))
+                    .with_hint("re-index with: indexer --rebuild --db " + path + " PATH...");
+            }
+            if (language && language->empty())
+                *language = part.get_metadata(std::string(schema::kLanguageKey));
+            db.add_database(part);
+        } catch (...) {
+            detail::rethrow_xapian_error("opening index", path);
+        }
+    }
+    return db;
+}
+
+Xapian::Query build_query(const Xapian::Database& db, const std::string& language,
+                          const SearchOptions& options, std::string* corrected) {
+    std::string text = fold_query(options.query);
+    if (text.find_first_not_of(" \t\r\n") == std::string::npos)
+        throw Error(ErrorCode::BadQuery, "empty query").with_hint("try: searcher \"security guarantees\"");
+
+    Xapian::QueryParser qp;
+    qp.set_database(db);
+    Xapian::Stem stemmer;
+    if (!language.empty() && language != "none") {
+        stemmer = Xapian::Stem(language);
+        qp.set_stemmer(stemmer);
+        qp.set_stemming_strategy(Xapian::QueryParser::STEM_ALL);
+        text = stem_wildcards(text, stemmer);
+    } else {
+        qp.set_stemming_strategy(Xapian::QueryParser::STEM_NONE);
+    }
+    if (language == "english") {
+        qp.set_stopper(
+            (new Xapian::SimpleStopper(kEnglishStopWords.begin(), kEnglishStopWords.end()))
+                ->release());
+    }
+    for (const schema::Field& field : schema::kQueryFields) {
+        if (field.is_boolean)
+            qp.add_boolean_prefix(std::string(field.name), std::string(field.prefix));
+        else
+            qp.add_prefix(std::string(field.name), std::string(field.prefix));
+    }
+    qp.add_rangeprocessor(
+        (new Xapian::DateRangeProcessor(schema::kDateSlot, "date:"))->release());
+    qp.set_default_op(options.match_all ? Xapian::Query::OP_AND : Xapian::Query::OP_OR);
+    const unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
+                           Xapian::QueryParser::FLAG_LOVEHATE |
+                           Xapian::QueryParser::FLAG_WILDCARD |
+                           Xapian::QueryParser::FLAG_PURE_NOT |
+                           Xapian::QueryParser::FLAG_CJK_NGRAM |
+                           Xapian::QueryParser::FLAG_SPELLING_CORRECTION;
+    Xapian::Query query;
+    try {
+        query = qp.parse_query(text, flags);
+    } catch (const Xapian::QueryParserError& e) {
+        throw Error(ErrorCode::BadQuery,
+                    "cannot parse query '" + options.query + "': " + e.get_msg())
+            .with_hint("quote words that look like operators, e.g. \"AND\"; see docs/query-syntax.md");
+    } catch (const Xapian::WildcardError& e) {
+        throw Error(ErrorCode::BadQuery, "wildcard matches too many words: " + e.get_msg())
+            .with_hint("use a longer prefix before *");
+    } catch (...) {
+        detail::rethrow_xapian_error("parsing query", "");
+    }
+    if (corrected) *corrected = qp.get_corrected_query_string();
+
+    std::vector<Xapian::Query> filters;
+    if (!options.since.empty() || !options.until.empty()) {
+        const std::string since =
+            options.since.empty() ? std::string() : checked_date(options.since, "--since");
+        const std::string until =
+            options.until.empty() ? std::string() : checked_date(options.until, "--until");
+        if (!since.empty() && !until.empty() && since > until)
+            throw Error(ErrorCode::BadOption,
+                        "--since " + options.since + " is after --until " + options.until);
+        if (until.empty())
+            filters.emplace_back(Xapian::Query::OP_VALUE_GE, schema::kDateSlot, since);
+        else if (since.empty())
+            filters.emplace_back(Xapian::Query::OP_VALUE_LE, schema::kDateSlot, until);
+        else
+            filters.emplace_back(Xapian::Query::OP_VALUE_RANGE, schema::kDateSlot, since, until);
+    }
+    if (!options.site.empty()) {
+        std::string host = fold(options.site);
+        while (!host.empty() && host.back() == '.') host.pop_back();
+        if (host.empty() || host.find_first_of(" /") != std::string::npos)
+            throw Error(ErrorCode::BadOption, "--site: '" + options.site + "' is not a host name");
+        filters.emplace_back(bounded_term(schema::kHostPrefix, host));
+    }
+    for (const Xapian::Query& filter : filters)
+        query = Xapian::Query(Xapian::Query::OP_FILTER, query, filter);
+    return query;
+}
+
+SearchResult search(const Xapian::Database& db, const std::string& language,
+                    const SearchOptions& options) {
+    const auto started = std::chrono::steady_clock::now();
+    SearchResult result;
+    result.query = options.query;
+    std::string corrected;
+    const Xapian::Query query = build_query(db, language, options, &corrected);
+    const Xapian::Stem stemmer =
+        language.empty() || language == "none" ? Xapian::Stem() : Xapian::Stem(language);
+    try {
+        Xapian::Enquire enquire(db);
+        enquire.set_query(query);
+        if (options.sort != SortOrder::Relevance)
+            enquire.set_sort_by_value_then_relevance(schema::kDateSlot,
+                                                     options.sort == SortOrder::Newest);
+        // Counting a little past the page makes "about N results" exact on small indexes.
+        const Xapian::MSet mset =
+            enquire.get_mset(options.offset, options.limit, options.offset + options.limit + 100);
+        result.total_estimate = mset.get_matches_estimated();
+        Xapian::Enquire snippet_enquire(db);
+        const Xapian::Query words = snippet_query(query);
+        snippet_enquire.set_query(words);
+        const Xapian::MSet snippet_mset = snippet_enquire.get_mset(0, 0);
+        unsigned rank = options.offset;
+        for (auto it = mset.begin(); it != mset.end(); ++it) {
+            const StoredRecord record = StoredRecord::decode(it.get_document().get_data());
+            Hit hit;
+            hit.rank = ++rank;
+            hit.score = it.get_weight();
+            hit.percent = it.get_percent();
+            hit.title = record.title;
+            hit.date = date_for_humans(record.date);
+            hit.url = record.url;
+            hit.site = url_host(record.url).value_or("");
+            hit.path = record.path;
+            std::string body = record.body;
+            std::replace(body.begin(), body.end(), '\n', ' ');
+            hit.snippet = make_snippet(snippet_mset, body, stemmer, options.snippet_bytes,
+                                       !words.empty());
+            result.hits.push_back(std::move(hit));
+        }
+        if (mset.empty() && !corrected.empty()) result.did_you_mean = corrected;
+    } catch (...) {
+        detail::rethrow_xapian_error("searching", options.db_paths.empty() ? "" : options.db_paths[0]);
+    }
+    result.elapsed_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+            .count();
+    return result;
+}
+
+SearchResult search(const SearchOptions& options) {
+    std::string language;
+    const Xapian::Database db = open_databases(options.db_paths, &language);
+    return search(db, language, options);
+}
+
+}  // namespace newsidx

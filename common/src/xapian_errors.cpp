@@ -1,0 +1,38 @@
+#include "xapian_errors.hpp"
+
+#include <xapian.h>
+
+#include "newsidx/error.hpp"
+
+namespace newsidx::detail {
+
+void rethrow_xapian_error(std::string_view action, const std::string& db_path) {
+    try {
+        throw;
+    } catch (const Error&) {
+        throw;
+    } catch (const Xapian::DatabaseLockError&) {
+        throw Error(ErrorCode::IndexLocked,
+                    "index '" + db_path + "' is locked by another indexer")
+            .with_hint("wait for the other indexer to finish, or use another --db");
+    } catch (const Xapian::DatabaseVersionError& e) {
+        throw Error(ErrorCode::SchemaMismatch,
+                    "index '" + db_path + "' has an unsupported format: " + e.get_msg())
+            .with_hint("re-index with: indexer --rebuild --db " + db_path + " PATH...");
+    } catch (const Xapian::DatabaseNotFoundError&) {
+        throw Error(ErrorCode::NoIndex, "no index at '" + db_path + "'")
+            .with_hint("run indexer first, e.g.: indexer --db " + db_path + " samples/");
+    } catch (const Xapian::DatabaseCreateError& e) {
+        throw Error(ErrorCode::NotWritable, "cannot create index '" + db_path + "': " + e.get_msg());
+    } catch (const Xapian::DatabaseOpeningError& e) {
+        throw Error(ErrorCode::NoIndex, "cannot open index '" + db_path + "': " + e.get_msg())
+            .with_hint("run indexer first, e.g.: indexer --db " + db_path + " samples/");
+    } catch (const Xapian::DatabaseError& e) {
+        throw Error(ErrorCode::NotWritable,
+                    std::string(action) + " '" + db_path + "' failed: " + e.get_msg());
+    } catch (const Xapian::Error& e) {
+        throw Error(ErrorCode::Xapian, std::string(action) + ": " + e.get_description());
+    }
+}
+
+}  // namespace newsidx::detail

@@ -1,0 +1,150 @@
+// indexer: a thin CLI11 front end over newsidx::run_index.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <iostream>
+
+#include "newsidx/analyzer.hpp"
+#include "newsidx/error.hpp"
+#include "newsidx/indexer.hpp"
+
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFatal = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitRejected = 3;
+constexpr int kExitInterrupted = 130;
+
+std::atomic<bool> g_stop{false};
+
+extern "C" void on_signal(int) { g_stop.store(true); }
+
+// Prints rejections and warnings with paths relative to the working directory, and a
+// progress bar on a terminal.
+class ConsoleObserver : public newsidx::IndexObserver {
+public:
+    explicit ConsoleObserver(bool progress) : progress_(progress) {
+        std::error_code ec;
+        cwd_ = std::filesystem::current_path(ec).string();
+        if (!cwd_.empty() && cwd_.back() != '/') cwd_ += '/';
+    }
+
+    void on_rejected(const newsidx::RecordError& error) override { print(error.to_string()); }
+    void on_warning(const std::string& line) override { print(line); }
+
+    void on_progress(std::uint64_t done, std::uint64_t total, std::uint64_t bytes_done,
+                     std::uint64_t bytes_total) override {
+        if (!progress_) return;
+        const auto now = std::chrono::steady_clock::now();
+        if (done != total && now - last_draw_ < std::chrono::milliseconds(100)) return;
+        last_draw_ = now;
+        const double secs = std::chrono::duration<double>(now - started_).count();
+        const double rate = secs > 0 ? static_cast<double>(done) / secs : 0;
+        const double mbps = secs > 0 ? static_cast<double>(bytes_done) / 1e6 / secs : 0;
+        const double left = bytes_done > 0 ? secs * static_cast<double>(bytes_total - bytes_done) /
+                                                 static_cast<double>(bytes_done)
+                                           : 0;
+        constexpr int kWidth = 30;
+        const int filled = total ? static_cast<int>(kWidth * done / total) : kWidth;
+        char line[200];
+        std::snprintf(line, sizeof line, "\r\x1b[K[%-*s] %llu/%llu files  %.0f articles/s  %.1f MB/s  ETA %d:%02d",
+                      kWidth, std::string(static_cast<std::size_t>(filled), '#').c_str(),
+                      static_cast<unsigned long long>(done), static_cast<unsigned long long>(total),
+                      rate, mbps, static_cast<int>(left) / 60, static_cast<int>(left) % 60);
+        std::cerr << line << std::flush;
+        drawn_ = true;
+    }
+
+    void clear() {
+        if (drawn_) std::cerr << "\r\x1b[K" << std::flush;
+        drawn_ = false;
+    }
+
+private:
+    void print(const std::string& line) {
+        clear();
+        if (!cwd_.empty() && line.compare(0, cwd_.size(), cwd_) == 0)
+            std::cerr << line.substr(cwd_.size()) << '\n';
+        else
+            std::cerr << line << '\n';
+    }
+
+    bool progress_;
+    bool drawn_ = false;
+    std::string cwd_;
+    std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+    std::chrono::steady_clock::time_point last_draw_{};
+};
+
+void report(const newsidx::Error& e) {
+    std::cerr << "indexer: error: " << e.what() << '\n';
+    if (!e.hint().empty()) std::cerr << "indexer: hint: " << e.hint() << '\n';
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    newsidx::IndexOptions opts;
+    bool quiet = false;
+    if (const char* env = std::getenv("NEWSIDX_DB"); env && *env) opts.db_path = env;
+
+    CLI::App app{"Index folders of news article files (*.txt) into a newsidx (Xapian) index.",
+                 "indexer"};
+    app.footer(
+        "Article files: line 1 title, line 2 date (YYYYMMDD or YYYY-MM-DD), line 3 URL,\n"
+        "then the body, one paragraph per line.\n\n"
+        "Examples:\n"
+        "  indexer samples/                      index ./samples into ./newsidx.db\n"
+        "  indexer --db ~/news.db crawl/ extra/  update another index from two folders\n"
+        "  indexer --rebuild --jobs 2 crawl/     start again from an empty index\n\n"
+        "Runs are incremental: unchanged files are skipped, changed files replaced, and files\n"
+        "that vanished from the given folders removed.\n\n"
+        "Exit status: 0 all indexed; 1 fatal error, nothing committed; 2 usage error;\n"
+        "3 some files rejected, all others committed; 130 interrupted, work so far committed.");
+    app.add_option("-d,--db", opts.db_path, "Index to create or update (default: $NEWSIDX_DB, else ./newsidx.db)");
+    app.add_option("-j,--jobs", opts.jobs, "Worker threads (default: all cores)")
+        ->check(CLI::Range(1, 256));
+    app.add_option("--lang", opts.language,
+                   "Stemming language: english (default for a new index), french, ..., or none");
+    app.add_flag("--rebuild", opts.rebuild, "Start from an empty index instead of updating");
+    app.add_flag("-q,--quiet", quiet, "No progress, only errors and the summary");
+    app.add_option("--max-size", opts.max_size,
+                   "Reject article files larger than this (bytes, or with a unit: 512k, 16m; default 16m)")
+        ->transform(CLI::AsSizeValue(false));
+    app.add_option("paths", opts.inputs, "Files or folders to index (searched recursively for *.txt)")
+        ->required();
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int code = app.exit(e);
+        return code == 0 ? kExitOk : kExitUsage;
+    }
+
+    try {
+        if (!opts.language.empty()) opts.language = newsidx::stemmer_language(opts.language);
+        std::signal(SIGINT, on_signal);
+        std::signal(SIGTERM, on_signal);
+        opts.stop = &g_stop;
+        ConsoleObserver observer(!quiet && ::isatty(STDERR_FILENO));
+        const newsidx::IndexStats stats = newsidx::run_index(opts, observer);
+        observer.clear();
+        std::cout << newsidx::summary_line(stats) << std::endl;
+        if (stats.interrupted) {
+            std::cerr << "indexer: interrupted; the work so far is committed — run the same "
+                         "command again to finish\n";
+            return kExitInterrupted;
+        }
+        return stats.rejected > 0 ? kExitRejected : kExitOk;
+    } catch (const newsidx::Error& e) {
+        report(e);
+        return e.code() == newsidx::ErrorCode::BadOption ? kExitUsage : kExitFatal;
+    } catch (const std::exception& e) {
+        std::cerr << "indexer: internal error: " << e.what() << '\n';
+        return kExitFatal;
+    }
+}

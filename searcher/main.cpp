@@ -1,0 +1,105 @@
+// searcher: a thin CLI11 front end over newsidx::search.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <map>
+
+#include "newsidx/error.hpp"
+#include "newsidx/results.hpp"
+#include "newsidx/search.hpp"
+
+namespace {
+
+constexpr int kExitHits = 0;
+constexpr int kExitNoHits = 1;
+constexpr int kExitError = 2;
+
+bool stdout_is_terminal() {
+    const char* term = std::getenv("TERM");
+    return ::isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR") &&
+           !(term && std::string(term) == "dumb");
+}
+
+void report(const newsidx::Error& e) {
+    std::cerr << "searcher: error: " << e.what() << '\n';
+    if (!e.hint().empty()) std::cerr << "searcher: hint: " << e.hint() << '\n';
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    newsidx::SearchOptions opts;
+    std::vector<std::string> words;
+    std::vector<std::string> dbs;
+    std::string format = "text";
+    bool json = false;
+
+    CLI::App app{"Search a newsidx index: ranked words, \"phrases\", fields and dates.",
+                 "searcher"};
+    app.footer(
+        "Query syntax: words (ranked by BM25), \"exact phrase\", AND OR NOT, +must -mustnot,\n"
+        "title:word, title:\"a phrase\", site:bbc.co.uk, date:20220201..20220228, prefix*, NEAR.\n\n"
+        "Examples:\n"
+        "  searcher \"security guarantees\"\n"
+        "  searcher '\"security guarantees\" site:example.org' --sort newest\n"
+        "  searcher 'title:ceasefire NOT sport' --since 2022-01-01 --json\n\n"
+        "Exit status: 0 hits found; 1 no hits; 2 error.");
+    app.add_option("-d,--db", dbs,
+                   "Index to search; repeat to search several as one (default: $NEWSIDX_DB, else ./newsidx.db)");
+    app.add_option("-n,--limit", opts.limit, "Results to show (default 10)")->check(CLI::Range(1, 10000));
+    app.add_option("--offset", opts.offset, "Skip the first N results (paging)")
+        ->check(CLI::Range(0, 1000000));
+    const std::map<std::string, newsidx::SortOrder> kSorts{{"relevance", newsidx::SortOrder::Relevance},
+                                                            {"newest", newsidx::SortOrder::Newest},
+                                                            {"oldest", newsidx::SortOrder::Oldest}};
+    app.add_option("--sort", opts.sort, "relevance (default) | newest | oldest")
+        ->transform(CLI::CheckedTransformer(kSorts, CLI::ignore_case));
+    app.add_option("--since", opts.since, "Only articles on or after DATE (YYYYMMDD or YYYY-MM-DD)");
+    app.add_option("--until", opts.until, "Only articles on or before DATE");
+    app.add_option("--site", opts.site, "Only articles from HOST or its subdomains");
+    app.add_flag("--all", opts.match_all, "Every word must match (default: ranked, best matches first)");
+    app.add_flag("--json", json, "Machine-readable output (same as --format json)");
+    app.add_option("--format", format, "text (default) | json")
+        ->check(CLI::IsMember({"text", "json"}));
+    app.add_option("query", words, "The query; several arguments are joined with spaces")->required();
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int code = app.exit(e);
+        return code == 0 ? kExitHits : kExitError;
+    }
+    if (json) format = "json";
+    if (!dbs.empty()) {
+        opts.db_paths = dbs;
+    } else if (const char* env = std::getenv("NEWSIDX_DB"); env && *env) {
+        opts.db_paths = {env};
+    }
+    for (const std::string& w : words) opts.query += (opts.query.empty() ? "" : " ") + w;
+
+    try {
+        const newsidx::SearchResult result = newsidx::search(opts);
+        if (format == "json") {
+            std::cout << newsidx::render_json(result) << '\n';
+        } else {
+            newsidx::render_text(std::cout, result, stdout_is_terminal());
+            if (result.hits.empty()) {
+                std::cerr << "searcher: no results for '" << opts.query << "'\n";
+            } else {
+                char line[160];
+                std::snprintf(line, sizeof line, "showing %u-%u of about %u results (%.1f ms)",
+                              result.hits.front().rank, result.hits.back().rank,
+                              static_cast<unsigned>(result.total_estimate), result.elapsed_ms);
+                std::cerr << line << '\n';
+            }
+        }
+        return result.hits.empty() ? kExitNoHits : kExitHits;
+    } catch (const newsidx::Error& e) {
+        report(e);
+    } catch (const std::exception& e) {
+        std::cerr << "searcher: internal error: " << e.what() << '\n';
+    }
+    return kExitError;
+}
