@@ -85,7 +85,24 @@ bool take_entity(std::string_view s, std::size_t* i, std::string* out) {
     return false;
 }
 
+// The snippet generator stems each word of the stored text as it is written ("Straße",
+// "Köln"); fold it first, as the indexer did, so that its stem meets the query's.
+class FoldingStemmer : public Xapian::StemImplementation {
+public:
+    explicit FoldingStemmer(Xapian::Stem inner) : inner_(std::move(inner)) {}
+    std::string operator()(const std::string& word) override { return inner_(fold(word)); }
+    std::string get_description() const override { return "newsidx folding " + inner_.get_description(); }
+
+private:
+    Xapian::Stem inner_;
+};
+
 }  // namespace
+
+Xapian::Stem snippet_stemmer(const std::string& language) {
+    return Xapian::Stem(new FoldingStemmer(
+        language.empty() || language == "none" ? Xapian::Stem() : Xapian::Stem(language)));
+}
 
 Xapian::Query snippet_query(const Xapian::Query& query) {
     // Xapian's snippet generator recognises a stemmed word only as a "Z"-prefixed term, but
@@ -265,8 +282,7 @@ SearchResult search(const Xapian::Database& db, const std::string& language,
     result.query = options.query;
     std::string corrected;
     const Xapian::Query query = build_query(db, language, options, &corrected);
-    const Xapian::Stem stemmer =
-        language.empty() || language == "none" ? Xapian::Stem() : Xapian::Stem(language);
+    const Xapian::Stem stemmer = snippet_stemmer(language);
     try {
         Xapian::Enquire enquire(db);
         enquire.set_query(query);

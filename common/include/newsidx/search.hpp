@@ -69,6 +69,10 @@ Xapian::Query build_query(const Xapian::Database& db, const std::string& languag
 /// unprefixed and as Xapian's "Z" stemmed form.
 Xapian::Query snippet_query(const Xapian::Query& query);
 
+/// The stemmer to give make_snippet(): folds each word as the indexer does, then stems it
+/// with the index's language ("none" or empty: folding only).
+Xapian::Stem snippet_stemmer(const std::string& language);
+
 /// Builds a snippet of `text` for the hits in `mset`: Xapian's MSet::snippet with the
 /// query's stemmer, split into plain text and highlight offsets. Without `has_terms` (the
 /// query names no words) the snippet is the opening of the text.

@@ -1,0 +1,362 @@
+// End-to-end tests: the real indexer and searcher binaries on real files.
+#include <gtest/gtest.h>
+#include <xapian.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "run_command.hpp"
+#include "temp_dir.hpp"
+
+namespace newsidx::test {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+const std::string kIndexer = NEWSIDX_INDEX_BIN;
+const std::string kSearcher = NEWSIDX_SEARCH_BIN;
+const std::string kSamples = NEWSIDX_SAMPLES;
+const std::string kMixed = std::string(NEWSIDX_TEST_DATA) + "/mixed";
+
+std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
+
+bool starts_with(const std::string& s, const std::string& prefix) {
+    return s.compare(0, prefix.size(), prefix) == 0;
+}
+
+std::vector<std::string> lines_of(const std::string& s) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start < s.size()) {
+        std::size_t end = s.find('\n', start);
+        if (end == std::string::npos) end = s.size();
+        out.push_back(s.substr(start, end - start));
+        start = end + 1;
+    }
+    return out;
+}
+
+// The samples, indexed once into a fresh ./newsidx.db as the README does.
+class SamplesTest : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        dir_ = new TempDir();
+        const CommandResult r = run_command({kIndexer, kSamples}, dir_->path().string());
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+    }
+    static void TearDownTestSuite() {
+        delete dir_;
+        dir_ = nullptr;
+    }
+
+    static CommandResult search(std::vector<std::string> args) {
+        args.insert(args.begin(), kSearcher);
+        return run_command(args, dir_->path().string());
+    }
+
+    static json search_json(std::vector<std::string> args) {
+        args.push_back("--json");
+        const CommandResult r = search(std::move(args));
+        EXPECT_LE(r.exit_code, 1) << r.err;
+        return json::parse(r.out);
+    }
+
+    static std::vector<std::string> urls(const json& j) {
+        std::vector<std::string> out;
+        for (const auto& hit : j["results"]) out.push_back(hit["url"]);
+        return out;
+    }
+
+    static TempDir* dir_;
+};
+TempDir* SamplesTest::dir_ = nullptr;
+
+TEST_F(SamplesTest, ReadmeQueryRanksTheSecurityGuaranteeStoriesFirst) {
+    const CommandResult r = search({"security guarantees"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto lines = lines_of(r.out);
+    ASSERT_GE(lines.size(), 3u);
+    EXPECT_EQ(lines[0],
+              "1. Draft text of security guarantees published after week of delays    2022-02-16");
+    EXPECT_EQ(lines[1], "   https://news.example.org/2022/02/16/draft-text-published");
+    EXPECT_TRUE(starts_with(lines[2], "   \xE2\x80\xA6on Wednesday published the eight-page draft of the security guarantees"))
+        << lines[2];
+    EXPECT_EQ(lines[3], "");
+    EXPECT_EQ(lines[4], "2. Talks end with offer of security guarantees for the border region    2022-02-08");
+    EXPECT_EQ(r.out.find("\x1b["), std::string::npos) << "no colour when not a terminal";
+    EXPECT_EQ(r.err, "showing 1-10 of about 13 results (" + r.err.substr(r.err.find('(') + 1));
+}
+
+TEST_F(SamplesTest, PhraseNarrowsTheRankedQuery) {
+    const json ranked = search_json({"security guarantees"});
+    const json phrase = search_json({"\"security guarantees\""});
+    EXPECT_EQ(ranked["total_estimate"], 13);
+    EXPECT_EQ(phrase["total_estimate"], 7);
+    // Every phrase hit has the two words side by side in its snippet.
+    for (const auto& hit : phrase["results"]) {
+        const std::string snippet = hit["snippet"];
+        std::string lower;
+        for (char c : snippet) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        EXPECT_NE(lower.find("security guarantee"), std::string::npos) << snippet;
+    }
+    EXPECT_EQ(urls(phrase)[0], "https://news.example.org/2022/02/16/draft-text-published");
+}
+
+TEST_F(SamplesTest, JsonHasEveryFieldAndHighlightOffsetsPointAtMatchedWords) {
+    const json j = search_json({"security guarantees", "-n", "3"});
+    EXPECT_EQ(j["query"], "security guarantees");
+    EXPECT_TRUE(j["elapsed_ms"].is_number());
+    EXPECT_TRUE(j["did_you_mean"].is_null());
+    ASSERT_EQ(j["results"].size(), 3u);
+    const json& hit = j["results"][0];
+    EXPECT_EQ(hit["rank"], 1);
+    EXPECT_TRUE(hit["score"].is_number_float());
+    EXPECT_EQ(hit["percent"], 100);
+    EXPECT_EQ(hit["title"], "Draft text of security guarantees published after week of delays");
+    EXPECT_EQ(hit["date"], "2022-02-16");
+    EXPECT_EQ(hit["url"], "https://news.example.org/2022/02/16/draft-text-published");
+    EXPECT_EQ(hit["site"], "news.example.org");
+    EXPECT_EQ(hit["path"], kSamples + "/security-guarantees-draft-published.txt");
+    for (const auto& h : j["results"]) {
+        const std::string snippet = h["snippet"];
+        ASSERT_FALSE(h["highlights"].empty()) << snippet;
+        for (const auto& span : h["highlights"]) {
+            const std::size_t b = span[0], e = span[1];
+            const std::string word = snippet.substr(b, e - b);
+            EXPECT_TRUE(word == "security" || word == "Security" || word == "guarantees" ||
+                        word == "Guarantees")
+                << word;
+        }
+    }
+}
+
+TEST_F(SamplesTest, DateAndSiteFiltersAndSortOrder) {
+    const json j = search_json({"guarantees", "--since", "2022-08-01", "--until", "20230901", "--sort", "oldest"});
+    std::vector<std::string> dates;
+    for (const auto& hit : j["results"]) dates.push_back(hit["date"]);
+    EXPECT_EQ(dates, (std::vector<std::string>{"2022-08-01", "2022-08-30", "2022-11-15", "2023-02-13", "2023-08-30"}));
+
+    const json newest = search_json({"guarantees", "--sort", "newest", "-n", "2"});
+    EXPECT_EQ(urls(newest), (std::vector<std::string>{
+                                "https://www.harbourtimes.example.com/opinion/guarantees-a-beginning",
+                                "https://www.coastal-herald.example.co.uk/world/2023/02/13/one-year-on"}));
+
+    const json site = search_json({"guarantees", "--site", "coastal-herald.example.co.uk"});
+    for (const auto& hit : site["results"]) EXPECT_EQ(hit["site"], "www.coastal-herald.example.co.uk");
+    EXPECT_EQ(site["results"].size(), 3u);
+
+    const json in_query = search_json({"guarantees date:2022-03-01..2022-03-31 site:example.org"});
+    EXPECT_EQ(urls(in_query), (std::vector<std::string>{"https://news.example.org/2022/03/07/ceasefire-monitors-arrive"}));
+}
+
+TEST_F(SamplesTest, PagingContinuesTheRanking) {
+    const json all = search_json({"security guarantees", "-n", "6"});
+    const json page2 = search_json({"security guarantees", "-n", "3", "--offset", "3"});
+    ASSERT_EQ(page2["results"].size(), 3u);
+    for (int i = 0; i < 3; ++i) {
+        EXPECT_EQ(page2["results"][i]["url"], all["results"][i + 3]["url"]);
+        EXPECT_EQ(page2["results"][i]["rank"], i + 4);
+    }
+}
+
+TEST_F(SamplesTest, SyndicatedCopiesAreBothFound) {
+    const json j = search_json({"\"rail link reopens\""});
+    auto u = urls(j);
+    std::sort(u.begin(), u.end());
+    EXPECT_EQ(u, (std::vector<std::string>{
+                     "https://news.example.org/2023/04/04/rail-link-reopens",
+                     "https://www.harbourtimes.example.com/region/rail-link-reopens-after-nine-years"}));
+}
+
+TEST_F(SamplesTest, FindsFrenchGermanChineseAndJapaneseArticles) {
+    EXPECT_EQ(urls(search_json({"sécurité Genève"}))[0],
+              "https://www.lequotidien-fictif.example.fr/monde/2022/05/12/garanties-de-securite-geneve");
+    EXPECT_EQ(urls(search_json({"securite geneve"}))[0],
+              "https://www.lequotidien-fictif.example.fr/monde/2022/05/12/garanties-de-securite-geneve")
+        << "accents folded";
+    EXPECT_EQ(urls(search_json({"Containerhafen"})),
+              (std::vector<std::string>{"https://www.alpenpost-fiktiv.example.de/wirtschaft/2023/03/hafen-streik"}));
+    EXPECT_EQ(urls(search_json({"铁路"})),
+              (std::vector<std::string>{"https://www.eastern-daily.example.cn/world/2023/04/05/rail-link"}));
+    const json ja = search_json({"梅雨明け"});
+    ASSERT_EQ(urls(ja), (std::vector<std::string>{"https://www.tokyo-wire.example.jp/news/2022/06/27/tsuyu-ake"}));
+    const std::string snippet = ja["results"][0]["snippet"];
+    const auto& first = ja["results"][0]["highlights"][0];
+    EXPECT_EQ(snippet.substr(first[0], std::size_t(first[1]) - std::size_t(first[0])), "梅雨明け");
+}
+
+TEST_F(SamplesTest, ExitCodesAndMessages) {
+    CommandResult r = search({"zzqqxxjj"});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_EQ(r.out, "");
+    EXPECT_EQ(r.err, "searcher: no results for 'zzqqxxjj'\n");
+
+    r = search({"secruity"});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_EQ(r.out, "did you mean: security\n");
+
+    const json dym = search_json({"secruity"});
+    EXPECT_EQ(dym["did_you_mean"], "security");
+
+    r = search({"AND"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.out, "");
+    EXPECT_EQ(first_line(r.err), "searcher: error: cannot parse query 'AND': Syntax: <expression> AND <expression>");
+
+    r = search({"x", "--since", "2022-02-30"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(first_line(r.err), "searcher: error: --since: impossible date 2022-02-30");
+
+    r = search({"x", "--sort", "sideways"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("--sort"), std::string::npos) << r.err;
+
+    r = search({"--help"});
+    EXPECT_EQ(r.exit_code, 0);
+    EXPECT_NE(r.out.find("Examples:"), std::string::npos);
+
+    r = search({"security", "--db", "/nonexistent/db"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.err,
+              "searcher: error: no index at '/nonexistent/db'\n"
+              "searcher: hint: run indexer first, e.g.: indexer --db /nonexistent/db samples/\n");
+}
+
+TEST(Searcher, WithoutAnIndexSaysRunIndexerFirst) {
+    TempDir empty;
+    const CommandResult r = run_command({kSearcher, "security guarantees"}, empty.path().string());
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.err,
+              "searcher: error: no index at 'newsidx.db'\n"
+              "searcher: hint: run indexer first, e.g.: indexer samples/\n");
+}
+
+// Incremental runs on a copy of the samples that the test can edit.
+class IncrementalTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        fs::copy(kSamples, dir_ / "corpus", fs::copy_options::recursive);
+    }
+    CommandResult index() { return run_command({kIndexer, "--db", dir_ / "db", dir_ / "corpus"}); }
+    TempDir dir_;
+};
+
+TEST_F(IncrementalTest, ReindexIsIdempotentAndEditsAndDeletionsAreCounted) {
+    CommandResult r = index();
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(starts_with(r.out, "indexed 34 articles (34 new, 0 updated, 0 unchanged, 0 removed, 0 rejected) in "))
+        << r.out;
+    EXPECT_EQ(r.err, "") << "no progress bar when stderr is not a terminal";
+
+    r = index();
+    EXPECT_EQ(r.exit_code, 0);
+    EXPECT_TRUE(starts_with(r.out, "indexed 34 articles (0 new, 0 updated, 34 unchanged, 0 removed, 0 rejected)"))
+        << r.out;
+
+    const std::string edited = dir_ / "corpus/marathon-record.txt";
+    write_file(edited, "Course record falls at city marathon\n20221009\n"
+                       "https://www.coastal-herald.example.co.uk/sport/2022/10/09/marathon-record\n"
+                       "Corrected: the winning time was 2:19:46, one second faster than first reported.\n");
+    fs::remove(dir_ / "corpus/wildfire-evacuation.txt");
+    r = index();
+    EXPECT_EQ(r.exit_code, 0);
+    EXPECT_TRUE(starts_with(r.out, "indexed 33 articles (0 new, 1 updated, 32 unchanged, 1 removed, 0 rejected)"))
+        << r.out;
+
+    const CommandResult s =
+        run_command({kSearcher, "--db", dir_ / "db", "--json", "marathon OR wildfire"});
+    const json j = json::parse(s.out);
+    ASSERT_EQ(j["results"].size(), 1u) << "one marathon article, no twin, no wildfire";
+    EXPECT_EQ(j["results"][0]["snippet"],
+              "Corrected: the winning time was 2:19:46, one second faster than first reported.");
+    EXPECT_EQ(Xapian::Database(dir_ / "db").get_doccount(), 33u);
+}
+
+TEST_F(IncrementalTest, RebuildAndNewsidxDbEnvironment) {
+    const std::map<std::string, std::string> env{{"NEWSIDX_DB", dir_ / "envdb"}};
+    CommandResult r = run_command({kIndexer, dir_ / "corpus"}, dir_.path().string(), env);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(fs::exists(dir_ / "envdb"));
+    EXPECT_FALSE(fs::exists(dir_ / "newsidx.db"));
+    r = run_command({kIndexer, "--rebuild", dir_ / "corpus"}, dir_.path().string(), env);
+    EXPECT_TRUE(starts_with(r.out, "indexed 34 articles (34 new, 0 updated, 0 unchanged")) << r.out;
+    r = run_command({kSearcher, "--json", "rail"}, dir_.path().string(), env);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+TEST(Indexer, ReportsEachBadFileAndIndexesTheRest) {
+    TempDir dir;
+    const CommandResult r = run_command({kIndexer, "--db", dir / "db", kMixed});
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_TRUE(starts_with(r.out, "indexed 3 articles (3 new, 0 updated, 0 unchanged, 0 removed, 5 rejected)"))
+        << r.out;
+    EXPECT_EQ(lines_of(r.err), (std::vector<std::string>{
+                                   kMixed + "/bad-date.txt:2: impossible date 20221341",
+                                   kMixed + "/empty.txt:1: empty file",
+                                   kMixed + "/latin1-cafe.txt: warning: not UTF-8; decoded as ISO-8859-1",
+                                   kMixed + "/no-body.txt:4: no body (nothing after the URL line)",
+                                   kMixed + "/no-url.txt:3: missing URL (expected an absolute http or https URL)",
+                                   kMixed + "/relative-url.txt:3: relative URL '/2023/01/01/story.html' (need an absolute http or https URL)",
+                               }));
+    // The good files, including the CRLF+BOM one and the Latin-1 one, are searchable.
+    const CommandResult s = run_command({kSearcher, "--db", dir / "db", "--json", "--sort", "oldest",
+                                         "pilots OR lighthouse OR terrasses"});
+    const json j = json::parse(s.out);
+    ASSERT_EQ(j["results"].size(), 3u);
+    EXPECT_EQ(j["results"][0]["title"], "Harbour pilots end strike after pay deal");
+    EXPECT_EQ(j["results"][1]["title"], "Windows editor saved this article with CRLF");
+    EXPECT_EQ(j["results"][2]["title"], "Café owners protest new terrace tax");
+
+    // A second run reports the same files again and keeps the same exit status.
+    const CommandResult again = run_command({kIndexer, "--db", dir / "db", kMixed});
+    EXPECT_EQ(again.exit_code, 3);
+    EXPECT_TRUE(starts_with(again.out, "indexed 3 articles (0 new, 0 updated, 3 unchanged, 0 removed, 5 rejected)"))
+        << again.out;
+}
+
+TEST(Indexer, RelativePathsInMessagesWhenRunFromTheCorpusParent) {
+    TempDir dir;
+    const CommandResult r =
+        run_command({kIndexer, "--db", dir / "db", "mixed"}, std::string(NEWSIDX_TEST_DATA));
+    EXPECT_EQ(r.exit_code, 3);
+    EXPECT_EQ(first_line(r.err), "mixed/bad-date.txt:2: impossible date 20221341");
+}
+
+TEST(Indexer, UsageErrorsExitTwo) {
+    TempDir dir;
+    CommandResult r = run_command({kIndexer, "--db", dir / "db"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("paths is required"), std::string::npos) << r.err;
+
+    r = run_command({kIndexer, "--db", dir / "db", dir / "missing"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.err, "indexer: error: input '" + (dir / "missing") + "' does not exist\n");
+    EXPECT_FALSE(fs::exists(dir / "db")) << "nothing created on a usage error";
+
+    r = run_command({kIndexer, "--jobs", "0", kSamples});
+    EXPECT_EQ(r.exit_code, 2);
+
+    r = run_command({kIndexer, "--lang", "klingon", "--db", dir / "db", kSamples});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(first_line(r.err), "indexer: error: unknown stemming language 'klingon'");
+
+    r = run_command({kIndexer, "--help"});
+    EXPECT_EQ(r.exit_code, 0);
+    EXPECT_NE(r.out.find("indexer samples/"), std::string::npos);
+}
+
+TEST(Indexer, LockedIndexIsAFatalErrorWithNothingCommitted) {
+    TempDir dir;
+    ASSERT_EQ(run_command({kIndexer, "--db", dir / "db", kMixed}).exit_code, 3);
+    Xapian::WritableDatabase holder(dir / "db");
+    const CommandResult r = run_command({kIndexer, "--db", dir / "db", kSamples});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_EQ(r.err,
+              "indexer: error: index '" + (dir / "db") + "' is locked by another indexer\n"
+              "indexer: hint: wait for the other indexer to finish, or use another --db\n");
+    EXPECT_EQ(holder.get_doccount(), 3u);
+}
+
+}  // namespace
+}  // namespace newsidx::test

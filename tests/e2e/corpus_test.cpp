@@ -1,0 +1,68 @@
+// End-to-end runs on the real news corpora in ../shared/corpora, when they are there.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "run_command.hpp"
+#include "temp_dir.hpp"
+
+namespace newsidx::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string corpora_dir() {
+    if (const char* env = std::getenv("NEWSIDX_CORPORA")) return env;
+    return NEWSIDX_SHARED_CORPORA;
+}
+
+// Unpacks a corpus tarball into `into`; empty when the tarball is absent.
+std::string unpack(const std::string& tarball, const std::string& folder, const TempDir& into) {
+    const std::string path = corpora_dir() + "/" + tarball;
+    if (!fs::exists(path)) return {};
+    const CommandResult r = run_command({"/bin/tar", "-xzf", path, "-C", into.path().string()});
+    if (r.exit_code != 0) return {};
+    return into / folder;
+}
+
+TEST(Corpus, BbcNewsIndexesEveryArticleAndFindsThem) {
+    TempDir dir;
+    const std::string corpus = unpack("bbc-news-zitros.tar.gz", "bbc-news-zitros", dir);
+    if (corpus.empty()) GTEST_SKIP() << "corpus not found: " << corpora_dir() << "/bbc-news-zitros.tar.gz";
+    CommandResult r = run_command({NEWSIDX_INDEX_BIN, "--db", dir / "db", "--jobs", "2", corpus});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out.substr(0, 79),
+              "indexed 2095 articles (2095 new, 0 updated, 0 unchanged, 0 removed, 0 rejected)");
+    r = run_command({NEWSIDX_INDEX_BIN, "--db", dir / "db", corpus});
+    EXPECT_EQ(r.out.substr(0, 79),
+              "indexed 2095 articles (0 new, 0 updated, 2095 unchanged, 0 removed, 0 rejected)");
+
+    // Known-item: an article's exact title, as a phrase, finds that article first.
+    r = run_command({NEWSIDX_SEARCH_BIN, "--db", dir / "db", "--json", "-n", "3",
+                     "title:\"Ad sales boost Time Warner profit\""});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["results"][0]["title"], "Ad sales boost Time Warner profit");
+    EXPECT_EQ(j["results"][0]["url"],
+              "https://example.org/bbc-news-zitros/business/ad-sales-boost-time-warner-profit");
+}
+
+TEST(Corpus, ReutersIndexesEveryArticle) {
+    TempDir dir;
+    const std::string corpus = unpack("reuters21578.tar.gz", "reuters21578", dir);
+    if (corpus.empty()) GTEST_SKIP() << "corpus not found: " << corpora_dir() << "/reuters21578.tar.gz";
+    const CommandResult r = run_command({NEWSIDX_INDEX_BIN, "--db", dir / "db", corpus});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out.substr(0, 82),
+              "indexed 19043 articles (19043 new, 0 updated, 0 unchanged, 0 removed, 0 rejected)");
+    const CommandResult s = run_command({NEWSIDX_SEARCH_BIN, "--db", dir / "db", "--json",
+                                         "\"cocoa\" date:19870226..19870226"});
+    ASSERT_EQ(s.exit_code, 0) << s.err;
+    const auto j = nlohmann::json::parse(s.out);
+    for (const auto& hit : j["results"]) EXPECT_EQ(hit["date"], "1987-02-26");
+}
+
+}  // namespace
+}  // namespace newsidx::test

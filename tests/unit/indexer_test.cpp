@@ -1,0 +1,270 @@
+#include "newsidx/indexer.hpp"
+
+#include <gtest/gtest.h>
+#include <xapian.h>
+
+#include <filesystem>
+
+#include "newsidx/error.hpp"
+#include "newsidx/schema.hpp"
+#include "temp_dir.hpp"
+
+namespace newsidx::test {
+namespace {
+
+class RecordingObserver : public IndexObserver {
+public:
+    void on_rejected(const RecordError& e) override { rejected.push_back(e.to_string()); }
+    void on_warning(const std::string& line) override { warnings.push_back(line); }
+    void on_progress(std::uint64_t done, std::uint64_t total, std::uint64_t, std::uint64_t) override {
+        last_done = done;
+        last_total = total;
+    }
+    std::vector<std::string> rejected, warnings;
+    std::uint64_t last_done = 0, last_total = 0;
+};
+
+class IndexerTest : public ::testing::Test {
+protected:
+    std::string corpus() const { return dir_ / "corpus"; }
+    std::string db() const { return dir_ / "db"; }
+
+    void add(const std::string& name, const std::string& title, const std::string& url,
+             const std::string& body = "Some body text about the news.") {
+        write_file(corpus() + "/" + name, article_text(title, "20220208", url, body));
+    }
+
+    IndexStats index(IndexOptions opts = {}) {
+        observer_ = RecordingObserver();
+        opts.db_path = db();
+        if (opts.inputs.empty()) opts.inputs = {corpus()};
+        return run_index(opts, observer_);
+    }
+
+    Xapian::doccount doc_count() const { return Xapian::Database(db()).get_doccount(); }
+
+    std::vector<std::string> titles_for(const std::string& url) const {
+        Xapian::Database d(db());
+        std::vector<std::string> out;
+        for (auto it = d.postlist_begin("Q" + url); it != d.postlist_end("Q" + url); ++it) {
+            const std::string data = d.get_document(*it).get_data();
+            out.push_back(data.substr(data.find('\0') + 1, data.find('\0', data.find('\0') + 1) -
+                                                                data.find('\0') - 1));
+        }
+        return out;
+    }
+
+    TempDir dir_;
+    RecordingObserver observer_;
+};
+
+TEST_F(IndexerTest, IndexesGoodFilesAndReportsBadOnesWithoutLosingTheRest) {
+    add("a.txt", "First", "https://x.org/a");
+    add("sub/deeper/b.txt", "Second", "https://x.org/b");
+    write_file(corpus() + "/bad.txt", "Title\n20221341\nhttps://x.org/bad\nbody\n");
+    write_file(corpus() + "/notes.md", "not an article");
+    const IndexStats s = index();
+    EXPECT_EQ(s.added, 2u);
+    EXPECT_EQ(s.rejected, 1u);
+    EXPECT_EQ(s.files, 3u) << "only *.txt files count";
+    EXPECT_EQ(doc_count(), 2u);
+    EXPECT_EQ(observer_.rejected,
+              (std::vector<std::string>{corpus() + "/bad.txt:2: impossible date 20221341"}));
+    EXPECT_EQ(observer_.last_done, 3u);
+    EXPECT_EQ(observer_.last_total, 3u);
+}
+
+TEST_F(IndexerTest, ReindexingUnchangedFilesChangesNothing) {
+    add("a.txt", "First", "https://x.org/a");
+    add("b.txt", "Second", "https://x.org/b");
+    index();
+    const IndexStats s = index();
+    EXPECT_EQ(s.added, 0u);
+    EXPECT_EQ(s.updated, 0u);
+    EXPECT_EQ(s.unchanged, 2u);
+    EXPECT_EQ(s.bytes_read, 0u) << "unchanged files are not even read";
+    EXPECT_EQ(doc_count(), 2u);
+    EXPECT_EQ(summary_line(s).substr(0, 72),
+              "indexed 2 articles (0 new, 0 updated, 2 unchanged, 0 removed, 0 rejected");
+}
+
+TEST_F(IndexerTest, EditedFileIsReplacedNotDuplicated) {
+    add("a.txt", "First", "https://x.org/a");
+    index();
+    add("a.txt", "First, corrected", "https://x.org/a", "A longer corrected body.");
+    const IndexStats s = index();
+    EXPECT_EQ(s.updated, 1u);
+    EXPECT_EQ(s.added, 0u);
+    EXPECT_EQ(titles_for("https://x.org/a"), (std::vector<std::string>{"First, corrected"}));
+}
+
+TEST_F(IndexerTest, TouchedButIdenticalFileCountsAsUnchanged) {
+    add("a.txt", "First", "https://x.org/a");
+    index();
+    std::filesystem::last_write_time(corpus() + "/a.txt",
+                                     std::filesystem::file_time_type::clock::now() +
+                                         std::chrono::hours(1));
+    IndexStats s = index();
+    EXPECT_EQ(s.unchanged, 1u);
+    EXPECT_EQ(s.updated, 0u);
+    s = index();
+    EXPECT_EQ(s.bytes_read, 0u) << "the new mtime was remembered";
+}
+
+TEST_F(IndexerTest, DeletedFileIsRemoved) {
+    add("a.txt", "First", "https://x.org/a");
+    add("b.txt", "Second", "https://x.org/b");
+    index();
+    std::filesystem::remove(corpus() + "/a.txt");
+    const IndexStats s = index();
+    EXPECT_EQ(s.removed, 1u);
+    EXPECT_EQ(s.unchanged, 1u);
+    EXPECT_EQ(doc_count(), 1u);
+    EXPECT_TRUE(titles_for("https://x.org/a").empty());
+}
+
+TEST_F(IndexerTest, FilesOutsideTheGivenPathsAreKept) {
+    add("one/a.txt", "First", "https://x.org/a");
+    add("two/b.txt", "Second", "https://x.org/b");
+    index();
+    IndexOptions only_one;
+    only_one.inputs = {corpus() + "/one"};
+    const IndexStats s = index(only_one);
+    EXPECT_EQ(s.removed, 0u);
+    EXPECT_EQ(doc_count(), 2u);
+}
+
+TEST_F(IndexerTest, FileWhoseUrlChangedLeavesNoStaleArticle) {
+    add("a.txt", "First", "https://x.org/old");
+    index();
+    add("a.txt", "First", "https://x.org/new", "Another body.");
+    index();
+    EXPECT_EQ(doc_count(), 1u);
+    EXPECT_TRUE(titles_for("https://x.org/old").empty());
+    EXPECT_EQ(titles_for("https://x.org/new"), (std::vector<std::string>{"First"}));
+}
+
+TEST_F(IndexerTest, SameUrlInTwoFilesKeepsOneArticleAndSaysSo) {
+    add("a.txt", "Earlier copy", "https://x.org/same");
+    add("b.txt", "Later copy", "https://x.org/same");
+    IndexStats s = index();
+    EXPECT_EQ(doc_count(), 1u);
+    EXPECT_EQ(titles_for("https://x.org/same"), (std::vector<std::string>{"Later copy"}));
+    EXPECT_EQ(observer_.warnings,
+              (std::vector<std::string>{corpus() + "/b.txt:3: warning: same URL as " + corpus() +
+                                        "/a.txt; this later file replaces it"}));
+    s = index();
+    EXPECT_EQ(s.unchanged, 2u) << "stable on the next run";
+    EXPECT_EQ(titles_for("https://x.org/same"), (std::vector<std::string>{"Later copy"}));
+}
+
+TEST_F(IndexerTest, RebuildStartsFromEmpty) {
+    add("a.txt", "First", "https://x.org/a");
+    index();
+    IndexOptions rebuild;
+    rebuild.rebuild = true;
+    const IndexStats s = index(rebuild);
+    EXPECT_EQ(s.added, 1u);
+    EXPECT_EQ(doc_count(), 1u);
+}
+
+TEST_F(IndexerTest, OneAndTwoWorkersBuildTheSameIndex) {
+    for (int i = 0; i < 300; ++i)
+        add("f" + std::to_string(i) + ".txt", "Title " + std::to_string(i),
+            "https://x.org/" + std::to_string(i % 250));  // 50 URLs appear twice
+    IndexOptions one;
+    one.jobs = 1;
+    index(one);
+    const auto count_one = doc_count();
+    IndexOptions two;
+    two.jobs = 2;
+    two.rebuild = true;
+    index(two);
+    EXPECT_EQ(count_one, 250u);
+    EXPECT_EQ(doc_count(), 250u);
+    EXPECT_EQ(observer_.warnings.size(), 50u);
+}
+
+TEST_F(IndexerTest, RejectsFilesOverMaxSize) {
+    add("big.txt", "Big", "https://x.org/big", std::string(5000, 'x'));
+    IndexOptions small;
+    small.max_size = 1000;
+    const IndexStats s = index(small);
+    EXPECT_EQ(s.rejected, 1u);
+    ASSERT_EQ(observer_.rejected.size(), 1u);
+    EXPECT_EQ(observer_.rejected[0], corpus() + "/big.txt:1: file too large (5032 bytes; --max-size is 1000)");
+}
+
+TEST_F(IndexerTest, MissingInputIsAUsageError) {
+    IndexOptions o;
+    o.inputs = {dir_ / "nope"};
+    try {
+        index(o);
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::BadOption);
+        EXPECT_EQ(std::string(e.what()), "input '" + (dir_ / "nope") + "' does not exist");
+    }
+}
+
+TEST_F(IndexerTest, KeepsTheStemmingLanguageOfTheIndex) {
+    add("a.txt", "First", "https://x.org/a");
+    IndexOptions french;
+    french.language = "french";
+    index(french);
+    EXPECT_EQ(Xapian::Database(db()).get_metadata(std::string(schema::kLanguageKey)), "french");
+    EXPECT_EQ(index().unchanged, 1u) << "no --lang means the index's own";
+    IndexOptions english;
+    english.language = "english";
+    try {
+        index(english);
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::BadOption);
+        EXPECT_EQ(std::string(e.what()), "index '" + db() + "' was built with --lang french, not english");
+    }
+}
+
+TEST_F(IndexerTest, RefusesAnIndexOfAnotherSchemaVersion) {
+    add("a.txt", "First", "https://x.org/a");
+    index();
+    {
+        Xapian::WritableDatabase w(db());
+        w.set_metadata(std::string(schema::kVersionKey), "999");
+        w.commit();
+    }
+    try {
+        index();
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::SchemaMismatch);
+        EXPECT_EQ(e.hint(), "re-index with: indexer --rebuild --db " + db() + " PATH...");
+    }
+}
+
+TEST_F(IndexerTest, SecondWriterIsToldTheIndexIsLocked) {
+    add("a.txt", "First", "https://x.org/a");
+    index();
+    Xapian::WritableDatabase holder(db());
+    try {
+        index();
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::IndexLocked);
+        EXPECT_EQ(std::string(e.what()), "index '" + db() + "' is locked by another indexer");
+    }
+}
+
+TEST(SummaryLine, MatchesTheDocumentedShape) {
+    IndexStats s;
+    s.added = 2225;
+    s.rejected = 3;
+    s.seconds = 4.1;
+    s.bytes_read = 4920000;
+    EXPECT_EQ(summary_line(s),
+              "indexed 2225 articles (2225 new, 0 updated, 0 unchanged, 0 removed, 3 rejected) in "
+              "4.1 s \xE2\x80\x94 543 articles/s, 1.2 MB/s");
+}
+
+}  // namespace
+}  // namespace newsidx::test

@@ -1,0 +1,74 @@
+#include "newsidx/results.hpp"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+namespace newsidx {
+namespace {
+
+SearchResult sample_result() {
+    SearchResult r;
+    r.query = "security guarantees";
+    r.total_estimate = 7;
+    r.elapsed_ms = 1.23456;
+    Hit h;
+    h.rank = 1;
+    h.score = 2.5;
+    h.percent = 100;
+    h.title = "Talks end with \"offer\"";
+    h.date = "2022-02-08";
+    h.url = "https://news.example.org/a";
+    h.site = "news.example.org";
+    h.path = "/corpus/a.txt";
+    h.snippet.text = "…written security guarantees would…";
+    h.snippet.highlights = {{11, 19}, {20, 30}};
+    r.hits.push_back(h);
+    return r;
+}
+
+TEST(RenderJson, PrintsTheContractFieldsInOrder) {
+    EXPECT_EQ(render_json(sample_result()),
+              R"({"query":"security guarantees","total_estimate":7,"elapsed_ms":1.235,"results":[)"
+              R"({"rank":1,"score":2.5,"percent":100,"title":"Talks end with \"offer\"",)"
+              R"("date":"2022-02-08","url":"https://news.example.org/a","site":"news.example.org",)"
+              R"("path":"/corpus/a.txt","snippet":"…written security guarantees would…",)"
+              R"("highlights":[[11,19],[20,30]]}],"did_you_mean":null})");
+}
+
+TEST(RenderJson, CarriesTheSpellingSuggestion) {
+    SearchResult r;
+    r.query = "secruity";
+    r.did_you_mean = "security";
+    EXPECT_EQ(render_json(r),
+              R"({"query":"secruity","total_estimate":0,"elapsed_ms":0.0,"results":[],"did_you_mean":"security"})");
+}
+
+TEST(RenderText, IsPlainWhenNotATerminal) {
+    std::ostringstream out;
+    render_text(out, sample_result(), false);
+    EXPECT_EQ(out.str(),
+              "1. Talks end with \"offer\"    2022-02-08\n"
+              "   https://news.example.org/a\n"
+              "   …written security guarantees would…\n");
+}
+
+TEST(RenderText, BoldsTitleAndHighlightsOnATerminal) {
+    std::ostringstream out;
+    render_text(out, sample_result(), true);
+    EXPECT_EQ(out.str(),
+              "1. \x1b[1mTalks end with \"offer\"\x1b[0m    2022-02-08\n"
+              "   \x1b[32mhttps://news.example.org/a\x1b[0m\n"
+              "   …written \x1b[1;33msecurity\x1b[0m \x1b[1;33mguarantees\x1b[0m would…\n");
+}
+
+TEST(RenderText, SaysDidYouMean) {
+    SearchResult r;
+    r.did_you_mean = "security";
+    std::ostringstream out;
+    render_text(out, r, false);
+    EXPECT_EQ(out.str(), "did you mean: security\n");
+}
+
+}  // namespace
+}  // namespace newsidx

@@ -1,0 +1,301 @@
+#include "newsidx/search.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "newsidx/error.hpp"
+#include "newsidx/indexer.hpp"
+#include "search_fixture.hpp"
+
+namespace newsidx::test {
+
+namespace {
+
+class SilentObserver : public IndexObserver {
+public:
+    void on_rejected(const RecordError& e) override { FAIL() << e.to_string(); }
+    void on_warning(const std::string& line) override { FAIL() << line; }
+    void on_progress(std::uint64_t, std::uint64_t, std::uint64_t, std::uint64_t) override {}
+};
+
+struct Doc {
+    const char* id;
+    const char* title;
+    const char* date;
+    const char* host;
+    const char* body;
+};
+
+constexpr Doc kDocs[] = {
+    {"a1", "Talks end with offer of security guarantees", "20220208", "news.example.org",
+     "The delegation said written security guarantees would be sent within a week."},
+    {"a2", "Guarantees remain unclear after summit", "20220301", "www.bbc.co.uk",
+     "Security was discussed at length; guarantees were not. The security of the region "
+     "depends on the talks."},
+    {"a3", "Harbour expansion approved", "20210614", "harbour.example.com",
+     "The council approved the harbour expansion. Fishermen protested outside."},
+    {"a4", "Straßenfest in Köln abgesagt", "20230309", "www.example.de",
+     "Das Straßenfest wurde wegen Regen abgesagt."},
+    {"a5", "Marathon record falls", "20221009", "sport.bbc.co.uk",
+     "The runner broke the course record in the city marathon."},
+    {"a6", "Bank raises interest rates", "20220922", "www.bbc.co.uk",
+     "The bank raised interest rates again. Security markets fell on the news."},
+    {"a7", "President speaks to congress", "20230207", "news.example.org",
+     "He delivered the state of the union address to a joint session."},
+    {"a8", "Public sector strike", "20230115", "news.example.org",
+     "Workers of the state union went on strike over pay in the union of the state."},
+};
+
+}  // namespace
+
+const std::string& search_fixture_db() {
+    static TempDir dir;
+    static const std::string db = [] {
+        for (const Doc& d : kDocs) {
+            write_file(dir / (std::string("corpus/") + d.id + ".txt"),
+                       article_text(d.title, d.date, std::string("https://") + d.host + "/" + d.id,
+                                    d.body));
+        }
+        IndexOptions opts;
+        opts.db_path = dir / "db";
+        opts.inputs = {dir / "corpus"};
+        SilentObserver observer;
+        run_index(opts, observer);
+        return opts.db_path;
+    }();
+    return db;
+}
+
+std::vector<std::string> ids_of(const SearchResult& result) {
+    std::vector<std::string> ids;
+    for (const Hit& h : result.hits) ids.push_back(h.url.substr(h.url.rfind('/') + 1));
+    return ids;
+}
+
+namespace {
+
+SearchResult run(const std::string& query, SearchOptions opts = {}) {
+    opts.db_paths = {search_fixture_db()};
+    opts.query = query;
+    return search(opts);
+}
+
+std::vector<std::string> ids(const std::string& query, SearchOptions opts = {}) {
+    return ids_of(run(query, std::move(opts)));
+}
+
+std::vector<std::string> sorted_ids(const std::string& query, SearchOptions opts = {}) {
+    auto v = ids(query, std::move(opts));
+    std::sort(v.begin(), v.end());
+    return v;
+}
+
+using Ids = std::vector<std::string>;
+
+TEST(Search, RanksPlainWordsByBm25WithTitleMatchesFirst) {
+    // a1 has both words in title and body; a2 has both, "guarantees" in the title; a6 only
+    // "security" in its body.
+    EXPECT_EQ(ids("security guarantees"), (Ids{"a1", "a2", "a6"}));
+    EXPECT_EQ(run("security guarantees").total_estimate, 3u);
+}
+
+TEST(Search, PhraseNarrowsARankedQuery) {
+    EXPECT_EQ(ids("\"security guarantees\""), (Ids{"a1"}));
+    EXPECT_EQ(ids("\"guarantees security\""), (Ids{})) << "word order matters in a phrase";
+    EXPECT_EQ(ids("\"security guarantee\""), (Ids{"a1"})) << "phrases match on stems";
+}
+
+TEST(Search, StopWordsInsideAPhraseStillMatch) {
+    EXPECT_EQ(ids("\"state of the union\""), (Ids{"a7"}));
+    EXPECT_EQ(sorted_ids("state of the union"), (Ids{"a7", "a8"}));
+}
+
+TEST(Search, BooleanOperators) {
+    EXPECT_EQ(ids("security AND rates"), (Ids{"a6"}));
+    EXPECT_EQ(sorted_ids("harbour OR marathon"), (Ids{"a3", "a5"}));
+    EXPECT_EQ(sorted_ids("security NOT guarantees"), (Ids{"a6"}));
+    EXPECT_EQ(sorted_ids("+security -rates"), (Ids{"a1", "a2"}));
+    EXPECT_EQ(sorted_ids("(harbour OR marathon) AND record"), (Ids{"a5"}));
+}
+
+TEST(Search, TitleField) {
+    EXPECT_EQ(sorted_ids("title:guarantees"), (Ids{"a1", "a2"}));
+    EXPECT_EQ(ids("title:\"security guarantees\""), (Ids{"a1"}));
+    EXPECT_EQ(ids("title:security"), (Ids{"a1"})) << "a2 and a6 have it in the body only";
+}
+
+TEST(Search, SiteFieldMatchesHostAndSubdomains) {
+    EXPECT_EQ(sorted_ids("security site:bbc.co.uk"), (Ids{"a2", "a6"}));
+    EXPECT_EQ(ids("record site:sport.bbc.co.uk"), (Ids{"a5"}));
+    EXPECT_EQ(sorted_ids("site:bbc.co.uk"), (Ids{"a2", "a5", "a6"})) << "a filter alone";
+    EXPECT_EQ(ids("security site:example.org"), (Ids{"a1"}));
+}
+
+TEST(Search, DateRangeInBothSpellings) {
+    EXPECT_EQ(ids("date:20220201..20220228"), (Ids{"a1"}));
+    EXPECT_EQ(sorted_ids("date:2022-02-01..2022-03-31"), (Ids{"a1", "a2"}));
+    EXPECT_EQ(sorted_ids("security date:20220901..20221231"), (Ids{"a6"}));
+}
+
+TEST(Search, PrefixWildcardExpandsOverStems) {
+    EXPECT_EQ(ids("harb*"), (Ids{"a3"}));
+    EXPECT_EQ(sorted_ids("guarantee*"), (Ids{"a1", "a2"})) << "guarantee* finds the stem guarante";
+    EXPECT_EQ(sorted_ids("protest*"), (Ids{"a3"}));
+}
+
+TEST(Search, Near) {
+    EXPECT_EQ(ids("security NEAR/3 region"), (Ids{"a2"}));
+    EXPECT_EQ(ids("security NEAR/1 region"), (Ids{}));
+}
+
+TEST(Search, AllRequiresEveryWord) {
+    SearchOptions all;
+    all.match_all = true;
+    EXPECT_EQ(sorted_ids("security guarantees", all), (Ids{"a1", "a2"}));
+    EXPECT_EQ(ids("security harbour", all), (Ids{}));
+    EXPECT_EQ(sorted_ids("security harbour"), (Ids{"a1", "a2", "a3", "a6"}));
+}
+
+TEST(Search, FoldsCaseAndAccentsLikeTheIndexer) {
+    EXPECT_EQ(ids("STRASSENFEST"), (Ids{"a4"}));
+    EXPECT_EQ(ids("Straßenfest"), (Ids{"a4"}));
+    EXPECT_EQ(ids("koln"), (Ids{"a4"}));
+    EXPECT_EQ(ids("KÖLN"), (Ids{"a4"}));
+}
+
+TEST(Search, SinceUntilAndSiteOptionsFilter) {
+    SearchOptions o;
+    o.since = "2022-03-01";
+    EXPECT_EQ(sorted_ids("security", o), (Ids{"a2", "a6"}));
+    o.until = "20220630";
+    EXPECT_EQ(sorted_ids("security", o), (Ids{"a2"}));
+    SearchOptions s;
+    s.site = "BBC.co.uk";
+    EXPECT_EQ(sorted_ids("security OR record", s), (Ids{"a2", "a5", "a6"}));
+}
+
+TEST(Search, SortsByDate) {
+    SearchOptions newest;
+    newest.sort = SortOrder::Newest;
+    EXPECT_EQ(ids("security", newest), (Ids{"a6", "a2", "a1"}));
+    SearchOptions oldest;
+    oldest.sort = SortOrder::Oldest;
+    EXPECT_EQ(ids("security", oldest), (Ids{"a1", "a2", "a6"}));
+}
+
+TEST(Search, PagesWithLimitAndOffset) {
+    SearchOptions page;
+    page.sort = SortOrder::Oldest;
+    page.limit = 1;
+    page.offset = 1;
+    const SearchResult r = run("security", page);
+    ASSERT_EQ(ids_of(r), (Ids{"a2"}));
+    EXPECT_EQ(r.hits[0].rank, 2u);
+    EXPECT_EQ(r.total_estimate, 3u);
+}
+
+TEST(Search, FillsEveryHitField) {
+    const SearchResult r = run("\"security guarantees\"");
+    ASSERT_EQ(r.hits.size(), 1u);
+    const Hit& h = r.hits[0];
+    EXPECT_EQ(h.rank, 1u);
+    EXPECT_EQ(h.title, "Talks end with offer of security guarantees");
+    EXPECT_EQ(h.date, "2022-02-08");
+    EXPECT_EQ(h.url, "https://news.example.org/a1");
+    EXPECT_EQ(h.site, "news.example.org");
+    EXPECT_EQ(h.path.substr(h.path.size() - 14), "/corpus/a1.txt");
+    EXPECT_EQ(h.percent, 100);
+    EXPECT_GT(h.score, 0);
+}
+
+TEST(Search, SnippetHighlightsMatchedWordsByByteOffset) {
+    const SearchResult r = run("security guarantees");
+    const Snippet& s = r.hits[0].snippet;
+    EXPECT_EQ(s.text, "The delegation said written security guarantees would be sent within a week.");
+    ASSERT_EQ(s.highlights.size(), 2u);
+    EXPECT_EQ(s.text.substr(s.highlights[0].first, s.highlights[0].second - s.highlights[0].first),
+              "security");
+    EXPECT_EQ(s.highlights[0], (std::pair<std::size_t, std::size_t>{28, 36}));
+    EXPECT_EQ(s.highlights[1], (std::pair<std::size_t, std::size_t>{37, 47}));
+}
+
+TEST(Search, SnippetHighlightsStemmedAndFoldedForms) {
+    const SearchResult r = run("guarantee");
+    for (const Hit& h : r.hits) {
+        bool found = false;
+        for (auto [b, e] : h.snippet.highlights)
+            found |= h.snippet.text.substr(b, e - b) == "guarantees";
+        EXPECT_TRUE(found) << h.url << ": " << h.snippet.text;
+    }
+    const Snippet s = run("title:strassenfest").hits.at(0).snippet;
+    EXPECT_EQ(s.text, "Das Straßenfest wurde wegen Regen abgesagt.");
+    ASSERT_EQ(s.highlights.size(), 1u) << "highlighted although written with ß";
+    EXPECT_EQ(s.text.substr(s.highlights[0].first, s.highlights[0].second - s.highlights[0].first),
+              "Straßenfest");
+}
+
+TEST(Search, SnippetOfAFilterOnlyQueryIsTheOpening) {
+    const SearchResult r = run("date:20210614..20210614");
+    ASSERT_EQ(r.hits.size(), 1u);
+    EXPECT_EQ(r.hits[0].snippet.text,
+              "The council approved the harbour expansion. Fishermen protested outside.");
+    EXPECT_TRUE(r.hits[0].snippet.highlights.empty());
+}
+
+TEST(Search, SuggestsASpellingWhenNothingMatches) {
+    const SearchResult r = run("secruity");
+    EXPECT_TRUE(r.hits.empty());
+    EXPECT_EQ(r.did_you_mean, "security");
+    EXPECT_EQ(run("security").did_you_mean, "") << "no suggestion when there are hits";
+}
+
+TEST(Search, ReportsBadQueriesAndOptions) {
+    struct Case {
+        std::string query;
+        SearchOptions opts;
+        ErrorCode code;
+        std::string message;
+    };
+    SearchOptions bad_since;
+    bad_since.since = "2022-13-01";
+    SearchOptions reversed;
+    reversed.since = "20230101";
+    reversed.until = "20220101";
+    SearchOptions bad_site;
+    bad_site.site = "bbc.co.uk/news";
+    const Case cases[] = {
+        {"AND", {}, ErrorCode::BadQuery,
+         "cannot parse query 'AND': Syntax: <expression> AND <expression>"},
+        {"  ", {}, ErrorCode::BadQuery, "empty query"},
+        {"x", bad_since, ErrorCode::BadOption, "--since: impossible date 2022-13-01"},
+        {"x", reversed, ErrorCode::BadOption, "--since 20230101 is after --until 20220101"},
+        {"x", bad_site, ErrorCode::BadOption, "--site: 'bbc.co.uk/news' is not a host name"},
+    };
+    for (const Case& c : cases) {
+        try {
+            run(c.query, c.opts);
+            ADD_FAILURE() << "no error for '" << c.query << "'";
+        } catch (const Error& e) {
+            EXPECT_EQ(e.code(), c.code) << c.query;
+            EXPECT_EQ(std::string(e.what()), c.message);
+        }
+    }
+}
+
+TEST(Search, MissingIndexSaysRunIndexerFirst) {
+    SearchOptions o;
+    o.db_paths = {"/nonexistent/newsidx.db"};
+    o.query = "x";
+    try {
+        search(o);
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::NoIndex);
+        EXPECT_STREQ(e.what(), "no index at '/nonexistent/newsidx.db'");
+        EXPECT_EQ(e.hint(), "run indexer first, e.g.: indexer --db /nonexistent/newsidx.db samples/");
+    }
+}
+
+}  // namespace
+}  // namespace newsidx::test
