@@ -33,11 +33,9 @@ TEST(Corpus, BbcNewsIndexesEveryArticleAndFindsThem) {
     if (corpus.empty()) GTEST_SKIP() << "corpus not found: " << corpora_dir() << "/bbc-news-zitros.tar.gz";
     CommandResult r = run_command({NEWSIDX_INDEX_BIN, "--db", dir / "db", "--jobs", "2", corpus});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_EQ(r.out.substr(0, 79),
-              "indexed 2095 articles (2095 new, 0 updated, 0 unchanged, 0 removed, 0 rejected)");
+    EXPECT_EQ(r.out.rfind("indexed 2095 articles (2095 new, 0 updated, 0 unchanged, 0 removed, 0 rejected)", 0), 0u) << r.out;
     r = run_command({NEWSIDX_INDEX_BIN, "--db", dir / "db", corpus});
-    EXPECT_EQ(r.out.substr(0, 79),
-              "indexed 2095 articles (0 new, 0 updated, 2095 unchanged, 0 removed, 0 rejected)");
+    EXPECT_EQ(r.out.rfind("indexed 2095 articles (0 new, 0 updated, 2095 unchanged, 0 removed, 0 rejected)", 0), 0u) << r.out;
 
     // Known-item: an article's exact title, as a phrase, finds that article first.
     r = run_command({NEWSIDX_SEARCH_BIN, "--db", dir / "db", "--json", "-n", "3",
@@ -55,8 +53,7 @@ TEST(Corpus, ReutersIndexesEveryArticle) {
     if (corpus.empty()) GTEST_SKIP() << "corpus not found: " << corpora_dir() << "/reuters21578.tar.gz";
     const CommandResult r = run_command({NEWSIDX_INDEX_BIN, "--db", dir / "db", corpus});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_EQ(r.out.substr(0, 82),
-              "indexed 19043 articles (19043 new, 0 updated, 0 unchanged, 0 removed, 0 rejected)");
+    EXPECT_EQ(r.out.rfind("indexed 19043 articles (19043 new, 0 updated, 0 unchanged, 0 removed, 0 rejected)", 0), 0u) << r.out;
     const CommandResult s = run_command({NEWSIDX_SEARCH_BIN, "--db", dir / "db", "--json",
                                          "\"cocoa\" date:19870226..19870226"});
     ASSERT_EQ(s.exit_code, 0) << s.err;
