@@ -60,6 +60,10 @@ public:
         drawn_ = true;
     }
 
+    void on_commit() override {
+        if (progress_) std::cerr << "\r\x1b[Kcommitting..." << std::flush, drawn_ = true;
+    }
+
     void clear() {
         if (drawn_) std::cerr << "\r\x1b[K" << std::flush;
         drawn_ = false;

@@ -64,6 +64,8 @@ int main(int argc, char** argv) {
     app.add_flag("--json", json, "Machine-readable output (same as --format json)");
     app.add_option("--format", format, "text (default) | json")
         ->check(CLI::IsMember({"text", "json"}));
+    app.add_option("--lang", opts.language,
+                   "Must match the index's stemming language (default: the one it was built with)");
     app.add_option("query", words, "The query; several arguments are joined with spaces")->required();
     try {
         app.parse(argc, argv);

@@ -334,6 +334,7 @@ IndexStats run_index(const IndexOptions& options, IndexObserver& observer) {
             observer.on_progress(i + 1, todo.size(), stats.bytes_read, bytes_total);
         }
     }
+    observer.on_commit();
     writer.commit();
     stats.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -97,6 +97,24 @@ private:
     Xapian::Stem inner_;
 };
 
+// Xapian says "Syntax: <expression> AND <expression>" without a position; find the operator
+// that has nothing on one side and name its column.
+std::string describe_syntax_error(const std::string& query, const std::string& xapian_msg) {
+    static constexpr std::array<std::string_view, 6> kOperators{"AND", "OR", "NOT", "XOR", "NEAR", "ADJ"};
+    for (std::string_view op : kOperators) {
+        if (xapian_msg.find("<expression> " + std::string(op)) == std::string::npos) continue;
+        for (std::size_t at = query.find(op); at != std::string::npos; at = query.find(op, at + 1)) {
+            const bool starts = at == 0 || !is_word_byte(query[at - 1]);
+            const std::size_t end = at + op.size();
+            const bool ends = end == query.size() || !is_word_byte(query[end]) || query[end] == '/';
+            if (starts && ends)
+                return " at column " + std::to_string(at + 1) + ": " + std::string(op) +
+                       " needs a word or phrase on both sides";
+        }
+    }
+    return ": " + xapian_msg;
+}
+
 }  // namespace
 
 Xapian::Stem snippet_stemmer(const std::string& language) {
@@ -236,8 +254,8 @@ Xapian::Query build_query(const Xapian::Database& db, const std::string& languag
     try {
         query = qp.parse_query(text, flags);
     } catch (const Xapian::QueryParserError& e) {
-        throw Error(ErrorCode::BadQuery,
-                    "cannot parse query '" + options.query + "': " + e.get_msg())
+        throw Error(ErrorCode::BadQuery, "cannot parse query '" + options.query + "'" +
+                                             describe_syntax_error(options.query, e.get_msg()))
             .with_hint("quote words that look like operators, e.g. \"AND\"; see docs/query-syntax.md");
     } catch (const Xapian::WildcardError& e) {
         throw Error(ErrorCode::BadQuery, "wildcard matches too many words: " + e.get_msg())
@@ -328,6 +346,11 @@ SearchResult search(const Xapian::Database& db, const std::string& language,
 SearchResult search(const SearchOptions& options) {
     std::string language;
     const Xapian::Database db = open_databases(options.db_paths, &language);
+    if (!options.language.empty() && stemmer_language(options.language) != language)
+        throw Error(ErrorCode::BadOption, "--lang " + options.language +
+                                              " does not match the index, which was built with --lang " +
+                                              language)
+            .with_hint("leave out --lang to use the index's own language");
     return search(db, language, options);
 }
 

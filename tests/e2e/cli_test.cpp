@@ -202,7 +202,7 @@ TEST_F(SamplesTest, ExitCodesAndMessages) {
     r = search({"AND"});
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_EQ(r.out, "");
-    EXPECT_EQ(first_line(r.err), "searcher: error: cannot parse query 'AND': Syntax: <expression> AND <expression>");
+    EXPECT_EQ(first_line(r.err), "searcher: error: cannot parse query 'AND' at column 1: AND needs a word or phrase on both sides");
 
     r = search({"x", "--since", "2022-02-30"});
     EXPECT_EQ(r.exit_code, 2);
@@ -211,6 +211,12 @@ TEST_F(SamplesTest, ExitCodesAndMessages) {
     r = search({"x", "--sort", "sideways"});
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(r.err.find("--sort"), std::string::npos) << r.err;
+
+    r = search({"security", "--lang", "french"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(first_line(r.err),
+              "searcher: error: --lang french does not match the index, which was built with --lang english");
+    EXPECT_EQ(search({"security", "--lang", "en"}).exit_code, 0);
 
     r = search({"--help"});
     EXPECT_EQ(r.exit_code, 0);

@@ -266,7 +266,13 @@ TEST(Search, ReportsBadQueriesAndOptions) {
     bad_site.site = "bbc.co.uk/news";
     const Case cases[] = {
         {"AND", {}, ErrorCode::BadQuery,
-         "cannot parse query 'AND': Syntax: <expression> AND <expression>"},
+         "cannot parse query 'AND' at column 1: AND needs a word or phrase on both sides"},
+        {"talks AND", {}, ErrorCode::BadQuery,
+         "cannot parse query 'talks AND' at column 7: AND needs a word or phrase on both sides"},
+        {"Android OR", {}, ErrorCode::BadQuery,
+         "cannot parse query 'Android OR' at column 9: OR needs a word or phrase on both sides"},
+        {"(harbour XOR)", {}, ErrorCode::BadQuery,
+         "cannot parse query '(harbour XOR)' at column 10: XOR needs a word or phrase on both sides"},
         {"  ", {}, ErrorCode::BadQuery, "empty query"},
         {"x", bad_since, ErrorCode::BadOption, "--since: impossible date 2022-13-01"},
         {"x", reversed, ErrorCode::BadOption, "--since 20230101 is after --until 20220101"},

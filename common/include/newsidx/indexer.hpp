@@ -45,6 +45,8 @@ public:
     /// Called after each file; cheap to ignore.
     virtual void on_progress(std::uint64_t files_done, std::uint64_t files_total,
                              std::uint64_t bytes_done, std::uint64_t bytes_total) = 0;
+    /// Called before the final commit, which can take a while on a large run.
+    virtual void on_commit() {}
 };
 
 /// Runs the indexer. Throws Error when nothing could be committed (locked, not writable,

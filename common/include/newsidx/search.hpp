@@ -22,6 +22,7 @@ struct SearchOptions {
     std::string until;  ///< likewise
     std::string site;   ///< host; matches its subdomains too
     bool match_all = false;  ///< --all: every word must match
+    std::string language;    ///< --lang: must match the index's stemming language; empty = any
     unsigned snippet_bytes = 240;
 };
 

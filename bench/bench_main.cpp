@@ -1,0 +1,180 @@
+// Google Benchmark programs for the hot paths: read + parse, analyse, index a batch, search,
+// snippet. Each reports bytes/s and items/s (articles or queries).
+//
+//   build/bin/newsidx_bench                          synthetic articles (fixed seed)
+//   NEWSIDX_BENCH_CORPUS=dir build/bin/newsidx_bench  also the first 2,000 files of a corpus
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "newsidx/article.hpp"
+#include "newsidx/analyzer.hpp"
+#include "newsidx/document.hpp"
+#include "newsidx/index_writer.hpp"
+#include "newsidx/search.hpp"
+#include "synthetic_corpus.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using newsidx::bench::synthetic_articles;
+
+const std::vector<std::string>& articles() {
+    static const std::vector<std::string> a = [] {
+        if (const char* dir = std::getenv("NEWSIDX_BENCH_CORPUS")) {
+            std::vector<fs::path> paths;
+            for (const auto& e : fs::recursive_directory_iterator(dir))
+                if (e.path().extension() == ".txt") paths.push_back(e.path());
+            std::sort(paths.begin(), paths.end());
+            paths.resize(std::min<std::size_t>(paths.size(), 2000));
+            std::vector<std::string> out;
+            for (const auto& p : paths) {
+                std::ifstream in(p, std::ios::binary);
+                std::ostringstream s;
+                s << in.rdbuf();
+                out.push_back(s.str());
+            }
+            if (!out.empty()) return out;
+        }
+        return synthetic_articles(2000);
+    }();
+    return a;
+}
+
+std::int64_t total_bytes(const std::vector<std::string>& files) {
+    std::int64_t n = 0;
+    for (const auto& f : files) n += static_cast<std::int64_t>(f.size());
+    return n;
+}
+
+void BM_ParseArticle(benchmark::State& state) {
+    const auto& files = articles();
+    for (auto _ : state) {
+        for (const auto& f : files) benchmark::DoNotOptimize(newsidx::parse_article("f.txt", f));
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(files.size()));
+    state.SetBytesProcessed(state.iterations() * total_bytes(files));
+}
+BENCHMARK(BM_ParseArticle)->Unit(benchmark::kMillisecond);
+
+void BM_FoldText(benchmark::State& state) {
+    std::vector<std::string> bodies;
+    for (const auto& f : articles()) bodies.push_back(newsidx::parse_article("f", f).article().body);
+    for (auto _ : state) {
+        for (const auto& b : bodies) benchmark::DoNotOptimize(newsidx::fold(b));
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(bodies.size()));
+    state.SetBytesProcessed(state.iterations() * total_bytes(bodies));
+}
+BENCHMARK(BM_FoldText)->Unit(benchmark::kMillisecond);
+
+void BM_AnalyzeArticle(benchmark::State& state) {
+    std::vector<newsidx::Article> parsed;
+    for (const auto& f : articles()) parsed.push_back(newsidx::parse_article("f", f).article());
+    newsidx::DocumentBuilder builder("english");
+    for (auto _ : state) {
+        for (const auto& a : parsed) benchmark::DoNotOptimize(builder.build(a, "/f.txt", {}));
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(parsed.size()));
+    state.SetBytesProcessed(state.iterations() * total_bytes(articles()));
+}
+BENCHMARK(BM_AnalyzeArticle)->Unit(benchmark::kMillisecond);
+
+// Parse + analyse + write + commit every article into a fresh on-disk index.
+void BM_IndexBatch(benchmark::State& state) {
+    const auto& files = articles();
+    const fs::path dir = fs::temp_directory_path() / "newsidx-bench-index";
+    newsidx::DocumentBuilder builder("english");
+    for (auto _ : state) {
+        state.PauseTiming();
+        fs::remove_all(dir);
+        state.ResumeTiming();
+        auto writer = newsidx::IndexWriter::open(dir.string(), true, "english");
+        std::size_t i = 0;
+        for (const auto& f : files) {
+            const auto parsed = newsidx::parse_article("f", f);
+            const std::string path = "/bench/" + std::to_string(i++);
+            newsidx::FileState st{f.size(), 0, newsidx::content_hash(f), parsed.article().url};
+            writer.put(path, st, builder.build(parsed.article(), path, st));
+        }
+        writer.commit();
+    }
+    fs::remove_all(dir);
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(files.size()));
+    state.SetBytesProcessed(state.iterations() * total_bytes(files));
+}
+BENCHMARK(BM_IndexBatch)->Unit(benchmark::kMillisecond)->Iterations(3);
+
+// A shared on-disk index of the articles, for the query benchmarks.
+const std::string& bench_index() {
+    static const std::string path = [] {
+        const fs::path dir = fs::temp_directory_path() / "newsidx-bench-search";
+        fs::remove_all(dir);
+        auto writer = newsidx::IndexWriter::open(dir.string(), true, "english");
+        newsidx::DocumentBuilder builder("english");
+        std::size_t i = 0;
+        for (const auto& f : articles()) {
+            const auto parsed = newsidx::parse_article("f", f);
+            const std::string p = "/bench/" + std::to_string(i++);
+            newsidx::FileState st{f.size(), 0, newsidx::content_hash(f), parsed.article().url};
+            writer.put(p, st, builder.build(parsed.article(), p, st));
+        }
+        writer.commit();
+        return dir.string();
+    }();
+    return path;
+}
+
+const std::vector<std::string> kQueries{"security guarantees", "\"border talks\"", "inflation rates",
+                                        "title:election", "harbour workers strike",
+                                        "\"the government said\""};
+
+void BM_SearchTop10WithSnippets(benchmark::State& state) {
+    std::string language;
+    const Xapian::Database db = newsidx::open_databases({bench_index()}, &language);
+    std::int64_t bytes = 0;
+    for (auto _ : state) {
+        for (const auto& q : kQueries) {
+            newsidx::SearchOptions o;
+            o.query = q;
+            const auto r = newsidx::search(db, language, o);
+            for (const auto& h : r.hits) bytes += static_cast<std::int64_t>(h.snippet.text.size());
+            benchmark::DoNotOptimize(r);
+        }
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kQueries.size()));
+    state.SetBytesProcessed(bytes);
+}
+BENCHMARK(BM_SearchTop10WithSnippets)->Unit(benchmark::kMicrosecond);
+
+void BM_Snippet(benchmark::State& state) {
+    std::string language;
+    const Xapian::Database db = newsidx::open_databases({bench_index()}, &language);
+    newsidx::SearchOptions o;
+    o.query = "security guarantees";
+    const Xapian::Query query = newsidx::build_query(db, language, o);
+    Xapian::Enquire enquire(db);
+    enquire.set_query(newsidx::snippet_query(query));
+    const Xapian::MSet mset = enquire.get_mset(0, 0);
+    const Xapian::Stem stemmer = newsidx::snippet_stemmer(language);
+    std::vector<std::string> bodies;
+    for (const auto& f : articles()) {
+        bodies.push_back(newsidx::parse_article("f", f).article().body);
+        if (bodies.size() == 100) break;
+    }
+    for (auto _ : state) {
+        for (const auto& b : bodies)
+            benchmark::DoNotOptimize(newsidx::make_snippet(mset, b, stemmer, 240));
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(bodies.size()));
+    state.SetBytesProcessed(state.iterations() * total_bytes(bodies));
+}
+BENCHMARK(BM_Snippet)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what newsidx needs to build and test, from Debian's (bookworm) packages.
+set -euo pipefail
+
+packages=(
+  cmake g++ make pkg-config ca-certificates
+  libxapian-dev xapian-tools        # index, query, snippets; xapian-check/compact for tests
+  libicu-dev                        # normalisation, case folding, charset detection
+  libcli11-dev                      # command-line flags
+  nlohmann-json3-dev                # --json output
+  libxxhash-dev                     # content hashes for incremental runs
+  libgtest-dev libgmock-dev         # tests
+  libbenchmark-dev                  # bench/
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages already installed"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Builds newsidx with warnings as errors and runs every test (unit and end-to-end).
+#   scripts/test.sh          the ci preset (RelWithDebInfo, -Werror), in build-ci/
+#   scripts/test.sh asan     the same suite under AddressSanitizer + UBSan, in build-asan/
+set -euo pipefail
+cd "$(dirname "$0")/.."
+preset="${1:-ci}"
+
+cmake --preset "$preset" >/dev/null
+cmake --build --preset "$preset" -j "$(nproc)"
+if [ "$preset" = asan ]; then
+  export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"
+  export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+fi
+ctest --preset "$preset"
