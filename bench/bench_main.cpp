@@ -11,8 +11,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "newsidx/article.hpp"
 #include "newsidx/analyzer.hpp"
+#include "newsidx/article.hpp"
 #include "newsidx/document.hpp"
 #include "newsidx/index_writer.hpp"
 #include "newsidx/search.hpp"
@@ -63,7 +63,8 @@ BENCHMARK(BM_ParseArticle)->Unit(benchmark::kMillisecond);
 
 void BM_FoldText(benchmark::State& state) {
     std::vector<std::string> bodies;
-    for (const auto& f : articles()) bodies.push_back(newsidx::parse_article("f", f).article().body);
+    for (const auto& f : articles())
+        bodies.push_back(newsidx::parse_article("f", f).article().body);
     for (auto _ : state) {
         for (const auto& b : bodies) benchmark::DoNotOptimize(newsidx::fold(b));
     }
@@ -129,9 +130,9 @@ const std::string& bench_index() {
     return path;
 }
 
-const std::vector<std::string> kQueries{"security guarantees", "\"border talks\"", "inflation rates",
-                                        "title:election", "harbour workers strike",
-                                        "\"the government said\""};
+const std::vector<std::string> kQueries{"security guarantees",    "\"border talks\"",
+                                        "inflation rates",        "title:election",
+                                        "harbour workers strike", "\"the government said\""};
 
 void BM_SearchTop10WithSnippets(benchmark::State& state) {
     std::string language;

@@ -8,16 +8,16 @@ namespace newsidx::bench {
 
 std::vector<std::string> synthetic_articles(std::size_t count, std::size_t body_words) {
     static constexpr std::array<std::string_view, 64> kWords{
-        "the",        "government", "said",      "on",        "tuesday",    "talks",
-        "security",   "guarantees", "border",    "minister",  "agreement",  "would",
-        "a",          "of",         "to",        "in",        "and",        "for",
-        "with",       "market",     "prices",    "inflation", "bank",       "rates",
-        "council",    "harbour",    "workers",   "strike",    "election",   "voters",
-        "parliament", "report",     "officials", "company",   "shares",     "rose",
-        "fell",       "percent",    "million",   "billion",   "year",       "week",
-        "police",     "court",      "ruling",    "appeal",    "health",     "hospital",
-        "climate",    "energy",     "wind",      "solar",     "record",     "season",
-        "team",       "coach",      "match",     "league",    "museum",     "exhibition",
+        "the",        "government", "said",       "on",        "tuesday",   "talks",
+        "security",   "guarantees", "border",     "minister",  "agreement", "would",
+        "a",          "of",         "to",         "in",        "and",       "for",
+        "with",       "market",     "prices",     "inflation", "bank",      "rates",
+        "council",    "harbour",    "workers",    "strike",    "election",  "voters",
+        "parliament", "report",     "officials",  "company",   "shares",    "rose",
+        "fell",       "percent",    "million",    "billion",   "year",      "week",
+        "police",     "court",      "ruling",     "appeal",    "health",    "hospital",
+        "climate",    "energy",     "wind",       "solar",     "record",    "season",
+        "team",       "coach",      "match",      "league",    "museum",    "exhibition",
         "railway",    "passengers", "delegation", "ceasefire"};
     std::mt19937_64 rng(20221108);  // fixed seed: the same corpus on every run
     std::uniform_int_distribution<std::size_t> pick(0, kWords.size() - 1);

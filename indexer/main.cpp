@@ -27,7 +27,7 @@ extern "C" void on_signal(int) { g_stop.store(true); }
 // Prints rejections and warnings with paths relative to the working directory, and a
 // progress bar on a terminal.
 class ConsoleObserver : public newsidx::IndexObserver {
-public:
+  public:
     explicit ConsoleObserver(bool progress) : progress_(progress) {
         std::error_code ec;
         cwd_ = std::filesystem::current_path(ec).string();
@@ -52,7 +52,8 @@ public:
         constexpr int kWidth = 30;
         const int filled = total ? static_cast<int>(kWidth * done / total) : kWidth;
         char line[200];
-        std::snprintf(line, sizeof line, "\r\x1b[K[%-*s] %llu/%llu files  %.0f articles/s  %.1f MB/s  ETA %d:%02d",
+        std::snprintf(line, sizeof line,
+                      "\r\x1b[K[%-*s] %llu/%llu files  %.0f articles/s  %.1f MB/s  ETA %d:%02d",
                       kWidth, std::string(static_cast<std::size_t>(filled), '#').c_str(),
                       static_cast<unsigned long long>(done), static_cast<unsigned long long>(total),
                       rate, mbps, static_cast<int>(left) / 60, static_cast<int>(left) % 60);
@@ -69,7 +70,7 @@ public:
         drawn_ = false;
     }
 
-private:
+  private:
     void print(const std::string& line) {
         clear();
         if (!cwd_.empty() && line.compare(0, cwd_.size(), cwd_) == 0)
@@ -84,11 +85,6 @@ private:
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
     std::chrono::steady_clock::time_point last_draw_{};
 };
-
-void report(const newsidx::Error& e) {
-    std::cerr << "indexer: error: " << e.what() << '\n';
-    if (!e.hint().empty()) std::cerr << "indexer: hint: " << e.hint() << '\n';
-}
 
 }  // namespace
 
@@ -110,17 +106,20 @@ int main(int argc, char** argv) {
         "that vanished from the given folders removed.\n\n"
         "Exit status: 0 all indexed; 1 fatal error, nothing committed; 2 usage error;\n"
         "3 some files rejected, all others committed; 130 interrupted, work so far committed.");
-    app.add_option("-d,--db", opts.db_path, "Index to create or update (default: $NEWSIDX_DB, else ./newsidx.db)");
+    app.add_option("-d,--db", opts.db_path,
+                   "Index to create or update (default: $NEWSIDX_DB, else ./newsidx.db)");
     app.add_option("-j,--jobs", opts.jobs, "Worker threads (default: all cores)")
         ->check(CLI::Range(1, 256));
     app.add_option("--lang", opts.language,
                    "Stemming language: english (default for a new index), french, ..., or none");
     app.add_flag("--rebuild", opts.rebuild, "Start from an empty index instead of updating");
     app.add_flag("-q,--quiet", quiet, "No progress, only errors and the summary");
-    app.add_option("--max-size", opts.max_size,
-                   "Reject article files larger than this (bytes, or with a unit: 512k, 16m; default 16m)")
+    app.add_option(
+           "--max-size", opts.max_size,
+           "Reject article files larger than this (bytes, or with a unit: 512k, 16m; default 16m)")
         ->transform(CLI::AsSizeValue(false));
-    app.add_option("paths", opts.inputs, "Files or folders to index (searched recursively for *.txt)")
+    app.add_option("paths", opts.inputs,
+                   "Files or folders to index (searched recursively for *.txt)")
         ->required();
     try {
         app.parse(argc, argv);
@@ -145,7 +144,7 @@ int main(int argc, char** argv) {
         }
         return stats.rejected > 0 ? kExitRejected : kExitOk;
     } catch (const newsidx::Error& e) {
-        report(e);
+        std::cerr << newsidx::describe_error("indexer", e);
         return e.code() == newsidx::ErrorCode::BadOption ? kExitUsage : kExitFatal;
     } catch (const std::exception& e) {
         std::cerr << "indexer: internal error: " << e.what() << '\n';

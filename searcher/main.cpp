@@ -23,11 +23,6 @@ bool stdout_is_terminal() {
            !(term && std::string(term) == "dumb");
 }
 
-void report(const newsidx::Error& e) {
-    std::cerr << "searcher: error: " << e.what() << '\n';
-    if (!e.hint().empty()) std::cerr << "searcher: hint: " << e.hint() << '\n';
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -41,32 +36,39 @@ int main(int argc, char** argv) {
                  "searcher"};
     app.footer(
         "Query syntax: words (ranked by BM25), \"exact phrase\", AND OR NOT, +must -mustnot,\n"
-        "title:word, title:\"a phrase\", site:bbc.co.uk, date:20220201..20220228, prefix*, NEAR.\n\n"
+        "title:word, title:\"a phrase\", site:bbc.co.uk, date:20220201..20220228, prefix*, "
+        "NEAR.\n\n"
         "Examples:\n"
         "  searcher \"security guarantees\"\n"
         "  searcher '\"security guarantees\" site:example.org' --sort newest\n"
         "  searcher 'title:ceasefire NOT sport' --since 2022-01-01 --json\n\n"
         "Exit status: 0 hits found; 1 no hits; 2 error.");
     app.add_option("-d,--db", dbs,
-                   "Index to search; repeat to search several as one (default: $NEWSIDX_DB, else ./newsidx.db)");
-    app.add_option("-n,--limit", opts.limit, "Results to show (default 10)")->check(CLI::Range(1, 10000));
+                   "Index to search; repeat to search several as one (default: $NEWSIDX_DB, else "
+                   "./newsidx.db)");
+    app.add_option("-n,--limit", opts.limit, "Results to show (default 10)")
+        ->check(CLI::Range(1, 10000));
     app.add_option("--offset", opts.offset, "Skip the first N results (paging)")
         ->check(CLI::Range(0, 1000000));
-    const std::map<std::string, newsidx::SortOrder> kSorts{{"relevance", newsidx::SortOrder::Relevance},
-                                                            {"newest", newsidx::SortOrder::Newest},
-                                                            {"oldest", newsidx::SortOrder::Oldest}};
+    const std::map<std::string, newsidx::SortOrder> kSorts{
+        {"relevance", newsidx::SortOrder::Relevance},
+        {"newest", newsidx::SortOrder::Newest},
+        {"oldest", newsidx::SortOrder::Oldest}};
     app.add_option("--sort", opts.sort, "relevance (default) | newest | oldest")
         ->transform(CLI::CheckedTransformer(kSorts, CLI::ignore_case));
-    app.add_option("--since", opts.since, "Only articles on or after DATE (YYYYMMDD or YYYY-MM-DD)");
+    app.add_option("--since", opts.since,
+                   "Only articles on or after DATE (YYYYMMDD or YYYY-MM-DD)");
     app.add_option("--until", opts.until, "Only articles on or before DATE");
     app.add_option("--site", opts.site, "Only articles from HOST or its subdomains");
-    app.add_flag("--all", opts.match_all, "Every word must match (default: ranked, best matches first)");
+    app.add_flag("--all", opts.match_all,
+                 "Every word must match (default: ranked, best matches first)");
     app.add_flag("--json", json, "Machine-readable output (same as --format json)");
     app.add_option("--format", format, "text (default) | json")
         ->check(CLI::IsMember({"text", "json"}));
     app.add_option("--lang", opts.language,
                    "Must match the index's stemming language (default: the one it was built with)");
-    app.add_option("query", words, "The query; several arguments are joined with spaces")->required();
+    app.add_option("query", words, "The query; several arguments are joined with spaces")
+        ->required();
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -99,7 +101,7 @@ int main(int argc, char** argv) {
         }
         return result.hits.empty() ? kExitNoHits : kExitHits;
     } catch (const newsidx::Error& e) {
-        report(e);
+        std::cerr << newsidx::describe_error("searcher", e);
     } catch (const std::exception& e) {
         std::cerr << "searcher: internal error: " << e.what() << '\n';
     }

@@ -2,8 +2,8 @@
 
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
-#include <unicode/uscript.h>
 #include <unicode/unistr.h>
+#include <unicode/uscript.h>
 #include <unicode/utf8.h>
 #include <xapian.h>
 
@@ -104,8 +104,8 @@ std::string fold_query(std::string_view query) {
             out += query[i++];
             continue;
         }
-        std::string_view token = query.substr(i, space == std::string_view::npos ? query.npos
-                                                                                : space - i);
+        std::string_view token =
+            query.substr(i, space == std::string_view::npos ? query.npos : space - i);
         std::string_view core = token;
         while (!core.empty() && core.front() == '(') core.remove_prefix(1);
         while (!core.empty() && core.back() == ')') core.remove_suffix(1);
@@ -163,16 +163,25 @@ std::string guess_language(std::string_view text) {
         if (count > best_count) best = script, best_count = count;
     }
     switch (best) {
-        case USCRIPT_ARABIC: return "ar";
-        case USCRIPT_CYRILLIC: return "ru";
-        case USCRIPT_GREEK: return "el";
-        case USCRIPT_HEBREW: return "he";
-        case USCRIPT_HANGUL: return "ko";
-        case USCRIPT_THAI: return "th";
+        case USCRIPT_ARABIC:
+            return "ar";
+        case USCRIPT_CYRILLIC:
+            return "ru";
+        case USCRIPT_GREEK:
+            return "el";
+        case USCRIPT_HEBREW:
+            return "he";
+        case USCRIPT_HANGUL:
+            return "ko";
+        case USCRIPT_THAI:
+            return "th";
         case USCRIPT_HIRAGANA:
-        case USCRIPT_KATAKANA: return "ja";
-        case USCRIPT_HAN: return has_kana ? "ja" : "zh";
-        default: break;
+        case USCRIPT_KATAKANA:
+            return "ja";
+        case USCRIPT_HAN:
+            return has_kana ? "ja" : "zh";
+        default:
+            break;
     }
     // Latin script: count each language's most frequent function words that no other
     // language in the list shares.
@@ -213,10 +222,10 @@ std::string guess_language(std::string_view text) {
 
 std::string stemmer_language(std::string_view lang) {
     static const std::map<std::string_view, std::string_view> kIsoCodes{
-        {"ar", "arabic"},  {"da", "danish"},    {"de", "german"},     {"en", "english"},
-        {"es", "spanish"}, {"fi", "finnish"},   {"fr", "french"},     {"hu", "hungarian"},
-        {"it", "italian"}, {"nl", "dutch"},     {"no", "norwegian"},  {"pt", "portuguese"},
-        {"ro", "romanian"}, {"ru", "russian"},  {"sv", "swedish"},    {"tr", "turkish"},
+        {"ar", "arabic"},   {"da", "danish"},  {"de", "german"},    {"en", "english"},
+        {"es", "spanish"},  {"fi", "finnish"}, {"fr", "french"},    {"hu", "hungarian"},
+        {"it", "italian"},  {"nl", "dutch"},   {"no", "norwegian"}, {"pt", "portuguese"},
+        {"ro", "romanian"}, {"ru", "russian"}, {"sv", "swedish"},   {"tr", "turkish"},
     };
     std::string name = ascii_lower(lang);
     if (name == "none") return name;

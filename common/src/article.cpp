@@ -38,8 +38,7 @@ std::string convert_to_utf8(std::string_view bytes, const char* charset, bool* o
 bool looks_binary(std::string_view text) {
     std::size_t controls = 0;
     for (unsigned char c : text) {
-        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f') || c == 0x7f)
-            ++controls;
+        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f') || c == 0x7f) ++controls;
     }
     return controls * 100 > text.size();  // over 1%
 }
@@ -93,8 +92,8 @@ Decoded decode(std::string_view bytes) {
     if (U_SUCCESS(status)) {
         ucsdet_setText(detector.get(), bytes.data(), static_cast<int32_t>(bytes.size()), &status);
     }
-    const UCharsetMatch* match = U_SUCCESS(status) ? ucsdet_detect(detector.get(), &status)
-                                                   : nullptr;
+    const UCharsetMatch* match =
+        U_SUCCESS(status) ? ucsdet_detect(detector.get(), &status) : nullptr;
     const char* name = match && U_SUCCESS(status) ? ucsdet_getName(match, &status) : nullptr;
     if (!name || U_FAILURE(status) || starts_with(name, "UTF-8")) {
         d.problem = "not valid UTF-8, and no other charset fits";
@@ -108,7 +107,9 @@ Decoded decode(std::string_view bytes) {
 }
 
 std::string_view trim(std::string_view s) {
-    auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; };
+    auto is_space = [](char c) {
+        return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+    };
     while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
     while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
     return s;

@@ -76,9 +76,9 @@ std::string bounded_term(std::string_view prefix, std::string_view value) {
 std::string StoredRecord::encode() const {
     std::string out;
     out.reserve(kRecordMagic.size() + title.size() + url.size() + path.size() + body.size() + 32);
-    for (std::string_view field : {std::string_view(kRecordMagic), std::string_view(title),
-                                   std::string_view(date), std::string_view(url),
-                                   std::string_view(path), std::string_view(language)}) {
+    for (std::string_view field :
+         {std::string_view(kRecordMagic), std::string_view(title), std::string_view(date),
+          std::string_view(url), std::string_view(path), std::string_view(language)}) {
         out += field;
         out += '\0';
     }

@@ -10,13 +10,9 @@
 namespace newsidx {
 namespace {
 
-std::string file_key(const std::string& path) {
-    return bounded_term(schema::kFileKeyPrefix, path);
-}
+std::string file_key(const std::string& path) { return bounded_term(schema::kFileKeyPrefix, path); }
 
-std::string path_term(const std::string& path) {
-    return bounded_term(schema::kPathPrefix, path);
-}
+std::string path_term(const std::string& path) { return bounded_term(schema::kPathPrefix, path); }
 
 // Metadata value: FileState::encode(), a newline, then the path (keys may be hashed).
 std::optional<std::pair<FileState, std::string>> decode_file_entry(std::string_view value) {
@@ -29,8 +25,7 @@ std::optional<std::pair<FileState, std::string>> decode_file_entry(std::string_v
 
 }  // namespace
 
-IndexWriter IndexWriter::open(const std::string& path, bool rebuild,
-                              const std::string& language) {
+IndexWriter IndexWriter::open(const std::string& path, bool rebuild, const std::string& language) {
     namespace fs = std::filesystem;
     std::error_code ec;
     if (fs::exists(path, ec) && !fs::is_directory(path, ec))
@@ -42,7 +37,8 @@ IndexWriter IndexWriter::open(const std::string& path, bool rebuild,
         const std::string version = db.get_metadata(std::string(schema::kVersionKey));
         const std::string stored_language = db.get_metadata(std::string(schema::kLanguageKey));
         if (version.empty() && db.get_doccount() > 0)
-            throw Error(ErrorCode::SchemaMismatch, "'" + path + "' is a Xapian index, but not newsidx's")
+            throw Error(ErrorCode::SchemaMismatch,
+                        "'" + path + "' is a Xapian index, but not newsidx's")
                 .with_hint("choose another --db, or replace it with --rebuild");
         if (!version.empty() && version != std::to_string(schema::kSchemaVersion))
             throw Error(ErrorCode::SchemaMismatch, "index '" + path + "' has schema version " +
@@ -56,7 +52,8 @@ IndexWriter IndexWriter::open(const std::string& path, bool rebuild,
                                                   stored_language + ", not " + chosen)
                 .with_hint("use --rebuild to change the stemming language");
         if (version.empty() || stored_language.empty()) {
-            db.set_metadata(std::string(schema::kVersionKey), std::to_string(schema::kSchemaVersion));
+            db.set_metadata(std::string(schema::kVersionKey),
+                            std::to_string(schema::kSchemaVersion));
             db.set_metadata(std::string(schema::kLanguageKey), chosen);
         }
         IndexWriter writer(std::move(db), chosen);

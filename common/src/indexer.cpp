@@ -63,16 +63,19 @@ std::vector<SourceFile> find_files(const std::vector<std::string>& roots, IndexO
                 if (!has_txt_extension(p)) continue;
                 if (auto f = stat_file(p)) files.push_back(std::move(*f));
             }
-            if (ec) observer.on_warning(root + ": warning: could not read every folder: " + ec.message());
+            if (ec)
+                observer.on_warning(root +
+                                    ": warning: could not read every folder: " + ec.message());
         } else if (auto f = stat_file(base)) {
             files.push_back(std::move(*f));
         }
     }
     std::sort(files.begin(), files.end(),
               [](const SourceFile& a, const SourceFile& b) { return a.path < b.path; });
-    files.erase(std::unique(files.begin(), files.end(),
-                            [](const SourceFile& a, const SourceFile& b) { return a.path == b.path; }),
-                files.end());
+    files.erase(
+        std::unique(files.begin(), files.end(),
+                    [](const SourceFile& a, const SourceFile& b) { return a.path == b.path; }),
+        files.end());
     return files;
 }
 
@@ -162,10 +165,12 @@ Outcome process(const SourceFile& file, DocumentBuilder& builder, std::uint64_t 
 // Workers process files in any order; the writer takes the outcomes in file order through a
 // ring of `window` slots, so memory stays bounded and "the later file wins" is deterministic.
 class Pipeline {
-public:
+  public:
     Pipeline(const std::vector<SourceFile>& files, unsigned jobs, const std::string& language,
              std::uint64_t max_size)
-        : files_(files), window_(std::max<std::size_t>(64, 64 * jobs)), slots_(window_),
+        : files_(files),
+          window_(std::max<std::size_t>(64, 64 * jobs)),
+          slots_(window_),
           ready_(window_, false) {
         for (unsigned j = 0; j < jobs; ++j) {
             workers_.emplace_back([this, language, max_size] { work(language, max_size); });
@@ -196,7 +201,7 @@ public:
         return out;
     }
 
-private:
+  private:
     void work(const std::string& language, std::uint64_t max_size) {
         DocumentBuilder builder(language);
         for (;;) {
@@ -286,7 +291,8 @@ IndexStats run_index(const IndexOptions& options, IndexObserver& observer) {
     }
 
     unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
-    jobs = static_cast<unsigned>(std::min<std::size_t>(jobs, std::max<std::size_t>(1, todo.size())));
+    jobs =
+        static_cast<unsigned>(std::min<std::size_t>(jobs, std::max<std::size_t>(1, todo.size())));
     std::uint64_t since_commit = 0;
     {
         Pipeline pipeline(todo, jobs, writer.language(), options.max_size);

@@ -1,8 +1,7 @@
 #include "newsidx/results.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <cmath>
+#include <nlohmann/json.hpp>
 
 namespace newsidx {
 namespace {
@@ -71,8 +70,7 @@ std::string render_json(const SearchResult& result) {
         h["path"] = hit.path;
         h["snippet"] = hit.snippet.text;
         h["highlights"] = nlohmann::ordered_json::array();
-        for (auto [start, end] : hit.snippet.highlights)
-            h["highlights"].push_back({start, end});
+        for (auto [start, end] : hit.snippet.highlights) h["highlights"].push_back({start, end});
         doc["results"].push_back(std::move(h));
     }
     if (result.did_you_mean.empty())

@@ -18,11 +18,11 @@ namespace {
 
 // Words too common to rank by; inside "quoted phrases" they still match.
 constexpr std::array<const char*, 48> kEnglishStopWords{
-    "a",    "an",   "and",  "are",  "as",   "at",   "be",   "but",   "by",    "for",
-    "from", "had",  "has",  "have", "he",   "her",  "his",  "i",     "if",    "in",
-    "into", "is",   "it",   "its",  "of",   "on",   "or",   "our",   "she",   "so",
-    "than", "that", "the",  "their", "them", "then", "there", "these", "they", "this",
-    "to",   "was",  "we",   "were", "will", "with", "would", "you"};
+    "a",    "an",   "and", "are",   "as",   "at",   "be",    "but",   "by",   "for",
+    "from", "had",  "has", "have",  "he",   "her",  "his",   "i",     "if",   "in",
+    "into", "is",   "it",  "its",   "of",   "on",   "or",    "our",   "she",  "so",
+    "than", "that", "the", "their", "them", "then", "there", "these", "they", "this",
+    "to",   "was",  "we",  "were",  "will", "with", "would", "you"};
 
 // Marks that delimit highlights inside Xapian's snippet; control characters never occur in
 // stored text (the reader rejects files with them).
@@ -88,22 +88,26 @@ bool take_entity(std::string_view s, std::size_t* i, std::string* out) {
 // The snippet generator stems each word of the stored text as it is written ("Straße",
 // "Köln"); fold it first, as the indexer did, so that its stem meets the query's.
 class FoldingStemmer : public Xapian::StemImplementation {
-public:
+  public:
     explicit FoldingStemmer(Xapian::Stem inner) : inner_(std::move(inner)) {}
     std::string operator()(const std::string& word) override { return inner_(fold(word)); }
-    std::string get_description() const override { return "newsidx folding " + inner_.get_description(); }
+    std::string get_description() const override {
+        return "newsidx folding " + inner_.get_description();
+    }
 
-private:
+  private:
     Xapian::Stem inner_;
 };
 
 // Xapian says "Syntax: <expression> AND <expression>" without a position; find the operator
 // that has nothing on one side and name its column.
 std::string describe_syntax_error(const std::string& query, const std::string& xapian_msg) {
-    static constexpr std::array<std::string_view, 6> kOperators{"AND", "OR", "NOT", "XOR", "NEAR", "ADJ"};
+    static constexpr std::array<std::string_view, 6> kOperators{"AND", "OR",   "NOT",
+                                                                "XOR", "NEAR", "ADJ"};
     for (std::string_view op : kOperators) {
         if (xapian_msg.find("<expression> " + std::string(op)) == std::string::npos) continue;
-        for (std::size_t at = query.find(op); at != std::string::npos; at = query.find(op, at + 1)) {
+        for (std::size_t at = query.find(op); at != std::string::npos;
+             at = query.find(op, at + 1)) {
             const bool starts = at == 0 || !is_word_byte(query[at - 1]);
             const std::size_t end = at + op.size();
             const bool ends = end == query.size() || !is_word_byte(query[end]) || query[end] == '/';
@@ -140,8 +144,8 @@ Xapian::Query snippet_query(const Xapian::Query& query) {
     return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
 }
 
-Snippet make_snippet(const Xapian::MSet& mset, const std::string& text,
-                     const Xapian::Stem& stemmer, unsigned length, bool has_terms) {
+Snippet make_snippet(const Xapian::MSet& mset, const std::string& text, const Xapian::Stem& stemmer,
+                     unsigned length, bool has_terms) {
     Snippet snippet;
     if (!has_terms) {
         // No words to look for (a date- or site-only query): show the opening of the text,
@@ -158,11 +162,11 @@ Snippet make_snippet(const Xapian::MSet& mset, const std::string& text,
         snippet.text = text.substr(0, cut) + "\xE2\x80\xA6";
         return snippet;
     }
-    const std::string marked = mset.snippet(
-        text, length, stemmer,
-        Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE |
-            Xapian::MSet::SNIPPET_CJK_NGRAM,
-        std::string(1, kHiStart), std::string(1, kHiEnd), "\xE2\x80\xA6");
+    const std::string marked =
+        mset.snippet(text, length, stemmer,
+                     Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE |
+                         Xapian::MSet::SNIPPET_CJK_NGRAM,
+                     std::string(1, kHiStart), std::string(1, kHiEnd), "\xE2\x80\xA6");
     std::size_t start = 0;
     for (std::size_t i = 0; i < marked.size();) {
         if (marked[i] == kHiStart) {
@@ -217,7 +221,8 @@ Xapian::Query build_query(const Xapian::Database& db, const std::string& languag
                           const SearchOptions& options, std::string* corrected) {
     std::string text = fold_query(options.query);
     if (text.find_first_not_of(" \t\r\n") == std::string::npos)
-        throw Error(ErrorCode::BadQuery, "empty query").with_hint("try: searcher \"security guarantees\"");
+        throw Error(ErrorCode::BadQuery, "empty query")
+            .with_hint("try: searcher \"security guarantees\"");
 
     Xapian::QueryParser qp;
     qp.set_database(db);
@@ -241,12 +246,10 @@ Xapian::Query build_query(const Xapian::Database& db, const std::string& languag
         else
             qp.add_prefix(std::string(field.name), std::string(field.prefix));
     }
-    qp.add_rangeprocessor(
-        (new Xapian::DateRangeProcessor(schema::kDateSlot, "date:"))->release());
+    qp.add_rangeprocessor((new Xapian::DateRangeProcessor(schema::kDateSlot, "date:"))->release());
     qp.set_default_op(options.match_all ? Xapian::Query::OP_AND : Xapian::Query::OP_OR);
     const unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
-                           Xapian::QueryParser::FLAG_LOVEHATE |
-                           Xapian::QueryParser::FLAG_WILDCARD |
+                           Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
                            Xapian::QueryParser::FLAG_PURE_NOT |
                            Xapian::QueryParser::FLAG_CJK_NGRAM |
                            Xapian::QueryParser::FLAG_SPELLING_CORRECTION;
@@ -256,7 +259,8 @@ Xapian::Query build_query(const Xapian::Database& db, const std::string& languag
     } catch (const Xapian::QueryParserError& e) {
         throw Error(ErrorCode::BadQuery, "cannot parse query '" + options.query + "'" +
                                              describe_syntax_error(options.query, e.get_msg()))
-            .with_hint("quote words that look like operators, e.g. \"AND\"; see docs/query-syntax.md");
+            .with_hint(
+                "quote words that look like operators, e.g. \"AND\"; see docs/query-syntax.md");
     } catch (const Xapian::WildcardError& e) {
         throw Error(ErrorCode::BadQuery, "wildcard matches too many words: " + e.get_msg())
             .with_hint("use a longer prefix before *");
@@ -329,13 +333,14 @@ SearchResult search(const Xapian::Database& db, const std::string& language,
             hit.path = record.path;
             std::string body = record.body;
             std::replace(body.begin(), body.end(), '\n', ' ');
-            hit.snippet = make_snippet(snippet_mset, body, stemmer, options.snippet_bytes,
-                                       !words.empty());
+            hit.snippet =
+                make_snippet(snippet_mset, body, stemmer, options.snippet_bytes, !words.empty());
             result.hits.push_back(std::move(hit));
         }
         if (mset.empty() && !corrected.empty()) result.did_you_mean = corrected;
     } catch (...) {
-        detail::rethrow_xapian_error("searching", options.db_paths.empty() ? "" : options.db_paths[0]);
+        detail::rethrow_xapian_error("searching",
+                                     options.db_paths.empty() ? "" : options.db_paths[0]);
     }
     result.elapsed_ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
@@ -347,9 +352,9 @@ SearchResult search(const SearchOptions& options) {
     std::string language;
     const Xapian::Database db = open_databases(options.db_paths, &language);
     if (!options.language.empty() && stemmer_language(options.language) != language)
-        throw Error(ErrorCode::BadOption, "--lang " + options.language +
-                                              " does not match the index, which was built with --lang " +
-                                              language)
+        throw Error(ErrorCode::BadOption,
+                    "--lang " + options.language +
+                        " does not match the index, which was built with --lang " + language)
             .with_hint("leave out --lang to use the index's own language");
     return search(db, language, options);
 }

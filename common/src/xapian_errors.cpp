@@ -12,8 +12,7 @@ void rethrow_xapian_error(std::string_view action, const std::string& db_path) {
     } catch (const Error&) {
         throw;
     } catch (const Xapian::DatabaseLockError&) {
-        throw Error(ErrorCode::IndexLocked,
-                    "index '" + db_path + "' is locked by another indexer")
+        throw Error(ErrorCode::IndexLocked, "index '" + db_path + "' is locked by another indexer")
             .with_hint("wait for the other indexer to finish, or use another --db");
     } catch (const Xapian::DatabaseVersionError& e) {
         throw Error(ErrorCode::SchemaMismatch,
@@ -23,7 +22,8 @@ void rethrow_xapian_error(std::string_view action, const std::string& db_path) {
         throw Error(ErrorCode::NoIndex, "no index at '" + db_path + "'")
             .with_hint("run indexer first, e.g.: indexer --db " + db_path + " samples/");
     } catch (const Xapian::DatabaseCreateError& e) {
-        throw Error(ErrorCode::NotWritable, "cannot create index '" + db_path + "': " + e.get_msg());
+        throw Error(ErrorCode::NotWritable,
+                    "cannot create index '" + db_path + "': " + e.get_msg());
     } catch (const Xapian::DatabaseOpeningError& e) {
         throw Error(ErrorCode::NoIndex, "cannot open index '" + db_path + "': " + e.get_msg())
             .with_hint("run indexer first, e.g.: indexer --db " + db_path + " samples/");

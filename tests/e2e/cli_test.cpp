@@ -39,7 +39,7 @@ std::vector<std::string> lines_of(const std::string& s) {
 
 // The samples, indexed once into a fresh ./newsidx.db as the README does.
 class SamplesTest : public ::testing::Test {
-protected:
+  protected:
     static void SetUpTestSuite() {
         dir_ = new TempDir();
         const CommandResult r = run_command({kIndexer, kSamples}, dir_->path().string());
@@ -80,10 +80,13 @@ TEST_F(SamplesTest, ReadmeQueryRanksTheSecurityGuaranteeStoriesFirst) {
     EXPECT_EQ(lines[0],
               "1. Draft text of security guarantees published after week of delays    2022-02-16");
     EXPECT_EQ(lines[1], "   https://news.example.org/2022/02/16/draft-text-published");
-    EXPECT_TRUE(starts_with(lines[2], "   \xE2\x80\xA6on Wednesday published the eight-page draft of the security guarantees"))
+    EXPECT_TRUE(starts_with(
+        lines[2],
+        "   \xE2\x80\xA6on Wednesday published the eight-page draft of the security guarantees"))
         << lines[2];
     EXPECT_EQ(lines[3], "");
-    EXPECT_EQ(lines[4], "2. Talks end with offer of security guarantees for the border region    2022-02-08");
+    EXPECT_EQ(lines[4],
+              "2. Talks end with offer of security guarantees for the border region    2022-02-08");
     EXPECT_EQ(r.out.find("\x1b["), std::string::npos) << "no colour when not a terminal";
     EXPECT_EQ(r.err, "showing 1-10 of about 13 results (" + r.err.substr(r.err.find('(') + 1));
 }
@@ -97,7 +100,8 @@ TEST_F(SamplesTest, PhraseNarrowsTheRankedQuery) {
     for (const auto& hit : phrase["results"]) {
         const std::string snippet = hit["snippet"];
         std::string lower;
-        for (char c : snippet) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        for (char c : snippet)
+            lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         EXPECT_NE(lower.find("security guarantee"), std::string::npos) << snippet;
     }
     EXPECT_EQ(urls(phrase)[0], "https://news.example.org/2022/02/16/draft-text-published");
@@ -132,22 +136,28 @@ TEST_F(SamplesTest, JsonHasEveryFieldAndHighlightOffsetsPointAtMatchedWords) {
 }
 
 TEST_F(SamplesTest, DateAndSiteFiltersAndSortOrder) {
-    const json j = search_json({"guarantees", "--since", "2022-08-01", "--until", "20230901", "--sort", "oldest"});
+    const json j = search_json(
+        {"guarantees", "--since", "2022-08-01", "--until", "20230901", "--sort", "oldest"});
     std::vector<std::string> dates;
     for (const auto& hit : j["results"]) dates.push_back(hit["date"]);
-    EXPECT_EQ(dates, (std::vector<std::string>{"2022-08-01", "2022-08-30", "2022-11-15", "2023-02-13", "2023-08-30"}));
+    EXPECT_EQ(dates, (std::vector<std::string>{"2022-08-01", "2022-08-30", "2022-11-15",
+                                               "2023-02-13", "2023-08-30"}));
 
     const json newest = search_json({"guarantees", "--sort", "newest", "-n", "2"});
-    EXPECT_EQ(urls(newest), (std::vector<std::string>{
-                                "https://www.harbourtimes.example.com/opinion/guarantees-a-beginning",
-                                "https://www.coastal-herald.example.co.uk/world/2023/02/13/one-year-on"}));
+    EXPECT_EQ(urls(newest),
+              (std::vector<std::string>{
+                  "https://www.harbourtimes.example.com/opinion/guarantees-a-beginning",
+                  "https://www.coastal-herald.example.co.uk/world/2023/02/13/one-year-on"}));
 
     const json site = search_json({"guarantees", "--site", "coastal-herald.example.co.uk"});
-    for (const auto& hit : site["results"]) EXPECT_EQ(hit["site"], "www.coastal-herald.example.co.uk");
+    for (const auto& hit : site["results"])
+        EXPECT_EQ(hit["site"], "www.coastal-herald.example.co.uk");
     EXPECT_EQ(site["results"].size(), 3u);
 
     const json in_query = search_json({"guarantees date:2022-03-01..2022-03-31 site:example.org"});
-    EXPECT_EQ(urls(in_query), (std::vector<std::string>{"https://news.example.org/2022/03/07/ceasefire-monitors-arrive"}));
+    EXPECT_EQ(urls(in_query),
+              (std::vector<std::string>{
+                  "https://news.example.org/2022/03/07/ceasefire-monitors-arrive"}));
 }
 
 TEST_F(SamplesTest, PagingContinuesTheRanking) {
@@ -164,23 +174,30 @@ TEST_F(SamplesTest, SyndicatedCopiesAreBothFound) {
     const json j = search_json({"\"rail link reopens\""});
     auto u = urls(j);
     std::sort(u.begin(), u.end());
-    EXPECT_EQ(u, (std::vector<std::string>{
-                     "https://news.example.org/2023/04/04/rail-link-reopens",
-                     "https://www.harbourtimes.example.com/region/rail-link-reopens-after-nine-years"}));
+    EXPECT_EQ(
+        u, (std::vector<std::string>{
+               "https://news.example.org/2023/04/04/rail-link-reopens",
+               "https://www.harbourtimes.example.com/region/rail-link-reopens-after-nine-years"}));
 }
 
 TEST_F(SamplesTest, FindsFrenchGermanChineseAndJapaneseArticles) {
-    EXPECT_EQ(urls(search_json({"sécurité Genève"}))[0],
-              "https://www.lequotidien-fictif.example.fr/monde/2022/05/12/garanties-de-securite-geneve");
-    EXPECT_EQ(urls(search_json({"securite geneve"}))[0],
-              "https://www.lequotidien-fictif.example.fr/monde/2022/05/12/garanties-de-securite-geneve")
+    EXPECT_EQ(
+        urls(search_json({"sécurité Genève"}))[0],
+        "https://www.lequotidien-fictif.example.fr/monde/2022/05/12/garanties-de-securite-geneve");
+    EXPECT_EQ(
+        urls(search_json({"securite geneve"}))[0],
+        "https://www.lequotidien-fictif.example.fr/monde/2022/05/12/garanties-de-securite-geneve")
         << "accents folded";
     EXPECT_EQ(urls(search_json({"Containerhafen"})),
-              (std::vector<std::string>{"https://www.alpenpost-fiktiv.example.de/wirtschaft/2023/03/hafen-streik"}));
+              (std::vector<std::string>{
+                  "https://www.alpenpost-fiktiv.example.de/wirtschaft/2023/03/hafen-streik"}));
     EXPECT_EQ(urls(search_json({"铁路"})),
-              (std::vector<std::string>{"https://www.eastern-daily.example.cn/world/2023/04/05/rail-link"}));
+              (std::vector<std::string>{
+                  "https://www.eastern-daily.example.cn/world/2023/04/05/rail-link"}));
     const json ja = search_json({"梅雨明け"});
-    ASSERT_EQ(urls(ja), (std::vector<std::string>{"https://www.tokyo-wire.example.jp/news/2022/06/27/tsuyu-ake"}));
+    ASSERT_EQ(
+        urls(ja),
+        (std::vector<std::string>{"https://www.tokyo-wire.example.jp/news/2022/06/27/tsuyu-ake"}));
     const std::string snippet = ja["results"][0]["snippet"];
     const auto& first = ja["results"][0]["highlights"][0];
     EXPECT_EQ(snippet.substr(first[0], std::size_t(first[1]) - std::size_t(first[0])), "梅雨明け");
@@ -202,7 +219,9 @@ TEST_F(SamplesTest, ExitCodesAndMessages) {
     r = search({"AND"});
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_EQ(r.out, "");
-    EXPECT_EQ(first_line(r.err), "searcher: error: cannot parse query 'AND' at column 1: AND needs a word or phrase on both sides");
+    EXPECT_EQ(first_line(r.err),
+              "searcher: error: cannot parse query 'AND' at column 1: AND needs a word or phrase "
+              "on both sides");
 
     r = search({"x", "--since", "2022-02-30"});
     EXPECT_EQ(r.exit_code, 2);
@@ -215,7 +234,8 @@ TEST_F(SamplesTest, ExitCodesAndMessages) {
     r = search({"security", "--lang", "french"});
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_EQ(first_line(r.err),
-              "searcher: error: --lang french does not match the index, which was built with --lang english");
+              "searcher: error: --lang french does not match the index, which was built with "
+              "--lang english");
     EXPECT_EQ(search({"security", "--lang", "en"}).exit_code, 0);
 
     r = search({"--help"});
@@ -240,10 +260,8 @@ TEST(Searcher, WithoutAnIndexSaysRunIndexerFirst) {
 
 // Incremental runs on a copy of the samples that the test can edit.
 class IncrementalTest : public ::testing::Test {
-protected:
-    void SetUp() override {
-        fs::copy(kSamples, dir_ / "corpus", fs::copy_options::recursive);
-    }
+  protected:
+    void SetUp() override { fs::copy(kSamples, dir_ / "corpus", fs::copy_options::recursive); }
     CommandResult index() { return run_command({kIndexer, "--db", dir_ / "db", dir_ / "corpus"}); }
     TempDir dir_;
 };
@@ -251,23 +269,27 @@ protected:
 TEST_F(IncrementalTest, ReindexIsIdempotentAndEditsAndDeletionsAreCounted) {
     CommandResult r = index();
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_TRUE(starts_with(r.out, "indexed 34 articles (34 new, 0 updated, 0 unchanged, 0 removed, 0 rejected) in "))
+    EXPECT_TRUE(starts_with(
+        r.out, "indexed 34 articles (34 new, 0 updated, 0 unchanged, 0 removed, 0 rejected) in "))
         << r.out;
     EXPECT_EQ(r.err, "") << "no progress bar when stderr is not a terminal";
 
     r = index();
     EXPECT_EQ(r.exit_code, 0);
-    EXPECT_TRUE(starts_with(r.out, "indexed 34 articles (0 new, 0 updated, 34 unchanged, 0 removed, 0 rejected)"))
+    EXPECT_TRUE(starts_with(
+        r.out, "indexed 34 articles (0 new, 0 updated, 34 unchanged, 0 removed, 0 rejected)"))
         << r.out;
 
     const std::string edited = dir_ / "corpus/marathon-record.txt";
-    write_file(edited, "Course record falls at city marathon\n20221009\n"
-                       "https://www.coastal-herald.example.co.uk/sport/2022/10/09/marathon-record\n"
-                       "Corrected: the winning time was 2:19:46, one second faster than first reported.\n");
+    write_file(edited,
+               "Course record falls at city marathon\n20221009\n"
+               "https://www.coastal-herald.example.co.uk/sport/2022/10/09/marathon-record\n"
+               "Corrected: the winning time was 2:19:46, one second faster than first reported.\n");
     fs::remove(dir_ / "corpus/wildfire-evacuation.txt");
     r = index();
     EXPECT_EQ(r.exit_code, 0);
-    EXPECT_TRUE(starts_with(r.out, "indexed 33 articles (0 new, 1 updated, 32 unchanged, 1 removed, 0 rejected)"))
+    EXPECT_TRUE(starts_with(
+        r.out, "indexed 33 articles (0 new, 1 updated, 32 unchanged, 1 removed, 0 rejected)"))
         << r.out;
 
     const CommandResult s =
@@ -295,19 +317,22 @@ TEST(Indexer, ReportsEachBadFileAndIndexesTheRest) {
     TempDir dir;
     const CommandResult r = run_command({kIndexer, "--db", dir / "db", kMixed});
     EXPECT_EQ(r.exit_code, 3) << r.err;
-    EXPECT_TRUE(starts_with(r.out, "indexed 3 articles (3 new, 0 updated, 0 unchanged, 0 removed, 5 rejected)"))
+    EXPECT_TRUE(starts_with(
+        r.out, "indexed 3 articles (3 new, 0 updated, 0 unchanged, 0 removed, 5 rejected)"))
         << r.out;
-    EXPECT_EQ(lines_of(r.err), (std::vector<std::string>{
-                                   kMixed + "/bad-date.txt:2: impossible date 20221341",
-                                   kMixed + "/empty.txt:1: empty file",
-                                   kMixed + "/latin1-cafe.txt: warning: not UTF-8; decoded as ISO-8859-1",
-                                   kMixed + "/no-body.txt:4: no body (nothing after the URL line)",
-                                   kMixed + "/no-url.txt:3: missing URL (expected an absolute http or https URL)",
-                                   kMixed + "/relative-url.txt:3: relative URL '/2023/01/01/story.html' (need an absolute http or https URL)",
-                               }));
+    EXPECT_EQ(lines_of(r.err),
+              (std::vector<std::string>{
+                  kMixed + "/bad-date.txt:2: impossible date 20221341",
+                  kMixed + "/empty.txt:1: empty file",
+                  kMixed + "/latin1-cafe.txt: warning: not UTF-8; decoded as ISO-8859-1",
+                  kMixed + "/no-body.txt:4: no body (nothing after the URL line)",
+                  kMixed + "/no-url.txt:3: missing URL (expected an absolute http or https URL)",
+                  kMixed + "/relative-url.txt:3: relative URL '/2023/01/01/story.html' (need an "
+                           "absolute http or https URL)",
+              }));
     // The good files, including the CRLF+BOM one and the Latin-1 one, are searchable.
-    const CommandResult s = run_command({kSearcher, "--db", dir / "db", "--json", "--sort", "oldest",
-                                         "pilots OR lighthouse OR terrasses"});
+    const CommandResult s = run_command({kSearcher, "--db", dir / "db", "--json", "--sort",
+                                         "oldest", "pilots OR lighthouse OR terrasses"});
     const json j = json::parse(s.out);
     ASSERT_EQ(j["results"].size(), 3u);
     EXPECT_EQ(j["results"][0]["title"], "Harbour pilots end strike after pay deal");
@@ -317,7 +342,8 @@ TEST(Indexer, ReportsEachBadFileAndIndexesTheRest) {
     // A second run reports the same files again and keeps the same exit status.
     const CommandResult again = run_command({kIndexer, "--db", dir / "db", kMixed});
     EXPECT_EQ(again.exit_code, 3);
-    EXPECT_TRUE(starts_with(again.out, "indexed 3 articles (0 new, 0 updated, 3 unchanged, 0 removed, 5 rejected)"))
+    EXPECT_TRUE(starts_with(
+        again.out, "indexed 3 articles (0 new, 0 updated, 3 unchanged, 0 removed, 5 rejected)"))
         << again.out;
 }
 
@@ -359,8 +385,9 @@ TEST(Indexer, LockedIndexIsAFatalErrorWithNothingCommitted) {
     const CommandResult r = run_command({kIndexer, "--db", dir / "db", kSamples});
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_EQ(r.err,
-              "indexer: error: index '" + (dir / "db") + "' is locked by another indexer\n"
-              "indexer: hint: wait for the other indexer to finish, or use another --db\n");
+              "indexer: error: index '" + (dir / "db") +
+                  "' is locked by another indexer\n"
+                  "indexer: hint: wait for the other indexer to finish, or use another --db\n");
     EXPECT_EQ(holder.get_doccount(), 3u);
 }
 

@@ -1,6 +1,10 @@
 // End-to-end runs on the real news corpora in ../shared/corpora, when they are there.
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -30,12 +34,21 @@ std::string unpack(const std::string& tarball, const std::string& folder, const 
 TEST(Corpus, BbcNewsIndexesEveryArticleAndFindsThem) {
     TempDir dir;
     const std::string corpus = unpack("bbc-news-zitros.tar.gz", "bbc-news-zitros", dir);
-    if (corpus.empty()) GTEST_SKIP() << "corpus not found: " << corpora_dir() << "/bbc-news-zitros.tar.gz";
+    if (corpus.empty())
+        GTEST_SKIP() << "corpus not found: " << corpora_dir() << "/bbc-news-zitros.tar.gz";
     CommandResult r = run_command({NEWSIDX_INDEX_BIN, "--db", dir / "db", "--jobs", "2", corpus});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_EQ(r.out.rfind("indexed 2095 articles (2095 new, 0 updated, 0 unchanged, 0 removed, 0 rejected)", 0), 0u) << r.out;
+    EXPECT_EQ(
+        r.out.rfind(
+            "indexed 2095 articles (2095 new, 0 updated, 0 unchanged, 0 removed, 0 rejected)", 0),
+        0u)
+        << r.out;
     r = run_command({NEWSIDX_INDEX_BIN, "--db", dir / "db", corpus});
-    EXPECT_EQ(r.out.rfind("indexed 2095 articles (0 new, 0 updated, 2095 unchanged, 0 removed, 0 rejected)", 0), 0u) << r.out;
+    EXPECT_EQ(
+        r.out.rfind(
+            "indexed 2095 articles (0 new, 0 updated, 2095 unchanged, 0 removed, 0 rejected)", 0),
+        0u)
+        << r.out;
 
     // Known-item: an article's exact title, as a phrase, finds that article first.
     r = run_command({NEWSIDX_SEARCH_BIN, "--db", dir / "db", "--json", "-n", "3",
@@ -50,15 +63,62 @@ TEST(Corpus, BbcNewsIndexesEveryArticleAndFindsThem) {
 TEST(Corpus, ReutersIndexesEveryArticle) {
     TempDir dir;
     const std::string corpus = unpack("reuters21578.tar.gz", "reuters21578", dir);
-    if (corpus.empty()) GTEST_SKIP() << "corpus not found: " << corpora_dir() << "/reuters21578.tar.gz";
+    if (corpus.empty())
+        GTEST_SKIP() << "corpus not found: " << corpora_dir() << "/reuters21578.tar.gz";
     const CommandResult r = run_command({NEWSIDX_INDEX_BIN, "--db", dir / "db", corpus});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_EQ(r.out.rfind("indexed 19043 articles (19043 new, 0 updated, 0 unchanged, 0 removed, 0 rejected)", 0), 0u) << r.out;
-    const CommandResult s = run_command({NEWSIDX_SEARCH_BIN, "--db", dir / "db", "--json",
-                                         "\"cocoa\" date:19870226..19870226"});
+    EXPECT_EQ(
+        r.out.rfind(
+            "indexed 19043 articles (19043 new, 0 updated, 0 unchanged, 0 removed, 0 rejected)", 0),
+        0u)
+        << r.out;
+    const CommandResult s = run_command(
+        {NEWSIDX_SEARCH_BIN, "--db", dir / "db", "--json", "\"cocoa\" date:19870226..19870226"});
     ASSERT_EQ(s.exit_code, 0) << s.err;
     const auto j = nlohmann::json::parse(s.out);
     for (const auto& hit : j["results"]) EXPECT_EQ(hit["date"], "1987-02-26");
+}
+
+// Ctrl-C in the middle of a run commits what is done; the next run finishes the job.
+TEST(Corpus, InterruptedRunCommitsAndTheNextRunCompletesIt) {
+    TempDir dir;
+    const std::string corpus = unpack("reuters21578.tar.gz", "reuters21578", dir);
+    if (corpus.empty())
+        GTEST_SKIP() << "corpus not found: " << corpora_dir() << "/reuters21578.tar.gz";
+    const std::string db = dir / "db";
+    const pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+        ::freopen("/dev/null", "w", stdout);
+        ::freopen((dir / "stderr").c_str(), "w", stderr);
+        ::execl(NEWSIDX_INDEX_BIN, NEWSIDX_INDEX_BIN, "--db", db.c_str(), corpus.c_str(),
+                static_cast<char*>(nullptr));
+        ::_exit(127);
+    }
+    // Wait until the index exists (the indexer is past start-up), then interrupt it.
+    for (int i = 0; i < 200 && !fs::exists(db + "/iamglass"); ++i) ::usleep(10000);
+    ::usleep(300000);
+    ::kill(pid, SIGINT);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    ASSERT_TRUE(WIFEXITED(status));
+    if (WEXITSTATUS(status) == 0) GTEST_SKIP() << "the run finished before the signal arrived";
+    EXPECT_EQ(WEXITSTATUS(status), 130);
+    EXPECT_EQ(
+        read_file(dir / "stderr"),
+        "indexer: interrupted; the work so far is committed \xE2\x80\x94 run the same command "
+        "again to finish\n");
+    const CommandResult check = run_command({"/usr/bin/xapian-check", db});
+    EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
+
+    const CommandResult again = run_command({NEWSIDX_INDEX_BIN, "--db", db, corpus});
+    ASSERT_EQ(again.exit_code, 0) << again.err;
+    EXPECT_EQ(again.out.rfind("indexed 19043 articles (", 0), 0u) << again.out;
+    EXPECT_EQ(again.out.find(" 0 unchanged"), std::string::npos)
+        << "the interrupted run kept its work";
+    const CommandResult count = run_command(
+        {NEWSIDX_SEARCH_BIN, "--db", db, "--json", "-n", "1", "date:19870101..19880101"});
+    EXPECT_EQ(nlohmann::json::parse(count.out)["total_estimate"], 19043);
 }
 
 }  // namespace

@@ -90,12 +90,12 @@ TEST(ParseArticle, RejectsWithLineAndReason) {
          "relative URL"},
         {"Title\n20220208\nftp://x.org/a\nbody\n",
          "f.txt:3: unsupported URL scheme 'ftp' (need http or https)", "ftp URL"},
-        {"Title\n20220208\nhttps:///path\nbody\n", "f.txt:3: URL has no valid host: 'https:///path'",
-         "URL without host"},
+        {"Title\n20220208\nhttps:///path\nbody\n",
+         "f.txt:3: URL has no valid host: 'https:///path'", "URL without host"},
         {"Title\n20220208\nhttps://x.org/a\n", "f.txt:4: no body (nothing after the URL line)",
          "no body"},
-        {"Title\n20220208\nhttps://x.org/a\n\n  \n", "f.txt:4: no body (nothing after the URL line)",
-         "only blank lines after the URL"},
+        {"Title\n20220208\nhttps://x.org/a\n\n  \n",
+         "f.txt:4: no body (nothing after the URL line)", "only blank lines after the URL"},
     };
     for (const Case& c : cases) {
         const ParsedArticle p = parse_article("f.txt", c.bytes);
@@ -108,7 +108,8 @@ TEST(ParseArticle, DecodesLatin1WithAWarningInsteadOfMojibake) {
     // "Café société" in ISO-8859-1: é is the single byte 0xE9.
     const std::string bytes =
         "Caf\xE9 soci\xE9t\xE9 d\xE9\x62\x61t\n20220208\nhttps://x.fr/a\n"
-        "Le d\xE9\x62\x61t sur la s\xE9\x63urit\xE9 a repris \xE0 Gen\xE8ve pour la troisi\xE8me fois.\n";
+        "Le d\xE9\x62\x61t sur la s\xE9\x63urit\xE9 a repris \xE0 Gen\xE8ve pour la troisi\xE8me "
+        "fois.\n";
     const ParsedArticle p = parse_article("fr.txt", bytes);
     ASSERT_TRUE(p.ok()) << p.error().to_string();
     EXPECT_EQ(p.article().title, "Café société débat");
@@ -146,9 +147,14 @@ TEST(ParseArticle, GuessesTheLanguage) {
             .article()
             .language;
     };
-    EXPECT_EQ(lang("Talks resume", "The talks resumed and the delegates said that it was good."), "en");
-    EXPECT_EQ(lang("Les garanties", "Les délégations se sont retrouvées et la médiatrice est là pour une fois."), "fr");
-    EXPECT_EQ(lang("Streik im Hafen", "Der Streik und die Folgen: das ist nicht mit uns, sagt die Gewerkschaft."), "de");
+    EXPECT_EQ(lang("Talks resume", "The talks resumed and the delegates said that it was good."),
+              "en");
+    EXPECT_EQ(lang("Les garanties",
+                   "Les délégations se sont retrouvées et la médiatrice est là pour une fois."),
+              "fr");
+    EXPECT_EQ(lang("Streik im Hafen",
+                   "Der Streik und die Folgen: das ist nicht mit uns, sagt die Gewerkschaft."),
+              "de");
     EXPECT_EQ(lang("跨境铁路恢复通车", "首列跨境旅客列车于周二上午驶过边境。"), "zh");
     EXPECT_EQ(lang("梅雨明け", "関東甲信地方が梅雨明けしたとみられると発表した。"), "ja");
     EXPECT_EQ(lang("عنوان", "هذا نص عربي قصير عن الأخبار"), "ar");

@@ -13,10 +13,11 @@ namespace newsidx::test {
 namespace {
 
 class RecordingObserver : public IndexObserver {
-public:
+  public:
     void on_rejected(const RecordError& e) override { rejected.push_back(e.to_string()); }
     void on_warning(const std::string& line) override { warnings.push_back(line); }
-    void on_progress(std::uint64_t done, std::uint64_t total, std::uint64_t, std::uint64_t) override {
+    void on_progress(std::uint64_t done, std::uint64_t total, std::uint64_t,
+                     std::uint64_t) override {
         last_done = done;
         last_total = total;
     }
@@ -25,7 +26,7 @@ public:
 };
 
 class IndexerTest : public ::testing::Test {
-protected:
+  protected:
     std::string corpus() const { return dir_ / "corpus"; }
     std::string db() const { return dir_ / "db"; }
 
@@ -48,8 +49,8 @@ protected:
         std::vector<std::string> out;
         for (auto it = d.postlist_begin("Q" + url); it != d.postlist_end("Q" + url); ++it) {
             const std::string data = d.get_document(*it).get_data();
-            out.push_back(data.substr(data.find('\0') + 1, data.find('\0', data.find('\0') + 1) -
-                                                                data.find('\0') - 1));
+            out.push_back(data.substr(data.find('\0') + 1,
+                                      data.find('\0', data.find('\0') + 1) - data.find('\0') - 1));
         }
         return out;
     }
@@ -101,9 +102,8 @@ TEST_F(IndexerTest, EditedFileIsReplacedNotDuplicated) {
 TEST_F(IndexerTest, TouchedButIdenticalFileCountsAsUnchanged) {
     add("a.txt", "First", "https://x.org/a");
     index();
-    std::filesystem::last_write_time(corpus() + "/a.txt",
-                                     std::filesystem::file_time_type::clock::now() +
-                                         std::chrono::hours(1));
+    std::filesystem::last_write_time(
+        corpus() + "/a.txt", std::filesystem::file_time_type::clock::now() + std::chrono::hours(1));
     IndexStats s = index();
     EXPECT_EQ(s.unchanged, 1u);
     EXPECT_EQ(s.updated, 0u);
@@ -192,7 +192,8 @@ TEST_F(IndexerTest, RejectsFilesOverMaxSize) {
     const IndexStats s = index(small);
     EXPECT_EQ(s.rejected, 1u);
     ASSERT_EQ(observer_.rejected.size(), 1u);
-    EXPECT_EQ(observer_.rejected[0], corpus() + "/big.txt:1: file too large (5032 bytes; --max-size is 1000)");
+    EXPECT_EQ(observer_.rejected[0],
+              corpus() + "/big.txt:1: file too large (5032 bytes; --max-size is 1000)");
 }
 
 TEST_F(IndexerTest, MissingInputIsAUsageError) {
@@ -221,7 +222,8 @@ TEST_F(IndexerTest, KeepsTheStemmingLanguageOfTheIndex) {
         FAIL();
     } catch (const Error& e) {
         EXPECT_EQ(e.code(), ErrorCode::BadOption);
-        EXPECT_EQ(std::string(e.what()), "index '" + db() + "' was built with --lang french, not english");
+        EXPECT_EQ(std::string(e.what()),
+                  "index '" + db() + "' was built with --lang french, not english");
     }
 }
 

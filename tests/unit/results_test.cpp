@@ -40,8 +40,9 @@ TEST(RenderJson, CarriesTheSpellingSuggestion) {
     SearchResult r;
     r.query = "secruity";
     r.did_you_mean = "security";
-    EXPECT_EQ(render_json(r),
-              R"({"query":"secruity","total_estimate":0,"elapsed_ms":0.0,"results":[],"did_you_mean":"security"})");
+    EXPECT_EQ(
+        render_json(r),
+        R"({"query":"secruity","total_estimate":0,"elapsed_ms":0.0,"results":[],"did_you_mean":"security"})");
 }
 
 TEST(RenderText, IsPlainWhenNotATerminal) {

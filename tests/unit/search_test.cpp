@@ -13,7 +13,7 @@ namespace newsidx::test {
 namespace {
 
 class SilentObserver : public IndexObserver {
-public:
+  public:
     void on_rejected(const RecordError& e) override { FAIL() << e.to_string(); }
     void on_warning(const std::string& line) override { FAIL() << line; }
     void on_progress(std::uint64_t, std::uint64_t, std::uint64_t, std::uint64_t) override {}
@@ -212,7 +212,8 @@ TEST(Search, FillsEveryHitField) {
 TEST(Search, SnippetHighlightsMatchedWordsByByteOffset) {
     const SearchResult r = run("security guarantees");
     const Snippet& s = r.hits[0].snippet;
-    EXPECT_EQ(s.text, "The delegation said written security guarantees would be sent within a week.");
+    EXPECT_EQ(s.text,
+              "The delegation said written security guarantees would be sent within a week.");
     ASSERT_EQ(s.highlights.size(), 2u);
     EXPECT_EQ(s.text.substr(s.highlights[0].first, s.highlights[0].second - s.highlights[0].first),
               "security");
@@ -265,14 +266,23 @@ TEST(Search, ReportsBadQueriesAndOptions) {
     SearchOptions bad_site;
     bad_site.site = "bbc.co.uk/news";
     const Case cases[] = {
-        {"AND", {}, ErrorCode::BadQuery,
+        {"AND",
+         {},
+         ErrorCode::BadQuery,
          "cannot parse query 'AND' at column 1: AND needs a word or phrase on both sides"},
-        {"talks AND", {}, ErrorCode::BadQuery,
+        {"talks AND",
+         {},
+         ErrorCode::BadQuery,
          "cannot parse query 'talks AND' at column 7: AND needs a word or phrase on both sides"},
-        {"Android OR", {}, ErrorCode::BadQuery,
+        {"Android OR",
+         {},
+         ErrorCode::BadQuery,
          "cannot parse query 'Android OR' at column 9: OR needs a word or phrase on both sides"},
-        {"(harbour XOR)", {}, ErrorCode::BadQuery,
-         "cannot parse query '(harbour XOR)' at column 10: XOR needs a word or phrase on both sides"},
+        {"(harbour XOR)",
+         {},
+         ErrorCode::BadQuery,
+         "cannot parse query '(harbour XOR)' at column 10: XOR needs a word or phrase on both "
+         "sides"},
         {"  ", {}, ErrorCode::BadQuery, "empty query"},
         {"x", bad_since, ErrorCode::BadOption, "--since: impossible date 2022-13-01"},
         {"x", reversed, ErrorCode::BadOption, "--since 20230101 is after --until 20220101"},
@@ -299,7 +309,8 @@ TEST(Search, MissingIndexSaysRunIndexerFirst) {
     } catch (const Error& e) {
         EXPECT_EQ(e.code(), ErrorCode::NoIndex);
         EXPECT_STREQ(e.what(), "no index at '/nonexistent/newsidx.db'");
-        EXPECT_EQ(e.hint(), "run indexer first, e.g.: indexer --db /nonexistent/newsidx.db samples/");
+        EXPECT_EQ(e.hint(),
+                  "run indexer first, e.g.: indexer --db /nonexistent/newsidx.db samples/");
     }
 }
 

@@ -47,7 +47,7 @@ struct StoredRecord {
 
 /// Builds documents; one per thread (it owns a Xapian::TermGenerator).
 class DocumentBuilder {
-public:
+  public:
     /// `stem_language` is a Xapian stemmer name ("english") or "none".
     explicit DocumentBuilder(const std::string& stem_language);
 
@@ -59,7 +59,7 @@ public:
 
     Built build(const Article& article, std::string_view path, const FileState& state);
 
-private:
+  private:
     Xapian::TermGenerator termgen_;
     Xapian::TermGenerator spellgen_;  // unstemmed title words for "did you mean"
 };

@@ -23,7 +23,7 @@ enum class ErrorCode {
 /// An error that ends the current operation; carries a code and an optional hint that
 /// tells the user what to do next.
 class Error : public std::runtime_error {
-public:
+  public:
     Error(ErrorCode code, const std::string& message) : std::runtime_error(message), code_(code) {}
 
     /// Returns a copy of this error with a hint ("run indexer first", ...).
@@ -36,9 +36,17 @@ public:
     ErrorCode code() const noexcept { return code_; }
     const std::string& hint() const noexcept { return hint_; }
 
-private:
+  private:
     ErrorCode code_;
     std::string hint_;
 };
+
+/// The lines a front end prints for `e`: "PROGRAM: error: what" and, when there is a hint,
+/// "PROGRAM: hint: hint", each ending in a newline.
+inline std::string describe_error(std::string_view program, const Error& e) {
+    std::string out = std::string(program) + ": error: " + e.what() + "\n";
+    if (!e.hint().empty()) out += std::string(program) + ": hint: " + e.hint() + "\n";
+    return out;
+}
 
 }  // namespace newsidx

@@ -13,7 +13,7 @@
 namespace newsidx {
 
 class IndexWriter {
-public:
+  public:
     /// Opens (or creates) the index at `path`. `language` is the stemmer name the caller
     /// asks for, or empty to use the index's own (english for a new index). With `rebuild`
     /// the existing index is discarded. Throws Error: IndexLocked, NotWritable,
@@ -47,7 +47,7 @@ public:
 
     Xapian::WritableDatabase& database() { return db_; }
 
-private:
+  private:
     Xapian::WritableDatabase db_;
     std::string language_;
     std::string path_;

@@ -13,12 +13,12 @@ namespace newsidx {
 
 struct IndexOptions {
     std::string db_path = "newsidx.db";
-    std::vector<std::string> inputs;   ///< files or directories, searched recursively for *.txt
-    unsigned jobs = 0;                 ///< worker threads; 0 = one per core
-    std::string language;              ///< --lang: stemmer language; empty = the index's own
+    std::vector<std::string> inputs;  ///< files or directories, searched recursively for *.txt
+    unsigned jobs = 0;                ///< worker threads; 0 = one per core
+    std::string language;             ///< --lang: stemmer language; empty = the index's own
     bool rebuild = false;
-    std::uint64_t max_size = 16u << 20;  ///< files larger than this are rejected
-    std::uint64_t commit_bytes = 32u << 20;  ///< commit after this many bytes of articles
+    std::uint64_t max_size = 16u << 20;       ///< files larger than this are rejected
+    std::uint64_t commit_bytes = 32u << 20;   ///< commit after this many bytes of articles
     const std::atomic<bool>* stop = nullptr;  ///< set (by a signal handler) to stop early
 };
 
@@ -38,7 +38,7 @@ struct IndexStats {
 
 /// Receives what a run has to say; the library itself never prints.
 class IndexObserver {
-public:
+  public:
     virtual ~IndexObserver() = default;
     virtual void on_rejected(const RecordError& error) = 0;
     virtual void on_warning(const std::string& line) = 0;

@@ -37,10 +37,10 @@ inline constexpr std::array<Field, 3> kQueryFields{{
     {"lang", kLangPrefix, true},
 }};
 
-inline constexpr Xapian::valueno kDateSlot = 0;  ///< YYYYMMDD, for date ranges and sorting
-inline constexpr Xapian::valueno kSizeSlot = 1;  ///< source file size in bytes (decimal)
-inline constexpr Xapian::valueno kMtimeSlot = 2; ///< source file mtime, ns since epoch (decimal)
-inline constexpr Xapian::valueno kHashSlot = 3;  ///< XXH3-64 of the file bytes (16 hex digits)
+inline constexpr Xapian::valueno kDateSlot = 0;   ///< YYYYMMDD, for date ranges and sorting
+inline constexpr Xapian::valueno kSizeSlot = 1;   ///< source file size in bytes (decimal)
+inline constexpr Xapian::valueno kMtimeSlot = 2;  ///< source file mtime, ns since epoch (decimal)
+inline constexpr Xapian::valueno kHashSlot = 3;   ///< XXH3-64 of the file bytes (16 hex digits)
 
 /// Title words count this many times over body words in the unprefixed (ranked) terms.
 inline constexpr Xapian::termcount kTitleWdf = 3;
@@ -55,9 +55,9 @@ inline constexpr std::string_view kLanguageKey = "newsidx.lang";
 inline constexpr std::string_view kFileKeyPrefix = "newsidx.file:";
 
 constexpr bool prefixes_are_unique() {
-    constexpr std::array<std::string_view, 9> all{kTitlePrefix, kIdPrefix,    kUrlPrefix,
-                                                  kHostPrefix,  kDayPrefix,   kMonthPrefix,
-                                                  kYearPrefix,  kLangPrefix,  kPathPrefix};
+    constexpr std::array<std::string_view, 9> all{kTitlePrefix, kIdPrefix,   kUrlPrefix,
+                                                  kHostPrefix,  kDayPrefix,  kMonthPrefix,
+                                                  kYearPrefix,  kLangPrefix, kPathPrefix};
     for (std::size_t i = 0; i < all.size(); ++i)
         for (std::size_t j = i + 1; j < all.size(); ++j)
             if (all[i] == all[j]) return false;

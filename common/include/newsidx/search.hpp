@@ -18,9 +18,9 @@ struct SearchOptions {
     unsigned limit = 10;
     unsigned offset = 0;
     SortOrder sort = SortOrder::Relevance;
-    std::string since;  ///< YYYYMMDD or YYYY-MM-DD, inclusive; empty = no bound
-    std::string until;  ///< likewise
-    std::string site;   ///< host; matches its subdomains too
+    std::string since;       ///< YYYYMMDD or YYYY-MM-DD, inclusive; empty = no bound
+    std::string until;       ///< likewise
+    std::string site;        ///< host; matches its subdomains too
     bool match_all = false;  ///< --all: every word must match
     std::string language;    ///< --lang: must match the index's stemming language; empty = any
     unsigned snippet_bytes = 240;
@@ -77,8 +77,8 @@ Xapian::Stem snippet_stemmer(const std::string& language);
 /// Builds a snippet of `text` for the hits in `mset`: Xapian's MSet::snippet with the
 /// query's stemmer, split into plain text and highlight offsets. Without `has_terms` (the
 /// query names no words) the snippet is the opening of the text.
-Snippet make_snippet(const Xapian::MSet& mset, const std::string& text,
-                     const Xapian::Stem& stemmer, unsigned length, bool has_terms = true);
+Snippet make_snippet(const Xapian::MSet& mset, const std::string& text, const Xapian::Stem& stemmer,
+                     unsigned length, bool has_terms = true);
 
 /// Opens every database in `paths` as one. Throws Error(NoIndex) with a hint.
 Xapian::Database open_databases(const std::vector<std::string>& paths, std::string* language);
