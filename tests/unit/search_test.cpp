@@ -138,6 +138,17 @@ TEST(Search, DateRangeInBothSpellings) {
     EXPECT_EQ(sorted_ids("security date:20220901..20221231"), (Ids{"a6"}));
 }
 
+TEST(Search, OpenEndedDateRanges) {
+    EXPECT_EQ(sorted_ids("date:20230101.."), (Ids{"a4", "a7", "a8"}));
+    EXPECT_EQ(ids("date:..2021-12-31"), (Ids{"a3"}));
+}
+
+TEST(Search, AdjKeepsTheOrder) {
+    EXPECT_EQ(ids("security ADJ/3 region"), (Ids{"a2"}));
+    EXPECT_EQ(ids("region ADJ/3 security"), (Ids{})) << "ADJ, unlike NEAR, is ordered";
+    EXPECT_EQ(ids("region NEAR/3 security"), (Ids{"a2"}));
+}
+
 TEST(Search, PrefixWildcardExpandsOverStems) {
     EXPECT_EQ(ids("harb*"), (Ids{"a3"}));
     EXPECT_EQ(sorted_ids("guarantee*"), (Ids{"a1", "a2"})) << "guarantee* finds the stem guarante";
