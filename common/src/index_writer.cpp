@@ -12,8 +12,6 @@ namespace {
 
 std::string file_key(const std::string& path) { return bounded_term(schema::kFileKeyPrefix, path); }
 
-std::string path_term(const std::string& path) { return bounded_term(schema::kPathPrefix, path); }
-
 // Metadata value: FileState::encode(), a newline, then the path (keys may be hashed).
 std::optional<std::pair<FileState, std::string>> decode_file_entry(std::string_view value) {
     auto nl = value.find('\n');
@@ -64,6 +62,22 @@ IndexWriter IndexWriter::open(const std::string& path, bool rebuild, const std::
     }
 }
 
+IndexWriter IndexWriter::create_shard(const std::string& path, const std::string& language) {
+    try {
+        Xapian::WritableDatabase db(
+            path, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC | Xapian::DB_BACKEND_GLASS);
+        IndexWriter writer(std::move(db), language);
+        writer.path_ = path;
+        return writer;
+    } catch (...) {
+        detail::rethrow_xapian_error("creating index shard", path);
+    }
+}
+
+std::string IndexWriter::path_term(const std::string& path) {
+    return bounded_term(schema::kPathPrefix, path);
+}
+
 IndexWriter::IndexWriter(Xapian::WritableDatabase db, std::string language)
     : db_(std::move(db)), language_(std::move(language)) {
     if (db_.get_metadata(std::string(schema::kVersionKey)).empty()) {
@@ -109,6 +123,35 @@ void IndexWriter::put(const std::string& path, const FileState& state,
     }
 }
 
+void IndexWriter::add_new(const std::string& path, const FileState& state,
+                          const DocumentBuilder::Built& built) {
+    try {
+        db_.add_document(built.doc);
+        db_.set_metadata(file_key(path), state.encode() + '\n' + path);
+        for (const std::string& word : built.spellings) db_.add_spelling(word);
+    } catch (...) {
+        detail::rethrow_xapian_error("writing to index", path_);
+    }
+}
+
+std::optional<std::string> IndexWriter::path_of(const std::string& id_term) const {
+    try {
+        auto it = db_.postlist_begin(id_term);
+        if (it == db_.postlist_end(id_term)) return std::nullopt;
+        return StoredRecord::decode(db_.get_document(*it).get_data()).path;
+    } catch (...) {
+        detail::rethrow_xapian_error("reading index", path_);
+    }
+}
+
+void IndexWriter::delete_term(const std::string& term) {
+    try {
+        db_.delete_document(term);
+    } catch (...) {
+        detail::rethrow_xapian_error("writing to index", path_);
+    }
+}
+
 void IndexWriter::touch(const std::string& path, const FileState& state) {
     try {
         db_.set_metadata(file_key(path), state.encode() + '\n' + path);
@@ -123,6 +166,15 @@ void IndexWriter::forget(const std::string& path) {
         db_.set_metadata(file_key(path), std::string());
     } catch (...) {
         detail::rethrow_xapian_error("writing to index", path_);
+    }
+}
+
+void IndexWriter::close() {
+    try {
+        db_.commit();
+        db_.close();
+    } catch (...) {
+        detail::rethrow_xapian_error("committing index", path_);
     }
 }
 

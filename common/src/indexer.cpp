@@ -3,13 +3,16 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
 #include <cstring>
+#include <exception>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -19,6 +22,8 @@
 #include "newsidx/document.hpp"
 #include "newsidx/error.hpp"
 #include "newsidx/index_writer.hpp"
+#include "newsidx/schema.hpp"
+#include "xapian_errors.hpp"
 
 namespace newsidx {
 namespace fs = std::filesystem;
@@ -90,7 +95,8 @@ bool is_under(const std::string& path, const std::string& root) {
 struct Outcome {
     enum class Kind { Indexed, Touched, Rejected } kind = Kind::Rejected;
     FileState state;
-    std::optional<DocumentBuilder::Built> built;
+    std::optional<DocumentBuilder::Built> built;  // moved out by a bulk worker once written
+    std::string id_term;
     std::optional<RecordError> error;
     std::vector<std::string> warnings;
     std::uint64_t bytes = 0;
@@ -155,6 +161,7 @@ Outcome process(const SourceFile& file, DocumentBuilder& builder, std::uint64_t 
         }
         out.state.url = parsed.article().url;
         out.built = builder.build(parsed.article(), file.path, out.state);
+        out.id_term = out.built->id_term;
         out.kind = Outcome::Kind::Indexed;
     } catch (const std::exception& e) {
         return reject(std::string("cannot analyse: ") + e.what());
@@ -164,35 +171,35 @@ Outcome process(const SourceFile& file, DocumentBuilder& builder, std::uint64_t 
 
 // Workers process files in any order; the writer takes the outcomes in file order through a
 // ring of `window` slots, so memory stays bounded and "the later file wins" is deterministic.
+// A sink, when given, runs in the worker right after a file is processed (bulk builds write
+// the document into the worker's own shard there).
 class Pipeline {
   public:
+    using Sink = std::function<void(unsigned worker, const SourceFile& file, Outcome& out)>;
+
     Pipeline(const std::vector<SourceFile>& files, unsigned jobs, const std::string& language,
-             std::uint64_t max_size)
+             std::uint64_t max_size, Sink sink = {})
         : files_(files),
           window_(std::max<std::size_t>(64, 64 * jobs)),
           slots_(window_),
-          ready_(window_, false) {
+          ready_(window_, false),
+          sink_(std::move(sink)) {
         for (unsigned j = 0; j < jobs; ++j) {
-            workers_.emplace_back([this, language, max_size] { work(language, max_size); });
+            workers_.emplace_back([this, j, language, max_size] { work(j, language, max_size); });
         }
     }
 
-    ~Pipeline() {
-        {
-            std::lock_guard lock(mutex_);
-            aborted_ = true;
-        }
-        space_.notify_all();
-        for (auto& t : workers_) t.join();
-    }
+    ~Pipeline() { stop(); }
 
     Pipeline(const Pipeline&) = delete;
     Pipeline& operator=(const Pipeline&) = delete;
 
-    /// The outcome for files[i]; call with i = 0, 1, 2, ... in turn.
+    /// The outcome for files[i]; call with i = 0, 1, 2, ... in turn. Rethrows a worker's
+    /// failure to write.
     Outcome take(std::size_t i) {
         std::unique_lock lock(mutex_);
-        filled_.wait(lock, [&] { return ready_[i % window_]; });
+        filled_.wait(lock, [&] { return ready_[i % window_] || failure_; });
+        if (failure_) std::rethrow_exception(failure_);
         Outcome out = std::move(slots_[i % window_]);
         ready_[i % window_] = false;
         consumed_ = i + 1;
@@ -201,8 +208,20 @@ class Pipeline {
         return out;
     }
 
+    /// Stops the workers (after the file each is on) and waits for them.
+    void stop() {
+        {
+            std::lock_guard lock(mutex_);
+            aborted_ = true;
+        }
+        space_.notify_all();
+        for (auto& t : workers_)
+            if (t.joinable()) t.join();
+        if (failure_) std::rethrow_exception(failure_);
+    }
+
   private:
-    void work(const std::string& language, std::uint64_t max_size) {
+    void work(unsigned worker, const std::string& language, std::uint64_t max_size) {
         DocumentBuilder builder(language);
         for (;;) {
             const std::size_t i = next_.fetch_add(1);
@@ -213,6 +232,15 @@ class Pipeline {
                 if (aborted_) return;
             }
             Outcome out = process(files_[i], builder, max_size);
+            try {
+                if (sink_) sink_(worker, files_[i], out);
+            } catch (...) {
+                std::lock_guard lock(mutex_);
+                if (!failure_) failure_ = std::current_exception();
+                aborted_ = true;
+                filled_.notify_all();
+                return;
+            }
             {
                 std::lock_guard lock(mutex_);
                 slots_[i % window_] = std::move(out);
@@ -226,13 +254,125 @@ class Pipeline {
     const std::size_t window_;
     std::vector<Outcome> slots_;
     std::vector<bool> ready_;
+    Sink sink_;
     std::atomic<std::size_t> next_{0};
     std::size_t consumed_ = 0;
     bool aborted_ = false;
+    std::exception_ptr failure_;
     std::mutex mutex_;
     std::condition_variable filled_, space_;
     std::vector<std::thread> workers_;
 };
+
+// One scratch shard per worker. URLs seen in the shard are remembered as 64-bit hashes, so
+// that a repeated URL (rare) is noticed without asking Xapian about every document.
+struct Shard {
+    IndexWriter writer;
+    std::unordered_set<std::uint64_t> urls;
+    std::uint64_t since_commit = 0;
+
+    void write(const SourceFile& file, Outcome& out, std::uint64_t commit_bytes) {
+        if (out.kind == Outcome::Kind::Touched) {
+            writer.touch(file.path, out.state);
+        } else if (out.kind == Outcome::Kind::Indexed) {
+            const std::uint64_t h = XXH3_64bits(out.state.url.data(), out.state.url.size());
+            if (!urls.insert(h).second) {
+                // The same URL earlier in this shard: the later path wins, as in file order.
+                const auto other = writer.path_of(out.id_term);
+                if (other && *other > file.path) {
+                    writer.touch(file.path, out.state);
+                    out.built.reset();
+                    return;
+                }
+                writer.put(file.path, out.state, *out.built);
+            } else {
+                writer.add_new(file.path, out.state, *out.built);
+            }
+            out.built.reset();
+            since_commit += out.bytes;
+            if (since_commit >= commit_bytes) {
+                writer.commit();
+                since_commit = 0;
+            }
+        }
+    }
+};
+
+// After the shards are built: where the same URL ended up in several shards, keep the
+// document from the greatest path (the file a sequential run would have written last).
+void drop_cross_shard_duplicates(std::vector<Shard>& shards) {
+    const std::string prefix(schema::kIdPrefix);
+    struct Cursor {
+        Xapian::TermIterator it, end;
+        std::size_t shard;
+    };
+    std::vector<Cursor> cursors;
+    for (std::size_t s = 0; s < shards.size(); ++s) {
+        Xapian::WritableDatabase& db = shards[s].writer.database();
+        cursors.push_back({db.allterms_begin(prefix), db.allterms_end(prefix), s});
+    }
+    for (;;) {
+        std::string smallest;
+        bool any = false;
+        for (const Cursor& c : cursors) {
+            if (c.it == c.end) continue;
+            if (!any || *c.it < smallest) smallest = *c.it;
+            any = true;
+        }
+        if (!any) return;
+        std::vector<std::pair<std::string, std::size_t>> holders;  // (path, shard)
+        for (Cursor& c : cursors) {
+            if (c.it != c.end && *c.it == smallest) {
+                holders.emplace_back(shards[c.shard].writer.path_of(smallest).value_or(""),
+                                     c.shard);
+                ++c.it;
+            }
+        }
+        if (holders.size() < 2) continue;
+        std::sort(holders.begin(), holders.end());
+        holders.pop_back();  // the greatest path stays
+        for (const auto& [path, shard] : holders)
+            shards[shard].writer.database().delete_document(IndexWriter::path_term(path));
+    }
+}
+
+// Compaction merges the shards' and the old index's metadata; a file's state from a shard is
+// newer than the old index's, and shards come first in the source list.
+class ShardsFirstCompactor : public Xapian::Compactor {
+  public:
+    std::string resolve_duplicate_metadata(const std::string&, size_t,
+                                           const std::string tags[]) override {
+        return tags[0];
+    }
+};
+
+void sync_tree(const fs::path& dir) {
+    for (const auto& entry : fs::directory_iterator(dir)) {
+        const int fd = ::open(entry.path().c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd >= 0) {
+            ::fsync(fd);
+            ::close(fd);
+        }
+    }
+    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        ::fsync(fd);
+        ::close(fd);
+    }
+}
+
+std::string sibling(const std::string& db_path, const char* suffix) {
+    std::string p = fs::path(db_path).lexically_normal().string();
+    while (p.size() > 1 && p.back() == '/') p.pop_back();
+    return p + suffix;
+}
+
+// A run that died between the two renames of a swap leaves only <db>.old: put it back.
+void recover_interrupted_swap(const std::string& db_path) {
+    std::error_code ec;
+    const std::string old = sibling(db_path, ".old");
+    if (!fs::exists(db_path, ec) && fs::exists(old, ec)) fs::rename(old, db_path, ec);
+}
 
 std::string format_fixed(double v, int decimals) {
     char buf[64];
@@ -240,108 +380,226 @@ std::string format_fixed(double v, int decimals) {
     return buf;
 }
 
+// The state one run shares between its direct and bulk paths.
+class Run {
+  public:
+    Run(const IndexOptions& options, IndexObserver& observer, IndexStats& stats)
+        : options_(options), observer_(observer), stats_(stats) {}
+
+    void execute() {
+        std::vector<std::string> roots;
+        for (const std::string& input : options_.inputs) {
+            std::error_code ec;
+            if (!fs::exists(input, ec))
+                throw Error(ErrorCode::BadOption, "input '" + input + "' does not exist");
+            roots.push_back(fs::absolute(input).lexically_normal().string());
+            if (roots.back().size() > 1 && roots.back().back() == '/') roots.back().pop_back();
+        }
+        std::vector<SourceFile> files = find_files(roots, observer_);
+        stats_.files = files.size();
+
+        recover_interrupted_swap(options_.db_path);
+        writer_.emplace(IndexWriter::open(options_.db_path, options_.rebuild, options_.language));
+        was_empty_ = writer_->database().get_doccount() == 0;
+
+        // Files under the inputs that the index knows but the disk no longer has.
+        {
+            std::unordered_set<std::string> present;
+            for (const SourceFile& f : files) present.insert(f.path);
+            for (const std::string& known : writer_->known_files()) {
+                if (present.count(known)) continue;
+                if (std::none_of(roots.begin(), roots.end(),
+                                 [&](const std::string& r) { return is_under(known, r); }))
+                    continue;
+                writer_->forget(known);
+                ++stats_.removed;
+            }
+        }
+
+        // Unchanged files (same size and mtime) are not read at all.
+        std::vector<SourceFile> todo;
+        for (SourceFile& f : files) {
+            f.previous = writer_->file_state(f.path);
+            if (f.previous && f.previous->size == f.size && f.previous->mtime_ns == f.mtime_ns &&
+                !f.previous->url.empty()) {
+                ++stats_.unchanged;
+                url_owner_.emplace(f.previous->url, f.path);
+                continue;
+            }
+            bytes_total_ += f.size;
+            todo.push_back(std::move(f));
+        }
+        files.clear();
+        files.shrink_to_fit();
+
+        unsigned jobs =
+            options_.jobs ? options_.jobs : std::max(1u, std::thread::hardware_concurrency());
+        jobs = static_cast<unsigned>(
+            std::min<std::size_t>(jobs, std::max<std::size_t>(1, todo.size())));
+
+        const Xapian::doccount existing = writer_->database().get_doccount();
+        const bool bulk = options_.mode == BuildMode::Bulk ||
+                          (options_.mode == BuildMode::Auto && todo.size() >= kBulkMinFiles &&
+                           todo.size() >= existing / 4);
+        stats_.bulk = bulk;
+        if (bulk)
+            run_bulk(todo, jobs);
+        else
+            run_direct(todo, jobs);
+    }
+
+  private:
+    // Below this many changed files a run updates the index in place.
+    static constexpr std::size_t kBulkMinFiles = 1000;
+
+    // Reports an outcome, counts it, and returns true when it is an article to write. For an
+    // article, resolves its URL against the others of this run and the index.
+    bool account(const SourceFile& f, Outcome& out) {
+        stats_.bytes_read += out.bytes;
+        for (const std::string& w : out.warnings) observer_.on_warning(w);
+        switch (out.kind) {
+            case Outcome::Kind::Rejected:
+                ++stats_.rejected;
+                observer_.on_rejected(*out.error);
+                return false;
+            case Outcome::Kind::Touched:
+                ++stats_.unchanged;
+                url_owner_.emplace(out.state.url, f.path);
+                return false;
+            case Outcome::Kind::Indexed:
+                break;
+        }
+        auto [owner, inserted] = url_owner_.emplace(out.state.url, f.path);
+        replaces_other_ = false;
+        if (!inserted && owner->second != f.path) {
+            observer_.on_warning(f.path + ":3: warning: same URL as " + owner->second +
+                                 "; this later file replaces it");
+            owner->second = f.path;
+            replaces_other_ = true;
+        }
+        in_index_ = !was_empty_ && writer_->database().term_exists(out.id_term);
+        ++(f.previous || replaces_other_ || in_index_ ? stats_.updated : stats_.added);
+        return true;
+    }
+
+    void run_direct(const std::vector<SourceFile>& todo, unsigned jobs) {
+        std::uint64_t since_commit = 0;
+        Pipeline pipeline(todo, jobs, writer_->language(), options_.max_size);
+        for (std::size_t i = 0; i < todo.size(); ++i) {
+            if (stopping()) break;
+            Outcome out = pipeline.take(i);
+            const SourceFile& f = todo[i];
+            if (out.kind == Outcome::Kind::Touched) writer_->touch(f.path, out.state);
+            if (account(f, out)) {
+                writer_->put(f.path, out.state, *out.built);
+                since_commit += out.bytes;
+            }
+            if (since_commit >= options_.commit_bytes) {
+                writer_->commit();
+                since_commit = 0;
+            }
+            observer_.on_progress(i + 1, todo.size(), stats_.bytes_read, bytes_total_);
+        }
+        pipeline.stop();
+        observer_.on_commit();
+        writer_->commit();
+    }
+
+    void run_bulk(const std::vector<SourceFile>& todo, unsigned jobs) {
+        const std::string build_dir = sibling(options_.db_path, ".build");
+        const std::string next_dir = sibling(options_.db_path, ".new");
+        std::error_code ec;
+        fs::remove_all(build_dir, ec);
+        fs::remove_all(next_dir, ec);
+        fs::create_directories(build_dir, ec);
+        if (ec)
+            throw Error(ErrorCode::NotWritable,
+                        "cannot create '" + build_dir + "': " + ec.message());
+        std::vector<Shard> shards;
+        for (unsigned j = 0; j < jobs; ++j) {
+            shards.push_back(
+                Shard{IndexWriter::create_shard(build_dir + "/shard-" + std::to_string(j),
+                                                writer_->language()),
+                      {},
+                      0});
+        }
+        {
+            const std::uint64_t commit_bytes = options_.commit_bytes;
+            Pipeline pipeline(
+                todo, jobs, writer_->language(), options_.max_size,
+                [&shards, commit_bytes](unsigned w, const SourceFile& f, Outcome& out) {
+                    shards[w].write(f, out, commit_bytes);
+                });
+            for (std::size_t i = 0; i < todo.size(); ++i) {
+                if (stopping()) break;
+                Outcome out = pipeline.take(i);
+                const SourceFile& f = todo[i];
+                if (account(f, out)) {
+                    // The index keeps nothing this file or this URL produced before.
+                    if (f.previous) writer_->delete_term(IndexWriter::path_term(f.path));
+                    if (in_index_) writer_->delete_term(out.id_term);
+                }
+                observer_.on_progress(i + 1, todo.size(), stats_.bytes_read, bytes_total_);
+            }
+            pipeline.stop();
+        }
+        observer_.on_commit();
+        for (Shard& s : shards) s.writer.commit();
+        drop_cross_shard_duplicates(shards);
+
+        // Merge: shards first (their file states are the newer ones), then the old index.
+        Xapian::Database sources;
+        for (Shard& s : shards) {
+            s.writer.close();
+            sources.add_database(Xapian::Database(s.writer.path()));
+        }
+        writer_->commit();
+        if (writer_->database().get_doccount() > 0 || !was_empty_)
+            sources.add_database(Xapian::Database(options_.db_path));
+        try {
+            ShardsFirstCompactor compactor;
+            sources.compact(next_dir, Xapian::Compactor::FULL, 0, compactor);
+        } catch (...) {
+            detail::rethrow_xapian_error("merging index shards", next_dir);
+        }
+        sync_tree(next_dir);
+
+        // Swap the merged index in: <db> -> <db>.old, <db>.new -> <db>, drop <db>.old.
+        const std::string old_dir = sibling(options_.db_path, ".old");
+        writer_->close();
+        fs::remove_all(old_dir, ec);
+        fs::rename(options_.db_path, old_dir, ec);
+        if (!ec) fs::rename(next_dir, options_.db_path, ec);
+        if (ec)
+            throw Error(ErrorCode::NotWritable, "cannot replace '" + options_.db_path +
+                                                    "' with the merged index: " + ec.message());
+        sync_tree(fs::absolute(options_.db_path).parent_path());
+        fs::remove_all(old_dir, ec);
+        fs::remove_all(build_dir, ec);
+    }
+
+    bool stopping() {
+        if (options_.stop && options_.stop->load()) stats_.interrupted = true;
+        return stats_.interrupted;
+    }
+
+    const IndexOptions& options_;
+    IndexObserver& observer_;
+    IndexStats& stats_;
+    std::optional<IndexWriter> writer_;
+    bool was_empty_ = false;
+    std::uint64_t bytes_total_ = 0;
+    std::unordered_map<std::string, std::string> url_owner_;  // URL -> path, for duplicates
+    bool replaces_other_ = false;                             // set by account()
+    bool in_index_ = false;                                   // set by account()
+};
+
 }  // namespace
 
 IndexStats run_index(const IndexOptions& options, IndexObserver& observer) {
     const auto started = std::chrono::steady_clock::now();
     IndexStats stats;
-
-    std::vector<std::string> roots;
-    for (const std::string& input : options.inputs) {
-        std::error_code ec;
-        if (!fs::exists(input, ec))
-            throw Error(ErrorCode::BadOption, "input '" + input + "' does not exist");
-        roots.push_back(fs::absolute(input).lexically_normal().string());
-        if (roots.back().size() > 1 && roots.back().back() == '/') roots.back().pop_back();
-    }
-    std::vector<SourceFile> files = find_files(roots, observer);
-    stats.files = files.size();
-
-    IndexWriter writer = IndexWriter::open(options.db_path, options.rebuild, options.language);
-    const bool was_empty = writer.database().get_doccount() == 0;
-
-    // Files under the inputs that the index knows but the disk no longer has.
-    {
-        std::unordered_set<std::string> present;
-        for (const SourceFile& f : files) present.insert(f.path);
-        for (const std::string& known : writer.known_files()) {
-            if (present.count(known)) continue;
-            if (std::none_of(roots.begin(), roots.end(),
-                             [&](const std::string& r) { return is_under(known, r); }))
-                continue;
-            writer.forget(known);
-            ++stats.removed;
-        }
-    }
-
-    // Unchanged files (same size and mtime) are not read at all.
-    std::vector<SourceFile> todo;
-    std::unordered_map<std::string, std::string> url_owner;  // URL -> path, for duplicates
-    std::uint64_t bytes_total = 0;
-    for (SourceFile& f : files) {
-        f.previous = writer.file_state(f.path);
-        if (f.previous && f.previous->size == f.size && f.previous->mtime_ns == f.mtime_ns &&
-            !f.previous->url.empty()) {
-            ++stats.unchanged;
-            url_owner.emplace(f.previous->url, f.path);
-            continue;
-        }
-        bytes_total += f.size;
-        todo.push_back(std::move(f));
-    }
-
-    unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
-    jobs =
-        static_cast<unsigned>(std::min<std::size_t>(jobs, std::max<std::size_t>(1, todo.size())));
-    std::uint64_t since_commit = 0;
-    {
-        Pipeline pipeline(todo, jobs, writer.language(), options.max_size);
-        for (std::size_t i = 0; i < todo.size(); ++i) {
-            if (options.stop && options.stop->load()) {
-                stats.interrupted = true;
-                break;
-            }
-            Outcome out = pipeline.take(i);
-            const SourceFile& f = todo[i];
-            stats.bytes_read += out.bytes;
-            for (const std::string& w : out.warnings) observer.on_warning(w);
-            switch (out.kind) {
-                case Outcome::Kind::Rejected:
-                    ++stats.rejected;
-                    observer.on_rejected(*out.error);
-                    break;
-                case Outcome::Kind::Touched:
-                    ++stats.unchanged;
-                    writer.touch(f.path, out.state);
-                    url_owner.emplace(out.state.url, f.path);
-                    break;
-                case Outcome::Kind::Indexed: {
-                    auto [owner, inserted] = url_owner.emplace(out.state.url, f.path);
-                    bool replaces_other = false;
-                    if (!inserted && owner->second != f.path) {
-                        observer.on_warning(f.path + ":3: warning: same URL as " + owner->second +
-                                            "; this later file replaces it");
-                        owner->second = f.path;
-                        replaces_other = true;
-                    }
-                    const bool existed =
-                        f.previous || replaces_other ||
-                        (!was_empty && writer.database().term_exists(out.built->id_term));
-                    writer.put(f.path, out.state, *out.built);
-                    ++(existed ? stats.updated : stats.added);
-                    since_commit += out.bytes;
-                    break;
-                }
-            }
-            if (since_commit >= options.commit_bytes) {
-                writer.commit();
-                since_commit = 0;
-            }
-            observer.on_progress(i + 1, todo.size(), stats.bytes_read, bytes_total);
-        }
-    }
-    observer.on_commit();
-    writer.commit();
+    Run(options, observer, stats).execute();
     stats.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return stats;

@@ -25,7 +25,8 @@ class RecordingObserver : public IndexObserver {
     std::uint64_t last_done = 0, last_total = 0;
 };
 
-class IndexerTest : public ::testing::Test {
+// Every behaviour holds whether the run updates the index in place or builds shards.
+class IndexerTest : public ::testing::TestWithParam<BuildMode> {
   protected:
     std::string corpus() const { return dir_ / "corpus"; }
     std::string db() const { return dir_ / "db"; }
@@ -39,6 +40,7 @@ class IndexerTest : public ::testing::Test {
         observer_ = RecordingObserver();
         opts.db_path = db();
         if (opts.inputs.empty()) opts.inputs = {corpus()};
+        if (opts.mode == BuildMode::Auto) opts.mode = GetParam();
         return run_index(opts, observer_);
     }
 
@@ -59,7 +61,7 @@ class IndexerTest : public ::testing::Test {
     RecordingObserver observer_;
 };
 
-TEST_F(IndexerTest, IndexesGoodFilesAndReportsBadOnesWithoutLosingTheRest) {
+TEST_P(IndexerTest, IndexesGoodFilesAndReportsBadOnesWithoutLosingTheRest) {
     add("a.txt", "First", "https://x.org/a");
     add("sub/deeper/b.txt", "Second", "https://x.org/b");
     write_file(corpus() + "/bad.txt", "Title\n20221341\nhttps://x.org/bad\nbody\n");
@@ -75,7 +77,7 @@ TEST_F(IndexerTest, IndexesGoodFilesAndReportsBadOnesWithoutLosingTheRest) {
     EXPECT_EQ(observer_.last_total, 3u);
 }
 
-TEST_F(IndexerTest, ReindexingUnchangedFilesChangesNothing) {
+TEST_P(IndexerTest, ReindexingUnchangedFilesChangesNothing) {
     add("a.txt", "First", "https://x.org/a");
     add("b.txt", "Second", "https://x.org/b");
     index();
@@ -89,7 +91,7 @@ TEST_F(IndexerTest, ReindexingUnchangedFilesChangesNothing) {
               "indexed 2 articles (0 new, 0 updated, 2 unchanged, 0 removed, 0 rejected");
 }
 
-TEST_F(IndexerTest, EditedFileIsReplacedNotDuplicated) {
+TEST_P(IndexerTest, EditedFileIsReplacedNotDuplicated) {
     add("a.txt", "First", "https://x.org/a");
     index();
     add("a.txt", "First, corrected", "https://x.org/a", "A longer corrected body.");
@@ -99,7 +101,7 @@ TEST_F(IndexerTest, EditedFileIsReplacedNotDuplicated) {
     EXPECT_EQ(titles_for("https://x.org/a"), (std::vector<std::string>{"First, corrected"}));
 }
 
-TEST_F(IndexerTest, TouchedButIdenticalFileCountsAsUnchanged) {
+TEST_P(IndexerTest, TouchedButIdenticalFileCountsAsUnchanged) {
     add("a.txt", "First", "https://x.org/a");
     index();
     std::filesystem::last_write_time(
@@ -111,7 +113,7 @@ TEST_F(IndexerTest, TouchedButIdenticalFileCountsAsUnchanged) {
     EXPECT_EQ(s.bytes_read, 0u) << "the new mtime was remembered";
 }
 
-TEST_F(IndexerTest, DeletedFileIsRemoved) {
+TEST_P(IndexerTest, DeletedFileIsRemoved) {
     add("a.txt", "First", "https://x.org/a");
     add("b.txt", "Second", "https://x.org/b");
     index();
@@ -123,7 +125,7 @@ TEST_F(IndexerTest, DeletedFileIsRemoved) {
     EXPECT_TRUE(titles_for("https://x.org/a").empty());
 }
 
-TEST_F(IndexerTest, FilesOutsideTheGivenPathsAreKept) {
+TEST_P(IndexerTest, FilesOutsideTheGivenPathsAreKept) {
     add("one/a.txt", "First", "https://x.org/a");
     add("two/b.txt", "Second", "https://x.org/b");
     index();
@@ -134,7 +136,7 @@ TEST_F(IndexerTest, FilesOutsideTheGivenPathsAreKept) {
     EXPECT_EQ(doc_count(), 2u);
 }
 
-TEST_F(IndexerTest, FileWhoseUrlChangedLeavesNoStaleArticle) {
+TEST_P(IndexerTest, FileWhoseUrlChangedLeavesNoStaleArticle) {
     add("a.txt", "First", "https://x.org/old");
     index();
     add("a.txt", "First", "https://x.org/new", "Another body.");
@@ -144,7 +146,7 @@ TEST_F(IndexerTest, FileWhoseUrlChangedLeavesNoStaleArticle) {
     EXPECT_EQ(titles_for("https://x.org/new"), (std::vector<std::string>{"First"}));
 }
 
-TEST_F(IndexerTest, SameUrlInTwoFilesKeepsOneArticleAndSaysSo) {
+TEST_P(IndexerTest, SameUrlInTwoFilesKeepsOneArticleAndSaysSo) {
     add("a.txt", "Earlier copy", "https://x.org/same");
     add("b.txt", "Later copy", "https://x.org/same");
     IndexStats s = index();
@@ -158,7 +160,7 @@ TEST_F(IndexerTest, SameUrlInTwoFilesKeepsOneArticleAndSaysSo) {
     EXPECT_EQ(titles_for("https://x.org/same"), (std::vector<std::string>{"Later copy"}));
 }
 
-TEST_F(IndexerTest, RebuildStartsFromEmpty) {
+TEST_P(IndexerTest, RebuildStartsFromEmpty) {
     add("a.txt", "First", "https://x.org/a");
     index();
     IndexOptions rebuild;
@@ -168,24 +170,58 @@ TEST_F(IndexerTest, RebuildStartsFromEmpty) {
     EXPECT_EQ(doc_count(), 1u);
 }
 
-TEST_F(IndexerTest, OneAndTwoWorkersBuildTheSameIndex) {
+TEST_P(IndexerTest, OneAndTwoWorkersBuildTheSameIndex) {
     for (int i = 0; i < 300; ++i)
         add("f" + std::to_string(i) + ".txt", "Title " + std::to_string(i),
             "https://x.org/" + std::to_string(i % 250));  // 50 URLs appear twice
+    // For a URL in two files the later path wins: f250.txt over f0.txt, but f5.txt over f255.txt.
+    auto winners_ok = [&] {
+        for (int u = 0; u < 50; ++u) {
+            const std::string a = "f" + std::to_string(u) + ".txt";
+            const std::string b = "f" + std::to_string(u + 250) + ".txt";
+            const std::string expected =
+                "Title " + std::to_string(std::max(a, b) == a ? u : u + 250);
+            if (titles_for("https://x.org/" + std::to_string(u)) !=
+                std::vector<std::string>{expected})
+                return false;
+        }
+        return true;
+    };
     IndexOptions one;
     one.jobs = 1;
     index(one);
-    const auto count_one = doc_count();
+    EXPECT_EQ(doc_count(), 250u);
+    EXPECT_TRUE(winners_ok());
     IndexOptions two;
     two.jobs = 2;
     two.rebuild = true;
     index(two);
-    EXPECT_EQ(count_one, 250u);
     EXPECT_EQ(doc_count(), 250u);
+    EXPECT_TRUE(winners_ok());
     EXPECT_EQ(observer_.warnings.size(), 50u);
+    EXPECT_EQ(index().unchanged, 300u) << "stable on the next run";
+    EXPECT_TRUE(winners_ok());
 }
 
-TEST_F(IndexerTest, RejectsFilesOverMaxSize) {
+TEST_P(IndexerTest, ResumesAfterACrashBetweenTheRenamesOfASwap) {
+    add("a.txt", "First", "https://x.org/a");
+    add("b.txt", "Second", "https://x.org/b");
+    index();
+    // As if a bulk run died after moving the old index aside, with its scratch folders left.
+    std::filesystem::rename(db(), db() + ".old");
+    std::filesystem::create_directories(db() + ".build/shard-0");
+    std::filesystem::create_directories(db() + ".new");
+    const IndexStats s = index();
+    EXPECT_EQ(s.unchanged, 2u);
+    EXPECT_EQ(doc_count(), 2u);
+    EXPECT_FALSE(std::filesystem::exists(db() + ".old"));
+    if (GetParam() == BuildMode::Bulk) {
+        EXPECT_FALSE(std::filesystem::exists(db() + ".build"));
+        EXPECT_FALSE(std::filesystem::exists(db() + ".new"));
+    }
+}
+
+TEST_P(IndexerTest, RejectsFilesOverMaxSize) {
     add("big.txt", "Big", "https://x.org/big", std::string(5000, 'x'));
     IndexOptions small;
     small.max_size = 1000;
@@ -196,7 +232,7 @@ TEST_F(IndexerTest, RejectsFilesOverMaxSize) {
               corpus() + "/big.txt:1: file too large (5032 bytes; --max-size is 1000)");
 }
 
-TEST_F(IndexerTest, MissingInputIsAUsageError) {
+TEST_P(IndexerTest, MissingInputIsAUsageError) {
     IndexOptions o;
     o.inputs = {dir_ / "nope"};
     try {
@@ -208,7 +244,7 @@ TEST_F(IndexerTest, MissingInputIsAUsageError) {
     }
 }
 
-TEST_F(IndexerTest, KeepsTheStemmingLanguageOfTheIndex) {
+TEST_P(IndexerTest, KeepsTheStemmingLanguageOfTheIndex) {
     add("a.txt", "First", "https://x.org/a");
     IndexOptions french;
     french.language = "french";
@@ -227,7 +263,7 @@ TEST_F(IndexerTest, KeepsTheStemmingLanguageOfTheIndex) {
     }
 }
 
-TEST_F(IndexerTest, RefusesAnIndexOfAnotherSchemaVersion) {
+TEST_P(IndexerTest, RefusesAnIndexOfAnotherSchemaVersion) {
     add("a.txt", "First", "https://x.org/a");
     index();
     {
@@ -244,7 +280,7 @@ TEST_F(IndexerTest, RefusesAnIndexOfAnotherSchemaVersion) {
     }
 }
 
-TEST_F(IndexerTest, SecondWriterIsToldTheIndexIsLocked) {
+TEST_P(IndexerTest, SecondWriterIsToldTheIndexIsLocked) {
     add("a.txt", "First", "https://x.org/a");
     index();
     Xapian::WritableDatabase holder(db());
@@ -256,6 +292,12 @@ TEST_F(IndexerTest, SecondWriterIsToldTheIndexIsLocked) {
         EXPECT_EQ(std::string(e.what()), "index '" + db() + "' is locked by another indexer");
     }
 }
+
+INSTANTIATE_TEST_SUITE_P(Modes, IndexerTest, ::testing::Values(BuildMode::Direct, BuildMode::Bulk),
+                         [](const auto& info) {
+                             return info.param == BuildMode::Direct ? std::string("Direct")
+                                                                    : std::string("Bulk");
+                         });
 
 TEST(SummaryLine, MatchesTheDocumentedShape) {
     IndexStats s;

@@ -20,6 +20,10 @@ class IndexWriter {
     /// SchemaMismatch, BadOption (language differs from the index's).
     static IndexWriter open(const std::string& path, bool rebuild, const std::string& language);
 
+    /// Creates a scratch shard for a bulk build: written without fsync (a crash discards it),
+    /// merged into the real index by Xapian's compaction. Throws Error(NotWritable).
+    static IndexWriter create_shard(const std::string& path, const std::string& language);
+
     /// Wraps an already open database (tests use an in-memory one).
     IndexWriter(Xapian::WritableDatabase db, std::string language);
 
@@ -36,6 +40,20 @@ class IndexWriter {
     /// of that file and any article with the same URL.
     void put(const std::string& path, const FileState& state, const DocumentBuilder::Built& built);
 
+    /// Adds `built` as a new document without looking for an earlier one (bulk builds, where
+    /// the caller knows the URL is not in this database yet).
+    void add_new(const std::string& path, const FileState& state,
+                 const DocumentBuilder::Built& built);
+
+    /// The source path stored with the article whose id term is `id_term`, if there is one.
+    std::optional<std::string> path_of(const std::string& id_term) const;
+
+    /// Deletes every document indexed by `term` (an id or path term).
+    void delete_term(const std::string& term);
+
+    /// The XP term of a source path.
+    static std::string path_term(const std::string& path);
+
     /// Records the state of a file whose content is unchanged but whose mtime moved.
     void touch(const std::string& path, const FileState& state);
 
@@ -44,6 +62,11 @@ class IndexWriter {
 
     /// Makes every change so far durable and visible. Throws Error on failure.
     void commit();
+
+    /// Commits and releases the database (and its lock).
+    void close();
+
+    const std::string& path() const { return path_; }
 
     Xapian::WritableDatabase& database() { return db_; }
 

@@ -11,14 +11,21 @@
 
 namespace newsidx {
 
+/// How the articles are written. Bulk: every worker writes its own scratch shard in
+/// parallel, and Xapian's compaction merges the shards (and the existing index) into a new
+/// index that replaces the old one. Direct: workers analyse, one writer updates the index in
+/// place. Auto picks bulk for large change sets (see docs/architecture.md).
+enum class BuildMode { Auto, Direct, Bulk };
+
 struct IndexOptions {
     std::string db_path = "newsidx.db";
     std::vector<std::string> inputs;  ///< files or directories, searched recursively for *.txt
     unsigned jobs = 0;                ///< worker threads; 0 = one per core
     std::string language;             ///< --lang: stemmer language; empty = the index's own
     bool rebuild = false;
-    std::uint64_t max_size = 16u << 20;       ///< files larger than this are rejected
-    std::uint64_t commit_bytes = 32u << 20;   ///< commit after this many bytes of articles
+    std::uint64_t max_size = 16u << 20;     ///< files larger than this are rejected
+    std::uint64_t commit_bytes = 4u << 20;  ///< commit after this many bytes of articles
+    BuildMode mode = BuildMode::Auto;
     const std::atomic<bool>* stop = nullptr;  ///< set (by a signal handler) to stop early
 };
 
@@ -32,6 +39,7 @@ struct IndexStats {
     std::uint64_t bytes_read = 0;  ///< bytes of files read (unchanged ones are not read)
     double seconds = 0;
     bool interrupted = false;  ///< stopped early by IndexOptions::stop; work so far committed
+    bool bulk = false;         ///< written through parallel shards and compaction
 
     std::uint64_t articles() const { return added + updated + unchanged; }
 };
