@@ -294,8 +294,8 @@ TEST_P(IndexerTest, SecondWriterIsToldTheIndexIsLocked) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Modes, IndexerTest, ::testing::Values(BuildMode::Direct, BuildMode::Bulk),
-                         [](const auto& info) {
-                             return info.param == BuildMode::Direct ? std::string("Direct")
+                         [](const auto& mode_info) {
+                             return mode_info.param == BuildMode::Direct ? std::string("Direct")
                                                                     : std::string("Bulk");
                          });
 
