@@ -320,15 +320,17 @@ void drop_cross_shard_duplicates(std::vector<Shard>& shards) {
             any = true;
         }
         if (!any) return;
-        std::vector<std::pair<std::string, std::size_t>> holders;  // (path, shard)
+        std::vector<std::size_t> in_shards;
         for (Cursor& c : cursors) {
             if (c.it != c.end && *c.it == smallest) {
-                holders.emplace_back(shards[c.shard].writer.path_of(smallest).value_or(""),
-                                     c.shard);
+                in_shards.push_back(c.shard);
                 ++c.it;
             }
         }
-        if (holders.size() < 2) continue;
+        if (in_shards.size() < 2) continue;
+        std::vector<std::pair<std::string, std::size_t>> holders;  // (path, shard)
+        for (std::size_t shard : in_shards)
+            holders.emplace_back(shards[shard].writer.path_of(smallest).value_or(""), shard);
         std::sort(holders.begin(), holders.end());
         holders.pop_back();  // the greatest path stays
         for (const auto& [path, shard] : holders)

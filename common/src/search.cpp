@@ -126,10 +126,11 @@ Xapian::Stem snippet_stemmer(const std::string& language) {
         language.empty() || language == "none" ? Xapian::Stem() : Xapian::Stem(language)));
 }
 
-Xapian::Query snippet_query(const Xapian::Query& query) {
+SnippetTerms snippet_terms(const Xapian::Query& query) {
     // Xapian's snippet generator recognises a stemmed word only as a "Z"-prefixed term, but
     // the index holds stems without a prefix (and title stems under "S"): name each stem
     // both ways so that every matched word is highlighted.
+    SnippetTerms out;
     std::vector<Xapian::Query> terms;
     for (auto it = query.get_unique_terms_begin(); it != query.get_unique_terms_end(); ++it) {
         std::string term = *it;
@@ -140,14 +141,90 @@ Xapian::Query snippet_query(const Xapian::Query& query) {
             continue;  // boolean filters (site, date, ...) are not words of the text
         terms.emplace_back(term);
         terms.emplace_back("Z" + term);
+        out.stems.push_back(term);
     }
-    return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+    out.query = Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+    return out;
+}
+
+std::pair<std::size_t, std::size_t> match_window(std::string_view text,
+                                                 const std::vector<std::string>& stems,
+                                                 std::size_t span) {
+    if (text.size() <= 2 * span || stems.empty()) return {0, text.size()};
+    // Where words start that begin like a query stem ("guarantees" for "guarante"; one letter
+    // less, so that "policy" is found for "polici"), or contain it (CJK runs).
+    struct Match {
+        std::size_t at, stem;
+    };
+    std::vector<Match> matches;
+    std::string word;
+    bool ascii_only = true;
+    for (std::size_t i = 0; i < text.size();) {
+        if (!is_word_byte(text[i])) {
+            ++i;
+            continue;
+        }
+        std::size_t j = i;
+        word.clear();
+        while (j < text.size() && is_word_byte(text[j])) {
+            const auto c = static_cast<unsigned char>(text[j++]);
+            if (c >= 0x80) ascii_only = false;
+            word += static_cast<char>(std::tolower(c));
+        }
+        for (std::size_t k = 0; k < stems.size(); ++k) {
+            const std::string& stem = stems[k];
+            const std::size_t head = stem.size() > 4 ? stem.size() - 1 : stem.size();
+            const bool cjk = static_cast<unsigned char>(stem[0]) >= 0xE3;
+            if (word.compare(0, head, stem, 0, head) == 0 ||
+                (cjk && word.find(stem) != std::string::npos)) {
+                matches.push_back({i, k});
+                break;
+            }
+        }
+        i = j;
+    }
+    std::size_t begin = 0;
+    if (matches.empty()) {
+        // Nothing found by this cheap scan: in plain ASCII that means the match is in the
+        // title only, so the opening will do; other text may need Xapian's full folding.
+        if (!ascii_only) return {0, text.size()};
+    } else {
+        // The span with the most distinct query words, then the most matches.
+        std::vector<int> seen(stems.size(), 0);
+        int distinct = 0, best_distinct = -1;
+        std::size_t best_count = 0, left = 0;
+        for (std::size_t right = 0; right < matches.size(); ++right) {
+            if (seen[matches[right].stem]++ == 0) ++distinct;
+            while (matches[right].at - matches[left].at > span) {
+                if (--seen[matches[left].stem] == 0) --distinct;
+                ++left;
+            }
+            const std::size_t count = right - left + 1;
+            if (distinct > best_distinct || (distinct == best_distinct && count > best_count)) {
+                best_distinct = distinct;
+                best_count = count;
+                begin = matches[left].at;
+            }
+        }
+        begin = begin > span / 2 ? begin - span / 2 : 0;
+    }
+    std::size_t end = std::min(text.size(), begin + 2 * span);
+    // Cut at spaces (or, in text without them, at character boundaries).
+    auto to_boundary = [&](std::size_t at, bool forward) {
+        if (at == 0 || at >= text.size()) return at;
+        const std::size_t space = forward ? text.find(' ', at) : text.rfind(' ', at);
+        if (space != std::string_view::npos && (forward ? space - at : at - space) < span / 4)
+            return forward ? space + 1 : space;
+        while (at > 0 && (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80) --at;
+        return at;
+    };
+    return {to_boundary(begin, true), to_boundary(end, false)};
 }
 
 Snippet make_snippet(const Xapian::MSet& mset, const std::string& text, const Xapian::Stem& stemmer,
-                     unsigned length, bool has_terms) {
+                     unsigned length, const std::vector<std::string>& stems) {
     Snippet snippet;
-    if (!has_terms) {
+    if (stems.empty()) {
         // No words to look for (a date- or site-only query): show the opening of the text,
         // cut at a space, or at a character boundary in text without spaces.
         if (text.size() <= length) {
@@ -162,8 +239,11 @@ Snippet make_snippet(const Xapian::MSet& mset, const std::string& text, const Xa
         snippet.text = text.substr(0, cut) + "\xE2\x80\xA6";
         return snippet;
     }
+    // MSet::snippet reads every word it is given; give it the part where the words are.
+    const auto [begin, end] = match_window(text, stems, std::size_t{1} * length);
+    const std::string part = text.substr(begin, end - begin);
     const std::string marked =
-        mset.snippet(text, length, stemmer,
+        mset.snippet(part, length, stemmer,
                      Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE |
                          Xapian::MSet::SNIPPET_CJK_NGRAM,
                      std::string(1, kHiStart), std::string(1, kHiEnd), "\xE2\x80\xA6");
@@ -183,6 +263,16 @@ Snippet make_snippet(const Xapian::MSet& mset, const std::string& text, const Xa
             snippet.text += marked[i++];
         }
     }
+    // Xapian marks omissions relative to the part it saw; mark those of the cut too.
+    const std::string kEllipsis = "\xE2\x80\xA6";
+    if (begin > 0 && snippet.text.compare(0, kEllipsis.size(), kEllipsis) != 0) {
+        snippet.text.insert(0, kEllipsis);
+        for (auto& [b, e] : snippet.highlights) b += kEllipsis.size(), e += kEllipsis.size();
+    }
+    if (end < text.size() && (snippet.text.size() < kEllipsis.size() ||
+                              snippet.text.compare(snippet.text.size() - kEllipsis.size(),
+                                                   kEllipsis.size(), kEllipsis) != 0))
+        snippet.text += kEllipsis;
     return snippet;
 }
 
@@ -316,8 +406,8 @@ SearchResult search(const Xapian::Database& db, const std::string& language,
             enquire.get_mset(options.offset, options.limit, options.offset + options.limit + 100);
         result.total_estimate = mset.get_matches_estimated();
         Xapian::Enquire snippet_enquire(db);
-        const Xapian::Query words = snippet_query(query);
-        snippet_enquire.set_query(words);
+        const SnippetTerms words = snippet_terms(query);
+        snippet_enquire.set_query(words.query);
         const Xapian::MSet snippet_mset = snippet_enquire.get_mset(0, 0);
         unsigned rank = options.offset;
         for (auto it = mset.begin(); it != mset.end(); ++it) {
@@ -334,7 +424,7 @@ SearchResult search(const Xapian::Database& db, const std::string& language,
             std::string body = record.body;
             std::replace(body.begin(), body.end(), '\n', ' ');
             hit.snippet =
-                make_snippet(snippet_mset, body, stemmer, options.snippet_bytes, !words.empty());
+                make_snippet(snippet_mset, body, stemmer, options.snippet_bytes, words.stems);
             result.hits.push_back(std::move(hit));
         }
         if (mset.empty() && !corrected.empty()) result.did_you_mean = corrected;

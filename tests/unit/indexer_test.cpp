@@ -296,7 +296,7 @@ TEST_P(IndexerTest, SecondWriterIsToldTheIndexIsLocked) {
 INSTANTIATE_TEST_SUITE_P(Modes, IndexerTest, ::testing::Values(BuildMode::Direct, BuildMode::Bulk),
                          [](const auto& mode_info) {
                              return mode_info.param == BuildMode::Direct ? std::string("Direct")
-                                                                    : std::string("Bulk");
+                                                                         : std::string("Bulk");
                          });
 
 TEST(SummaryLine, MatchesTheDocumentedShape) {

@@ -247,6 +247,68 @@ TEST(Search, SnippetHighlightsStemmedAndFoldedForms) {
               "Straßenfest");
 }
 
+TEST(MatchWindow, PicksThePassageWithTheMostDistinctQueryWords) {
+    std::string text;
+    for (int i = 0; i < 40; ++i) text += "Filler words about nothing in particular. ";
+    const std::size_t lone = text.size();
+    text += "Security was mentioned once here. ";
+    for (int i = 0; i < 40; ++i) text += "More filler words about other things. ";
+    const std::size_t both = text.size();
+    text += "Written security guarantees would follow within a week. ";
+    for (int i = 0; i < 40; ++i) text += "Closing filler words about the weather. ";
+    const auto [begin, end] = match_window(text, {"secur", "guarante"}, 240);
+    EXPECT_LT(begin, both);
+    EXPECT_GT(begin, lone) << "the lone mention loses to the passage with both words";
+    EXPECT_GT(end, both + 40);
+    EXPECT_LE(end - begin, 480u);
+    EXPECT_EQ(text[begin - 1], ' ') << "cut after a space";
+}
+
+TEST(MatchWindow, FindsStemsWhoseWordsEndDifferently) {
+    std::string text(2000, 'x');
+    for (std::size_t i = 0; i < text.size(); i += 10) text[i] = ' ';
+    text.replace(1501, 6, "policy");
+    const auto [begin, end] = match_window(text, {"polici"}, 100);
+    EXPECT_LE(begin, 1501u);
+    EXPECT_GE(end, 1507u) << "policy is found for the stem polici";
+}
+
+TEST(MatchWindow, LeavesShortTextWhole) {
+    EXPECT_EQ(match_window("short text", {"text"}, 240),
+              (std::pair<std::size_t, std::size_t>{0, 10}));
+}
+
+TEST(Search, SnippetOfALongBodyShowsTheMatchingPassage) {
+    TempDir dir;
+    std::string body;
+    for (int i = 0; i < 30; ++i)
+        body += "The committee discussed budgets and timetables at length. ";
+    body += "Negotiators offered written security guarantees to the delegation. ";
+    for (int i = 0; i < 30; ++i)
+        body += "Afterwards the committee returned to procedural matters. ";
+    write_file(dir / "c/long.txt",
+               article_text("Long report", "20220101", "https://x.org/long", body));
+    IndexOptions opts;
+    opts.db_path = dir / "db";
+    opts.inputs = {dir / "c"};
+    SilentObserver observer;
+    run_index(opts, observer);
+    SearchOptions so;
+    so.db_paths = {opts.db_path};
+    so.query = "security guarantees";
+    const SearchResult r = search(so);
+    ASSERT_EQ(r.hits.size(), 1u);
+    const Snippet& s = r.hits[0].snippet;
+    EXPECT_EQ(s.text.compare(0, 3, "\xE2\x80\xA6"), 0) << s.text;
+    EXPECT_EQ(s.text.compare(s.text.size() - 3, 3, "\xE2\x80\xA6"), 0) << s.text;
+    EXPECT_NE(s.text.find("security guarantees to the delegation"), std::string::npos) << s.text;
+    ASSERT_EQ(s.highlights.size(), 2u);
+    EXPECT_EQ(s.text.substr(s.highlights[0].first, s.highlights[0].second - s.highlights[0].first),
+              "security");
+    EXPECT_EQ(s.text.substr(s.highlights[1].first, s.highlights[1].second - s.highlights[1].first),
+              "guarantees");
+}
+
 TEST(Search, SnippetOfAFilterOnlyQueryIsTheOpening) {
     const SearchResult r = run("date:20210614..20210614");
     ASSERT_EQ(r.hits.size(), 1u);

@@ -66,19 +66,30 @@ SearchResult search(const Xapian::Database& db, const std::string& language,
 Xapian::Query build_query(const Xapian::Database& db, const std::string& language,
                           const SearchOptions& options, std::string* corrected = nullptr);
 
-/// The query whose terms MSet::snippet should highlight: every free-text stem of `query`,
-/// unprefixed and as Xapian's "Z" stemmed form.
-Xapian::Query snippet_query(const Xapian::Query& query);
+/// What snippets look for: the free-text stems of a query, and the query that names each of
+/// them unprefixed and as Xapian's "Z" stemmed form (what MSet::snippet highlights).
+struct SnippetTerms {
+    Xapian::Query query;
+    std::vector<std::string> stems;
+};
+SnippetTerms snippet_terms(const Xapian::Query& query);
+
+/// The [begin, end) byte range of `text`, about 2 * span long and cut at spaces, where the
+/// words starting like `stems` are densest; the whole text when it is short. A cheap scan
+/// (ASCII case only) that lets MSet::snippet read a window instead of a long body.
+std::pair<std::size_t, std::size_t> match_window(std::string_view text,
+                                                 const std::vector<std::string>& stems,
+                                                 std::size_t span);
 
 /// The stemmer to give make_snippet(): folds each word as the indexer does, then stems it
 /// with the index's language ("none" or empty: folding only).
 Xapian::Stem snippet_stemmer(const std::string& language);
 
 /// Builds a snippet of `text` for the hits in `mset`: Xapian's MSet::snippet with the
-/// query's stemmer, split into plain text and highlight offsets. Without `has_terms` (the
-/// query names no words) the snippet is the opening of the text.
+/// query's stemmer over match_window() of the text, split into plain text and highlight
+/// offsets. Without `stems` (the query names no words) the snippet is the opening of the text.
 Snippet make_snippet(const Xapian::MSet& mset, const std::string& text, const Xapian::Stem& stemmer,
-                     unsigned length, bool has_terms = true);
+                     unsigned length, const std::vector<std::string>& stems);
 
 /// Opens every database in `paths` as one. Throws Error(NoIndex) with a hint.
 Xapian::Database open_databases(const std::vector<std::string>& paths, std::string* language);
