@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 OMEGA_SCRIPT = """\
-url : field=url boolean=Q unique=Q boolean=U
+url : field=url hash boolean=Q unique=Q boolean=U
 host : boolean=H
 title : field=title index=S weight=3 index
 date : field=date date=yyyymmdd value=0

@@ -263,15 +263,17 @@ Snippet make_snippet(const Xapian::MSet& mset, const std::string& text, const Xa
             snippet.text += marked[i++];
         }
     }
-    // Xapian marks omissions relative to the part it saw; mark those of the cut too.
+    // Xapian marks omissions relative to the part it saw: where its snippet runs to an edge
+    // of the part that is not an edge of the text, mark the cut too.
     const std::string kEllipsis = "\xE2\x80\xA6";
-    if (begin > 0 && snippet.text.compare(0, kEllipsis.size(), kEllipsis) != 0) {
+    const std::size_t probe = std::min<std::size_t>(snippet.text.size(), 16);
+    if (begin > 0 && part.compare(0, probe, snippet.text, 0, probe) == 0) {
         snippet.text.insert(0, kEllipsis);
         for (auto& [b, e] : snippet.highlights) b += kEllipsis.size(), e += kEllipsis.size();
     }
-    if (end < text.size() && (snippet.text.size() < kEllipsis.size() ||
-                              snippet.text.compare(snippet.text.size() - kEllipsis.size(),
-                                                   kEllipsis.size(), kEllipsis) != 0))
+    if (end < text.size() && part.size() >= probe &&
+        part.compare(part.size() - probe, probe, snippet.text, snippet.text.size() - probe,
+                     probe) == 0)
         snippet.text += kEllipsis;
     return snippet;
 }
