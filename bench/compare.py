@@ -3,6 +3,7 @@
 against each, and print one table. Called by compare.sh, which installs the tools."""
 import argparse
 import csv
+import hashlib
 import os
 import shutil
 import statistics
@@ -14,7 +15,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 OMEGA_SCRIPT = """\
-url : field=url hash boolean=Q unique=Q boolean=U
+id : boolean=Q unique=Q
+url : field=url hash boolean=U
 host : boolean=H
 title : field=title index=S weight=3 index
 date : field=date date=yyyymmdd value=0
@@ -39,6 +41,8 @@ def prepare_inputs(corpus, work):
     for path, title, date, url, body in read_articles(corpus):
         count += 1
         size += path.stat().st_size
+        # scriptindex's unique= trips over long URLs on a repeat; give it a short id instead.
+        dump.write(f"id={hashlib.sha1(url.encode()).hexdigest()}\n")
         dump.write(f"url={url}\nhost={urlparse(url).hostname or ''}\ntitle={title}\ndate={date}\n")
         dump.write("body=" + "\n=".join(body) + "\n\n")
         out.writerow([title, "\n".join(body), url, date])
