@@ -177,7 +177,7 @@ class Pipeline {
   public:
     using Sink = std::function<void(unsigned worker, const SourceFile& file, Outcome& out)>;
 
-    Pipeline(const std::vector<SourceFile>& files, unsigned jobs, const std::string& language,
+    Pipeline(const std::vector<const SourceFile*>& files, unsigned jobs, const std::string& language,
              std::uint64_t max_size, Sink sink = {})
         : files_(files),
           window_(std::max<std::size_t>(64, 64 * jobs)),
@@ -231,9 +231,9 @@ class Pipeline {
                 space_.wait(lock, [&] { return aborted_ || i < consumed_ + window_; });
                 if (aborted_) return;
             }
-            Outcome out = process(files_[i], builder, max_size);
+            Outcome out = process(*files_[i], builder, max_size);
             try {
-                if (sink_) sink_(worker, files_[i], out);
+                if (sink_) sink_(worker, *files_[i], out);
             } catch (...) {
                 std::lock_guard lock(mutex_);
                 if (!failure_) failure_ = std::current_exception();
@@ -250,7 +250,7 @@ class Pipeline {
         }
     }
 
-    const std::vector<SourceFile>& files_;
+    const std::vector<const SourceFile*>& files_;
     const std::size_t window_;
     std::vector<Outcome> slots_;
     std::vector<bool> ready_;
@@ -382,6 +382,8 @@ std::string format_fixed(double v, int decimals) {
     return buf;
 }
 
+std::uint64_t url_key(const std::string& url) { return XXH3_64bits(url.data(), url.size()); }
+
 // The state one run shares between its direct and bulk paths.
 class Run {
   public:
@@ -397,8 +399,8 @@ class Run {
             roots.push_back(fs::absolute(input).lexically_normal().string());
             if (roots.back().size() > 1 && roots.back().back() == '/') roots.back().pop_back();
         }
-        std::vector<SourceFile> files = find_files(roots, observer_);
-        stats_.files = files.size();
+        files_ = find_files(roots, observer_);
+        stats_.files = files_.size();
 
         recover_interrupted_swap(options_.db_path);
         writer_.emplace(IndexWriter::open(options_.db_path, options_.rebuild, options_.language));
@@ -406,10 +408,14 @@ class Run {
 
         // Files under the inputs that the index knows but the disk no longer has.
         {
-            std::unordered_set<std::string> present;
-            for (const SourceFile& f : files) present.insert(f.path);
+            auto present = [&](const std::string& path) {  // files_ is sorted by path
+                auto it = std::lower_bound(
+                    files_.begin(), files_.end(), path,
+                    [](const SourceFile& f, const std::string& p) { return f.path < p; });
+                return it != files_.end() && it->path == path;
+            };
             for (const std::string& known : writer_->known_files()) {
-                if (present.count(known)) continue;
+                if (present(known)) continue;
                 if (std::none_of(roots.begin(), roots.end(),
                                  [&](const std::string& r) { return is_under(known, r); }))
                     continue;
@@ -419,20 +425,19 @@ class Run {
         }
 
         // Unchanged files (same size and mtime) are not read at all.
-        std::vector<SourceFile> todo;
-        for (SourceFile& f : files) {
+        std::vector<const SourceFile*> todo;
+        for (SourceFile& f : files_) {
             f.previous = writer_->file_state(f.path);
             if (f.previous && f.previous->size == f.size && f.previous->mtime_ns == f.mtime_ns &&
                 !f.previous->url.empty()) {
                 ++stats_.unchanged;
-                url_owner_.emplace(f.previous->url, f.path);
+                url_owner_.emplace(url_key(f.previous->url), &f);
+                f.previous.reset();  // all that is needed of it now is in url_owner_
                 continue;
             }
             bytes_total_ += f.size;
-            todo.push_back(std::move(f));
+            todo.push_back(&f);
         }
-        files.clear();
-        files.shrink_to_fit();
 
         unsigned jobs =
             options_.jobs ? options_.jobs : std::max(1u, std::thread::hardware_concurrency());
@@ -466,17 +471,17 @@ class Run {
                 return false;
             case Outcome::Kind::Touched:
                 ++stats_.unchanged;
-                url_owner_.emplace(out.state.url, f.path);
+                url_owner_.emplace(url_key(out.state.url), &f);
                 return false;
             case Outcome::Kind::Indexed:
                 break;
         }
-        auto [owner, inserted] = url_owner_.emplace(out.state.url, f.path);
+        auto [owner, inserted] = url_owner_.emplace(url_key(out.state.url), &f);
         replaces_other_ = false;
-        if (!inserted && owner->second != f.path) {
-            observer_.on_warning(f.path + ":3: warning: same URL as " + owner->second +
+        if (!inserted && owner->second != &f) {
+            observer_.on_warning(f.path + ":3: warning: same URL as " + owner->second->path +
                                  "; this later file replaces it");
-            owner->second = f.path;
+            owner->second = &f;
             replaces_other_ = true;
         }
         in_index_ = !was_empty_ && writer_->database().term_exists(out.id_term);
@@ -484,13 +489,13 @@ class Run {
         return true;
     }
 
-    void run_direct(const std::vector<SourceFile>& todo, unsigned jobs) {
+    void run_direct(const std::vector<const SourceFile*>& todo, unsigned jobs) {
         std::uint64_t since_commit = 0;
         Pipeline pipeline(todo, jobs, writer_->language(), options_.max_size);
         for (std::size_t i = 0; i < todo.size(); ++i) {
             if (stopping()) break;
             Outcome out = pipeline.take(i);
-            const SourceFile& f = todo[i];
+            const SourceFile& f = *todo[i];
             if (out.kind == Outcome::Kind::Touched) writer_->touch(f.path, out.state);
             if (account(f, out)) {
                 writer_->put(f.path, out.state, *out.built);
@@ -507,7 +512,7 @@ class Run {
         writer_->commit();
     }
 
-    void run_bulk(const std::vector<SourceFile>& todo, unsigned jobs) {
+    void run_bulk(const std::vector<const SourceFile*>& todo, unsigned jobs) {
         const std::string build_dir = sibling(options_.db_path, ".build");
         const std::string next_dir = sibling(options_.db_path, ".new");
         std::error_code ec;
@@ -535,7 +540,7 @@ class Run {
             for (std::size_t i = 0; i < todo.size(); ++i) {
                 if (stopping()) break;
                 Outcome out = pipeline.take(i);
-                const SourceFile& f = todo[i];
+                const SourceFile& f = *todo[i];
                 if (account(f, out)) {
                     // The index keeps nothing this file or this URL produced before.
                     if (f.previous) writer_->delete_term(IndexWriter::path_term(f.path));
@@ -591,7 +596,10 @@ class Run {
     std::optional<IndexWriter> writer_;
     bool was_empty_ = false;
     std::uint64_t bytes_total_ = 0;
-    std::unordered_map<std::string, std::string> url_owner_;  // URL -> path, for duplicates
+    // Every source file, sorted by path; the run refers to them by address.
+    std::vector<SourceFile> files_;
+    // Which file holds each URL (by 64-bit hash, so that a million URLs take a few MB).
+    std::unordered_map<std::uint64_t, const SourceFile*> url_owner_;
     bool replaces_other_ = false;                             // set by account()
     bool in_index_ = false;                                   // set by account()
 };
