@@ -31,6 +31,7 @@ class ConsoleObserver : public newsidx::IndexObserver {
     explicit ConsoleObserver(bool progress) : progress_(progress) {
         std::error_code ec;
         cwd_ = std::filesystem::current_path(ec).string();
+        if (cwd_ == "/") cwd_.clear();  // every absolute path is under /: keep them whole
         if (!cwd_.empty() && cwd_.back() != '/') cwd_ += '/';
     }
 

@@ -4,9 +4,11 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <map>
 
+#include "newsidx/analyzer.hpp"
 #include "newsidx/error.hpp"
 #include "newsidx/results.hpp"
 #include "newsidx/search.hpp"
@@ -16,11 +18,62 @@ namespace {
 constexpr int kExitHits = 0;
 constexpr int kExitNoHits = 1;
 constexpr int kExitError = 2;
+constexpr int kExitSkipped = 3;  // --batch: some lines were skipped
 
 bool stdout_is_terminal() {
     const char* term = std::getenv("TERM");
     return ::isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR") &&
            !(term && std::string(term) == "dumb");
+}
+
+// --batch: every id<TAB>query line answered from one open index. Bad lines are reported
+// as FILE:LINE: reason and skipped. Exit status 0, or 3 when some lines were skipped.
+int run_batch(const std::string& path, newsidx::SearchOptions opts, const std::string& format) {
+    std::ifstream file;
+    if (path != "-") {
+        file.open(path);
+        if (!file) {
+            std::cerr << "searcher: error: cannot read batch file '" << path << "'\n";
+            return kExitError;
+        }
+    }
+    std::istream& in = path == "-" ? std::cin : file;
+    opts.snippets = format != "trec";
+    try {
+        std::string language;
+        const Xapian::Database db = newsidx::open_databases(opts.db_paths, &language);
+        if (!opts.language.empty() && newsidx::stemmer_language(opts.language) != language)
+            throw newsidx::Error(newsidx::ErrorCode::BadOption,
+                                 "--lang " + opts.language + " does not match the index");
+        std::string line, reason;
+        int line_no = 0, skipped = 0;
+        while (std::getline(in, line)) {
+            ++line_no;
+            const auto q = newsidx::parse_batch_line(line, &reason);
+            if (!q) {
+                if (!reason.empty()) {
+                    std::cerr << path << ':' << line_no << ": " << reason << '\n';
+                    ++skipped;
+                }
+                continue;
+            }
+            opts.query = q->query;
+            try {
+                const newsidx::SearchResult result = newsidx::search(db, language, opts);
+                if (format == "trec")
+                    newsidx::render_trec(std::cout, q->id, result);
+                else
+                    std::cout << newsidx::render_json(result, q->id) << '\n';
+            } catch (const newsidx::Error& e) {
+                std::cerr << path << ':' << line_no << ": " << e.what() << '\n';
+                ++skipped;
+            }
+        }
+        return skipped ? kExitSkipped : kExitHits;
+    } catch (const newsidx::Error& e) {
+        std::cerr << newsidx::describe_error("searcher", e);
+    }
+    return kExitError;
 }
 
 }  // namespace
@@ -63,12 +116,18 @@ int main(int argc, char** argv) {
     app.add_flag("--all", opts.match_all,
                  "Every word must match (default: ranked, best matches first)");
     app.add_flag("--json", json, "Machine-readable output (same as --format json)");
-    app.add_option("--format", format, "text (default) | json")
-        ->check(CLI::IsMember({"text", "json"}));
+    app.add_option("--format", format, "text (default) | json | trec (TREC run lines)")
+        ->check(CLI::IsMember({"text", "json", "trec"}));
+    std::string batch;
+    app.add_option("--batch", batch,
+                   "Answer every id<TAB>query line of FILE in one process (- for stdin)");
+    bool plain_flag = false;
+    app.add_flag("--plain", plain_flag,
+                 "Treat the query as plain words, no operators (default with --batch)");
     app.add_option("--lang", opts.language,
                    "Must match the index's stemming language (default: the one it was built with)");
     app.add_option("query", words, "The query; several arguments are joined with spaces")
-        ->required();
+        ->excludes("--batch");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -76,6 +135,12 @@ int main(int argc, char** argv) {
         return code == 0 ? kExitHits : kExitError;
     }
     if (json) format = "json";
+    if (batch.empty() && words.empty()) {
+        std::cerr << "searcher: error: a QUERY (or --batch FILE) is required\n"
+                  << "Run with --help for more information.\n";
+        return kExitError;
+    }
+    opts.plain = plain_flag || !batch.empty();
     if (!dbs.empty()) {
         opts.db_paths = dbs;
     } else if (const char* env = std::getenv("NEWSIDX_DB"); env && *env) {
@@ -83,10 +148,14 @@ int main(int argc, char** argv) {
     }
     for (const std::string& w : words) opts.query += (opts.query.empty() ? "" : " ") + w;
 
+    if (!batch.empty()) return run_batch(batch, opts, format);
+    if (format == "trec") opts.snippets = false;
     try {
         const newsidx::SearchResult result = newsidx::search(opts);
         if (format == "json") {
             std::cout << newsidx::render_json(result) << '\n';
+        } else if (format == "trec") {
+            newsidx::render_trec(std::cout, "1", result);
         } else {
             newsidx::render_text(std::cout, result, stdout_is_terminal());
             if (result.hits.empty()) {

@@ -177,8 +177,8 @@ class Pipeline {
   public:
     using Sink = std::function<void(unsigned worker, const SourceFile& file, Outcome& out)>;
 
-    Pipeline(const std::vector<const SourceFile*>& files, unsigned jobs, const std::string& language,
-             std::uint64_t max_size, Sink sink = {})
+    Pipeline(const std::vector<const SourceFile*>& files, unsigned jobs,
+             const std::string& language, std::uint64_t max_size, Sink sink = {})
         : files_(files),
           window_(std::max<std::size_t>(64, 64 * jobs)),
           slots_(window_),
@@ -600,8 +600,8 @@ class Run {
     std::vector<SourceFile> files_;
     // Which file holds each URL (by 64-bit hash, so that a million URLs take a few MB).
     std::unordered_map<std::uint64_t, const SourceFile*> url_owner_;
-    bool replaces_other_ = false;                             // set by account()
-    bool in_index_ = false;                                   // set by account()
+    bool replaces_other_ = false;  // set by account()
+    bool in_index_ = false;        // set by account()
 };
 
 }  // namespace

@@ -52,8 +52,9 @@ void render_text(std::ostream& out, const SearchResult& result, bool terminal) {
     if (!result.did_you_mean.empty()) out << "did you mean: " << result.did_you_mean << '\n';
 }
 
-std::string render_json(const SearchResult& result) {
+std::string render_json(const SearchResult& result, const std::string& id) {
     nlohmann::ordered_json doc;
+    if (!id.empty()) doc["id"] = id;
     doc["query"] = result.query;
     doc["total_estimate"] = result.total_estimate;
     doc["elapsed_ms"] = std::round(result.elapsed_ms * 1000) / 1000;
@@ -78,6 +79,17 @@ std::string render_json(const SearchResult& result) {
     else
         doc["did_you_mean"] = result.did_you_mean;
     return doc.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+void render_trec(std::ostream& out, const std::string& qid, const SearchResult& result) {
+    char score[32];
+    for (const Hit& hit : result.hits) {
+        std::string docid = hit.path.substr(hit.path.rfind('/') + 1);
+        if (docid.size() > 4 && docid.compare(docid.size() - 4, 4, ".txt") == 0)
+            docid.resize(docid.size() - 4);
+        std::snprintf(score, sizeof score, "%.6f", hit.score);
+        out << qid << " Q0 " << docid << ' ' << hit.rank << ' ' << score << " newsidx\n";
+    }
 }
 
 }  // namespace newsidx

@@ -278,6 +278,27 @@ Snippet make_snippet(const Xapian::MSet& mset, const std::string& text, const Xa
     return snippet;
 }
 
+std::optional<BatchQuery> parse_batch_line(std::string_view line, std::string* reason) {
+    reason->clear();
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
+    if (line.empty() || line.front() == '#') return std::nullopt;
+    const std::size_t tab = line.find('\t');
+    if (tab == std::string_view::npos) {
+        *reason = "expected id<TAB>query";
+        return std::nullopt;
+    }
+    BatchQuery q{std::string(line.substr(0, tab)), std::string(line.substr(tab + 1))};
+    if (q.id.empty() || q.id.find_first_of(" \t") != std::string::npos) {
+        *reason = "the id before the tab must be one word";
+        return std::nullopt;
+    }
+    if (q.query.find_first_not_of(" \t") == std::string::npos) {
+        *reason = "empty query for id " + q.id;
+        return std::nullopt;
+    }
+    return q;
+}
+
 Xapian::Database open_databases(const std::vector<std::string>& paths, std::string* language) {
     Xapian::Database db;
     for (const std::string& path : paths) {
@@ -311,7 +332,12 @@ Xapian::Database open_databases(const std::vector<std::string>& paths, std::stri
 
 Xapian::Query build_query(const Xapian::Database& db, const std::string& language,
                           const SearchOptions& options, std::string* corrected) {
-    std::string text = fold_query(options.query);
+    std::string text = options.plain ? fold(options.query) : fold_query(options.query);
+    if (options.plain) {
+        // Words only: everything else (quotes, brackets, colons, +, -, *) separates words.
+        for (char& c : text)
+            if (!is_word_byte(c)) c = ' ';
+    }
     if (text.find_first_not_of(" \t\r\n") == std::string::npos)
         throw Error(ErrorCode::BadQuery, "empty query")
             .with_hint("try: searcher \"security guarantees\"");
@@ -340,11 +366,13 @@ Xapian::Query build_query(const Xapian::Database& db, const std::string& languag
     }
     qp.add_rangeprocessor((new Xapian::DateRangeProcessor(schema::kDateSlot, "date:"))->release());
     qp.set_default_op(options.match_all ? Xapian::Query::OP_AND : Xapian::Query::OP_OR);
-    const unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
-                           Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
-                           Xapian::QueryParser::FLAG_PURE_NOT |
-                           Xapian::QueryParser::FLAG_CJK_NGRAM |
-                           Xapian::QueryParser::FLAG_SPELLING_CORRECTION;
+    const unsigned flags =
+        options.plain
+            ? Xapian::QueryParser::FLAG_CJK_NGRAM | Xapian::QueryParser::FLAG_SPELLING_CORRECTION
+            : Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
+                  Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
+                  Xapian::QueryParser::FLAG_PURE_NOT | Xapian::QueryParser::FLAG_CJK_NGRAM |
+                  Xapian::QueryParser::FLAG_SPELLING_CORRECTION;
     Xapian::Query query;
     try {
         query = qp.parse_query(text, flags);
@@ -423,10 +451,11 @@ SearchResult search(const Xapian::Database& db, const std::string& language,
             hit.url = record.url;
             hit.site = url_host(record.url).value_or("");
             hit.path = record.path;
-            std::string body = record.body;
+            std::string body = options.snippets ? record.body : std::string();
             std::replace(body.begin(), body.end(), '\n', ' ');
-            hit.snippet =
-                make_snippet(snippet_mset, body, stemmer, options.snippet_bytes, words.stems);
+            if (options.snippets)
+                hit.snippet =
+                    make_snippet(snippet_mset, body, stemmer, options.snippet_bytes, words.stems);
             result.hits.push_back(std::move(hit));
         }
         if (mset.empty() && !corrected.empty()) result.did_you_mean = corrected;

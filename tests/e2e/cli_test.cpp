@@ -249,6 +249,46 @@ TEST_F(SamplesTest, ExitCodesAndMessages) {
               "searcher: hint: run indexer first, e.g.: indexer --db /nonexistent/db samples/\n");
 }
 
+TEST_F(SamplesTest, BatchModeAnswersEveryLineAndReportsBadOnes) {
+    const std::string batch = dir_->path().string() + "/queries.tsv";
+    write_file(batch,
+               "t1\tsecurity guarantees (border talks)?\n"
+               "# a comment\n"
+               "\n"
+               "no tab on this line\n"
+               "t2\trail: link \"reopens\n"
+               "t3\t   \n"
+               "t4\tzzqqxxjj\n");
+    CommandResult r = search({"--batch", batch, "--format", "trec", "-n", "3"});
+    EXPECT_EQ(r.exit_code, 3);
+    EXPECT_EQ(r.err, batch + ":4: expected id<TAB>query\n" + batch + ":6: empty query for id t3\n");
+    const auto lines = lines_of(r.out);
+    ASSERT_EQ(lines.size(), 6u) << r.out;
+    EXPECT_TRUE(starts_with(lines[0], "t1 Q0 talks-end-with-offer-of-security-guarantees 1 "))
+        << lines[0];
+    EXPECT_TRUE(starts_with(lines[1], "t1 Q0 ")) << lines[1];
+    EXPECT_TRUE(starts_with(lines[2], "t1 Q0 ")) << lines[2];
+    EXPECT_NE(lines[2].find(" 3 "), std::string::npos) << "ranks count 1, 2, 3: " << lines[2];
+    EXPECT_TRUE(starts_with(lines[3], "t2 Q0 ")) << lines[3];
+    EXPECT_TRUE(starts_with(lines[4], "t2 Q0 ")) << lines[4];
+    EXPECT_TRUE(starts_with(lines[5], "t2 Q0 ")) << lines[5];
+    for (const std::string& l : lines) EXPECT_EQ(l.substr(l.size() - 8), " newsidx");
+
+    r = search({"--batch", batch, "--json", "-n", "1"});
+    EXPECT_EQ(r.exit_code, 3);
+    const auto objects = lines_of(r.out);
+    ASSERT_EQ(objects.size(), 3u);
+    EXPECT_EQ(json::parse(objects[0])["id"], "t1");
+    EXPECT_EQ(json::parse(objects[1])["results"][0]["title"],
+              "Cross-border rail link reopens after nine years");
+    EXPECT_EQ(json::parse(objects[2])["id"], "t4");
+    EXPECT_TRUE(json::parse(objects[2])["results"].empty());
+
+    r = search({"--batch", "/nonexistent/q.tsv"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.err, "searcher: error: cannot read batch file '/nonexistent/q.tsv'\n");
+}
+
 TEST(Searcher, WithoutAnIndexSaysRunIndexerFirst) {
     TempDir empty;
     const CommandResult r = run_command({kSearcher, "security guarantees"}, empty.path().string());
@@ -315,7 +355,8 @@ TEST_F(IncrementalTest, RebuildAndNewsidxDbEnvironment) {
 
 TEST(Indexer, ReportsEachBadFileAndIndexesTheRest) {
     TempDir dir;
-    const CommandResult r = run_command({kIndexer, "--db", dir / "db", kMixed});
+    // From "/" the paths are printed as given (absolute), whatever the test's own directory.
+    const CommandResult r = run_command({kIndexer, "--db", dir / "db", kMixed}, "/");
     EXPECT_EQ(r.exit_code, 3) << r.err;
     EXPECT_TRUE(starts_with(
         r.out, "indexed 3 articles (3 new, 0 updated, 0 unchanged, 0 removed, 5 rejected)"))

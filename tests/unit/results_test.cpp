@@ -45,6 +45,28 @@ TEST(RenderJson, CarriesTheSpellingSuggestion) {
         R"({"query":"secruity","total_estimate":0,"elapsed_ms":0.0,"results":[],"did_you_mean":"security"})");
 }
 
+TEST(RenderTrec, PrintsOneRunLinePerHitWithTheFileNameAsDocid) {
+    SearchResult r = sample_result();
+    Hit second = r.hits[0];
+    second.rank = 2;
+    second.score = 1.25;
+    second.path = "/cacm/docs/CACM-1410.txt";
+    r.hits.push_back(second);
+    std::ostringstream out;
+    render_trec(out, "12", r);
+    EXPECT_EQ(out.str(),
+              "12 Q0 a 1 2.500000 newsidx\n"
+              "12 Q0 CACM-1410 2 1.250000 newsidx\n");
+}
+
+TEST(RenderJson, BatchLinesStartWithTheId) {
+    SearchResult r;
+    r.query = "x";
+    EXPECT_EQ(
+        render_json(r, "q1"),
+        R"({"id":"q1","query":"x","total_estimate":0,"elapsed_ms":0.0,"results":[],"did_you_mean":null})");
+}
+
 TEST(RenderText, IsPlainWhenNotATerminal) {
     std::ostringstream out;
     render_text(out, sample_result(), false);

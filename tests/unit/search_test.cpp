@@ -372,6 +372,35 @@ TEST(Search, ReportsBadQueriesAndOptions) {
     }
 }
 
+TEST(Search, PlainQueriesAreOnlyWords) {
+    SearchOptions plain;
+    plain.plain = true;
+    // Syntax that would be an error, a field or an exclusion is just words in plain mode.
+    EXPECT_EQ(sorted_ids("security AND", plain), (Ids{"a1", "a2", "a6"}));
+    EXPECT_EQ(sorted_ids("(harbour) -marathon: \"record", plain), (Ids{"a3", "a5"}));
+    EXPECT_EQ(sorted_ids("title:guarantees", plain), (Ids{"a1", "a2"})) << "title is a word here";
+    EXPECT_EQ(sorted_ids("harbour -marathon", plain), (Ids{"a3", "a5"}));
+    EXPECT_EQ(sorted_ids("harbour -marathon"), (Ids{"a3"})) << "without --plain, - excludes";
+}
+
+TEST(BatchLine, ParsesIdTabQueryAndSaysWhatIsWrong) {
+    std::string reason;
+    auto q = parse_batch_line("q7\tWhat about (TSS)?\r", &reason);
+    ASSERT_TRUE(q);
+    EXPECT_EQ(q->id, "q7");
+    EXPECT_EQ(q->query, "What about (TSS)?");
+    EXPECT_FALSE(parse_batch_line("", &reason));
+    EXPECT_EQ(reason, "") << "blank lines are skipped silently";
+    EXPECT_FALSE(parse_batch_line("# comment", &reason));
+    EXPECT_EQ(reason, "");
+    EXPECT_FALSE(parse_batch_line("no tab here", &reason));
+    EXPECT_EQ(reason, "expected id<TAB>query");
+    EXPECT_FALSE(parse_batch_line("q8\t   ", &reason));
+    EXPECT_EQ(reason, "empty query for id q8");
+    EXPECT_FALSE(parse_batch_line("two words\tquery", &reason));
+    EXPECT_EQ(reason, "the id before the tab must be one word");
+}
+
 TEST(Search, MissingIndexSaysRunIndexerFirst) {
     SearchOptions o;
     o.db_paths = {"/nonexistent/newsidx.db"};

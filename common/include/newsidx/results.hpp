@@ -12,7 +12,12 @@ namespace newsidx {
 /// are bold (ANSI); otherwise the text is plain.
 void render_text(std::ostream& out, const SearchResult& result, bool terminal);
 
-/// One JSON object as DESIGN.md specifies; no trailing newline.
-std::string render_json(const SearchResult& result);
+/// One JSON object as DESIGN.md specifies; no trailing newline. With `id` (batch mode) the
+/// object starts with "id".
+std::string render_json(const SearchResult& result, const std::string& id = {});
+
+/// TREC run lines, one per hit: `qid Q0 docid rank score newsidx`, where docid is the
+/// article file's name without ".txt".
+void render_trec(std::ostream& out, const std::string& qid, const SearchResult& result);
 
 }  // namespace newsidx

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -24,7 +25,19 @@ struct SearchOptions {
     bool match_all = false;  ///< --all: every word must match
     std::string language;    ///< --lang: must match the index's stemming language; empty = any
     unsigned snippet_bytes = 240;
+    bool plain = false;    ///< --plain: the query is only words; no operator, quote or field
+    bool snippets = true;  ///< build snippets (TREC runs do without)
 };
+
+/// One line of a --batch file: `id<TAB>query`.
+struct BatchQuery {
+    std::string id;
+    std::string query;
+};
+
+/// Parses a batch line; nullopt with `reason` set for a line to report and skip. Blank lines
+/// and lines starting with '#' give nullopt with an empty reason (skipped silently).
+std::optional<BatchQuery> parse_batch_line(std::string_view line, std::string* reason);
 
 /// A snippet as plain text, with the [start, end) byte offsets of its highlighted words.
 struct Snippet {
