@@ -9,8 +9,8 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
-collection="${1:-$root/../shared/eval/cacm}"
-[ $# -gt 0 ] && shift
+collection="$root/../shared/eval/cacm"
+if [ $# -gt 0 ] && [ "$1" != "--" ]; then collection="$1"; shift; fi
 [ "${1:-}" = "--" ] && shift
 scorer="$(dirname "$collection")/tools/score.py"
 for f in "$collection/docs.tar.gz" "$collection/topics.tsv" "$collection/qrels.txt" "$scorer"; do

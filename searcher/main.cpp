@@ -121,6 +121,11 @@ int main(int argc, char** argv) {
     std::string batch;
     app.add_option("--batch", batch,
                    "Answer every id<TAB>query line of FILE in one process (- for stdin)");
+    app.add_option("--expand", opts.expand,
+                   "Pseudo-relevance feedback: add the N best terms of the top 10 hits")
+        ->check(CLI::Range(0, 100));
+    std::string bm25;
+    app.add_option("--bm25", bm25, "BM25 parameters K1,B (default 1,0.5)");
     bool plain_flag = false;
     app.add_flag("--plain", plain_flag,
                  "Treat the query as plain words, no operators (default with --batch)");
@@ -135,6 +140,16 @@ int main(int argc, char** argv) {
         return code == 0 ? kExitHits : kExitError;
     }
     if (json) format = "json";
+    if (!bm25.empty()) {
+        char* end = nullptr;
+        opts.bm25_k1 = std::strtod(bm25.c_str(), &end);
+        if (*end == ',') opts.bm25_b = std::strtod(end + 1, &end);
+        if (*end != '\0' || opts.bm25_k1 < 0 || opts.bm25_b < 0 || opts.bm25_b > 1) {
+            std::cerr << "searcher: error: --bm25 wants K1,B with K1 >= 0 and 0 <= B <= 1, got '"
+                      << bm25 << "'\n";
+            return kExitError;
+        }
+    }
     if (batch.empty() && words.empty()) {
         std::cerr << "searcher: error: a QUERY (or --batch FILE) is required\n"
                   << "Run with --help for more information.\n";

@@ -74,6 +74,7 @@ std::string render_json(const SearchResult& result, const std::string& id) {
         for (auto [start, end] : hit.snippet.highlights) h["highlights"].push_back({start, end});
         doc["results"].push_back(std::move(h));
     }
+    if (!result.expansion.empty()) doc["expansion"] = result.expansion;
     if (result.did_you_mean.empty())
         doc["did_you_mean"] = nullptr;
     else

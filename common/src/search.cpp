@@ -5,6 +5,7 @@
 #include <cctype>
 #include <chrono>
 #include <filesystem>
+#include <set>
 
 #include "newsidx/analyzer.hpp"
 #include "newsidx/article.hpp"
@@ -330,8 +331,13 @@ Xapian::Database open_databases(const std::vector<std::string>& paths, std::stri
     return db;
 }
 
-Xapian::Query build_query(const Xapian::Database& db, const std::string& language,
-                          const SearchOptions& options, std::string* corrected) {
+namespace {
+
+// The parsed query text, and the filters of the options (date range, site) apart, so that
+// feedback terms can join the text before the filters apply.
+Xapian::Query build_query_parts(const Xapian::Database& db, const std::string& language,
+                                const SearchOptions& options, std::string* corrected,
+                                std::vector<Xapian::Query>& filters) {
     std::string text = options.plain ? fold(options.query) : fold_query(options.query);
     if (options.plain) {
         // Words only: everything else (quotes, brackets, colons, +, -, *) separates words.
@@ -389,7 +395,6 @@ Xapian::Query build_query(const Xapian::Database& db, const std::string& languag
     }
     if (corrected) *corrected = qp.get_corrected_query_string();
 
-    std::vector<Xapian::Query> filters;
     if (!options.since.empty() || !options.until.empty()) {
         const std::string since =
             options.since.empty() ? std::string() : checked_date(options.since, "--since");
@@ -412,9 +417,62 @@ Xapian::Query build_query(const Xapian::Database& db, const std::string& languag
             throw Error(ErrorCode::BadOption, "--site: '" + options.site + "' is not a host name");
         filters.emplace_back(bounded_term(schema::kHostPrefix, host));
     }
+    return query;
+}
+
+Xapian::Query with_filters(Xapian::Query query, const std::vector<Xapian::Query>& filters) {
     for (const Xapian::Query& filter : filters)
         query = Xapian::Query(Xapian::Query::OP_FILTER, query, filter);
     return query;
+}
+
+// Feedback terms: free text only (no boolean terms, which all start with a capital), and
+// none of the query's own.
+class FeedbackTerms : public Xapian::ExpandDecider {
+  public:
+    explicit FeedbackTerms(const Xapian::Query& query)
+        : own_(query.get_unique_terms_begin(), query.get_unique_terms_end()) {}
+    bool operator()(const std::string& term) const override {
+        return !term.empty() && !std::isupper(static_cast<unsigned char>(term[0])) &&
+               !own_.count(term);
+    }
+
+  private:
+    std::set<std::string> own_;
+};
+
+}  // namespace
+
+Xapian::Query build_query(const Xapian::Database& db, const std::string& language,
+                          const SearchOptions& options, std::string* corrected) {
+    std::vector<Xapian::Query> filters;
+    const Xapian::Query text = build_query_parts(db, language, options, corrected, filters);
+    return with_filters(text, filters);
+}
+
+Xapian::Query expand_query(const Xapian::Database& db, const Xapian::Query& query,
+                           const SearchOptions& options, std::vector<std::string>* added) {
+    if (options.expand == 0 || query.empty()) return query;
+    Xapian::Enquire enquire(db);
+    enquire.set_weighting_scheme(Xapian::BM25Weight(options.bm25_k1, 0, 1, options.bm25_b, 0.5));
+    enquire.set_query(query);
+    const Xapian::MSet top = enquire.get_mset(0, kFeedbackDocuments);
+    if (top.empty()) return query;
+    Xapian::RSet rset;
+    for (auto it = top.begin(); it != top.end(); ++it) rset.add_document(*it);
+    const FeedbackTerms decider(query);
+    const Xapian::ESet eset = enquire.get_eset(options.expand, rset, &decider);
+    std::vector<Xapian::Query> terms;
+    for (auto it = eset.begin(); it != eset.end(); ++it) {
+        terms.emplace_back(*it);
+        if (added) added->push_back(*it);
+    }
+    if (terms.empty()) return query;
+    return Xapian::Query(
+        Xapian::Query::OP_OR, query,
+        Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                      Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()),
+                      kFeedbackWeight));
 }
 
 SearchResult search(const Xapian::Database& db, const std::string& language,
@@ -423,11 +481,16 @@ SearchResult search(const Xapian::Database& db, const std::string& language,
     SearchResult result;
     result.query = options.query;
     std::string corrected;
-    const Xapian::Query query = build_query(db, language, options, &corrected);
+    std::vector<Xapian::Query> filters;
+    const Xapian::Query text = build_query_parts(db, language, options, &corrected, filters);
+    const Xapian::Query query = with_filters(text, filters);
     const Xapian::Stem stemmer = snippet_stemmer(language);
     try {
         Xapian::Enquire enquire(db);
-        enquire.set_query(query);
+        enquire.set_weighting_scheme(
+            Xapian::BM25Weight(options.bm25_k1, 0, 1, options.bm25_b, 0.5));
+        enquire.set_query(
+            with_filters(expand_query(db, text, options, &result.expansion), filters));
         if (options.sort != SortOrder::Relevance)
             enquire.set_sort_by_value_then_relevance(schema::kDateSlot,
                                                      options.sort == SortOrder::Newest);

@@ -238,6 +238,14 @@ TEST_F(SamplesTest, ExitCodesAndMessages) {
               "--lang english");
     EXPECT_EQ(search({"security", "--lang", "en"}).exit_code, 0);
 
+    r = search({"security", "--bm25", "1.2,7"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.err,
+              "searcher: error: --bm25 wants K1,B with K1 >= 0 and 0 <= B <= 1, got '1.2,7'\n");
+    const json expanded = search_json({"ceasefire", "--expand", "4"});
+    EXPECT_EQ(expanded["expansion"].size(), 4u);
+    EXPECT_GT(expanded["results"].size(), search_json({"ceasefire"})["results"].size());
+
     r = search({"--help"});
     EXPECT_EQ(r.exit_code, 0);
     EXPECT_NE(r.out.find("Examples:"), std::string::npos);

@@ -401,6 +401,51 @@ TEST(BatchLine, ParsesIdTabQueryAndSaysWhatIsWrong) {
     EXPECT_EQ(reason, "the id before the tab must be one word");
 }
 
+TEST(Search, ExpandAddsTheTopHitsBestTermsBelowTheQuerysOwn) {
+    TempDir dir;
+    write_file(dir / "c/e1.txt",
+               article_text("Harbour pilots strike", "20220101", "https://x.org/e1",
+                            "Harbour pilots went on strike over pay; the pilots union said ships "
+                            "waited outside the harbour."));
+    write_file(dir / "c/e2.txt", article_text("Union talks", "20220301", "https://x.org/e2",
+                                              "The pilots union met port managers about ships "
+                                              "and pay."));
+    write_file(dir / "c/e3.txt", article_text("Cooking", "20220101", "https://x.org/e3",
+                                              "Recipes for bread and soup."));
+    IndexOptions io;
+    io.db_path = dir / "db";
+    io.inputs = {dir / "c"};
+    SilentObserver observer;
+    run_index(io, observer);
+    SearchOptions so;
+    so.db_paths = {io.db_path};
+    so.query = "harbour";
+    EXPECT_EQ(ids_of(search(so)), (Ids{"e1"}));
+    EXPECT_TRUE(search(so).expansion.empty());
+
+    so.expand = 8;
+    const SearchResult r = search(so);
+    EXPECT_EQ(ids_of(r), (Ids{"e1", "e2"})) << "e2 shares the feedback terms, not the query's";
+    ASSERT_EQ(r.expansion.size(), 8u);
+    for (const std::string& t : r.expansion) {
+        EXPECT_NE(t, "harbour") << "the query's own term is not added again";
+        EXPECT_FALSE(std::isupper(static_cast<unsigned char>(t[0]))) << "no boolean terms: " << t;
+    }
+    EXPECT_GT(r.hits[0].score, 2 * r.hits[1].score) << "feedback terms weigh less";
+
+    so.until = "20220201";
+    EXPECT_EQ(ids_of(search(so)), (Ids{"e1"})) << "filters apply to the feedback terms too";
+}
+
+TEST(Search, Bm25ParametersChangeTheScores) {
+    SearchOptions a, b;
+    b.bm25_k1 = 2.5;
+    b.bm25_b = 0.3;
+    const double sa = run("security", a).hits.at(0).score;
+    const double sb = run("security", b).hits.at(0).score;
+    EXPECT_NE(sa, sb);
+}
+
 TEST(Search, MissingIndexSaysRunIndexerFirst) {
     SearchOptions o;
     o.db_paths = {"/nonexistent/newsidx.db"};

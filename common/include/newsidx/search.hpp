@@ -27,7 +27,15 @@ struct SearchOptions {
     unsigned snippet_bytes = 240;
     bool plain = false;    ///< --plain: the query is only words; no operator, quote or field
     bool snippets = true;  ///< build snippets (TREC runs do without)
+    double bm25_k1 = 1.0;  ///< BM25 term-frequency saturation (--bm25 K1,B)
+    double bm25_b = 0.5;   ///< BM25 document-length normalisation
+    unsigned expand = 0;   ///< --expand N: add the N best terms of the top hits
 };
+
+/// Pseudo-relevance feedback: how many top hits feed --expand, and the weight their terms
+/// get relative to the query's own (RM3-like interpolation).
+inline constexpr Xapian::doccount kFeedbackDocuments = 10;
+inline constexpr double kFeedbackWeight = 0.3;
 
 /// One line of a --batch file: `id<TAB>query`.
 struct BatchQuery {
@@ -62,7 +70,8 @@ struct SearchResult {
     Xapian::doccount total_estimate = 0;
     double elapsed_ms = 0;
     std::vector<Hit> hits;
-    std::string did_you_mean;  ///< set when there are no hits and a spelling fix exists
+    std::string did_you_mean;            ///< set when there are no hits and a spelling fix exists
+    std::vector<std::string> expansion;  ///< terms --expand added, best first
 };
 
 /// Opens the index(es) named by the options, runs the query, builds snippets.
@@ -93,6 +102,12 @@ SnippetTerms snippet_terms(const Xapian::Query& query);
 std::pair<std::size_t, std::size_t> match_window(std::string_view text,
                                                  const std::vector<std::string>& stems,
                                                  std::size_t span);
+
+/// With options.expand > 0: `query` OR the options.expand best terms (Xapian's ESet) of its
+/// top kFeedbackDocuments hits, those at kFeedbackWeight. Appends the added terms to `added`.
+/// Returns `query` itself when it has no hits or expand is 0.
+Xapian::Query expand_query(const Xapian::Database& db, const Xapian::Query& query,
+                           const SearchOptions& options, std::vector<std::string>* added);
 
 /// The stemmer to give make_snippet(): folds each word as the indexer does, then stems it
 /// with the index's language ("none" or empty: folding only).
