@@ -85,6 +85,16 @@ std::vector<std::string> ids(const std::string& query, SearchOptions opts = {}) 
     return ids_of(run(query, std::move(opts)));
 }
 
+// Indexes the articles under dir/c into dir/db and returns the index path.
+std::string index_folder(const TempDir& dir) {
+    IndexOptions opts;
+    opts.db_path = dir / "db";
+    opts.inputs = {dir / "c"};
+    SilentObserver observer;
+    run_index(opts, observer);
+    return opts.db_path;
+}
+
 std::vector<std::string> sorted_ids(const std::string& query, SearchOptions opts = {}) {
     auto v = ids(query, std::move(opts));
     std::sort(v.begin(), v.end());
@@ -288,13 +298,8 @@ TEST(Search, SnippetOfALongBodyShowsTheMatchingPassage) {
         body += "Afterwards the committee returned to procedural matters. ";
     write_file(dir / "c/long.txt",
                article_text("Long report", "20220101", "https://x.org/long", body));
-    IndexOptions opts;
-    opts.db_path = dir / "db";
-    opts.inputs = {dir / "c"};
-    SilentObserver observer;
-    run_index(opts, observer);
     SearchOptions so;
-    so.db_paths = {opts.db_path};
+    so.db_paths = {index_folder(dir)};
     so.query = "security guarantees";
     const SearchResult r = search(so);
     ASSERT_EQ(r.hits.size(), 1u);
@@ -412,13 +417,8 @@ TEST(Search, ExpandAddsTheTopHitsBestTermsBelowTheQuerysOwn) {
                                               "and pay."));
     write_file(dir / "c/e3.txt", article_text("Cooking", "20220101", "https://x.org/e3",
                                               "Recipes for bread and soup."));
-    IndexOptions io;
-    io.db_path = dir / "db";
-    io.inputs = {dir / "c"};
-    SilentObserver observer;
-    run_index(io, observer);
     SearchOptions so;
-    so.db_paths = {io.db_path};
+    so.db_paths = {index_folder(dir)};
     so.query = "harbour";
     EXPECT_EQ(ids_of(search(so)), (Ids{"e1"}));
     EXPECT_TRUE(search(so).expansion.empty());
