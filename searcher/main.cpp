@@ -125,7 +125,7 @@ int main(int argc, char** argv) {
                    "Pseudo-relevance feedback: add the N best terms of the top 10 hits")
         ->check(CLI::Range(0, 100));
     std::string bm25;
-    app.add_option("--bm25", bm25, "BM25 parameters K1,B (default 1,0.5)");
+    app.add_option("--bm25", bm25, "BM25 parameters K1,B (default 2,0.4)");
     bool plain_flag = false;
     app.add_flag("--plain", plain_flag,
                  "Treat the query as plain words, no operators (default with --batch)");

@@ -18,12 +18,25 @@ namespace newsidx {
 namespace {
 
 // Words too common to rank by; inside "quoted phrases" they still match.
-constexpr std::array<const char*, 48> kEnglishStopWords{
-    "a",    "an",   "and", "are",   "as",   "at",   "be",    "but",   "by",   "for",
-    "from", "had",  "has", "have",  "he",   "her",  "his",   "i",     "if",   "in",
-    "into", "is",   "it",  "its",   "of",   "on",   "or",    "our",   "she",  "so",
-    "than", "that", "the", "their", "them", "then", "there", "these", "they", "this",
-    "to",   "was",  "we",  "were",  "will", "with", "would", "you"};
+constexpr const char* kEnglishStopWords[] = {
+    // articles, conjunctions, prepositions
+    "a", "an", "the", "and", "or", "but", "nor", "if", "then", "than", "as", "so",
+    "of", "in", "on", "at", "by", "for", "from", "to", "into", "onto", "with", "within",
+    "without", "about", "above", "after", "against", "among", "before", "below", "between",
+    "during", "over", "per", "since", "through", "under", "until", "upon", "via",
+    // pronouns and determiners
+    "i", "me", "my", "mine", "we", "us", "our", "ours", "you", "your", "yours", "he", "him",
+    "his", "she", "her", "hers", "it", "its", "they", "them", "their", "theirs", "this",
+    "that", "these", "those", "what", "which", "who", "whom", "whose", "any", "some", "each",
+    "every", "all", "both", "either", "neither", "such", "other", "another", "own", "same",
+    // auxiliaries
+    "am", "is", "are", "was", "were", "be", "been", "being", "have", "has", "had", "having",
+    "do", "does", "did", "doing", "will", "would", "shall", "should", "can", "could", "may",
+    "might", "must",
+    // adverbs and particles
+    "not", "no", "also", "very", "too", "just", "only", "there", "here", "where", "when",
+    "why", "how", "more", "most", "much", "many", "few", "again", "further", "once", "out",
+    "up", "down", "off", "however", "whether", "while", "etc"};
 
 // Marks that delimit highlights inside Xapian's snippet; control characters never occur in
 // stored text (the reader rejects files with them).
@@ -361,7 +374,7 @@ Xapian::Query build_query_parts(const Xapian::Database& db, const std::string& l
     }
     if (language == "english") {
         qp.set_stopper(
-            (new Xapian::SimpleStopper(kEnglishStopWords.begin(), kEnglishStopWords.end()))
+            (new Xapian::SimpleStopper(std::begin(kEnglishStopWords), std::end(kEnglishStopWords)))
                 ->release());
     }
     for (const schema::Field& field : schema::kQueryFields) {

@@ -27,8 +27,8 @@ struct SearchOptions {
     unsigned snippet_bytes = 240;
     bool plain = false;    ///< --plain: the query is only words; no operator, quote or field
     bool snippets = true;  ///< build snippets (TREC runs do without)
-    double bm25_k1 = 1.0;  ///< BM25 term-frequency saturation (--bm25 K1,B)
-    double bm25_b = 0.5;   ///< BM25 document-length normalisation
+    double bm25_k1 = 2.0;  ///< BM25 term-frequency saturation (--bm25 K1,B); see docs/quality.md
+    double bm25_b = 0.4;   ///< BM25 document-length normalisation
     unsigned expand = 0;   ///< --expand N: add the N best terms of the top hits
 };
 
