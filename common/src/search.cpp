@@ -6,6 +6,7 @@
 #include <chrono>
 #include <filesystem>
 #include <set>
+#include <thread>
 
 #include "newsidx/analyzer.hpp"
 #include "newsidx/article.hpp"
@@ -20,23 +21,23 @@ namespace {
 // Words too common to rank by; inside "quoted phrases" they still match.
 constexpr const char* kEnglishStopWords[] = {
     // articles, conjunctions, prepositions
-    "a", "an", "the", "and", "or", "but", "nor", "if", "then", "than", "as", "so",
-    "of", "in", "on", "at", "by", "for", "from", "to", "into", "onto", "with", "within",
-    "without", "about", "above", "after", "against", "among", "before", "below", "between",
-    "during", "over", "per", "since", "through", "under", "until", "upon", "via",
+    "a", "an", "the", "and", "or", "but", "nor", "if", "then", "than", "as", "so", "of", "in", "on",
+    "at", "by", "for", "from", "to", "into", "onto", "with", "within", "without", "about", "above",
+    "after", "against", "among", "before", "below", "between", "during", "over", "per", "since",
+    "through", "under", "until", "upon", "via",
     // pronouns and determiners
-    "i", "me", "my", "mine", "we", "us", "our", "ours", "you", "your", "yours", "he", "him",
-    "his", "she", "her", "hers", "it", "its", "they", "them", "their", "theirs", "this",
-    "that", "these", "those", "what", "which", "who", "whom", "whose", "any", "some", "each",
-    "every", "all", "both", "either", "neither", "such", "other", "another", "own", "same",
+    "i", "me", "my", "mine", "we", "us", "our", "ours", "you", "your", "yours", "he", "him", "his",
+    "she", "her", "hers", "it", "its", "they", "them", "their", "theirs", "this", "that", "these",
+    "those", "what", "which", "who", "whom", "whose", "any", "some", "each", "every", "all", "both",
+    "either", "neither", "such", "other", "another", "own", "same",
     // auxiliaries
-    "am", "is", "are", "was", "were", "be", "been", "being", "have", "has", "had", "having",
-    "do", "does", "did", "doing", "will", "would", "shall", "should", "can", "could", "may",
-    "might", "must",
+    "am", "is", "are", "was", "were", "be", "been", "being", "have", "has", "had", "having", "do",
+    "does", "did", "doing", "will", "would", "shall", "should", "can", "could", "may", "might",
+    "must",
     // adverbs and particles
-    "not", "no", "also", "very", "too", "just", "only", "there", "here", "where", "when",
-    "why", "how", "more", "most", "much", "many", "few", "again", "further", "once", "out",
-    "up", "down", "off", "however", "whether", "while", "etc"};
+    "not", "no", "also", "very", "too", "just", "only", "there", "here", "where", "when", "why",
+    "how", "more", "most", "much", "many", "few", "again", "further", "once", "out", "up", "down",
+    "off", "however", "whether", "while", "etc"};
 
 // Marks that delimit highlights inside Xapian's snippet; control characters never occur in
 // stored text (the reader rejects files with them).
@@ -317,6 +318,12 @@ Xapian::Database open_databases(const std::vector<std::string>& paths, std::stri
     Xapian::Database db;
     for (const std::string& path : paths) {
         std::error_code ec;
+        // An indexer swapping in a merged index renames <db> to <db>.old and <db>.new to
+        // <db>: in between there is no <db> for a moment. Wait for it (at most a second).
+        for (int tries = 0; tries < 50 && !std::filesystem::exists(path, ec) &&
+                            std::filesystem::exists(path + ".old", ec);
+             ++tries)
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
         if (!std::filesystem::exists(path, ec)) {
             throw Error(ErrorCode::NoIndex, "no index at '" + path + "'")
                 .with_hint(path == "newsidx.db" || path == "./newsidx.db"

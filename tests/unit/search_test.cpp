@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <thread>
 
 #include "newsidx/error.hpp"
 #include "newsidx/indexer.hpp"
@@ -444,6 +447,25 @@ TEST(Search, Bm25ParametersChangeTheScores) {
     const double sa = run("security", a).hits.at(0).score;
     const double sb = run("security", b).hits.at(0).score;
     EXPECT_NE(sa, sb);
+}
+
+TEST(Search, WaitsOutTheSwapOfAMergedIndex) {
+    TempDir dir;
+    write_file(dir / "c/a.txt", article_text("Swap test", "20220101", "https://x.org/a", "Body."));
+    const std::string db = index_folder(dir);
+    // As an indexer does between its two renames: for a moment only <db>.old exists.
+    std::filesystem::rename(db, db + ".old");
+    std::thread indexer([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        std::filesystem::rename(db + ".old", db);
+    });
+    SearchOptions so;
+    so.db_paths = {db};
+    so.query = "swap";
+    SearchResult r;
+    EXPECT_NO_THROW(r = search(so));
+    indexer.join();
+    EXPECT_EQ(ids_of(r), (Ids{"a"}));
 }
 
 TEST(Search, MissingIndexSaysRunIndexerFirst) {
