@@ -189,7 +189,8 @@ class Pipeline {
         }
     }
 
-    ~Pipeline() { stop(); }
+    // Never rethrows: it may run while take()'s exception unwinds the caller.
+    ~Pipeline() { join(); }
 
     Pipeline(const Pipeline&) = delete;
     Pipeline& operator=(const Pipeline&) = delete;
@@ -208,8 +209,15 @@ class Pipeline {
         return out;
     }
 
-    /// Stops the workers (after the file each is on) and waits for them.
+    /// Stops the workers (after the file each is on), waits for them, and rethrows a
+    /// worker's failure to write.
     void stop() {
+        join();
+        if (failure_) std::rethrow_exception(failure_);
+    }
+
+  private:
+    void join() noexcept {
         {
             std::lock_guard lock(mutex_);
             aborted_ = true;
@@ -217,10 +225,8 @@ class Pipeline {
         space_.notify_all();
         for (auto& t : workers_)
             if (t.joinable()) t.join();
-        if (failure_) std::rethrow_exception(failure_);
     }
 
-  private:
     void work(unsigned worker, const std::string& language, std::uint64_t max_size) {
         DocumentBuilder builder(language);
         for (;;) {
