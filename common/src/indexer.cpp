@@ -465,34 +465,39 @@ class Run {
     // Below this many changed files a run updates the index in place.
     static constexpr std::size_t kBulkMinFiles = 1000;
 
-    // Reports an outcome, counts it, and returns true when it is an article to write. For an
-    // article, resolves its URL against the others of this run and the index.
-    bool account(const SourceFile& f, Outcome& out) {
+    // What account() decided about one outcome.
+    struct Verdict {
+        bool write = false;     // an article to write
+        bool in_index = false;  // the index already has an article with its URL
+    };
+
+    // Reports an outcome and counts it. For an article, resolves its URL against the others
+    // of this run and the index.
+    Verdict account(const SourceFile& f, Outcome& out) {
         stats_.bytes_read += out.bytes;
         for (const std::string& w : out.warnings) observer_.on_warning(w);
         switch (out.kind) {
             case Outcome::Kind::Rejected:
                 ++stats_.rejected;
                 observer_.on_rejected(*out.error);
-                return false;
+                return {};
             case Outcome::Kind::Touched:
                 ++stats_.unchanged;
                 url_owner_.emplace(url_key(out.state.url), &f);
-                return false;
+                return {};
             case Outcome::Kind::Indexed:
                 break;
         }
         auto [owner, inserted] = url_owner_.emplace(url_key(out.state.url), &f);
-        replaces_other_ = false;
-        if (!inserted && owner->second != &f) {
+        const bool replaces_other = !inserted && owner->second != &f;
+        if (replaces_other) {
             observer_.on_warning(f.path + ":3: warning: same URL as " + owner->second->path +
                                  "; this later file replaces it");
             owner->second = &f;
-            replaces_other_ = true;
         }
-        in_index_ = !was_empty_ && writer_->database().term_exists(out.id_term);
-        ++(f.previous || replaces_other_ || in_index_ ? stats_.updated : stats_.added);
-        return true;
+        const Verdict verdict{true, !was_empty_ && writer_->database().term_exists(out.id_term)};
+        ++(f.previous || replaces_other || verdict.in_index ? stats_.updated : stats_.added);
+        return verdict;
     }
 
     void run_direct(const std::vector<const SourceFile*>& todo, unsigned jobs) {
@@ -503,7 +508,7 @@ class Run {
             Outcome out = pipeline.take(i);
             const SourceFile& f = *todo[i];
             if (out.kind == Outcome::Kind::Touched) writer_->touch(f.path, out.state);
-            if (account(f, out)) {
+            if (account(f, out).write) {
                 writer_->put(f.path, out.state, *out.built);
                 since_commit += out.bytes;
             }
@@ -547,10 +552,10 @@ class Run {
                 if (stopping()) break;
                 Outcome out = pipeline.take(i);
                 const SourceFile& f = *todo[i];
-                if (account(f, out)) {
+                if (const Verdict v = account(f, out); v.write) {
                     // The index keeps nothing this file or this URL produced before.
                     if (f.previous) writer_->delete_term(IndexWriter::path_term(f.path));
-                    if (in_index_) writer_->delete_term(out.id_term);
+                    if (v.in_index) writer_->delete_term(out.id_term);
                 }
                 observer_.on_progress(i + 1, todo.size(), stats_.bytes_read, bytes_total_);
             }
@@ -606,8 +611,6 @@ class Run {
     std::vector<SourceFile> files_;
     // Which file holds each URL (by 64-bit hash, so that a million URLs take a few MB).
     std::unordered_map<std::uint64_t, const SourceFile*> url_owner_;
-    bool replaces_other_ = false;  // set by account()
-    bool in_index_ = false;        // set by account()
 };
 
 }  // namespace
