@@ -19,6 +19,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "index_paths.hpp"
 #include "newsidx/document.hpp"
 #include "newsidx/error.hpp"
 #include "newsidx/index_writer.hpp"
@@ -369,16 +370,10 @@ void sync_tree(const fs::path& dir) {
     }
 }
 
-std::string sibling(const std::string& db_path, const char* suffix) {
-    std::string p = fs::path(db_path).lexically_normal().string();
-    while (p.size() > 1 && p.back() == '/') p.pop_back();
-    return p + suffix;
-}
-
 // A run that died between the two renames of a swap leaves only <db>.old: put it back.
 void recover_interrupted_swap(const std::string& db_path) {
     std::error_code ec;
-    const std::string old = sibling(db_path, ".old");
+    const std::string old = detail::index_sibling(db_path, ".old");
     if (!fs::exists(db_path, ec) && fs::exists(old, ec)) fs::rename(old, db_path, ec);
 }
 
@@ -524,8 +519,8 @@ class Run {
     }
 
     void run_bulk(const std::vector<const SourceFile*>& todo, unsigned jobs) {
-        const std::string build_dir = sibling(options_.db_path, ".build");
-        const std::string next_dir = sibling(options_.db_path, ".new");
+        const std::string build_dir = detail::index_sibling(options_.db_path, ".build");
+        const std::string next_dir = detail::index_sibling(options_.db_path, ".new");
         std::error_code ec;
         fs::remove_all(build_dir, ec);
         fs::remove_all(next_dir, ec);
@@ -583,7 +578,7 @@ class Run {
         sync_tree(next_dir);
 
         // Swap the merged index in: <db> -> <db>.old, <db>.new -> <db>, drop <db>.old.
-        const std::string old_dir = sibling(options_.db_path, ".old");
+        const std::string old_dir = detail::index_sibling(options_.db_path, ".old");
         writer_->close();
         fs::remove_all(old_dir, ec);
         fs::rename(options_.db_path, old_dir, ec);
@@ -591,7 +586,7 @@ class Run {
         if (ec)
             throw Error(ErrorCode::NotWritable, "cannot replace '" + options_.db_path +
                                                     "' with the merged index: " + ec.message());
-        sync_tree(fs::absolute(options_.db_path).parent_path());
+        sync_tree(fs::absolute(detail::index_sibling(options_.db_path, "")).parent_path());
         fs::remove_all(old_dir, ec);
         fs::remove_all(build_dir, ec);
     }

@@ -8,6 +8,7 @@
 #include <set>
 #include <thread>
 
+#include "index_paths.hpp"
 #include "newsidx/analyzer.hpp"
 #include "newsidx/article.hpp"
 #include "newsidx/document.hpp"
@@ -321,7 +322,7 @@ Xapian::Database open_databases(const std::vector<std::string>& paths, std::stri
         // An indexer swapping in a merged index renames <db> to <db>.old and <db>.new to
         // <db>: in between there is no <db> for a moment. Wait for it (at most a second).
         for (int tries = 0; tries < 50 && !std::filesystem::exists(path, ec) &&
-                            std::filesystem::exists(path + ".old", ec);
+                            std::filesystem::exists(detail::index_sibling(path, ".old"), ec);
              ++tries)
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
         if (!std::filesystem::exists(path, ec)) {

@@ -453,19 +453,22 @@ TEST(Search, WaitsOutTheSwapOfAMergedIndex) {
     TempDir dir;
     write_file(dir / "c/a.txt", article_text("Swap test", "20220101", "https://x.org/a", "Body."));
     const std::string db = index_folder(dir);
-    // As an indexer does between its two renames: for a moment only <db>.old exists.
-    std::filesystem::rename(db, db + ".old");
-    std::thread indexer([&] {
-        std::this_thread::sleep_for(std::chrono::milliseconds(200));
-        std::filesystem::rename(db + ".old", db);
-    });
-    SearchOptions so;
-    so.db_paths = {db};
-    so.query = "swap";
-    SearchResult r;
-    EXPECT_NO_THROW(r = search(so));
-    indexer.join();
-    EXPECT_EQ(ids_of(r), (Ids{"a"}));
+    // "--db DIR/" names the same index and the same <db>.old as "--db DIR".
+    for (const std::string& given : {db, db + "/"}) {
+        // As an indexer does between its two renames: for a moment only <db>.old exists.
+        std::filesystem::rename(db, db + ".old");
+        std::thread indexer([&] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+            std::filesystem::rename(db + ".old", db);
+        });
+        SearchOptions so;
+        so.db_paths = {given};
+        so.query = "swap";
+        SearchResult r;
+        EXPECT_NO_THROW(r = search(so)) << given;
+        indexer.join();
+        EXPECT_EQ(ids_of(r), (Ids{"a"})) << given;
+    }
 }
 
 TEST(Search, MissingIndexSaysRunIndexerFirst) {
