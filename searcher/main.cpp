@@ -8,7 +8,6 @@
 #include <iostream>
 #include <map>
 
-#include "newsidx/analyzer.hpp"
 #include "newsidx/error.hpp"
 #include "newsidx/results.hpp"
 #include "newsidx/search.hpp"
@@ -41,10 +40,7 @@ int run_batch(const std::string& path, newsidx::SearchOptions opts, const std::s
     opts.snippets = format != "trec";
     try {
         std::string language;
-        const Xapian::Database db = newsidx::open_databases(opts.db_paths, &language);
-        if (!opts.language.empty() && newsidx::stemmer_language(opts.language) != language)
-            throw newsidx::Error(newsidx::ErrorCode::BadOption,
-                                 "--lang " + opts.language + " does not match the index");
+        const Xapian::Database db = newsidx::open_for_search(opts, &language);
         std::string line, reason;
         int line_no = 0, skipped = 0;
         while (std::getline(in, line)) {

@@ -441,6 +441,10 @@ Xapian::Query build_query_parts(const Xapian::Database& db, const std::string& l
     return query;
 }
 
+Xapian::BM25Weight bm25(const SearchOptions& options) {
+    return Xapian::BM25Weight(options.bm25_k1, 0, 1, options.bm25_b, 0.5);
+}
+
 Xapian::Query with_filters(Xapian::Query query, const std::vector<Xapian::Query>& filters) {
     for (const Xapian::Query& filter : filters)
         query = Xapian::Query(Xapian::Query::OP_FILTER, query, filter);
@@ -475,7 +479,7 @@ Xapian::Query expand_query(const Xapian::Database& db, const Xapian::Query& quer
                            const SearchOptions& options, std::vector<std::string>* added) {
     if (options.expand == 0 || query.empty()) return query;
     Xapian::Enquire enquire(db);
-    enquire.set_weighting_scheme(Xapian::BM25Weight(options.bm25_k1, 0, 1, options.bm25_b, 0.5));
+    enquire.set_weighting_scheme(bm25(options));
     enquire.set_query(query);
     const Xapian::MSet top = enquire.get_mset(0, kFeedbackDocuments);
     if (top.empty()) return query;
@@ -505,11 +509,9 @@ SearchResult search(const Xapian::Database& db, const std::string& language,
     std::vector<Xapian::Query> filters;
     const Xapian::Query text = build_query_parts(db, language, options, &corrected, filters);
     const Xapian::Query query = with_filters(text, filters);
-    const Xapian::Stem stemmer = snippet_stemmer(language);
     try {
         Xapian::Enquire enquire(db);
-        enquire.set_weighting_scheme(
-            Xapian::BM25Weight(options.bm25_k1, 0, 1, options.bm25_b, 0.5));
+        enquire.set_weighting_scheme(bm25(options));
         enquire.set_query(
             with_filters(expand_query(db, text, options, &result.expansion), filters));
         if (options.sort != SortOrder::Relevance)
@@ -519,10 +521,16 @@ SearchResult search(const Xapian::Database& db, const std::string& language,
         const Xapian::MSet mset =
             enquire.get_mset(options.offset, options.limit, options.offset + options.limit + 100);
         result.total_estimate = mset.get_matches_estimated();
-        Xapian::Enquire snippet_enquire(db);
-        const SnippetTerms words = snippet_terms(query);
-        snippet_enquire.set_query(words.query);
-        const Xapian::MSet snippet_mset = snippet_enquire.get_mset(0, 0);
+        // What snippets need, only when they are wanted (TREC runs do without).
+        const SnippetTerms words = options.snippets ? snippet_terms(query) : SnippetTerms{};
+        Xapian::MSet snippet_mset;
+        Xapian::Stem stemmer;
+        if (options.snippets) {
+            Xapian::Enquire snippet_enquire(db);
+            snippet_enquire.set_query(words.query);
+            snippet_mset = snippet_enquire.get_mset(0, 0);
+            stemmer = snippet_stemmer(language);
+        }
         unsigned rank = options.offset;
         for (auto it = mset.begin(); it != mset.end(); ++it) {
             const StoredRecord record = StoredRecord::decode(it.get_document().get_data());
@@ -535,11 +543,12 @@ SearchResult search(const Xapian::Database& db, const std::string& language,
             hit.url = record.url;
             hit.site = url_host(record.url).value_or("");
             hit.path = record.path;
-            std::string body = options.snippets ? record.body : std::string();
-            std::replace(body.begin(), body.end(), '\n', ' ');
-            if (options.snippets)
+            if (options.snippets) {
+                std::string body = record.body;
+                std::replace(body.begin(), body.end(), '\n', ' ');
                 hit.snippet =
                     make_snippet(snippet_mset, body, stemmer, options.snippet_bytes, words.stems);
+            }
             result.hits.push_back(std::move(hit));
         }
         if (mset.empty() && !corrected.empty()) result.did_you_mean = corrected;
@@ -553,14 +562,19 @@ SearchResult search(const Xapian::Database& db, const std::string& language,
     return result;
 }
 
-SearchResult search(const SearchOptions& options) {
-    std::string language;
-    const Xapian::Database db = open_databases(options.db_paths, &language);
-    if (!options.language.empty() && stemmer_language(options.language) != language)
+Xapian::Database open_for_search(const SearchOptions& options, std::string* language) {
+    Xapian::Database db = open_databases(options.db_paths, language);
+    if (!options.language.empty() && stemmer_language(options.language) != *language)
         throw Error(ErrorCode::BadOption,
                     "--lang " + options.language +
-                        " does not match the index, which was built with --lang " + language)
+                        " does not match the index, which was built with --lang " + *language)
             .with_hint("leave out --lang to use the index's own language");
+    return db;
+}
+
+SearchResult search(const SearchOptions& options) {
+    std::string language;
+    const Xapian::Database db = open_for_search(options, &language);
     return search(db, language, options);
 }
 

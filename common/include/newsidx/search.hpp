@@ -122,4 +122,8 @@ Snippet make_snippet(const Xapian::MSet& mset, const std::string& text, const Xa
 /// Opens every database in `paths` as one. Throws Error(NoIndex) with a hint.
 Xapian::Database open_databases(const std::vector<std::string>& paths, std::string* language);
 
+/// Opens options.db_paths and checks options.language (--lang) against the index's own.
+/// Throws Error(BadOption) on a mismatch, and what open_databases() throws.
+Xapian::Database open_for_search(const SearchOptions& options, std::string* language);
+
 }  // namespace newsidx
