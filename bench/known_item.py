@@ -29,13 +29,17 @@ def main():
     ap.add_argument("corpus")
     ap.add_argument("--bin", default=str(here.parent / "build" / "bin"))
     ap.add_argument("--db", help="an existing newsidx index of CORPUS (default: build one)")
+    ap.add_argument("--misses", action="store_true",
+                    help="list the unique-title articles newsidx does not rank first")
+    ap.add_argument("--seed", type=int, default=SEED,
+                    help=f"which articles are picked (default {SEED}, the one docs/quality.md reports)")
     argv = sys.argv[1:]
     flags = argv[argv.index("--") + 1:] if "--" in argv else []
     args = ap.parse_args(argv[:argv.index("--")] if "--" in argv else argv)
     args.flags = flags
 
     files = sorted(Path(args.corpus).rglob("*.txt"))
-    picked = random.Random(SEED).sample(files, min(SAMPLE, len(files)))
+    picked = random.Random(args.seed).sample(files, min(SAMPLE, len(files)))
     work = Path(tempfile.mkdtemp(prefix="newsidx-known-"))
     db = args.db
     if not db:
@@ -52,8 +56,11 @@ def main():
     run = subprocess.run([f"{args.bin}/searcher", "--db", db, "--batch", str(batch), "--format", "trec",
                           "-n", "10"] + args.flags, capture_output=True, text=True)
     ranks = {docid: 0 for docid in titles}
+    first = {}
     for line in run.stdout.splitlines():
         qid, _, docid, rank, *_ = line.split()
+        if rank == "1":
+            first[qid] = docid
         if qid == docid:
             ranks[qid] = int(rank)
     newsidx = metrics(list(ranks.values()))
@@ -66,6 +73,13 @@ def main():
         title_count[t] = title_count.get(t, 0) + 1
     unique = [docid for docid, t in titles.items() if title_count[t.lower()] == 1]
     newsidx_unique = metrics([ranks[d] for d in unique])
+    if args.misses:
+        by_stem = {f.stem: f for f in files}
+        for d in unique:
+            if ranks[d] != 1:
+                top = first.get(d)
+                top_title = by_stem[top].open(encoding="utf-8", errors="replace").readline().strip() if top else "-"
+                print(f"miss {d} rank {ranks[d] or '>10'}: {titles[d]!r}  first: {top} {top_title!r}")
 
     con = sqlite3.connect(str(work / "fts.db"))
     con.execute("CREATE VIRTUAL TABLE docs USING fts5(docid UNINDEXED, title, body, tokenize='porter unicode61')")
@@ -87,7 +101,7 @@ def main():
     fts = metrics(fts_ranks)
     fts_unique = metrics([fts_by_doc.get(d, 0) for d in unique])
 
-    print(f"Known-item search: {len(titles)} articles of {len(files):,} (seed {SEED}), query = title as words")
+    print(f"Known-item search: {len(titles)} articles of {len(files):,} (seed {args.seed}), query = title as words")
     print(f"searcher flags: {' '.join(args.flags) or '(defaults)'}\n")
     print(f"| engine | success@1 | MRR@10 | success@1, the {len(unique)} with a title no other article has | MRR@10, same |")
     print("|---|---:|---:|---:|---:|")

@@ -122,6 +122,10 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(0, 100));
     std::string bm25;
     app.add_option("--bm25", bm25, "BM25 parameters K1,B (default 2,0.4)");
+    app.add_option("--title-boost", opts.title_boost,
+                   "Weight of an exact title match, a query that is an article's whole title "
+                   "(default 1; 0 turns it off)")
+        ->check(CLI::Range(0.0, 100.0));
     bool plain_flag = false;
     app.add_flag("--plain", plain_flag,
                  "Treat the query as plain words, no operators (default with --batch)");

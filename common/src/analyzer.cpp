@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdint>
 #include <map>
 #include <string_view>
 
@@ -111,6 +112,30 @@ std::string fold_query(std::string_view query) {
         while (!core.empty() && core.back() == ')') core.remove_suffix(1);
         out += is_operator(core) ? std::string(token) : fold(token);
         i += token.size();
+    }
+    return out;
+}
+
+std::string word_key(std::string_view text) {
+    const std::string folded = fold(text);
+    std::string out;
+    out.reserve(folded.size());
+    bool gap = false;
+    const auto* bytes = reinterpret_cast<const std::uint8_t*>(folded.data());
+    const auto length = static_cast<std::int32_t>(folded.size());
+    for (std::int32_t i = 0; i < length;) {
+        const std::int32_t start = i;
+        UChar32 c;
+        U8_NEXT(bytes, i, length, c);
+        const bool word_char =
+            c >= 0 && (u_isalnum(c) || (U_GET_GC_MASK(c) & U_GC_M_MASK) != 0);
+        if (!word_char) {
+            gap = true;
+            continue;
+        }
+        if (gap && !out.empty()) out += ' ';
+        gap = false;
+        out.append(folded, static_cast<std::size_t>(start), static_cast<std::size_t>(i - start));
     }
     return out;
 }

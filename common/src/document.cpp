@@ -58,6 +58,12 @@ std::string content_hash(std::string_view bytes) {
     return hex64(XXH3_64bits(bytes.data(), bytes.size()));
 }
 
+std::string exact_title_term(std::string_view text) {
+    const std::string key = word_key(text);
+    if (key.empty()) return {};
+    return std::string(schema::kExactTitlePrefix) + content_hash(key);
+}
+
 std::string bounded_term(std::string_view prefix, std::string_view value) {
     std::string term(prefix);
     if (prefix.size() + value.size() <= schema::kMaxTermBytes) {
@@ -133,6 +139,9 @@ DocumentBuilder::Built DocumentBuilder::build(const Article& article, std::strin
     doc.add_boolean_term(std::string(schema::kYearPrefix) + article.date.substr(0, 4));
     doc.add_boolean_term(std::string(schema::kLangPrefix) + article.language);
     doc.add_boolean_term(bounded_term(schema::kPathPrefix, path));
+    // Weighted (wdf 1), unlike the filters above: it scores, it does not filter.
+    if (const std::string exact = exact_title_term(article.title); !exact.empty())
+        doc.add_term(exact);
 
     doc.add_value(schema::kDateSlot, article.date);
     doc.add_value(schema::kSizeSlot, std::to_string(state.size));

@@ -438,6 +438,17 @@ Xapian::Query build_query_parts(const Xapian::Database& db, const std::string& l
             throw Error(ErrorCode::BadOption, "--site: '" + options.site + "' is not a host name");
         filters.emplace_back(bounded_term(schema::kHostPrefix, host));
     }
+    // A query that repeats a title word for word also scores the exact-title term, so that a
+    // pasted headline finds its article first even among near-identical twins. Only when some
+    // article has that title: an unmatched term would lower every hit's percentage.
+    if (options.title_boost > 0 && !query.empty()) {
+        if (const std::string exact = exact_title_term(options.query);
+            !exact.empty() && db.term_exists(exact))
+            query = Xapian::Query(
+                Xapian::Query::OP_AND_MAYBE, query,
+                Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(exact),
+                              options.title_boost));
+    }
     return query;
 }
 

@@ -37,6 +37,18 @@ TEST(Fold, QueryKeepsOperatorsButFoldsWords) {
     EXPECT_EQ(fold_query("Android"), "android") << "a word starting with AND is a word";
 }
 
+TEST(WordKey, IsTheFoldedWordsJoinedBySingleSpaces) {
+    EXPECT_EQ(word_key("U.S. Trade -- deficit  widens!"), "u s trade deficit widens");
+    EXPECT_EQ(word_key("  (Café)  "), "cafe");
+    EXPECT_EQ(word_key("Straße: 2023"), "strasse 2023");
+    EXPECT_EQ(word_key("\"Quoted\" title:words"), "quoted title words");
+    EXPECT_EQ(word_key("मूल्य वृद्धि"), "मूल्य वृद्धि") << "Devanagari vowel signs stay in the word";
+    EXPECT_EQ(word_key("梅雨明け、東京"), "梅雨明け 東京");
+    EXPECT_EQ(word_key("... -- !!"), "");
+    EXPECT_EQ(word_key(""), "");
+    EXPECT_NE(word_key("bank raises rates"), word_key("bank raises rates again"));
+}
+
 TEST(ToNfc, ComposesDecomposedText) {
     EXPECT_EQ(to_nfc("e\xCC\x81"), "\xC3\xA9");
     EXPECT_EQ(to_nfc("plain"), "plain");

@@ -83,6 +83,17 @@ TEST(DocumentBuilder, GivesTitleWordsPositionsAndExtraWeight) {
     EXPECT_EQ(positions(built.doc, "guarante").size(), 2u);
 }
 
+TEST(DocumentBuilder, AddsAWeightedExactTitleTerm) {
+    DocumentBuilder builder("english");
+    const auto built = builder.build(sample_article(), "/t.txt", {});
+    const std::string exact = exact_title_term("talks END with security, guarantees.");
+    EXPECT_EQ(exact.rfind(schema::kExactTitlePrefix, 0), 0u);
+    EXPECT_EQ(exact.size(), schema::kExactTitlePrefix.size() + 16);
+    EXPECT_EQ(wdf(built.doc, exact), 1u) << "the same words in any case and punctuation";
+    EXPECT_EQ(wdf(built.doc, exact_title_term("Talks end with security")), 0u);
+    EXPECT_EQ(exact_title_term(" -- "), "") << "no words, no term";
+}
+
 TEST(DocumentBuilder, StoresValuesAndRecord) {
     DocumentBuilder builder("english");
     const FileState state{1234, 1700000000123456789, "00112233445566ff", sample_article().url};

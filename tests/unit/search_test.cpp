@@ -440,6 +440,36 @@ TEST(Search, ExpandAddsTheTopHitsBestTermsBelowTheQuerysOwn) {
     EXPECT_EQ(ids_of(search(so)), (Ids{"e1"})) << "filters apply to the feedback terms too";
 }
 
+TEST(Search, AQueryThatIsAWholeTitleFindsThatArticleFirst) {
+    TempDir dir;
+    // Syndicated twins: the second title has one word more, and its body repeats the words.
+    write_file(dir / "c/t1.txt",
+               article_text("Central bank raises interest rates", "20220101", "https://x.org/t1",
+                            "The decision was announced after a two-day meeting of the board, "
+                            "which also published its forecasts for growth and prices."));
+    write_file(dir / "c/t2.txt",
+               article_text("Central bank raises interest rates again", "20220102",
+                            "https://y.org/t2",
+                            "The central bank raises interest rates again: interest rates rise "
+                            "for the third time as the bank fights prices."));
+    SearchOptions so;
+    so.db_paths = {index_folder(dir)};
+    so.query = "Central bank raises interest rates";
+    so.title_boost = 0;
+    EXPECT_EQ(ids_of(search(so)), (Ids{"t2", "t1"})) << "without the boost the twin wins";
+    so.title_boost = 1;
+    EXPECT_EQ(ids_of(search(so)), (Ids{"t1", "t2"}));
+    so.query = "central bank: raises (interest) rates";
+    EXPECT_EQ(ids_of(search(so)), (Ids{"t1", "t2"})) << "case and punctuation do not matter";
+    so.plain = true;
+    EXPECT_EQ(ids_of(search(so)), (Ids{"t1", "t2"}));
+    so.plain = false;
+    so.query = "Central bank raises interest rates again";
+    EXPECT_EQ(ids_of(search(so)), (Ids{"t2", "t1"}));
+    so.query = "Central bank raises rates";
+    EXPECT_EQ(ids_of(search(so)).front(), "t2") << "only the whole title, word for word, counts";
+}
+
 TEST(Search, Bm25ParametersChangeTheScores) {
     SearchOptions a, b;
     b.bm25_k1 = 2.5;

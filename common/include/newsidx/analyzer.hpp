@@ -17,6 +17,12 @@ std::string fold(std::string_view text);
 /// needs in upper case (AND, OR, NOT, XOR, NEAR, NEAR/n, ADJ, ADJ/n).
 std::string fold_query(std::string_view query);
 
+/// The words of `text`, folded as fold() does and joined by single spaces: every run of
+/// characters that are neither letters, digits nor combining marks becomes one space, and
+/// leading and trailing ones are dropped. "U.S. trade -- deficit" -> "u s trade deficit".
+/// Two texts have the same key when they are the same words in the same order.
+std::string word_key(std::string_view text);
+
 /// NFC normalisation, for stored text (titles and bodies are displayed as NFC).
 std::string to_nfc(std::string_view text);
 

@@ -31,6 +31,10 @@ std::string content_hash(std::string_view bytes);
 /// prefix + value, or prefix + "#" + hash of value when that would exceed the term limit.
 std::string bounded_term(std::string_view prefix, std::string_view value);
 
+/// The exact-title term of a title (or of a query that repeats one): kExactTitlePrefix + XXH3-64
+/// of its word_key(); empty when the text has no words.
+std::string exact_title_term(std::string_view text);
+
 /// The record kept as document data: what the searcher displays and builds snippets from.
 struct StoredRecord {
     std::string title;

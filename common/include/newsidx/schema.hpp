@@ -11,7 +11,7 @@
 namespace newsidx::schema {
 
 /// Stored in the index metadata under kVersionKey; an index of another version is refused.
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 // Free-text terms are case-folded, so they never start with a capital letter; every
 // prefix below does.
@@ -24,6 +24,9 @@ inline constexpr std::string_view kMonthPrefix = "M";  ///< YYYYMM
 inline constexpr std::string_view kYearPrefix = "Y";   ///< YYYY
 inline constexpr std::string_view kLangPrefix = "L";   ///< ISO 639-1 language code
 inline constexpr std::string_view kPathPrefix = "XP";  ///< source file path (hashed if long)
+/// The whole title as one term (a hash of its word_key()), weighted: a query that repeats an
+/// article's title word for word ranks that article first. Added in schema version 2.
+inline constexpr std::string_view kExactTitlePrefix = "XT";
 
 /// One row per field a query can name.
 struct Field {
@@ -55,9 +58,9 @@ inline constexpr std::string_view kLanguageKey = "newsidx.lang";
 inline constexpr std::string_view kFileKeyPrefix = "newsidx.file:";
 
 constexpr bool prefixes_are_unique() {
-    constexpr std::array<std::string_view, 9> all{kTitlePrefix, kIdPrefix,   kUrlPrefix,
-                                                  kHostPrefix,  kDayPrefix,  kMonthPrefix,
-                                                  kYearPrefix,  kLangPrefix, kPathPrefix};
+    constexpr std::array<std::string_view, 10> all{
+        kTitlePrefix, kIdPrefix,   kUrlPrefix,  kHostPrefix, kDayPrefix,
+        kMonthPrefix, kYearPrefix, kLangPrefix, kPathPrefix, kExactTitlePrefix};
     for (std::size_t i = 0; i < all.size(); ++i)
         for (std::size_t j = i + 1; j < all.size(); ++j)
             if (all[i] == all[j]) return false;

@@ -30,6 +30,9 @@ struct SearchOptions {
     double bm25_k1 = 2.0;  ///< BM25 term-frequency saturation (--bm25 K1,B); see docs/quality.md
     double bm25_b = 0.4;   ///< BM25 document-length normalisation
     unsigned expand = 0;   ///< --expand N: add the N best terms of the top hits
+    /// --title-boost W: scale of the exact-title term's weight (a query that is an article's
+    /// whole title, word for word, ranks it first); 0 turns it off. See docs/quality.md.
+    double title_boost = 1.0;
 };
 
 /// Pseudo-relevance feedback: how many top hits feed --expand, and the weight their terms
