@@ -94,7 +94,8 @@ int main(int argc, char** argv) {
         "Exit status: 0 hits found; 1 no hits; 2 error.");
     app.add_option("-d,--db", dbs,
                    "Index to search; repeat to search several as one (default: $NEWSIDX_DB, else "
-                   "./newsidx.db)");
+                   "./newsidx.db)")
+        ->allow_extra_args(false);  // one DIR per --db: "--db DIR QUERY" leaves QUERY alone
     app.add_option("-n,--limit", opts.limit, "Results to show (default 10)")
         ->check(CLI::Range(1, 10000));
     app.add_option("--offset", opts.offset, "Skip the first N results (paging)")

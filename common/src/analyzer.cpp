@@ -127,8 +127,7 @@ std::string word_key(std::string_view text) {
         const std::int32_t start = i;
         UChar32 c;
         U8_NEXT(bytes, i, length, c);
-        const bool word_char =
-            c >= 0 && (u_isalnum(c) || (U_GET_GC_MASK(c) & U_GC_M_MASK) != 0);
+        const bool word_char = c >= 0 && (u_isalnum(c) || (U_GET_GC_MASK(c) & U_GC_M_MASK) != 0);
         if (!word_char) {
             gap = true;
             continue;

@@ -444,10 +444,9 @@ Xapian::Query build_query_parts(const Xapian::Database& db, const std::string& l
     if (options.title_boost > 0 && !query.empty()) {
         if (const std::string exact = exact_title_term(options.query);
             !exact.empty() && db.term_exists(exact))
-            query = Xapian::Query(
-                Xapian::Query::OP_AND_MAYBE, query,
-                Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(exact),
-                              options.title_boost));
+            query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, query,
+                                  Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                                                Xapian::Query(exact), options.title_boost));
     }
     return query;
 }

@@ -91,6 +91,30 @@ TEST_F(SamplesTest, ReadmeQueryRanksTheSecurityGuaranteeStoriesFirst) {
     EXPECT_EQ(r.err, "showing 1-10 of about 13 results (" + r.err.substr(r.err.find('(') + 1));
 }
 
+TEST_F(SamplesTest, DbBeforeTheQueryAndAPastedHeadline) {
+    // --db may be repeated, but each takes one folder: the words after it are the query.
+    const std::string db = dir_->path().string() + "/newsidx.db";
+    CommandResult r = search({"--db", db, "Talks", "end", "with", "offer"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(first_line(r.out),
+              "1. Talks end with offer of security guarantees for the border region    2022-02-08");
+    // The whole title, punctuation and case aside, ranks its article first...
+    const std::string headline =
+        "analysis - What security guarantees mean and why they so often fail!";
+    json j = search_json({headline});
+    ASSERT_FALSE(j["results"].empty());
+    EXPECT_EQ(j["results"][0]["title"],
+              "Analysis: what security guarantees mean, and why they so often fail");
+    EXPECT_EQ(j["results"][0]["percent"], 100);
+    const double boosted = j["results"][0]["score"];
+    // ... by the exact-title term, which --title-boost 0 leaves out.
+    j = search_json({headline, "--title-boost", "0"});
+    EXPECT_LT(j["results"][0]["score"].get<double>(), boosted);
+    r = search({"x", "--title-boost", "-1"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(first_line(r.err), "--title-boost: Value -1 not in range 0.000000 to 100.000000");
+}
+
 TEST_F(SamplesTest, PhraseNarrowsTheRankedQuery) {
     const json ranked = search_json({"security guarantees"});
     const json phrase = search_json({"\"security guarantees\""});

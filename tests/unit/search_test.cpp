@@ -447,11 +447,11 @@ TEST(Search, AQueryThatIsAWholeTitleFindsThatArticleFirst) {
                article_text("Central bank raises interest rates", "20220101", "https://x.org/t1",
                             "The decision was announced after a two-day meeting of the board, "
                             "which also published its forecasts for growth and prices."));
-    write_file(dir / "c/t2.txt",
-               article_text("Central bank raises interest rates again", "20220102",
-                            "https://y.org/t2",
-                            "The central bank raises interest rates again: interest rates rise "
-                            "for the third time as the bank fights prices."));
+    write_file(
+        dir / "c/t2.txt",
+        article_text("Central bank raises interest rates again", "20220102", "https://y.org/t2",
+                     "The central bank raises interest rates again: interest rates rise "
+                     "for the third time as the bank fights prices."));
     SearchOptions so;
     so.db_paths = {index_folder(dir)};
     so.query = "Central bank raises interest rates";
