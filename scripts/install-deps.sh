@@ -11,6 +11,7 @@ packages=(
   libxxhash-dev                     # content hashes for incremental runs
   libgtest-dev libgmock-dev         # tests
   libbenchmark-dev                  # bench/
+  clang libclang-rt-14-dev          # libFuzzer targets (scripts/fuzz.sh)
 )
 
 missing=()

@@ -1,0 +1,93 @@
+// libFuzzer target: any bytes as a query against a small index of samples/. The first byte
+// picks the options (plain, --all, --expand, sort, offset); the rest is the query. search()
+// must answer or throw newsidx::Error (a message for the user, exit 2), never anything else.
+#include <unistd.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+#include "newsidx/analyzer.hpp"
+#include "newsidx/error.hpp"
+#include "newsidx/indexer.hpp"
+#include "newsidx/results.hpp"
+#include "newsidx/search.hpp"
+
+namespace {
+
+class Quiet : public newsidx::IndexObserver {
+  public:
+    void on_rejected(const newsidx::RecordError&) override {}
+    void on_warning(const std::string&) override {}
+    void on_progress(std::uint64_t, std::uint64_t, std::uint64_t, std::uint64_t) override {}
+};
+
+struct Index {
+    Xapian::Database db;
+    std::string language;
+};
+
+const Index& index() {
+    static const Index built = [] {
+        namespace fs = std::filesystem;
+        const fs::path dir =
+            fs::temp_directory_path() / ("newsidx-fuzz-" + std::to_string(::getpid()));
+        fs::create_directories(dir);
+        newsidx::IndexOptions opts;
+        opts.db_path = (dir / "db").string();
+        opts.inputs = {NEWSIDX_SAMPLES};
+        opts.rebuild = true;
+        Quiet quiet;
+        newsidx::run_index(opts, quiet);
+        newsidx::SearchOptions so;
+        so.db_paths = {opts.db_path};
+        Index out;
+        out.db = newsidx::open_for_search(so, &out.language);
+        // Xapian keeps its files open; the directory can go now.
+        std::error_code ec;
+        fs::remove_all(dir, ec);
+        return out;
+    }();
+    return built;
+}
+
+void check(bool ok) {
+    if (!ok) std::abort();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    if (size == 0) return 0;
+    const Index& ix = index();
+    const std::uint8_t knobs = data[0];
+    newsidx::SearchOptions so;
+    so.query.assign(reinterpret_cast<const char*>(data + 1), size - 1);
+    so.plain = knobs & 1;
+    so.match_all = knobs & 2;
+    so.expand = (knobs & 4) ? 3 : 0;
+    so.sort = (knobs & 8) ? newsidx::SortOrder::Newest : newsidx::SortOrder::Relevance;
+    so.offset = (knobs & 16) ? 2 : 0;
+    so.limit = 5;
+    try {
+        const newsidx::SearchResult r = newsidx::search(ix.db, ix.language, so);
+        check(r.hits.size() <= so.limit);
+        for (const newsidx::Hit& h : r.hits) {
+            check(newsidx::is_valid_utf8(h.snippet.text));
+            for (const auto& [begin, end] : h.snippet.highlights)
+                check(begin < end && end <= h.snippet.text.size());
+        }
+        std::ostringstream text;
+        newsidx::render_text(text, r, false);
+        check(nlohmann::json::parse(newsidx::render_json(r)).is_object());
+    } catch (const newsidx::Error& e) {
+        // The user's mistake, said in words; anything else (a Xapian or internal error) is a bug.
+        check(e.code() == newsidx::ErrorCode::BadQuery || e.code() == newsidx::ErrorCode::BadOption);
+        check(e.what()[0] != '\0');
+    }
+    return 0;
+}
