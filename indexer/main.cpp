@@ -72,12 +72,17 @@ class ConsoleObserver : public newsidx::IndexObserver {
     }
 
   private:
+    // Every path in the line (at its start, or after a space) loses the cwd_ prefix.
     void print(const std::string& line) {
         clear();
-        if (!cwd_.empty() && line.compare(0, cwd_.size(), cwd_) == 0)
-            std::cerr << line.substr(cwd_.size()) << '\n';
-        else
-            std::cerr << line << '\n';
+        std::string out = line;
+        if (!cwd_.empty()) {
+            for (std::size_t at = out.find(cwd_); at != std::string::npos;
+                 at = out.find(cwd_, at + 1)) {
+                if (at == 0 || out[at - 1] == ' ') out.erase(at, cwd_.size());
+            }
+        }
+        std::cerr << out << '\n';
     }
 
     bool progress_;
@@ -118,7 +123,12 @@ int main(int argc, char** argv) {
     app.add_option(
            "--max-size", opts.max_size,
            "Reject article files larger than this (bytes, or with a unit: 512k, 16m; default 16m)")
-        ->transform(CLI::AsSizeValue(false));
+        ->transform(CLI::AsSizeValue(false))
+        ->check(CLI::Validator(
+            [](std::string& bytes) {
+                return bytes == "0" ? std::string("must be at least 1 byte") : std::string();
+            },
+            "BYTES"));
     app.add_option("paths", opts.inputs,
                    "Files or folders to index (searched recursively for *.txt)")
         ->required();

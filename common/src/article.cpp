@@ -18,7 +18,20 @@ struct Decoded {
     std::string text;
     std::string charset;  // empty when the bytes were UTF-8
     std::string problem;  // set when the bytes are not text
+    std::string warning;  // set when something was dropped to read them
 };
+
+// A file cut off in the middle of a UTF-8 character: the length of that incomplete last
+// character (1..3 bytes), or 0 when the end is not one.
+std::size_t incomplete_utf8_tail(std::string_view bytes) {
+    for (std::size_t back = 1; back <= 3 && back <= bytes.size(); ++back) {
+        const auto c = static_cast<unsigned char>(bytes[bytes.size() - back]);
+        if ((c & 0xC0) == 0x80) continue;  // a continuation byte: look further back
+        const std::size_t needed = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+        return needed > back ? back : 0;
+    }
+    return 0;
+}
 
 bool starts_with(std::string_view s, std::string_view prefix) {
     return s.substr(0, prefix.size()) == prefix;
@@ -85,6 +98,21 @@ Decoded decode(std::string_view bytes) {
         if (looks_binary(d.text)) d.problem = "binary file (control characters)";
         return d;
     }
+    // UTF-8 text cut off in the middle of its last character (a truncated download): keep
+    // the text, drop the partial character. Only when the rest shows it is UTF-8 (some
+    // non-ASCII character), since one Latin-1 letter at the very end looks the same.
+    if (const std::size_t tail = incomplete_utf8_tail(bytes); tail > 0) {
+        const std::string_view head = bytes.substr(0, bytes.size() - tail);
+        const bool has_non_ascii = std::any_of(
+            head.begin(), head.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+        if (has_non_ascii && is_valid_utf8(head)) {
+            d.text = std::string(head);
+            d.warning = "file ends in the middle of a UTF-8 character; its " +
+                        std::to_string(tail) + " byte(s) dropped";
+            if (looks_binary(d.text)) d.problem = "binary file (control characters)";
+            return d;
+        }
+    }
     // Not UTF-8: let ICU guess the charset from the bytes.
     UErrorCode status = U_ZERO_ERROR;
     std::unique_ptr<UCharsetDetector, decltype(&ucsdet_close)> detector(ucsdet_open(&status),
@@ -115,17 +143,18 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
+// Lines end in LF, CRLF or a lone CR (files from classic Mac OS).
 std::vector<std::string_view> split_lines(std::string_view text) {
     std::vector<std::string_view> lines;
     std::size_t start = 0;
     while (start <= text.size()) {
-        std::size_t end = text.find('\n', start);
+        std::size_t end = text.find_first_of("\r\n", start);
         if (end == std::string_view::npos) {
             if (start < text.size()) lines.push_back(text.substr(start));
             break;
         }
         lines.push_back(text.substr(start, end - start));
-        start = end + 1;
+        start = end + (text.compare(end, 2, "\r\n") == 0 ? 2 : 1);
     }
     return lines;
 }
@@ -247,6 +276,8 @@ ParsedArticle parse_article(std::string_view path, std::string_view bytes) {
     if (!decoded.charset.empty())
         parsed.warnings.push_back(std::string(path) + ": warning: not UTF-8; decoded as " +
                                   decoded.charset);
+    if (!decoded.warning.empty())
+        parsed.warnings.push_back(std::string(path) + ": warning: " + decoded.warning);
     const std::vector<std::string_view> lines = split_lines(decoded.text);
     std::size_t n = 0;
     while (n < lines.size() && trim(lines[n]).empty()) ++n;
@@ -262,6 +293,10 @@ ParsedArticle parse_article(std::string_view path, std::string_view bytes) {
     const std::size_t date_line = n + 1;
     if (date_line >= lines.size() || trim(lines[date_line]).empty())
         return fail(line_no(date_line), "missing date (expected YYYYMMDD or YYYY-MM-DD)");
+    if (url_host(trim(lines[date_line])))
+        return fail(line_no(date_line),
+                    "missing date (this line is the URL; expected the date here, as YYYYMMDD or "
+                    "YYYY-MM-DD)");
     DateCheck date = parse_date(lines[date_line]);
     if (!date.yyyymmdd) return fail(line_no(date_line), date.reason);
     a.date = *date.yyyymmdd;

@@ -54,6 +54,20 @@ std::optional<SourceFile> stat_file(const fs::path& p) {
     return SourceFile{p.string(), static_cast<std::uint64_t>(st.st_size), mtime_ns_of(st), {}};
 }
 
+// Why a *.txt entry that stat_file() refused is not read; nullptr for a directory (walked
+// into, or a symlink to one, not followed).
+const char* not_a_file(const fs::path& p) {
+    struct stat st {};
+    if (::lstat(p.c_str(), &st) != 0) return "it vanished while the folder was listed";
+    if (S_ISLNK(st.st_mode)) {
+        struct stat target {};
+        if (::stat(p.c_str(), &target) != 0) return "a symbolic link to nothing";
+        return S_ISDIR(target.st_mode) ? nullptr : "not a regular file";
+    }
+    if (S_ISDIR(st.st_mode)) return nullptr;
+    return "not a regular file";
+}
+
 // Every *.txt file under the inputs (a file named directly counts whatever its name).
 // Directory symlinks are not followed, so a symlink loop cannot trap the walk.
 std::vector<SourceFile> find_files(const std::vector<std::string>& roots, IndexObserver& observer) {
@@ -67,7 +81,11 @@ std::vector<SourceFile> find_files(const std::vector<std::string>& roots, IndexO
             for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
                 const fs::path& p = it->path();
                 if (!has_txt_extension(p)) continue;
-                if (auto f = stat_file(p)) files.push_back(std::move(*f));
+                if (auto f = stat_file(p)) {
+                    files.push_back(std::move(*f));
+                } else if (const char* what = not_a_file(p)) {
+                    observer.on_warning(p.string() + ": warning: skipped: " + what);
+                }
             }
             if (ec)
                 observer.on_warning(root +
@@ -402,6 +420,11 @@ class Run {
         }
         files_ = find_files(roots, observer_);
         stats_.files = files_.size();
+        {
+            std::uint64_t bytes = 0;
+            for (const SourceFile& f : files_) bytes += f.size;
+            observer_.on_listed(files_.size(), bytes);
+        }
 
         recover_interrupted_swap(options_.db_path);
         writer_.emplace(IndexWriter::open(options_.db_path, options_.rebuild, options_.language));

@@ -119,6 +119,35 @@ TEST(ParseArticle, DecodesLatin1WithAWarningInsteadOfMojibake) {
     EXPECT_EQ(p.warnings[0], "fr.txt: warning: not UTF-8; decoded as ISO-8859-1");
 }
 
+TEST(ParseArticle, KeepsUtf8CutOffInTheMiddleOfACharacter) {
+    const std::string text = "Café opens\n20220208\nhttps://x.org/a\nThe café — open.";
+    for (const std::string& cut :
+         {std::string("\xE2\x80"), std::string("\xF0\x9F\x98"), std::string("\xC3")}) {
+        const ParsedArticle p = parse_article("t.txt", text + cut);
+        ASSERT_TRUE(p.ok()) << p.error().to_string();
+        EXPECT_EQ(p.article().body, "The café — open.");
+        EXPECT_EQ(p.warnings,
+                  (std::vector<std::string>{"t.txt: warning: file ends in the middle of a UTF-8 "
+                                            "character; its " +
+                                            std::to_string(cut.size()) + " byte(s) dropped"}));
+    }
+    // ASCII text whose last byte is a Latin-1 letter is Latin-1, not cut-off UTF-8.
+    const ParsedArticle latin1 =
+        parse_article("l.txt", "Title\n20220208\nhttps://x.org/l\nThe body ends in caf\xE9");
+    ASSERT_TRUE(latin1.ok());
+    EXPECT_EQ(latin1.article().body, "The body ends in café");
+}
+
+TEST(ParseArticle, ReadsOldMacLineEnds) {
+    const ParsedArticle p =
+        parse_article("m.txt", "Title\r20220208\rhttps://x.org/m\rOne.\rTwo.\r");
+    ASSERT_TRUE(p.ok()) << p.error().to_string();
+    EXPECT_EQ(p.article().body, "One.\nTwo.");
+    const ParsedArticle bad = parse_article("m.txt", "Title\r\r20221341\rhttps://x.org/m\rOne.");
+    ASSERT_FALSE(bad.ok());
+    EXPECT_EQ(bad.error().to_string(), "m.txt:2: missing date (expected YYYYMMDD or YYYY-MM-DD)");
+}
+
 TEST(ParseArticle, DecodesUtf16WithByteOrderMark) {
     const std::string text = "Title\n20220208\nhttps://x.org/a\nBody text here.\n";
     std::string bytes = "\xFF\xFE";

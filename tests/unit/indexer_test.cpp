@@ -4,6 +4,7 @@
 #include <xapian.h>
 
 #include <filesystem>
+#include <functional>
 
 #include "newsidx/error.hpp"
 #include "newsidx/schema.hpp"
@@ -21,8 +22,13 @@ class RecordingObserver : public IndexObserver {
         last_done = done;
         last_total = total;
     }
+    void on_listed(std::uint64_t files, std::uint64_t) override {
+        listed = files;
+        if (when_listed) when_listed();
+    }
     std::vector<std::string> rejected, warnings;
-    std::uint64_t last_done = 0, last_total = 0;
+    std::uint64_t last_done = 0, last_total = 0, listed = 0;
+    std::function<void()> when_listed;  ///< runs between listing the files and reading them
 };
 
 // Every behaviour holds whether the run updates the index in place or builds shards.
@@ -36,8 +42,9 @@ class IndexerTest : public ::testing::TestWithParam<BuildMode> {
         write_file(corpus() + "/" + name, article_text(title, "20220208", url, body));
     }
 
-    IndexStats index(IndexOptions opts = {}) {
+    IndexStats index(IndexOptions opts = {}, std::function<void()> when_listed = {}) {
         observer_ = RecordingObserver();
+        observer_.when_listed = std::move(when_listed);
         opts.db_path = db();
         if (opts.inputs.empty()) opts.inputs = {corpus()};
         if (opts.mode == BuildMode::Auto) opts.mode = GetParam();
@@ -230,6 +237,24 @@ TEST_P(IndexerTest, RejectsFilesOverMaxSize) {
     ASSERT_EQ(observer_.rejected.size(), 1u);
     EXPECT_EQ(observer_.rejected[0],
               corpus() + "/big.txt:1: file too large (5032 bytes; --max-size is 1000)");
+}
+
+TEST_P(IndexerTest, AFileThatVanishesDuringTheRunIsReportedAndTheRestIndexed) {
+    add("a.txt", "Stays", "https://x.org/a");
+    add("b.txt", "Vanishes", "https://x.org/b");
+    add("c.txt", "Stays too", "https://x.org/c");
+    const IndexStats s = index({}, [&] { std::filesystem::remove(corpus() + "/b.txt"); });
+    EXPECT_EQ(observer_.listed, 3u);
+    EXPECT_EQ(s.added, 2u);
+    EXPECT_EQ(s.rejected, 1u);
+    EXPECT_EQ(observer_.rejected,
+              (std::vector<std::string>{corpus() +
+                                        "/b.txt:1: cannot read file: No such file or directory"}));
+    EXPECT_EQ(doc_count(), 2u);
+    // The next run does not know the file at all.
+    const IndexStats again = index();
+    EXPECT_EQ(again.unchanged, 2u);
+    EXPECT_EQ(again.rejected, 0u);
 }
 
 TEST_P(IndexerTest, MissingInputIsAUsageError) {

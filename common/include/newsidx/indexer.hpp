@@ -50,6 +50,8 @@ class IndexObserver {
     virtual ~IndexObserver() = default;
     virtual void on_rejected(const RecordError& error) = 0;
     virtual void on_warning(const std::string& line) = 0;
+    /// Called once the inputs are listed, before any file is read.
+    virtual void on_listed(std::uint64_t /*files*/, std::uint64_t /*bytes*/) {}
     /// Called after each file; cheap to ignore.
     virtual void on_progress(std::uint64_t files_done, std::uint64_t files_total,
                              std::uint64_t bytes_done, std::uint64_t bytes_total) = 0;
