@@ -175,7 +175,14 @@ int main(int argc, char** argv) {
         } else {
             newsidx::render_text(std::cout, result, stdout_is_terminal());
             if (result.hits.empty()) {
-                std::cerr << "searcher: no results for '" << opts.query << "'\n";
+                // A long (pasted) query is shown by its head: one line on the terminal.
+                constexpr std::size_t kShown = 80;
+                std::string shown = opts.query.substr(0, kShown);
+                while (!shown.empty() && opts.query.size() > kShown &&
+                       (static_cast<unsigned char>(opts.query[shown.size()]) & 0xC0) == 0x80)
+                    shown.pop_back();  // do not cut a UTF-8 character in two
+                if (shown.size() < opts.query.size()) shown += "...";
+                std::cerr << "searcher: no results for '" << shown << "'\n";
             } else {
                 char line[160];
                 std::snprintf(line, sizeof line, "showing %u-%u of about %u results (%.1f ms)",

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <set>
 #include <thread>
+#include <tuple>
 
 #include "index_paths.hpp"
 #include "newsidx/analyzer.hpp"
@@ -50,6 +51,17 @@ bool is_word_byte(char c) {
     return std::isalnum(u) || u >= 0x80 || c == '_';
 }
 
+std::size_t word_count(std::string_view text) {
+    std::size_t words = 0;
+    bool in_word = false;
+    for (char c : text) {
+        const bool space = std::isspace(static_cast<unsigned char>(c)) != 0;
+        if (!space && !in_word) ++words;
+        in_word = !space;
+    }
+    return words;
+}
+
 // With stemmed terms in the index, "guarantee*" must expand over stems ("guarante..."): cut
 // each wildcard's word back to what it shares with its own stem.
 std::string stem_wildcards(const std::string& query, const Xapian::Stem& stemmer) {
@@ -85,6 +97,74 @@ std::string checked_date(const std::string& text, const char* option) {
     DateCheck d = parse_date(text);
     if (!d.yyyymmdd) throw Error(ErrorCode::BadOption, std::string(option) + ": " + d.reason);
     return *d.yyyymmdd;
+}
+
+// The first and last day of a period written as a year (2022), a month (2022-02 or 202202) or
+// a day (2022-02-08 or 20220208), as YYYYMMDD; throws BadQuery naming `field` otherwise.
+std::pair<std::string, std::string> period(const std::string& value, const std::string& field) {
+    std::string digits;
+    for (char c : value)
+        if (c != '-') digits += c;
+    const bool numeric = !digits.empty() && std::all_of(digits.begin(), digits.end(), [](char c) {
+        return std::isdigit(static_cast<unsigned char>(c));
+    });
+    const bool dashes_fit = value.find('-') == std::string::npos ||
+                            (value.size() == 7 && value[4] == '-') ||
+                            (value.size() == 10 && value[4] == '-' && value[7] == '-');
+    auto day = [&](const std::string& d) {
+        const DateCheck check = parse_date(d);
+        if (!check.yyyymmdd) throw Error(ErrorCode::BadQuery, field + ": " + check.reason);
+        return *check.yyyymmdd;
+    };
+    if (numeric && dashes_fit && digits.size() == 4)
+        return {day(digits + "0101"), day(digits + "1231")};
+    if (numeric && dashes_fit && digits.size() == 6)
+        return {day(digits + "01"), digits + "31"};  // slot values compare as text
+    if (numeric && dashes_fit && digits.size() == 8) return {day(digits), digits};
+    throw Error(ErrorCode::BadQuery, field + ": '" + value +
+                                         "' is not a date; use YYYYMMDD, YYYY-MM-DD, YYYY-MM or "
+                                         "YYYY, or a range FROM..TO of those");
+}
+
+// The date: field, checked and rewritten as the day range Xapian's DateRangeProcessor takes
+// (which would compare any text it is given, so that a typo silently matched nothing):
+// date:2022, date:2022-02, date:20220208 and ranges of them, date:2022..2023, date:..2021-06.
+std::string checked_date_fields(const std::string& text) {
+    static constexpr std::string_view kField = "date:";
+    std::string out;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const std::size_t at = text.find(kField, i);
+        if (at == std::string::npos || (at > 0 && is_word_byte(text[at - 1]))) {
+            const std::size_t stop = at == std::string::npos ? text.size() : at + kField.size();
+            out.append(text, i, stop - i);
+            i = stop;
+            continue;
+        }
+        out.append(text, i, at - i);
+        const std::size_t begin = at + kField.size();
+        std::size_t end = begin;
+        while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end])) &&
+               text[end] != ')')
+            ++end;
+        const std::string value = text.substr(begin, end - begin);
+        const std::string field = "date:" + value;
+        std::string from, to;
+        if (value.empty())
+            throw Error(ErrorCode::BadQuery, "date: needs a date or a range after it")
+                .with_hint("e.g. date:2022, date:2022-02-08 or date:2022-01..2022-06");
+        if (const std::size_t dots = value.find(".."); dots != std::string::npos) {
+            if (dots > 0) from = period(value.substr(0, dots), field).first;
+            if (dots + 2 < value.size()) to = period(value.substr(dots + 2), field).second;
+            if (!from.empty() && !to.empty() && from > to)
+                throw Error(ErrorCode::BadQuery, field + ": the range ends before it starts");
+        } else {
+            std::tie(from, to) = period(value, field);
+        }
+        out += std::string(kField) + from + ".." + to;
+        i = end;
+    }
+    return out;
 }
 
 // Xapian's snippet escapes text for HTML; turn it back into plain text.
@@ -359,7 +439,17 @@ namespace {
 Xapian::Query build_query_parts(const Xapian::Database& db, const std::string& language,
                                 const SearchOptions& options, std::string* corrected,
                                 std::vector<Xapian::Query>& filters) {
+    if (options.query.find('\0') != std::string::npos)
+        throw Error(ErrorCode::BadQuery, "the query contains a NUL byte");
+    if (!is_valid_utf8(options.query))
+        throw Error(ErrorCode::BadQuery, "the query is not valid UTF-8")
+            .with_hint("check the terminal's or the file's character encoding");
+    if (const std::size_t words = word_count(options.query); words > kMaxQueryWords)
+        throw Error(ErrorCode::BadQuery, "the query has " + std::to_string(words) +
+                                             " words; the most a query may have is " +
+                                             std::to_string(kMaxQueryWords));
     std::string text = options.plain ? fold(options.query) : fold_query(options.query);
+    if (!options.plain) text = checked_date_fields(text);
     if (options.plain) {
         // Words only: everything else (quotes, brackets, colons, +, -, *) separates words.
         for (char& c : text)
@@ -393,6 +483,9 @@ Xapian::Query build_query_parts(const Xapian::Database& db, const std::string& l
     }
     qp.add_rangeprocessor((new Xapian::DateRangeProcessor(schema::kDateSlot, "date:"))->release());
     qp.set_default_op(options.match_all ? Xapian::Query::OP_AND : Xapian::Query::OP_OR);
+    // "a*" on a large index would OR together every word starting with "a": keep the most
+    // common ones (docs/query-syntax.md).
+    qp.set_max_expansion(kMaxWildcardTerms, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
     const unsigned flags =
         options.plain
             ? Xapian::QueryParser::FLAG_CJK_NGRAM | Xapian::QueryParser::FLAG_SPELLING_CORRECTION
@@ -415,6 +508,10 @@ Xapian::Query build_query_parts(const Xapian::Database& db, const std::string& l
         detail::rethrow_xapian_error("parsing query", "");
     }
     if (corrected) *corrected = qp.get_corrected_query_string();
+    if (query.empty())
+        throw Error(ErrorCode::BadQuery,
+                    "nothing to search for in '" + options.query + "' (no words)")
+            .with_hint("try: searcher \"security guarantees\"");
 
     if (!options.since.empty() || !options.until.empty()) {
         const std::string since =

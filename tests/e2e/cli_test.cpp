@@ -281,6 +281,78 @@ TEST_F(SamplesTest, ExitCodesAndMessages) {
               "searcher: hint: run indexer first, e.g.: indexer --db /nonexistent/db samples/\n");
 }
 
+// Every kind of bad query gets exit status 2 and one line that says what is wrong, or a
+// reading documented in docs/query-syntax.md; never a crash or a stack trace.
+TEST_F(SamplesTest, BadQueriesGetAMessageOrADocumentedReading) {
+    const std::string nested = std::string(5000, '(') + "talks" + std::string(5000, ')');
+    std::string many;
+    for (int i = 0; i < 10000; ++i) many += "w" + std::to_string(i) + " ";
+    struct Case {
+        std::string kind, query;
+        int exit_code;
+        std::string err;  ///< the first line of stderr
+    };
+    const Case cases[] = {
+        {"lone operator", "AND", 2,
+         "searcher: error: cannot parse query 'AND' at column 1: AND needs a word or phrase on "
+         "both sides"},
+        {"operator without its right side", "talks OR", 2,
+         "searcher: error: cannot parse query 'talks OR' at column 7: OR needs a word or phrase "
+         "on both sides"},
+        {"two operators", "talks AND OR geneva", 2,
+         "searcher: error: cannot parse query 'talks AND OR geneva' at column 7: AND needs a word "
+         "or phrase on both sides"},
+        {"empty query", "", 2, "searcher: error: empty query"},
+        {"only white space", " \t ", 2, "searcher: error: empty query"},
+        {"no words, only signs", "!!! - *", 2,
+         "searcher: error: nothing to search for in '!!! - *' (no words)"},
+        {"invalid UTF-8", "caf\xE9 \xFF", 2, "searcher: error: the query is not valid UTF-8"},
+        {"10,000 words", many, 2,
+         "searcher: error: the query has 10000 words; the most a query may have is 1000"},
+        {"impossible date in a range", "date:20221341..20230101", 2,
+         "searcher: error: date:20221341..20230101: impossible date 20221341"},
+        {"reversed date range", "date:2023-01-01..2022-01-01", 2,
+         "searcher: error: date:2023-01-01..2022-01-01: the range ends before it starts"},
+        {"date that is not a date", "talks date:yesterday", 2,
+         "searcher: error: date:yesterday: 'yesterday' is not a date; use YYYYMMDD, YYYY-MM-DD, "
+         "YYYY-MM or YYYY, or a range FROM..TO of those"},
+        {"date field with no value", "talks date:", 2,
+         "searcher: error: date: needs a date or a range after it"},
+        // Read sensibly, as documented:
+        {"unbalanced quote: closed at the end", "\"security guarantees", 0,
+         "showing 1-7 of about 7 results"},
+        {"unbalanced bracket: closed at the end", "(talks OR geneva", 0,
+         "showing 1-10 of about 12 results"},
+        {"stray closing bracket: ignored", "talks)", 0, "showing 1-7 of about 7 results"},
+        {"5,000 nested brackets", nested, 0, "showing 1-7 of about 7 results"},
+        {"unknown field: read as the phrase of its words", "author:geneva", 1,
+         "searcher: no results for 'author:geneva'"},
+        {"field with no value: read as the word", "title:", 1, "searcher: no results for 'title:'"},
+        {"a word over Xapian's term limit", std::string(400, 'y'), 1,
+         "searcher: no results for '" + std::string(80, 'y') + "...'"},
+        {"a year", "date:2023", 0, "showing 1-10 of about 10 results"},
+        {"a range of months", "date:2022-02..2022-03", 0, "showing 1-5 of about 5 results"},
+    };
+    for (const Case& c : cases) {
+        const CommandResult r = search({"-n", "10", c.query});
+        EXPECT_EQ(r.exit_code, c.exit_code) << c.kind << "\n" << r.err;
+        std::string err = first_line(r.err);
+        if (c.exit_code == 0) err = err.substr(0, err.find(" ("));  // drop the time
+        EXPECT_EQ(err, c.err) << c.kind;
+        EXPECT_EQ(r.err.find("terminate"), std::string::npos) << c.kind;
+    }
+
+    // In a batch file, where NUL bytes can reach the searcher too, each bad line is reported
+    // with its number and skipped.
+    const std::string batch = dir_->path().string() + "/bad-queries.tsv";
+    write_file(batch, std::string("q1\tfoo\0bar\nq2\tcaf\xE9\nq3\tsecurity\n", 31));
+    const CommandResult r = search({"--batch", batch, "--format", "trec", "-n", "1"});
+    EXPECT_EQ(r.exit_code, 3);
+    EXPECT_EQ(r.err, batch + ":1: the query contains a NUL byte\n" + batch +
+                         ":2: the query is not valid UTF-8\n");
+    EXPECT_TRUE(starts_with(r.out, "q3 Q0 ")) << r.out;
+}
+
 TEST_F(SamplesTest, BatchModeAnswersEveryLineAndReportsBadOnes) {
     const std::string batch = dir_->path().string() + "/queries.tsv";
     write_file(batch,

@@ -470,6 +470,24 @@ TEST(Search, AQueryThatIsAWholeTitleFindsThatArticleFirst) {
     EXPECT_EQ(ids_of(search(so)).front(), "t2") << "only the whole title, word for word, counts";
 }
 
+TEST(Search, AWildcardExpandsToTheMostCommonWordsOnly) {
+    TempDir dir;
+    std::string common;
+    for (unsigned i = 0; i < kMaxWildcardTerms; ++i)
+        common += "zq" + std::to_string(1000 + i) + " ";
+    write_file(dir / "c/b.txt", article_text("B", "20220101", "https://x.org/b", common));
+    write_file(dir / "c/c.txt", article_text("C", "20220101", "https://x.org/c", common));
+    write_file(dir / "c/a.txt", article_text("A", "20220101", "https://x.org/a", "zqrare"));
+    SearchOptions so;
+    so.db_paths = {index_folder(dir)};
+    so.query = "zq*";
+    auto got = ids_of(search(so));
+    std::sort(got.begin(), got.end());
+    EXPECT_EQ(got, (Ids{"b", "c"})) << "zqrare, the least common of 1,001 words, is left out";
+    so.query = "zqr*";
+    EXPECT_EQ(ids_of(search(so)), (Ids{"a"}));
+}
+
 TEST(Search, Bm25ParametersChangeTheScores) {
     SearchOptions a, b;
     b.bm25_k1 = 2.5;

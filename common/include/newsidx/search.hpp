@@ -40,6 +40,11 @@ struct SearchOptions {
 inline constexpr Xapian::doccount kFeedbackDocuments = 10;
 inline constexpr double kFeedbackWeight = 0.3;
 
+/// A longer query is refused (BadQuery): it would take seconds and is never typed by hand.
+inline constexpr std::size_t kMaxQueryWords = 1000;
+/// A wildcard expands to at most this many words, the most common ones.
+inline constexpr unsigned kMaxWildcardTerms = 1000;
+
 /// One line of a --batch file: `id<TAB>query`.
 struct BatchQuery {
     std::string id;
