@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
+#include <cstdio>  // renameat2
 #include <cstring>
 #include <exception>
 #include <filesystem>
@@ -418,6 +419,11 @@ class Run {
             roots.push_back(fs::absolute(input).lexically_normal().string());
             if (roots.back().size() > 1 && roots.back().back() == '/') roots.back().pop_back();
         }
+        // The lock first: a second indexer is turned away at once, before any listing.
+        recover_interrupted_swap(options_.db_path);
+        writer_.emplace(IndexWriter::open(options_.db_path, options_.rebuild, options_.language));
+        was_empty_ = writer_->database().get_doccount() == 0;
+
         files_ = find_files(roots, observer_);
         stats_.files = files_.size();
         {
@@ -425,10 +431,6 @@ class Run {
             for (const SourceFile& f : files_) bytes += f.size;
             observer_.on_listed(files_.size(), bytes);
         }
-
-        recover_interrupted_swap(options_.db_path);
-        writer_.emplace(IndexWriter::open(options_.db_path, options_.rebuild, options_.language));
-        was_empty_ = writer_->database().get_doccount() == 0;
 
         // Files under the inputs that the index knows but the disk no longer has.
         {
@@ -600,17 +602,28 @@ class Run {
         }
         sync_tree(next_dir);
 
-        // Swap the merged index in: <db> -> <db>.old, <db>.new -> <db>, drop <db>.old.
+        // Swap the merged index in. Linux swaps the two folders in one step (a searcher sees
+        // the old index or the new one, never neither), while this run still holds the old
+        // index's lock, so no other indexer can write to it in between. Where the file system
+        // cannot, two renames: <db> -> <db>.old, <db>.new -> <db>; a run killed in between
+        // leaves <db>.old, which searchers read and the next run puts back.
         const std::string old_dir = detail::index_sibling(options_.db_path, ".old");
-        writer_->close();
         fs::remove_all(old_dir, ec);
-        fs::rename(options_.db_path, old_dir, ec);
-        if (!ec) fs::rename(next_dir, options_.db_path, ec);
-        if (ec)
-            throw Error(ErrorCode::NotWritable, "cannot replace '" + options_.db_path +
-                                                    "' with the merged index: " + ec.message());
-        sync_tree(fs::absolute(detail::index_sibling(options_.db_path, "")).parent_path());
-        fs::remove_all(old_dir, ec);
+        if (::renameat2(AT_FDCWD, next_dir.c_str(), AT_FDCWD, options_.db_path.c_str(),
+                        RENAME_EXCHANGE) == 0) {
+            writer_->close();
+            sync_tree(fs::absolute(detail::index_sibling(options_.db_path, "")).parent_path());
+            fs::remove_all(next_dir, ec);  // now the old index
+        } else {
+            writer_->close();
+            fs::rename(options_.db_path, old_dir, ec);
+            if (!ec) fs::rename(next_dir, options_.db_path, ec);
+            if (ec)
+                throw Error(ErrorCode::NotWritable, "cannot replace '" + options_.db_path +
+                                                        "' with the merged index: " + ec.message());
+            sync_tree(fs::absolute(detail::index_sibling(options_.db_path, "")).parent_path());
+            fs::remove_all(old_dir, ec);
+        }
         fs::remove_all(build_dir, ec);
     }
 

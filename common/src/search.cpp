@@ -397,14 +397,19 @@ std::optional<BatchQuery> parse_batch_line(std::string_view line, std::string* r
 
 Xapian::Database open_databases(const std::vector<std::string>& paths, std::string* language) {
     Xapian::Database db;
-    for (const std::string& path : paths) {
+    for (const std::string& given : paths) {
         std::error_code ec;
-        // An indexer swapping in a merged index renames <db> to <db>.old and <db>.new to
-        // <db>: in between there is no <db> for a moment. Wait for it (at most a second).
-        for (int tries = 0; tries < 50 && !std::filesystem::exists(path, ec) &&
-                            std::filesystem::exists(detail::index_sibling(path, ".old"), ec);
+        // Where a file system cannot swap two folders at once, an indexer swapping in a merged
+        // index renames <db> to <db>.old and <db>.new to <db>: in between there is no <db> for
+        // a moment. Wait for it (at most a second); if it does not come (that indexer was
+        // killed in between), <db>.old is the last committed index, so read that.
+        const std::string old = detail::index_sibling(given, ".old");
+        for (int tries = 0;
+             tries < 50 && !std::filesystem::exists(given, ec) && std::filesystem::exists(old, ec);
              ++tries)
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        const std::string path =
+            !std::filesystem::exists(given, ec) && std::filesystem::exists(old, ec) ? old : given;
         if (!std::filesystem::exists(path, ec)) {
             throw Error(ErrorCode::NoIndex, "no index at '" + path + "'")
                 .with_hint(path == "newsidx.db" || path == "./newsidx.db"
@@ -607,8 +612,10 @@ Xapian::Query expand_query(const Xapian::Database& db, const Xapian::Query& quer
                       kFeedbackWeight));
 }
 
-SearchResult search(const Xapian::Database& db, const std::string& language,
-                    const SearchOptions& options) {
+namespace {
+
+SearchResult search_once(const Xapian::Database& db, const std::string& language,
+                         const SearchOptions& options) {
     const auto started = std::chrono::steady_clock::now();
     SearchResult result;
     result.query = options.query;
@@ -669,6 +676,8 @@ SearchResult search(const Xapian::Database& db, const std::string& language,
     return result;
 }
 
+}  // namespace
+
 Xapian::Database open_for_search(const SearchOptions& options, std::string* language) {
     Xapian::Database db = open_databases(options.db_paths, language);
     if (!options.language.empty() && stemmer_language(options.language) != *language)
@@ -677,6 +686,26 @@ Xapian::Database open_for_search(const SearchOptions& options, std::string* lang
                         " does not match the index, which was built with --lang " + *language)
             .with_hint("leave out --lang to use the index's own language");
     return db;
+}
+
+SearchResult search(const Xapian::Database& db, const std::string& language,
+                    const SearchOptions& options) {
+    // An indexer committing while we read can overwrite the revision we started from: Xapian
+    // then says DatabaseModifiedError, and the cure is to reopen at the newest revision and
+    // run the query again.
+    for (int attempt = 1;; ++attempt) {
+        try {
+            return search_once(db, language, options);
+        } catch (const Error& e) {
+            if (e.code() != ErrorCode::IndexChanged || attempt == kSearchAttempts) throw;
+        }
+        try {
+            Xapian::Database(db).reopen();  // a copy shares, and so refreshes, db's internals
+        } catch (...) {
+            detail::rethrow_xapian_error("reopening",
+                                         options.db_paths.empty() ? "" : options.db_paths[0]);
+        }
+    }
 }
 
 SearchResult search(const SearchOptions& options) {

@@ -14,6 +14,9 @@ void rethrow_xapian_error(std::string_view action, const std::string& db_path) {
     } catch (const Xapian::DatabaseLockError&) {
         throw Error(ErrorCode::IndexLocked, "index '" + db_path + "' is locked by another indexer")
             .with_hint("wait for the other indexer to finish, or use another --db");
+    } catch (const Xapian::DatabaseModifiedError& e) {
+        throw Error(ErrorCode::IndexChanged, "index '" + db_path + "' changed while " +
+                                                 std::string(action) + ": " + e.get_msg());
     } catch (const Xapian::DatabaseVersionError& e) {
         throw Error(ErrorCode::SchemaMismatch,
                     "index '" + db_path + "' has an unsupported format: " + e.get_msg())

@@ -519,6 +519,17 @@ TEST(Search, WaitsOutTheSwapOfAMergedIndex) {
     }
 }
 
+TEST(Search, ReadsTheOldIndexWhenAnIndexerDiedInTheMiddleOfASwap) {
+    TempDir dir;
+    write_file(dir / "c/a.txt", article_text("Swap test", "20220101", "https://x.org/a", "Body."));
+    const std::string db = index_folder(dir);
+    std::filesystem::rename(db, db + ".old");  // and no indexer comes to finish the swap
+    SearchOptions so;
+    so.db_paths = {db};
+    so.query = "swap";
+    EXPECT_EQ(ids_of(search(so)), (Ids{"a"}));
+}
+
 TEST(Search, MissingIndexSaysRunIndexerFirst) {
     SearchOptions o;
     o.db_paths = {"/nonexistent/newsidx.db"};

@@ -18,6 +18,7 @@ enum class ErrorCode {
     Io,              ///< reading input failed
     Xapian,          ///< any other Xapian failure
     Icu,             ///< an ICU call failed
+    IndexChanged,    ///< an indexer replaced what a search was reading; reopen and retry
 };
 
 /// An error that ends the current operation; carries a code and an optional hint that

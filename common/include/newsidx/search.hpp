@@ -40,6 +40,9 @@ struct SearchOptions {
 inline constexpr Xapian::doccount kFeedbackDocuments = 10;
 inline constexpr double kFeedbackWeight = 0.3;
 
+/// How many times a search starts over when an indexer's commit overtakes it.
+inline constexpr int kSearchAttempts = 5;
+
 /// A longer query is refused (BadQuery): it would take seconds and is never typed by hand.
 inline constexpr std::size_t kMaxQueryWords = 1000;
 /// A wildcard expands to at most this many words, the most common ones.
