@@ -1,5 +1,10 @@
 #include "newsidx/index_writer.hpp"
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 
 #include "newsidx/analyzer.hpp"
@@ -28,6 +33,11 @@ IndexWriter IndexWriter::open(const std::string& path, bool rebuild, const std::
     std::error_code ec;
     if (fs::exists(path, ec) && !fs::is_directory(path, ec))
         throw Error(ErrorCode::NotWritable, "'" + path + "' exists and is not an index directory");
+    // Xapian reports a lock it cannot create as held by someone else; say what is really wrong.
+    if (fs::is_directory(path, ec) && ::access(path.c_str(), W_OK) != 0)
+        throw Error(ErrorCode::NotWritable,
+                    "cannot write to index '" + path + "': " + std::strerror(errno))
+            .with_hint("index into a folder you can write to, e.g. --db ./newsidx.db");
     try {
         Xapian::WritableDatabase db(
             path, (rebuild ? Xapian::DB_CREATE_OR_OVERWRITE : Xapian::DB_CREATE_OR_OPEN) |
@@ -38,11 +48,18 @@ IndexWriter IndexWriter::open(const std::string& path, bool rebuild, const std::
             throw Error(ErrorCode::SchemaMismatch,
                         "'" + path + "' is a Xapian index, but not newsidx's")
                 .with_hint("choose another --db, or replace it with --rebuild");
-        if (!version.empty() && version != std::to_string(schema::kSchemaVersion))
-            throw Error(ErrorCode::SchemaMismatch, "index '" + path + "' has schema version " +
-                                                       version + "; this indexer writes version " +
-                                                       std::to_string(schema::kSchemaVersion))
-                .with_hint("re-index with: indexer --rebuild --db " + path + " PATH...");
+        if (!version.empty() && version != std::to_string(schema::kSchemaVersion)) {
+            const Error error(ErrorCode::SchemaMismatch,
+                              "index '" + path + "' has schema version " + version +
+                                  "; this indexer writes version " +
+                                  std::to_string(schema::kSchemaVersion));
+            if (std::atoi(version.c_str()) > schema::kSchemaVersion)
+                throw error.with_hint(
+                    "a newer newsidx wrote it: use that one, or start the index again with: "
+                    "indexer --rebuild --db " +
+                    path + " PATH...");
+            throw error.with_hint("re-index with: indexer --rebuild --db " + path + " PATH...");
+        }
         std::string chosen = language.empty() ? stored_language : language;
         if (chosen.empty()) chosen = "english";
         if (!stored_language.empty() && stored_language != chosen)
@@ -53,6 +70,9 @@ IndexWriter IndexWriter::open(const std::string& path, bool rebuild, const std::
             db.set_metadata(std::string(schema::kVersionKey),
                             std::to_string(schema::kSchemaVersion));
             db.set_metadata(std::string(schema::kLanguageKey), chosen);
+            // At once: an indexer killed before its first batch leaves an empty newsidx index,
+            // not a Xapian index that searchers cannot tell from someone else's.
+            db.commit();
         }
         IndexWriter writer(std::move(db), chosen);
         writer.path_ = path;

@@ -553,6 +553,15 @@ class Run {
         if (ec)
             throw Error(ErrorCode::NotWritable,
                         "cannot create '" + build_dir + "': " + ec.message());
+        // However this ends, the scratch folders go (a failed run must not leave a full disk).
+        struct Scratch {
+            std::string build, next;
+            ~Scratch() {
+                std::error_code ignored;
+                fs::remove_all(build, ignored);
+                fs::remove_all(next, ignored);
+            }
+        } scratch{build_dir, next_dir};
         std::vector<Shard> shards;
         for (unsigned j = 0; j < jobs; ++j) {
             shards.push_back(

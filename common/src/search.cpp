@@ -419,7 +419,9 @@ Xapian::Database open_databases(const std::vector<std::string>& paths, std::stri
         try {
             Xapian::Database part(path);
             const std::string version = part.get_metadata(std::string(schema::kVersionKey));
-            if (version != std::to_string(schema::kSchemaVersion)) {
+            // No version and no documents: an index an indexer is only now creating.
+            const bool just_created = version.empty() && part.get_doccount() == 0;
+            if (!just_created && version != std::to_string(schema::kSchemaVersion)) {
                 throw Error(ErrorCode::SchemaMismatch,
                             "index '" + path + "' has schema version " +
                                 (version.empty() ? std::string("(none)") : version) +

@@ -2,6 +2,10 @@
 
 #include <xapian.h>
 
+#include <cerrno>
+#include <cstring>
+#include <string_view>
+
 #include "newsidx/error.hpp"
 
 namespace newsidx::detail {
@@ -31,8 +35,17 @@ void rethrow_xapian_error(std::string_view action, const std::string& db_path) {
         throw Error(ErrorCode::NoIndex, "cannot open index '" + db_path + "': " + e.get_msg())
             .with_hint("run indexer first, e.g.: indexer --db " + db_path + " samples/");
     } catch (const Xapian::DatabaseError& e) {
-        throw Error(ErrorCode::NotWritable,
-                    std::string(action) + " '" + db_path + "' failed: " + e.get_msg());
+        // get_error_string() is the system's reason ("No space left on device"), when any.
+        const char* why = e.get_error_string();
+        const bool full = why && std::string_view(why) == std::strerror(ENOSPC);
+        Error error(ErrorCode::NotWritable, std::string(action) + " '" + db_path +
+                                                "' failed: " + e.get_msg() +
+                                                (why && *why ? std::string(" (") + why + ")" : ""));
+        if (full)
+            throw error.with_hint(
+                "the disk is full: free some space, then run the same command "
+                "again (the index is as the last run left it)");
+        throw error;
     } catch (const Xapian::Error& e) {
         throw Error(ErrorCode::Xapian, std::string(action) + ": " + e.get_description());
     }

@@ -13,11 +13,9 @@ extern char** environ;
 
 namespace newsidx::test {
 
-CommandResult run_command(const std::vector<std::string>& argv, const std::string& cwd,
-                          const std::map<std::string, std::string>& env) {
-    TempDir capture;
-    const std::string out_path = capture / "stdout";
-    const std::string err_path = capture / "stderr";
+pid_t spawn_command(const std::vector<std::string>& argv, const std::string& out_path,
+                    const std::string& err_path, const std::string& cwd,
+                    const std::map<std::string, std::string>& env) {
     const pid_t pid = ::fork();
     if (pid < 0) throw std::runtime_error("fork failed");
     if (pid == 0) {
@@ -37,11 +35,23 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
         ::execv(args[0], args.data());
         ::_exit(127);
     }
+    return pid;
+}
+
+int wait_command(pid_t pid) {
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0) {
     }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+CommandResult run_command(const std::vector<std::string>& argv, const std::string& cwd,
+                          const std::map<std::string, std::string>& env) {
+    TempDir capture;
+    const std::string out_path = capture / "stdout";
+    const std::string err_path = capture / "stderr";
     CommandResult r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    r.exit_code = wait_command(spawn_command(argv, out_path, err_path, cwd, env));
     r.out = read_file(out_path);
     r.err = read_file(err_path);
     return r;

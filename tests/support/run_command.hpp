@@ -1,6 +1,8 @@
 // Runs a program and captures what a user would see: exit code, stdout and stderr.
 #pragma once
 
+#include <sys/types.h>
+
 #include <map>
 #include <string>
 #include <vector>
@@ -17,5 +19,13 @@ struct CommandResult {
 /// test minus NEWSIDX_DB plus `env`.
 CommandResult run_command(const std::vector<std::string>& argv, const std::string& cwd = {},
                           const std::map<std::string, std::string>& env = {});
+
+/// Starts argv[0] without waiting for it; stdout and stderr go to the files named.
+pid_t spawn_command(const std::vector<std::string>& argv, const std::string& out_path,
+                    const std::string& err_path, const std::string& cwd = {},
+                    const std::map<std::string, std::string>& env = {});
+
+/// Waits for a spawned command: its exit status, or 128 + the signal that ended it.
+int wait_command(pid_t pid);
 
 }  // namespace newsidx::test

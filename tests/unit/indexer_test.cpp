@@ -293,7 +293,7 @@ TEST_P(IndexerTest, RefusesAnIndexOfAnotherSchemaVersion) {
     index();
     {
         Xapian::WritableDatabase w(db());
-        w.set_metadata(std::string(schema::kVersionKey), "999");
+        w.set_metadata(std::string(schema::kVersionKey), "1");
         w.commit();
     }
     try {
@@ -301,6 +301,8 @@ TEST_P(IndexerTest, RefusesAnIndexOfAnotherSchemaVersion) {
         FAIL();
     } catch (const Error& e) {
         EXPECT_EQ(e.code(), ErrorCode::SchemaMismatch);
+        EXPECT_EQ(std::string(e.what()),
+                  "index '" + db() + "' has schema version 1; this indexer writes version 2");
         EXPECT_EQ(e.hint(), "re-index with: indexer --rebuild --db " + db() + " PATH...");
     }
 }

@@ -1,0 +1,147 @@
+// Faults around the index, end to end: a disk that fills up, an index the user may not write,
+// an index from a newer schema. Each gives a clear error, exit status 1, and an index that is
+// as it was before the run.
+#include <gtest/gtest.h>
+#include <unistd.h>
+#include <xapian.h>
+
+#include <filesystem>
+
+#include "run_command.hpp"
+#include "temp_dir.hpp"
+
+namespace newsidx::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kIndexer = NEWSIDX_INDEX_BIN;
+const std::string kSearcher = NEWSIDX_SEARCH_BIN;
+
+std::string art(int n, const std::string& body) {
+    return "Article " + std::to_string(n) + "\n20220101\nhttps://f.example.org/" +
+           std::to_string(n) + "\n" + body + "\n";
+}
+
+// `count` articles of about `bytes` each under `dir`.
+void write_corpus(const std::string& dir, int first, int count, std::size_t bytes) {
+    for (int n = first; n < first + count; ++n) {
+        std::string body = "harbour talks ";
+        for (int w = 0; body.size() < bytes; ++w)
+            body += "word" + std::to_string(n * 131 + w) + " ";
+        write_file(dir + "/a" + std::to_string(n) + ".txt", art(n, body));
+    }
+}
+
+// Runs `script` with sh in a mount namespace of its own, so that what it mounts vanishes with
+// it; nullopt when this machine does not allow that (not root, or no CAP_SYS_ADMIN).
+std::optional<CommandResult> in_own_mounts(const std::string& script) {
+    if (::geteuid() != 0 || run_command({"/usr/bin/unshare", "-m", "true"}).exit_code != 0)
+        return std::nullopt;
+    return run_command({"/usr/bin/unshare", "-m", "/bin/sh", "-c", script});
+}
+
+TEST(Faults, DiskFullIsAClearErrorAndTheIndexIsUnchanged) {
+    TempDir dir;
+    const std::string mnt = dir / "mnt";
+    fs::create_directories(mnt);
+    write_corpus(dir / "small", 0, 20, 200);
+    write_corpus(dir / "bulk", 100, 2000, 1500);    // over 1,000 files: built in scratch shards
+    write_corpus(dir / "direct", 5000, 400, 4000);  // updated in place
+    // A 2 MB file system: the first run fits, the other two do not.
+    const std::string I = kIndexer + " --quiet --db " + mnt + "/db ";
+    const std::string script =
+        "mount -t tmpfs -o size=2m tmpfs " + mnt + " || exit 99\n" + I + dir / "small" +
+        " >/dev/null; echo first=$?\n" + I + dir / "small " + dir / "bulk" +
+        " 2>&1; echo bulk=$?\n" + I + dir / "small " + dir / "direct" + " 2>&1; echo direct=$?\n" +
+        "ls " + mnt + "; /usr/bin/xapian-check " + mnt + "/db >/dev/null; echo check=$?\n" +
+        kSearcher + " --db " + mnt + "/db --format trec -n 100 harbour | wc -l\n";
+    const auto r = in_own_mounts(script);
+    if (!r) GTEST_SKIP() << "this machine does not let the test mount a small file system";
+    ASSERT_NE(r->exit_code, 99) << r->err;
+    const std::string full =
+        " (No space left on device)\nindexer: hint: the disk is full: free some space, then run "
+        "the same command again (the index is as the last run left it)\n";
+    EXPECT_NE(r->out.find("first=0\n"), std::string::npos) << r->out;
+    // Scratch shards fill the disk in a bulk run; the failed run cleans them up.
+    EXPECT_NE(r->out.find(" index '" + mnt + "/db.build/shard-"),
+              std::string::npos)
+        << r->out;
+    EXPECT_NE(r->out.find(full + "bulk=1\n"), std::string::npos) << r->out;
+    // In place, the commit fails and nothing of it is kept.
+    EXPECT_NE(r->out.find("indexer: error: committing index '" + mnt + "/db' failed"),
+              std::string::npos)
+        << r->out;
+    EXPECT_NE(r->out.find(full + "direct=1\n"), std::string::npos) << r->out;
+    EXPECT_NE(r->out.find("direct=1\ndb\ncheck=0\n20\n"), std::string::npos)
+        << "only the index is left, intact, with its 20 articles:\n"
+        << r->out;
+}
+
+TEST(Faults, AnIndexTheUserMayNotWriteIsAClearError) {
+    TempDir dir;
+    write_corpus(dir / "c", 0, 5, 100);
+    const std::string db = dir / "db";
+    ASSERT_EQ(run_command({kIndexer, "--quiet", "--db", db, dir / "c"}).exit_code, 0);
+    write_corpus(dir / "c", 5, 5, 100);
+
+    // Permissions: as an ordinary user (nobody, when the tests run as root).
+    std::vector<std::string> argv{kIndexer, "--db", db, dir / "c"};
+    if (::geteuid() == 0) {
+        ::chmod(dir.path().c_str(), 0755);
+        argv.insert(argv.begin(),
+                    {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"});
+    } else {
+        fs::permissions(db, fs::perms::owner_write, fs::perm_options::remove);
+    }
+    CommandResult r = run_command(argv);
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_EQ(r.err, "indexer: error: cannot write to index '" + db +
+                         "': Permission denied\nindexer: hint: index into a folder you can write "
+                         "to, e.g. --db ./newsidx.db\n");
+    EXPECT_EQ(Xapian::Database(db).get_doccount(), 5u);
+    fs::permissions(db, fs::perms::owner_write, fs::perm_options::add);
+
+    // A read-only file system.
+    const auto ro =
+        in_own_mounts("mount --bind " + dir.path().string() + " " + dir.path().string() +
+                      " && mount -o remount,bind,ro " + dir.path().string() + " || exit 99\n" +
+                      kIndexer + " --db " + db + " " + dir / "c");
+    if (!ro || ro->exit_code == 99) GTEST_SKIP() << "this machine does not allow read-only mounts";
+    EXPECT_EQ(ro->exit_code, 1);
+    EXPECT_EQ(ro->err, "indexer: error: cannot write to index '" + db +
+                           "': Read-only file system\nindexer: hint: index into a folder you can "
+                           "write to, e.g. --db ./newsidx.db\n");
+    EXPECT_EQ(Xapian::Database(db).get_doccount(), 5u);
+}
+
+TEST(Faults, AnIndexFromANewerSchemaIsLeftAlone) {
+    TempDir dir;
+    write_corpus(dir / "c", 0, 5, 100);
+    const std::string db = dir / "db";
+    ASSERT_EQ(run_command({kIndexer, "--quiet", "--db", db, dir / "c"}).exit_code, 0);
+    {
+        Xapian::WritableDatabase w(db);
+        w.set_metadata("newsidx.schema", "3");
+        w.commit();
+    }
+    const Xapian::rev before = Xapian::Database(db).get_revision();
+    write_corpus(dir / "c", 5, 5, 100);
+    CommandResult r = run_command({kIndexer, "--db", db, dir / "c"});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_EQ(r.err, "indexer: error: index '" + db +
+                         "' has schema version 3; this indexer writes version 2\nindexer: hint: a "
+                         "newer newsidx wrote it: use that one, or start the index again with: "
+                         "indexer --rebuild --db " +
+                         db + " PATH...\n");
+    EXPECT_EQ(Xapian::Database(db).get_revision(), before) << "not a byte written";
+    EXPECT_EQ(Xapian::Database(db).get_doccount(), 5u);
+    r = run_command({kSearcher, "--db", db, "harbour"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(
+        r.err.substr(0, r.err.find('\n')),
+        "searcher: error: index '" + db + "' has schema version 3; this searcher reads version 2");
+}
+
+}  // namespace
+}  // namespace newsidx::test
