@@ -149,8 +149,12 @@ int main(int argc, char** argv) {
         observer.clear();
         std::cout << newsidx::summary_line(stats) << std::endl;
         if (stats.interrupted) {
-            std::cerr << "indexer: interrupted; the work so far is committed — run the same "
-                         "command again to finish\n";
+            if (opts.rebuild)
+                std::cerr << "indexer: interrupted; the index is as it was (a rebuild replaces "
+                             "it only once complete)\n";
+            else
+                std::cerr << "indexer: interrupted; the work so far is committed — run the same "
+                             "command again to finish\n";
             return kExitInterrupted;
         }
         return stats.rejected > 0 ? kExitRejected : kExitOk;

@@ -38,12 +38,23 @@ IndexWriter IndexWriter::open(const std::string& path, bool rebuild, const std::
         throw Error(ErrorCode::NotWritable,
                     "cannot write to index '" + path + "': " + std::strerror(errno))
             .with_hint("index into a folder you can write to, e.g. --db ./newsidx.db");
+    // --rebuild of an existing index leaves it as it is (locked, and read by searchers) while
+    // the new one is built beside it, to be swapped in at the end (see Run::run_bulk).
+    const bool replacing = rebuild && fs::exists(fs::path(path) / "iamglass", ec);
     try {
-        Xapian::WritableDatabase db(
-            path, (rebuild ? Xapian::DB_CREATE_OR_OVERWRITE : Xapian::DB_CREATE_OR_OPEN) |
-                      Xapian::DB_BACKEND_GLASS);
+        Xapian::WritableDatabase db(path, (replacing ? Xapian::DB_OPEN
+                                           : rebuild ? Xapian::DB_CREATE_OR_OVERWRITE
+                                                     : Xapian::DB_CREATE_OR_OPEN) |
+                                              Xapian::DB_BACKEND_GLASS);
         const std::string version = db.get_metadata(std::string(schema::kVersionKey));
         const std::string stored_language = db.get_metadata(std::string(schema::kLanguageKey));
+        if (replacing) {
+            std::string chosen = language.empty() ? stored_language : language;
+            if (chosen.empty()) chosen = "english";
+            IndexWriter writer(std::move(db), chosen, false);
+            writer.path_ = path;
+            return writer;
+        }
         if (version.empty() && db.get_doccount() > 0)
             throw Error(ErrorCode::SchemaMismatch,
                         "'" + path + "' is a Xapian index, but not newsidx's")
@@ -98,9 +109,9 @@ std::string IndexWriter::path_term(const std::string& path) {
     return bounded_term(schema::kPathPrefix, path);
 }
 
-IndexWriter::IndexWriter(Xapian::WritableDatabase db, std::string language)
+IndexWriter::IndexWriter(Xapian::WritableDatabase db, std::string language, bool stamp)
     : db_(std::move(db)), language_(std::move(language)) {
-    if (db_.get_metadata(std::string(schema::kVersionKey)).empty()) {
+    if (stamp && db_.get_metadata(std::string(schema::kVersionKey)).empty()) {
         db_.set_metadata(std::string(schema::kVersionKey), std::to_string(schema::kSchemaVersion));
         db_.set_metadata(std::string(schema::kLanguageKey), language_);
     }

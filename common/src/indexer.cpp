@@ -422,7 +422,8 @@ class Run {
         // The lock first: a second indexer is turned away at once, before any listing.
         recover_interrupted_swap(options_.db_path);
         writer_.emplace(IndexWriter::open(options_.db_path, options_.rebuild, options_.language));
-        was_empty_ = writer_->database().get_doccount() == 0;
+        // A rebuild starts from nothing: the old index only stays readable until the swap.
+        was_empty_ = options_.rebuild || writer_->database().get_doccount() == 0;
 
         files_ = find_files(roots, observer_);
         stats_.files = files_.size();
@@ -440,7 +441,8 @@ class Run {
                     [](const SourceFile& f, const std::string& p) { return f.path < p; });
                 return it != files_.end() && it->path == path;
             };
-            for (const std::string& known : writer_->known_files()) {
+            for (const std::string& known :
+                 options_.rebuild ? std::vector<std::string>{} : writer_->known_files()) {
                 if (present(known)) continue;
                 if (std::none_of(roots.begin(), roots.end(),
                                  [&](const std::string& r) { return is_under(known, r); }))
@@ -453,7 +455,7 @@ class Run {
         // Unchanged files (same size and mtime) are not read at all.
         std::vector<const SourceFile*> todo;
         for (SourceFile& f : files_) {
-            f.previous = writer_->file_state(f.path);
+            if (!options_.rebuild) f.previous = writer_->file_state(f.path);
             if (f.previous && f.previous->size == f.size && f.previous->mtime_ns == f.mtime_ns &&
                 !f.previous->url.empty()) {
                 ++stats_.unchanged;
@@ -471,7 +473,7 @@ class Run {
             std::min<std::size_t>(jobs, std::max<std::size_t>(1, todo.size())));
 
         const Xapian::doccount existing = writer_->database().get_doccount();
-        const bool bulk = options_.mode == BuildMode::Bulk ||
+        const bool bulk = options_.rebuild || options_.mode == BuildMode::Bulk ||
                           (options_.mode == BuildMode::Auto && todo.size() >= kBulkMinFiles &&
                            todo.size() >= existing / 4);
         stats_.bulk = bulk;
@@ -590,6 +592,12 @@ class Run {
             }
             pipeline.stop();
         }
+        // An interrupted rebuild is dropped whole: the old index stays, rather than one that
+        // lost whatever the rebuild had not reached.
+        if (options_.rebuild && stats_.interrupted) {
+            stats_.added = stats_.updated = stats_.unchanged = 0;
+            return;
+        }
         observer_.on_commit();
         for (Shard& s : shards) s.writer.commit();
         drop_cross_shard_duplicates(shards);
@@ -601,7 +609,7 @@ class Run {
             sources.add_database(Xapian::Database(s.writer.path()));
         }
         writer_->commit();
-        if (writer_->database().get_doccount() > 0 || !was_empty_)
+        if (!options_.rebuild && (writer_->database().get_doccount() > 0 || !was_empty_))
             sources.add_database(Xapian::Database(options_.db_path));
         try {
             ShardsFirstCompactor compactor;

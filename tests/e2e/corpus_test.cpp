@@ -95,8 +95,9 @@ TEST(Corpus, InterruptedRunCommitsAndTheNextRunCompletesIt) {
                 static_cast<char*>(nullptr));
         ::_exit(127);
     }
-    // Wait until the index exists (the indexer is past start-up), then interrupt it.
-    for (int i = 0; i < 200 && !fs::exists(db + "/iamglass"); ++i) ::usleep(10000);
+    // Wait until the indexer is writing articles (its scratch shards exist: past start-up
+    // and the listing of 19,043 files), then interrupt it.
+    for (int i = 0; i < 3000 && !fs::exists(db + ".build/shard-0/iamglass"); ++i) ::usleep(10000);
     ::usleep(300000);
     ::kill(pid, SIGINT);
     int status = 0;

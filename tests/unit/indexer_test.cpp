@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <xapian.h>
 
+#include <atomic>
 #include <filesystem>
 #include <functional>
 
@@ -175,6 +176,51 @@ TEST_P(IndexerTest, RebuildStartsFromEmpty) {
     const IndexStats s = index(rebuild);
     EXPECT_EQ(s.added, 1u);
     EXPECT_EQ(doc_count(), 1u);
+}
+
+TEST_P(IndexerTest, RebuildReplacesTheIndexOnlyOnceComplete) {
+    add("a.txt", "First", "https://x.org/a");
+    add("b.txt", "Second", "https://x.org/b");
+    index();
+    std::filesystem::remove(corpus() + "/b.txt");
+    add("c.txt", "Third", "https://x.org/c");
+    // Interrupted before it read anything: the old index is untouched.
+    std::atomic<bool> stop{true};
+    IndexOptions interrupted;
+    interrupted.rebuild = true;
+    interrupted.stop = &stop;
+    const IndexStats s = index(interrupted);
+    EXPECT_TRUE(s.interrupted);
+    EXPECT_EQ(s.added, 0u);
+    EXPECT_EQ(titles_for("https://x.org/b"), (std::vector<std::string>{"Second"}));
+    EXPECT_TRUE(titles_for("https://x.org/c").empty());
+    EXPECT_FALSE(std::filesystem::exists(db() + ".build"));
+    // Complete: exactly what the files say now.
+    IndexOptions rebuild;
+    rebuild.rebuild = true;
+    EXPECT_EQ(index(rebuild).added, 2u);
+    EXPECT_EQ(doc_count(), 2u);
+    EXPECT_TRUE(titles_for("https://x.org/b").empty());
+    EXPECT_EQ(titles_for("https://x.org/c"), (std::vector<std::string>{"Third"}));
+}
+
+TEST_P(IndexerTest, RebuildReplacesAnIndexOfAnotherSchemaOrLanguage) {
+    add("a.txt", "Running", "https://x.org/a");
+    index();
+    {
+        Xapian::WritableDatabase w(db());
+        w.set_metadata(std::string(schema::kVersionKey), "1");
+        w.commit();
+    }
+    IndexOptions rebuild;
+    rebuild.rebuild = true;
+    rebuild.language = "none";
+    EXPECT_EQ(index(rebuild).added, 1u);
+    Xapian::Database d(db());
+    EXPECT_EQ(d.get_metadata(std::string(schema::kVersionKey)),
+              std::to_string(schema::kSchemaVersion));
+    EXPECT_EQ(d.get_metadata(std::string(schema::kLanguageKey)), "none");
+    EXPECT_TRUE(d.term_exists("running")) << "unstemmed now";
 }
 
 TEST_P(IndexerTest, OneAndTwoWorkersBuildTheSameIndex) {

@@ -16,7 +16,8 @@ class IndexWriter {
   public:
     /// Opens (or creates) the index at `path`. `language` is the stemmer name the caller
     /// asks for, or empty to use the index's own (english for a new index). With `rebuild`
-    /// the existing index is discarded. Throws Error: IndexLocked, NotWritable,
+    /// the existing index is to be replaced: it is opened (and locked) as it is, unchecked,
+    /// and the caller builds the new one beside it. Throws Error: IndexLocked, NotWritable,
     /// SchemaMismatch, BadOption (language differs from the index's).
     static IndexWriter open(const std::string& path, bool rebuild, const std::string& language);
 
@@ -24,8 +25,9 @@ class IndexWriter {
     /// merged into the real index by Xapian's compaction. Throws Error(NotWritable).
     static IndexWriter create_shard(const std::string& path, const std::string& language);
 
-    /// Wraps an already open database (tests use an in-memory one).
-    IndexWriter(Xapian::WritableDatabase db, std::string language);
+    /// Wraps an already open database (tests use an in-memory one). `stamp`: write the schema
+    /// version and language into one that has none.
+    IndexWriter(Xapian::WritableDatabase db, std::string language, bool stamp = true);
 
     /// The stemmer name the index is built with ("english", "none", ...).
     const std::string& language() const { return language_; }
