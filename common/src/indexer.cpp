@@ -364,16 +364,6 @@ void drop_cross_shard_duplicates(std::vector<Shard>& shards) {
     }
 }
 
-// Compaction merges the shards' and the old index's metadata; a file's state from a shard is
-// newer than the old index's, and shards come first in the source list.
-class ShardsFirstCompactor : public Xapian::Compactor {
-  public:
-    std::string resolve_duplicate_metadata(const std::string&, size_t,
-                                           const std::string tags[]) override {
-        return tags[0];
-    }
-};
-
 void sync_tree(const fs::path& dir) {
     for (const auto& entry : fs::directory_iterator(dir)) {
         const int fd = ::open(entry.path().c_str(), O_RDONLY | O_CLOEXEC);
@@ -602,18 +592,32 @@ class Run {
         for (Shard& s : shards) s.writer.commit();
         drop_cross_shard_duplicates(shards);
 
-        // Merge: shards first (their file states are the newer ones), then the old index.
+        // Merge the shards and the old index.
         Xapian::Database sources;
         for (Shard& s : shards) {
             s.writer.close();
             sources.add_database(Xapian::Database(s.writer.path()));
         }
         writer_->commit();
-        if (!options_.rebuild && (writer_->database().get_doccount() > 0 || !was_empty_))
-            sources.add_database(Xapian::Database(options_.db_path));
+        const bool with_old =
+            !options_.rebuild && (writer_->database().get_doccount() > 0 || !was_empty_);
+        if (with_old) sources.add_database(Xapian::Database(options_.db_path));
         try {
-            ShardsFirstCompactor compactor;
-            sources.compact(next_dir, Xapian::Compactor::FULL, 0, compactor);
+            sources.compact(next_dir, Xapian::Compactor::FULL, 0);
+            // A file's state in a shard is newer than the old index's. Compaction hands a
+            // key's duplicate values over in no fixed order (Xapian 1.4 breaks ties between
+            // its sources' metadata cursors arbitrarily), so write the shards' states again.
+            if (with_old) {
+                Xapian::WritableDatabase merged(next_dir, Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
+                const std::string prefix(schema::kFileKeyPrefix);
+                for (const Shard& s : shards) {
+                    const Xapian::Database shard(s.writer.path());
+                    for (auto it = shard.metadata_keys_begin(prefix);
+                         it != shard.metadata_keys_end(prefix); ++it)
+                        merged.set_metadata(*it, shard.get_metadata(*it));
+                }
+                merged.commit();
+            }
         } catch (...) {
             detail::rethrow_xapian_error("merging index shards", next_dir);
         }

@@ -223,6 +223,35 @@ TEST_P(IndexerTest, RebuildReplacesAnIndexOfAnotherSchemaOrLanguage) {
     EXPECT_TRUE(d.term_exists("running")) << "unstemmed now";
 }
 
+TEST_P(IndexerTest, ABulkUpdateRecordsTheNewStateOfEveryFile) {
+    // Found by the kill -9 test: merging shards into the old index, Xapian's compaction took
+    // the old index's state of an edited file whose path comes right after a new file's (the
+    // merge breaks such ties arbitrarily), so that the next run read the file again.
+    auto path = [](int i, const std::string& suffix) {
+        return "d" + std::to_string(i % 7) + "/f" + std::to_string(i) + suffix + ".txt";
+    };
+    for (int i = 0; i < 1200; ++i) add(path(i, ""), "Title", "https://x.org/" + std::to_string(i));
+    index();
+    for (unsigned jobs : {1u, 2u}) {
+        for (int i = 0; i < 1200; i += 2) {
+            add(path(i, ""), "Edited", "https://x.org/" + std::to_string(i),
+                "A new body " + std::to_string(jobs));
+            // "f8-3.txt" sorts just before "f8.txt", and the old index has no state for it.
+            add(path(i, "-" + std::to_string(jobs)), "New",
+                "https://x.org/new/" + std::to_string(jobs) + "/" + std::to_string(i));
+        }
+        IndexOptions bulk;
+        bulk.mode = BuildMode::Bulk;
+        bulk.jobs = jobs;
+        const IndexStats s = index(bulk);
+        EXPECT_EQ(s.added, 600u);
+        EXPECT_EQ(s.updated, 600u);
+        const IndexStats again = index();
+        EXPECT_EQ(again.unchanged, 1200u + 600u * jobs) << jobs << " job(s)";
+        EXPECT_EQ(again.updated, 0u) << jobs << " job(s): states left behind";
+    }
+}
+
 TEST_P(IndexerTest, OneAndTwoWorkersBuildTheSameIndex) {
     for (int i = 0; i < 300; ++i)
         add("f" + std::to_string(i) + ".txt", "Title " + std::to_string(i),
