@@ -25,14 +25,7 @@ const std::string kIndexer = NEWSIDX_INDEX_BIN;
 const std::string kSearcher = NEWSIDX_SEARCH_BIN;
 
 std::vector<std::string> sorted_lines(const std::string& s) {
-    std::vector<std::string> out;
-    std::size_t start = 0;
-    while (start < s.size()) {
-        std::size_t end = s.find('\n', start);
-        if (end == std::string::npos) end = s.size();
-        out.push_back(s.substr(start, end - start));
-        start = end + 1;
-    }
+    std::vector<std::string> out = lines_of(s);
     std::sort(out.begin(), out.end());
     return out;
 }

@@ -51,6 +51,21 @@ std::string article_path(const std::string& corpus, int n) {
     return corpus + "/" + std::to_string(n % 10) + "/a" + std::to_string(n) + ".txt";
 }
 
+// A folder with kArticles synthetic articles in corpus/ and room for an index at db.
+struct Workspace {
+    TempDir dir;
+    std::string corpus = dir / "corpus";
+    std::string db = dir / "db";
+    Workspace() {
+        for (int n = 0; n < kArticles; ++n)
+            write_file(article_path(corpus, n), synthetic_article(n, 0));
+    }
+    /// Starts `indexer --quiet --db db corpus`, its output to files beside them.
+    pid_t start_indexer() const {
+        return spawn_command({kIndexer, "--quiet", "--db", db, corpus}, dir / "out", dir / "err");
+    }
+};
+
 // Where a searcher would read the index: <db>, or <db>.old if a run died mid-swap.
 std::string readable_index(const std::string& db) {
     if (fs::exists(db + "/iamglass")) return db;
@@ -67,12 +82,11 @@ void expect_no_duplicates(const std::string& index, const std::string& when) {
 
 TEST(CrashSafety, SigkillAtTwentyRandomMomentsLosesNothing) {
     if (!fs::exists(kXapianCheck)) GTEST_SKIP() << "xapian-check is missing (Debian: xapian-tools)";
-    TempDir dir;
-    const std::string corpus = dir / "corpus";
-    const std::string db = dir / "db";
+    const Workspace w;
+    const TempDir& dir = w.dir;
+    const std::string& corpus = w.corpus;
+    const std::string& db = w.db;
     std::vector<int> version(kArticles, 0);
-    for (int n = 0; n < kArticles; ++n)
-        write_file(article_path(corpus, n), synthetic_article(n, 0));
 
     // How long each kind of run takes here (sanitizers and load change it), measured on a
     // copy: the kills fall within it. A whole build; a third of the articles edited (a bulk
@@ -162,20 +176,17 @@ TEST(CrashSafety, SigkillAtTwentyRandomMomentsLosesNothing) {
 }
 
 TEST(CrashSafety, SigtermCommitsTheWorkSoFarAndSaysSo) {
-    TempDir dir;
-    const std::string corpus = dir / "corpus";
-    const std::string db = dir / "db";
-    for (int n = 0; n < kArticles; ++n)
-        write_file(article_path(corpus, n), synthetic_article(n, 0));
-    const pid_t pid =
-        spawn_command({kIndexer, "--quiet", "--db", db, corpus}, dir / "out", dir / "err");
+    const Workspace w;
+    const std::string& db = w.db;
+    const std::string& corpus = w.corpus;
+    const pid_t pid = w.start_indexer();
     while (!fs::exists(db + "/iamglass")) std::this_thread::sleep_for(std::chrono::milliseconds(5));
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     ::kill(pid, SIGTERM);
     const int status = wait_command(pid);
     if (status == 0) GTEST_SKIP() << "the run finished before the signal arrived";
     EXPECT_EQ(status, 130);
-    EXPECT_EQ(read_file(dir / "err"),
+    EXPECT_EQ(read_file(w.dir / "err"),
               "indexer: interrupted; the work so far is committed \xE2\x80\x94 run the same "
               "command again to finish\n");
     if (fs::exists(kXapianCheck)) {
@@ -191,11 +202,10 @@ TEST(CrashSafety, SigtermCommitsTheWorkSoFarAndSaysSo) {
 }
 
 TEST(Concurrency, SearchersNeverFailWhileTheIndexerUpdates) {
-    TempDir dir;
-    const std::string corpus = dir / "corpus";
-    const std::string db = dir / "db";
-    for (int n = 0; n < kArticles; ++n)
-        write_file(article_path(corpus, n), synthetic_article(n, 0));
+    const Workspace w;
+    const TempDir& dir = w.dir;
+    const std::string& corpus = w.corpus;
+    const std::string& db = w.db;
     ASSERT_EQ(run_command({kIndexer, "--quiet", "--db", db, corpus}).exit_code, 0);
 
     // One batch searcher (one process, one open index, many queries) and a loop of single
@@ -239,13 +249,10 @@ TEST(Concurrency, SearchersNeverFailWhileTheIndexerUpdates) {
 }
 
 TEST(Concurrency, ASecondIndexerIsTurnedAwayAtOnce) {
-    TempDir dir;
-    const std::string corpus = dir / "corpus";
-    const std::string db = dir / "db";
-    for (int n = 0; n < kArticles; ++n)
-        write_file(article_path(corpus, n), synthetic_article(n, 0));
-    const pid_t first =
-        spawn_command({kIndexer, "--quiet", "--db", db, corpus}, dir / "out", dir / "err");
+    const Workspace w;
+    const std::string& db = w.db;
+    const std::string& corpus = w.corpus;
+    const pid_t first = w.start_indexer();
     // Wait until the first indexer has created (and locked) the index.
     while (!fs::exists(db + "/flintlock") && !fs::exists(db + "/iamglass"))
         std::this_thread::sleep_for(std::chrono::milliseconds(5));

@@ -64,9 +64,7 @@ TEST(Faults, DiskFullIsAClearErrorAndTheIndexIsUnchanged) {
         "the same command again (the index is as the last run left it)\n";
     EXPECT_NE(r->out.find("first=0\n"), std::string::npos) << r->out;
     // Scratch shards fill the disk in a bulk run; the failed run cleans them up.
-    EXPECT_NE(r->out.find(" index '" + mnt + "/db.build/shard-"),
-              std::string::npos)
-        << r->out;
+    EXPECT_NE(r->out.find(" index '" + mnt + "/db.build/shard-"), std::string::npos) << r->out;
     EXPECT_NE(r->out.find(full + "bulk=1\n"), std::string::npos) << r->out;
     // In place, the commit fails and nothing of it is kept.
     EXPECT_NE(r->out.find("indexer: error: committing index '" + mnt + "/db' failed"),

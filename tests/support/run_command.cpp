@@ -45,6 +45,18 @@ int wait_command(pid_t pid) {
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+std::vector<std::string> lines_of(const std::string& s) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start < s.size()) {
+        std::size_t end = s.find('\n', start);
+        if (end == std::string::npos) end = s.size();
+        out.push_back(s.substr(start, end - start));
+        start = end + 1;
+    }
+    return out;
+}
+
 CommandResult run_command(const std::vector<std::string>& argv, const std::string& cwd,
                           const std::map<std::string, std::string>& env) {
     TempDir capture;

@@ -20,6 +20,9 @@ struct CommandResult {
 CommandResult run_command(const std::vector<std::string>& argv, const std::string& cwd = {},
                           const std::map<std::string, std::string>& env = {});
 
+/// The lines of a program's output, without their newlines.
+std::vector<std::string> lines_of(const std::string& text);
+
 /// Starts argv[0] without waiting for it; stdout and stderr go to the files named.
 pid_t spawn_command(const std::vector<std::string>& argv, const std::string& out_path,
                     const std::string& err_path, const std::string& cwd = {},
