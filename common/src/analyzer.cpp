@@ -59,7 +59,7 @@ const icu::Normalizer2& nfc() {
 }
 
 bool is_operator(std::string_view word) {
-    for (std::string_view op : {"AND", "OR", "NOT", "XOR", "NEAR", "ADJ"}) {
+    for (std::string_view op : kQueryOperators) {
         if (word.substr(0, op.size()) != op) continue;
         std::string_view rest = word.substr(op.size());
         if (rest.empty()) return true;

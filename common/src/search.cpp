@@ -198,9 +198,7 @@ class FoldingStemmer : public Xapian::StemImplementation {
 // Xapian says "Syntax: <expression> AND <expression>" without a position; find the operator
 // that has nothing on one side and name its column.
 std::string describe_syntax_error(const std::string& query, const std::string& xapian_msg) {
-    static constexpr std::array<std::string_view, 6> kOperators{"AND", "OR",   "NOT",
-                                                                "XOR", "NEAR", "ADJ"};
-    for (std::string_view op : kOperators) {
+    for (std::string_view op : kQueryOperators) {
         if (xapian_msg.find("<expression> " + std::string(op)) == std::string::npos) continue;
         for (std::size_t at = query.find(op); at != std::string::npos;
              at = query.find(op, at + 1)) {
@@ -455,12 +453,14 @@ Xapian::Query build_query_parts(const Xapian::Database& db, const std::string& l
         throw Error(ErrorCode::BadQuery, "the query has " + std::to_string(words) +
                                              " words; the most a query may have is " +
                                              std::to_string(kMaxQueryWords));
-    std::string text = options.plain ? fold(options.query) : fold_query(options.query);
-    if (!options.plain) text = checked_date_fields(text);
+    std::string text;
     if (options.plain) {
         // Words only: everything else (quotes, brackets, colons, +, -, *) separates words.
+        text = fold(options.query);
         for (char& c : text)
             if (!is_word_byte(c)) c = ' ';
+    } else {
+        text = checked_date_fields(fold_query(options.query));
     }
     if (text.find_first_not_of(" \t\r\n") == std::string::npos)
         throw Error(ErrorCode::BadQuery, "empty query")
@@ -508,9 +508,6 @@ Xapian::Query build_query_parts(const Xapian::Database& db, const std::string& l
                                              describe_syntax_error(options.query, e.get_msg()))
             .with_hint(
                 "quote words that look like operators, e.g. \"AND\"; see docs/query-syntax.md");
-    } catch (const Xapian::WildcardError& e) {
-        throw Error(ErrorCode::BadQuery, "wildcard matches too many words: " + e.get_msg())
-            .with_hint("use a longer prefix before *");
     } catch (...) {
         detail::rethrow_xapian_error("parsing query", "");
     }
@@ -545,7 +542,7 @@ Xapian::Query build_query_parts(const Xapian::Database& db, const std::string& l
     // A query that repeats a title word for word also scores the exact-title term, so that a
     // pasted headline finds its article first even among near-identical twins. Only when some
     // article has that title: an unmatched term would lower every hit's percentage.
-    if (options.title_boost > 0 && !query.empty()) {
+    if (options.title_boost > 0) {
         if (const std::string exact = exact_title_term(options.query);
             !exact.empty() && db.term_exists(exact))
             query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, query,

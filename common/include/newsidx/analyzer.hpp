@@ -3,6 +3,7 @@
 // (with CJK n-grams) and stemming.
 #pragma once
 
+#include <array>
 #include <string>
 #include <string_view>
 
@@ -12,6 +13,11 @@ namespace newsidx {
 /// "ﬁnance" -> "finance", full-width Latin -> ASCII. ASCII input is lower-cased only.
 /// Invalid UTF-8 sequences are replaced by U+FFFD.
 std::string fold(std::string_view text);
+
+/// The query parser's operators, in the upper case they must be typed in (NEAR and ADJ may
+/// carry a distance: NEAR/3).
+inline constexpr std::array<std::string_view, 6> kQueryOperators{"AND", "OR",   "NOT",
+                                                                 "XOR", "NEAR", "ADJ"};
 
 /// Folds the words of a query as fold() does, but keeps the operators the query parser
 /// needs in upper case (AND, OR, NOT, XOR, NEAR, NEAR/n, ADJ, ADJ/n).
