@@ -290,6 +290,9 @@ class Pipeline {
     std::vector<std::thread> workers_;
 };
 
+// URLs are remembered by 64-bit hash, so that a million of them take a few MB.
+std::uint64_t url_key(const std::string& url) { return XXH3_64bits(url.data(), url.size()); }
+
 // One scratch shard per worker. URLs seen in the shard are remembered as 64-bit hashes, so
 // that a repeated URL (rare) is noticed without asking Xapian about every document.
 struct Shard {
@@ -301,8 +304,7 @@ struct Shard {
         if (out.kind == Outcome::Kind::Touched) {
             writer.touch(file.path, out.state);
         } else if (out.kind == Outcome::Kind::Indexed) {
-            const std::uint64_t h = XXH3_64bits(out.state.url.data(), out.state.url.size());
-            if (!urls.insert(h).second) {
+            if (!urls.insert(url_key(out.state.url)).second) {
                 // The same URL earlier in this shard: the later path wins, as in file order.
                 const auto other = writer.path_of(out.id_term);
                 if (other && *other > file.path) {
@@ -391,8 +393,6 @@ std::string format_fixed(double v, int decimals) {
     std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
     return buf;
 }
-
-std::uint64_t url_key(const std::string& url) { return XXH3_64bits(url.data(), url.size()); }
 
 // The state one run shares between its direct and bulk paths.
 class Run {
@@ -628,24 +628,21 @@ class Run {
         // index's lock, so no other indexer can write to it in between. Where the file system
         // cannot, two renames: <db> -> <db>.old, <db>.new -> <db>; a run killed in between
         // leaves <db>.old, which searchers read and the next run puts back.
+        // After the exchange <db>.new holds the old index, which `scratch` removes.
         const std::string old_dir = detail::index_sibling(options_.db_path, ".old");
         fs::remove_all(old_dir, ec);
-        if (::renameat2(AT_FDCWD, next_dir.c_str(), AT_FDCWD, options_.db_path.c_str(),
-                        RENAME_EXCHANGE) == 0) {
-            writer_->close();
-            sync_tree(fs::absolute(detail::index_sibling(options_.db_path, "")).parent_path());
-            fs::remove_all(next_dir, ec);  // now the old index
-        } else {
-            writer_->close();
+        const bool exchanged = ::renameat2(AT_FDCWD, next_dir.c_str(), AT_FDCWD,
+                                           options_.db_path.c_str(), RENAME_EXCHANGE) == 0;
+        writer_->close();
+        if (!exchanged) {
             fs::rename(options_.db_path, old_dir, ec);
             if (!ec) fs::rename(next_dir, options_.db_path, ec);
             if (ec)
                 throw Error(ErrorCode::NotWritable, "cannot replace '" + options_.db_path +
                                                         "' with the merged index: " + ec.message());
-            sync_tree(fs::absolute(detail::index_sibling(options_.db_path, "")).parent_path());
-            fs::remove_all(old_dir, ec);
         }
-        fs::remove_all(build_dir, ec);
+        sync_tree(fs::absolute(detail::index_sibling(options_.db_path, "")).parent_path());
+        fs::remove_all(old_dir, ec);  // the fallback's old index; nothing after an exchange
     }
 
     bool stopping() {
@@ -661,7 +658,7 @@ class Run {
     std::uint64_t bytes_total_ = 0;
     // Every source file, sorted by path; the run refers to them by address.
     std::vector<SourceFile> files_;
-    // Which file holds each URL (by 64-bit hash, so that a million URLs take a few MB).
+    // Which file holds each URL (by url_key()).
     std::unordered_map<std::uint64_t, const SourceFile*> url_owner_;
 };
 
