@@ -37,7 +37,6 @@ int run_batch(const std::string& path, newsidx::SearchOptions opts, const std::s
         }
     }
     std::istream& in = path == "-" ? std::cin : file;
-    opts.snippets = format != "trec";
     try {
         std::string language;
         const Xapian::Database db = newsidx::open_for_search(opts, &language);
@@ -164,8 +163,8 @@ int main(int argc, char** argv) {
     }
     for (const std::string& w : words) opts.query += (opts.query.empty() ? "" : " ") + w;
 
+    opts.snippets = format != "trec";  // TREC run lines show no snippets
     if (!batch.empty()) return run_batch(batch, opts, format);
-    if (format == "trec") opts.snippets = false;
     try {
         const newsidx::SearchResult result = newsidx::search(opts);
         if (format == "json") {

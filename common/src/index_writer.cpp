@@ -48,9 +48,9 @@ IndexWriter IndexWriter::open(const std::string& path, bool rebuild, const std::
                                               Xapian::DB_BACKEND_GLASS);
         const std::string version = db.get_metadata(std::string(schema::kVersionKey));
         const std::string stored_language = db.get_metadata(std::string(schema::kLanguageKey));
+        std::string chosen = language.empty() ? stored_language : language;
+        if (chosen.empty()) chosen = "english";
         if (replacing) {
-            std::string chosen = language.empty() ? stored_language : language;
-            if (chosen.empty()) chosen = "english";
             IndexWriter writer(std::move(db), chosen, false);
             writer.path_ = path;
             return writer;
@@ -71,8 +71,6 @@ IndexWriter IndexWriter::open(const std::string& path, bool rebuild, const std::
                     path + " PATH...");
             throw error.with_hint("re-index with: indexer --rebuild --db " + path + " PATH...");
         }
-        std::string chosen = language.empty() ? stored_language : language;
-        if (chosen.empty()) chosen = "english";
         if (!stored_language.empty() && stored_language != chosen)
             throw Error(ErrorCode::BadOption, "index '" + path + "' was built with --lang " +
                                                   stored_language + ", not " + chosen)
