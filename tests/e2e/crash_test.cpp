@@ -51,6 +51,13 @@ std::string article_path(const std::string& corpus, int n) {
     return corpus + "/" + std::to_string(n % 10) + "/a" + std::to_string(n) + ".txt";
 }
 
+// Waits (at most 60 s) until `path` exists; false if it never does.
+bool wait_for(const std::string& path) {
+    for (int i = 0; i < 12000 && !fs::exists(path); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    return fs::exists(path);
+}
+
 // A folder with kArticles synthetic articles in corpus/ and room for an index at db.
 struct Workspace {
     TempDir dir;
@@ -64,14 +71,16 @@ struct Workspace {
     pid_t start_indexer() const {
         return spawn_command({kIndexer, "--quiet", "--db", db, corpus}, dir / "out", dir / "err");
     }
+    /// start_indexer(), then waits until it has created (and locked) the index; 0 when it does
+    /// not within 60 s, and then it is stopped.
+    pid_t start_indexer_and_wait_for_index() const {
+        const pid_t pid = start_indexer();
+        if (wait_for(db + "/iamglass")) return pid;
+        ::kill(pid, SIGKILL);
+        wait_command(pid);
+        return 0;
+    }
 };
-
-// Waits (at most 60 s) until `path` exists; false if it never does.
-bool wait_for(const std::string& path) {
-    for (int i = 0; i < 12000 && !fs::exists(path); ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    return fs::exists(path);
-}
 
 // Where a searcher would read the index: <db>, or <db>.old if a run died mid-swap.
 std::string readable_index(const std::string& db) {
@@ -186,11 +195,8 @@ TEST(CrashSafety, SigtermCommitsTheWorkSoFarAndSaysSo) {
     const Workspace w;
     const std::string& db = w.db;
     const std::string& corpus = w.corpus;
-    const pid_t pid = w.start_indexer();
-    if (!wait_for(db + "/iamglass")) {
-        ::kill(pid, SIGKILL);
-        FAIL() << "no index after 60 s: " << wait_command(pid) << read_file(w.dir / "err");
-    }
+    const pid_t pid = w.start_indexer_and_wait_for_index();
+    ASSERT_NE(pid, 0) << "no index after 60 s: " << read_file(w.dir / "err");
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     ::kill(pid, SIGTERM);
     const int status = wait_command(pid);
@@ -263,12 +269,8 @@ TEST(Concurrency, ASecondIndexerIsTurnedAwayAtOnce) {
     const Workspace w;
     const std::string& db = w.db;
     const std::string& corpus = w.corpus;
-    const pid_t first = w.start_indexer();
-    // Wait until the first indexer has created (and locked) the index.
-    if (!wait_for(db + "/iamglass")) {
-        ::kill(first, SIGKILL);
-        FAIL() << "no index after 60 s: " << wait_command(first) << read_file(w.dir / "err");
-    }
+    const pid_t first = w.start_indexer_and_wait_for_index();
+    ASSERT_NE(first, 0) << "no index after 60 s: " << read_file(w.dir / "err");
     const auto t0 = Clock::now();
     const CommandResult second = run_command({kIndexer, "--quiet", "--db", db, corpus});
     const auto took = Clock::now() - t0;
