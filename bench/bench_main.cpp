@@ -14,7 +14,7 @@
 #include "newsidx/analyzer.hpp"
 #include "newsidx/article.hpp"
 #include "newsidx/document.hpp"
-#include "newsidx/index_writer.hpp"
+#include "index_writer.hpp"
 #include "newsidx/search.hpp"
 #include "synthetic_corpus.hpp"
 
@@ -76,9 +76,9 @@ BENCHMARK(BM_FoldText)->Unit(benchmark::kMillisecond);
 void BM_AnalyzeArticle(benchmark::State& state) {
     std::vector<newsidx::Article> parsed;
     for (const auto& f : articles()) parsed.push_back(newsidx::parse_article("f", f).article());
-    newsidx::DocumentBuilder builder("english");
+    newsidx::DocumentBuilder builder{newsidx::Analyzer("english")};
     for (auto _ : state) {
-        for (const auto& a : parsed) benchmark::DoNotOptimize(builder.build(a, "/f.txt", {}));
+        for (const auto& a : parsed) benchmark::DoNotOptimize(builder.build(a, "/f.txt"));
     }
     state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(parsed.size()));
     state.SetBytesProcessed(state.iterations() * total_bytes(articles()));
@@ -89,7 +89,7 @@ BENCHMARK(BM_AnalyzeArticle)->Unit(benchmark::kMillisecond);
 void BM_IndexBatch(benchmark::State& state) {
     const auto& files = articles();
     const fs::path dir = fs::temp_directory_path() / "newsidx-bench-index";
-    newsidx::DocumentBuilder builder("english");
+    newsidx::DocumentBuilder builder{newsidx::Analyzer("english")};
     for (auto _ : state) {
         state.PauseTiming();
         fs::remove_all(dir);
@@ -100,7 +100,7 @@ void BM_IndexBatch(benchmark::State& state) {
             const auto parsed = newsidx::parse_article("f", f);
             const std::string path = "/bench/" + std::to_string(i++);
             newsidx::FileState st{f.size(), 0, newsidx::content_hash(f), parsed.article().url};
-            writer.put(path, st, builder.build(parsed.article(), path, st));
+            writer.put(path, st, builder.build(parsed.article(), path));
         }
         writer.commit();
     }
@@ -116,13 +116,13 @@ const std::string& bench_index() {
         const fs::path dir = fs::temp_directory_path() / "newsidx-bench-search";
         fs::remove_all(dir);
         auto writer = newsidx::IndexWriter::open(dir.string(), true, "english");
-        newsidx::DocumentBuilder builder("english");
+        newsidx::DocumentBuilder builder{newsidx::Analyzer("english")};
         std::size_t i = 0;
         for (const auto& f : articles()) {
             const auto parsed = newsidx::parse_article("f", f);
             const std::string p = "/bench/" + std::to_string(i++);
             newsidx::FileState st{f.size(), 0, newsidx::content_hash(f), parsed.article().url};
-            writer.put(p, st, builder.build(parsed.article(), p, st));
+            writer.put(p, st, builder.build(parsed.article(), p));
         }
         writer.commit();
         return dir.string();
@@ -135,14 +135,13 @@ const std::vector<std::string> kQueries{"security guarantees",    "\"border talk
                                         "harbour workers strike", "\"the government said\""};
 
 void BM_SearchTop10WithSnippets(benchmark::State& state) {
-    std::string language;
-    const Xapian::Database db = newsidx::open_databases({bench_index()}, &language);
+    newsidx::SearchOptions o;
+    o.db_paths = {bench_index()};
+    newsidx::Searcher searcher(o);
     std::int64_t bytes = 0;
     for (auto _ : state) {
         for (const auto& q : kQueries) {
-            newsidx::SearchOptions o;
-            o.query = q;
-            const auto r = newsidx::search(db, language, o);
+            const auto r = searcher.search(q);
             for (const auto& h : r.hits) bytes += static_cast<std::int64_t>(h.snippet.text.size());
             benchmark::DoNotOptimize(r);
         }
@@ -153,16 +152,15 @@ void BM_SearchTop10WithSnippets(benchmark::State& state) {
 BENCHMARK(BM_SearchTop10WithSnippets)->Unit(benchmark::kMicrosecond);
 
 void BM_Snippet(benchmark::State& state) {
-    std::string language;
-    const Xapian::Database db = newsidx::open_databases({bench_index()}, &language);
-    newsidx::SearchOptions o;
-    o.query = "security guarantees";
-    const Xapian::Query query = newsidx::build_query(db, language, o);
-    Xapian::Enquire enquire(db);
+    const newsidx::IndexSet set = newsidx::IndexSet::open({bench_index()});
+    const newsidx::SearchOptions o;
+    const newsidx::QueryBuilder builder(set, o, newsidx::check_options(o));
+    const Xapian::Query query = builder.build("security guarantees").combined();
+    Xapian::Enquire enquire(set.database());
     const newsidx::SnippetTerms words = newsidx::snippet_terms(query);
     enquire.set_query(words.query);
     const Xapian::MSet mset = enquire.get_mset(0, 0);
-    const Xapian::Stem stemmer = newsidx::snippet_stemmer(language);
+    const Xapian::Stem stemmer = newsidx::Analyzer(set.members()[0].analyzer).snippet_stemmer();
     std::vector<std::string> bodies;
     for (const auto& f : articles()) {
         bodies.push_back(newsidx::parse_article("f", f).article().body);

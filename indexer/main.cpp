@@ -9,16 +9,13 @@
 #include <iostream>
 
 #include "newsidx/analyzer.hpp"
+#include "newsidx/cli.hpp"
 #include "newsidx/error.hpp"
 #include "newsidx/indexer.hpp"
 
 namespace {
 
-constexpr int kExitOk = 0;
-constexpr int kExitFatal = 1;
-constexpr int kExitUsage = 2;
-constexpr int kExitRejected = 3;
-constexpr int kExitInterrupted = 130;
+namespace cli = newsidx::cli;
 
 std::atomic<bool> g_stop{false};
 
@@ -97,7 +94,7 @@ class ConsoleObserver : public newsidx::IndexObserver {
 int main(int argc, char** argv) {
     newsidx::IndexOptions opts;
     bool quiet = false;
-    if (const char* env = std::getenv("NEWSIDX_DB"); env && *env) opts.db_path = env;
+    opts.db_path = cli::default_db();
 
     CLI::App app{"Index folders of news article files (*.txt) into a newsidx (Xapian) index.",
                  "indexer"};
@@ -136,33 +133,33 @@ int main(int argc, char** argv) {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         const int code = app.exit(e);
-        return code == 0 ? kExitOk : kExitUsage;
+        return code == 0 ? cli::kIndexed : cli::kUsage;
     }
 
-    try {
-        if (!opts.language.empty()) opts.language = newsidx::stemmer_language(opts.language);
-        std::signal(SIGINT, on_signal);
-        std::signal(SIGTERM, on_signal);
-        opts.stop = &g_stop;
-        ConsoleObserver observer(!quiet && ::isatty(STDERR_FILENO));
-        const newsidx::IndexStats stats = newsidx::run_index(opts, observer);
-        observer.clear();
-        std::cout << newsidx::summary_line(stats) << std::endl;
-        if (stats.interrupted) {
-            if (opts.rebuild)
-                std::cerr << "indexer: interrupted; the index is as it was (a rebuild replaces "
-                             "it only once complete)\n";
-            else
-                std::cerr << "indexer: interrupted; the work so far is committed — run the same "
-                             "command again to finish\n";
-            return kExitInterrupted;
-        }
-        return stats.rejected > 0 ? kExitRejected : kExitOk;
-    } catch (const newsidx::Error& e) {
-        std::cerr << newsidx::describe_error("indexer", e);
-        return e.code() == newsidx::ErrorCode::BadOption ? kExitUsage : kExitFatal;
-    } catch (const std::exception& e) {
-        std::cerr << "indexer: internal error: " << e.what() << '\n';
-        return kExitFatal;
-    }
+    return cli::run(
+        "indexer", std::cerr,
+        [&] {
+            if (!opts.language.empty()) opts.language = newsidx::stemmer_language(opts.language);
+            std::signal(SIGINT, on_signal);
+            std::signal(SIGTERM, on_signal);
+            opts.stop = &g_stop;
+            ConsoleObserver observer(!quiet && ::isatty(STDERR_FILENO));
+            const newsidx::IndexStats stats = newsidx::run_index(opts, observer);
+            observer.clear();
+            std::cout << newsidx::summary_line(stats) << std::endl;
+            if (stats.interrupted) {
+                if (opts.rebuild)
+                    std::cerr << "indexer: interrupted; the index is as it was (a rebuild "
+                                 "replaces it only once complete)\n";
+                else
+                    std::cerr << "indexer: interrupted; the work so far is committed — run the "
+                                 "same command again to finish\n";
+                return cli::kInterrupted;
+            }
+            return stats.rejected > 0 ? cli::kRejected : cli::kIndexed;
+        },
+        [](const newsidx::Error& e) {
+            return e.code() == newsidx::ErrorCode::BadOption ? cli::kUsage : cli::kFatal;
+        },
+        cli::kFatal);
 }

@@ -1,4 +1,4 @@
-// searcher: a thin CLI11 front end over newsidx::search.
+// searcher: a thin CLI11 front end over newsidx::Searcher.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -8,16 +8,14 @@
 #include <iostream>
 #include <map>
 
+#include "newsidx/cli.hpp"
 #include "newsidx/error.hpp"
 #include "newsidx/results.hpp"
 #include "newsidx/search.hpp"
 
 namespace {
 
-constexpr int kExitHits = 0;
-constexpr int kExitNoHits = 1;
-constexpr int kExitError = 2;
-constexpr int kExitSkipped = 3;  // --batch: some lines were skipped
+namespace cli = newsidx::cli;
 
 bool stdout_is_terminal() {
     const char* term = std::getenv("TERM");
@@ -25,50 +23,35 @@ bool stdout_is_terminal() {
            !(term && std::string(term) == "dumb");
 }
 
-// --batch: every id<TAB>query line answered from one open index. Bad lines are reported
-// as FILE:LINE: reason and skipped. Exit status 0, or 3 when some lines were skipped.
-int run_batch(const std::string& path, newsidx::SearchOptions opts, const std::string& format) {
-    std::ifstream file;
-    if (path != "-") {
-        file.open(path);
-        if (!file) {
-            std::cerr << "searcher: error: cannot read batch file '" << path << "'\n";
-            return kExitError;
-        }
+// Prints one query's result as text, JSON or TREC lines; the text form's status line (and
+// its "no results") goes to stderr.
+void print_result(const newsidx::SearchResult& result, cli::Format format) {
+    if (format == cli::Format::Json) {
+        std::cout << newsidx::render_json(result) << '\n';
+        return;
     }
-    std::istream& in = path == "-" ? std::cin : file;
-    try {
-        std::string language;
-        const Xapian::Database db = newsidx::open_for_search(opts, &language);
-        std::string line, reason;
-        int line_no = 0, skipped = 0;
-        while (std::getline(in, line)) {
-            ++line_no;
-            const auto q = newsidx::parse_batch_line(line, &reason);
-            if (!q) {
-                if (!reason.empty()) {
-                    std::cerr << path << ':' << line_no << ": " << reason << '\n';
-                    ++skipped;
-                }
-                continue;
-            }
-            opts.query = q->query;
-            try {
-                const newsidx::SearchResult result = newsidx::search(db, language, opts);
-                if (format == "trec")
-                    newsidx::render_trec(std::cout, q->id, result);
-                else
-                    std::cout << newsidx::render_json(result, q->id) << '\n';
-            } catch (const newsidx::Error& e) {
-                std::cerr << path << ':' << line_no << ": " << e.what() << '\n';
-                ++skipped;
-            }
-        }
-        return skipped ? kExitSkipped : kExitHits;
-    } catch (const newsidx::Error& e) {
-        std::cerr << newsidx::describe_error("searcher", e);
+    if (format == cli::Format::Trec) {
+        newsidx::render_trec(std::cout, "1", result);
+        return;
     }
-    return kExitError;
+    newsidx::render_text(std::cout, result, stdout_is_terminal());
+    if (result.hits.empty()) {
+        // A long (pasted) query is shown by its head: one line on the terminal.
+        constexpr std::size_t kShown = 80;
+        const std::string& query = result.query;
+        std::string shown = query.substr(0, kShown);
+        while (!shown.empty() && query.size() > kShown &&
+               (static_cast<unsigned char>(query[shown.size()]) & 0xC0) == 0x80)
+            shown.pop_back();  // do not cut a UTF-8 character in two
+        if (shown.size() < query.size()) shown += "...";
+        std::cerr << "searcher: no results for '" << shown << "'\n";
+    } else {
+        char line[160];
+        std::snprintf(line, sizeof line, "showing %u-%u of about %u results (%.1f ms)",
+                      result.hits.front().rank, result.hits.back().rank,
+                      static_cast<unsigned>(result.total_estimate), result.elapsed_ms);
+        std::cerr << line << '\n';
+    }
 }
 
 }  // namespace
@@ -130,71 +113,49 @@ int main(int argc, char** argv) {
     app.add_flag("--plain", plain_flag,
                  "Treat the query as plain words, no operators (default with --batch)");
     app.add_option("--lang", opts.language,
-                   "Must match the index's stemming language (default: the one it was built with)");
+                   "Search only the articles indexed with this language's analyzer, parsing the "
+                   "query with it (default: each index's own)");
     app.add_option("query", words, "The query; several arguments are joined with spaces")
         ->excludes("--batch");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         const int code = app.exit(e);
-        return code == 0 ? kExitHits : kExitError;
+        return code == 0 ? cli::kHits : cli::kSearchError;
     }
     if (json) format = "json";
-    if (!bm25.empty()) {
-        char* end = nullptr;
-        opts.bm25_k1 = std::strtod(bm25.c_str(), &end);
-        if (*end == ',') opts.bm25_b = std::strtod(end + 1, &end);
-        if (*end != '\0' || opts.bm25_k1 < 0 || opts.bm25_b < 0 || opts.bm25_b > 1) {
-            std::cerr << "searcher: error: --bm25 wants K1,B with K1 >= 0 and 0 <= B <= 1, got '"
-                      << bm25 << "'\n";
-            return kExitError;
-        }
-    }
-    if (batch.empty() && words.empty()) {
-        std::cerr << "searcher: error: a QUERY (or --batch FILE) is required\n"
-                  << "Run with --help for more information.\n";
-        return kExitError;
-    }
-    opts.plain = plain_flag || !batch.empty();
-    if (!dbs.empty()) {
-        opts.db_paths = dbs;
-    } else if (const char* env = std::getenv("NEWSIDX_DB"); env && *env) {
-        opts.db_paths = {env};
-    }
-    for (const std::string& w : words) opts.query += (opts.query.empty() ? "" : " ") + w;
-
-    opts.snippets = format != "trec";  // TREC run lines show no snippets
-    if (!batch.empty()) return run_batch(batch, opts, format);
-    try {
-        const newsidx::SearchResult result = newsidx::search(opts);
-        if (format == "json") {
-            std::cout << newsidx::render_json(result) << '\n';
-        } else if (format == "trec") {
-            newsidx::render_trec(std::cout, "1", result);
-        } else {
-            newsidx::render_text(std::cout, result, stdout_is_terminal());
-            if (result.hits.empty()) {
-                // A long (pasted) query is shown by its head: one line on the terminal.
-                constexpr std::size_t kShown = 80;
-                std::string shown = opts.query.substr(0, kShown);
-                while (!shown.empty() && opts.query.size() > kShown &&
-                       (static_cast<unsigned char>(opts.query[shown.size()]) & 0xC0) == 0x80)
-                    shown.pop_back();  // do not cut a UTF-8 character in two
-                if (shown.size() < opts.query.size()) shown += "...";
-                std::cerr << "searcher: no results for '" << shown << "'\n";
-            } else {
-                char line[160];
-                std::snprintf(line, sizeof line, "showing %u-%u of about %u results (%.1f ms)",
-                              result.hits.front().rank, result.hits.back().rank,
-                              static_cast<unsigned>(result.total_estimate), result.elapsed_ms);
-                std::cerr << line << '\n';
+    const cli::Format chosen = format == "json"   ? cli::Format::Json
+                               : format == "trec" ? cli::Format::Trec
+                                                  : cli::Format::Text;
+    return cli::run(
+        "searcher", std::cerr,
+        [&] {
+            if (!bm25.empty()) newsidx::parse_bm25(bm25, opts);
+            if (batch.empty() && words.empty())
+                throw newsidx::Error(newsidx::ErrorCode::BadOption,
+                                     "a QUERY (or --batch FILE) is required")
+                    .with_hint("run with --help for more information");
+            opts.plain = plain_flag || !batch.empty();
+            opts.db_paths = dbs.empty() ? std::vector<std::string>{cli::default_db()} : dbs;
+            for (const std::string& w : words) opts.query += (opts.query.empty() ? "" : " ") + w;
+            opts.snippets = chosen != cli::Format::Trec;  // TREC run lines show no snippets
+            // Options and the query text are checked before any index is opened.
+            newsidx::check_options(opts);
+            if (batch.empty()) newsidx::check_query_text(opts.query);
+            std::ifstream file;
+            if (!batch.empty() && batch != "-") {
+                file.open(batch);
+                if (!file)
+                    throw newsidx::Error(newsidx::ErrorCode::Io,
+                                         "cannot read batch file '" + batch + "'");
             }
-        }
-        return result.hits.empty() ? kExitNoHits : kExitHits;
-    } catch (const newsidx::Error& e) {
-        std::cerr << newsidx::describe_error("searcher", e);
-    } catch (const std::exception& e) {
-        std::cerr << "searcher: internal error: " << e.what() << '\n';
-    }
-    return kExitError;
+            newsidx::Searcher searcher(opts);
+            if (!batch.empty())
+                return cli::run_batch(searcher, batch == "-" ? std::cin : file, batch, chosen,
+                                      std::cout, std::cerr);
+            const newsidx::SearchResult result = searcher.search(opts.query);
+            print_result(result, chosen);
+            return result.hits.empty() ? cli::kNoHits : cli::kHits;
+        },
+        [](const newsidx::Error&) { return cli::kSearchError; }, cli::kSearchError);
 }

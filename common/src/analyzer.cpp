@@ -58,6 +58,41 @@ const icu::Normalizer2& nfc() {
     return n;
 }
 
+// Words too common to rank by; inside "quoted phrases" they still match.
+constexpr const char* kEnglishStopWords[] = {
+    // articles, conjunctions, prepositions
+    "a", "an", "the", "and", "or", "but", "nor", "if", "then", "than", "as", "so", "of", "in", "on",
+    "at", "by", "for", "from", "to", "into", "onto", "with", "within", "without", "about", "above",
+    "after", "against", "among", "before", "below", "between", "during", "over", "per", "since",
+    "through", "under", "until", "upon", "via",
+    // pronouns and determiners
+    "i", "me", "my", "mine", "we", "us", "our", "ours", "you", "your", "yours", "he", "him", "his",
+    "she", "her", "hers", "it", "its", "they", "them", "their", "theirs", "this", "that", "these",
+    "those", "what", "which", "who", "whom", "whose", "any", "some", "each", "every", "all", "both",
+    "either", "neither", "such", "other", "another", "own", "same",
+    // auxiliaries
+    "am", "is", "are", "was", "were", "be", "been", "being", "have", "has", "had", "having", "do",
+    "does", "did", "doing", "will", "would", "shall", "should", "can", "could", "may", "might",
+    "must",
+    // adverbs and particles
+    "not", "no", "also", "very", "too", "just", "only", "there", "here", "where", "when", "why",
+    "how", "more", "most", "much", "many", "few", "again", "further", "once", "out", "up", "down",
+    "off", "however", "whether", "while", "etc"};
+
+// The snippet generator stems each word of the stored text as it is written ("Straße",
+// "Köln"); fold it first, as the indexer did, so that its stem meets the query's.
+class FoldingStemmer : public Xapian::StemImplementation {
+  public:
+    explicit FoldingStemmer(Xapian::Stem inner) : inner_(std::move(inner)) {}
+    std::string operator()(const std::string& word) override { return inner_(fold(word)); }
+    std::string get_description() const override {
+        return "newsidx folding " + inner_.get_description();
+    }
+
+  private:
+    Xapian::Stem inner_;
+};
+
 bool is_operator(std::string_view word) {
     for (std::string_view op : kQueryOperators) {
         if (word.substr(0, op.size()) != op) continue;
@@ -72,6 +107,22 @@ bool is_operator(std::string_view word) {
 }
 
 }  // namespace
+
+bool is_word_byte(char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return std::isalnum(u) || u >= 0x80 || c == '_';
+}
+
+std::size_t word_count(std::string_view text) {
+    std::size_t words = 0;
+    bool in_word = false;
+    for (char c : text) {
+        const bool space = std::isspace(static_cast<unsigned char>(c)) != 0;
+        if (!space && !in_word) ++words;
+        in_word = !space;
+    }
+    return words;
+}
 
 std::string fold(std::string_view text) {
     if (is_ascii(text)) return ascii_lower(text);
@@ -261,6 +312,65 @@ std::string stemmer_language(std::string_view lang) {
             .with_hint("choose one of: none " + Xapian::Stem::get_available_languages());
     }
     return name;
+}
+
+Analyzer::Analyzer(std::string_view language)
+    : name_(language.empty() ? std::string("english") : stemmer_language(language)) {}
+
+Xapian::Stem Analyzer::stemmer() const { return stems() ? Xapian::Stem(name_) : Xapian::Stem(); }
+
+Xapian::Stem Analyzer::snippet_stemmer() const {
+    return Xapian::Stem(new FoldingStemmer(stemmer()));
+}
+
+void Analyzer::configure(Xapian::TermGenerator& generator) const {
+    generator.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
+    if (stems()) {
+        generator.set_stemmer(stemmer());
+        generator.set_stemming_strategy(Xapian::TermGenerator::STEM_ALL);
+    } else {
+        generator.set_stemming_strategy(Xapian::TermGenerator::STEM_NONE);
+    }
+}
+
+void Analyzer::configure(Xapian::QueryParser& parser) const {
+    if (stems()) {
+        parser.set_stemmer(stemmer());
+        parser.set_stemming_strategy(Xapian::QueryParser::STEM_ALL);
+    } else {
+        parser.set_stemming_strategy(Xapian::QueryParser::STEM_NONE);
+    }
+    if (name_ == "english") {
+        parser.set_stopper(
+            (new Xapian::SimpleStopper(std::begin(kEnglishStopWords), std::end(kEnglishStopWords)))
+                ->release());
+    }
+}
+
+std::string Analyzer::cut_wildcards(const std::string& query) const {
+    if (!stems()) return query;
+    const Xapian::Stem stem_word = stemmer();
+    std::string out;
+    std::size_t i = 0;
+    while (i < query.size()) {
+        if (!is_word_byte(query[i])) {
+            out += query[i++];
+            continue;
+        }
+        std::size_t j = i;
+        while (j < query.size() && is_word_byte(query[j])) ++j;
+        std::string word = query.substr(i, j - i);
+        if (j < query.size() && query[j] == '*') {
+            const std::string stem = stem_word(word);
+            std::size_t common = 0;
+            while (common < word.size() && common < stem.size() && word[common] == stem[common])
+                ++common;
+            if (common >= 2) word.resize(common);
+        }
+        out += word;
+        i = j;
+    }
+    return out;
 }
 
 }  // namespace newsidx

@@ -2,6 +2,7 @@
 
 #include <xxhash.h>
 
+#include <array>
 #include <charconv>
 #include <cstdio>
 
@@ -36,8 +37,6 @@ std::vector<std::string_view> split(std::string_view s, char sep, std::size_t ma
     return out;
 }
 
-constexpr std::string_view kRecordMagic = "newsidx1";
-
 }  // namespace
 
 std::string FileState::encode() const {
@@ -61,7 +60,42 @@ std::string content_hash(std::string_view bytes) {
 std::string exact_title_term(std::string_view text) {
     const std::string key = word_key(text);
     if (key.empty()) return {};
-    return std::string(schema::kExactTitlePrefix) + content_hash(key);
+    return std::string(schema::kExactTitle.prefix) + content_hash(key);
+}
+
+std::uint64_t simhash(std::string_view folded) {
+    // Word 3-grams, each hashed; every bit of the signature is the majority vote of that bit
+    // over the 3-grams' hashes.
+    std::array<std::int32_t, 64> votes{};
+    std::array<std::string_view, 3> last;
+    std::size_t words = 0;
+    auto vote = [&](std::uint64_t h) {
+        for (int b = 0; b < 64; ++b) votes[b] += ((h >> b) & 1) ? 1 : -1;
+    };
+    std::string gram;
+    for (std::size_t i = 0; i < folded.size();) {
+        if (!is_word_byte(folded[i])) {
+            ++i;
+            continue;
+        }
+        std::size_t j = i;
+        while (j < folded.size() && is_word_byte(folded[j])) ++j;
+        last[words++ % 3] = folded.substr(i, j - i);
+        if (words >= 3) {
+            gram.clear();
+            for (std::size_t k = words - 3; k < words; ++k) (gram += last[k % 3]) += ' ';
+            vote(XXH3_64bits(gram.data(), gram.size()));
+        }
+        i = j;
+    }
+    if (words > 0 && words < 3) {  // too short for a 3-gram: the words themselves
+        for (std::size_t k = 0; k < words; ++k) (gram += last[k]) += ' ';
+        vote(XXH3_64bits(gram.data(), gram.size()));
+    }
+    std::uint64_t signature = 0;
+    for (int b = 0; b < 64; ++b)
+        if (votes[b] > 0) signature |= std::uint64_t{1} << b;
+    return signature;
 }
 
 std::string bounded_term(std::string_view prefix, std::string_view value) {
@@ -81,10 +115,9 @@ std::string bounded_term(std::string_view prefix, std::string_view value) {
 
 std::string StoredRecord::encode() const {
     std::string out;
-    out.reserve(kRecordMagic.size() + title.size() + url.size() + path.size() + body.size() + 32);
-    for (std::string_view field :
-         {std::string_view(kRecordMagic), std::string_view(title), std::string_view(date),
-          std::string_view(url), std::string_view(path), std::string_view(language)}) {
+    out.reserve(title.size() + url.size() + path.size() + body.size() + 3);
+    for (std::string_view field : {std::string_view(title), std::string_view(url),
+                                   std::string_view(path)}) {
         out += field;
         out += '\0';
     }
@@ -92,61 +125,64 @@ std::string StoredRecord::encode() const {
     return out;
 }
 
-StoredRecord StoredRecord::decode(std::string_view data) {
-    auto fields = split(data, '\0', 7);
-    if (fields.size() != 7 || fields[0] != kRecordMagic)
+StoredRecord StoredRecord::of(const Xapian::Document& doc) {
+    const std::string data = doc.get_data();
+    auto fields = split(data, '\0', 4);
+    if (fields.size() != 4)
         throw Error(ErrorCode::SchemaMismatch, "document data is not a newsidx record")
             .with_hint("re-index with: indexer --rebuild PATH...");
-    return StoredRecord{std::string(fields[1]), std::string(fields[2]), std::string(fields[3]),
-                        std::string(fields[4]), std::string(fields[5]), std::string(fields[6])};
+    return StoredRecord{std::string(fields[0]),
+                        doc.get_value(schema::kDateSlot.slot),
+                        std::string(fields[1]),
+                        std::string(fields[2]),
+                        doc.get_value(schema::kLanguageSlot.slot),
+                        std::string(fields[3])};
 }
 
-DocumentBuilder::DocumentBuilder(const std::string& stem_language) {
-    termgen_.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
+DocumentBuilder::DocumentBuilder(const Analyzer& analyzer)
+    : analyzer_term_(std::string(schema::kAnalyzer.prefix) + analyzer.name()) {
+    analyzer.configure(termgen_);
     spellgen_.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
-    if (stem_language != "none") {
-        termgen_.set_stemmer(Xapian::Stem(stem_language));
-        termgen_.set_stemming_strategy(Xapian::TermGenerator::STEM_ALL);
-    } else {
-        termgen_.set_stemming_strategy(Xapian::TermGenerator::STEM_NONE);
-    }
     spellgen_.set_stemming_strategy(Xapian::TermGenerator::STEM_NONE);
 }
 
-DocumentBuilder::Built DocumentBuilder::build(const Article& article, std::string_view path,
-                                              const FileState& state) {
+DocumentBuilder::Built DocumentBuilder::build(const Article& article, std::string_view path) {
     Built built;
     Xapian::Document& doc = built.doc;
     const std::string title = fold(article.title);
 
+    const std::string body = fold(article.body);
     termgen_.set_document(doc);
-    termgen_.index_text(title, 1, std::string(schema::kTitlePrefix));
+    termgen_.index_text(title, 1, std::string(schema::kTitle.prefix));
     termgen_.increase_termpos(10);
     termgen_.index_text(title, schema::kTitleWdf);
     termgen_.increase_termpos(10);
-    termgen_.index_text(fold(article.body));
+    termgen_.index_text(body);
     // Drop the generator's reference before the document moves to the writer's thread:
     // Xapian's reference counts are not atomic.
     termgen_.set_document(Xapian::Document());
 
-    built.id_term = bounded_term(schema::kIdPrefix, article.url);
+    built.id_term = bounded_term(schema::kId.prefix, article.url);
     doc.add_boolean_term(built.id_term);
-    doc.add_boolean_term(bounded_term(schema::kUrlPrefix, article.url));
     for (const std::string& host : host_and_parents(article.host))
-        doc.add_boolean_term(bounded_term(schema::kHostPrefix, host));
-    doc.add_boolean_term(std::string(schema::kDayPrefix) + article.date);
-    doc.add_boolean_term(std::string(schema::kMonthPrefix) + article.date.substr(0, 6));
-    doc.add_boolean_term(std::string(schema::kYearPrefix) + article.date.substr(0, 4));
-    doc.add_boolean_term(std::string(schema::kLangPrefix) + article.language);
-    doc.add_boolean_term(bounded_term(schema::kPathPrefix, path));
+        doc.add_boolean_term(bounded_term(schema::kHost.prefix, host));
+    doc.add_boolean_term(std::string(schema::kDay.prefix) + article.date);
+    doc.add_boolean_term(std::string(schema::kMonth.prefix) + article.date.substr(0, 6));
+    doc.add_boolean_term(std::string(schema::kYear.prefix) + article.date.substr(0, 4));
+    doc.add_boolean_term(std::string(schema::kLang.prefix) + article.language);
+    doc.add_boolean_term(analyzer_term_);
+    doc.add_boolean_term(bounded_term(schema::kPath.prefix, path));
     // Weighted (wdf 1), unlike the filters above: it scores, it does not filter.
     if (const std::string exact = exact_title_term(article.title); !exact.empty())
         doc.add_term(exact);
 
-    doc.add_value(schema::kDateSlot, article.date);
-    doc.add_value(schema::kSizeSlot, std::to_string(state.size));
-    doc.add_value(schema::kMtimeSlot, std::to_string(state.mtime_ns));
-    doc.add_value(schema::kHashSlot, state.hash);
+    doc.add_value(schema::kDateSlot.slot, article.date);
+    doc.add_value(schema::kHostSlot.slot, article.host);
+    std::string signature(8, '\0');
+    const std::uint64_t hash = simhash(body);
+    for (int i = 0; i < 8; ++i) signature[i] = static_cast<char>(hash >> (56 - 8 * i));
+    doc.add_value(schema::kSignatureSlot.slot, signature);
+    doc.add_value(schema::kLanguageSlot.slot, article.language);
 
     doc.set_data(StoredRecord{article.title, article.date, article.url, std::string(path),
                               article.language, article.body}

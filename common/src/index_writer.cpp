@@ -1,13 +1,13 @@
-#include "newsidx/index_writer.hpp"
+#include "index_writer.hpp"
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 
-#include "newsidx/analyzer.hpp"
+#include "index_files.hpp"
 #include "newsidx/error.hpp"
 #include "newsidx/schema.hpp"
 #include "xapian_errors.hpp"
@@ -15,7 +15,9 @@
 namespace newsidx {
 namespace {
 
-std::string file_key(const std::string& path) { return bounded_term(schema::kFileKeyPrefix, path); }
+std::string file_key(const std::string& path) { return bounded_term(schema::kFile.key, path); }
+
+std::string path_term(const std::string& path) { return bounded_term(schema::kPath.prefix, path); }
 
 // Metadata value: FileState::encode(), a newline, then the path (keys may be hashed).
 std::optional<std::pair<FileState, std::string>> decode_file_entry(std::string_view value) {
@@ -28,6 +30,19 @@ std::optional<std::pair<FileState, std::string>> decode_file_entry(std::string_v
 
 }  // namespace
 
+IndexWriter::IndexWriter(Xapian::WritableDatabase db, Analyzer analyzer, std::string path)
+    : db_(std::move(db)), analyzer_(std::move(analyzer)), path_(std::move(path)) {}
+
+IndexWriter::IndexWriter(Xapian::WritableDatabase db, const Analyzer& analyzer)
+    : IndexWriter(std::move(db), analyzer, std::string()) {
+    try {
+        if (db_.get_metadata(std::string(schema::kVersion.key)).empty())
+            detail::stamp_schema(db_, analyzer_.name());
+    } catch (...) {
+        detail::rethrow_xapian_error("opening index", path_);
+    }
+}
+
 IndexWriter IndexWriter::open(const std::string& path, bool rebuild, const std::string& language) {
     namespace fs = std::filesystem;
     std::error_code ec;
@@ -39,79 +54,129 @@ IndexWriter IndexWriter::open(const std::string& path, bool rebuild, const std::
                     "cannot write to index '" + path + "': " + std::strerror(errno))
             .with_hint("index into a folder you can write to, e.g. --db ./newsidx.db");
     // --rebuild of an existing index leaves it as it is (locked, and read by searchers) while
-    // the new one is built beside it, to be swapped in at the end (see Run::run_bulk).
+    // the new one is built beside it, to be swapped in at the end.
     const bool replacing = rebuild && fs::exists(fs::path(path) / "iamglass", ec);
     try {
         Xapian::WritableDatabase db(path, (replacing ? Xapian::DB_OPEN
                                            : rebuild ? Xapian::DB_CREATE_OR_OVERWRITE
                                                      : Xapian::DB_CREATE_OR_OPEN) |
                                               Xapian::DB_BACKEND_GLASS);
-        const std::string version = db.get_metadata(std::string(schema::kVersionKey));
-        const std::string stored_language = db.get_metadata(std::string(schema::kLanguageKey));
-        std::string chosen = language.empty() ? stored_language : language;
-        if (chosen.empty()) chosen = "english";
-        if (replacing) {
-            IndexWriter writer(std::move(db), chosen, false);
-            writer.path_ = path;
-            return writer;
-        }
-        if (version.empty() && db.get_doccount() > 0)
-            throw Error(ErrorCode::SchemaMismatch,
-                        "'" + path + "' is a Xapian index, but not newsidx's")
-                .with_hint("choose another --db, or replace it with --rebuild");
-        if (!version.empty() && version != std::to_string(schema::kSchemaVersion)) {
-            const Error error(ErrorCode::SchemaMismatch,
-                              "index '" + path + "' has schema version " + version +
-                                  "; this indexer writes version " +
-                                  std::to_string(schema::kSchemaVersion));
-            if (std::atoi(version.c_str()) > schema::kSchemaVersion)
-                throw error.with_hint(
-                    "a newer newsidx wrote it: use that one, or start the index again with: "
-                    "indexer --rebuild --db " +
-                    path + " PATH...");
-            throw error.with_hint("re-index with: indexer --rebuild --db " + path + " PATH...");
-        }
-        if (!stored_language.empty() && stored_language != chosen)
+        const std::string stored =
+            replacing ? std::string() : detail::check_schema(db, path, detail::Access::Write);
+        const Analyzer analyzer(language.empty() ? stored : language);
+        if (!stored.empty() && stored != analyzer.name())
             throw Error(ErrorCode::BadOption, "index '" + path + "' was built with --lang " +
-                                                  stored_language + ", not " + chosen)
+                                                  stored + ", not " + analyzer.name())
                 .with_hint("use --rebuild to change the stemming language");
-        if (version.empty() || stored_language.empty()) {
-            db.set_metadata(std::string(schema::kVersionKey),
-                            std::to_string(schema::kSchemaVersion));
-            db.set_metadata(std::string(schema::kLanguageKey), chosen);
+        if (!replacing && stored.empty()) {
+            detail::stamp_schema(db, analyzer.name());
             // At once: an indexer killed before its first batch leaves an empty newsidx index,
             // not a Xapian index that searchers cannot tell from someone else's.
             db.commit();
         }
-        IndexWriter writer(std::move(db), chosen);
-        writer.path_ = path;
-        return writer;
+        return IndexWriter(std::move(db), analyzer, path);
     } catch (...) {
         detail::rethrow_xapian_error("opening index", path);
     }
 }
 
-IndexWriter IndexWriter::create_shard(const std::string& path, const std::string& language) {
+IndexWriter IndexWriter::create_shard(const std::string& path, const Analyzer& analyzer) {
     try {
         Xapian::WritableDatabase db(
             path, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC | Xapian::DB_BACKEND_GLASS);
-        IndexWriter writer(std::move(db), language);
-        writer.path_ = path;
-        return writer;
+        detail::stamp_schema(db, analyzer.name());
+        return IndexWriter(std::move(db), analyzer, path);
     } catch (...) {
         detail::rethrow_xapian_error("creating index shard", path);
     }
 }
 
-std::string IndexWriter::path_term(const std::string& path) {
-    return bounded_term(schema::kPathPrefix, path);
+void IndexWriter::drop_shared_ids(std::vector<IndexWriter>& shards) {
+    const std::string prefix(schema::kId.prefix);
+    struct Cursor {
+        Xapian::TermIterator it, end;
+        std::size_t shard;
+    };
+    try {
+        std::vector<Cursor> cursors;
+        for (std::size_t s = 0; s < shards.size(); ++s) {
+            const Xapian::WritableDatabase& db = shards[s].db_;
+            cursors.push_back({db.allterms_begin(prefix), db.allterms_end(prefix), s});
+        }
+        for (;;) {
+            std::string smallest;
+            bool any = false;
+            for (const Cursor& c : cursors) {
+                if (c.it == c.end) continue;
+                if (!any || *c.it < smallest) smallest = *c.it;
+                any = true;
+            }
+            if (!any) return;
+            std::vector<std::size_t> in_shards;
+            for (Cursor& c : cursors) {
+                if (c.it != c.end && *c.it == smallest) {
+                    in_shards.push_back(c.shard);
+                    ++c.it;
+                }
+            }
+            if (in_shards.size() < 2) continue;
+            std::vector<std::pair<std::string, std::size_t>> holders;  // (path, shard)
+            for (std::size_t shard : in_shards)
+                holders.emplace_back(shards[shard].path_of(smallest).value_or(""), shard);
+            std::sort(holders.begin(), holders.end());
+            holders.pop_back();  // the greatest path stays
+            for (const auto& [path, shard] : holders) shards[shard].delete_article_of(path);
+        }
+    } catch (...) {
+        detail::rethrow_xapian_error("merging index shards",
+                                     shards.empty() ? std::string() : shards[0].path_);
+    }
 }
 
-IndexWriter::IndexWriter(Xapian::WritableDatabase db, std::string language, bool stamp)
-    : db_(std::move(db)), language_(std::move(language)) {
-    if (stamp && db_.get_metadata(std::string(schema::kVersionKey)).empty()) {
-        db_.set_metadata(std::string(schema::kVersionKey), std::to_string(schema::kSchemaVersion));
-        db_.set_metadata(std::string(schema::kLanguageKey), language_);
+IndexWriter IndexWriter::merge(std::vector<IndexWriter>& shards, const std::string& old_index,
+                               const std::string& dest, const Analyzer& analyzer) {
+    try {
+        Xapian::Database sources;
+        for (IndexWriter& s : shards) {
+            s.close();
+            sources.add_database(Xapian::Database(s.path_));
+        }
+        if (!old_index.empty()) sources.add_database(Xapian::Database(old_index));
+        sources.compact(dest, Xapian::Compactor::FULL, 0);
+        Xapian::WritableDatabase merged(dest, Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
+        // A file's state in a shard is newer than the old index's. Compaction hands a key's
+        // duplicate values over in no fixed order (Xapian 1.4 breaks ties between its sources'
+        // metadata cursors arbitrarily), so write the shards' states again.
+        if (!old_index.empty()) {
+            const std::string prefix(schema::kFile.key);
+            for (const IndexWriter& s : shards) {
+                const Xapian::Database shard(s.path_);
+                for (auto it = shard.metadata_keys_begin(prefix);
+                     it != shard.metadata_keys_end(prefix); ++it)
+                    merged.set_metadata(*it, shard.get_metadata(*it));
+            }
+        }
+        detail::stamp_schema(merged, analyzer.name());
+        merged.commit();  // written without fsync: the caller syncs the folder before the swap
+        return IndexWriter(std::move(merged), analyzer, dest);
+    } catch (...) {
+        detail::rethrow_xapian_error("merging index shards", dest);
+    }
+}
+
+Xapian::doccount IndexWriter::size() const {
+    try {
+        return db_.get_doccount();
+    } catch (...) {
+        detail::rethrow_xapian_error("reading index", path_);
+    }
+}
+
+bool IndexWriter::has_id(const std::string& id_term) const {
+    try {
+        return db_.term_exists(id_term);
+    } catch (...) {
+        detail::rethrow_xapian_error("reading index", path_);
     }
 }
 
@@ -128,7 +193,7 @@ std::optional<FileState> IndexWriter::file_state(const std::string& path) const 
 std::vector<std::string> IndexWriter::known_files() const {
     std::vector<std::string> paths;
     try {
-        const std::string prefix(schema::kFileKeyPrefix);
+        const std::string prefix(schema::kFile.key);
         for (auto it = db_.metadata_keys_begin(prefix); it != db_.metadata_keys_end(prefix); ++it) {
             if (auto entry = decode_file_entry(db_.get_metadata(*it)))
                 paths.push_back(std::move(entry->second));
@@ -167,15 +232,23 @@ std::optional<std::string> IndexWriter::path_of(const std::string& id_term) cons
     try {
         auto it = db_.postlist_begin(id_term);
         if (it == db_.postlist_end(id_term)) return std::nullopt;
-        return StoredRecord::decode(db_.get_document(*it).get_data()).path;
+        return StoredRecord::of(db_.get_document(*it)).path;
     } catch (...) {
         detail::rethrow_xapian_error("reading index", path_);
     }
 }
 
-void IndexWriter::delete_term(const std::string& term) {
+void IndexWriter::delete_id(const std::string& id_term) {
     try {
-        db_.delete_document(term);
+        db_.delete_document(id_term);
+    } catch (...) {
+        detail::rethrow_xapian_error("writing to index", path_);
+    }
+}
+
+void IndexWriter::delete_article_of(const std::string& path) {
+    try {
+        db_.delete_document(path_term(path));
     } catch (...) {
         detail::rethrow_xapian_error("writing to index", path_);
     }
@@ -204,6 +277,14 @@ void IndexWriter::close() {
         db_.close();
     } catch (...) {
         detail::rethrow_xapian_error("committing index", path_);
+    }
+}
+
+void IndexWriter::release() {
+    try {
+        db_.close();  // nothing to commit: the caller committed before the index moved
+    } catch (...) {
+        detail::rethrow_xapian_error("closing index", path_);
     }
 }
 

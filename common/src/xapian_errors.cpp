@@ -34,6 +34,11 @@ void rethrow_xapian_error(std::string_view action, const std::string& db_path) {
     } catch (const Xapian::DatabaseOpeningError& e) {
         throw Error(ErrorCode::NoIndex, "cannot open index '" + db_path + "': " + e.get_msg())
             .with_hint("run indexer first, e.g.: indexer --db " + db_path + " samples/");
+    } catch (const Xapian::DatabaseCorruptError& e) {
+        throw Error(ErrorCode::Xapian, "index '" + db_path + "' is damaged (" + std::string(action) +
+                                           "): " + e.get_msg())
+            .with_hint("check it with: xapian-check " + db_path +
+                       "; rebuild it with: indexer --rebuild --db " + db_path + " PATH...");
     } catch (const Xapian::DatabaseError& e) {
         // get_error_string() is the system's reason ("No space left on device"), when any.
         const char* why = e.get_error_string();
@@ -47,7 +52,11 @@ void rethrow_xapian_error(std::string_view action, const std::string& db_path) {
                 "again (the index is as the last run left it)");
         throw error;
     } catch (const Xapian::Error& e) {
-        throw Error(ErrorCode::Xapian, std::string(action) + ": " + e.get_description());
+        throw Error(ErrorCode::Xapian, std::string(action) +
+                                           (db_path.empty() ? "" : " '" + db_path + "'") + ": " +
+                                           e.get_description());
+    } catch (const std::exception& e) {
+        throw Error(ErrorCode::Internal, std::string(action) + ": " + e.what());
     }
 }
 

@@ -1,4 +1,5 @@
-// Translates Xapian exceptions into newsidx::Error at the library boundary.
+// The library's one error boundary: Xapian exceptions (which do not derive from
+// std::exception) and any other std::exception become newsidx::Error here, and nowhere else.
 #pragma once
 
 #include <string>
@@ -6,7 +7,19 @@
 
 namespace newsidx::detail {
 
-/// Call only from inside a catch block: rethrows the current exception as newsidx::Error.
+/// Call only from inside a catch block: rethrows the current exception as newsidx::Error
+/// (an Error as it is; Xapian's by kind, naming `db_path`; any other as ErrorCode::Internal).
 [[noreturn]] void rethrow_xapian_error(std::string_view action, const std::string& db_path);
+
+/// Runs `f` and lets nothing but newsidx::Error out of it: for the library's public entry
+/// points, so that no front end ever sees a Xapian::Error.
+template <typename F>
+auto guarded(std::string_view action, const std::string& db_path, F&& f) -> decltype(f()) {
+    try {
+        return f();
+    } catch (...) {
+        rethrow_xapian_error(action, db_path);
+    }
+}
 
 }  // namespace newsidx::detail

@@ -120,7 +120,7 @@ TEST(Faults, AnIndexFromANewerSchemaIsLeftAlone) {
     ASSERT_EQ(run_command({kIndexer, "--quiet", "--db", db, dir / "c"}).exit_code, 0);
     {
         Xapian::WritableDatabase w(db);
-        w.set_metadata("newsidx.schema", "3");
+        w.set_metadata("newsidx.schema", "4");
         w.commit();
     }
     const Xapian::rev before = Xapian::Database(db).get_revision();
@@ -128,7 +128,7 @@ TEST(Faults, AnIndexFromANewerSchemaIsLeftAlone) {
     CommandResult r = run_command({kIndexer, "--db", db, dir / "c"});
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_EQ(r.err, "indexer: error: index '" + db +
-                         "' has schema version 3; this indexer writes version 2\nindexer: hint: a "
+                         "' has schema version 4; this indexer writes version 3\nindexer: hint: a "
                          "newer newsidx wrote it: use that one, or start the index again with: "
                          "indexer --rebuild --db " +
                          db + " PATH...\n");
@@ -138,7 +138,7 @@ TEST(Faults, AnIndexFromANewerSchemaIsLeftAlone) {
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_EQ(
         r.err.substr(0, r.err.find('\n')),
-        "searcher: error: index '" + db + "' has schema version 3; this searcher reads version 2");
+        "searcher: error: index '" + db + "' has schema version 4; this searcher reads version 3");
 }
 
 }  // namespace

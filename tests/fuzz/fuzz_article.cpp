@@ -33,8 +33,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check(newsidx::url_host(a.url) == a.host);
     check(!a.language.empty());
     // What the indexer does next with it: build the document (terms within Xapian's limits).
-    static newsidx::DocumentBuilder builder("english");
-    const auto built = builder.build(a, "/fuzz.txt", {});
+    static newsidx::DocumentBuilder builder{newsidx::Analyzer("english")};
+    const auto built = builder.build(a, "/fuzz.txt");
     for (auto it = built.doc.termlist_begin(); it != built.doc.termlist_end(); ++it)
         check(!(*it).empty() && (*it).size() <= 245);
     return 0;

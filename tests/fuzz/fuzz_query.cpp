@@ -27,8 +27,7 @@ class Quiet : public newsidx::IndexObserver {
 };
 
 struct Index {
-    Xapian::Database db;
-    std::string language;
+    newsidx::IndexSet set;
 };
 
 const Index& index() {
@@ -43,10 +42,7 @@ const Index& index() {
         opts.rebuild = true;
         Quiet quiet;
         newsidx::run_index(opts, quiet);
-        newsidx::SearchOptions so;
-        so.db_paths = {opts.db_path};
-        Index out;
-        out.db = newsidx::open_for_search(so, &out.language);
+        Index out{newsidx::IndexSet::open({opts.db_path})};
         // Xapian keeps its files open; the directory can go now.
         std::error_code ec;
         fs::remove_all(dir, ec);
@@ -74,7 +70,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     so.offset = (knobs & 16) ? 2 : 0;
     so.limit = 5;
     try {
-        const newsidx::SearchResult r = newsidx::search(ix.db, ix.language, so);
+        newsidx::Searcher searcher(so, ix.set);
+        const newsidx::SearchResult r = searcher.search(so.query);
         check(r.hits.size() <= so.limit);
         for (const newsidx::Hit& h : r.hits) {
             check(newsidx::is_valid_utf8(h.snippet.text));

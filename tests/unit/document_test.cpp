@@ -40,13 +40,12 @@ Xapian::termcount wdf(const Xapian::Document& doc, const std::string& term) {
 }
 
 TEST(DocumentBuilder, WritesTheSchemaTerms) {
-    DocumentBuilder builder("english");
-    const FileState state{1234, 1700000000123456789, "00112233445566ff", sample_article().url};
-    const auto built = builder.build(sample_article(), "/corpus/talks.txt", state);
+    DocumentBuilder builder{Analyzer("english")};
+    const auto built = builder.build(sample_article(), "/corpus/talks.txt");
     const auto terms = terms_of(built.doc);
     const std::vector<std::string> expected{
         "Q" + sample_article().url,
-        "U" + sample_article().url,
+        "XAenglish",
         "Hwww.news.example.co.uk",
         "Hnews.example.co.uk",
         "Hexample.co.uk",
@@ -67,13 +66,14 @@ TEST(DocumentBuilder, WritesTheSchemaTerms) {
     };
     for (const std::string& t : expected) EXPECT_TRUE(terms.count(t)) << "missing term " << t;
     EXPECT_FALSE(terms.count("Hco")) << "a bare TLD is not a site";
+    EXPECT_FALSE(terms.count("U" + sample_article().url)) << "schema 3: the URL is kept once, as Q";
     EXPECT_FALSE(terms.count("guarantees")) << "only stems are indexed";
     EXPECT_EQ(built.id_term, "Q" + sample_article().url);
 }
 
 TEST(DocumentBuilder, GivesTitleWordsPositionsAndExtraWeight) {
-    DocumentBuilder builder("english");
-    const auto built = builder.build(sample_article(), "/t.txt", {});
+    DocumentBuilder builder{Analyzer("english")};
+    const auto built = builder.build(sample_article(), "/t.txt");
     // Title: "talks end with security guarantees" -> positions 1..5 under S.
     EXPECT_EQ(positions(built.doc, "Ssecur"), (std::vector<Xapian::termpos>{4}));
     EXPECT_EQ(positions(built.doc, "Sguarante"), (std::vector<Xapian::termpos>{5}));
@@ -84,44 +84,69 @@ TEST(DocumentBuilder, GivesTitleWordsPositionsAndExtraWeight) {
 }
 
 TEST(DocumentBuilder, AddsAWeightedExactTitleTerm) {
-    DocumentBuilder builder("english");
-    const auto built = builder.build(sample_article(), "/t.txt", {});
+    DocumentBuilder builder{Analyzer("english")};
+    const auto built = builder.build(sample_article(), "/t.txt");
     const std::string exact = exact_title_term("talks END with security, guarantees.");
-    EXPECT_EQ(exact.rfind(schema::kExactTitlePrefix, 0), 0u);
-    EXPECT_EQ(exact.size(), schema::kExactTitlePrefix.size() + 16);
+    EXPECT_EQ(exact.rfind(schema::kExactTitle.prefix, 0), 0u);
+    EXPECT_EQ(exact.size(), schema::kExactTitle.prefix.size() + 16);
     EXPECT_EQ(wdf(built.doc, exact), 1u) << "the same words in any case and punctuation";
     EXPECT_EQ(wdf(built.doc, exact_title_term("Talks end with security")), 0u);
     EXPECT_EQ(exact_title_term(" -- "), "") << "no words, no term";
 }
 
 TEST(DocumentBuilder, StoresValuesAndRecord) {
-    DocumentBuilder builder("english");
-    const FileState state{1234, 1700000000123456789, "00112233445566ff", sample_article().url};
-    const auto built = builder.build(sample_article(), "/corpus/talks.txt", state);
-    EXPECT_EQ(built.doc.get_value(schema::kDateSlot), "20220208");
-    EXPECT_EQ(built.doc.get_value(schema::kSizeSlot), "1234");
-    EXPECT_EQ(built.doc.get_value(schema::kMtimeSlot), "1700000000123456789");
-    EXPECT_EQ(built.doc.get_value(schema::kHashSlot), "00112233445566ff");
-    const StoredRecord r = StoredRecord::decode(built.doc.get_data());
+    DocumentBuilder builder{Analyzer("english")};
+    const auto built = builder.build(sample_article(), "/corpus/talks.txt");
+    // Schema 3: the file's size, mtime and hash live only in the per-file metadata; the slots
+    // hold what facets, timelines and near-duplicates need.
+    EXPECT_EQ(built.doc.get_value(schema::kDateSlot.slot), "20220208");
+    EXPECT_EQ(built.doc.get_value(schema::kHostSlot.slot), "www.news.example.co.uk");
+    EXPECT_EQ(built.doc.get_value(schema::kLanguageSlot.slot), "en");
+    EXPECT_EQ(built.doc.get_value(schema::kSignatureSlot.slot).size(), 8u);
+    EXPECT_EQ(built.doc.get_value(schema::kClusterSlot.slot), "");
+    const StoredRecord r = StoredRecord::of(built.doc);
     EXPECT_EQ(r.title, "Talks end with Security Guarantees");
     EXPECT_EQ(r.date, "20220208");
     EXPECT_EQ(r.url, sample_article().url);
     EXPECT_EQ(r.path, "/corpus/talks.txt");
     EXPECT_EQ(r.language, "en");
     EXPECT_EQ(r.body, sample_article().body);
+    EXPECT_EQ(built.doc.get_data().find("20220208"), std::string::npos)
+        << "the date is kept once, in its slot";
+}
+
+TEST(DocumentBuilder, MarksEachArticleWithItsAnalyzer) {
+    EXPECT_TRUE(terms_of(DocumentBuilder{Analyzer("english")}.build(sample_article(), "/t").doc)
+                    .count("XAenglish"));
+    EXPECT_TRUE(terms_of(DocumentBuilder{Analyzer("fr")}.build(sample_article(), "/t").doc)
+                    .count("XAfrench"));
+}
+
+TEST(SimHash, NearCopiesDifferInFewBitsAndOtherTextsInMany) {
+    const std::string a =
+        "the delegation said written security guarantees would be sent within a week covering "
+        "troop movements near the border and a hotline between the two ministries";
+    const std::string near = a + " officials said on tuesday";
+    const std::string other =
+        "the council approved the harbour expansion after fishermen protested outside the town "
+        "hall for a second day running over quotas and berths";
+    const auto bits = [](std::uint64_t x, std::uint64_t y) { return __builtin_popcountll(x ^ y); };
+    EXPECT_EQ(simhash(a), simhash(a));
+    EXPECT_LE(bits(simhash(a), simhash(near)), 12);
+    EXPECT_GE(bits(simhash(a), simhash(other)), 20);
 }
 
 TEST(DocumentBuilder, OffersTitleWordsToTheSpellingDictionary) {
-    DocumentBuilder builder("english");
-    auto built = builder.build(sample_article(), "/t.txt", {});
+    DocumentBuilder builder{Analyzer("english")};
+    auto built = builder.build(sample_article(), "/t.txt");
     std::sort(built.spellings.begin(), built.spellings.end());
     EXPECT_EQ(built.spellings,
               (std::vector<std::string>{"end", "guarantees", "security", "talks", "with"}));
 }
 
 TEST(DocumentBuilder, WithoutStemmingIndexesWholeWords) {
-    DocumentBuilder builder("none");
-    const auto terms = terms_of(builder.build(sample_article(), "/t.txt", {}).doc);
+    DocumentBuilder builder{Analyzer("none")};
+    const auto terms = terms_of(builder.build(sample_article(), "/t.txt").doc);
     EXPECT_TRUE(terms.count("guarantees"));
     EXPECT_TRUE(terms.count("Sguarantees"));
     EXPECT_FALSE(terms.count("guarante"));
@@ -145,7 +170,9 @@ TEST(FileState, RoundTrips) {
 }
 
 TEST(StoredRecord, RefusesForeignData) {
-    EXPECT_THROW(StoredRecord::decode("plain omega data"), Error);
+    Xapian::Document doc;
+    doc.set_data("plain omega data");
+    EXPECT_THROW(StoredRecord::of(doc), Error);
 }
 
 TEST(ContentHash, IsStableHex) {

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "newsidx/cli.hpp"
 #include "newsidx/error.hpp"
 #include "newsidx/indexer.hpp"
 #include "search_fixture.hpp"
@@ -399,19 +400,19 @@ TEST(Search, PlainQueriesAreOnlyWords) {
 
 TEST(BatchLine, ParsesIdTabQueryAndSaysWhatIsWrong) {
     std::string reason;
-    auto q = parse_batch_line("q7\tWhat about (TSS)?\r", &reason);
+    auto q = cli::parse_batch_line("q7\tWhat about (TSS)?\r", &reason);
     ASSERT_TRUE(q);
     EXPECT_EQ(q->id, "q7");
     EXPECT_EQ(q->query, "What about (TSS)?");
-    EXPECT_FALSE(parse_batch_line("", &reason));
+    EXPECT_FALSE(cli::parse_batch_line("", &reason));
     EXPECT_EQ(reason, "") << "blank lines are skipped silently";
-    EXPECT_FALSE(parse_batch_line("# comment", &reason));
+    EXPECT_FALSE(cli::parse_batch_line("# comment", &reason));
     EXPECT_EQ(reason, "");
-    EXPECT_FALSE(parse_batch_line("no tab here", &reason));
+    EXPECT_FALSE(cli::parse_batch_line("no tab here", &reason));
     EXPECT_EQ(reason, "expected id<TAB>query");
-    EXPECT_FALSE(parse_batch_line("q8\t   ", &reason));
+    EXPECT_FALSE(cli::parse_batch_line("q8\t   ", &reason));
     EXPECT_EQ(reason, "empty query for id q8");
-    EXPECT_FALSE(parse_batch_line("two words\tquery", &reason));
+    EXPECT_FALSE(cli::parse_batch_line("two words\tquery", &reason));
     EXPECT_EQ(reason, "the id before the tab must be one word");
 }
 

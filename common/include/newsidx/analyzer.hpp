@@ -3,11 +3,20 @@
 // (with CJK n-grams) and stemming.
 #pragma once
 
+#include <xapian.h>
+
 #include <array>
 #include <string>
 #include <string_view>
 
 namespace newsidx {
+
+/// A byte that the query syntax's and snippets' cheap scans count as part of a word: an ASCII
+/// letter or digit, '_', or any byte of a multi-byte UTF-8 character.
+bool is_word_byte(char c);
+
+/// The number of white-space separated words in `text`.
+std::size_t word_count(std::string_view text);
 
 /// NFKC + full case folding + accent removal: "Straße" -> "strasse", "Café" -> "cafe",
 /// "ﬁnance" -> "finance", full-width Latin -> ASCII. ASCII input is lower-cased only.
@@ -43,5 +52,38 @@ std::string guess_language(std::string_view text);
 /// Xapian stemmer name for a --lang value: "english", "french", ..., or "none".
 /// Throws Error(BadOption) for a language Xapian cannot stem.
 std::string stemmer_language(std::string_view lang);
+
+/// How the text of one language becomes terms: folding (fold()), Xapian's word splitting
+/// with CJK n-grams, the stemmer and the stop words. The indexer analyses each article with
+/// one, the query parser parses a query with the same one, and snippets stem with it, so the
+/// three cannot drift apart. Cheap to copy; every stemmer it hands out is a new object (Xapian's
+/// reference counts are not atomic, so threads must not share one).
+class Analyzer {
+  public:
+    /// `language`: a --lang value or Xapian stemmer name ("en", "english", "none"); empty
+    /// means english. Throws Error(BadOption) for a language Xapian cannot stem.
+    explicit Analyzer(std::string_view language = {});
+
+    /// The stemmer name: "english", "french", ..., or "none".
+    const std::string& name() const { return name_; }
+    bool stems() const { return name_ != "none"; }
+
+    /// A new stemmer (an empty one for "none").
+    Xapian::Stem stemmer() const;
+    /// A stemmer for MSet::snippet: folds each word as fold() does, then stems it.
+    Xapian::Stem snippet_stemmer() const;
+
+    /// Sets the stemmer and strategy of an index-time term generator.
+    void configure(Xapian::TermGenerator& generator) const;
+    /// Sets the stemmer, strategy and stop words of a query parser.
+    void configure(Xapian::QueryParser& parser) const;
+
+    /// With stems in the index, "guarantee*" must expand over stems ("guarante..."): cuts each
+    /// wildcard's word (a word followed by '*') back to what it shares with its own stem.
+    std::string cut_wildcards(const std::string& query) const;
+
+  private:
+    std::string name_;
+};
 
 }  // namespace newsidx

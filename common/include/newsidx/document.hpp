@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "newsidx/analyzer.hpp"
 #include "newsidx/article.hpp"
 
 namespace newsidx {
@@ -35,7 +36,13 @@ std::string bounded_term(std::string_view prefix, std::string_view value);
 /// of its word_key(); empty when the text has no words.
 std::string exact_title_term(std::string_view text);
 
-/// The record kept as document data: what the searcher displays and builds snippets from.
+/// 64-bit SimHash of the word 3-grams of `folded` text (fold()ed already): texts that share
+/// most of their word sequences differ in few bits. Stored big-endian in kSignatureSlot.
+std::uint64_t simhash(std::string_view folded);
+
+/// What the searcher displays and builds snippets from. Title, URL, path and body are the
+/// document data (NUL-separated, versioned by the schema version); date and language are read
+/// from their value slots, where they are kept once.
 struct StoredRecord {
     std::string title;
     std::string date;  ///< YYYYMMDD
@@ -44,16 +51,17 @@ struct StoredRecord {
     std::string language;
     std::string body;  ///< paragraphs joined by '\n'
 
+    /// The document data: title, URL, path and body.
     std::string encode() const;
-    /// Throws Error(SchemaMismatch) when `data` is not a record of this schema.
-    static StoredRecord decode(std::string_view data);
+    /// Reads the record of a document. Throws Error(SchemaMismatch) when its data is not a
+    /// record of this schema.
+    static StoredRecord of(const Xapian::Document& doc);
 };
 
 /// Builds documents; one per thread (it owns a Xapian::TermGenerator).
 class DocumentBuilder {
   public:
-    /// `stem_language` is a Xapian stemmer name ("english") or "none".
-    explicit DocumentBuilder(const std::string& stem_language);
+    explicit DocumentBuilder(const Analyzer& analyzer);
 
     struct Built {
         Xapian::Document doc;
@@ -61,9 +69,11 @@ class DocumentBuilder {
         std::vector<std::string> spellings;  ///< words to add to the spelling dictionary
     };
 
-    Built build(const Article& article, std::string_view path, const FileState& state);
+    /// The document of `article`, read from the file at `path`.
+    Built build(const Article& article, std::string_view path);
 
   private:
+    std::string analyzer_term_;  // kAnalyzer + the analyzer's name
     Xapian::TermGenerator termgen_;
     Xapian::TermGenerator spellgen_;  // unstemmed title words for "did you mean"
 };

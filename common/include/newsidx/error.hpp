@@ -19,6 +19,7 @@ enum class ErrorCode {
     Xapian,          ///< any other Xapian failure
     Icu,             ///< an ICU call failed
     IndexChanged,    ///< an indexer replaced what a search was reading; reopen and retry
+    Internal,        ///< anything else that ended the operation (out of memory, a bug)
 };
 
 /// An error that ends the current operation; carries a code and an optional hint that

@@ -57,10 +57,13 @@ class IndexObserver {
                              std::uint64_t bytes_done, std::uint64_t bytes_total) = 0;
     /// Called before the final commit, which can take a while on a large run.
     virtual void on_commit() {}
+    /// Called once a bulk run's merged index has replaced the old one, while the run still
+    /// holds its lock.
+    virtual void on_swapped() {}
 };
 
 /// Runs the indexer. Throws Error when nothing could be committed (locked, not writable,
-/// schema mismatch, an input path that does not exist).
+/// schema mismatch, an input path that does not exist); no other exception escapes.
 IndexStats run_index(const IndexOptions& options, IndexObserver& observer);
 
 /// "indexed 12 articles (10 new, 2 updated, 0 unchanged, 0 removed, 1 rejected) in 0.1 s —

@@ -1,6 +1,7 @@
-// The index format: every term prefix, value slot and metadata key in one place.
-// Both the indexer and the query builder read from here; bump kSchemaVersion whenever
-// anything below changes meaning.
+// The index format (schema 3): every term prefix, value slot and metadata key, one row each,
+// with its meaning. The document builder, the query parser's fields, the snippet terms and
+// feedback all read these rows; docs/schema.md describes the same table (a unit test checks
+// that it names every row). Bump kSchemaVersion whenever anything below changes meaning.
 #pragma once
 
 #include <xapian.h>
@@ -10,62 +11,125 @@
 
 namespace newsidx::schema {
 
-/// Stored in the index metadata under kVersionKey; an index of another version is refused.
-inline constexpr int kSchemaVersion = 2;
+/// Stored in the index metadata under kVersion; an index of another version is refused with
+/// "re-index with: indexer --rebuild …". It also versions the stored record (document data).
+inline constexpr int kSchemaVersion = 3;
 
-// Free-text terms are case-folded, so they never start with a capital letter; every
-// prefix below does.
-inline constexpr std::string_view kTitlePrefix = "S";  ///< title words, with positions
-inline constexpr std::string_view kIdPrefix = "Q";     ///< unique id: the URL (hashed if long)
-inline constexpr std::string_view kUrlPrefix = "U";    ///< the URL (hashed if long)
-inline constexpr std::string_view kHostPrefix = "H";   ///< host and each parent domain
-inline constexpr std::string_view kDayPrefix = "D";    ///< YYYYMMDD
-inline constexpr std::string_view kMonthPrefix = "M";  ///< YYYYMM
-inline constexpr std::string_view kYearPrefix = "Y";   ///< YYYY
-inline constexpr std::string_view kLangPrefix = "L";   ///< ISO 639-1 language code
-inline constexpr std::string_view kPathPrefix = "XP";  ///< source file path (hashed if long)
-/// The whole title as one term (a hash of its word_key()), weighted: a query that repeats an
-/// article's title word for word ranks that article first. Added in schema version 2.
-inline constexpr std::string_view kExactTitlePrefix = "XT";
-
-/// One row per field a query can name.
-struct Field {
-    std::string_view name;    ///< as typed in a query, without the colon
-    std::string_view prefix;  ///< as stored in the index
-    bool is_boolean;          ///< exact-match filter rather than analysed text
+/// One kind of term. Free-text terms are case-folded, so they never start with a capital
+/// letter; every prefix does, which is how a term's prefix is told from its text.
+struct Prefix {
+    std::string_view prefix;      ///< as stored in the index
+    std::string_view query_name;  ///< as typed in a query before the colon; empty: not a field
+    bool is_boolean;              ///< exact-match filter; false: analysed, weighted text
+    bool has_positions;
+    std::string_view meaning;
 };
-inline constexpr std::array<Field, 3> kQueryFields{{
-    {"title", kTitlePrefix, false},
-    {"site", kHostPrefix, true},
-    {"lang", kLangPrefix, true},
-}};
 
-inline constexpr Xapian::valueno kDateSlot = 0;   ///< YYYYMMDD, for date ranges and sorting
-inline constexpr Xapian::valueno kSizeSlot = 1;   ///< source file size in bytes (decimal)
-inline constexpr Xapian::valueno kMtimeSlot = 2;  ///< source file mtime, ns since epoch (decimal)
-inline constexpr Xapian::valueno kHashSlot = 3;   ///< XXH3-64 of the file bytes (16 hex digits)
+inline constexpr Prefix kTitle{"S", "title", false, true,
+                               "title words, stemmed like the body, with positions"};
+inline constexpr Prefix kId{"Q", "", true, false,
+                            "the URL: unique id, key of replace_document (hashed if long)"};
+inline constexpr Prefix kHost{"H", "site", true, false,
+                              "the host and each parent domain of two labels or more"};
+inline constexpr Prefix kDay{"D", "", true, false, "publication day, YYYYMMDD"};
+inline constexpr Prefix kMonth{"M", "", true, false, "publication month, YYYYMM"};
+inline constexpr Prefix kYear{"Y", "", true, false, "publication year, YYYY"};
+inline constexpr Prefix kLang{"L", "lang", true, false,
+                              "the article's language (ISO 639-1), guessed from its text"};
+inline constexpr Prefix kAnalyzer{"XA", "", true, false,
+                                  "the analyzer the article was indexed with: english, "
+                                  "french, ..., none"};
+inline constexpr Prefix kPath{"XP", "", true, false,
+                              "the source file's absolute path (hashed if long)"};
+inline constexpr Prefix kExactTitle{"XT", "", false, false,
+                                    "the whole title: XXH3-64 of its folded words; weighted, "
+                                    "so a query that repeats a title ranks it first"};
 
-/// Title words count this many times over body words in the unprefixed (ranked) terms.
+inline constexpr std::array<const Prefix*, 10> kPrefixes{
+    &kTitle, &kId, &kHost, &kDay, &kMonth, &kYear, &kLang, &kAnalyzer, &kPath, &kExactTitle};
+
+/// Unprefixed terms: body and title words, stemmed, with positions; title words count
+/// kTitleWdf times.
 inline constexpr Xapian::termcount kTitleWdf = 3;
+
+/// One value slot.
+struct Slot {
+    Xapian::valueno slot;
+    std::string_view name;
+    std::string_view meaning;
+};
+
+inline constexpr Slot kDateSlot{0, "date",
+                                "YYYYMMDD: date ranges, sorting, timelines (a day, week, month "
+                                "or year is a range of it)"};
+inline constexpr Slot kHostSlot{1, "host", "the URL's host, lower case: facets per site"};
+inline constexpr Slot kSignatureSlot{
+    2, "signature", "near-duplicate signature: 64-bit SimHash of the body's word 3-grams, 8 bytes"};
+inline constexpr Slot kClusterSlot{
+    3, "cluster", "near-duplicate cluster key: reserved for the near-duplicate issue, empty"};
+inline constexpr Slot kLanguageSlot{4, "language", "the article's language (ISO 639-1)"};
+
+inline constexpr std::array<const Slot*, 5> kSlots{&kDateSlot, &kHostSlot, &kSignatureSlot,
+                                                   &kClusterSlot, &kLanguageSlot};
+
+/// One metadata key (a key prefix when it ends in ':').
+struct MetadataKey {
+    std::string_view key;
+    std::string_view meaning;
+};
+
+inline constexpr MetadataKey kVersion{"newsidx.schema", "the schema version, kSchemaVersion"};
+inline constexpr MetadataKey kLanguage{"newsidx.lang",
+                                       "the index's analyzer: english, french, ..., none"};
+/// Per source file: key + absolute path (hashed if long) -> "size mtime hash url\npath".
+inline constexpr MetadataKey kFile{"newsidx.file:",
+                                   "per source file: size, mtime, content hash and URL, then "
+                                   "the path; what lets a run skip unchanged files"};
+
+inline constexpr std::array<const MetadataKey*, 3> kMetadataKeys{&kVersion, &kLanguage, &kFile};
 
 /// Xapian's glass backend refuses terms longer than 245 bytes; longer ids are hashed.
 inline constexpr std::size_t kMaxTermBytes = 240;
 
-// Metadata keys.
-inline constexpr std::string_view kVersionKey = "newsidx.schema";
-inline constexpr std::string_view kLanguageKey = "newsidx.lang";
-/// Per source file: kFileKeyPrefix + absolute path -> "size mtime hash url" (see FileState).
-inline constexpr std::string_view kFileKeyPrefix = "newsidx.file:";
+/// The row whose prefix `term` starts with (the longest such prefix), or nullptr for an
+/// unprefixed (free-text) term.
+constexpr const Prefix* prefix_of(std::string_view term) {
+    const Prefix* found = nullptr;
+    for (const Prefix* p : kPrefixes)
+        if (term.substr(0, p->prefix.size()) == p->prefix &&
+            (!found || p->prefix.size() > found->prefix.size()))
+            found = p;
+    return found;
+}
 
-constexpr bool prefixes_are_unique() {
-    constexpr std::array<std::string_view, 10> all{
-        kTitlePrefix, kIdPrefix,   kUrlPrefix,  kHostPrefix, kDayPrefix,
-        kMonthPrefix, kYearPrefix, kLangPrefix, kPathPrefix, kExactTitlePrefix};
-    for (std::size_t i = 0; i < all.size(); ++i)
-        for (std::size_t j = i + 1; j < all.size(); ++j)
-            if (all[i] == all[j]) return false;
+/// True for a term that holds words of the text (unprefixed or a text field such as the
+/// title): what snippets highlight and feedback may add.
+constexpr bool is_text_term(std::string_view term) {
+    const Prefix* p = prefix_of(term);
+    return !term.empty() && (p == nullptr || (!p->is_boolean && p->has_positions));
+}
+
+/// The word a text term stands for, without its field prefix ("Ssecur" -> "secur").
+constexpr std::string_view word_of(std::string_view term) {
+    const Prefix* p = prefix_of(term);
+    return p ? term.substr(p->prefix.size()) : term;
+}
+
+constexpr bool rows_are_unique() {
+    for (std::size_t i = 0; i < kPrefixes.size(); ++i) {
+        if (kPrefixes[i]->prefix.empty() || kPrefixes[i]->prefix[0] < 'A' ||
+            kPrefixes[i]->prefix[0] > 'Z')
+            return false;
+        for (std::size_t j = i + 1; j < kPrefixes.size(); ++j)
+            if (kPrefixes[i]->prefix == kPrefixes[j]->prefix) return false;
+    }
+    for (std::size_t i = 0; i < kSlots.size(); ++i)
+        for (std::size_t j = i + 1; j < kSlots.size(); ++j)
+            if (kSlots[i]->slot == kSlots[j]->slot) return false;
     return true;
 }
-static_assert(prefixes_are_unique());
+static_assert(rows_are_unique());
+static_assert(prefix_of("XTabc") == &kExactTitle && prefix_of("Ssecur") == &kTitle);
+static_assert(is_text_term("secur") && is_text_term("Ssecur") && !is_text_term("Hbbc.co.uk"));
 
 }  // namespace newsidx::schema

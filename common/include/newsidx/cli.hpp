@@ -1,0 +1,50 @@
+// The command-line layer both front ends share, without CLI11 types: the default index,
+// exit codes, error printing and the one boundary that maps every exception to an exit code;
+// and the searcher's batch runner.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <iosfwd>
+#include <string>
+#include <string_view>
+
+#include "newsidx/error.hpp"
+#include "newsidx/search.hpp"
+
+namespace newsidx::cli {
+
+/// searcher's exit codes (like grep's), and 3 for a batch with skipped lines.
+inline constexpr int kHits = 0, kNoHits = 1, kSearchError = 2, kBatchSkipped = 3;
+/// indexer's exit codes.
+inline constexpr int kIndexed = 0, kFatal = 1, kUsage = 2, kRejected = 3, kInterrupted = 130;
+
+/// The index a front end uses without --db: $NEWSIDX_DB when set, else newsidx.db.
+std::string default_db();
+
+/// Runs `body` and returns its exit code; an exception is printed to `err` as
+/// "PROGRAM: error: …" (and "PROGRAM: hint: …") and mapped by `code_of` (an Error) or to
+/// `internal` (anything else, "PROGRAM: internal error: …"). The front ends' one boundary.
+int run(std::string_view program, std::ostream& err, const std::function<int()>& body,
+        const std::function<int(const Error&)>& code_of, int internal);
+
+enum class Format { Text, Json, Trec };
+
+/// --batch: answers every `id<TAB>query` line of `in` (called `name` in messages) with the
+/// open `searcher`, printing JSON lines or TREC run lines to `out`. A bad line or query is
+/// reported to `err` as NAME:LINE: reason and skipped. Returns kHits, or kBatchSkipped when
+/// some lines were skipped. Throws Error when the index fails.
+int run_batch(Searcher& searcher, std::istream& in, const std::string& name, Format format,
+              std::ostream& out, std::ostream& err);
+
+/// One line of a --batch file: `id<TAB>query`.
+struct BatchQuery {
+    std::string id;
+    std::string query;
+};
+
+/// Parses a batch line; nullopt with `reason` set for a line to report and skip. Blank lines
+/// and lines starting with '#' give nullopt with an empty reason (skipped silently).
+std::optional<BatchQuery> parse_batch_line(std::string_view line, std::string* reason);
+
+}  // namespace newsidx::cli

@@ -1,0 +1,59 @@
+// Index sets: one index or several searched as one — folders, or Xapian stub files naming
+// local folders or remote shards (xapian-tcpsrv). Each member is opened on its own, checked
+// for its schema and analyzer, and named in any error it causes.
+#pragma once
+
+#include <xapian.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace newsidx {
+
+struct IndexMember {
+    std::string path;      ///< as given (a folder, or "host:port" for a remote shard)
+    std::string analyzer;  ///< the analyzer its articles were indexed with ("english", ...)
+};
+
+class IndexSet {
+  public:
+    /// Opens every path: an index folder, or a stub file (lines `auto PATH`, `glass PATH`,
+    /// `tcp HOST PORT`, `remote :HOST:PORT`; `#` comments; relative paths are relative to the
+    /// stub file). Waits out an indexer's swap. Throws Error (NoIndex, SchemaMismatch, ...)
+    /// naming the member that failed.
+    static IndexSet open(const std::vector<std::string>& paths);
+
+    /// One open database (tests use an in-memory one) whose articles use `analyzer`.
+    IndexSet(Xapian::Database db, std::string analyzer);
+
+    const Xapian::Database& database() const { return db_; }
+    const std::vector<IndexMember>& members() const { return members_; }
+
+    /// The distinct analyzers of the members, in member order.
+    std::vector<std::string> analyzers() const;
+
+    /// The member a document of database() comes from (Xapian interleaves the members'
+    /// document ids).
+    const IndexMember& member_of(Xapian::docid did) const;
+
+    /// The members' paths, quoted and comma-separated, for messages.
+    std::string names() const;
+
+    /// Reopens every member at its newest revision (after an indexer's commit overtook a
+    /// search). Throws Error.
+    void reopen();
+
+    /// After `attempt` failed on the whole set: the first member on which it fails alone, or
+    /// the set's names() when it fails on none (or there is only one member).
+    std::string blame(const std::function<void(const Xapian::Database&)>& attempt) const;
+
+  private:
+    IndexSet() = default;
+
+    Xapian::Database db_;
+    std::vector<IndexMember> members_;
+    std::vector<Xapian::Database> parts_;  // one per member, for blame()
+};
+
+}  // namespace newsidx

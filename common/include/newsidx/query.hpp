@@ -1,0 +1,96 @@
+// Query building: the searcher's options, checked once before any index is opened, and query
+// text + filters -> Xapian::Query through the same Analyzer the indexer used. One date parser
+// serves --since/--until and the date: field; the schema's rows name the query fields.
+#pragma once
+
+#include <xapian.h>
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "newsidx/error.hpp"
+#include "newsidx/index_set.hpp"
+
+namespace newsidx {
+
+enum class SortOrder { Relevance, Newest, Oldest };
+
+struct SearchOptions {
+    std::vector<std::string> db_paths{"newsidx.db"};
+    std::string query;
+    unsigned limit = 10;
+    unsigned offset = 0;
+    SortOrder sort = SortOrder::Relevance;
+    std::string since;       ///< a day, month or year (YYYYMMDD, YYYY-MM-DD, YYYY-MM, YYYY)
+    std::string until;       ///< likewise, inclusive; empty = no bound
+    std::string site;        ///< host; matches its subdomains too
+    bool match_all = false;  ///< --all: every word must match
+    /// --lang: search only the articles indexed with this analyzer, and parse the query with
+    /// it; empty = each index's own.
+    std::string language;
+    unsigned snippet_bytes = 240;
+    bool plain = false;    ///< --plain: the query is only words; no operator, quote or field
+    bool snippets = true;  ///< build snippets (TREC runs do without)
+    double bm25_k1 = 2.0;  ///< BM25 term-frequency saturation (--bm25 K1,B); see docs/quality.md
+    double bm25_b = 0.4;   ///< BM25 document-length normalisation
+    unsigned expand = 0;   ///< --expand N: add the N best terms of the top hits
+    /// --title-boost W: scale of the exact-title term's weight (a query that is an article's
+    /// whole title, word for word, ranks it first); 0 turns it off. See docs/quality.md.
+    double title_boost = 1.0;
+};
+
+/// A longer query is refused (BadQuery): it would take seconds and is never typed by hand.
+inline constexpr std::size_t kMaxQueryWords = 1000;
+/// A wildcard expands to at most this many words, the most common ones.
+inline constexpr unsigned kMaxWildcardTerms = 1000;
+
+/// The first and last day (YYYYMMDD) of a period written as a year (2022), a month (2022-02,
+/// 202202) or a day (2022-02-08, 20220208). The last day of a month is written as its 31st
+/// (value slots compare as text). Throws Error(`code`) naming `what` otherwise.
+std::pair<std::string, std::string> parse_period(const std::string& text, const std::string& what,
+                                                 ErrorCode code);
+
+/// The options' filters, checked: the --since/--until bounds as YYYYMMDD (empty: open) and
+/// the --site host.
+struct Filters {
+    std::string since, until, host;
+};
+
+/// Checks every option that needs no index (dates, site, --lang, BM25 parameters) and returns
+/// the filters. Throws Error(BadOption). Call before any index is opened.
+Filters check_options(const SearchOptions& options);
+
+/// Parses --bm25 K1,B into `options`. Throws Error(BadOption).
+void parse_bm25(std::string_view text, SearchOptions& options);
+
+/// Checks query text that needs no index: NUL bytes, invalid UTF-8, too many words.
+/// Throws Error(BadQuery).
+void check_query_text(std::string_view query);
+
+/// Builds queries for one index set with checked options.
+class QueryBuilder {
+  public:
+    /// Throws Error(BadOption) when options.language names an analyzer no member has.
+    QueryBuilder(const IndexSet& set, const SearchOptions& options, Filters filters);
+
+    struct Built {
+        Xapian::Query text;       ///< the ranked part: what the user typed (+ title boost)
+        Xapian::Query filter;     ///< the options' filters; empty when there are none
+        std::string corrected;    ///< Xapian's spelling correction of the text, if any
+        Xapian::Query combined() const;
+    };
+
+    /// Parses `query` with each analyzer of the set (an article matches the parse of its own
+    /// analyzer) and applies the filters. Throws Error(BadQuery).
+    Built build(const std::string& query) const;
+
+  private:
+    const IndexSet& set_;
+    const SearchOptions& options_;
+    Filters filters_;
+    std::vector<std::string> analyzers_;
+};
+
+}  // namespace newsidx

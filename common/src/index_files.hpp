@@ -1,0 +1,49 @@
+// What an index is on disk, in one place for the indexer and the searcher: its schema stamp
+// (checked by both), and the folders of a bulk build's swap — <db>.build (scratch shards),
+// <db>.new (the merged index) and <db>.old (the fallback swap's old index) — which the
+// indexer makes and the searcher waits out.
+#pragma once
+
+#include <xapian.h>
+
+#include <string>
+#include <string_view>
+
+namespace newsidx::detail {
+
+/// `db_path` normalised, without trailing slashes, followed by `suffix`.
+std::string index_sibling(const std::string& db_path, std::string_view suffix);
+
+/// Who checks a schema stamp: a writer may stamp an index that has none; a reader may open
+/// one that an indexer is only now creating.
+enum class Access { Read, Write };
+
+/// Checks the schema version stamped in `db` (the index at `path`) and returns the index's
+/// analyzer name (empty when the index has no stamp yet: a new, empty index). Throws
+/// Error(SchemaMismatch) naming `path`, with the hint to re-index (or, for an index a newer
+/// newsidx wrote, to use that one).
+std::string check_schema(const Xapian::Database& db, const std::string& path, Access access);
+
+/// Writes the schema version and the analyzer name into a new index.
+void stamp_schema(Xapian::WritableDatabase& db, const std::string& analyzer);
+
+/// The folder a searcher should open for `db_path`: `db_path` itself, or, while an indexer
+/// is between the two renames of a fallback swap, <db>.old (after waiting up to a second for
+/// the new index to appear).
+std::string resolve_for_reading(const std::string& db_path);
+
+/// A run that died between the two renames of a fallback swap left only <db>.old: put it
+/// back. Call while holding nothing; before opening the index for writing.
+void recover_interrupted_swap(const std::string& db_path);
+
+/// Replaces the index at `db_path` with the complete index at `next` (<db>.new). Linux swaps
+/// the two folders in one step (a searcher sees the old index or the new one, never neither);
+/// elsewhere two renames, <db> -> <db>.old and <db>.new -> <db>. The caller holds the locks of
+/// both indexes throughout, so no other writer gets in between. Afterwards `next` holds the
+/// old index (or nothing), for the caller to remove. Throws Error(NotWritable).
+void swap_in(const std::string& next, const std::string& db_path);
+
+/// fsyncs every file in `dir` and the folder itself.
+void sync_tree(const std::string& dir);
+
+}  // namespace newsidx::detail

@@ -1,0 +1,143 @@
+#include "newsidx/index_set.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "index_files.hpp"
+#include "newsidx/error.hpp"
+#include "xapian_errors.hpp"
+
+namespace newsidx {
+namespace fs = std::filesystem;
+namespace {
+
+struct Location {
+    std::string path;  // a folder, or host:port
+    bool remote = false;
+    std::string host;
+    unsigned port = 0;
+};
+
+Error no_index(const std::string& path) {
+    return Error(ErrorCode::NoIndex, "no index at '" + path + "'")
+        .with_hint(path == "newsidx.db" || path == "./newsidx.db"
+                       ? "run indexer first, e.g.: indexer samples/"
+                       : "run indexer first, e.g.: indexer --db " + path + " samples/");
+}
+
+// A stub file's members. Its format is Xapian's; parsed here so that each member is opened,
+// checked and named on its own.
+std::vector<Location> read_stub(const std::string& stub) {
+    std::ifstream in(stub);
+    if (!in) throw Error(ErrorCode::NoIndex, "cannot read stub file '" + stub + "'");
+    const fs::path base = fs::path(stub).parent_path();
+    std::vector<Location> out;
+    std::string line;
+    int line_no = 0;
+    while (std::getline(in, line)) {
+        ++line_no;
+        std::istringstream words(line);
+        std::string kind, where;
+        if (!(words >> kind) || kind[0] == '#') continue;
+        auto bad = [&](const std::string& why) {
+            return Error(ErrorCode::NoIndex, stub + ":" + std::to_string(line_no) + ": " + why)
+                .with_hint("stub lines are: auto PATH, glass PATH, tcp HOST PORT, "
+                           "remote :HOST:PORT");
+        };
+        if (kind == "auto" || kind == "glass") {
+            if (!(words >> where)) throw bad(kind + " needs a path");
+            const fs::path p(where);
+            out.push_back({(p.is_absolute() ? p : base / p).lexically_normal().string(), false, {}, 0});
+        } else if (kind == "tcp" || kind == "remote") {
+            Location loc{{}, true, {}, 0};
+            if (kind == "tcp") {
+                if (!(words >> loc.host >> loc.port)) throw bad("tcp needs HOST PORT");
+            } else {
+                if (!(words >> where) || where.size() < 4 || where[0] != ':')
+                    throw bad("remote needs :HOST:PORT");
+                const std::size_t colon = where.rfind(':');
+                loc.host = where.substr(1, colon - 1);
+                loc.port = static_cast<unsigned>(std::atoi(where.c_str() + colon + 1));
+            }
+            if (loc.host.empty() || loc.port == 0 || loc.port > 65535)
+                throw bad("not a host and port: " + line);
+            loc.path = loc.host + ":" + std::to_string(loc.port);
+            out.push_back(std::move(loc));
+        } else {
+            throw bad("unknown kind '" + kind + "'");
+        }
+    }
+    if (out.empty()) throw Error(ErrorCode::NoIndex, "stub file '" + stub + "' names no index");
+    return out;
+}
+
+}  // namespace
+
+IndexSet::IndexSet(Xapian::Database db, std::string analyzer) : db_(db) {
+    members_.push_back({"(in memory)", std::move(analyzer)});
+    parts_.push_back(std::move(db));
+}
+
+IndexSet IndexSet::open(const std::vector<std::string>& paths) {
+    IndexSet set;
+    for (const std::string& given : paths) {
+        std::vector<Location> locations;
+        const std::string path = detail::resolve_for_reading(given);
+        std::error_code ec;
+        if (!fs::exists(path, ec)) throw no_index(path);
+        if (fs::is_regular_file(path, ec))
+            locations = read_stub(path);
+        else
+            locations.push_back({path, false, {}, 0});
+        for (const Location& loc : locations) {
+            if (!loc.remote && !fs::exists(loc.path, ec)) throw no_index(loc.path);
+            detail::guarded("opening index", loc.path, [&] {
+                Xapian::Database part = loc.remote ? Xapian::Remote::open(loc.host, loc.port)
+                                                   : Xapian::Database(loc.path);
+                std::string analyzer =
+                    detail::check_schema(part, loc.path, detail::Access::Read);
+                set.members_.push_back({loc.path, analyzer.empty() ? "english" : analyzer});
+                set.db_.add_database(part);
+                set.parts_.push_back(std::move(part));
+            });
+        }
+    }
+    return set;
+}
+
+std::vector<std::string> IndexSet::analyzers() const {
+    std::vector<std::string> out;
+    for (const IndexMember& m : members_)
+        if (std::find(out.begin(), out.end(), m.analyzer) == out.end()) out.push_back(m.analyzer);
+    return out;
+}
+
+const IndexMember& IndexSet::member_of(Xapian::docid did) const {
+    return members_[(did - 1) % members_.size()];
+}
+
+std::string IndexSet::names() const {
+    std::string out;
+    for (const IndexMember& m : members_) out += (out.empty() ? "'" : ", '") + m.path + "'";
+    return out;
+}
+
+void IndexSet::reopen() {
+    detail::guarded("reopening index", names(), [&] { db_.reopen(); });
+}
+
+std::string IndexSet::blame(const std::function<void(const Xapian::Database&)>& attempt) const {
+    if (members_.size() > 1) {
+        for (std::size_t i = 0; i < parts_.size(); ++i) {
+            try {
+                attempt(parts_[i]);
+            } catch (...) {
+                return members_[i].path;
+            }
+        }
+    }
+    return members_.size() == 1 ? members_[0].path : names();
+}
+
+}  // namespace newsidx

@@ -1,0 +1,104 @@
+// IndexWriter: the one place that writes a newsidx index, for the indexer's direct and bulk
+// paths alike; every Xapian call of a write sits behind it and reaches the caller as
+// newsidx::Error. Every change is made in Xapian's own transaction model: nothing is visible,
+// and nothing survives a crash, before commit().
+#pragma once
+
+#include <xapian.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "newsidx/analyzer.hpp"
+#include "newsidx/document.hpp"
+
+namespace newsidx {
+
+class IndexWriter {
+  public:
+    /// Opens (or creates) the index at `path`, and holds its lock until closed. `language` is
+    /// the analyzer the caller asks for, or empty to use the index's own (english for a new
+    /// index). With `rebuild` the existing index is to be replaced: it is opened (and locked)
+    /// as it is, unchecked, and the caller builds the new one beside it. Throws Error:
+    /// IndexLocked, NotWritable, SchemaMismatch, BadOption (language differs from the index's).
+    static IndexWriter open(const std::string& path, bool rebuild, const std::string& language);
+
+    /// Creates a scratch shard for a bulk build: written without fsync (a crash discards it),
+    /// merged into the real index by merge(). Throws Error(NotWritable).
+    static IndexWriter create_shard(const std::string& path, const Analyzer& analyzer);
+
+    /// Where the same URL reached several shards, keeps the document from the greatest path
+    /// (the file a sequential run would have written last) and deletes the others.
+    static void drop_shared_ids(std::vector<IndexWriter>& shards);
+
+    /// Commits and closes the shards, compacts them (and the index at `old_index`, unless
+    /// empty) into a new index at `dest`, and records the shards' file states in it. Returns
+    /// the new index opened for writing, so that its lock is held from before it is swapped in
+    /// until the run ends. Throws Error.
+    static IndexWriter merge(std::vector<IndexWriter>& shards, const std::string& old_index,
+                             const std::string& dest, const Analyzer& analyzer);
+
+    /// Wraps an already open database (tests use an in-memory one) and stamps the schema into
+    /// one that has none.
+    IndexWriter(Xapian::WritableDatabase db, const Analyzer& analyzer);
+
+    const Analyzer& analyzer() const { return analyzer_; }
+    const std::string& path() const { return path_; }
+
+    /// How many articles the index holds.
+    Xapian::doccount size() const;
+
+    /// True when an article has the id term `id_term`.
+    bool has_id(const std::string& id_term) const;
+
+    /// What the index knows of the file at `path`, if anything.
+    std::optional<FileState> file_state(const std::string& path) const;
+
+    /// Every source file path the index knows.
+    std::vector<std::string> known_files() const;
+
+    /// Indexes `built` as the article of the file at `path`, replacing any earlier article
+    /// of that file and any article with the same URL.
+    void put(const std::string& path, const FileState& state, const DocumentBuilder::Built& built);
+
+    /// Adds `built` as a new document without looking for an earlier one (bulk builds, where
+    /// the caller knows the URL is not in this database yet).
+    void add_new(const std::string& path, const FileState& state,
+                 const DocumentBuilder::Built& built);
+
+    /// The source path stored with the article whose id term is `id_term`, if there is one.
+    std::optional<std::string> path_of(const std::string& id_term) const;
+
+    /// Deletes the article with the id term `id_term`, if any.
+    void delete_id(const std::string& id_term);
+
+    /// Deletes the article the file at `path` produced, if any; keeps its file state.
+    void delete_article_of(const std::string& path);
+
+    /// Records the state of a file whose content is unchanged but whose mtime moved.
+    void touch(const std::string& path, const FileState& state);
+
+    /// Removes the file's article (if it still owns one) and its state.
+    void forget(const std::string& path);
+
+    /// Makes every change so far durable and visible. Throws Error on failure.
+    void commit();
+
+    /// Commits and releases the database (and its lock).
+    void close();
+
+    /// Releases the database (and its lock) without writing: for an index that was moved
+    /// since it was opened (the merged index after its swap), so that nothing is written to
+    /// its old place. Call after commit().
+    void release();
+
+  private:
+    IndexWriter(Xapian::WritableDatabase db, Analyzer analyzer, std::string path);
+
+    Xapian::WritableDatabase db_;
+    Analyzer analyzer_;
+    std::string path_;
+};
+
+}  // namespace newsidx

@@ -1,0 +1,279 @@
+#include "newsidx/query.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <tuple>
+
+#include "newsidx/analyzer.hpp"
+#include "newsidx/article.hpp"
+#include "newsidx/document.hpp"
+#include "newsidx/schema.hpp"
+#include "xapian_errors.hpp"
+
+namespace newsidx {
+namespace {
+
+// The date: field, checked and rewritten as the day range Xapian's DateRangeProcessor takes
+// (which would compare any text it is given, so that a typo silently matched nothing):
+// date:2022, date:2022-02, date:20220208 and ranges of them, date:2022..2023, date:..2021-06.
+std::string checked_date_fields(const std::string& text) {
+    static constexpr std::string_view kField = "date:";
+    std::string out;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const std::size_t at = text.find(kField, i);
+        if (at == std::string::npos || (at > 0 && is_word_byte(text[at - 1]))) {
+            const std::size_t stop = at == std::string::npos ? text.size() : at + kField.size();
+            out.append(text, i, stop - i);
+            i = stop;
+            continue;
+        }
+        out.append(text, i, at - i);
+        const std::size_t begin = at + kField.size();
+        std::size_t end = begin;
+        while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end])) &&
+               text[end] != ')')
+            ++end;
+        const std::string value = text.substr(begin, end - begin);
+        const std::string field = "date:" + value;
+        std::string from, to;
+        if (value.empty())
+            throw Error(ErrorCode::BadQuery, "date: needs a date or a range after it")
+                .with_hint("e.g. date:2022, date:2022-02-08 or date:2022-01..2022-06");
+        if (const std::size_t dots = value.find(".."); dots != std::string::npos) {
+            if (dots > 0) from = parse_period(value.substr(0, dots), field, ErrorCode::BadQuery).first;
+            if (dots + 2 < value.size())
+                to = parse_period(value.substr(dots + 2), field, ErrorCode::BadQuery).second;
+            if (!from.empty() && !to.empty() && from > to)
+                throw Error(ErrorCode::BadQuery, field + ": the range ends before it starts");
+        } else {
+            std::tie(from, to) = parse_period(value, field, ErrorCode::BadQuery);
+        }
+        out += std::string(kField) + from + ".." + to;
+        i = end;
+    }
+    return out;
+}
+
+// Xapian says "Syntax: <expression> AND <expression>" without a position; find the operator
+// that has nothing on one side and name its column.
+std::string describe_syntax_error(const std::string& query, const std::string& xapian_msg) {
+    for (std::string_view op : kQueryOperators) {
+        if (xapian_msg.find("<expression> " + std::string(op)) == std::string::npos) continue;
+        for (std::size_t at = query.find(op); at != std::string::npos;
+             at = query.find(op, at + 1)) {
+            const bool starts = at == 0 || !is_word_byte(query[at - 1]);
+            const std::size_t end = at + op.size();
+            const bool ends = end == query.size() || !is_word_byte(query[end]) || query[end] == '/';
+            if (starts && ends)
+                return " at column " + std::to_string(at + 1) + ": " + std::string(op) +
+                       " needs a word or phrase on both sides";
+        }
+    }
+    return ": " + xapian_msg;
+}
+
+Xapian::Query parse(const Analyzer& analyzer, const Xapian::Database& db,
+                    const SearchOptions& options, const std::string& folded, bool plain,
+                    std::string* corrected) {
+    Xapian::QueryParser qp;
+    qp.set_database(db);
+    analyzer.configure(qp);
+    for (const schema::Prefix* field : schema::kPrefixes) {
+        if (field->query_name.empty()) continue;
+        if (field->is_boolean)
+            qp.add_boolean_prefix(std::string(field->query_name), std::string(field->prefix));
+        else
+            qp.add_prefix(std::string(field->query_name), std::string(field->prefix));
+    }
+    qp.add_rangeprocessor(
+        (new Xapian::DateRangeProcessor(schema::kDateSlot.slot, "date:"))->release());
+    qp.set_default_op(options.match_all ? Xapian::Query::OP_AND : Xapian::Query::OP_OR);
+    // "a*" on a large index would OR together every word starting with "a": keep the most
+    // common ones (docs/query-syntax.md).
+    qp.set_max_expansion(kMaxWildcardTerms, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+    const unsigned flags =
+        plain ? Xapian::QueryParser::FLAG_CJK_NGRAM | Xapian::QueryParser::FLAG_SPELLING_CORRECTION
+              : Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
+                    Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
+                    Xapian::QueryParser::FLAG_PURE_NOT | Xapian::QueryParser::FLAG_CJK_NGRAM |
+                    Xapian::QueryParser::FLAG_SPELLING_CORRECTION;
+    try {
+        Xapian::Query query = qp.parse_query(analyzer.cut_wildcards(folded), flags);
+        if (corrected && corrected->empty()) *corrected = qp.get_corrected_query_string();
+        return query;
+    } catch (const Xapian::QueryParserError& e) {
+        throw Error(ErrorCode::BadQuery, "cannot parse query '" + options.query + "'" +
+                                             describe_syntax_error(options.query, e.get_msg()))
+            .with_hint(
+                "quote words that look like operators, e.g. \"AND\"; see docs/query-syntax.md");
+    } catch (...) {
+        detail::rethrow_xapian_error("parsing query", "");
+    }
+}
+
+}  // namespace
+
+std::pair<std::string, std::string> parse_period(const std::string& text, const std::string& what,
+                                                 ErrorCode code) {
+    std::string digits;
+    for (char c : text)
+        if (c != '-') digits += c;
+    const bool numeric = !digits.empty() && std::all_of(digits.begin(), digits.end(), [](char c) {
+        return std::isdigit(static_cast<unsigned char>(c));
+    });
+    const bool dashes_fit = text.find('-') == std::string::npos ||
+                            (text.size() == 7 && text[4] == '-') ||
+                            (text.size() == 10 && text[4] == '-' && text[7] == '-');
+    auto day = [&](const std::string& d) {
+        const DateCheck check = parse_date(d);
+        if (!check.yyyymmdd) throw Error(code, what + ": " + check.reason);
+        return *check.yyyymmdd;
+    };
+    if (numeric && dashes_fit && digits.size() == 4)
+        return {day(digits + "0101"), day(digits + "1231")};
+    if (numeric && dashes_fit && digits.size() == 6)
+        return {day(digits + "01"), digits + "31"};  // slot values compare as text
+    if (numeric && dashes_fit && digits.size() == 8) {
+        const std::string d = day(text);
+        return {d, d};
+    }
+    throw Error(code, what + ": '" + text +
+                          "' is not a date; use YYYYMMDD, YYYY-MM-DD, YYYY-MM or YYYY" +
+                          (code == ErrorCode::BadQuery ? ", or a range FROM..TO of those" : ""));
+}
+
+Filters check_options(const SearchOptions& options) {
+    Filters f;
+    if (!options.since.empty())
+        f.since = parse_period(options.since, "--since", ErrorCode::BadOption).first;
+    if (!options.until.empty())
+        f.until = parse_period(options.until, "--until", ErrorCode::BadOption).second;
+    if (!f.since.empty() && !f.until.empty() && f.since > f.until)
+        throw Error(ErrorCode::BadOption,
+                    "--since " + options.since + " is after --until " + options.until);
+    if (!options.site.empty()) {
+        f.host = fold(options.site);
+        while (!f.host.empty() && f.host.back() == '.') f.host.pop_back();
+        if (f.host.empty() || f.host.find_first_of(" /") != std::string::npos)
+            throw Error(ErrorCode::BadOption, "--site: '" + options.site + "' is not a host name");
+    }
+    if (!options.language.empty()) Analyzer{options.language};  // throws for an unknown one
+    if (options.bm25_k1 < 0 || options.bm25_b < 0 || options.bm25_b > 1)
+        throw Error(ErrorCode::BadOption, "--bm25 wants K1,B with K1 >= 0 and 0 <= B <= 1");
+    return f;
+}
+
+void parse_bm25(std::string_view text, SearchOptions& options) {
+    const std::string s(text);
+    char* end = nullptr;
+    const double k1 = std::strtod(s.c_str(), &end);
+    double b = options.bm25_b;
+    const bool has_k1 = end != s.c_str();
+    if (has_k1 && *end == ',') b = std::strtod(end + 1, &end);
+    if (!has_k1 || *end != '\0' || k1 < 0 || b < 0 || b > 1)
+        throw Error(ErrorCode::BadOption,
+                    "--bm25 wants K1,B with K1 >= 0 and 0 <= B <= 1, got '" + s + "'");
+    options.bm25_k1 = k1;
+    options.bm25_b = b;
+}
+
+void check_query_text(std::string_view query) {
+    if (query.find('\0') != std::string::npos)
+        throw Error(ErrorCode::BadQuery, "the query contains a NUL byte");
+    if (!is_valid_utf8(query))
+        throw Error(ErrorCode::BadQuery, "the query is not valid UTF-8")
+            .with_hint("check the terminal's or the file's character encoding");
+    if (const std::size_t words = word_count(query); words > kMaxQueryWords)
+        throw Error(ErrorCode::BadQuery, "the query has " + std::to_string(words) +
+                                             " words; the most a query may have is " +
+                                             std::to_string(kMaxQueryWords));
+}
+
+QueryBuilder::QueryBuilder(const IndexSet& set, const SearchOptions& options, Filters filters)
+    : set_(set), options_(options), filters_(std::move(filters)), analyzers_(set.analyzers()) {
+    if (!options.language.empty()) {
+        const std::string wanted = Analyzer(options.language).name();
+        if (std::find(analyzers_.begin(), analyzers_.end(), wanted) == analyzers_.end()) {
+            std::string built;
+            for (const std::string& a : analyzers_) built += (built.empty() ? "" : ", ") + a;
+            throw Error(ErrorCode::BadOption,
+                        "--lang " + options.language + " does not match the index, which was " +
+                            "built with --lang " + built)
+                .with_hint("leave out --lang to use the index's own language");
+        }
+        analyzers_ = {wanted};
+    }
+}
+
+Xapian::Query QueryBuilder::Built::combined() const {
+    return filter.empty() ? text : Xapian::Query(Xapian::Query::OP_FILTER, text, filter);
+}
+
+QueryBuilder::Built QueryBuilder::build(const std::string& query) const {
+    check_query_text(query);
+    std::string folded;
+    if (options_.plain) {
+        // Words only: everything else (quotes, brackets, colons, +, -, *) separates words.
+        folded = fold(query);
+        for (char& c : folded)
+            if (!is_word_byte(c)) c = ' ';
+    } else {
+        folded = checked_date_fields(fold_query(query));
+    }
+    if (folded.find_first_not_of(" \t\r\n") == std::string::npos)
+        throw Error(ErrorCode::BadQuery, "empty query")
+            .with_hint("try: searcher \"security guarantees\"");
+
+    Built built;
+    const Xapian::Database& db = set_.database();
+    // An article matches the query as its own analyzer parses it: with one analyzer that is
+    // every article; with several (an English and a French index searched together), each
+    // parse is kept to the articles of its analyzer.
+    const bool mixed = analyzers_.size() > 1 || set_.analyzers().size() > 1;
+    std::vector<Xapian::Query> parts;
+    for (const std::string& name : analyzers_) {
+        Xapian::Query q = parse(Analyzer(name), db, options_, folded, options_.plain,
+                                &built.corrected);
+        if (q.empty()) continue;
+        if (mixed)
+            q = Xapian::Query(Xapian::Query::OP_FILTER, q,
+                              Xapian::Query(std::string(schema::kAnalyzer.prefix) + name));
+        parts.push_back(std::move(q));
+    }
+    if (parts.empty())
+        throw Error(ErrorCode::BadQuery, "nothing to search for in '" + query + "' (no words)")
+            .with_hint("try: searcher \"security guarantees\"");
+    built.text = parts.size() == 1 ? parts[0]
+                                   : Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
+
+    // A query that repeats a title word for word also scores the exact-title term, so that a
+    // pasted headline finds its article first even among near-identical twins. Only when some
+    // article has that title: an unmatched term would lower every hit's percentage.
+    if (options_.title_boost > 0) {
+        if (const std::string exact = exact_title_term(query);
+            !exact.empty() && detail::guarded("searching", set_.names(),
+                                              [&] { return db.term_exists(exact); }))
+            built.text = Xapian::Query(Xapian::Query::OP_AND_MAYBE, built.text,
+                                       Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                                                     Xapian::Query(exact), options_.title_boost));
+    }
+
+    std::vector<Xapian::Query> filters;
+    if (!filters_.since.empty() && !filters_.until.empty())
+        filters.emplace_back(Xapian::Query::OP_VALUE_RANGE, schema::kDateSlot.slot,
+                             filters_.since, filters_.until);
+    else if (!filters_.since.empty())
+        filters.emplace_back(Xapian::Query::OP_VALUE_GE, schema::kDateSlot.slot, filters_.since);
+    else if (!filters_.until.empty())
+        filters.emplace_back(Xapian::Query::OP_VALUE_LE, schema::kDateSlot.slot, filters_.until);
+    if (!filters_.host.empty()) filters.emplace_back(bounded_term(schema::kHost.prefix, filters_.host));
+    if (!filters.empty())
+        built.filter = filters.size() == 1
+                           ? filters[0]
+                           : Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end());
+    return built;
+}
+
+}  // namespace newsidx
