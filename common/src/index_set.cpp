@@ -117,27 +117,28 @@ const IndexMember& IndexSet::member_of(Xapian::docid did) const {
     return members_[(did - 1) % members_.size()];
 }
 
-std::string IndexSet::names() const {
+std::string IndexSet::label() const {
     std::string out;
-    for (const IndexMember& m : members_) out += (out.empty() ? "'" : ", '") + m.path + "'";
+    for (const IndexMember& m : members_) out += (out.empty() ? "" : "', '") + m.path;
     return out;
 }
 
 void IndexSet::reopen() {
-    detail::guarded("reopening index", names(), [&] { db_.reopen(); });
+    detail::guarded("reopening index", label(), [&] { db_.reopen(); });
 }
 
-std::string IndexSet::blame(const std::function<void(const Xapian::Database&)>& attempt) const {
+std::string IndexSet::blame(
+    const std::function<void(const IndexMember&, const Xapian::Database&)>& attempt) const {
     if (members_.size() > 1) {
         for (std::size_t i = 0; i < parts_.size(); ++i) {
             try {
-                attempt(parts_[i]);
+                attempt(members_[i], parts_[i]);
             } catch (...) {
                 return members_[i].path;
             }
         }
     }
-    return members_.size() == 1 ? members_[0].path : names();
+    return label();
 }
 
 }  // namespace newsidx

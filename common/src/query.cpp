@@ -253,7 +253,7 @@ QueryBuilder::Built QueryBuilder::build(const std::string& query) const {
     // article has that title: an unmatched term would lower every hit's percentage.
     if (options_.title_boost > 0) {
         if (const std::string exact = exact_title_term(query);
-            !exact.empty() && detail::guarded("searching", set_.names(),
+            !exact.empty() && detail::guarded("searching", set_.label(),
                                               [&] { return db.term_exists(exact); }))
             built.text = Xapian::Query(Xapian::Query::OP_AND_MAYBE, built.text,
                                        Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -92,7 +93,9 @@ SearchResult Searcher::search_once(const std::string& query) {
     const Xapian::BM25Weight weight(options_.bm25_k1, 0, 1, options_.bm25_b, 0.5);
 
     // Everything below reads the index; a failure names the member where it happens.
-    auto run = [&](const Xapian::Database& db, bool fill) {
+    // `analyzer_of` says which analyzer indexed a document of `db`.
+    auto run = [&](const Xapian::Database& db, SearchResult& out,
+                   const std::function<const std::string&(Xapian::docid)>& analyzer_of) {
         Xapian::Enquire enquire(db);
         enquire.set_weighting_scheme(weight);
         Xapian::Query text = built.text;
@@ -105,7 +108,7 @@ SearchResult Searcher::search_once(const std::string& query) {
             if (!rset.empty()) {
                 const Xapian::Query more =
                     expansion_query(enquire, rset, built.text, options_.expand, kFeedbackWeight,
-                                    fill ? &result.expansion : nullptr);
+                                    &out.expansion);
                 if (!more.empty()) text = Xapian::Query(Xapian::Query::OP_OR, text, more);
             }
         }
@@ -122,8 +125,7 @@ SearchResult Searcher::search_once(const std::string& query) {
         // Counting a little past the page makes "about N results" exact on small indexes.
         const Xapian::MSet mset = enquire.get_mset(options_.offset, options_.limit,
                                                    options_.offset + options_.limit + 100);
-        if (!fill) return;
-        result.total_estimate = mset.get_matches_estimated();
+        out.total_estimate = mset.get_matches_estimated();
         // What snippets need, only when they are wanted (TREC runs do without).
         const SnippetTerms words =
             options_.snippets ? snippet_terms(built.combined()) : SnippetTerms{};
@@ -150,7 +152,7 @@ SearchResult Searcher::search_once(const std::string& query) {
                 std::string body = record.body;
                 std::replace(body.begin(), body.end(), '\n', ' ');
                 // Each article's words are stemmed as its own index's analyzer stems them.
-                const std::string& analyzer = set_.member_of(*it).analyzer;
+                const std::string& analyzer = analyzer_of(*it);
                 auto stemmer = stemmers.find(analyzer);
                 if (stemmer == stemmers.end())
                     stemmer =
@@ -158,19 +160,24 @@ SearchResult Searcher::search_once(const std::string& query) {
                 hit.snippet = make_snippet(snippet_mset, body, stemmer->second,
                                            options_.snippet_bytes, words.stems);
             }
-            result.hits.push_back(std::move(hit));
+            out.hits.push_back(std::move(hit));
         }
-        if (mset.empty() && !built.corrected.empty()) result.did_you_mean = built.corrected;
+        if (mset.empty() && !built.corrected.empty()) out.did_you_mean = built.corrected;
     };
     try {
-        run(set_.database(), true);
+        run(set_.database(), result,
+            [&](Xapian::docid did) -> const std::string& { return set_.member_of(did).analyzer; });
     } catch (const Error&) {
         throw;
     } catch (const Xapian::DatabaseModifiedError&) {
-        detail::rethrow_xapian_error("searching", set_.names());
+        detail::rethrow_xapian_error("searching", set_.label());
     } catch (...) {
         const std::exception_ptr failure = std::current_exception();
-        const std::string culprit = set_.blame([&](const Xapian::Database& db) { run(db, false); });
+        const std::string culprit = set_.blame([&](const IndexMember& member,
+                                                   const Xapian::Database& db) {
+            SearchResult scratch;
+            run(db, scratch, [&](Xapian::docid) -> const std::string& { return member.analyzer; });
+        });
         try {
             std::rethrow_exception(failure);
         } catch (...) {

@@ -390,6 +390,27 @@ TEST(Searcher, WithoutAnIndexSaysRunIndexerFirst) {
               "searcher: hint: run indexer first, e.g.: indexer samples/\n");
 }
 
+// Options are checked once, before any index is opened: a bad --since is one error (exit 2),
+// whether or not the index exists, for a single query and for a whole batch.
+TEST_F(SamplesTest, OptionsAreCheckedOnceBeforeAnyIndexIsOpened) {
+    write_file(dir_->path() / "q.tsv", "q1\tsecurity\nq2\tceasefire\nq3\ttalks\n");
+    const std::string error = "searcher: error: --since: impossible date 20241341\n";
+    for (const std::string& db : {std::string("newsidx.db"), std::string("/nonexistent/db")}) {
+        CommandResult r = search({"--db", db, "--since", "20241341", "security"});
+        EXPECT_EQ(r.exit_code, 2);
+        EXPECT_EQ(r.out, "");
+        EXPECT_EQ(r.err, error) << db;
+        r = search({"--db", db, "--since", "20241341", "--batch", "q.tsv"});
+        EXPECT_EQ(r.exit_code, 2) << "not 3, as for a batch with bad lines";
+        EXPECT_EQ(r.out, "");
+        EXPECT_EQ(r.err, error) << "once, not once per line: " << db;
+    }
+    // A query the parser refuses is checked before the index too.
+    const CommandResult r = search({"--db", "/nonexistent/db", "a\xff"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(first_line(r.err), "searcher: error: the query is not valid UTF-8");
+}
+
 // Incremental runs on a copy of the samples that the test can edit.
 class IncrementalTest : public ::testing::Test {
   protected:

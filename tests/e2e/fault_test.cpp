@@ -6,6 +6,7 @@
 #include <xapian.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "run_command.hpp"
 #include "temp_dir.hpp"
@@ -139,6 +140,47 @@ TEST(Faults, AnIndexFromANewerSchemaIsLeftAlone) {
     EXPECT_EQ(
         r.err.substr(0, r.err.find('\n')),
         "searcher: error: index '" + db + "' has schema version 4; this searcher reads version 3");
+}
+
+// A damaged table that opens but fails when the search reads it (every block of the stored
+// articles but the root garbled), in one index of two searched together: exit 2, and the
+// message names the damaged index, in either order.
+TEST(Faults, ADamagedIndexIsNamedWhicheverMemberItIs) {
+    TempDir dir;
+    write_corpus(dir / "good", 0, 3, 100);
+    write_corpus(dir / "bad", 10, 400, 3000);
+    const std::string good = dir / "good.db", bad = dir / "bad.db";
+    ASSERT_EQ(run_command({kIndexer, "--quiet", "--db", good, dir / "good"}).exit_code, 0);
+    ASSERT_EQ(run_command({kIndexer, "--quiet", "--db", bad, dir / "bad"}).exit_code, 0);
+    // xapian-check says which block is the table's root: the one opening reads.
+    const CommandResult check = run_command({"/usr/bin/xapian-check", bad + "/docdata.glass"});
+    ASSERT_EQ(check.exit_code, 0) << check.err;
+    const auto field = [&](const std::string& name) {
+        const std::size_t at = check.out.find(" " + name + "=");
+        EXPECT_NE(at, std::string::npos) << check.out;
+        return std::stoul(check.out.substr(at + name.size() + 2));
+    };
+    const unsigned long root = field("root"), used = field("firstunused");
+    ASSERT_GT(used, 2u) << "the table needs leaves below its root";
+    {
+        std::fstream table(bad + "/docdata.glass", std::ios::in | std::ios::out | std::ios::binary);
+        const std::string garbage(8192, '\xAB');
+        for (unsigned long block = 0; block < used; ++block) {
+            if (block == root) continue;
+            table.seekp(static_cast<std::streamoff>(block * 8192));
+            table.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
+        }
+    }
+    for (const auto& dbs : {std::vector<std::string>{good, bad}, std::vector<std::string>{bad, good}}) {
+        const CommandResult r = run_command({kSearcher, "--db", dbs[0], "--db", dbs[1], "harbour"});
+        EXPECT_EQ(r.exit_code, 2);
+        EXPECT_EQ(r.out, "");
+        const std::string head = "searcher: error: index '" + bad + "' is damaged (searching): ";
+        EXPECT_EQ(r.err.substr(0, head.size()), head) << r.err;
+        EXPECT_NE(r.err.find("searcher: hint: check it with: xapian-check " + bad), std::string::npos)
+            << r.err;
+    }
+    EXPECT_EQ(run_command({kSearcher, "--db", good, "harbour"}).exit_code, 0);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <functional>
 
+#include "index_writer.hpp"
 #include "newsidx/error.hpp"
 #include "newsidx/schema.hpp"
 #include "temp_dir.hpp"
@@ -391,6 +392,48 @@ TEST_P(IndexerTest, SecondWriterIsToldTheIndexIsLocked) {
     } catch (const Error& e) {
         EXPECT_EQ(e.code(), ErrorCode::IndexLocked);
         EXPECT_EQ(std::string(e.what()), "index '" + db() + "' is locked by another indexer");
+    }
+}
+
+// A second writer, as a second indexer would open the index, at every moment of a bulk run
+// that matters: while the shards are merged (the old index is locked) and after the merged
+// index has replaced it (the new index is locked, not only the old folder).
+TEST(IndexerLock, CoversTheIndexDuringAndAfterABulkSwap) {
+    TempDir dir;
+    for (int i = 0; i < 20; ++i)
+        write_file(dir / ("c/f" + std::to_string(i) + ".txt"),
+                   article_text("Title " + std::to_string(i), "20220208",
+                                "https://x.org/" + std::to_string(i), "Body text."));
+    class Intruder : public RecordingObserver {
+      public:
+        explicit Intruder(std::string db) : db_(std::move(db)) {}
+        void on_commit() override { attempts.push_back(try_open()); }
+        void on_swapped() override { attempts.push_back(try_open()); }
+        std::vector<std::string> attempts;
+
+      private:
+        std::string try_open() {
+            try {
+                IndexWriter::open(db_, false, "");
+                return "opened";
+            } catch (const Error& e) {
+                return e.what();
+            }
+        }
+        std::string db_;
+    };
+    for (bool rebuild : {false, true}) {  // a first build, then a rebuild over the old index
+        IndexOptions o;
+        o.db_path = dir / "db";
+        o.inputs = {dir / "c"};
+        o.mode = BuildMode::Bulk;
+        o.rebuild = rebuild;
+        Intruder intruder(o.db_path);
+        run_index(o, intruder);
+        const std::string locked = "index '" + o.db_path + "' is locked by another indexer";
+        EXPECT_EQ(intruder.attempts, (std::vector<std::string>{locked, locked})) << rebuild;
+        EXPECT_NO_THROW(IndexWriter::open(o.db_path, false, "")) << "released at the end";
+        EXPECT_EQ(Xapian::Database(o.db_path).get_doccount(), 20u);
     }
 }
 

@@ -537,6 +537,36 @@ TEST(Search, ReadsTheOldIndexWhenAnIndexerDiedInTheMiddleOfASwap) {
     EXPECT_EQ(ids_of(search(so)), (Ids{"a"}));
 }
 
+// A searcher opened before an indexer rewrote the index several times reads blocks the
+// indexer has since reused: Xapian says DatabaseModifiedError, and the search reopens the index
+// and answers from its newest revision instead of failing.
+TEST(Search, AnIndexRewrittenUnderAnOpenSearcherIsReopened) {
+    TempDir dir;
+    const auto write_round = [&](int round) {
+        for (int i = 0; i < 300; ++i)
+            write_file(dir / ("c/f" + std::to_string(i) + ".txt"),
+                       article_text("Story " + std::to_string(i), "20220101",
+                                    "https://x.org/" + std::to_string(i),
+                                    "round" + std::to_string(round) + " harbour " +
+                                        std::string(2000, 'a' + static_cast<char>(round))));
+    };
+    write_round(0);
+    const std::string db = index_folder(dir);
+    SearchOptions so;
+    so.db_paths = {db};
+    Searcher searcher(so);
+    EXPECT_EQ(searcher.search("round0").hits.size(), 10u);
+    for (int round = 1; round <= 6; ++round) {
+        write_round(round);
+        index_folder(dir);  // every article rewritten, and committed
+    }
+    SearchResult r;
+    ASSERT_NO_THROW(r = searcher.search("harbour"));
+    ASSERT_EQ(r.hits.size(), 10u);
+    for (const Hit& h : r.hits)
+        EXPECT_EQ(h.snippet.text.substr(0, 7), "round6 ") << "answered from the newest revision";
+}
+
 TEST(Search, MissingIndexSaysRunIndexerFirst) {
     SearchOptions o;
     o.db_paths = {"/nonexistent/newsidx.db"};

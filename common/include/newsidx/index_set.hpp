@@ -37,16 +37,18 @@ class IndexSet {
     /// document ids).
     const IndexMember& member_of(Xapian::docid did) const;
 
-    /// The members' paths, quoted and comma-separated, for messages.
-    std::string names() const;
+    /// The members' paths for messages, which quote it: joined by "', '", so that 'LABEL'
+    /// reads 'a', 'b'.
+    std::string label() const;
 
     /// Reopens every member at its newest revision (after an indexer's commit overtook a
     /// search). Throws Error.
     void reopen();
 
-    /// After `attempt` failed on the whole set: the first member on which it fails alone, or
-    /// the set's names() when it fails on none (or there is only one member).
-    std::string blame(const std::function<void(const Xapian::Database&)>& attempt) const;
+    /// After `attempt` failed on the whole set: the path of the first member on which it fails
+    /// alone, or the set's label() when it fails on none (or there is only one member).
+    std::string blame(
+        const std::function<void(const IndexMember&, const Xapian::Database&)>& attempt) const;
 
   private:
     IndexSet() = default;
