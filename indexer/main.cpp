@@ -129,12 +129,9 @@ int main(int argc, char** argv) {
     app.add_option("paths", opts.inputs,
                    "Files or folders to index (searched recursively for *.txt)")
         ->required();
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::ParseError& e) {
-        const int code = app.exit(e);
-        return code == 0 ? cli::kIndexed : cli::kUsage;
-    }
+    if (const auto code =
+            cli::parse_command_line<CLI::ParseError>(app, argc, argv, cli::kIndexed, cli::kUsage))
+        return *code;
 
     return cli::run(
         "indexer", std::cerr,

@@ -117,12 +117,9 @@ int main(int argc, char** argv) {
                    "query with it (default: each index's own)");
     app.add_option("query", words, "The query; several arguments are joined with spaces")
         ->excludes("--batch");
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::ParseError& e) {
-        const int code = app.exit(e);
-        return code == 0 ? cli::kHits : cli::kSearchError;
-    }
+    if (const auto code = cli::parse_command_line<CLI::ParseError>(app, argc, argv, cli::kHits,
+                                                                   cli::kSearchError))
+        return *code;
     if (json) format = "json";
     const cli::Format chosen = format == "json"   ? cli::Format::Json
                                : format == "trec" ? cli::Format::Trec

@@ -93,6 +93,17 @@ class FoldingStemmer : public Xapian::StemImplementation {
     Xapian::Stem inner_;
 };
 
+// `text` normalised by `n`, as UTF-8. Throws Error(Icu) naming `what`.
+std::string normalized_utf8(const icu::Normalizer2& n, const icu::UnicodeString& text,
+                            const char* what) {
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::UnicodeString normalized = n.normalize(text, status);
+    detail::check_icu(status, what);
+    std::string out;
+    normalized.toUTF8String(out);
+    return out;
+}
+
 bool is_operator(std::string_view word) {
     for (std::string_view op : kQueryOperators) {
         if (word.substr(0, op.size()) != op) continue;
@@ -111,6 +122,15 @@ bool is_operator(std::string_view word) {
 bool is_word_byte(char c) {
     const auto u = static_cast<unsigned char>(c);
     return std::isalnum(u) || u >= 0x80 || c == '_';
+}
+
+std::string_view next_word(std::string_view text, std::size_t* pos) {
+    std::size_t i = *pos;
+    while (i < text.size() && !is_word_byte(text[i])) ++i;
+    std::size_t j = i;
+    while (j < text.size() && is_word_byte(text[j])) ++j;
+    *pos = j;
+    return text.substr(i, j - i);
 }
 
 std::size_t word_count(std::string_view text) {
@@ -139,11 +159,7 @@ std::string fold(std::string_view text) {
         if (!is_folded_mark(c)) stripped.append(c);
         i += U16_LENGTH(c);
     }
-    icu::UnicodeString composed = nfc().normalize(stripped, status);
-    detail::check_icu(status, "composing");
-    std::string out;
-    composed.toUTF8String(out);
-    return out;
+    return normalized_utf8(nfc(), stripped, "composing");
 }
 
 std::string fold_query(std::string_view query) {
@@ -196,12 +212,7 @@ std::string to_nfc(std::string_view text) {
     icu::UnicodeString s = icu::UnicodeString::fromUTF8(
         icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
     if (nfc().isNormalized(s, status) && U_SUCCESS(status)) return std::string(text);
-    status = U_ZERO_ERROR;
-    icu::UnicodeString n = nfc().normalize(s, status);
-    detail::check_icu(status, "NFC normalisation");
-    std::string out;
-    n.toUTF8String(out);
-    return out;
+    return normalized_utf8(nfc(), s, "NFC normalisation");
 }
 
 bool is_valid_utf8(std::string_view text) {

@@ -69,6 +69,16 @@ const char* guess_utf16(std::string_view bytes) {
     return nullptr;
 }
 
+// The bytes converted from `charset`: a problem when they are not text in it.
+Decoded from_charset(std::string_view bytes, const char* charset) {
+    Decoded d;
+    bool ok = false;
+    d.text = convert_to_utf8(bytes, charset, &ok);
+    d.charset = charset;
+    if (!ok || looks_binary(d.text)) d.problem = "binary file (not text in any charset)";
+    return d;
+}
+
 Decoded decode(std::string_view bytes) {
     Decoded d;
     if (starts_with(bytes, "\xEF\xBB\xBF")) bytes.remove_prefix(3);
@@ -86,13 +96,7 @@ Decoded decode(std::string_view bytes) {
             return d;
         }
     }
-    if (utf16) {
-        bool ok = false;
-        d.text = convert_to_utf8(bytes, utf16, &ok);
-        d.charset = utf16;
-        if (!ok || looks_binary(d.text)) d.problem = "binary file (not text in any charset)";
-        return d;
-    }
+    if (utf16) return from_charset(bytes, utf16);
     if (is_valid_utf8(bytes)) {
         d.text = std::string(bytes);
         if (looks_binary(d.text)) d.problem = "binary file (control characters)";
@@ -127,11 +131,7 @@ Decoded decode(std::string_view bytes) {
         d.problem = "not valid UTF-8, and no other charset fits";
         return d;
     }
-    bool ok = false;
-    d.text = convert_to_utf8(bytes, name, &ok);
-    d.charset = name;
-    if (!ok || looks_binary(d.text)) d.problem = "binary file (not text in any charset)";
-    return d;
+    return from_charset(bytes, name);
 }
 
 std::string_view trim(std::string_view s) {

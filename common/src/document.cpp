@@ -73,20 +73,14 @@ std::uint64_t simhash(std::string_view folded) {
         for (int b = 0; b < 64; ++b) votes[b] += ((h >> b) & 1) ? 1 : -1;
     };
     std::string gram;
-    for (std::size_t i = 0; i < folded.size();) {
-        if (!is_word_byte(folded[i])) {
-            ++i;
-            continue;
-        }
-        std::size_t j = i;
-        while (j < folded.size() && is_word_byte(folded[j])) ++j;
-        last[words++ % 3] = folded.substr(i, j - i);
+    std::size_t pos = 0;
+    for (std::string_view w = next_word(folded, &pos); !w.empty(); w = next_word(folded, &pos)) {
+        last[words++ % 3] = w;
         if (words >= 3) {
             gram.clear();
             for (std::size_t k = words - 3; k < words; ++k) (gram += last[k % 3]) += ' ';
             vote(XXH3_64bits(gram.data(), gram.size()));
         }
-        i = j;
     }
     if (words > 0 && words < 3) {  // too short for a 3-gram: the words themselves
         for (std::size_t k = 0; k < words; ++k) (gram += last[k]) += ' ';
@@ -116,8 +110,8 @@ std::string bounded_term(std::string_view prefix, std::string_view value) {
 std::string StoredRecord::encode() const {
     std::string out;
     out.reserve(title.size() + url.size() + path.size() + body.size() + 3);
-    for (std::string_view field : {std::string_view(title), std::string_view(url),
-                                   std::string_view(path)}) {
+    for (std::string_view field :
+         {std::string_view(title), std::string_view(url), std::string_view(path)}) {
         out += field;
         out += '\0';
     }
@@ -131,12 +125,9 @@ StoredRecord StoredRecord::of(const Xapian::Document& doc) {
     if (fields.size() != 4)
         throw Error(ErrorCode::SchemaMismatch, "document data is not a newsidx record")
             .with_hint("re-index with: indexer --rebuild PATH...");
-    return StoredRecord{std::string(fields[0]),
-                        doc.get_value(schema::kDateSlot.slot),
-                        std::string(fields[1]),
-                        std::string(fields[2]),
-                        doc.get_value(schema::kLanguageSlot.slot),
-                        std::string(fields[3])};
+    return StoredRecord{
+        std::string(fields[0]), doc.get_value(schema::kDateSlot.slot),     std::string(fields[1]),
+        std::string(fields[2]), doc.get_value(schema::kLanguageSlot.slot), std::string(fields[3])};
 }
 
 DocumentBuilder::DocumentBuilder(const Analyzer& analyzer)

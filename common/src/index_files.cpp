@@ -55,8 +55,7 @@ void stamp_schema(Xapian::WritableDatabase& db, const std::string& analyzer) {
 std::string resolve_for_reading(const std::string& db_path) {
     std::error_code ec;
     const std::string old = index_sibling(db_path, ".old");
-    for (int tries = 0;
-         tries < 50 && !fs::exists(db_path, ec) && fs::exists(old, ec); ++tries)
+    for (int tries = 0; tries < 50 && !fs::exists(db_path, ec) && fs::exists(old, ec); ++tries)
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     return !fs::exists(db_path, ec) && fs::exists(old, ec) ? old : db_path;
 }

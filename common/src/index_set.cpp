@@ -42,13 +42,15 @@ std::vector<Location> read_stub(const std::string& stub) {
         if (!(words >> kind) || kind[0] == '#') continue;
         auto bad = [&](const std::string& why) {
             return Error(ErrorCode::NoIndex, stub + ":" + std::to_string(line_no) + ": " + why)
-                .with_hint("stub lines are: auto PATH, glass PATH, tcp HOST PORT, "
-                           "remote :HOST:PORT");
+                .with_hint(
+                    "stub lines are: auto PATH, glass PATH, tcp HOST PORT, "
+                    "remote :HOST:PORT");
         };
         if (kind == "auto" || kind == "glass") {
             if (!(words >> where)) throw bad(kind + " needs a path");
             const fs::path p(where);
-            out.push_back({(p.is_absolute() ? p : base / p).lexically_normal().string(), false, {}, 0});
+            out.push_back(
+                {(p.is_absolute() ? p : base / p).lexically_normal().string(), false, {}, 0});
         } else if (kind == "tcp" || kind == "remote") {
             Location loc{{}, true, {}, 0};
             if (kind == "tcp") {
@@ -95,8 +97,7 @@ IndexSet IndexSet::open(const std::vector<std::string>& paths) {
             detail::guarded("opening index", loc.path, [&] {
                 Xapian::Database part = loc.remote ? Xapian::Remote::open(loc.host, loc.port)
                                                    : Xapian::Database(loc.path);
-                std::string analyzer =
-                    detail::check_schema(part, loc.path, detail::Access::Read);
+                std::string analyzer = detail::check_schema(part, loc.path, detail::Access::Read);
                 set.members_.push_back({loc.path, analyzer.empty() ? "english" : analyzer});
                 set.db_.add_database(part);
                 set.parts_.push_back(std::move(part));

@@ -165,135 +165,96 @@ IndexWriter IndexWriter::merge(std::vector<IndexWriter>& shards, const std::stri
 }
 
 Xapian::doccount IndexWriter::size() const {
-    try {
-        return db_.get_doccount();
-    } catch (...) {
-        detail::rethrow_xapian_error("reading index", path_);
-    }
+    return detail::guarded("reading index", path_, [&] { return db_.get_doccount(); });
 }
 
 bool IndexWriter::has_id(const std::string& id_term) const {
-    try {
-        return db_.term_exists(id_term);
-    } catch (...) {
-        detail::rethrow_xapian_error("reading index", path_);
-    }
+    return detail::guarded("reading index", path_, [&] { return db_.term_exists(id_term); });
 }
 
 std::optional<FileState> IndexWriter::file_state(const std::string& path) const {
-    try {
+    return detail::guarded("reading index metadata", path_, [&]() -> std::optional<FileState> {
         auto entry = decode_file_entry(db_.get_metadata(file_key(path)));
         if (!entry || entry->second != path) return std::nullopt;
         return std::move(entry->first);
-    } catch (...) {
-        detail::rethrow_xapian_error("reading index metadata", path_);
-    }
+    });
 }
 
 std::vector<std::string> IndexWriter::known_files() const {
-    std::vector<std::string> paths;
-    try {
+    return detail::guarded("reading index metadata", path_, [&] {
+        std::vector<std::string> paths;
         const std::string prefix(schema::kFile.key);
         for (auto it = db_.metadata_keys_begin(prefix); it != db_.metadata_keys_end(prefix); ++it) {
             if (auto entry = decode_file_entry(db_.get_metadata(*it)))
                 paths.push_back(std::move(entry->second));
         }
-    } catch (...) {
-        detail::rethrow_xapian_error("reading index metadata", path_);
-    }
-    return paths;
+        return paths;
+    });
 }
 
 void IndexWriter::put(const std::string& path, const FileState& state,
                       const DocumentBuilder::Built& built) {
-    try {
+    detail::guarded("writing to index", path_, [&] {
         // The file may have carried another URL before: drop its old article first.
         db_.delete_document(path_term(path));
         db_.replace_document(built.id_term, built.doc);
         db_.set_metadata(file_key(path), state.encode() + '\n' + path);
         for (const std::string& word : built.spellings) db_.add_spelling(word);
-    } catch (...) {
-        detail::rethrow_xapian_error("writing to index", path_);
-    }
+    });
 }
 
 void IndexWriter::add_new(const std::string& path, const FileState& state,
                           const DocumentBuilder::Built& built) {
-    try {
+    detail::guarded("writing to index", path_, [&] {
         db_.add_document(built.doc);
         db_.set_metadata(file_key(path), state.encode() + '\n' + path);
         for (const std::string& word : built.spellings) db_.add_spelling(word);
-    } catch (...) {
-        detail::rethrow_xapian_error("writing to index", path_);
-    }
+    });
 }
 
 std::optional<std::string> IndexWriter::path_of(const std::string& id_term) const {
-    try {
+    return detail::guarded("reading index", path_, [&]() -> std::optional<std::string> {
         auto it = db_.postlist_begin(id_term);
         if (it == db_.postlist_end(id_term)) return std::nullopt;
         return StoredRecord::of(db_.get_document(*it)).path;
-    } catch (...) {
-        detail::rethrow_xapian_error("reading index", path_);
-    }
+    });
 }
 
 void IndexWriter::delete_id(const std::string& id_term) {
-    try {
-        db_.delete_document(id_term);
-    } catch (...) {
-        detail::rethrow_xapian_error("writing to index", path_);
-    }
+    detail::guarded("writing to index", path_, [&] { db_.delete_document(id_term); });
 }
 
 void IndexWriter::delete_article_of(const std::string& path) {
-    try {
-        db_.delete_document(path_term(path));
-    } catch (...) {
-        detail::rethrow_xapian_error("writing to index", path_);
-    }
+    detail::guarded("writing to index", path_, [&] { db_.delete_document(path_term(path)); });
 }
 
 void IndexWriter::touch(const std::string& path, const FileState& state) {
-    try {
-        db_.set_metadata(file_key(path), state.encode() + '\n' + path);
-    } catch (...) {
-        detail::rethrow_xapian_error("writing to index", path_);
-    }
+    detail::guarded("writing to index", path_,
+                    [&] { db_.set_metadata(file_key(path), state.encode() + '\n' + path); });
 }
 
 void IndexWriter::forget(const std::string& path) {
-    try {
+    detail::guarded("writing to index", path_, [&] {
         db_.delete_document(path_term(path));
         db_.set_metadata(file_key(path), std::string());
-    } catch (...) {
-        detail::rethrow_xapian_error("writing to index", path_);
-    }
+    });
 }
 
 void IndexWriter::close() {
-    try {
+    detail::guarded("committing index", path_, [&] {
         db_.commit();
         db_.close();
-    } catch (...) {
-        detail::rethrow_xapian_error("committing index", path_);
-    }
+    });
 }
 
 void IndexWriter::release() {
-    try {
+    detail::guarded("closing index", path_, [&] {
         db_.close();  // nothing to commit: the caller committed before the index moved
-    } catch (...) {
-        detail::rethrow_xapian_error("closing index", path_);
-    }
+    });
 }
 
 void IndexWriter::commit() {
-    try {
-        db_.commit();
-    } catch (...) {
-        detail::rethrow_xapian_error("committing index", path_);
-    }
+    detail::guarded("committing index", path_, [&] { db_.commit(); });
 }
 
 }  // namespace newsidx

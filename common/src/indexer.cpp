@@ -90,8 +90,8 @@ class Run {
         // A rebuild starts from nothing: the old index only stays readable until the swap.
         was_empty_ = options_.rebuild || writer_->size() == 0;
 
-        files_ = detail::find_files(roots,
-                                    [this](const std::string& line) { observer_.on_warning(line); });
+        files_ = detail::find_files(
+            roots, [this](const std::string& line) { observer_.on_warning(line); });
         stats_.files = files_.size();
         {
             std::uint64_t bytes = 0;
@@ -110,9 +110,8 @@ class Run {
             for (const std::string& known :
                  options_.rebuild ? std::vector<std::string>{} : writer_->known_files()) {
                 if (present(known)) continue;
-                if (std::none_of(roots.begin(), roots.end(), [&](const std::string& r) {
-                        return detail::is_under(known, r);
-                    }))
+                if (std::none_of(roots.begin(), roots.end(),
+                                 [&](const std::string& r) { return detail::is_under(known, r); }))
                     continue;
                 writer_->forget(known);
                 ++stats_.removed;
@@ -251,11 +250,10 @@ class Run {
                                                         writer_->analyzer()));
         {
             const std::uint64_t commit_bytes = options_.commit_bytes;
-            detail::Pipeline pipeline(
-                todo, jobs, writer_->analyzer(), options_.max_size,
-                [&](unsigned w, const SourceFile& f, Outcome& out) {
-                    shards[w].write(writers[w], f, out, commit_bytes);
-                });
+            detail::Pipeline pipeline(todo, jobs, writer_->analyzer(), options_.max_size,
+                                      [&](unsigned w, const SourceFile& f, Outcome& out) {
+                                          shards[w].write(writers[w], f, out, commit_bytes);
+                                      });
             drain(pipeline, todo, [&](const SourceFile& f, const Outcome& out, Verdict verdict) {
                 if (!verdict.write) return;
                 // The index keeps nothing this file or this URL produced before.
@@ -276,8 +274,8 @@ class Run {
         const bool with_old = !options_.rebuild && (writer_->size() > 0 || !was_empty_);
         // The merged index is opened, and so locked, before it is swapped in: from here to the
         // end of the run both the old and the new index are this run's.
-        IndexWriter merged = IndexWriter::merge(writers, with_old ? options_.db_path : "",
-                                                next_dir, writer_->analyzer());
+        IndexWriter merged = IndexWriter::merge(writers, with_old ? options_.db_path : "", next_dir,
+                                                writer_->analyzer());
         detail::sync_tree(next_dir);
         detail::swap_in(next_dir, options_.db_path);
         observer_.on_swapped();

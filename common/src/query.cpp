@@ -42,7 +42,8 @@ std::string checked_date_fields(const std::string& text) {
             throw Error(ErrorCode::BadQuery, "date: needs a date or a range after it")
                 .with_hint("e.g. date:2022, date:2022-02-08 or date:2022-01..2022-06");
         if (const std::size_t dots = value.find(".."); dots != std::string::npos) {
-            if (dots > 0) from = parse_period(value.substr(0, dots), field, ErrorCode::BadQuery).first;
+            if (dots > 0)
+                from = parse_period(value.substr(0, dots), field, ErrorCode::BadQuery).first;
             if (dots + 2 < value.size())
                 to = parse_period(value.substr(dots + 2), field, ErrorCode::BadQuery).second;
             if (!from.empty() && !to.empty() && from > to)
@@ -198,9 +199,9 @@ QueryBuilder::QueryBuilder(const IndexSet& set, const SearchOptions& options, Fi
         if (std::find(analyzers_.begin(), analyzers_.end(), wanted) == analyzers_.end()) {
             std::string built;
             for (const std::string& a : analyzers_) built += (built.empty() ? "" : ", ") + a;
-            throw Error(ErrorCode::BadOption,
-                        "--lang " + options.language + " does not match the index, which was " +
-                            "built with --lang " + built)
+            throw Error(ErrorCode::BadOption, "--lang " + options.language +
+                                                  " does not match the index, which was " +
+                                                  "built with --lang " + built)
                 .with_hint("leave out --lang to use the index's own language");
         }
         analyzers_ = {wanted};
@@ -234,8 +235,8 @@ QueryBuilder::Built QueryBuilder::build(const std::string& query) const {
     const bool mixed = analyzers_.size() > 1 || set_.analyzers().size() > 1;
     std::vector<Xapian::Query> parts;
     for (const std::string& name : analyzers_) {
-        Xapian::Query q = parse(Analyzer(name), db, options_, folded, options_.plain,
-                                &built.corrected);
+        Xapian::Query q =
+            parse(Analyzer(name), db, options_, folded, options_.plain, &built.corrected);
         if (q.empty()) continue;
         if (mixed)
             q = Xapian::Query(Xapian::Query::OP_FILTER, q,
@@ -245,16 +246,17 @@ QueryBuilder::Built QueryBuilder::build(const std::string& query) const {
     if (parts.empty())
         throw Error(ErrorCode::BadQuery, "nothing to search for in '" + query + "' (no words)")
             .with_hint("try: searcher \"security guarantees\"");
-    built.text = parts.size() == 1 ? parts[0]
-                                   : Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
+    built.text = parts.size() == 1
+                     ? parts[0]
+                     : Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
 
     // A query that repeats a title word for word also scores the exact-title term, so that a
     // pasted headline finds its article first even among near-identical twins. Only when some
     // article has that title: an unmatched term would lower every hit's percentage.
     if (options_.title_boost > 0) {
         if (const std::string exact = exact_title_term(query);
-            !exact.empty() && detail::guarded("searching", set_.label(),
-                                              [&] { return db.term_exists(exact); }))
+            !exact.empty() &&
+            detail::guarded("searching", set_.label(), [&] { return db.term_exists(exact); }))
             built.text = Xapian::Query(Xapian::Query::OP_AND_MAYBE, built.text,
                                        Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
                                                      Xapian::Query(exact), options_.title_boost));
@@ -262,13 +264,14 @@ QueryBuilder::Built QueryBuilder::build(const std::string& query) const {
 
     std::vector<Xapian::Query> filters;
     if (!filters_.since.empty() && !filters_.until.empty())
-        filters.emplace_back(Xapian::Query::OP_VALUE_RANGE, schema::kDateSlot.slot,
-                             filters_.since, filters_.until);
+        filters.emplace_back(Xapian::Query::OP_VALUE_RANGE, schema::kDateSlot.slot, filters_.since,
+                             filters_.until);
     else if (!filters_.since.empty())
         filters.emplace_back(Xapian::Query::OP_VALUE_GE, schema::kDateSlot.slot, filters_.since);
     else if (!filters_.until.empty())
         filters.emplace_back(Xapian::Query::OP_VALUE_LE, schema::kDateSlot.slot, filters_.until);
-    if (!filters_.host.empty()) filters.emplace_back(bounded_term(schema::kHost.prefix, filters_.host));
+    if (!filters_.host.empty())
+        filters.emplace_back(bounded_term(schema::kHost.prefix, filters_.host));
     if (!filters.empty())
         built.filter = filters.size() == 1
                            ? filters[0]

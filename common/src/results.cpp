@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 namespace newsidx {
+
 namespace {
 
 constexpr const char* kBold = "\x1b[1m";
@@ -60,16 +61,10 @@ std::string render_json(const SearchResult& result, const std::string& id) {
     doc["elapsed_ms"] = std::round(result.elapsed_ms * 1000) / 1000;
     doc["results"] = nlohmann::ordered_json::array();
     for (const Hit& hit : result.hits) {
-        nlohmann::ordered_json h;
-        h["rank"] = hit.rank;
-        h["score"] = hit.score;
-        h["percent"] = hit.percent;
-        h["title"] = hit.title;
-        h["date"] = hit.date;
-        h["url"] = hit.url;
-        h["site"] = hit.site;
-        h["path"] = hit.path;
-        h["snippet"] = hit.snippet.text;
+        nlohmann::ordered_json h{
+            {"rank", hit.rank},   {"score", hit.score}, {"percent", hit.percent},
+            {"title", hit.title}, {"date", hit.date},   {"url", hit.url},
+            {"site", hit.site},   {"path", hit.path},   {"snippet", hit.snippet.text}};
         h["highlights"] = nlohmann::ordered_json::array();
         for (auto [start, end] : hit.snippet.highlights) h["highlights"].push_back({start, end});
         doc["results"].push_back(std::move(h));

@@ -106,9 +106,8 @@ SearchResult Searcher::search_once(const std::string& query) {
             Xapian::RSet rset;
             for (auto it = top.begin(); it != top.end(); ++it) rset.add_document(*it);
             if (!rset.empty()) {
-                const Xapian::Query more =
-                    expansion_query(enquire, rset, built.text, options_.expand, kFeedbackWeight,
-                                    &out.expansion);
+                const Xapian::Query more = expansion_query(
+                    enquire, rset, built.text, options_.expand, kFeedbackWeight, &out.expansion);
                 if (!more.empty()) text = Xapian::Query(Xapian::Query::OP_OR, text, more);
             }
         }

@@ -62,15 +62,12 @@ std::pair<std::size_t, std::size_t> match_window(std::string_view text,
     std::vector<Match> matches;
     std::string word;
     bool ascii_only = true;
-    for (std::size_t i = 0; i < text.size();) {
-        if (!is_word_byte(text[i])) {
-            ++i;
-            continue;
-        }
-        std::size_t j = i;
+    std::size_t pos = 0;
+    for (std::string_view raw = next_word(text, &pos); !raw.empty(); raw = next_word(text, &pos)) {
+        const auto i = static_cast<std::size_t>(raw.data() - text.data());
         word.clear();
-        while (j < text.size() && is_word_byte(text[j])) {
-            const auto c = static_cast<unsigned char>(text[j++]);
+        for (char ch : raw) {
+            const auto c = static_cast<unsigned char>(ch);
             if (c >= 0x80) ascii_only = false;
             word += static_cast<char>(std::tolower(c));
         }
@@ -84,7 +81,6 @@ std::pair<std::size_t, std::size_t> match_window(std::string_view text,
                 break;
             }
         }
-        i = j;
     }
     std::size_t begin = 0;
     if (matches.empty()) {

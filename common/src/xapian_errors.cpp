@@ -35,8 +35,8 @@ void rethrow_xapian_error(std::string_view action, const std::string& db_path) {
         throw Error(ErrorCode::NoIndex, "cannot open index '" + db_path + "': " + e.get_msg())
             .with_hint("run indexer first, e.g.: indexer --db " + db_path + " samples/");
     } catch (const Xapian::DatabaseCorruptError& e) {
-        throw Error(ErrorCode::Xapian, "index '" + db_path + "' is damaged (" + std::string(action) +
-                                           "): " + e.get_msg())
+        throw Error(ErrorCode::Xapian, "index '" + db_path + "' is damaged (" +
+                                           std::string(action) + "): " + e.get_msg())
             .with_hint("check it with: xapian-check " + db_path +
                        "; rebuild it with: indexer --rebuild --db " + db_path + " PATH...");
     } catch (const Xapian::DatabaseError& e) {

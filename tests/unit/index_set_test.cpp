@@ -29,10 +29,10 @@ class TwoLanguages : public ::testing::Test {
                    article_text("Negotiators returned to Geneva", "20220208",
                                 "https://en.example.org/talks",
                                 "The negotiators returned to the table after a week."));
-        write_file(dir_ / "fr/accord.txt",
-                   article_text("Accord sur les échanges", "20220209",
-                                "https://fr.example.org/accord",
-                                "Les organisations internationaux ont salué l'accord."));
+        write_file(
+            dir_ / "fr/accord.txt",
+            article_text("Accord sur les échanges", "20220209", "https://fr.example.org/accord",
+                         "Les organisations internationaux ont salué l'accord."));
         build("en", "english");
         build("fr", "french");
     }
@@ -49,9 +49,8 @@ class TwoLanguages : public ::testing::Test {
     std::vector<std::string> ids(const std::vector<std::string>& dbs, const std::string& query,
                                  const std::string& lang = {}) {
         SearchOptions o;
-        for (const std::string& d : dbs) o.db_paths.push_back(d == "en" || d == "fr"
-                                                                  ? dir_ / (d + ".db")
-                                                                  : d);
+        for (const std::string& d : dbs)
+            o.db_paths.push_back(d == "en" || d == "fr" ? dir_ / (d + ".db") : d);
         o.db_paths.erase(o.db_paths.begin());  // the default newsidx.db
         o.query = query;
         o.language = lang;
@@ -105,7 +104,8 @@ TEST_F(TwoLanguages, SnippetsStemEachArticleWithItsOwnAnalyzer) {
 }
 
 TEST_F(TwoLanguages, AStubFileNamesTheMembers) {
-    write_file(dir_ / "all.stub", "# both archives\nauto en.db\n\nglass " + (dir_ / "fr.db") + "\n");
+    write_file(dir_ / "all.stub",
+               "# both archives\nauto en.db\n\nglass " + (dir_ / "fr.db") + "\n");
     EXPECT_EQ(ids({dir_ / "all.stub"}, "returning internationale"), (Ids{"accord", "talks"}));
     const IndexSet set = IndexSet::open({dir_ / "all.stub"});
     ASSERT_EQ(set.members().size(), 2u);
@@ -128,7 +128,9 @@ TEST_F(TwoLanguages, ErrorsNameTheMemberThatFailed) {
          "auto fr.db\nshard x\n",
          dir_ / "bad.stub" + ":2: unknown kind 'shard'"},
         {{"en", dir_ / "bad.stub"}, "auto missing.db\n", "no index at '" + missing + "'"},
-        {{"en", dir_ / "bad.stub"}, "# nothing\n", "stub file '" + dir_ / "bad.stub" + "' names no index"},
+        {{"en", dir_ / "bad.stub"},
+         "# nothing\n",
+         "stub file '" + dir_ / "bad.stub" + "' names no index"},
     };
     for (const Case& c : cases) {
         if (!c.stub.empty()) write_file(dir_ / "bad.stub", c.stub);
@@ -155,8 +157,8 @@ TEST_F(TwoLanguages, ErrorsNameTheMemberThatFailed) {
             EXPECT_EQ(std::string(e.what()), "index '" + dir_ / "fr.db" +
                                                  "' has schema version 2; this searcher reads "
                                                  "version 3");
-            EXPECT_EQ(e.hint(), "re-index with: indexer --rebuild --db " + dir_ / "fr.db" +
-                                    " PATH...");
+            EXPECT_EQ(e.hint(),
+                      "re-index with: indexer --rebuild --db " + dir_ / "fr.db" + " PATH...");
         }
     }
 }
@@ -164,9 +166,9 @@ TEST_F(TwoLanguages, ErrorsNameTheMemberThatFailed) {
 TEST_F(TwoLanguages, BlameFindsTheMemberOnWhichAnOperationFails) {
     const IndexSet set = IndexSet::open({dir_ / "en.db", dir_ / "fr.db"});
     EXPECT_EQ(set.blame([](const IndexMember& member, const Xapian::Database& db) {
-                  EXPECT_EQ(db.get_metadata("newsidx.lang"), member.analyzer);
-                  if (member.analyzer == "french") throw std::runtime_error("x");
-              }),
+        EXPECT_EQ(db.get_metadata("newsidx.lang"), member.analyzer);
+        if (member.analyzer == "french") throw std::runtime_error("x");
+    }),
               dir_ / "fr.db");
     EXPECT_EQ(set.blame([](const IndexMember&, const Xapian::Database&) {}),
               dir_ / "en.db" + "', '" + dir_ / "fr.db")

@@ -15,6 +15,10 @@ namespace newsidx {
 /// letter or digit, '_', or any byte of a multi-byte UTF-8 character.
 bool is_word_byte(char c);
 
+/// The next run of word bytes (is_word_byte) in `text` at or after `*pos`, moving `*pos` past
+/// it; empty at the end of the text.
+std::string_view next_word(std::string_view text, std::size_t* pos);
+
 /// The number of white-space separated words in `text`.
 std::size_t word_count(std::string_view text);
 

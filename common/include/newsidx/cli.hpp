@@ -4,8 +4,8 @@
 #pragma once
 
 #include <functional>
-#include <optional>
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -27,6 +27,19 @@ std::string default_db();
 /// `internal` (anything else, "PROGRAM: internal error: …"). The front ends' one boundary.
 int run(std::string_view program, std::ostream& err, const std::function<int()>& body,
         const std::function<int(const Error&)>& code_of, int internal);
+
+/// Parses the command line with a CLI11 app; nullopt to go on, or the exit code to return when
+/// the app printed its help, its version (`ok`) or a usage error (`usage`). A template, so that
+/// the library needs no CLI11: `parse_command_line<CLI::ParseError>(app, argc, argv, 0, 2)`.
+template <typename ParseError, typename App>
+std::optional<int> parse_command_line(App& app, int argc, char** argv, int ok, int usage) {
+    try {
+        app.parse(argc, argv);
+        return std::nullopt;
+    } catch (const ParseError& e) {
+        return app.exit(e) == 0 ? ok : usage;
+    }
+}
 
 enum class Format { Text, Json, Trec };
 

@@ -76,9 +76,9 @@ class QueryBuilder {
     QueryBuilder(const IndexSet& set, const SearchOptions& options, Filters filters);
 
     struct Built {
-        Xapian::Query text;       ///< the ranked part: what the user typed (+ title boost)
-        Xapian::Query filter;     ///< the options' filters; empty when there are none
-        std::string corrected;    ///< Xapian's spelling correction of the text, if any
+        Xapian::Query text;     ///< the ranked part: what the user typed (+ title boost)
+        Xapian::Query filter;   ///< the options' filters; empty when there are none
+        std::string corrected;  ///< Xapian's spelling correction of the text, if any
         Xapian::Query combined() const;
     };
 

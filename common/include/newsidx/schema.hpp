@@ -25,25 +25,18 @@ struct Prefix {
     std::string_view meaning;
 };
 
-inline constexpr Prefix kTitle{"S", "title", false, true,
-                               "title words, stemmed like the body, with positions"};
-inline constexpr Prefix kId{"Q", "", true, false,
-                            "the URL: unique id, key of replace_document (hashed if long)"};
-inline constexpr Prefix kHost{"H", "site", true, false,
-                              "the host and each parent domain of two labels or more"};
+// clang-format off
+inline constexpr Prefix kTitle{"S", "title", false, true, "title words, stemmed like the body"};
+inline constexpr Prefix kId{"Q", "", true, false, "the URL, hashed if long: the unique id"};
+inline constexpr Prefix kHost{"H", "site", true, false, "the host and its parent domains"};
 inline constexpr Prefix kDay{"D", "", true, false, "publication day, YYYYMMDD"};
 inline constexpr Prefix kMonth{"M", "", true, false, "publication month, YYYYMM"};
 inline constexpr Prefix kYear{"Y", "", true, false, "publication year, YYYY"};
-inline constexpr Prefix kLang{"L", "lang", true, false,
-                              "the article's language (ISO 639-1), guessed from its text"};
-inline constexpr Prefix kAnalyzer{"XA", "", true, false,
-                                  "the analyzer the article was indexed with: english, "
-                                  "french, ..., none"};
-inline constexpr Prefix kPath{"XP", "", true, false,
-                              "the source file's absolute path (hashed if long)"};
-inline constexpr Prefix kExactTitle{"XT", "", false, false,
-                                    "the whole title: XXH3-64 of its folded words; weighted, "
-                                    "so a query that repeats a title ranks it first"};
+inline constexpr Prefix kLang{"L", "lang", true, false, "the article's language, ISO 639-1"};
+inline constexpr Prefix kAnalyzer{"XA", "", true, false, "the analyzer it was indexed with"};
+inline constexpr Prefix kPath{"XP", "", true, false, "the source file's path, hashed if long"};
+inline constexpr Prefix kExactTitle{"XT", "", false, false, "XXH3-64 of the title's words"};
+// clang-format on
 
 inline constexpr std::array<const Prefix*, 10> kPrefixes{
     &kTitle, &kId, &kHost, &kDay, &kMonth, &kYear, &kLang, &kAnalyzer, &kPath, &kExactTitle};
@@ -59,15 +52,13 @@ struct Slot {
     std::string_view meaning;
 };
 
-inline constexpr Slot kDateSlot{0, "date",
-                                "YYYYMMDD: date ranges, sorting, timelines (a day, week, month "
-                                "or year is a range of it)"};
+// clang-format off
+inline constexpr Slot kDateSlot{0, "date", "YYYYMMDD: ranges, sorting, timelines by day to year"};
 inline constexpr Slot kHostSlot{1, "host", "the URL's host, lower case: facets per site"};
-inline constexpr Slot kSignatureSlot{
-    2, "signature", "near-duplicate signature: 64-bit SimHash of the body's word 3-grams, 8 bytes"};
-inline constexpr Slot kClusterSlot{
-    3, "cluster", "near-duplicate cluster key: reserved for the near-duplicate issue, empty"};
-inline constexpr Slot kLanguageSlot{4, "language", "the article's language (ISO 639-1)"};
+inline constexpr Slot kSignatureSlot{2, "signature", "SimHash of the body's word 3-grams"};
+inline constexpr Slot kClusterSlot{3, "cluster", "near-duplicate cluster key (reserved, empty)"};
+inline constexpr Slot kLanguageSlot{4, "language", "the article's language, ISO 639-1"};
+// clang-format on
 
 inline constexpr std::array<const Slot*, 5> kSlots{&kDateSlot, &kHostSlot, &kSignatureSlot,
                                                    &kClusterSlot, &kLanguageSlot};
@@ -78,13 +69,12 @@ struct MetadataKey {
     std::string_view meaning;
 };
 
+// clang-format off
 inline constexpr MetadataKey kVersion{"newsidx.schema", "the schema version, kSchemaVersion"};
-inline constexpr MetadataKey kLanguage{"newsidx.lang",
-                                       "the index's analyzer: english, french, ..., none"};
+inline constexpr MetadataKey kLanguage{"newsidx.lang", "the index's analyzer: english, ..., none"};
 /// Per source file: key + absolute path (hashed if long) -> "size mtime hash url\npath".
-inline constexpr MetadataKey kFile{"newsidx.file:",
-                                   "per source file: size, mtime, content hash and URL, then "
-                                   "the path; what lets a run skip unchanged files"};
+inline constexpr MetadataKey kFile{"newsidx.file:", "per source file: size, mtime, hash, URL"};
+// clang-format on
 
 inline constexpr std::array<const MetadataKey*, 3> kMetadataKeys{&kVersion, &kLanguage, &kFile};
 
