@@ -5,6 +5,8 @@ import argparse
 import csv
 import hashlib
 import os
+import random
+import re
 import shutil
 import statistics
 import subprocess
@@ -56,6 +58,33 @@ def prepare_inputs(corpus, work):
     return count, size
 
 
+def sample_queries(corpus, count, seed):
+    """`count` queries drawn from real titles, as users paste them: one to three consecutive
+    title words, a quarter of them as quoted phrases of two or three words. Each corpus of the
+    folder (the file name's prefix before the first '-') gives an equal share."""
+    rng = random.Random(seed)
+    groups = {}
+    for path in sorted(Path(corpus).rglob("*.txt")):
+        groups.setdefault(path.name.split("-", 1)[0], []).append(path)
+    names = sorted(groups)
+    queries = []
+    while len(queries) < count:
+        paths = groups[names[len(queries) % len(names)]]
+        with open(rng.choice(paths), encoding="utf-8", errors="replace") as f:
+            title = f.readline()
+        words = [w for w in re.findall(r"\w+", title.lower()) if len(w) > 2 and not w.isdigit()]
+        if not words:
+            continue
+        size = min(len(words), rng.choice((1, 2, 2, 3)))
+        start = rng.randrange(len(words) - size + 1)
+        query = " ".join(words[start:start + size])
+        if size > 1 and rng.random() < 0.25:
+            query = '"' + query + '"'
+        if query not in queries:
+            queries.append(query)
+    return queries
+
+
 def timed(cmd, stdin=None):
     """Runs cmd under GNU time; returns (seconds, peak RSS in MB)."""
     report = tempfile.NamedTemporaryFile(delete=False)
@@ -98,7 +127,10 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("corpus")
     ap.add_argument("--bin", required=True, help="folder with indexer and searcher")
-    ap.add_argument("--queries", required=True)
+    ap.add_argument("--queries", help="a file of queries, one a line (default: --sample of the "
+                    "corpus's titles)")
+    ap.add_argument("--sample", type=int, default=145, help="queries to draw from the titles")
+    ap.add_argument("--seed", type=int, default=20261130)
     ap.add_argument("--work", help="scratch folder (default: a temporary one)")
     ap.add_argument("--repeats", type=int, default=3)
     args = ap.parse_args()
@@ -109,7 +141,12 @@ def main():
         shutil.rmtree(work / name, ignore_errors=True) if (work / name).is_dir() else (work / name).unlink(missing_ok=True)
     print(f"compare: preparing peer inputs in {work} ...", file=sys.stderr)
     count, size = prepare_inputs(args.corpus, work)
-    queries = [l.strip() for l in open(args.queries, encoding="utf-8") if l.strip() and not l.startswith("#")]
+    if args.queries:
+        queries = [l.strip() for l in open(args.queries, encoding="utf-8")
+                   if l.strip() and not l.startswith("#")]
+    else:
+        queries = sample_queries(args.corpus, args.sample, args.seed)
+        (work / "queries.txt").write_text("\n".join(queries) + "\n", encoding="utf-8")
     indexer, searcher = f"{args.bin}/indexer", f"{args.bin}/searcher"
 
     runs = {}
@@ -139,6 +176,12 @@ def main():
                                  queries, args.repeats),
     }
 
+    # What a process costs before it does any work: each tool's --help or --version.
+    start = {
+        "newsidx": latencies(lambda q: [searcher, "--help"], ["-"], 30),
+        "SQLite FTS5": latencies(lambda q: ["sqlite3", "-version"], ["-"], 30),
+    }
+
     mb = size / 1e6
     base_rate = count / runs["newsidx"][0]
     print(f"\nCorpus: {args.corpus} — {count:,} articles, {mb:.1f} MB; {os.cpu_count()} cores; "
@@ -156,6 +199,12 @@ def main():
                  f"{med:.1f}" if med else "—", f"{p95:.1f}" if p95 else "—",
                  f"{rate / base_rate:.2f}×"]
         print("| " + " | ".join(cells) + " |")
+    nm, np95 = lat["newsidx"]
+    fm, fp95 = lat["SQLite FTS5"]
+    print(f"\nQueries through the CLI, newsidx vs SQLite FTS5: median {nm / fm:.2f}×, "
+          f"p95 {np95 / fp95:.2f}×; start (`searcher --help` vs `sqlite3 -version`, median): "
+          f"{start['newsidx'][0]:.1f} vs {start['SQLite FTS5'][0]:.1f} ms, "
+          f"{start['newsidx'][0] / start['SQLite FTS5'][0]:.2f}×")
     if not args.work:
         shutil.rmtree(work)
 

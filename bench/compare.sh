@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Builds the same index of CORPUS_DIR with newsidx, Xapian's scriptindex and SQLite FTS5, runs
-# bench/queries.txt against each, and prints one table (articles/s, MB/s, peak RSS, index
-# size, query median/p95, and each tool's rate relative to newsidx).
+# the same queries against each (145 drawn from the corpus's titles, or --queries FILE, e.g.
+# bench/queries.txt), and prints one table (articles/s, MB/s, peak RSS, index size, query
+# median/p95, and each tool's rate relative to newsidx) and the query and start-up ratios.
 #
-#   bench/compare.sh CORPUS_DIR [--work DIR] [--repeats N]
+#   bench/compare.sh CORPUS_DIR [--work DIR] [--repeats N] [--queries FILE | --sample N --seed S]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
 if [ $# -lt 1 ] || [ ! -d "$1" ]; then
-  echo "usage: bench/compare.sh CORPUS_DIR [--work DIR] [--repeats N]" >&2
+  echo "usage: bench/compare.sh CORPUS_DIR [--work DIR] [--repeats N] [--queries FILE]" >&2
   exit 2
 fi
 corpus="$(cd "$1" && pwd)"
@@ -32,4 +33,4 @@ if [ ! -x "$root/build/bin/indexer" ] || [ ! -x "$root/build/bin/searcher" ]; th
   (cd "$root" && cmake --preset dev >/dev/null && cmake --build --preset dev --target indexer searcher -j "$(nproc)" >&2)
 fi
 
-exec python3 "$here/compare.py" "$corpus" --bin "$root/build/bin" --queries "$here/queries.txt" "$@"
+exec python3 "$here/compare.py" "$corpus" --bin "$root/build/bin" "$@"

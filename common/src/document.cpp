@@ -1,5 +1,7 @@
 #include "newsidx/document.hpp"
 
+// Header-only: one shared library less to load at every start (docs/benchmarks.md).
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include <array>

@@ -76,11 +76,6 @@ std::vector<Location> read_stub(const std::string& stub) {
 
 }  // namespace
 
-IndexSet::IndexSet(Xapian::Database db, std::string analyzer) : db_(db) {
-    members_.push_back({"(in memory)", std::move(analyzer)});
-    parts_.push_back(std::move(db));
-}
-
 IndexSet IndexSet::open(const std::vector<std::string>& paths) {
     IndexSet set;
     for (const std::string& given : paths) {

@@ -94,15 +94,16 @@ Xapian::Query parse(const Analyzer& analyzer, const Xapian::Database& db,
     // "a*" on a large index would OR together every word starting with "a": keep the most
     // common ones (docs/query-syntax.md).
     qp.set_max_expansion(kMaxWildcardTerms, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
-    const unsigned flags =
-        plain ? Xapian::QueryParser::FLAG_CJK_NGRAM | Xapian::QueryParser::FLAG_SPELLING_CORRECTION
+    unsigned flags =
+        plain ? Xapian::QueryParser::FLAG_CJK_NGRAM
               : Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
                     Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
-                    Xapian::QueryParser::FLAG_PURE_NOT | Xapian::QueryParser::FLAG_CJK_NGRAM |
-                    Xapian::QueryParser::FLAG_SPELLING_CORRECTION;
+                    Xapian::QueryParser::FLAG_PURE_NOT | Xapian::QueryParser::FLAG_CJK_NGRAM;
+    // The spelling table is read only when a correction is asked for (a query without hits).
+    if (corrected) flags |= Xapian::QueryParser::FLAG_SPELLING_CORRECTION;
     try {
         Xapian::Query query = qp.parse_query(analyzer.cut_wildcards(folded), flags);
-        if (corrected && corrected->empty()) *corrected = qp.get_corrected_query_string();
+        if (corrected) *corrected = qp.get_corrected_query_string();
         return query;
     } catch (const Xapian::QueryParserError& e) {
         throw Error(ErrorCode::BadQuery, "cannot parse query '" + options.query + "'" +
@@ -208,6 +209,15 @@ QueryBuilder::QueryBuilder(const IndexSet& set, const SearchOptions& options, Fi
     }
 }
 
+std::string QueryBuilder::correction(const Built& built) const {
+    for (const std::string& name : analyzers_) {
+        std::string corrected;
+        parse(Analyzer(name), set_.database(), options_, built.folded, options_.plain, &corrected);
+        if (!corrected.empty()) return corrected;
+    }
+    return {};
+}
+
 Xapian::Query QueryBuilder::Built::combined() const {
     return filter.empty() ? text : Xapian::Query(Xapian::Query::OP_FILTER, text, filter);
 }
@@ -228,6 +238,7 @@ QueryBuilder::Built QueryBuilder::build(const std::string& query) const {
             .with_hint("try: searcher \"security guarantees\"");
 
     Built built;
+    built.folded = folded;
     const Xapian::Database& db = set_.database();
     // An article matches the query as its own analyzer parses it: with one analyzer that is
     // every article; with several (an English and a French index searched together), each
@@ -235,8 +246,7 @@ QueryBuilder::Built QueryBuilder::build(const std::string& query) const {
     const bool mixed = analyzers_.size() > 1 || set_.analyzers().size() > 1;
     std::vector<Xapian::Query> parts;
     for (const std::string& name : analyzers_) {
-        Xapian::Query q =
-            parse(Analyzer(name), db, options_, folded, options_.plain, &built.corrected);
+        Xapian::Query q = parse(Analyzer(name), db, options_, folded, options_.plain, nullptr);
         if (q.empty()) continue;
         if (mixed)
             q = Xapian::Query(Xapian::Query::OP_FILTER, q,

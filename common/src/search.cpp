@@ -70,13 +70,15 @@ MatchSetup Searcher::match_setup() const {
     return setup;
 }
 
-SearchResult Searcher::search(const std::string& query) {
+SearchResult Searcher::search(const std::string& query) { return search(query, match_setup()); }
+
+SearchResult Searcher::search(const std::string& query, const MatchSetup& setup) {
     // An indexer committing while we read can overwrite the revision we started from: Xapian
     // then says DatabaseModifiedError, and the cure is to reopen at the newest revision and
     // run the query again.
     for (int attempt = 1;; ++attempt) {
         try {
-            return search_once(query);
+            return search_once(query, setup);
         } catch (const Error& e) {
             if (e.code() != ErrorCode::IndexChanged || attempt == kSearchAttempts) throw;
         }
@@ -84,12 +86,11 @@ SearchResult Searcher::search(const std::string& query) {
     }
 }
 
-SearchResult Searcher::search_once(const std::string& query) {
+SearchResult Searcher::search_once(const std::string& query, const MatchSetup& setup) {
     const auto started = std::chrono::steady_clock::now();
     SearchResult result;
     result.query = query;
     const QueryBuilder::Built built = builder_.build(query);
-    const MatchSetup setup = match_setup();
     const Xapian::BM25Weight weight(options_.bm25_k1, 0, 1, options_.bm25_b, 0.5);
 
     // Everything below reads the index; a failure names the member where it happens.
@@ -120,7 +121,10 @@ SearchResult Searcher::search_once(const std::string& query) {
             enquire.set_sort_by_value_then_relevance(schema::kDateSlot.slot,
                                                      setup.sort == SortOrder::Newest);
         if (setup.collapse_key) enquire.set_collapse_key(*setup.collapse_key);
-        for (Xapian::MatchSpy* spy : setup.spies) enquire.add_matchspy(spy);
+        for (const auto& make_spy : setup.spies) {
+            out.spies.push_back(make_spy());
+            enquire.add_matchspy(out.spies.back().get());
+        }
         // Counting a little past the page makes "about N results" exact on small indexes.
         const Xapian::MSet mset = enquire.get_mset(options_.offset, options_.limit,
                                                    options_.offset + options_.limit + 100);
@@ -161,7 +165,7 @@ SearchResult Searcher::search_once(const std::string& query) {
             }
             out.hits.push_back(std::move(hit));
         }
-        if (mset.empty() && !built.corrected.empty()) out.did_you_mean = built.corrected;
+        if (mset.empty()) out.did_you_mean = builder_.correction(built);
     };
     try {
         run(set_.database(), result,

@@ -5,11 +5,13 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <thread>
 
 #include "newsidx/cli.hpp"
 #include "newsidx/error.hpp"
 #include "newsidx/indexer.hpp"
+#include "newsidx/schema.hpp"
 #include "search_fixture.hpp"
 
 namespace newsidx::test {
@@ -493,6 +495,44 @@ TEST(Search, AWildcardExpandsToTheMostCommonWordsOnly) {
     EXPECT_EQ(got, (Ids{"b", "c"})) << "zqrare, the least common of 1,001 words, is left out";
     so.query = "zqr*";
     EXPECT_EQ(ids_of(search(so)), (Ids{"a"}));
+}
+
+// The seam the news features attach to: a spy counts per value over every match (not only the
+// page), a collapse key keeps one hit per value, a posting source adds weight.
+TEST(Search, MatchSetupCarriesSpiesCollapseKeysAndBoosts) {
+    SearchOptions so;
+    so.db_paths = {search_fixture_db()};
+    so.limit = 1;
+    Searcher searcher(so);
+    MatchSetup setup = searcher.match_setup();
+    setup.spies.push_back(
+        [] { return std::make_shared<Xapian::ValueCountMatchSpy>(schema::kHostSlot.slot); });
+    SearchResult r = searcher.search("security", setup);
+    ASSERT_EQ(r.spies.size(), 1u);
+    const auto& hosts = dynamic_cast<const Xapian::ValueCountMatchSpy&>(*r.spies[0]);
+    std::map<std::string, Xapian::doccount> counts;
+    for (auto it = hosts.values_begin(); it != hosts.values_end(); ++it)
+        counts[*it] = it.get_termfreq();
+    EXPECT_EQ(counts, (std::map<std::string, Xapian::doccount>{{"news.example.org", 1},
+                                                               {"www.bbc.co.uk", 2}}))
+        << "a1 from news.example.org, a2 and a6 from the BBC; one hit on the page";
+    EXPECT_EQ(r.hits.size(), 1u);
+
+    so.limit = 10;
+    Searcher all(so);
+    MatchSetup collapse = all.match_setup();
+    collapse.collapse_key = schema::kHostSlot.slot;
+    EXPECT_EQ(all.search("security", collapse).hits.size(), 2u) << "one per host";
+
+    MatchSetup boost = all.match_setup();
+    auto source = std::make_shared<Xapian::ValueMapPostingSource>(schema::kHostSlot.slot);
+    source->add_mapping("www.bbc.co.uk", 100);
+    boost.boosts.push_back(source);
+    EXPECT_EQ(ids("security").at(0), "a1") << "without the boost";
+    const SearchResult boosted = all.search("security", boost);
+    ASSERT_EQ(boosted.hits.size(), 3u);
+    EXPECT_EQ(boosted.hits[0].site, "www.bbc.co.uk");
+    EXPECT_EQ(boosted.hits[1].site, "www.bbc.co.uk");
 }
 
 TEST(Search, Bm25ParametersChangeTheScores) {

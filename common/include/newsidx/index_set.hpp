@@ -24,9 +24,6 @@ class IndexSet {
     /// naming the member that failed.
     static IndexSet open(const std::vector<std::string>& paths);
 
-    /// One open database (tests use an in-memory one) whose articles use `analyzer`.
-    IndexSet(Xapian::Database db, std::string analyzer);
-
     const Xapian::Database& database() const { return db_; }
     const std::vector<IndexMember>& members() const { return members_; }
 

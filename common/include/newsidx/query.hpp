@@ -78,13 +78,17 @@ class QueryBuilder {
     struct Built {
         Xapian::Query text;     ///< the ranked part: what the user typed (+ title boost)
         Xapian::Query filter;   ///< the options' filters; empty when there are none
-        std::string corrected;  ///< Xapian's spelling correction of the text, if any
+        std::string folded;     ///< the query text as the parser read it
         Xapian::Query combined() const;
     };
 
     /// Parses `query` with each analyzer of the set (an article matches the parse of its own
     /// analyzer) and applies the filters. Throws Error(BadQuery).
     Built build(const std::string& query) const;
+
+    /// Xapian's spelling correction of a built query ("did you mean"), or empty. Reads the
+    /// spelling table, so it is asked for only when a query has no hits.
+    std::string correction(const Built& built) const;
 
   private:
     const IndexSet& set_;

@@ -7,6 +7,7 @@
 
 #include <xapian.h>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -46,6 +47,8 @@ struct SearchResult {
     std::vector<Hit> hits;
     std::string did_you_mean;            ///< set when there are no hits and a spelling fix exists
     std::vector<std::string> expansion;  ///< terms --expand added, best first
+    /// The spies MatchSetup::spies made, in order, after they saw every match of the search.
+    std::vector<std::shared_ptr<Xapian::MatchSpy>> spies;
 };
 
 /// The seam: what one search run asks of Xapian's Enquire beyond the query. Features fill it
@@ -54,8 +57,10 @@ struct MatchSetup {
     SortOrder sort = SortOrder::Relevance;
     /// Keep one hit per value of this slot (e.g. schema::kClusterSlot).
     std::optional<Xapian::valueno> collapse_key;
-    /// Spies that see every match (counts per value: timelines, facets). Not owned.
-    std::vector<Xapian::MatchSpy*> spies;
+    /// Makers of spies that see every match (counts per value: timelines, facets). Each
+    /// attempt of a search makes its own, so that a retry does not count twice; the spies of
+    /// the attempt that answered come back in SearchResult::spies.
+    std::vector<std::function<std::shared_ptr<Xapian::MatchSpy>()>> spies;
     /// Extra weight from posting sources (e.g. freshness), each added with OP_AND_MAYBE.
     std::vector<std::shared_ptr<Xapian::PostingSource>> boosts;
 };
@@ -74,23 +79,26 @@ class Searcher {
     /// IndexSet::open throws).
     explicit Searcher(SearchOptions options);
 
-    /// Over an open index set (tests use an in-memory one). Checks the options.
+    /// Over an open index set. Checks the options.
     Searcher(SearchOptions options, IndexSet set);
 
     // The query builder refers to the options and the index set: a Searcher stays put.
     Searcher(const Searcher&) = delete;
     Searcher& operator=(const Searcher&) = delete;
 
-    /// Answers one query (options.query is ignored). Throws Error: BadQuery, or a failure of
-    /// the index naming it; reopens and retries when an indexer's commit overtakes it.
+    /// Answers one query (options.query is ignored) with the MatchSetup the options ask for.
+    /// Throws Error: BadQuery, or a failure of the index naming it; reopens and retries when
+    /// an indexer's commit overtakes it.
     SearchResult search(const std::string& query);
 
-    const SearchOptions& options() const { return options_; }
-    const IndexSet& indexes() const { return set_; }
+    /// The same with the given setup: where a feature's spies, collapse key and boosts attach.
+    SearchResult search(const std::string& query, const MatchSetup& setup);
+
+    /// What the options ask of the match (today: the sort order).
+    MatchSetup match_setup() const;
 
   private:
-    SearchResult search_once(const std::string& query);
-    MatchSetup match_setup() const;
+    SearchResult search_once(const std::string& query, const MatchSetup& setup);
 
     SearchOptions options_;
     Filters filters_;
