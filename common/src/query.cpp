@@ -172,9 +172,13 @@ void parse_bm25(std::string_view text, SearchOptions& options) {
     char* end = nullptr;
     const double k1 = std::strtod(s.c_str(), &end);
     double b = options.bm25_b;
-    const bool has_k1 = end != s.c_str();
-    if (has_k1 && *end == ',') b = std::strtod(end + 1, &end);
-    if (!has_k1 || *end != '\0' || k1 < 0 || b < 0 || b > 1)
+    bool has_numbers = end != s.c_str();
+    if (has_numbers && *end == ',') {
+        const char* b_text = end + 1;
+        b = std::strtod(b_text, &end);
+        has_numbers = end != b_text;
+    }
+    if (!has_numbers || *end != '\0' || k1 < 0 || b < 0 || b > 1)
         throw Error(ErrorCode::BadOption,
                     "--bm25 wants K1,B with K1 >= 0 and 0 <= B <= 1, got '" + s + "'");
     options.bm25_k1 = k1;

@@ -22,9 +22,10 @@ inline constexpr int kIndexed = 0, kFatal = 1, kUsage = 2, kRejected = 3, kInter
 /// The index a front end uses without --db: $NEWSIDX_DB when set, else newsidx.db.
 std::string default_db();
 
-/// Runs `body` and returns its exit code; an exception is printed to `err` as
-/// "PROGRAM: error: …" (and "PROGRAM: hint: …") and mapped by `code_of` (an Error) or to
-/// `internal` (anything else, "PROGRAM: internal error: …"). The front ends' one boundary.
+/// Runs `body` and returns its exit code; an exception is printed to `err` as one line
+/// "PROGRAM: error: …" (and "PROGRAM: hint: …") and mapped by `code_of` (an Error, or a Xapian
+/// error that escaped the library), or to `internal` ("PROGRAM: internal error: …", for an
+/// Error(Internal) or any other exception). The front ends' one boundary.
 int run(std::string_view program, std::ostream& err, const std::function<int()>& body,
         const std::function<int(const Error&)>& code_of, int internal);
 

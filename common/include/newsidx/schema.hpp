@@ -83,26 +83,38 @@ inline constexpr std::size_t kMaxTermBytes = 240;
 
 /// The row whose prefix `term` starts with (the longest such prefix), or nullptr for an
 /// unprefixed (free-text) term.
-constexpr const Prefix* prefix_of(std::string_view term) {
-    const Prefix* found = nullptr;
-    for (const Prefix* p : kPrefixes)
-        if (term.substr(0, p->prefix.size()) == p->prefix &&
-            (!found || p->prefix.size() > found->prefix.size()))
-            found = p;
+/// The index in kPrefixes of the row whose prefix `term` starts with (the longest such
+/// prefix), or kPrefixes.size() for an unprefixed (free-text) term. (An index rather than a
+/// pointer: GCC's -fsanitize=undefined makes pointer comparisons non-constant.)
+constexpr std::size_t prefix_index(std::string_view term) {
+    std::size_t found = kPrefixes.size();
+    for (std::size_t i = 0; i < kPrefixes.size(); ++i) {
+        const std::string_view p = kPrefixes[i]->prefix;
+        if (term.substr(0, p.size()) == p &&
+            (found == kPrefixes.size() || p.size() > kPrefixes[found]->prefix.size()))
+            found = i;
+    }
     return found;
 }
 
+/// The row whose prefix `term` starts with, or nullptr for an unprefixed (free-text) term.
+inline const Prefix* prefix_of(std::string_view term) {
+    const std::size_t i = prefix_index(term);
+    return i < kPrefixes.size() ? kPrefixes[i] : nullptr;
+}
+
 /// True for a term that holds words of the text (unprefixed or a text field such as the
-/// title): what snippets highlight and feedback may add.
+/// title): what snippets highlight.
 constexpr bool is_text_term(std::string_view term) {
-    const Prefix* p = prefix_of(term);
-    return !term.empty() && (p == nullptr || (!p->is_boolean && p->has_positions));
+    const std::size_t i = prefix_index(term);
+    return !term.empty() &&
+           (i == kPrefixes.size() || (!kPrefixes[i]->is_boolean && kPrefixes[i]->has_positions));
 }
 
 /// The word a text term stands for, without its field prefix ("Ssecur" -> "secur").
 constexpr std::string_view word_of(std::string_view term) {
-    const Prefix* p = prefix_of(term);
-    return p ? term.substr(p->prefix.size()) : term;
+    const std::size_t i = prefix_index(term);
+    return i < kPrefixes.size() ? term.substr(kPrefixes[i]->prefix.size()) : term;
 }
 
 constexpr bool rows_are_unique() {
@@ -119,7 +131,9 @@ constexpr bool rows_are_unique() {
     return true;
 }
 static_assert(rows_are_unique());
-static_assert(prefix_of("XTabc") == &kExactTitle && prefix_of("Ssecur") == &kTitle);
+static_assert(kPrefixes[prefix_index("XTabc")]->prefix == "XT" &&
+              kPrefixes[prefix_index("Ssecur")]->prefix == "S" &&
+              prefix_index("secur") == kPrefixes.size());
 static_assert(is_text_term("secur") && is_text_term("Ssecur") && !is_text_term("Hbbc.co.uk"));
 
 }  // namespace newsidx::schema

@@ -1,0 +1,120 @@
+#include "newsidx/cli.hpp"
+
+#include <gtest/gtest.h>
+#include <xapian.h>
+
+#include <regex>
+#include <sstream>
+#include <stdexcept>
+
+#include "newsidx/error.hpp"
+#include "newsidx/query.hpp"
+#include "search_fixture.hpp"
+
+namespace newsidx::test {
+namespace {
+
+TEST(Bm25Option, TakesK1AndBOrRefusesWithTheText) {
+    struct Case {
+        std::string text;
+        double k1, b;  // after parsing, when it parses
+        bool ok;
+        std::string why;
+    };
+    const Case cases[] = {
+        {"1.2,0.75", 1.2, 0.75, true, "both"},
+        {"0.9", 0.9, 0.4, true, "K1 alone keeps the default B"},
+        {"0,0", 0, 0, true, "the edges are allowed"},
+        {"1.2,7", 0, 0, false, "B above 1"},
+        {"-1,0.5", 0, 0, false, "negative K1"},
+        {"x", 0, 0, false, "not a number"},
+        {"", 0, 0, false, "empty"},
+        {"1.2,", 0, 0, false, "B missing after the comma"},
+        {"1.2;0.3", 0, 0, false, "another separator"},
+    };
+    for (const Case& c : cases) {
+        SearchOptions o;
+        if (c.ok) {
+            parse_bm25(c.text, o);
+            EXPECT_DOUBLE_EQ(o.bm25_k1, c.k1) << c.why;
+            EXPECT_DOUBLE_EQ(o.bm25_b, c.b) << c.why;
+        } else {
+            try {
+                parse_bm25(c.text, o);
+                ADD_FAILURE() << c.why;
+            } catch (const Error& e) {
+                EXPECT_EQ(e.code(), ErrorCode::BadOption);
+                EXPECT_EQ(std::string(e.what()),
+                          "--bm25 wants K1,B with K1 >= 0 and 0 <= B <= 1, got '" + c.text + "'")
+                    << c.why;
+            }
+        }
+    }
+}
+
+TEST(BatchRunner, AnswersEveryLineAndReportsTheBadOnes) {
+    SearchOptions o;
+    o.db_paths = {search_fixture_db()};
+    o.plain = true;
+    o.limit = 2;
+    Searcher searcher(o);
+    std::istringstream in(
+        "# a comment\n"
+        "q1\tsecurity guarantees\n"
+        "\n"
+        "no tab\n"
+        "q2\tmarathon\n"
+        "q3\t\xff\xfe\n");
+    std::ostringstream out, err;
+    EXPECT_EQ(cli::run_batch(searcher, in, "q.tsv", cli::Format::Trec, out, err),
+              cli::kBatchSkipped);
+    // TREC run lines: id Q0 docid rank score newsidx, two a query.
+    const std::regex line(R"((q1 Q0 a1 1|q1 Q0 a2 2|q2 Q0 a5 1) [0-9]+\.[0-9]{6} newsidx)");
+    std::istringstream lines(out.str());
+    std::vector<std::string> seen;
+    for (std::string l; std::getline(lines, l);) {
+        EXPECT_TRUE(std::regex_match(l, line)) << l;
+        seen.push_back(l.substr(0, 8));
+    }
+    EXPECT_EQ(seen, (std::vector<std::string>{"q1 Q0 a1", "q1 Q0 a2", "q2 Q0 a5"}));
+    EXPECT_EQ(err.str(),
+              "q.tsv:4: expected id<TAB>query\n"
+              "q.tsv:6: the query is not valid UTF-8\n");
+
+    std::istringstream good("q1\tmarathon\n");
+    std::ostringstream json, none;
+    EXPECT_EQ(cli::run_batch(searcher, good, "-", cli::Format::Json, json, none), cli::kHits);
+    EXPECT_EQ(json.str().rfind("{\"id\":\"q1\",\"query\":\"marathon\"", 0), 0u) << json.str();
+    EXPECT_EQ(none.str(), "");
+}
+
+TEST(CliRun, MapsEveryFailureToAnExitCodeAndOneMessage) {
+    const auto code_of = [](const Error& e) { return e.code() == ErrorCode::BadOption ? 2 : 1; };
+    std::ostringstream err;
+    EXPECT_EQ(cli::run(
+                  "prog", err, [] { return 0; }, code_of, 9),
+              0);
+    EXPECT_EQ(err.str(), "");
+    EXPECT_EQ(
+        cli::run(
+            "prog", err,
+            []() -> int { throw Error(ErrorCode::BadOption, "bad flag").with_hint("try --help"); },
+            code_of, 9),
+        2);
+    EXPECT_EQ(err.str(), "prog: error: bad flag\nprog: hint: try --help\n");
+    err.str("");
+    EXPECT_EQ(cli::run(
+                  "prog", err, []() -> int { throw Xapian::DatabaseCorruptError("bad block"); },
+                  code_of, 9),
+              1)
+        << "a Xapian error, which is no std::exception, still becomes an Error";
+    EXPECT_EQ(err.str(), "prog: error: DatabaseCorruptError: bad block\n");
+    err.str("");
+    EXPECT_EQ(cli::run(
+                  "prog", err, []() -> int { throw std::runtime_error("boom"); }, code_of, 9),
+              9);
+    EXPECT_EQ(err.str(), "prog: internal error: boom\n");
+}
+
+}  // namespace
+}  // namespace newsidx::test
