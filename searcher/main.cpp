@@ -89,8 +89,9 @@ int main(int argc, char** argv) {
     app.add_option("--sort", opts.sort, "relevance (default) | newest | oldest")
         ->transform(CLI::CheckedTransformer(kSorts, CLI::ignore_case));
     app.add_option("--since", opts.since,
-                   "Only articles on or after DATE (YYYYMMDD or YYYY-MM-DD)");
-    app.add_option("--until", opts.until, "Only articles on or before DATE");
+                   "Only articles on or after DATE (YYYYMMDD, YYYY-MM-DD, YYYY-MM or YYYY)");
+    app.add_option("--until", opts.until,
+                   "Only articles on or before DATE (a month or a year: to its last day)");
     app.add_option("--site", opts.site, "Only articles from HOST or its subdomains");
     app.add_flag("--all", opts.match_all,
                  "Every word must match (default: ranked, best matches first)");

@@ -128,9 +128,15 @@ std::pair<std::string, std::string> parse_period(const std::string& text, const 
     const bool dashes_fit = text.find('-') == std::string::npos ||
                             (text.size() == 7 && text[4] == '-') ||
                             (text.size() == 10 && text[4] == '-' && text[7] == '-');
+    // A day of the period, checked; the reason names the period as the user wrote it.
     auto day = [&](const std::string& d) {
         const DateCheck check = parse_date(d);
-        if (!check.yyyymmdd) throw Error(code, what + ": " + check.reason);
+        if (!check.yyyymmdd) {
+            std::string reason = check.reason;
+            if (const std::size_t at = reason.find(d); at != std::string::npos)
+                reason.replace(at, d.size(), text);
+            throw Error(code, what + ": " + reason);
+        }
         return *check.yyyymmdd;
     };
     if (numeric && dashes_fit && digits.size() == 4)

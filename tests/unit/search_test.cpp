@@ -202,6 +202,17 @@ TEST(Search, SinceUntilAndSiteOptionsFilter) {
     EXPECT_EQ(sorted_ids("security OR record", s), (Ids{"a2", "a5", "a6"}));
 }
 
+TEST(Search, SinceAndUntilTakeMonthsAndYearsAsDateDoes) {
+    SearchOptions o;
+    o.since = "2022";
+    o.until = "2022-02";  // to the month's last day
+    EXPECT_EQ(sorted_ids("security", o), (Ids{"a1"})) << "a1 20220208; a2 is 20220301";
+    o.until = "2022";
+    EXPECT_EQ(sorted_ids("security", o), (Ids{"a1", "a2", "a6"}));
+    o.since = "202203";
+    EXPECT_EQ(sorted_ids("security", o), (Ids{"a2", "a6"}));
+}
+
 TEST(Search, SortsByDate) {
     SearchOptions newest;
     newest.sort = SortOrder::Newest;
@@ -344,6 +355,10 @@ TEST(Search, ReportsBadQueriesAndOptions) {
     };
     SearchOptions bad_since;
     bad_since.since = "2022-13-01";
+    SearchOptions bad_month;
+    bad_month.until = "2022-13";
+    SearchOptions bad_year;
+    bad_year.since = "1700";
     SearchOptions reversed;
     reversed.since = "20230101";
     reversed.until = "20220101";
@@ -375,6 +390,8 @@ TEST(Search, ReportsBadQueriesAndOptions) {
          "cannot parse query ' OR mit*rs明㏑ 東京lks' at column 2: OR needs a word or phrase on "
          "both sides"},
         {"x", bad_since, ErrorCode::BadOption, "--since: impossible date 2022-13-01"},
+        {"x", bad_month, ErrorCode::BadOption, "--until: impossible date 2022-13"},
+        {"x", bad_year, ErrorCode::BadOption, "--since: date 1700 is outside the years 1800..2199"},
         {"x", reversed, ErrorCode::BadOption, "--since 20230101 is after --until 20220101"},
         {"x", bad_site, ErrorCode::BadOption, "--site: 'bbc.co.uk/news' is not a host name"},
     };
