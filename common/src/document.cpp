@@ -164,7 +164,6 @@ DocumentBuilder::Built DocumentBuilder::build(const Article& article, std::strin
     doc.add_boolean_term(std::string(schema::kYear.prefix) + article.date.substr(0, 4));
     doc.add_boolean_term(std::string(schema::kLang.prefix) + article.language);
     doc.add_boolean_term(analyzer_term_);
-    doc.add_boolean_term(bounded_term(schema::kPath.prefix, path));
     // Weighted (wdf 1), unlike the filters above: it scores, it does not filter.
     if (const std::string exact = exact_title_term(article.title); !exact.empty())
         doc.add_term(exact);

@@ -17,8 +17,6 @@ namespace {
 
 std::string file_key(const std::string& path) { return bounded_term(schema::kFile.key, path); }
 
-std::string path_term(const std::string& path) { return bounded_term(schema::kPath.prefix, path); }
-
 // Metadata value: FileState::encode(), a newline, then the path (keys may be hashed).
 std::optional<std::pair<FileState, std::string>> decode_file_entry(std::string_view value) {
     auto nl = value.find('\n');
@@ -125,7 +123,8 @@ void IndexWriter::drop_shared_ids(std::vector<IndexWriter>& shards) {
                 holders.emplace_back(shards[shard].path_of(smallest).value_or(""), shard);
             std::sort(holders.begin(), holders.end());
             holders.pop_back();  // the greatest path stays
-            for (const auto& [path, shard] : holders) shards[shard].delete_article_of(path);
+            // Each shard holds one article per URL: the losers' go by their id term.
+            for (const auto& holder : holders) shards[holder.second].delete_id(smallest);
         }
     } catch (...) {
         detail::rethrow_xapian_error("merging index shards",
@@ -194,9 +193,10 @@ std::vector<std::string> IndexWriter::known_files() const {
 
 void IndexWriter::put(const std::string& path, const FileState& state,
                       const DocumentBuilder::Built& built) {
+    // The file may have carried another URL before: drop the article it produced then.
+    if (const auto before = file_state(path); before && before->url != state.url)
+        delete_article_of(path, before->url);
     detail::guarded("writing to index", path_, [&] {
-        // The file may have carried another URL before: drop its old article first.
-        db_.delete_document(path_term(path));
         db_.replace_document(built.id_term, built.doc);
         db_.set_metadata(file_key(path), state.encode() + '\n' + path);
         for (const std::string& word : built.spellings) db_.add_spelling(word);
@@ -224,8 +224,11 @@ void IndexWriter::delete_id(const std::string& id_term) {
     detail::guarded("writing to index", path_, [&] { db_.delete_document(id_term); });
 }
 
-void IndexWriter::delete_article_of(const std::string& path) {
-    detail::guarded("writing to index", path_, [&] { db_.delete_document(path_term(path)); });
+void IndexWriter::delete_article_of(const std::string& path, const std::string& url) {
+    if (url.empty()) return;
+    const std::string id = bounded_term(schema::kId.prefix, url);
+    // Only while this file still owns it: a later file with the same URL may have taken it.
+    if (path_of(id) == path) delete_id(id);
 }
 
 void IndexWriter::touch(const std::string& path, const FileState& state) {
@@ -234,10 +237,9 @@ void IndexWriter::touch(const std::string& path, const FileState& state) {
 }
 
 void IndexWriter::forget(const std::string& path) {
-    detail::guarded("writing to index", path_, [&] {
-        db_.delete_document(path_term(path));
-        db_.set_metadata(file_key(path), std::string());
-    });
+    if (const auto state = file_state(path)) delete_article_of(path, state->url);
+    detail::guarded("writing to index", path_,
+                    [&] { db_.set_metadata(file_key(path), std::string()); });
 }
 
 void IndexWriter::close() {

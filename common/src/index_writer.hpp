@@ -58,8 +58,9 @@ class IndexWriter {
     /// Every source file path the index knows.
     std::vector<std::string> known_files() const;
 
-    /// Indexes `built` as the article of the file at `path`, replacing any earlier article
-    /// of that file and any article with the same URL.
+    /// Indexes `built` as the article of the file at `path`, replacing any article with the
+    /// same URL and the article the file produced under another URL before (which its recorded
+    /// state names).
     void put(const std::string& path, const FileState& state, const DocumentBuilder::Built& built);
 
     /// Adds `built` as a new document without looking for an earlier one (bulk builds, where
@@ -73,8 +74,9 @@ class IndexWriter {
     /// Deletes the article with the id term `id_term`, if any.
     void delete_id(const std::string& id_term);
 
-    /// Deletes the article the file at `path` produced, if any; keeps its file state.
-    void delete_article_of(const std::string& path);
+    /// Deletes the article with the URL `url` if the file at `path` produced it (a later file
+    /// with the same URL may have taken it over since); keeps the file's state.
+    void delete_article_of(const std::string& path, const std::string& url);
 
     /// Records the state of a file whose content is unchanged but whose mtime moved.
     void touch(const std::string& path, const FileState& state);

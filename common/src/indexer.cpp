@@ -259,7 +259,7 @@ class Run {
             drain(pipeline, todo, [&](const SourceFile& f, const Outcome& out, Verdict verdict) {
                 if (!verdict.write) return;
                 // The index keeps nothing this file or this URL produced before.
-                if (f.previous) writer_->delete_article_of(f.path);
+                if (f.previous) writer_->delete_article_of(f.path, f.previous->url);
                 if (verdict.in_index) writer_->delete_id(out.id_term);
             });
         }

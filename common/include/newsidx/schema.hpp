@@ -34,12 +34,11 @@ inline constexpr Prefix kMonth{"M", "", true, false, "publication month, YYYYMM"
 inline constexpr Prefix kYear{"Y", "", true, false, "publication year, YYYY"};
 inline constexpr Prefix kLang{"L", "lang", true, false, "the article's language, ISO 639-1"};
 inline constexpr Prefix kAnalyzer{"XA", "", true, false, "the analyzer it was indexed with"};
-inline constexpr Prefix kPath{"XP", "", true, false, "the source file's path, hashed if long"};
 inline constexpr Prefix kExactTitle{"XT", "", false, false, "XXH3-64 of the title's words"};
 // clang-format on
 
-inline constexpr std::array<const Prefix*, 10> kPrefixes{
-    &kTitle, &kId, &kHost, &kDay, &kMonth, &kYear, &kLang, &kAnalyzer, &kPath, &kExactTitle};
+inline constexpr std::array<const Prefix*, 9> kPrefixes{
+    &kTitle, &kId, &kHost, &kDay, &kMonth, &kYear, &kLang, &kAnalyzer, &kExactTitle};
 
 /// Unprefixed terms: body and title words, stemmed, with positions; title words count
 /// kTitleWdf times.
