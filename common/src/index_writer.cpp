@@ -59,10 +59,13 @@ IndexWriter IndexWriter::open(const std::string& path, bool rebuild, const std::
                                            : rebuild ? Xapian::DB_CREATE_OR_OVERWRITE
                                                      : Xapian::DB_CREATE_OR_OPEN) |
                                               Xapian::DB_BACKEND_GLASS);
-        const std::string stored =
-            replacing ? std::string() : detail::check_schema(db, path, detail::Access::Write);
+        // A rebuild replaces the index whatever its schema, but keeps its analyzer unless
+        // --lang names another.
+        const std::string stored = replacing
+                                       ? db.get_metadata(std::string(schema::kLanguage.key))
+                                       : detail::check_schema(db, path, detail::Access::Write);
         const Analyzer analyzer(language.empty() ? stored : language);
-        if (!stored.empty() && stored != analyzer.name())
+        if (!replacing && !stored.empty() && stored != analyzer.name())
             throw Error(ErrorCode::BadOption, "index '" + path + "' was built with --lang " +
                                                   stored + ", not " + analyzer.name())
                 .with_hint("use --rebuild to change the stemming language");
@@ -250,9 +253,9 @@ void IndexWriter::close() {
 }
 
 void IndexWriter::release() {
-    detail::guarded("closing index", path_, [&] {
-        db_.close();  // nothing to commit: the caller committed before the index moved
-    });
+    // Xapian's close() commits what is pending: nothing, since the caller committed before the
+    // index moved, so nothing is written to its old place.
+    detail::guarded("closing index", path_, [&] { db_.close(); });
 }
 
 void IndexWriter::commit() {

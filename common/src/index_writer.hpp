@@ -20,8 +20,9 @@ class IndexWriter {
     /// Opens (or creates) the index at `path`, and holds its lock until closed. `language` is
     /// the analyzer the caller asks for, or empty to use the index's own (english for a new
     /// index). With `rebuild` the existing index is to be replaced: it is opened (and locked)
-    /// as it is, unchecked, and the caller builds the new one beside it. Throws Error:
-    /// IndexLocked, NotWritable, SchemaMismatch, BadOption (language differs from the index's).
+    /// as it is, its schema unchecked, and the caller builds the new one beside it with the
+    /// old one's analyzer unless `language` names another. Throws Error: IndexLocked,
+    /// NotWritable, SchemaMismatch, BadOption (language differs from the index's).
     static IndexWriter open(const std::string& path, bool rebuild, const std::string& language);
 
     /// Creates a scratch shard for a bulk build: written without fsync (a crash discards it),
@@ -44,7 +45,6 @@ class IndexWriter {
     IndexWriter(Xapian::WritableDatabase db, const Analyzer& analyzer);
 
     const Analyzer& analyzer() const { return analyzer_; }
-    const std::string& path() const { return path_; }
 
     /// How many articles the index holds.
     Xapian::doccount size() const;
@@ -90,9 +90,9 @@ class IndexWriter {
     /// Commits and releases the database (and its lock).
     void close();
 
-    /// Releases the database (and its lock) without writing: for an index that was moved
-    /// since it was opened (the merged index after its swap), so that nothing is written to
-    /// its old place. Call after commit().
+    /// Releases the database (and its lock): for an index that was moved since it was opened
+    /// (the merged index after its swap). Call only after commit(), with nothing pending:
+    /// Xapian's close() commits pending changes, which would go to the index's old place.
     void release();
 
   private:

@@ -192,18 +192,21 @@ class Run {
 
     // The one loop of both paths: takes the outcomes in file order, accounts for each and
     // hands it to `apply`, until the files run out or a signal stops the run.
+    // Returns how many outcomes it took.
     template <typename Apply>
-    void drain(detail::Pipeline& pipeline, const std::vector<const SourceFile*>& todo,
-               Apply&& apply) {
-        for (std::size_t i = 0; i < todo.size(); ++i) {
+    std::size_t drain(detail::Pipeline& pipeline, const std::vector<const SourceFile*>& todo,
+                      Apply&& apply) {
+        std::size_t taken = 0;
+        for (; taken < todo.size(); ++taken) {
             if (stopping()) break;
-            Outcome out = pipeline.take(i);
-            const SourceFile& f = *todo[i];
+            Outcome out = pipeline.take(taken);
+            const SourceFile& f = *todo[taken];
             const Verdict verdict = account(f, out);
             apply(f, out, verdict);
-            observer_.on_progress(i + 1, todo.size(), stats_.bytes_read, bytes_total_);
+            observer_.on_progress(taken + 1, todo.size(), stats_.bytes_read, bytes_total_);
         }
         pipeline.stop();
+        return taken;
     }
 
     void run_direct(const std::vector<const SourceFile*>& todo, unsigned jobs) {
@@ -256,12 +259,18 @@ class Run {
                                       [&](unsigned w, const SourceFile& f, Outcome& out) {
                                           shards[w].write(writers[w], f, out, commit_bytes);
                                       });
-            drain(pipeline, todo, [&](const SourceFile& f, const Outcome& out, Verdict verdict) {
-                if (!verdict.write) return;
-                // The index keeps nothing this file or this URL produced before.
-                if (f.previous) writer_->delete_article_of(f.path, f.previous->url);
-                if (verdict.in_index) writer_->delete_id(out.id_term);
-            });
+            const std::size_t taken = drain(
+                pipeline, todo, [&](const SourceFile& f, const Outcome& out, Verdict verdict) {
+                    if (!verdict.write) return;
+                    // The index keeps nothing this file or this URL produced before.
+                    if (f.previous) writer_->delete_article_of(f.path, f.previous->url);
+                    if (verdict.in_index) writer_->delete_id(out.id_term);
+                });
+            // Stopped early, the workers may have written files the run never took, whose old
+            // articles are still in the index: leave those files to the next run, as if they
+            // had not been read (their old state stays, so it reads them again).
+            for (std::size_t i = taken; i < todo.size(); ++i)
+                for (IndexWriter& w : writers) w.forget(todo[i]->path);
         }
         // An interrupted rebuild is dropped whole: the old index stays, rather than one that
         // lost whatever the rebuild had not reached.

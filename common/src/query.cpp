@@ -75,9 +75,10 @@ std::string describe_syntax_error(const std::string& query, const std::string& x
     return ": " + xapian_msg;
 }
 
+// `raw` is the query as the user wrote it, for messages; `folded` what the parser reads.
 Xapian::Query parse(const Analyzer& analyzer, const Xapian::Database& db,
-                    const SearchOptions& options, const std::string& folded, bool plain,
-                    std::string* corrected) {
+                    const SearchOptions& options, const std::string& raw, const std::string& folded,
+                    bool plain, std::string* corrected) {
     Xapian::QueryParser qp;
     qp.set_database(db);
     analyzer.configure(qp);
@@ -106,8 +107,8 @@ Xapian::Query parse(const Analyzer& analyzer, const Xapian::Database& db,
         if (corrected) *corrected = qp.get_corrected_query_string();
         return query;
     } catch (const Xapian::QueryParserError& e) {
-        throw Error(ErrorCode::BadQuery, "cannot parse query '" + options.query + "'" +
-                                             describe_syntax_error(options.query, e.get_msg()))
+        throw Error(ErrorCode::BadQuery,
+                    "cannot parse query '" + raw + "'" + describe_syntax_error(raw, e.get_msg()))
             .with_hint(
                 "quote words that look like operators, e.g. \"AND\"; see docs/query-syntax.md");
     } catch (...) {
@@ -219,10 +220,10 @@ QueryBuilder::QueryBuilder(const IndexSet& set, const SearchOptions& options, Fi
     }
 }
 
-std::string QueryBuilder::correction(const Built& built) const {
+std::string QueryBuilder::correction(const Built& built, const Xapian::Database& db) const {
     for (const std::string& name : analyzers_) {
         std::string corrected;
-        parse(Analyzer(name), set_.database(), options_, built.folded, options_.plain, &corrected);
+        parse(Analyzer(name), db, options_, built.raw, built.folded, options_.plain, &corrected);
         if (!corrected.empty()) return corrected;
     }
     return {};
@@ -248,6 +249,7 @@ QueryBuilder::Built QueryBuilder::build(const std::string& query) const {
             .with_hint("try: searcher \"security guarantees\"");
 
     Built built;
+    built.raw = query;
     built.folded = folded;
     const Xapian::Database& db = set_.database();
     // An article matches the query as its own analyzer parses it: with one analyzer that is
@@ -256,7 +258,8 @@ QueryBuilder::Built QueryBuilder::build(const std::string& query) const {
     const bool mixed = analyzers_.size() > 1 || set_.analyzers().size() > 1;
     std::vector<Xapian::Query> parts;
     for (const std::string& name : analyzers_) {
-        Xapian::Query q = parse(Analyzer(name), db, options_, folded, options_.plain, nullptr);
+        Xapian::Query q =
+            parse(Analyzer(name), db, options_, query, folded, options_.plain, nullptr);
         if (q.empty()) continue;
         if (mixed)
             q = Xapian::Query(Xapian::Query::OP_FILTER, q,

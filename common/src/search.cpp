@@ -165,7 +165,7 @@ SearchResult Searcher::search_once(const std::string& query, const MatchSetup& s
             }
             out.hits.push_back(std::move(hit));
         }
-        if (mset.empty()) out.did_you_mean = builder_.correction(built);
+        if (mset.empty()) out.did_you_mean = builder_.correction(built, db);
     };
     try {
         run(set_.database(), result,

@@ -112,6 +112,19 @@ TEST_F(TwoLanguages, AStubFileNamesTheMembers) {
     EXPECT_EQ(set.members()[0].path, dir_ / "en.db");
     EXPECT_EQ(set.members()[0].analyzer, "english");
     EXPECT_EQ(set.members()[1].analyzer, "french");
+
+    // A stub may name another stub: its members take its place, each named on its own.
+    write_file(dir_ / "outer.stub", "auto all.stub\n");
+    EXPECT_EQ(ids({dir_ / "outer.stub"}, "returning internationale"), (Ids{"accord", "talks"}));
+    EXPECT_EQ(IndexSet::open({dir_ / "outer.stub"}).members().size(), 2u);
+    write_file(dir_ / "loop.stub", "auto loop.stub\n");
+    try {
+        IndexSet::open({dir_ / "loop.stub"});
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(std::string(e.what()),
+                  "stub file '" + dir_ / "loop.stub" + "': stub files nest too deep");
+    }
 }
 
 TEST_F(TwoLanguages, ErrorsNameTheMemberThatFailed) {

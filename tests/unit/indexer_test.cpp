@@ -363,6 +363,26 @@ TEST_P(IndexerTest, KeepsTheStemmingLanguageOfTheIndex) {
     }
 }
 
+TEST_P(IndexerTest, ARebuildKeepsTheAnalyzerUnlessLangNamesAnother) {
+    add("a.txt", "Les négociations internationales", "https://x.org/a");
+    IndexOptions french;
+    french.language = "french";
+    index(french);
+    IndexOptions rebuild;
+    rebuild.rebuild = true;
+    index(rebuild);
+    const auto analyzer = [&] {
+        return Xapian::Database(db()).get_metadata(std::string(schema::kLanguage.key));
+    };
+    EXPECT_EQ(analyzer(), "french") << "a rebuild without --lang keeps the index's analyzer";
+    EXPECT_TRUE(Xapian::Database(db()).term_exists("XAfrench"));
+    EXPECT_TRUE(Xapian::Database(db()).term_exists("international")) << "stemmed as French";
+    rebuild.language = "english";
+    index(rebuild);
+    EXPECT_EQ(analyzer(), "english") << "--rebuild --lang changes it";
+    EXPECT_TRUE(Xapian::Database(db()).term_exists("XAenglish"));
+}
+
 TEST_P(IndexerTest, RefusesAnIndexOfAnotherSchemaVersion) {
     add("a.txt", "First", "https://x.org/a");
     index();
@@ -393,6 +413,56 @@ TEST_P(IndexerTest, SecondWriterIsToldTheIndexIsLocked) {
         EXPECT_EQ(e.code(), ErrorCode::IndexLocked);
         EXPECT_EQ(std::string(e.what()), "index '" + db() + "' is locked by another indexer");
     }
+}
+
+// Stopped (Ctrl-C) in the middle of a bulk update, the workers have written files into their
+// shards that the run never took: those must not reach the index beside their old articles
+// (two documents with one URL), and the next run must read them again.
+TEST(IndexerInterrupt, AStoppedBulkUpdateLeavesNoTwinAndTheNextRunCompletesIt) {
+    TempDir dir;
+    const auto write_all = [&](const std::string& body) {
+        for (int i = 0; i < 400; ++i)
+            write_file(dir / ("c/f" + std::to_string(1000 + i) + ".txt"),
+                       article_text("Title " + std::to_string(i), "20220208",
+                                    "https://x.org/" + std::to_string(i), body));
+    };
+    write_all("First body.");
+    IndexOptions o;
+    o.db_path = dir / "db";
+    o.inputs = {dir / "c"};
+    o.mode = BuildMode::Bulk;
+    o.jobs = 2;
+    RecordingObserver quiet;
+    run_index(o, quiet);
+    write_all("Edited body.");
+    class StopAfter : public RecordingObserver {
+      public:
+        std::atomic<bool> stop{false};
+        void on_progress(std::uint64_t done, std::uint64_t, std::uint64_t, std::uint64_t) override {
+            if (done == 20) stop = true;
+        }
+    } stopper;
+    o.stop = &stopper.stop;
+    const IndexStats stopped = run_index(o, stopper);
+    EXPECT_TRUE(stopped.interrupted);
+    EXPECT_EQ(stopped.updated, 20u);
+    const auto twins = [&] {
+        Xapian::Database d(o.db_path);
+        int n = 0;
+        for (int i = 0; i < 400; ++i)
+            n += d.get_termfreq("Qhttps://x.org/" + std::to_string(i)) != 1;
+        return n;
+    };
+    EXPECT_EQ(twins(), 0) << "one article per URL";
+    EXPECT_EQ(Xapian::Database(o.db_path).get_doccount(), 400u);
+    o.stop = nullptr;
+    const IndexStats rest = run_index(o, quiet);
+    EXPECT_EQ(rest.updated, 380u) << "the files the stopped run did not take are read again";
+    EXPECT_EQ(twins(), 0);
+    Xapian::Database d(o.db_path);
+    EXPECT_EQ(d.get_termfreq("edit"), 400u) << "every article at its edited version";
+    EXPECT_EQ(d.get_termfreq("first"), 0u);
+    EXPECT_EQ(run_index(o, quiet).unchanged, 400u);
 }
 
 // A second writer, as a second indexer would open the index, at every moment of a bulk run

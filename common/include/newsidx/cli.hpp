@@ -45,9 +45,9 @@ std::optional<int> parse_command_line(App& app, int argc, char** argv, int ok, i
 enum class Format { Text, Json, Trec };
 
 /// --batch: answers every `id<TAB>query` line of `in` (called `name` in messages) with the
-/// open `searcher`, printing JSON lines or TREC run lines to `out`. A bad line or query is
-/// reported to `err` as NAME:LINE: reason and skipped. Returns kHits, or kBatchSkipped when
-/// some lines were skipped. Throws Error when the index fails.
+/// open `searcher`, printing JSON lines or TREC run lines to `out`. A line that is not
+/// `id<TAB>query`, or whose search fails, is reported to `err` as NAME:LINE: reason and
+/// skipped. Returns kHits, or kBatchSkipped when some lines were skipped.
 int run_batch(Searcher& searcher, std::istream& in, const std::string& name, Format format,
               std::ostream& out, std::ostream& err);
 

@@ -76,9 +76,10 @@ class QueryBuilder {
     QueryBuilder(const IndexSet& set, const SearchOptions& options, Filters filters);
 
     struct Built {
-        Xapian::Query text;     ///< the ranked part: what the user typed (+ title boost)
-        Xapian::Query filter;   ///< the options' filters; empty when there are none
-        std::string folded;     ///< the query text as the parser read it
+        Xapian::Query text;    ///< the ranked part: what the user typed (+ title boost)
+        Xapian::Query filter;  ///< the options' filters; empty when there are none
+        std::string raw;       ///< the query text as the user wrote it
+        std::string folded;    ///< the query text as the parser read it
         Xapian::Query combined() const;
     };
 
@@ -86,9 +87,10 @@ class QueryBuilder {
     /// analyzer) and applies the filters. Throws Error(BadQuery).
     Built build(const std::string& query) const;
 
-    /// Xapian's spelling correction of a built query ("did you mean"), or empty. Reads the
-    /// spelling table, so it is asked for only when a query has no hits.
-    std::string correction(const Built& built) const;
+    /// Xapian's spelling correction of a built query ("did you mean") from the spelling data
+    /// of `db` (the set's database, or one member of it), or empty. Reads the spelling table,
+    /// so it is asked for only when a query has no hits.
+    std::string correction(const Built& built, const Xapian::Database& db) const;
 
   private:
     const IndexSet& set_;

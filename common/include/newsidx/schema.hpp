@@ -80,8 +80,6 @@ inline constexpr std::array<const MetadataKey*, 3> kMetadataKeys{&kVersion, &kLa
 /// Xapian's glass backend refuses terms longer than 245 bytes; longer ids are hashed.
 inline constexpr std::size_t kMaxTermBytes = 240;
 
-/// The row whose prefix `term` starts with (the longest such prefix), or nullptr for an
-/// unprefixed (free-text) term.
 /// The index in kPrefixes of the row whose prefix `term` starts with (the longest such
 /// prefix), or kPrefixes.size() for an unprefixed (free-text) term. (An index rather than a
 /// pointer: GCC's -fsanitize=undefined makes pointer comparisons non-constant.)

@@ -55,7 +55,7 @@ struct SearchResult {
 /// from their options; Searcher applies it in one place.
 struct MatchSetup {
     SortOrder sort = SortOrder::Relevance;
-    /// Keep one hit per value of this slot (e.g. schema::kClusterSlot).
+    /// Keep one hit per value of this slot (e.g. schema::kClusterSlot.slot).
     std::optional<Xapian::valueno> collapse_key;
     /// Makers of spies that see every match (counts per value: timelines, facets). Each
     /// attempt of a search makes its own, so that a retry does not count twice; the spies of
