@@ -259,7 +259,21 @@ void IndexWriter::release() {
 }
 
 void IndexWriter::commit() {
-    detail::guarded("committing index", path_, [&] { db_.commit(); });
+    detail::guarded("committing index", path_, [&] {
+        if (in_transaction_) {
+            db_.commit_transaction();
+            in_transaction_ = false;
+        } else {
+            db_.commit();
+        }
+    });
+}
+
+void IndexWriter::hold_until_commit() {
+    detail::guarded("writing to index", path_, [&] {
+        db_.begin_transaction(true);  // commits what is pending first; so does its end
+        in_transaction_ = true;
+    });
 }
 
 }  // namespace newsidx

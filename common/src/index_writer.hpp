@@ -87,6 +87,10 @@ class IndexWriter {
     /// Makes every change so far durable and visible. Throws Error on failure.
     void commit();
 
+    /// Commits what is pending, then holds every later change until the next commit(): should
+    /// the writer be destroyed first (a failed run), they are dropped, not committed.
+    void hold_until_commit();
+
     /// Commits and releases the database (and its lock).
     void close();
 
@@ -101,6 +105,7 @@ class IndexWriter {
     Xapian::WritableDatabase db_;
     Analyzer analyzer_;
     std::string path_;
+    bool in_transaction_ = false;
 };
 
 }  // namespace newsidx

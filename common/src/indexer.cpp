@@ -248,6 +248,10 @@ class Run {
                 fs::remove_all(next, ignored);
             }
         } scratch{build_dir, next_dir};
+        // The old articles of changed files are deleted from the index as the run takes the
+        // files, but must not be committed unless the merge that brings their new versions
+        // follows: a run that fails on the way drops those deletions.
+        writer_->hold_until_commit();
         std::vector<IndexWriter> writers;
         std::vector<Shard> shards(jobs);
         for (unsigned j = 0; j < jobs; ++j)

@@ -465,6 +465,47 @@ TEST(IndexerInterrupt, AStoppedBulkUpdateLeavesNoTwinAndTheNextRunCompletesIt) {
     EXPECT_EQ(run_index(o, quiet).unchanged, 400u);
 }
 
+// A bulk update that fails half-way (here its observer throws after 20 files, as a full disk
+// or a bug would) must leave every article of the index in place: the old versions of the
+// files it took are deleted only in the commit that brings their new versions.
+TEST(IndexerFailure, AFailedBulkUpdateLosesNoArticle) {
+    TempDir dir;
+    const auto write_all = [&](const std::string& body) {
+        for (int i = 0; i < 300; ++i)
+            write_file(dir / ("c/f" + std::to_string(1000 + i) + ".txt"),
+                       article_text("Title " + std::to_string(i), "20220208",
+                                    "https://x.org/" + std::to_string(i), body));
+    };
+    write_all("First body.");
+    IndexOptions o;
+    o.db_path = dir / "db";
+    o.inputs = {dir / "c"};
+    o.mode = BuildMode::Bulk;
+    RecordingObserver quiet;
+    run_index(o, quiet);
+    write_all("Edited body.");
+    class FailAfter : public RecordingObserver {
+      public:
+        void on_progress(std::uint64_t done, std::uint64_t, std::uint64_t, std::uint64_t) override {
+            if (done == 20) throw std::runtime_error("simulated failure");
+        }
+    } failing;
+    try {
+        run_index(o, failing);
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::Internal);
+        EXPECT_EQ(std::string(e.what()), "indexing: simulated failure");
+    }
+    Xapian::Database d(o.db_path);
+    EXPECT_EQ(d.get_doccount(), 300u) << "no old article deleted without its new version";
+    EXPECT_EQ(d.get_termfreq("first"), 300u);
+    EXPECT_FALSE(std::filesystem::exists(o.db_path + ".build")) << "scratch shards removed";
+    const IndexStats next = run_index(o, quiet);
+    EXPECT_EQ(next.updated, 300u);
+    EXPECT_EQ(Xapian::Database(o.db_path).get_termfreq("edit"), 300u);
+}
+
 // A second writer, as a second indexer would open the index, at every moment of a bulk run
 // that matters: while the shards are merged (the old index is locked) and after the merged
 // index has replaced it (the new index is locked, not only the old folder).
