@@ -415,26 +415,30 @@ TEST_P(IndexerTest, SecondWriterIsToldTheIndexIsLocked) {
     }
 }
 
+// Writes `count` articles with `body` under dir/c (URLs x.org/0 ...) and returns bulk-run
+// options that index them into dir/db.
+IndexOptions bulk_corpus(const TempDir& dir, int count, const std::string& body) {
+    for (int i = 0; i < count; ++i)
+        write_file(dir / ("c/f" + std::to_string(1000 + i) + ".txt"),
+                   article_text("Title " + std::to_string(i), "20220208",
+                                "https://x.org/" + std::to_string(i), body));
+    IndexOptions o;
+    o.db_path = dir / "db";
+    o.inputs = {dir / "c"};
+    o.mode = BuildMode::Bulk;
+    return o;
+}
+
 // Stopped (Ctrl-C) in the middle of a bulk update, the workers have written files into their
 // shards that the run never took: those must not reach the index beside their old articles
 // (two documents with one URL), and the next run must read them again.
 TEST(IndexerInterrupt, AStoppedBulkUpdateLeavesNoTwinAndTheNextRunCompletesIt) {
     TempDir dir;
-    const auto write_all = [&](const std::string& body) {
-        for (int i = 0; i < 400; ++i)
-            write_file(dir / ("c/f" + std::to_string(1000 + i) + ".txt"),
-                       article_text("Title " + std::to_string(i), "20220208",
-                                    "https://x.org/" + std::to_string(i), body));
-    };
-    write_all("First body.");
-    IndexOptions o;
-    o.db_path = dir / "db";
-    o.inputs = {dir / "c"};
-    o.mode = BuildMode::Bulk;
+    IndexOptions o = bulk_corpus(dir, 400, "First body.");
     o.jobs = 2;
     RecordingObserver quiet;
     run_index(o, quiet);
-    write_all("Edited body.");
+    bulk_corpus(dir, 400, "Edited body.");
     class StopAfter : public RecordingObserver {
       public:
         std::atomic<bool> stop{false};
@@ -470,20 +474,10 @@ TEST(IndexerInterrupt, AStoppedBulkUpdateLeavesNoTwinAndTheNextRunCompletesIt) {
 // files it took are deleted only in the commit that brings their new versions.
 TEST(IndexerFailure, AFailedBulkUpdateLosesNoArticle) {
     TempDir dir;
-    const auto write_all = [&](const std::string& body) {
-        for (int i = 0; i < 300; ++i)
-            write_file(dir / ("c/f" + std::to_string(1000 + i) + ".txt"),
-                       article_text("Title " + std::to_string(i), "20220208",
-                                    "https://x.org/" + std::to_string(i), body));
-    };
-    write_all("First body.");
-    IndexOptions o;
-    o.db_path = dir / "db";
-    o.inputs = {dir / "c"};
-    o.mode = BuildMode::Bulk;
+    IndexOptions o = bulk_corpus(dir, 300, "First body.");
     RecordingObserver quiet;
     run_index(o, quiet);
-    write_all("Edited body.");
+    bulk_corpus(dir, 300, "Edited body.");
     class FailAfter : public RecordingObserver {
       public:
         void on_progress(std::uint64_t done, std::uint64_t, std::uint64_t, std::uint64_t) override {
