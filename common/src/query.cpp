@@ -174,6 +174,10 @@ Filters check_options(const SearchOptions& options) {
     return f;
 }
 
+Xapian::BM25Weight bm25_weight(const SearchOptions& options) {
+    return Xapian::BM25Weight(options.bm25_k1, 0, 1, options.bm25_b, 0.5);
+}
+
 void parse_bm25(std::string_view text, SearchOptions& options) {
     const std::string s(text);
     char* end = nullptr;

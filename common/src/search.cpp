@@ -91,7 +91,7 @@ SearchResult Searcher::search_once(const std::string& query, const MatchSetup& s
     SearchResult result;
     result.query = query;
     const QueryBuilder::Built built = builder_.build(query);
-    const Xapian::BM25Weight weight(options_.bm25_k1, 0, 1, options_.bm25_b, 0.5);
+    const Xapian::BM25Weight weight = bm25_weight(options_);
 
     // Everything below reads the index; a failure names the member where it happens.
     // `analyzer_of` says which analyzer indexed a document of `db`.

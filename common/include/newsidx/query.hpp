@@ -17,6 +17,18 @@ namespace newsidx {
 
 enum class SortOrder { Relevance, Newest, Oldest };
 
+// Ranking, in one place (docs/quality.md says how each value was chosen); the title's extra
+// weight at index time is schema::kTitleWdf.
+/// BM25 term-frequency saturation and document-length normalisation (--bm25 K1,B).
+inline constexpr double kDefaultBm25K1 = 2.0;
+inline constexpr double kDefaultBm25B = 0.4;
+/// Scale of the exact-title term's weight (--title-boost).
+inline constexpr double kDefaultTitleBoost = 1.0;
+/// Pseudo-relevance feedback (--expand): how many top hits feed it, and the weight their terms
+/// get relative to the query's own (RM3-like interpolation).
+inline constexpr Xapian::doccount kFeedbackDocuments = 10;
+inline constexpr double kFeedbackWeight = 0.3;
+
 struct SearchOptions {
     std::vector<std::string> db_paths{"newsidx.db"};
     std::string query;
@@ -33,12 +45,12 @@ struct SearchOptions {
     unsigned snippet_bytes = 240;
     bool plain = false;    ///< --plain: the query is only words; no operator, quote or field
     bool snippets = true;  ///< build snippets (TREC runs do without)
-    double bm25_k1 = 2.0;  ///< BM25 term-frequency saturation (--bm25 K1,B); see docs/quality.md
-    double bm25_b = 0.4;   ///< BM25 document-length normalisation
-    unsigned expand = 0;   ///< --expand N: add the N best terms of the top hits
+    double bm25_k1 = kDefaultBm25K1;
+    double bm25_b = kDefaultBm25B;
+    unsigned expand = 0;  ///< --expand N: add the N best terms of the top hits
     /// --title-boost W: scale of the exact-title term's weight (a query that is an article's
     /// whole title, word for word, ranks it first); 0 turns it off. See docs/quality.md.
-    double title_boost = 1.0;
+    double title_boost = kDefaultTitleBoost;
 };
 
 /// A longer query is refused (BadQuery): it would take seconds and is never typed by hand.
@@ -61,6 +73,9 @@ struct Filters {
 /// Checks every option that needs no index (dates, site, --lang, BM25 parameters) and returns
 /// the filters. Throws Error(BadOption). Call before any index is opened.
 Filters check_options(const SearchOptions& options);
+
+/// The weighting scheme of the options' BM25 parameters.
+Xapian::BM25Weight bm25_weight(const SearchOptions& options);
 
 /// Parses --bm25 K1,B into `options`. Throws Error(BadOption).
 void parse_bm25(std::string_view text, SearchOptions& options);

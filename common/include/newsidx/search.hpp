@@ -20,11 +20,6 @@
 
 namespace newsidx {
 
-/// Pseudo-relevance feedback: how many top hits feed --expand, and the weight their terms
-/// get relative to the query's own (RM3-like interpolation).
-inline constexpr Xapian::doccount kFeedbackDocuments = 10;
-inline constexpr double kFeedbackWeight = 0.3;
-
 /// How many times a search starts over when an indexer's commit overtakes it.
 inline constexpr int kSearchAttempts = 5;
 
