@@ -108,7 +108,8 @@ int main(int argc, char** argv) {
         "Runs are incremental: unchanged files are skipped, changed files replaced, and files\n"
         "that vanished from the given folders removed.\n\n"
         "Exit status: 0 all indexed; 1 fatal error, nothing committed; 2 usage error;\n"
-        "3 some files rejected, all others committed; 130 interrupted, work so far committed.");
+        "3 some files rejected, all others committed; 130 interrupted (Ctrl-C, SIGTERM, SIGHUP),\n"
+        "work so far committed.");
     app.add_option("-d,--db", opts.db_path,
                    "Index to create or update (default: $NEWSIDX_DB, else ./newsidx.db)");
     app.add_option("-j,--jobs", opts.jobs, "Worker threads (default: all cores)")
@@ -126,6 +127,7 @@ int main(int argc, char** argv) {
                 return bytes == "0" ? std::string("must be at least 1 byte") : std::string();
             },
             "BYTES"));
+    app.set_version_flag("--version", cli::version_line("indexer"));
     app.add_option("paths", opts.inputs,
                    "Files or folders to index (searched recursively for *.txt)")
         ->required();
@@ -137,8 +139,9 @@ int main(int argc, char** argv) {
         "indexer", std::cerr,
         [&] {
             if (!opts.language.empty()) opts.language = newsidx::stemmer_language(opts.language);
-            std::signal(SIGINT, on_signal);
-            std::signal(SIGTERM, on_signal);
+            // Ctrl-C, kill and a closed terminal all stop the run the same way: the work so
+            // far is committed.
+            for (int signal : {SIGINT, SIGTERM, SIGHUP}) std::signal(signal, on_signal);
             opts.stop = &g_stop;
             ConsoleObserver observer(!quiet && ::isatty(STDERR_FILENO));
             const newsidx::IndexStats stats = newsidx::run_index(opts, observer);

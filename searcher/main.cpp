@@ -17,15 +17,32 @@ namespace {
 
 namespace cli = newsidx::cli;
 
-bool stdout_is_terminal() {
+// --color: always, never, or auto: only on a terminal that is not "dumb", without NO_COLOR.
+bool use_colour(const std::string& when) {
+    if (when != "auto") return when == "always";
     const char* term = std::getenv("TERM");
     return ::isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR") &&
            !(term && std::string(term) == "dumb");
 }
 
+// A validator that names the choices (CLI11's transformers print their internal maps).
+CLI::Validator one_of(std::vector<std::string> choices) {
+    return CLI::Validator(
+        [choices](std::string& value) -> std::string {
+            std::string list;
+            for (const std::string& c : choices) {
+                if (value == c) return {};
+                list += (list.empty() ? "" : ", ") + c;
+            }
+            return "'" + value + "' is not one of " + list;
+        },
+        "");
+}
+
 // Prints one query's result as text, JSON or TREC lines; the text form's status line (and
 // its "no results") goes to stderr.
-void print_result(const newsidx::SearchResult& result, cli::Format format) {
+void print_result(const newsidx::SearchResult& result, const newsidx::SearchOptions& options,
+                  cli::Format format, bool colour) {
     if (format == cli::Format::Json) {
         std::cout << newsidx::render_json(result) << '\n';
         return;
@@ -34,24 +51,9 @@ void print_result(const newsidx::SearchResult& result, cli::Format format) {
         newsidx::render_trec(std::cout, "1", result);
         return;
     }
-    newsidx::render_text(std::cout, result, stdout_is_terminal());
-    if (result.hits.empty()) {
-        // A long (pasted) query is shown by its head: one line on the terminal.
-        constexpr std::size_t kShown = 80;
-        const std::string& query = result.query;
-        std::string shown = query.substr(0, kShown);
-        while (!shown.empty() && query.size() > kShown &&
-               (static_cast<unsigned char>(query[shown.size()]) & 0xC0) == 0x80)
-            shown.pop_back();  // do not cut a UTF-8 character in two
-        if (shown.size() < query.size()) shown += "...";
-        std::cerr << "searcher: no results for '" << shown << "'\n";
-    } else {
-        char line[160];
-        std::snprintf(line, sizeof line, "showing %u-%u of about %u results (%.1f ms)",
-                      result.hits.front().rank, result.hits.back().rank,
-                      static_cast<unsigned>(result.total_estimate), result.elapsed_ms);
-        std::cerr << line << '\n';
-    }
+    newsidx::render_text(std::cout, result, colour);
+    std::cerr << (result.hits.empty() ? "searcher: " : "") << newsidx::status_line(result, options)
+              << '\n';
 }
 
 }  // namespace
@@ -82,12 +84,9 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(1, 10000));
     app.add_option("--offset", opts.offset, "Skip the first N results (paging)")
         ->check(CLI::Range(0, 1000000));
-    const std::map<std::string, newsidx::SortOrder> kSorts{
-        {"relevance", newsidx::SortOrder::Relevance},
-        {"newest", newsidx::SortOrder::Newest},
-        {"oldest", newsidx::SortOrder::Oldest}};
-    app.add_option("--sort", opts.sort, "relevance (default) | newest | oldest")
-        ->transform(CLI::CheckedTransformer(kSorts, CLI::ignore_case));
+    std::string sort = "relevance";
+    app.add_option("--sort", sort, "relevance (default) | newest | oldest")
+        ->check(one_of({"relevance", "newest", "oldest"}));
     app.add_option("--since", opts.since,
                    "Only articles on or after DATE (YYYYMMDD, YYYY-MM-DD, YYYY-MM or YYYY)");
     app.add_option("--until", opts.until,
@@ -97,7 +96,13 @@ int main(int argc, char** argv) {
                  "Every word must match (default: ranked, best matches first)");
     app.add_flag("--json", json, "Machine-readable output (same as --format json)");
     app.add_option("--format", format, "text (default) | json | trec (TREC run lines)")
-        ->check(CLI::IsMember({"text", "json", "trec"}));
+        ->check(one_of({"text", "json", "trec"}));
+    std::string colour = "auto";
+    app.add_option("--color", colour,
+                   "auto (default: on a terminal, not with NO_COLOR or TERM=dumb) | always "
+                   "(e.g. for less -R) | never")
+        ->check(one_of({"auto", "always", "never"}));
+    app.set_version_flag("--version", cli::version_line("searcher"));
     std::string batch;
     app.add_option("--batch", batch,
                    "Answer every id<TAB>query line of FILE in one process (- for stdin)");
@@ -122,6 +127,9 @@ int main(int argc, char** argv) {
                                                                    cli::kSearchError))
         return *code;
     if (json) format = "json";
+    opts.sort = sort == "newest"   ? newsidx::SortOrder::Newest
+                : sort == "oldest" ? newsidx::SortOrder::Oldest
+                                   : newsidx::SortOrder::Relevance;
     const cli::Format chosen = format == "json"   ? cli::Format::Json
                                : format == "trec" ? cli::Format::Trec
                                                   : cli::Format::Text;
@@ -152,7 +160,7 @@ int main(int argc, char** argv) {
                 return cli::run_batch(searcher, batch == "-" ? std::cin : file, batch, chosen,
                                       std::cout, std::cerr);
             const newsidx::SearchResult result = searcher.search(opts.query);
-            print_result(result, chosen);
+            print_result(result, opts, chosen, use_colour(colour));
             return result.hits.empty() ? cli::kNoHits : cli::kHits;
         },
         [](const newsidx::Error&) { return cli::kSearchError; }, cli::kSearchError);

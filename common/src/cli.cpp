@@ -1,5 +1,6 @@
 #include "newsidx/cli.hpp"
 
+#include <unicode/uvernum.h>
 #include <xapian.h>
 
 #include <cstdlib>
@@ -7,8 +8,15 @@
 #include <ostream>
 
 #include "newsidx/results.hpp"
+#include "newsidx/schema.hpp"
 
 namespace newsidx::cli {
+
+std::string version_line(std::string_view program) {
+    return std::string(program) + " (newsidx) " NEWSIDX_VERSION ", index schema " +
+           std::to_string(schema::kSchemaVersion) + ", Xapian " + Xapian::version_string() +
+           ", ICU " U_ICU_VERSION;
+}
 
 std::string default_db() {
     const char* env = std::getenv("NEWSIDX_DB");

@@ -55,9 +55,17 @@ std::vector<SourceFile> find_files(const std::vector<std::string>& roots,
             std::error_code ec;
             fs::recursive_directory_iterator it(base, fs::directory_options::skip_permission_denied,
                                                 ec);
+            const std::size_t before = files.size();
+            std::size_t others = 0;
+            std::string other_example;
             for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
                 const fs::path& p = it->path();
-                if (!has_txt_extension(p)) continue;
+                if (!has_txt_extension(p)) {
+                    std::error_code type_ec;
+                    if (it->is_regular_file(type_ec) && others++ == 0)
+                        other_example = p.filename().string();
+                    continue;
+                }
                 if (auto f = stat_file(p)) {
                     files.push_back(std::move(*f));
                 } else if (const char* what = not_a_file(p)) {
@@ -65,6 +73,12 @@ std::vector<SourceFile> find_files(const std::vector<std::string>& roots,
                 }
             }
             if (ec) warn(root + ": warning: could not read every folder: " + ec.message());
+            // Said, so that a wrong folder or a corpus of .md files is not "indexed 0 articles".
+            if (files.size() == before)
+                warn(root + ": warning: no article files (*.txt) in this folder" +
+                     (others == 0 ? std::string(" or below it")
+                                  : "; " + std::to_string(others) + " other file" +
+                                        (others == 1 ? "" : "s") + ", e.g. " + other_example));
         } else if (auto f = stat_file(base)) {
             files.push_back(std::move(*f));
         }

@@ -334,9 +334,10 @@ std::string summary_line(const IndexStats& s) {
     const double written = static_cast<double>(s.added + s.updated);
     const double rate = written / secs;
     const double mbps = static_cast<double>(s.bytes_read) / 1e6 / secs;
-    return "indexed " + std::to_string(s.articles()) + " articles (" + std::to_string(s.added) +
-           " new, " + std::to_string(s.updated) + " updated, " + std::to_string(s.unchanged) +
-           " unchanged, " + std::to_string(s.removed) + " removed, " + std::to_string(s.rejected) +
+    return "indexed " + std::to_string(s.articles()) +
+           (s.articles() == 1 ? " article (" : " articles (") + std::to_string(s.added) + " new, " +
+           std::to_string(s.updated) + " updated, " + std::to_string(s.unchanged) + " unchanged, " +
+           std::to_string(s.removed) + " removed, " + std::to_string(s.rejected) +
            " rejected) in " + format_fixed(s.seconds, 1) + " s \xE2\x80\x94 " +
            format_fixed(std::round(rate), 0) + " articles/s, " + format_fixed(mbps, 1) + " MB/s";
 }

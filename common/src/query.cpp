@@ -163,7 +163,10 @@ Filters check_options(const SearchOptions& options) {
         throw Error(ErrorCode::BadOption,
                     "--since " + options.since + " is after --until " + options.until);
     if (!options.site.empty()) {
-        f.host = fold(options.site);
+        // A pasted URL (https://www.bbc.co.uk/news/...) means its host.
+        const auto url =
+            options.site.find("://") != std::string::npos ? url_host(options.site) : std::nullopt;
+        f.host = fold(url ? *url : options.site);
         while (!f.host.empty() && f.host.back() == '.') f.host.pop_back();
         if (f.host.empty() || f.host.find_first_of(" /") != std::string::npos)
             throw Error(ErrorCode::BadOption, "--site: '" + options.site + "' is not a host name");

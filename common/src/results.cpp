@@ -1,6 +1,7 @@
 #include "newsidx/results.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 namespace newsidx {
@@ -75,6 +76,40 @@ std::string render_json(const SearchResult& result, const std::string& id) {
     else
         doc["did_you_mean"] = result.did_you_mean;
     return doc.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+std::string status_line(const SearchResult& result, const SearchOptions& options) {
+    if (!result.hits.empty()) {
+        char line[160];
+        std::snprintf(line, sizeof line, "showing %u-%u of about %u results (%.1f ms)",
+                      result.hits.front().rank, result.hits.back().rank,
+                      static_cast<unsigned>(result.total_estimate), result.elapsed_ms);
+        return line;
+    }
+    // A long (pasted) query is shown by its head: one line on the terminal.
+    constexpr std::size_t kShown = 80;
+    const std::string& query = result.query;
+    std::string shown = query.substr(0, kShown);
+    while (!shown.empty() && query.size() > kShown &&
+           (static_cast<unsigned char>(query[shown.size()]) & 0xC0) == 0x80)
+        shown.pop_back();  // do not cut a UTF-8 character in two
+    if (shown.size() < query.size()) shown += "...";
+    if (result.total_estimate > 0) {
+        const auto total = std::to_string(result.total_estimate);
+        return "no results on this page: '" + shown + "' has " + total +
+               (result.total_estimate == 1 ? " result" : " results") + ", and --offset " +
+               std::to_string(options.offset) + " is past the last";
+    }
+    std::string filters;
+    const auto add = [&](const std::string& flag, const std::string& value) {
+        if (!value.empty()) filters += (filters.empty() ? " with " : ", ") + flag + " " + value;
+    };
+    add("--since", options.since);
+    add("--until", options.until);
+    add("--site", options.site);
+    add("--lang", options.language);
+    if (options.match_all) filters += filters.empty() ? " with --all" : ", --all";
+    return "no results for '" + shown + "'" + filters;
 }
 
 void render_trec(std::ostream& out, const std::string& qid, const SearchResult& result) {

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <xapian.h>
 
+#include <csignal>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -409,6 +410,83 @@ TEST_F(SamplesTest, OptionsAreCheckedOnceBeforeAnyIndexIsOpened) {
     const CommandResult r = search({"--db", "/nonexistent/db", "a\xff"});
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_EQ(first_line(r.err), "searcher: error: the query is not valid UTF-8");
+}
+
+// Issue #10, items 5, 7 and 8, as a user meets them.
+TEST_F(SamplesTest, VersionColourChoicesAndWhyNothingIsShown) {
+    for (const std::string& tool : {kSearcher, kIndexer}) {
+        const CommandResult v = run_command({tool, "--version"});
+        EXPECT_EQ(v.exit_code, 0);
+        const std::string name = tool == kSearcher ? "searcher" : "indexer";
+        EXPECT_TRUE(starts_with(v.out, name + " (newsidx) 0.1.0, index schema 3, Xapian 1.4"))
+            << v.out;
+    }
+    CommandResult r = search({"talks", "--sort", "newst"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(first_line(r.err), "--sort: 'newst' is not one of relevance, newest, oldest");
+
+    // --color: always even into a pipe (for less -R) and despite NO_COLOR; never; and auto
+    // (the default) is plain when stdout is not a terminal.
+    r = search({"--color", "always", "-n", "1", "talks"});
+    EXPECT_NE(r.out.find("\x1b[1m"), std::string::npos) << r.out;
+    r = run_command({kSearcher, "--color", "always", "-n", "1", "talks"}, dir_->path().string(),
+                    {{"NO_COLOR", "1"}});
+    EXPECT_NE(r.out.find("\x1b[1m"), std::string::npos) << "always means always";
+    for (const std::string& when : {std::string("never"), std::string("auto")}) {
+        r = search({"--color", when, "-n", "1", "talks"});
+        EXPECT_EQ(r.exit_code, 0);
+        EXPECT_EQ(r.out.find('\x1b'), std::string::npos) << when;
+    }
+    r = search({"--color", "sometimes", "talks"});
+    EXPECT_EQ(first_line(r.err), "--color: 'sometimes' is not one of auto, always, never");
+
+    // Past the last page, and when filters leave nothing, the message says so.
+    r = search({"talks", "--offset", "20"});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_EQ(r.err,
+              "searcher: no results on this page: 'talks' has 7 results, and --offset 20 is past "
+              "the last\n");
+    r = search({"security", "--since", "2024", "--site", "example.org"});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_EQ(r.err, "searcher: no results for 'security' with --since 2024, --site example.org\n");
+    // A URL pasted into --site is its host.
+    const std::vector<std::string> by_host =
+        urls(search_json({"security", "--site", "www.coastal-herald.example.co.uk"}));
+    EXPECT_EQ(by_host.size(), 2u);
+    EXPECT_EQ(urls(search_json({"security", "--site",
+                                "https://www.coastal-herald.example.co.uk/analysis/2022/03/x"})),
+              by_host);
+
+    // Into a pipe whose reader has gone (as head leaves it), the searcher ends quietly, by
+    // SIGPIPE as grep does: no message, no status line.
+    r = run_command({"/bin/bash", "-c",
+                     "'" + kSearcher +
+                         "' 'talks OR security' | (exec <&-; sleep 1); "
+                         "exit ${PIPESTATUS[0]}"},
+                    dir_->path().string());
+    EXPECT_EQ(r.exit_code, 128 + SIGPIPE);
+    EXPECT_EQ(r.err, "");
+}
+
+// Issue #10, item 7: a folder without article files is not "indexed 0 articles" and nothing
+// else; one article is "1 article".
+TEST(Indexer, SaysWhenAFolderHasNoArticleFiles) {
+    TempDir dir;
+    write_file(dir / "notes/readme.md", "# not an article\n");
+    write_file(dir / "notes/data.json", "{}\n");
+    CommandResult r = run_command({kIndexer, "--db", dir / "db", dir / "notes"});
+    EXPECT_EQ(r.exit_code, 0);
+    EXPECT_EQ(r.err, dir / "notes" +
+                         ": warning: no article files (*.txt) in this folder; 2 other files, e.g. "
+                         "data.json\n");
+    fs::create_directories(dir / "empty");
+    r = run_command({kIndexer, "--db", dir / "db", dir / "empty"});
+    EXPECT_EQ(r.err,
+              dir / "empty" + ": warning: no article files (*.txt) in this folder or below it\n");
+    write_file(dir / "one/a.txt", "One story\n20220101\nhttps://x.org/one\nIts body.\n");
+    r = run_command({kIndexer, "--db", dir / "db", dir / "one"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(starts_with(r.out, "indexed 1 article (1 new, 0 updated")) << r.out;
 }
 
 // Incremental runs on a copy of the samples that the test can edit.

@@ -191,20 +191,25 @@ TEST(CrashSafety, SigkillAtTwentyRandomMomentsLosesNothing) {
         << again.out;
 }
 
-TEST(CrashSafety, SigtermCommitsTheWorkSoFarAndSaysSo) {
+// A signal that asks the indexer to stop (Ctrl-C, kill, a closed terminal) during a first
+// build: the work so far is committed and said so, exit 130, no scratch folder left behind, and
+// the next run completes it.
+void expect_stop_on_signal_commits_the_work(int signal) {
     const Workspace w;
     const std::string& db = w.db;
     const std::string& corpus = w.corpus;
     const pid_t pid = w.start_indexer_and_wait_for_index();
     ASSERT_NE(pid, 0) << "no index after 60 s: " << read_file(w.dir / "err");
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    ::kill(pid, SIGTERM);
+    ::kill(pid, signal);
     const int status = wait_command(pid);
     if (status == 0) GTEST_SKIP() << "the run finished before the signal arrived";
     EXPECT_EQ(status, 130);
     EXPECT_EQ(read_file(w.dir / "err"),
               "indexer: interrupted; the work so far is committed \xE2\x80\x94 run the same "
               "command again to finish\n");
+    EXPECT_FALSE(fs::exists(db + ".build")) << "scratch shards removed";
+    EXPECT_FALSE(fs::exists(db + ".new"));
     if (fs::exists(kXapianCheck)) {
         EXPECT_EQ(run_command({kXapianCheck, db}).exit_code, 0);
     }
@@ -215,6 +220,15 @@ TEST(CrashSafety, SigtermCommitsTheWorkSoFarAndSaysSo) {
               0u)
         << again.out;
     EXPECT_EQ(Xapian::Database(db).get_doccount(), 3000u);
+}
+
+TEST(CrashSafety, SigtermCommitsTheWorkSoFarAndSaysSo) {
+    expect_stop_on_signal_commits_the_work(SIGTERM);
+}
+
+// Issue #10: closing the terminal (SIGHUP) lost a first build (exit 129, a scratch folder left).
+TEST(CrashSafety, SighupFromAClosedTerminalCommitsTheWorkSoFar) {
+    expect_stop_on_signal_commits_the_work(SIGHUP);
 }
 
 TEST(Concurrency, SearchersNeverFailWhileTheIndexerUpdates) {

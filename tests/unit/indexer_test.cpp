@@ -559,5 +559,12 @@ TEST(SummaryLine, MatchesTheDocumentedShape) {
               "4.1 s \xE2\x80\x94 543 articles/s, 1.2 MB/s");
 }
 
+TEST(SummaryLine, OneArticleIsSingular) {
+    IndexStats s;
+    s.added = 1;
+    s.seconds = 0.5;
+    EXPECT_EQ(summary_line(s).substr(0, 27), "indexed 1 article (1 new, 0");
+}
+
 }  // namespace
 }  // namespace newsidx::test

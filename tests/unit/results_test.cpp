@@ -93,5 +93,33 @@ TEST(RenderText, SaysDidYouMean) {
     EXPECT_EQ(out.str(), "did you mean: security\n");
 }
 
+// Issue #10: "no results for 'talks'" past the last page, although there are 7; and no word of
+// the filters that left nothing.
+TEST(StatusLine, SaysWhyThereIsNothingToShow) {
+    SearchOptions o;
+    SearchResult r = sample_result();
+    r.elapsed_ms = 3.14;
+    EXPECT_EQ(status_line(r, o), "showing 1-1 of about 7 results (3.1 ms)");
+    r.hits.clear();
+    o.offset = 20;
+    EXPECT_EQ(status_line(r, o),
+              "no results on this page: 'security guarantees' has 7 results, and --offset 20 is "
+              "past the last");
+    r.total_estimate = 1;
+    EXPECT_EQ(status_line(r, o),
+              "no results on this page: 'security guarantees' has 1 result, and --offset 20 is "
+              "past the last");
+    r.total_estimate = 0;
+    o.offset = 0;
+    EXPECT_EQ(status_line(r, o), "no results for 'security guarantees'");
+    o.since = "2023";
+    o.site = "bbc.co.uk";
+    o.match_all = true;
+    EXPECT_EQ(status_line(r, o),
+              "no results for 'security guarantees' with --since 2023, --site bbc.co.uk, --all");
+    r.query = std::string(79, 'a') + "\xC3\xA9\xC3\xA9";  // 80 bytes would cut the first é
+    EXPECT_EQ(status_line(r, SearchOptions{}), "no results for '" + std::string(79, 'a') + "...'");
+}
+
 }  // namespace
 }  // namespace newsidx

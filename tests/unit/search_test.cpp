@@ -213,6 +213,15 @@ TEST(Search, SinceAndUntilTakeMonthsAndYearsAsDateDoes) {
     EXPECT_EQ(sorted_ids("security", o), (Ids{"a2", "a6"}));
 }
 
+// Issue #10: a URL pasted into --site means its host.
+TEST(Search, SiteTakesAPastedUrlAsItsHost) {
+    SearchOptions o;
+    o.site = "https://WWW.BBC.co.uk/news/business-123?x=1";
+    EXPECT_EQ(sorted_ids("security", o), (Ids{"a2", "a6"}));
+    o.site = "https://";
+    EXPECT_THROW(sorted_ids("security", o), Error) << "no host in it";
+}
+
 TEST(Search, SortsByDate) {
     SearchOptions newest;
     newest.sort = SortOrder::Newest;

@@ -19,6 +19,9 @@ inline constexpr int kHits = 0, kNoHits = 1, kSearchError = 2, kBatchSkipped = 3
 /// indexer's exit codes.
 inline constexpr int kIndexed = 0, kFatal = 1, kUsage = 2, kRejected = 3, kInterrupted = 130;
 
+/// What --version prints: "PROGRAM (newsidx) VERSION, index schema N, Xapian X, ICU Y".
+std::string version_line(std::string_view program);
+
 /// The index a front end uses without --db: $NEWSIDX_DB when set, else newsidx.db.
 std::string default_db();
 

@@ -16,6 +16,11 @@ void render_text(std::ostream& out, const SearchResult& result, bool terminal);
 /// object starts with "id".
 std::string render_json(const SearchResult& result, const std::string& id = {});
 
+/// The line the text output ends with, on stderr: "showing 1-10 of about 120 results (3.1 ms)";
+/// for no hits, why: "no results for 'Q'", naming the filters the options add ("with --since
+/// 2023-01-01, --site bbc.co.uk"), or, past the last page, how many results there are.
+std::string status_line(const SearchResult& result, const SearchOptions& options);
+
 /// TREC run lines, one per hit: `qid Q0 docid rank score newsidx`, where docid is the
 /// article file's name without ".txt".
 void render_trec(std::ostream& out, const std::string& qid, const SearchResult& result);
