@@ -17,6 +17,11 @@ namespace {
 // The date: field, checked and rewritten as the day range Xapian's DateRangeProcessor takes
 // (which would compare any text it is given, so that a typo silently matched nothing):
 // date:2022, date:2022-02, date:20220208 and ranges of them, date:2022..2023, date:..2021-06.
+// Boolean fields a single date: period becomes (not for users to type, but harmless if they do).
+constexpr std::string_view kYearField = "dateyear:";
+constexpr std::string_view kMonthField = "datemonth:";
+constexpr std::string_view kDayField = "dateday:";
+
 std::string checked_date_fields(const std::string& text) {
     static constexpr std::string_view kField = "date:";
     std::string out;
@@ -48,10 +53,18 @@ std::string checked_date_fields(const std::string& text) {
                 to = parse_period(value.substr(dots + 2), field, ErrorCode::BadQuery).second;
             if (!from.empty() && !to.empty() && from > to)
                 throw Error(ErrorCode::BadQuery, field + ": the range ends before it starts");
+            out += std::string(kField) + from + ".." + to;
         } else {
+            // One day, month or year is one boolean term (D, M or Y): its count is exact and
+            // free (a term frequency), unlike a range over the date slot.
             std::tie(from, to) = parse_period(value, field, ErrorCode::BadQuery);
+            const std::size_t digits = std::count_if(value.begin(), value.end(), [](char c) {
+                return std::isdigit(static_cast<unsigned char>(c));
+            });
+            out += digits == 4   ? std::string(kYearField) + from.substr(0, 4)
+                   : digits == 6 ? std::string(kMonthField) + from.substr(0, 6)
+                                 : std::string(kDayField) + from;
         }
-        out += std::string(kField) + from + ".." + to;
         i = end;
     }
     return out;
@@ -91,6 +104,10 @@ Xapian::Query parse(const Analyzer& analyzer, const Xapian::Database& db,
     }
     qp.add_rangeprocessor(
         (new Xapian::DateRangeProcessor(schema::kDateSlot.slot, "date:"))->release());
+    for (const auto& [field, prefix] :
+         {std::pair{kYearField, schema::kYear.prefix},
+          std::pair{kMonthField, schema::kMonth.prefix}, std::pair{kDayField, schema::kDay.prefix}})
+        qp.add_boolean_prefix(std::string(field.substr(0, field.size() - 1)), std::string(prefix));
     qp.set_default_op(options.match_all ? Xapian::Query::OP_AND : Xapian::Query::OP_OR);
     // "a*" on a large index would OR together every word starting with "a": keep the most
     // common ones (docs/query-syntax.md).

@@ -59,6 +59,7 @@ std::string render_json(const SearchResult& result, const std::string& id) {
     if (!id.empty()) doc["id"] = id;
     doc["query"] = result.query;
     doc["total_estimate"] = result.total_estimate;
+    doc["total_exact"] = result.total_exact;
     doc["elapsed_ms"] = std::round(result.elapsed_ms * 1000) / 1000;
     doc["results"] = nlohmann::ordered_json::array();
     for (const Hit& hit : result.hits) {
@@ -81,9 +82,11 @@ std::string render_json(const SearchResult& result, const std::string& id) {
 std::string status_line(const SearchResult& result, const SearchOptions& options) {
     if (!result.hits.empty()) {
         char line[160];
-        std::snprintf(line, sizeof line, "showing %u-%u of about %u results (%.1f ms)",
+        std::snprintf(line, sizeof line, "showing %u-%u of %s%u result%s (%.1f ms)",
                       result.hits.front().rank, result.hits.back().rank,
-                      static_cast<unsigned>(result.total_estimate), result.elapsed_ms);
+                      result.total_exact ? "" : "about ",
+                      static_cast<unsigned>(result.total_estimate),
+                      result.total_estimate == 1 ? "" : "s", result.elapsed_ms);
         return line;
     }
     // A long (pasted) query is shown by its head: one line on the terminal.

@@ -125,10 +125,14 @@ SearchResult Searcher::search_once(const std::string& query, const MatchSetup& s
             out.spies.push_back(make_spy());
             enquire.add_matchspy(out.spies.back().get());
         }
-        // Counting a little past the page makes "about N results" exact on small indexes.
-        const Xapian::MSet mset = enquire.get_mset(options_.offset, options_.limit,
-                                                   options_.offset + options_.limit + 100);
+        // Xapian counts every match up to `check_at_least`: the count is exact whenever a query
+        // has fewer matches than that (its lower and upper bounds meet), and an estimate only
+        // beyond, where counting would cost more than the page.
+        const Xapian::doccount check_at_least =
+            std::max<Xapian::doccount>(kExactCountUpTo, options_.offset + options_.limit + 100);
+        const Xapian::MSet mset = enquire.get_mset(options_.offset, options_.limit, check_at_least);
         out.total_estimate = mset.get_matches_estimated();
+        out.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
         // What snippets need, only when they are wanted (TREC runs do without).
         const SnippetTerms words =
             options_.snippets ? snippet_terms(built.combined()) : SnippetTerms{};

@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <xapian.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -77,6 +78,50 @@ TEST(Corpus, ReutersIndexesEveryArticle) {
     ASSERT_EQ(s.exit_code, 0) << s.err;
     const auto j = nlohmann::json::parse(s.out);
     for (const auto& hit : j["results"]) EXPECT_EQ(hit["date"], "1987-02-26");
+}
+
+// Issue #10, item 3: "date:1987" said "about 200" of 1,853, "oil date:1987" about 200 of 134.
+// Counts are exact whenever that is cheap, and the JSON says so.
+TEST(Corpus, CountsAreExactWhenCheap) {
+    TempDir dir;
+    const std::string corpus = unpack("reuters21578.tar.gz", "reuters21578", dir);
+    if (corpus.empty())
+        GTEST_SKIP() << "corpus not found: " << corpora_dir() << "/reuters21578.tar.gz";
+    ASSERT_EQ(run_command({NEWSIDX_INDEX_BIN, "--quiet", "--db", dir / "db", corpus}).exit_code, 0);
+    // The true counts, from the index itself.
+    Xapian::Database db(dir / "db");
+    Xapian::doccount oil_in_march = 0;
+    for (auto it = db.postlist_begin("oil"); it != db.postlist_end("oil"); ++it) {
+        Xapian::Document d = db.get_document(*it);
+        oil_in_march += d.get_value(0).compare(0, 6, "198703") == 0;
+    }
+    struct Case {
+        std::string query;
+        Xapian::doccount total;
+    };
+    const Case cases[] = {
+        {"date:1987-03", db.get_termfreq("M198703")},
+        {"date:19870302", db.get_termfreq("D19870302")},
+        {"oil date:1987-03", oil_in_march},
+        {"oil", db.get_termfreq("oil")},
+    };
+    for (const Case& c : cases) {
+        ASSERT_GT(c.total, 100u) << c.query;
+        const CommandResult r =
+            run_command({NEWSIDX_SEARCH_BIN, "--db", dir / "db", "--json", "-n", "3", c.query});
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        const auto j = nlohmann::json::parse(r.out);
+        EXPECT_EQ(j["total_estimate"], c.total) << c.query;
+        EXPECT_EQ(j["total_exact"], true) << c.query;
+        const CommandResult text =
+            run_command({NEWSIDX_SEARCH_BIN, "--db", dir / "db", "-n", "3", c.query});
+        EXPECT_EQ(text.err.rfind("showing 1-3 of " + std::to_string(c.total) + " results (", 0), 0u)
+            << text.err;
+    }
+    // A range over more than 10,000 articles is estimated, and says so.
+    const CommandResult wide = run_command(
+        {NEWSIDX_SEARCH_BIN, "--db", dir / "db", "--json", "-n", "1", "date:1987-03..1987-06"});
+    EXPECT_EQ(nlohmann::json::parse(wide.out)["total_exact"], false);
 }
 
 // Ctrl-C in the middle of a run commits what is done; the next run finishes the job.

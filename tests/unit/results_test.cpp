@@ -28,12 +28,14 @@ SearchResult sample_result() {
 }
 
 TEST(RenderJson, PrintsTheContractFieldsInOrder) {
-    EXPECT_EQ(render_json(sample_result()),
-              R"({"query":"security guarantees","total_estimate":7,"elapsed_ms":1.235,"results":[)"
-              R"({"rank":1,"score":2.5,"percent":100,"title":"Talks end with \"offer\"",)"
-              R"("date":"2022-02-08","url":"https://news.example.org/a","site":"news.example.org",)"
-              R"("path":"/corpus/a.txt","snippet":"…written security guarantees would…",)"
-              R"("highlights":[[11,19],[20,30]]}],"did_you_mean":null})");
+    EXPECT_EQ(
+        render_json(sample_result()),
+        R"({"query":"security guarantees","total_estimate":7,"total_exact":false,"elapsed_ms":1.235,)"
+        R"("results":[)"
+        R"({"rank":1,"score":2.5,"percent":100,"title":"Talks end with \"offer\"",)"
+        R"("date":"2022-02-08","url":"https://news.example.org/a","site":"news.example.org",)"
+        R"("path":"/corpus/a.txt","snippet":"…written security guarantees would…",)"
+        R"("highlights":[[11,19],[20,30]]}],"did_you_mean":null})");
 }
 
 TEST(RenderJson, CarriesTheSpellingSuggestion) {
@@ -42,7 +44,8 @@ TEST(RenderJson, CarriesTheSpellingSuggestion) {
     r.did_you_mean = "security";
     EXPECT_EQ(
         render_json(r),
-        R"({"query":"secruity","total_estimate":0,"elapsed_ms":0.0,"results":[],"did_you_mean":"security"})");
+        R"({"query":"secruity","total_estimate":0,"total_exact":false,"elapsed_ms":0.0,"results":[],)"
+        R"("did_you_mean":"security"})");
 }
 
 TEST(RenderTrec, PrintsOneRunLinePerHitWithTheFileNameAsDocid) {
@@ -62,9 +65,9 @@ TEST(RenderTrec, PrintsOneRunLinePerHitWithTheFileNameAsDocid) {
 TEST(RenderJson, BatchLinesStartWithTheId) {
     SearchResult r;
     r.query = "x";
-    EXPECT_EQ(
-        render_json(r, "q1"),
-        R"({"id":"q1","query":"x","total_estimate":0,"elapsed_ms":0.0,"results":[],"did_you_mean":null})");
+    EXPECT_EQ(render_json(r, "q1"),
+              R"({"id":"q1","query":"x","total_estimate":0,"total_exact":false,"elapsed_ms":0.0,)"
+              R"("results":[],"did_you_mean":null})");
 }
 
 TEST(RenderText, IsPlainWhenNotATerminal) {
@@ -100,6 +103,11 @@ TEST(StatusLine, SaysWhyThereIsNothingToShow) {
     SearchResult r = sample_result();
     r.elapsed_ms = 3.14;
     EXPECT_EQ(status_line(r, o), "showing 1-1 of about 7 results (3.1 ms)");
+    r.total_exact = true;
+    EXPECT_EQ(status_line(r, o), "showing 1-1 of 7 results (3.1 ms)") << "about only when it is";
+    r.total_estimate = 1;
+    EXPECT_EQ(status_line(r, o), "showing 1-1 of 1 result (3.1 ms)");
+    r.total_estimate = 7;
     r.hits.clear();
     o.offset = 20;
     EXPECT_EQ(status_line(r, o),

@@ -20,6 +20,9 @@
 
 namespace newsidx {
 
+/// A search counts its matches exactly up to this many (so "about" means a real estimate).
+inline constexpr Xapian::doccount kExactCountUpTo = 10000;
+
 /// How many times a search starts over when an indexer's commit overtakes it.
 inline constexpr int kSearchAttempts = 5;
 
@@ -38,6 +41,7 @@ struct Hit {
 struct SearchResult {
     std::string query;
     Xapian::doccount total_estimate = 0;
+    bool total_exact = false;  ///< total_estimate is the exact number of matches
     double elapsed_ms = 0;
     std::vector<Hit> hits;
     std::string did_you_mean;            ///< set when there are no hits and a spelling fix exists
