@@ -131,8 +131,8 @@ int main(int argc, char** argv) {
     app.add_option("paths", opts.inputs,
                    "Files or folders to index (searched recursively for *.txt)")
         ->required();
-    if (const auto code =
-            cli::parse_command_line<CLI::ParseError>(app, argc, argv, cli::kIndexed, cli::kUsage))
+    if (const auto code = cli::parse_command_line<CLI::ParseError, CLI::ExtrasError>(
+            app, argc, argv, cli::kIndexed, cli::kUsage, std::cerr))
         return *code;
 
     return cli::run(

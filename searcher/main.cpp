@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -123,8 +124,19 @@ int main(int argc, char** argv) {
                    "query with it (default: each index's own)");
     app.add_option("query", words, "The query; several arguments are joined with spaces")
         ->excludes("--batch");
-    if (const auto code = cli::parse_command_line<CLI::ParseError>(app, argc, argv, cli::kHits,
-                                                                   cli::kSearchError))
+    // "-sport" is a query to the user and an unknown option to CLI11: say how to write it.
+    std::string_view extras_hint;
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        if (arg == "--") break;
+        if (arg.size() > 2 && arg[0] == '-' && std::isalpha(static_cast<unsigned char>(arg[1])) &&
+            std::string_view("dnh").find(arg[1]) == std::string_view::npos)
+            extras_hint =
+                "searcher: hint: a query that starts with - goes after --, e.g. searcher -- "
+                "'-sport'";
+    }
+    if (const auto code = cli::parse_command_line<CLI::ParseError, CLI::ExtrasError>(
+            app, argc, argv, cli::kHits, cli::kSearchError, std::cerr, extras_hint))
         return *code;
     if (json) format = "json";
     opts.sort = sort == "newest"   ? newsidx::SortOrder::Newest

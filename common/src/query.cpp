@@ -70,6 +70,79 @@ std::string checked_date_fields(const std::string& text) {
     return out;
 }
 
+// The white-space separated tokens of `text`, each with its byte offset.
+std::vector<std::pair<std::size_t, std::string_view>> tokens(std::string_view text) {
+    std::vector<std::pair<std::size_t, std::string_view>> out;
+    for (std::size_t i = 0; i < text.size();) {
+        if (std::isspace(static_cast<unsigned char>(text[i]))) {
+            ++i;
+            continue;
+        }
+        std::size_t j = i;
+        while (j < text.size() && !std::isspace(static_cast<unsigned char>(text[j]))) ++j;
+        out.emplace_back(i, text.substr(i, j - i));
+        i = j;
+    }
+    return out;
+}
+
+// What Xapian's parser would read as something broader than the user wrote, refused with the
+// column: NEAR/ADJ with a distance that is not a whole number of at least 1 (Xapian silently
+// reads those as OR), NEAR/ADJ beside a "phrase" (Xapian silently drops the phrase), and a
+// leading wildcard (Xapian silently searches for the rest of the word).
+void check_operators(const std::string& query) {
+    const auto refuse = [&](std::size_t at, const std::string& why, const std::string& hint) {
+        throw Error(ErrorCode::BadQuery, "cannot parse query '" + query + "' at column " +
+                                             std::to_string(at + 1) + ": " + why)
+            .with_hint(hint);
+    };
+    const auto words = tokens(query);
+    for (std::size_t k = 0; k < words.size(); ++k) {
+        auto [at, token] = words[k];
+        while (!token.empty() &&
+               (token.front() == '(' || token.front() == '+' || token.front() == '-')) {
+            token.remove_prefix(1);
+            ++at;
+        }
+        while (!token.empty() && token.back() == ')') token.remove_suffix(1);
+        const bool near = token.substr(0, 4) == "NEAR", adj = token.substr(0, 3) == "ADJ";
+        const std::size_t name = near ? 4 : 3;
+        if ((near || adj) && (token.size() == name || token[name] == '/')) {
+            const std::string op(token.substr(0, name));
+            const std::string_view distance =
+                token.size() > name + 1 ? token.substr(name + 1) : std::string_view();
+            if (token.size() > name &&
+                (distance.empty() ||
+                 !std::all_of(distance.begin(), distance.end(),
+                              [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }) ||
+                 std::stoul(std::string(distance.substr(0, 6))) == 0))
+                refuse(at,
+                       std::string(token) + ": the distance after " + op +
+                           "/ must be a whole number of at least 1",
+                       "e.g. talks " + op + "/3 geneva; see docs/query-syntax.md");
+            const bool phrase_before = k > 0 && words[k - 1].second.back() == '"';
+            const bool phrase_after = k + 1 < words.size() && words[k + 1].second.front() == '"';
+            if (phrase_before || phrase_after)
+                refuse(at, op + " joins words, not \"phrases\"",
+                       "write the words without quotes, e.g. security " + op + " guarantees");
+        }
+        if (token.size() > 1 && token.front() == '*' && is_word_byte(token[1]))
+            refuse(
+                at,
+                "a wildcard at the start of a word (" + std::string(token) + ") is not supported",
+                "put it at the end of a word, e.g. " + std::string(token.substr(1)) + "*");
+    }
+}
+
+// True when every word of the query is excluded ("-sport", "-talks -sport"): Xapian would
+// read that as the words themselves.
+bool only_excluded(const std::string& folded) {
+    const auto words = tokens(folded);
+    return !words.empty() && std::all_of(words.begin(), words.end(), [](const auto& w) {
+        return w.second.size() > 1 && w.second.front() == '-';
+    });
+}
+
 // Xapian says "Syntax: <expression> AND <expression>" without a position; find the operator
 // that has nothing on one side and name its column.
 std::string describe_syntax_error(const std::string& query, const std::string& xapian_msg) {
@@ -266,8 +339,16 @@ QueryBuilder::Built QueryBuilder::build(const std::string& query) const {
         for (char& c : folded)
             if (!is_word_byte(c)) c = ' ';
     } else {
+        check_operators(query);
         folded = checked_date_fields(fold_query(query));
     }
+    // "-sport" means the articles without the word, as "NOT sport" does.
+    const bool negative = !options_.plain && only_excluded(folded);
+    if (negative)
+        for (std::size_t i = 0; i < folded.size(); ++i)
+            if (folded[i] == '-' &&
+                (i == 0 || std::isspace(static_cast<unsigned char>(folded[i - 1]))))
+                folded[i] = ' ';
     if (folded.find_first_not_of(" \t\r\n") == std::string::npos)
         throw Error(ErrorCode::BadQuery, "empty query")
             .with_hint("try: searcher \"security guarantees\"");
@@ -285,6 +366,7 @@ QueryBuilder::Built QueryBuilder::build(const std::string& query) const {
         Xapian::Query q =
             parse(Analyzer(name), db, options_, query, folded, options_.plain, nullptr);
         if (q.empty()) continue;
+        if (negative) q = Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query::MatchAll, q);
         if (mixed)
             q = Xapian::Query(Xapian::Query::OP_FILTER, q,
                               Xapian::Query(std::string(schema::kAnalyzer.prefix) + name));
@@ -300,7 +382,7 @@ QueryBuilder::Built QueryBuilder::build(const std::string& query) const {
     // A query that repeats a title word for word also scores the exact-title term, so that a
     // pasted headline finds its article first even among near-identical twins. Only when some
     // article has that title: an unmatched term would lower every hit's percentage.
-    if (options_.title_boost > 0) {
+    if (options_.title_boost > 0 && !negative) {
         if (const std::string exact = exact_title_term(query);
             !exact.empty() &&
             detail::guarded("searching", set_.label(), [&] { return db.term_exists(exact); }))

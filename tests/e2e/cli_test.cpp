@@ -307,6 +307,22 @@ TEST_F(SamplesTest, BadQueriesGetAMessageOrADocumentedReading) {
          "YYYY-MM or YYYY, or a range FROM..TO of those"},
         {"date field with no value", "talks date:", 2,
          "searcher: error: date: needs a date or a range after it"},
+        // Issue #10: never a broader query than the user wrote.
+        {"NEAR/0 (Xapian read it as OR)", "talks NEAR/0 geneva", 2,
+         "searcher: error: cannot parse query 'talks NEAR/0 geneva' at column 7: NEAR/0: the "
+         "distance after NEAR/ must be a whole number of at least 1"},
+        {"ADJ/0", "talks ADJ/0 geneva", 2,
+         "searcher: error: cannot parse query 'talks ADJ/0 geneva' at column 7: ADJ/0: the "
+         "distance after ADJ/ must be a whole number of at least 1"},
+        {"NEAR/x", "(talks NEAR/x geneva)", 2,
+         "searcher: error: cannot parse query '(talks NEAR/x geneva)' at column 8: NEAR/x: the "
+         "distance after NEAR/ must be a whole number of at least 1"},
+        {"a phrase beside NEAR (Xapian dropped it)", "\"security guarantees\" NEAR talks", 2,
+         "searcher: error: cannot parse query '\"security guarantees\" NEAR talks' at column 23: "
+         "NEAR joins words, not \"phrases\""},
+        {"a leading wildcard (Xapian searched for the rest)", "talks *hafen", 2,
+         "searcher: error: cannot parse query 'talks *hafen' at column 7: a wildcard at the start "
+         "of a word (*hafen) is not supported"},
         // Read sensibly, as documented:
         {"unbalanced quote: closed at the end", "\"security guarantees", 0,
          "showing 1-7 of 7 results"},
@@ -487,6 +503,38 @@ TEST(Indexer, SaysWhenAFolderHasNoArticleFiles) {
     r = run_command({kIndexer, "--db", dir / "db", dir / "one"});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_TRUE(starts_with(r.out, "indexed 1 article (1 new, 0 updated")) << r.out;
+}
+
+// Issue #10: a query of only excluded words finds the articles without them, as NOT does;
+// written without --, the searcher says how to write it.
+TEST_F(SamplesTest, OnlyExcludedWordsFindTheArticlesWithoutThem) {
+    // --json before the "--" that ends the options.
+    const auto ids = [](const std::string& query) {
+        const CommandResult r = search({"--json", "-n", "100", "--", query});
+        EXPECT_LE(r.exit_code, 1) << r.err;
+        return urls(json::parse(r.out));
+    };
+    const auto all = ids("NOT zzzzqqq");
+    ASSERT_EQ(all.size(), 34u);
+    for (const std::string& query : {std::string("-talks"), std::string("-talks -guarantees")}) {
+        const std::string as_not = query == "-talks" ? "NOT talks" : "NOT talks NOT guarantees";
+        const auto without = ids(query);
+        EXPECT_EQ(without, ids(as_not)) << query;
+        EXPECT_FALSE(without.empty());
+        const auto with = ids(query.substr(1, 5));
+        for (const std::string& url : with)
+            EXPECT_EQ(std::count(without.begin(), without.end(), url), 0) << query << " " << url;
+        if (query == "-talks") {
+            EXPECT_EQ(without.size() + with.size(), all.size());
+        }
+    }
+    const CommandResult r = search({"-talks"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.err,
+              "The following argument was not expected: -talks\n"
+              "Run with --help for more information.\n"
+              "searcher: hint: a query that starts with - goes after --, e.g. searcher -- "
+              "'-sport'\n");
 }
 
 // Incremental runs on a copy of the samples that the test can edit.

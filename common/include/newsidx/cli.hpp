@@ -6,6 +6,7 @@
 #include <functional>
 #include <iosfwd>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <string_view>
 
@@ -33,15 +34,21 @@ int run(std::string_view program, std::ostream& err, const std::function<int()>&
         const std::function<int(const Error&)>& code_of, int internal);
 
 /// Parses the command line with a CLI11 app; nullopt to go on, or the exit code to return when
-/// the app printed its help, its version (`ok`) or a usage error (`usage`). A template, so that
-/// the library needs no CLI11: `parse_command_line<CLI::ParseError>(app, argc, argv, 0, 2)`.
-template <typename ParseError, typename App>
-std::optional<int> parse_command_line(App& app, int argc, char** argv, int ok, int usage) {
+/// the app printed its help, its version (`ok`) or a usage error (`usage`). For arguments the
+/// app does not know (an ExtrasError), `extras_hint`, when given, follows the error on `err`.
+/// A template, so that the library needs no CLI11:
+/// `parse_command_line<CLI::ParseError, CLI::ExtrasError>(app, argc, argv, 0, 2, std::cerr)`.
+template <typename ParseError, typename ExtrasError, typename App>
+std::optional<int> parse_command_line(App& app, int argc, char** argv, int ok, int usage,
+                                      std::ostream& err, std::string_view extras_hint = {}) {
     try {
         app.parse(argc, argv);
         return std::nullopt;
     } catch (const ParseError& e) {
-        return app.exit(e) == 0 ? ok : usage;
+        const int code = app.exit(e) == 0 ? ok : usage;
+        if (!extras_hint.empty() && dynamic_cast<const ExtrasError*>(&e))
+            err << extras_hint << '\n';
+        return code;
     }
 }
 
