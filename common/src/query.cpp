@@ -134,6 +134,63 @@ void check_operators(const std::string& query) {
     }
 }
 
+// The field name of a boolean filter token ("site" for "site:bbc.co.uk" or "(site:x)"), or
+// empty.
+std::string_view filter_field(std::string_view token) {
+    while (!token.empty() && token.front() == '(') token.remove_prefix(1);
+    const std::size_t colon = token.find(':');
+    if (colon == std::string_view::npos || colon + 1 >= token.size()) return {};
+    const std::string_view name = token.substr(0, colon);
+    for (const schema::Prefix* p : schema::kPrefixes)
+        if (p->is_boolean && !p->query_name.empty() && p->query_name == name) return name;
+    return {};
+}
+
+// Filters on one field OR together and AND with the words, as Omega treats boolean prefixes:
+// "ceasefire site:a OR site:b" and "ceasefire (site:a OR site:b)" mean ceasefire from site a or
+// b. Xapian does so for "ceasefire site:a site:b" but reads an explicit OR as one between
+// "ceasefire site:a" and "site:b", so the ORs (and brackets) between filters of one field go.
+std::string join_field_filters(const std::string& folded) {
+    const auto words = tokens(folded);
+    std::vector<std::string> out;
+    for (std::size_t k = 0; k < words.size(); ++k) {
+        std::string token(words[k].second);
+        if (token == "OR" && k > 0 && k + 1 < words.size()) {
+            const std::string_view before = filter_field(words[k - 1].second);
+            if (!before.empty() && before == filter_field(words[k + 1].second)) continue;
+        }
+        // "(site:a site:b)" once its ORs are gone: the brackets go too.
+        if (token.front() == '(' && !filter_field(token).empty()) {
+            std::size_t end = k;
+            while (end < words.size() && words[end].second.back() != ')') ++end;
+            bool only_filters = end < words.size();
+            for (std::size_t m = k; only_filters && m <= end; ++m)
+                only_filters =
+                    words[m].second == "OR" || filter_field(words[m].second) == filter_field(token);
+            if (only_filters && token.find('(', 1) == std::string::npos) {
+                token.erase(0, 1);
+                std::string last(words[end].second);
+                if (end == k) {
+                    token.pop_back();
+                } else {
+                    for (std::size_t m = k + 1; m < end; ++m) {
+                        if (words[m].second != "OR") out.emplace_back(words[m].second);
+                    }
+                    out.push_back(std::move(token));
+                    last.pop_back();
+                    out.push_back(std::move(last));
+                    k = end;
+                    continue;
+                }
+            }
+        }
+        out.push_back(std::move(token));
+    }
+    std::string joined;
+    for (const std::string& w : out) (joined += joined.empty() ? "" : " ") += w;
+    return joined;
+}
+
 // True when every word of the query is excluded ("-sport", "-talks -sport"): Xapian would
 // read that as the words themselves.
 bool only_excluded(const std::string& folded) {
@@ -340,7 +397,7 @@ QueryBuilder::Built QueryBuilder::build(const std::string& query) const {
             if (!is_word_byte(c)) c = ' ';
     } else {
         check_operators(query);
-        folded = checked_date_fields(fold_query(query));
+        folded = join_field_filters(checked_date_fields(fold_query(query)));
     }
     // "-sport" means the articles without the word, as "NOT sport" does.
     const bool negative = !options_.plain && only_excluded(folded);

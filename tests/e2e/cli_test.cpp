@@ -537,6 +537,25 @@ TEST_F(SamplesTest, OnlyExcludedWordsFindTheArticlesWithoutThem) {
               "'-sport'\n");
 }
 
+// Issue #10: filters on one field OR together and AND with the words, however they are
+// written ("ceasefire site:a OR site:b" returned site b's articles without the word).
+TEST_F(SamplesTest, FiltersOnOneFieldOrTogetherAndAndWithTheWords) {
+    const std::string a = "site:news.example.org", b = "site:coastal-herald.example.co.uk";
+    auto sorted_urls = [](std::vector<std::string> v) {
+        std::sort(v.begin(), v.end());
+        return v;
+    };
+    std::vector<std::string> expected = urls(search_json({"-n", "50", "guarantees " + a}));
+    for (const std::string& url : urls(search_json({"-n", "50", "guarantees " + b})))
+        expected.push_back(url);
+    expected = sorted_urls(expected);
+    ASSERT_EQ(expected.size(), 7u);
+    for (const std::string& query :
+         {"guarantees " + a + " " + b, "guarantees " + a + " OR " + b,
+          "guarantees (" + a + " OR " + b + ")", "(" + a + " OR " + b + ") guarantees"})
+        EXPECT_EQ(sorted_urls(urls(search_json({"-n", "50", query}))), expected) << query;
+}
+
 // Incremental runs on a copy of the samples that the test can edit.
 class IncrementalTest : public ::testing::Test {
   protected:
