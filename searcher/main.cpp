@@ -69,13 +69,25 @@ int main(int argc, char** argv) {
     CLI::App app{"Search a newsidx index: ranked words, \"phrases\", fields and dates.",
                  "searcher"};
     app.footer(
-        "Query syntax: words (ranked by BM25), \"exact phrase\", AND OR NOT, +must -mustnot,\n"
-        "title:word, title:\"a phrase\", site:bbc.co.uk, date:20220201..20220228, prefix*, "
-        "NEAR.\n\n"
+        "Query syntax (docs/query-syntax.md):\n"
+        "  security guarantees          any of the words, best matches first (BM25)\n"
+        "  \"security guarantees\"        the exact phrase (stop words count inside)\n"
+        "  talks AND geneva             both; also OR, NOT (talks NOT sport), XOR (one, not "
+        "both)\n"
+        "  +ceasefire -sport            must / must not contain; only -words: searcher -- "
+        "'-sport'\n"
+        "  title:ceasefire              in the title; title:\"rail link\" a phrase there\n"
+        "  site:bbc.co.uk               from that host or its subdomains; several OR together\n"
+        "  lang:de                      articles in that language (ISO 639-1)\n"
+        "  date:2022, date:2022-02      a year, month or day; date:2021..2022-06 a range\n"
+        "  guarant*                     words starting so (not *hafen)\n"
+        "  talks NEAR geneva            within 10 words; talks NEAR/3 geneva within 3\n"
+        "  border ADJ/2 talks           like NEAR, in this order\n\n"
         "Examples:\n"
         "  searcher \"security guarantees\"\n"
         "  searcher '\"security guarantees\" site:example.org' --sort newest\n"
-        "  searcher 'title:ceasefire NOT sport' --since 2022-01-01 --json\n\n"
+        "  searcher 'title:ceasefire NOT sport' --since 2022-01-01 --json\n"
+        "  searcher --color always budget | less -R\n\n"
         "Exit status: 0 hits found; 1 no hits; 2 error.");
     app.add_option("-d,--db", dbs,
                    "Index to search; repeat to search several as one (default: $NEWSIDX_DB, else "

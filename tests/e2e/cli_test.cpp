@@ -437,6 +437,14 @@ TEST_F(SamplesTest, VersionColourChoicesAndWhyNothingIsShown) {
         EXPECT_TRUE(starts_with(v.out, name + " (newsidx) 0.1.0, index schema 3, Xapian 1.4"))
             << v.out;
     }
+    // --help names every operator and field with an example.
+    const std::string help = search({"--help"}).out;
+    for (const char* example :
+         {"\"security guarantees\"", "talks AND geneva", "OR", "talks NOT sport", "XOR",
+          "+ceasefire -sport", "title:ceasefire", "title:\"rail link\"", "site:bbc.co.uk",
+          "lang:de", "date:2022", "date:2021..2022-06", "guarant*", "talks NEAR/3 geneva",
+          "border ADJ/2 talks", "searcher -- '-sport'"})
+        EXPECT_NE(help.find(example), std::string::npos) << example;
     CommandResult r = search({"talks", "--sort", "newst"});
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_EQ(first_line(r.err), "--sort: 'newst' is not one of relevance, newest, oldest");
