@@ -1,7 +1,9 @@
 // indexer: a thin CLI11 front end over newsidx::run_index.
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -47,14 +49,29 @@ class ConsoleObserver : public newsidx::IndexObserver {
         const double left = bytes_done > 0 ? secs * static_cast<double>(bytes_total - bytes_done) /
                                                  static_cast<double>(bytes_done)
                                            : 0;
-        constexpr int kWidth = 30;
-        const int filled = total ? static_cast<int>(kWidth * done / total) : kWidth;
-        char line[200];
-        std::snprintf(line, sizeof line,
-                      "\r\x1b[K[%-*s] %llu/%llu files  %.0f articles/s  %.1f MB/s  ETA %d:%02d",
-                      kWidth, std::string(static_cast<std::size_t>(filled), '#').c_str(),
-                      static_cast<unsigned long long>(done), static_cast<unsigned long long>(total),
-                      rate, mbps, static_cast<int>(left) / 60, static_cast<int>(left) % 60);
+        // Fit the terminal's width (read at every draw: it may change): the bar shrinks first,
+        // then the rates go, so that the line never wraps into a new one per update.
+        struct winsize size {};
+        const int columns =
+            ::ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0 ? size.ws_col : 80;
+        char files[64], rates[64], eta[32];
+        std::snprintf(files, sizeof files, " %llu/%llu files",
+                      static_cast<unsigned long long>(done),
+                      static_cast<unsigned long long>(total));
+        std::snprintf(rates, sizeof rates, "  %.0f articles/s  %.1f MB/s", rate, mbps);
+        std::snprintf(eta, sizeof eta, "  ETA %d:%02d", static_cast<int>(left) / 60,
+                      static_cast<int>(left) % 60);
+        std::string tail = std::string(files) + rates + eta;
+        if (static_cast<int>(tail.size()) + 12 >= columns) tail = std::string(files) + eta;
+        const int width = std::clamp(columns - 3 - static_cast<int>(tail.size()), 0, 30);
+        const int filled = total ? static_cast<int>(width * done / total) : width;
+        std::string text =
+            width >= 5 ? "[" + std::string(static_cast<std::size_t>(filled), '#') +
+                             std::string(static_cast<std::size_t>(width - filled), ' ') + "]" + tail
+                       : tail.substr(1);
+        if (static_cast<int>(text.size()) >= columns)
+            text.resize(static_cast<std::size_t>(std::max(columns - 1, 0)));
+        const std::string line = "\r\x1b[K" + text;
         std::cerr << line << std::flush;
         drawn_ = true;
     }

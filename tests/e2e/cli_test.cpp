@@ -564,6 +564,37 @@ TEST_F(SamplesTest, FiltersOnOneFieldOrTogetherAndAndWithTheWords) {
         EXPECT_EQ(sorted_urls(urls(search_json({"-n", "50", query}))), expected) << query;
 }
 
+// Issue #10, item 7: on a 50-column terminal the progress bar printed a new line per update.
+// Each draw must fit the terminal's width. `script` gives the indexer a terminal of 50 columns.
+TEST(Indexer, ProgressFitsANarrowTerminal) {
+    if (!fs::exists("/usr/bin/script")) GTEST_SKIP() << "no /usr/bin/script to make a terminal";
+    TempDir dir;
+    for (int i = 0; i < 4000; ++i)
+        write_file(dir / ("c/a" + std::to_string(i) + ".txt"),
+                   "Story " + std::to_string(i) + "\n20220101\nhttps://x.org/" + std::to_string(i) +
+                       "\n" + std::string(400, 'w') + " harbour talks\n");
+    const CommandResult r = run_command({"/usr/bin/script", "-qec",
+                                         "stty cols 50 rows 20; '" + kIndexer + "' --db '" +
+                                             (dir / "db") + "' '" + (dir / "c") + "'",
+                                         dir / "typescript"});
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    std::string screen = read_file(dir / "typescript");
+    std::vector<std::string> draws;
+    std::size_t at = 0;
+    while ((at = screen.find("\r\x1b[K", at)) != std::string::npos) {
+        at += 4;
+        const std::size_t end = screen.find_first_of("\r\n", at);
+        draws.push_back(screen.substr(at, end - at));
+    }
+    ASSERT_GE(draws.size(), 2u) << screen;
+    for (const std::string& d : draws) {
+        if (d.rfind("indexed ", 0) == 0) continue;  // the summary, on stdout after the last clear
+        EXPECT_LT(d.size(), 50u) << d;
+        if (d.empty() || d == "committing...") continue;
+        EXPECT_NE(d.find(" files"), std::string::npos) << d;
+    }
+}
+
 // Incremental runs on a copy of the samples that the test can edit.
 class IncrementalTest : public ::testing::Test {
   protected:
