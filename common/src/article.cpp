@@ -16,9 +16,10 @@ namespace {
 
 struct Decoded {
     std::string text;
-    std::string charset;  // empty when the bytes were UTF-8
-    std::string problem;  // set when the bytes are not text
-    std::string warning;  // set when something was dropped to read them
+    std::string charset;           // empty when the bytes were UTF-8
+    std::string problem;           // set when the bytes are not text
+    std::string warning;           // set when something was dropped or guessed to read them
+    std::size_t warning_line = 0;  // the line the warning is about, if one
 };
 
 // A file cut off in the middle of a UTF-8 character: the length of that incomplete last
@@ -113,6 +114,42 @@ Decoded decode(std::string_view bytes) {
             d.text = std::string(head);
             d.warning = "file ends in the middle of a UTF-8 character; its " +
                         std::to_string(tail) + " byte(s) dropped";
+            if (looks_binary(d.text)) d.problem = "binary file (control characters)";
+            return d;
+        }
+    }
+    // UTF-8 with a few stray bytes (a Latin-1 "é" pasted into a UTF-8 file): keep the UTF-8 and
+    // read only the stray bytes as Windows-1252, their usual source, rather than the whole file
+    // as one charset (which would turn every UTF-8 "é" into mojibake). Only when the file shows
+    // real UTF-8 (a valid multi-byte character), so that a Latin-1 file stays Latin-1.
+    {
+        const auto* s = reinterpret_cast<const uint8_t*>(bytes.data());
+        const auto length = static_cast<int32_t>(bytes.size());
+        std::size_t stray = 0, multibyte = 0, first_line = 0, line = 1;
+        std::string text;
+        for (int32_t i = 0; i < length;) {
+            const int32_t start = i;
+            UChar32 c;
+            U8_NEXT(s, i, length, c);
+            if (c == '\n') ++line;
+            if (c >= 0) {
+                if (i - start > 1) ++multibyte;
+                text.append(bytes.data() + start, static_cast<std::size_t>(i - start));
+                continue;
+            }
+            for (int32_t b = start; b < i; ++b) {  // each byte of the bad sequence on its own
+                bool ok = false;
+                text += convert_to_utf8(bytes.substr(static_cast<std::size_t>(b), 1),
+                                        "windows-1252", &ok);
+                if (stray++ == 0) first_line = line;
+            }
+        }
+        if (multibyte > 0 && stray * 100 < bytes.size()) {
+            d.text = std::move(text);
+            d.warning = std::to_string(stray) + (stray == 1 ? " byte" : " bytes") +
+                        " not UTF-8 (the first on this line) read as Windows-1252; the rest "
+                        "is UTF-8";
+            d.warning_line = first_line;
             if (looks_binary(d.text)) d.problem = "binary file (control characters)";
             return d;
         }
@@ -277,7 +314,10 @@ ParsedArticle parse_article(std::string_view path, std::string_view bytes) {
         parsed.warnings.push_back(std::string(path) + ": warning: not UTF-8; decoded as " +
                                   decoded.charset);
     if (!decoded.warning.empty())
-        parsed.warnings.push_back(std::string(path) + ": warning: " + decoded.warning);
+        parsed.warnings.push_back(
+            std::string(path) +
+            (decoded.warning_line ? ":" + std::to_string(decoded.warning_line) : std::string()) +
+            ": warning: " + decoded.warning);
     const std::vector<std::string_view> lines = split_lines(decoded.text);
     std::size_t n = 0;
     while (n < lines.size() && trim(lines[n]).empty()) ++n;

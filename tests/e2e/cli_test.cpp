@@ -595,6 +595,27 @@ TEST(Indexer, ProgressFitsANarrowTerminal) {
     }
 }
 
+// Issue #10, item 6, end to end: the UTF-8 words of a file with one stray Latin-1 byte are
+// found as written.
+TEST(Indexer, AStrayLatin1ByteLeavesTheRestOfAUtf8FileReadable) {
+    TempDir dir;
+    std::string body;
+    for (int i = 0; i < 30; ++i) body += "Her r\xC3\xA9sum\xC3\xA9 lists the caf\xC3\xA9 job. ";
+    write_file(dir / "c/cv.txt", "R\xC3\xA9sum\xC3\xA9 rules\n20220208\nhttps://x.org/cv\n" + body +
+                                     "\nSigned: Andr\xE9.\n");
+    const CommandResult r = run_command({kIndexer, "--db", dir / "db", dir / "c"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.err, dir / "c/cv.txt" +
+                         ":5: warning: 1 byte not UTF-8 (the first on this line) read as "
+                         "Windows-1252; the rest is UTF-8\n");
+    for (const std::string& query : {std::string("r\xC3\xA9sum\xC3\xA9"), std::string("resume"),
+                                     std::string("andr\xC3\xA9")}) {
+        const CommandResult s = run_command({kSearcher, "--db", dir / "db", "--json", query});
+        EXPECT_EQ(s.exit_code, 0) << query << s.err;
+        EXPECT_EQ(json::parse(s.out)["results"][0]["title"], "R\xC3\xA9sum\xC3\xA9 rules") << query;
+    }
+}
+
 // Incremental runs on a copy of the samples that the test can edit.
 class IncrementalTest : public ::testing::Test {
   protected:

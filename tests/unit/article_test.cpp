@@ -104,6 +104,24 @@ TEST(ParseArticle, RejectsWithLineAndReason) {
     }
 }
 
+// Issue #10, item 6: one stray Latin-1 byte in a UTF-8 file made the whole file decode as
+// Windows-1252, so that every UTF-8 "résumé" became mojibake.
+TEST(ParseArticle, KeepsUtf8AndReadsOnlyAFewStrayBytesAsWindows1252) {
+    std::string body;
+    for (int i = 0; i < 20; ++i) body += "Her r\xC3\xA9sum\xC3\xA9 lists the caf\xC3\xA9 job. ";
+    const std::string bytes = "R\xC3\xA9sum\xC3\xA9 rules\n20220208\nhttps://x.org/a\n" + body +
+                              "\nPrice: 5\x80 (\xE9t\xE9).\n";
+    const ParsedArticle p = parse_article("m.txt", bytes);
+    ASSERT_TRUE(p.ok()) << p.error().to_string();
+    EXPECT_EQ(p.article().title, "R\xC3\xA9sum\xC3\xA9 rules") << "UTF-8 kept";
+    EXPECT_EQ(p.article().body.substr(p.article().body.rfind('\n') + 1),
+              "Price: 5\xE2\x82\xAC (\xC3\xA9t\xC3\xA9).")
+        << "0x80 is the euro sign and 0xE9 is \xC3\xA9 in Windows-1252";
+    EXPECT_EQ(p.warnings, (std::vector<std::string>{
+                              "m.txt:5: warning: 3 bytes not UTF-8 (the first on this line) read "
+                              "as Windows-1252; the rest is UTF-8"}));
+}
+
 TEST(ParseArticle, DecodesLatin1WithAWarningInsteadOfMojibake) {
     // "Café société" in ISO-8859-1: é is the single byte 0xE9.
     const std::string bytes =
