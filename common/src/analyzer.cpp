@@ -133,17 +133,6 @@ std::string_view next_word(std::string_view text, std::size_t* pos) {
     return text.substr(i, j - i);
 }
 
-std::size_t word_count(std::string_view text) {
-    std::size_t words = 0;
-    bool in_word = false;
-    for (char c : text) {
-        const bool space = std::isspace(static_cast<unsigned char>(c)) != 0;
-        if (!space && !in_word) ++words;
-        in_word = !space;
-    }
-    return words;
-}
-
 std::string fold(std::string_view text) {
     if (is_ascii(text)) return ascii_lower(text);
     UErrorCode status = U_ZERO_ERROR;

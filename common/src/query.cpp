@@ -352,7 +352,7 @@ void check_query_text(std::string_view query) {
     if (!is_valid_utf8(query))
         throw Error(ErrorCode::BadQuery, "the query is not valid UTF-8")
             .with_hint("check the terminal's or the file's character encoding");
-    if (const std::size_t words = word_count(query); words > kMaxQueryWords)
+    if (const std::size_t words = tokens(query).size(); words > kMaxQueryWords)
         throw Error(ErrorCode::BadQuery, "the query has " + std::to_string(words) +
                                              " words; the most a query may have is " +
                                              std::to_string(kMaxQueryWords));

@@ -19,8 +19,6 @@ bool is_word_byte(char c);
 /// it; empty at the end of the text.
 std::string_view next_word(std::string_view text, std::size_t* pos);
 
-/// The number of white-space separated words in `text`.
-std::size_t word_count(std::string_view text);
 
 /// NFKC + full case folding + accent removal: "Straße" -> "strasse", "Café" -> "cafe",
 /// "ﬁnance" -> "finance", full-width Latin -> ASCII. ASCII input is lower-cased only.
