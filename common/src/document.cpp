@@ -41,8 +41,11 @@ std::vector<std::string_view> split(std::string_view s, char sep, std::size_t ma
 
 }  // namespace
 
+// "SIZE MTIME HASH FLAG URL", FLAG "h" (holds its article) or "s" (does not). The first
+// schema 3 indexes wrote no flag ("SIZE MTIME HASH URL"): those files hold their articles.
 std::string FileState::encode() const {
-    return std::to_string(size) + ' ' + std::to_string(mtime_ns) + ' ' + hash + ' ' + url;
+    return std::to_string(size) + ' ' + std::to_string(mtime_ns) + ' ' + hash +
+           (holds ? " h " : " s ") + url;
 }
 
 std::optional<FileState> FileState::decode(std::string_view text) {
@@ -51,7 +54,12 @@ std::optional<FileState> FileState::decode(std::string_view text) {
     FileState s;
     if (!parse_int(fields[0], &s.size) || !parse_int(fields[1], &s.mtime_ns)) return std::nullopt;
     s.hash = std::string(fields[2]);
-    s.url = std::string(fields[3]);
+    std::string_view rest = fields[3];
+    if (rest.size() > 2 && (rest[0] == 'h' || rest[0] == 's') && rest[1] == ' ') {
+        s.holds = rest[0] == 'h';
+        rest.remove_prefix(2);
+    }
+    s.url = std::string(rest);
     return s;
 }
 

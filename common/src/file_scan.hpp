@@ -17,6 +17,13 @@ struct SourceFile {
     std::uint64_t size = 0;
     std::int64_t mtime_ns = 0;
     std::optional<FileState> previous;  ///< what the index knows of it, when it was changed
+
+    // The indexer run's bookkeeping.
+    /// What the run made of the file; each fate is one count of IndexStats.
+    enum class Fate : std::uint8_t { Pending, Unchanged, Added, Updated, Superseded, Rejected };
+    Fate fate = Fate::Pending;
+    /// The index holds the file's article (FileState::holds).
+    bool holds = false;
 };
 
 /// Every *.txt file under `roots` (a file named directly counts whatever its name), sorted by

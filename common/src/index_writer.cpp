@@ -135,29 +135,29 @@ void IndexWriter::drop_shared_ids(std::vector<IndexWriter>& shards) {
     }
 }
 
-IndexWriter IndexWriter::merge(std::vector<IndexWriter>& shards, const std::string& old_index,
-                               const std::string& dest, const Analyzer& analyzer) {
+IndexWriter IndexWriter::merge(std::vector<IndexWriter>& shards, IndexWriter& states,
+                               const std::string& old_index, const std::string& dest,
+                               const Analyzer& analyzer) {
     try {
         Xapian::Database sources;
         for (IndexWriter& s : shards) {
             s.close();
             sources.add_database(Xapian::Database(s.path_));
         }
+        states.close();
+        sources.add_database(Xapian::Database(states.path_));
         if (!old_index.empty()) sources.add_database(Xapian::Database(old_index));
         sources.compact(dest, Xapian::Compactor::FULL, 0);
         Xapian::WritableDatabase merged(dest, Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
-        // A file's state in a shard is newer than the old index's. Compaction hands a key's
-        // duplicate values over in no fixed order (Xapian 1.4 breaks ties between its sources'
-        // metadata cursors arbitrarily), so write the shards' states again.
-        if (!old_index.empty()) {
-            const std::string prefix(schema::kFile.key);
-            for (const IndexWriter& s : shards) {
-                const Xapian::Database shard(s.path_);
-                for (auto it = shard.metadata_keys_begin(prefix);
-                     it != shard.metadata_keys_end(prefix); ++it)
-                    merged.set_metadata(*it, shard.get_metadata(*it));
-            }
-        }
+        // The run's file states are newer than the old index's and than those the workers
+        // wrote into their shards. Compaction hands a key's duplicate values over in no fixed
+        // order (Xapian 1.4 breaks ties between its sources' metadata cursors arbitrarily), so
+        // write them again.
+        const std::string prefix(schema::kFile.key);
+        const Xapian::Database final_states(states.path_);
+        for (auto it = final_states.metadata_keys_begin(prefix);
+             it != final_states.metadata_keys_end(prefix); ++it)
+            merged.set_metadata(*it, final_states.get_metadata(*it));
         detail::stamp_schema(merged, analyzer.name());
         merged.commit();  // written without fsync: the caller syncs the folder before the swap
         return IndexWriter(std::move(merged), analyzer, dest);

@@ -33,12 +33,14 @@ class IndexWriter {
     /// (the file a sequential run would have written last) and deletes the others.
     static void drop_shared_ids(std::vector<IndexWriter>& shards);
 
-    /// Commits and closes the shards, compacts them (and the index at `old_index`, unless
-    /// empty) into a new index at `dest`, and records the shards' file states in it. Returns
-    /// the new index opened for writing, so that its lock is held from before it is swapped in
-    /// until the run ends. Throws Error.
-    static IndexWriter merge(std::vector<IndexWriter>& shards, const std::string& old_index,
-                             const std::string& dest, const Analyzer& analyzer);
+    /// Commits and closes the shards and `states` (a shard that holds only the file states of
+    /// the run), compacts them (and the index at `old_index`, unless empty) into a new index at
+    /// `dest`, where the file states are those of `states` wherever it has one. Returns the new
+    /// index opened for writing, so that its lock is held from before it is swapped in until
+    /// the run ends. Throws Error.
+    static IndexWriter merge(std::vector<IndexWriter>& shards, IndexWriter& states,
+                             const std::string& old_index, const std::string& dest,
+                             const Analyzer& analyzer);
 
     /// Wraps an already open database (tests use an in-memory one) and stamps the schema into
     /// one that has none.

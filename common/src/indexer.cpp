@@ -72,6 +72,12 @@ std::string format_fixed(double v, int decimals) {
 }
 
 // The state one run shares between its direct and bulk paths.
+//
+// Shared URLs: the later path wins, whatever the order in which the files arrived. The run
+// knows which file holds each URL (url_owner_: the greatest path among the files that carry
+// it) and records with each file whether the index holds its article (FileState::holds). A
+// file that wins its URL back without being read (the later file went, or changed its URL) is
+// read again at the end of the run; a run that dies first leaves the flag for the next one.
 class Run {
   public:
     Run(const IndexOptions& options, IndexObserver& observer, IndexStats& stats)
@@ -121,14 +127,16 @@ class Run {
         }
 
         // Unchanged files (same size and mtime) are not read at all.
-        std::vector<const SourceFile*> todo;
+        std::vector<SourceFile*> todo;
         for (SourceFile& f : files_) {
             if (!options_.rebuild) f.previous = writer_->file_state(f.path);
             if (f.previous && f.previous->size == f.size && f.previous->mtime_ns == f.mtime_ns &&
                 !f.previous->url.empty()) {
-                ++stats_.unchanged;
-                url_owner_.emplace(url_key(f.previous->url), &f);
-                f.previous.reset();  // all that is needed of it now is in url_owner_
+                set_fate(f, Fate::Unchanged);
+                f.holds = f.previous->holds;
+                // files_ is sorted by path: the greatest path with the URL is the last to come.
+                url_owner_[url_key(f.previous->url)] = &f;
+                f.previous.reset();  // all that is needed of it now is above
                 continue;
             }
             bytes_total_ += f.size;
@@ -152,55 +160,137 @@ class Run {
     }
 
   private:
+    using Fate = SourceFile::Fate;
+
     // Below this many changed files a run updates the index in place.
     static constexpr std::size_t kBulkMinFiles = 1000;
 
-    // What account() decided about one outcome.
+    // What account() decided to do with one outcome.
     struct Verdict {
-        bool write = false;     // an article to write
-        bool in_index = false;  // the index already has an article with its URL
+        enum class Action {
+            None,
+            Write,      // index the article, which holds its URL
+            Supersede,  // a later file holds the URL: record the file's state only
+            Touch,      // same bytes as before: record the file's state only
+            Forget,     // rejected now: drop the article the file had and its state
+        } action = Action::None;
+        bool in_index = false;  // the index already has an article with the URL
     };
+    using Action = Verdict::Action;
 
-    // Reports an outcome and counts it. For an article, resolves its URL against the others
-    // of this run and the index.
-    Verdict account(const SourceFile& f, Outcome& out) {
-        stats_.bytes_read += out.bytes;
-        for (const std::string& w : out.warnings) observer_.on_warning(w);
-        switch (out.kind) {
-            case Outcome::Kind::Rejected:
-                ++stats_.rejected;
-                observer_.on_rejected(*out.error);
-                return {};
-            case Outcome::Kind::Touched:
-                ++stats_.unchanged;
-                url_owner_.emplace(url_key(out.state.url), &f);
-                return {};
-            case Outcome::Kind::Indexed:
+    std::uint64_t& count_of(Fate fate) {
+        switch (fate) {
+            case Fate::Added:
+                return stats_.added;
+            case Fate::Updated:
+                return stats_.updated;
+            case Fate::Unchanged:
+                return stats_.unchanged;
+            case Fate::Superseded:
+                return stats_.superseded;
+            case Fate::Rejected:
+            case Fate::Pending:
                 break;
         }
-        auto [owner, inserted] = url_owner_.emplace(url_key(out.state.url), &f);
-        const bool replaces_other = !inserted && owner->second != &f;
-        if (replaces_other) {
-            observer_.on_warning(f.path + ":3: warning: same URL as " + owner->second->path +
-                                 "; this later file replaces it");
-            owner->second = &f;
+        return stats_.rejected;
+    }
+
+    void set_fate(SourceFile& f, Fate fate) {
+        if (f.fate != Fate::Pending) --count_of(f.fate);
+        ++count_of(fate);
+        f.fate = fate;
+    }
+
+    // Where the run records file states: the index itself, or the bulk run's state shard.
+    IndexWriter& state_store() { return states_ ? *states_ : *writer_; }
+
+    // A later file took the URL of `f`: its state says that the index no longer holds its
+    // article.
+    void supersede(SourceFile& f) {
+        if (f.fate != Fate::Rejected) set_fate(f, Fate::Superseded);
+        if (!f.holds) return;
+        f.holds = false;
+        std::optional<FileState> state = state_store().file_state(f.path);
+        if (!state && states_) state = writer_->file_state(f.path);  // not read by this run
+        if (!state) return;
+        state->holds = false;
+        state_store().touch(f.path, *state);
+    }
+
+    // Reports an outcome, counts it, and decides what to do with it. For an article, resolves
+    // its URL against the files that carry it too.
+    Verdict account(SourceFile& f, Outcome& out) {
+        stats_.bytes_read += out.bytes;
+        for (const std::string& w : out.warnings) observer_.on_warning(w);
+        if (out.kind == Outcome::Kind::Rejected) {
+            set_fate(f, Fate::Rejected);
+            observer_.on_rejected(*out.error);
+            return {f.previous ? Action::Forget : Action::None};
         }
-        const Verdict verdict{true, !was_empty_ && writer_->has_id(out.id_term)};
-        ++(f.previous || replaces_other || verdict.in_index ? stats_.updated : stats_.added);
-        return verdict;
+        const bool indexed = out.kind == Outcome::Kind::Indexed;
+        SourceFile*& owner = url_owner_[url_key(out.state.url)];
+        if (owner && owner != &f && owner->path > f.path) {
+            if (indexed)
+                observer_.on_warning(f.path + ":3: warning: same URL as " + owner->path +
+                                     ", a later file, which is indexed instead of this one");
+            set_fate(f, indexed ? Fate::Superseded : Fate::Unchanged);
+            f.holds = out.state.holds = false;
+            return {indexed ? Action::Supersede : Action::Touch};
+        }
+        SourceFile* const before = owner == &f ? nullptr : owner;
+        owner = &f;
+        const Fate before_fate = before ? before->fate : Fate::Pending;
+        const bool before_written = before_fate == Fate::Added || before_fate == Fate::Updated;
+        if (before) {
+            if (indexed)
+                observer_.on_warning(f.path + ":3: warning: same URL as " + before->path +
+                                     "; this later file replaces it");
+            supersede(*before);
+        }
+        if (!indexed) {
+            // Same bytes as when last read: its article is still in the index, unless a later
+            // file held the URL then or a file of this run has just replaced it. If not, the
+            // file is read again at the end of the run (read_again()).
+            set_fate(f, Fate::Unchanged);
+            f.holds = out.state.holds = f.previous->holds && !before_written;
+            return {Action::Touch};
+        }
+        const bool in_index = !was_empty_ && writer_->has_id(out.id_term);
+        set_fate(f, before_fate == Fate::Added                 ? Fate::Added
+                    : before_written || in_index || f.previous ? Fate::Updated
+                                                               : Fate::Added);
+        f.holds = out.state.holds = true;
+        return {Action::Write, in_index};
+    }
+
+    // The files that hold their URL now but whose article the index lacks (a later file with
+    // the URL went or changed it; a run stopped before it read them again), sorted by path.
+    std::vector<SourceFile*> read_again() {
+        std::vector<SourceFile*> files;
+        for (const auto& [key, owner] : url_owner_)
+            if (owner->fate == Fate::Unchanged && !owner->holds) files.push_back(owner);
+        std::sort(files.begin(), files.end(),
+                  [](const SourceFile* a, const SourceFile* b) { return a->path < b->path; });
+        for (SourceFile* f : files) {
+            f->previous.reset();  // read in full, not compared with its old bytes
+            bytes_total_ += f->size;
+            observer_.on_warning(f->path +
+                                 ":3: note: indexed again: no later file has its URL any more");
+        }
+        return files;
     }
 
     // The one loop of both paths: takes the outcomes in file order, accounts for each and
     // hands it to `apply`, until the files run out or a signal stops the run.
     // Returns how many outcomes it took.
     template <typename Apply>
-    std::size_t drain(detail::Pipeline& pipeline, const std::vector<const SourceFile*>& todo,
+    std::size_t drain(detail::Pipeline& pipeline, const std::vector<SourceFile*>& todo,
                       Apply&& apply) {
         std::size_t taken = 0;
         for (; taken < todo.size(); ++taken) {
             if (stopping()) break;
             Outcome out = pipeline.take(taken);
-            const SourceFile& f = *todo[taken];
+            SourceFile& f = *todo[taken];
             const Verdict verdict = account(f, out);
             apply(f, out, verdict);
             observer_.on_progress(taken + 1, todo.size(), stats_.bytes_read, bytes_total_);
@@ -209,27 +299,46 @@ class Run {
         return taken;
     }
 
-    void run_direct(const std::vector<const SourceFile*>& todo, unsigned jobs) {
+    void run_direct(const std::vector<SourceFile*>& todo, unsigned jobs) {
         std::uint64_t since_commit = 0;
-        detail::Pipeline pipeline(todo, jobs, writer_->analyzer(), options_.max_size);
-        drain(pipeline, todo, [&](const SourceFile& f, const Outcome& out, Verdict verdict) {
-            if (out.kind == Outcome::Kind::Touched) writer_->touch(f.path, out.state);
-            if (verdict.write) {
-                writer_->put(f.path, out.state, *out.built);
-                since_commit += out.bytes;
-            }
-            if (since_commit >= options_.commit_bytes) {
-                writer_->commit();
-                since_commit = 0;
-            }
-        });
+        auto pass = [&](const std::vector<SourceFile*>& files) {
+            const std::vector<const SourceFile*> view(files.begin(), files.end());
+            detail::Pipeline pipeline(view, jobs, writer_->analyzer(), options_.max_size);
+            drain(pipeline, files, [&](const SourceFile& f, const Outcome& out, Verdict verdict) {
+                switch (verdict.action) {
+                    case Action::None:
+                        break;
+                    case Action::Touch:
+                        writer_->touch(f.path, out.state);
+                        break;
+                    case Action::Forget:
+                        writer_->forget(f.path);
+                        break;
+                    case Action::Supersede:
+                        if (f.previous) writer_->delete_article_of(f.path, f.previous->url);
+                        writer_->touch(f.path, out.state);
+                        break;
+                    case Action::Write:
+                        writer_->put(f.path, out.state, *out.built);
+                        since_commit += out.bytes;
+                        break;
+                }
+                if (since_commit >= options_.commit_bytes) {
+                    writer_->commit();
+                    since_commit = 0;
+                }
+            });
+        };
+        pass(todo);
+        if (!stopping()) pass(read_again());
         observer_.on_commit();
         writer_->commit();
     }
 
     // Bulk: each worker writes its own scratch shard; the shards and the old index are merged
-    // by compaction into <db>.new, which is swapped in (docs/architecture.md).
-    void run_bulk(const std::vector<const SourceFile*>& todo, unsigned jobs) {
+    // by compaction into <db>.new, which is swapped in (docs/architecture.md). The file states
+    // are written by the run alone, into a shard of their own.
+    void run_bulk(const std::vector<SourceFile*>& todo, unsigned jobs) {
         const std::string build_dir = detail::index_sibling(options_.db_path, ".build");
         const std::string next_dir = detail::index_sibling(options_.db_path, ".new");
         std::error_code ec;
@@ -257,29 +366,53 @@ class Run {
         for (unsigned j = 0; j < jobs; ++j)
             writers.push_back(IndexWriter::create_shard(build_dir + "/shard-" + std::to_string(j),
                                                         writer_->analyzer()));
-        {
+        states_.emplace(IndexWriter::create_shard(build_dir + "/states", writer_->analyzer()));
+
+        auto pass = [&](const std::vector<SourceFile*>& files) {
+            const std::vector<const SourceFile*> view(files.begin(), files.end());
             const std::uint64_t commit_bytes = options_.commit_bytes;
-            detail::Pipeline pipeline(todo, jobs, writer_->analyzer(), options_.max_size,
+            // Written by the workers, whose shards the run must not touch until they stop:
+            // articles that a later file turned out to hold, deleted from the shards then.
+            std::vector<std::pair<std::string, std::string>> superseded;  // (path, URL)
+            detail::Pipeline pipeline(view, jobs, writer_->analyzer(), options_.max_size,
                                       [&](unsigned w, const SourceFile& f, Outcome& out) {
                                           shards[w].write(writers[w], f, out, commit_bytes);
                                       });
             const std::size_t taken = drain(
-                pipeline, todo, [&](const SourceFile& f, const Outcome& out, Verdict verdict) {
-                    if (!verdict.write) return;
-                    // The index keeps nothing this file or this URL produced before.
-                    if (f.previous) writer_->delete_article_of(f.path, f.previous->url);
-                    if (verdict.in_index) writer_->delete_id(out.id_term);
+                pipeline, files, [&](const SourceFile& f, const Outcome& out, Verdict verdict) {
+                    switch (verdict.action) {
+                        case Action::None:
+                            return;
+                        case Action::Forget:
+                            writer_->forget(f.path);
+                            return;
+                        case Action::Touch:
+                            break;
+                        case Action::Supersede:
+                            superseded.emplace_back(f.path, out.state.url);
+                            [[fallthrough]];
+                        case Action::Write:
+                            // The index keeps nothing this file or this URL produced before.
+                            if (f.previous) writer_->delete_article_of(f.path, f.previous->url);
+                            if (verdict.in_index) writer_->delete_id(out.id_term);
+                            break;
+                    }
+                    states_->touch(f.path, out.state);
                 });
+            for (const auto& [path, url] : superseded)
+                for (IndexWriter& w : writers) w.delete_article_of(path, url);
             // Stopped early, the workers may have written files the run never took, whose old
             // articles are still in the index: leave those files to the next run, as if they
             // had not been read (their old state stays, so it reads them again).
-            for (std::size_t i = taken; i < todo.size(); ++i)
-                for (IndexWriter& w : writers) w.forget(todo[i]->path);
-        }
+            for (std::size_t i = taken; i < files.size(); ++i)
+                for (IndexWriter& w : writers) w.forget(files[i]->path);
+        };
+        pass(todo);
+        if (!stopping()) pass(read_again());
         // An interrupted rebuild is dropped whole: the old index stays, rather than one that
         // lost whatever the rebuild had not reached.
         if (options_.rebuild && stats_.interrupted) {
-            stats_.added = stats_.updated = stats_.unchanged = 0;
+            stats_.added = stats_.updated = stats_.unchanged = stats_.superseded = 0;
             return;
         }
         observer_.on_commit();
@@ -289,8 +422,8 @@ class Run {
         const bool with_old = !options_.rebuild && (writer_->size() > 0 || !was_empty_);
         // The merged index is opened, and so locked, before it is swapped in: from here to the
         // end of the run both the old and the new index are this run's.
-        IndexWriter merged = IndexWriter::merge(writers, with_old ? options_.db_path : "", next_dir,
-                                                writer_->analyzer());
+        IndexWriter merged = IndexWriter::merge(writers, *states_, with_old ? options_.db_path : "",
+                                                next_dir, writer_->analyzer());
         detail::sync_tree(next_dir);
         detail::swap_in(next_dir, options_.db_path);
         observer_.on_swapped();
@@ -310,12 +443,13 @@ class Run {
     IndexObserver& observer_;
     IndexStats& stats_;
     std::optional<IndexWriter> writer_;
+    std::optional<IndexWriter> states_;  // a bulk run's file states, merged at the end
     bool was_empty_ = false;
     std::uint64_t bytes_total_ = 0;
     // Every source file, sorted by path; the run refers to them by address.
     std::vector<SourceFile> files_;
-    // Which file holds each URL (by url_key()).
-    std::unordered_map<std::uint64_t, const SourceFile*> url_owner_;
+    // The file that holds each URL (by url_key()): the greatest path among those that carry it.
+    std::unordered_map<std::uint64_t, SourceFile*> url_owner_;
 };
 
 }  // namespace
@@ -337,9 +471,13 @@ std::string summary_line(const IndexStats& s) {
     return "indexed " + std::to_string(s.articles()) +
            (s.articles() == 1 ? " article (" : " articles (") + std::to_string(s.added) + " new, " +
            std::to_string(s.updated) + " updated, " + std::to_string(s.unchanged) + " unchanged, " +
-           std::to_string(s.removed) + " removed, " + std::to_string(s.rejected) +
-           " rejected) in " + format_fixed(s.seconds, 1) + " s \xE2\x80\x94 " +
-           format_fixed(std::round(rate), 0) + " articles/s, " + format_fixed(mbps, 1) + " MB/s";
+           std::to_string(s.removed) + " removed, " + std::to_string(s.rejected) + " rejected" +
+           (s.superseded ? ", " + std::to_string(s.superseded) + " superseded" : std::string()) +
+           ") in " + format_fixed(s.seconds, 1) + " s" +
+           // A rate of nothing written says nothing.
+           (s.articles() ? " \xE2\x80\x94 " + format_fixed(std::round(rate), 0) + " articles/s, " +
+                               format_fixed(mbps, 1) + " MB/s"
+                         : std::string());
 }
 
 }  // namespace newsidx

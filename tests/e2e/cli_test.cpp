@@ -635,7 +635,7 @@ TEST_F(IncrementalTest, ReindexIsIdempotentAndEditsAndDeletionsAreCounted) {
     r = index();
     EXPECT_EQ(r.exit_code, 0);
     EXPECT_TRUE(starts_with(
-        r.out, "indexed 34 articles (0 new, 0 updated, 34 unchanged, 0 removed, 0 rejected)"))
+        r.out, "indexed 0 articles (0 new, 0 updated, 34 unchanged, 0 removed, 0 rejected)"))
         << r.out;
 
     const std::string edited = dir_ / "corpus/marathon-record.txt";
@@ -647,7 +647,7 @@ TEST_F(IncrementalTest, ReindexIsIdempotentAndEditsAndDeletionsAreCounted) {
     r = index();
     EXPECT_EQ(r.exit_code, 0);
     EXPECT_TRUE(starts_with(
-        r.out, "indexed 33 articles (0 new, 1 updated, 32 unchanged, 1 removed, 0 rejected)"))
+        r.out, "indexed 1 article (0 new, 1 updated, 32 unchanged, 1 removed, 0 rejected)"))
         << r.out;
 
     const CommandResult s =
@@ -669,6 +669,47 @@ TEST_F(IncrementalTest, RebuildAndNewsidxDbEnvironment) {
     EXPECT_TRUE(starts_with(r.out, "indexed 34 articles (34 new, 0 updated, 0 unchanged")) << r.out;
     r = run_command({kSearcher, "--json", "rail"}, dir_.path().string(), env);
     EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+// Issue #10, item 1, end to end: of two files with one URL the later path wins, whichever of
+// them is edited, and the earlier one comes back when the later one is deleted.
+TEST(Indexer, OfTwoFilesWithOneUrlTheLaterPathWinsThroughEditsAndDeletes) {
+    TempDir dir;
+    const std::string url = "https://x.org/pilots";
+    const std::string a = dir / "c/a.txt", b = dir / "c/b.txt";
+    write_file(a, article_text("Harbour pilots accept the offer", "20220208", url, "Pilots vote."));
+    write_file(b, article_text("Harbour pilots reject the offer", "20220208", url, "Pilots vote."));
+    auto index = [&] { return run_command({kIndexer, "--db", dir / "db", dir / "c"}); };
+    auto titles = [&] {
+        const CommandResult s = run_command({kSearcher, "--db", dir / "db", "--json", "pilots"});
+        EXPECT_EQ(s.exit_code, 0) << s.err << s.out;
+        const json j = json::parse(s.out);
+        std::vector<std::string> out;
+        for (const auto& hit : j["results"]) out.push_back(hit["title"]);
+        return out;
+    };
+    CommandResult r = index();
+    EXPECT_TRUE(starts_with(r.out,
+                            "indexed 1 article (1 new, 0 updated, 0 unchanged, 0 removed, "
+                            "0 rejected, 1 superseded)"))
+        << r.out;
+    EXPECT_EQ(r.err, b + ":3: warning: same URL as " + a + "; this later file replaces it\n");
+    EXPECT_EQ(titles(), std::vector<std::string>{"Harbour pilots reject the offer"});
+
+    write_file(a, article_text("Harbour pilots accept the new offer", "20220209", url, "Yes."));
+    r = index();
+    EXPECT_EQ(r.err, a + ":3: warning: same URL as " + b +
+                         ", a later file, which is indexed instead of this one\n");
+    EXPECT_EQ(titles(), std::vector<std::string>{"Harbour pilots reject the offer"});
+
+    fs::remove(b);
+    r = index();
+    EXPECT_TRUE(starts_with(r.out, "indexed 1 article (1 new, 0 updated, 0 unchanged, 1 removed"))
+        << r.out;
+    EXPECT_EQ(titles(), std::vector<std::string>{"Harbour pilots accept the new offer"});
+    r = index();
+    EXPECT_TRUE(starts_with(r.out, "indexed 0 articles (0 new, 0 updated, 1 unchanged")) << r.out;
+    EXPECT_EQ(titles(), std::vector<std::string>{"Harbour pilots accept the new offer"});
 }
 
 TEST(Indexer, ReportsEachBadFileAndIndexesTheRest) {
@@ -702,7 +743,7 @@ TEST(Indexer, ReportsEachBadFileAndIndexesTheRest) {
     const CommandResult again = run_command({kIndexer, "--db", dir / "db", kMixed});
     EXPECT_EQ(again.exit_code, 3);
     EXPECT_TRUE(starts_with(
-        again.out, "indexed 3 articles (0 new, 0 updated, 3 unchanged, 0 removed, 5 rejected)"))
+        again.out, "indexed 0 articles (0 new, 0 updated, 3 unchanged, 0 removed, 5 rejected)"))
         << again.out;
 }
 

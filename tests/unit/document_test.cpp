@@ -167,7 +167,18 @@ TEST(BoundedTerm, HashesIdsLongerThanXapiansTermLimit) {
 TEST(FileState, RoundTrips) {
     const FileState s{42, -5, "abcdef0123456789", "https://x.org/a b"};
     EXPECT_EQ(FileState::decode(s.encode()), s);
+    FileState superseded = s;
+    superseded.holds = false;
+    EXPECT_EQ(FileState::decode(superseded.encode()), superseded);
+    EXPECT_NE(superseded.encode(), s.encode());
     EXPECT_FALSE(FileState::decode("garbage"));
+}
+
+TEST(FileState, ReadsTheFirstSchema3FormWithoutTheFlag) {
+    const auto s = FileState::decode("42 -5 abcdef0123456789 https://x.org/a");
+    ASSERT_TRUE(s);
+    EXPECT_EQ(s->url, "https://x.org/a");
+    EXPECT_TRUE(s->holds);
 }
 
 TEST(StoredRecord, RefusesForeignData) {

@@ -13,6 +13,7 @@
 #include "temp_dir.hpp"
 
 namespace newsidx::test {
+namespace fs = std::filesystem;
 namespace {
 
 class RecordingObserver : public IndexObserver {
@@ -95,8 +96,10 @@ TEST_P(IndexerTest, ReindexingUnchangedFilesChangesNothing) {
     EXPECT_EQ(s.unchanged, 2u);
     EXPECT_EQ(s.bytes_read, 0u) << "unchanged files are not even read";
     EXPECT_EQ(doc_count(), 2u);
-    EXPECT_EQ(summary_line(s).substr(0, 72),
-              "indexed 2 articles (0 new, 0 updated, 2 unchanged, 0 removed, 0 rejected");
+    // Issue #10, item 7: a run that wrote nothing does not say it indexed the unchanged files.
+    EXPECT_EQ(summary_line(s).substr(0, 76),
+              "indexed 0 articles (0 new, 0 updated, 2 unchanged, 0 removed, 0 rejected) in");
+    EXPECT_EQ(summary_line(s).find("articles/s"), std::string::npos) << "no rate of nothing";
 }
 
 TEST_P(IndexerTest, EditedFileIsReplacedNotDuplicated) {
@@ -163,9 +166,89 @@ TEST_P(IndexerTest, SameUrlInTwoFilesKeepsOneArticleAndSaysSo) {
     EXPECT_EQ(observer_.warnings,
               (std::vector<std::string>{corpus() + "/b.txt:3: warning: same URL as " + corpus() +
                                         "/a.txt; this later file replaces it"}));
+    // Issue #10, item 1: one article, new; the earlier file is counted as superseded.
+    EXPECT_EQ(s.added, 1u);
+    EXPECT_EQ(s.updated, 0u);
+    EXPECT_EQ(s.superseded, 1u);
     s = index();
     EXPECT_EQ(s.unchanged, 2u) << "stable on the next run";
     EXPECT_EQ(titles_for("https://x.org/same"), (std::vector<std::string>{"Later copy"}));
+}
+
+// Issue #10, item 1: the later file of a pair goes; the earlier one, unchanged and unread
+// since, holds the URL again in the same run.
+TEST_P(IndexerTest, DeletingTheLaterOfTwoFilesWithOneUrlBringsBackTheEarlier) {
+    add("a.txt", "Earlier copy", "https://x.org/same");
+    add("b.txt", "Later copy", "https://x.org/same");
+    index();
+    fs::remove(corpus() + "/b.txt");
+    IndexStats s = index();
+    EXPECT_EQ(titles_for("https://x.org/same"), (std::vector<std::string>{"Earlier copy"}));
+    EXPECT_EQ(s.removed, 1u);
+    EXPECT_EQ(s.articles(), 1u);
+    EXPECT_EQ(s.unchanged, 0u);
+    EXPECT_EQ(observer_.warnings,
+              (std::vector<std::string>{corpus() + "/a.txt:3: note: indexed again: no later file "
+                                                   "has its URL any more"}));
+    s = index();
+    EXPECT_EQ(s.unchanged, 1u) << "stable on the next run";
+    EXPECT_EQ(s.articles(), 0u);
+    EXPECT_EQ(titles_for("https://x.org/same"), (std::vector<std::string>{"Earlier copy"}));
+}
+
+// Issue #10, item 1: editing the earlier file of a pair does not make it win, and the
+// warning names the file that does.
+TEST_P(IndexerTest, EditingTheEarlierOfTwoFilesWithOneUrlDoesNotMakeItWin) {
+    add("a.txt", "Earlier copy", "https://x.org/same");
+    add("b.txt", "Later copy", "https://x.org/same");
+    index();
+    add("a.txt", "Earlier copy, edited", "https://x.org/same", "A longer body than before.");
+    const IndexStats s = index();
+    EXPECT_EQ(titles_for("https://x.org/same"), (std::vector<std::string>{"Later copy"}));
+    EXPECT_EQ(observer_.warnings,
+              (std::vector<std::string>{corpus() + "/a.txt:3: warning: same URL as " + corpus() +
+                                        "/b.txt, a later file, which is indexed instead of this "
+                                        "one"}));
+    EXPECT_EQ(s.superseded, 1u);
+    EXPECT_EQ(s.articles(), 0u);
+    // ... and once the later file goes, the edited earlier one is what the index holds.
+    fs::remove(corpus() + "/b.txt");
+    index();
+    EXPECT_EQ(titles_for("https://x.org/same"), (std::vector<std::string>{"Earlier copy, edited"}));
+}
+
+// Issue #10, item 1: a run stopped before it read the earlier file again leaves the next
+// run to do it (the file's recorded state says that the index lacks its article).
+TEST_P(IndexerTest, ARunStoppedBeforeBringingBackAnArticleLeavesItToTheNextRun) {
+    add("a.txt", "Earlier copy", "https://x.org/same");
+    add("b.txt", "Later copy", "https://x.org/same");
+    index();
+    fs::remove(corpus() + "/b.txt");
+    std::atomic<bool> stop{true};
+    IndexOptions stopped;
+    stopped.stop = &stop;
+    EXPECT_TRUE(index(stopped).interrupted);
+    EXPECT_EQ(doc_count(), 0u) << "b.txt's article went with it";
+    const IndexStats s = index();
+    EXPECT_EQ(s.articles(), 1u);
+    EXPECT_EQ(titles_for("https://x.org/same"), (std::vector<std::string>{"Earlier copy"}));
+}
+
+// Issue #10, item 1: a file that turns bad loses its article, as a rebuild would, and is
+// reported again on every run until it is fixed.
+TEST_P(IndexerTest, AFileThatTurnsBadLosesItsArticleAndIsReportedUntilFixed) {
+    add("a.txt", "Good", "https://x.org/a");
+    index();
+    write_file(corpus() + "/a.txt", "Title only\n");
+    IndexStats s = index();
+    EXPECT_EQ(s.rejected, 1u);
+    EXPECT_EQ(doc_count(), 0u);
+    s = index();
+    EXPECT_EQ(s.rejected, 1u) << "reported again";
+    add("a.txt", "Fixed", "https://x.org/a");
+    s = index();
+    EXPECT_EQ(s.added, 1u);
+    EXPECT_EQ(titles_for("https://x.org/a"), (std::vector<std::string>{"Fixed"}));
 }
 
 TEST_P(IndexerTest, RebuildStartsFromEmpty) {

@@ -20,16 +20,17 @@ std::string schema_doc() {
 TEST(Schema, DocsDescribeEveryRowOfTheTable) {
     const std::string doc = schema_doc();
     ASSERT_FALSE(doc.empty()) << "cannot read docs/schema.md";
-    EXPECT_NE(doc.find("# Index format (schema version " + std::to_string(schema::kSchemaVersion) +
-                       ")"),
-              std::string::npos);
+    EXPECT_NE(
+        doc.find("# Index format (schema version " + std::to_string(schema::kSchemaVersion) + ")"),
+        std::string::npos);
     for (const schema::Prefix* p : schema::kPrefixes) {
         std::string row = "| `" + std::string(p->prefix) + "` | ";
         if (!p->query_name.empty()) row += "`" + std::string(p->query_name) + ":` ";
         EXPECT_NE(doc.find(row), std::string::npos) << "no row starting " << row;
     }
     for (const schema::Slot* s : schema::kSlots) {
-        const std::string row = "| " + std::to_string(s->slot) + " | " + std::string(s->name) + " |";
+        const std::string row =
+            "| " + std::to_string(s->slot) + " | " + std::string(s->name) + " |";
         EXPECT_NE(doc.find(row), std::string::npos) << "no row starting " << row;
     }
     for (const schema::MetadataKey* k : schema::kMetadataKeys)

@@ -20,6 +20,10 @@ struct FileState {
     std::int64_t mtime_ns = 0;
     std::string hash;  ///< content_hash() of the bytes
     std::string url;   ///< the article's URL; empty when the file was rejected
+    /// The index holds this file's article. False when a later file with the same URL holds
+    /// it ("the later path wins"), or when the file must be read again to bring its article
+    /// back (the later file went); an indexer run reads such a file again once it wins.
+    bool holds = true;
 
     std::string encode() const;
     static std::optional<FileState> decode(std::string_view text);

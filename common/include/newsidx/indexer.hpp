@@ -29,10 +29,13 @@ struct IndexOptions {
     const std::atomic<bool>* stop = nullptr;  ///< set (by a signal handler) to stop early
 };
 
+/// What a run did. Each article file found counts once: added, updated, unchanged,
+/// superseded or rejected; removed counts the files gone since the last run.
 struct IndexStats {
-    std::uint64_t added = 0;
-    std::uint64_t updated = 0;
-    std::uint64_t unchanged = 0;
+    std::uint64_t added = 0;       ///< its article is new to the index
+    std::uint64_t updated = 0;     ///< its article replaces one with the same URL
+    std::uint64_t unchanged = 0;   ///< not changed since the last run (not read, or same bytes)
+    std::uint64_t superseded = 0;  ///< a later file with the same URL is indexed instead
     std::uint64_t removed = 0;
     std::uint64_t rejected = 0;
     std::uint64_t files = 0;       ///< article files found
@@ -41,7 +44,8 @@ struct IndexStats {
     bool interrupted = false;  ///< stopped early by IndexOptions::stop; work so far committed
     bool bulk = false;         ///< written through parallel shards and compaction
 
-    std::uint64_t articles() const { return added + updated + unchanged; }
+    /// The articles this run wrote.
+    std::uint64_t articles() const { return added + updated; }
 };
 
 /// Receives what a run has to say; the library itself never prints.
@@ -67,7 +71,8 @@ class IndexObserver {
 IndexStats run_index(const IndexOptions& options, IndexObserver& observer);
 
 /// "indexed 12 articles (10 new, 2 updated, 0 unchanged, 0 removed, 1 rejected) in 0.1 s —
-/// 120 articles/s, 0.5 MB/s"
+/// 120 articles/s, 0.5 MB/s": the articles this run wrote; ", N superseded" joins the
+/// parenthesis when files lost their article to a later file with the same URL.
 std::string summary_line(const IndexStats& stats);
 
 }  // namespace newsidx

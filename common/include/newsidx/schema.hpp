@@ -71,8 +71,10 @@ struct MetadataKey {
 // clang-format off
 inline constexpr MetadataKey kVersion{"newsidx.schema", "the schema version, kSchemaVersion"};
 inline constexpr MetadataKey kLanguage{"newsidx.lang", "the index's analyzer: english, ..., none"};
-/// Per source file: key + absolute path (hashed if long) -> "size mtime hash url\npath".
-inline constexpr MetadataKey kFile{"newsidx.file:", "per source file: size, mtime, hash, URL"};
+/// Per source file: key + absolute path (hashed if long) -> "size mtime hash flag url\npath"
+/// (FileState::encode()).
+inline constexpr MetadataKey kFile{"newsidx.file:",
+                                   "per source file: size, mtime, hash, holds-its-article, URL"};
 // clang-format on
 
 inline constexpr std::array<const MetadataKey*, 3> kMetadataKeys{&kVersion, &kLanguage, &kFile};
