@@ -221,7 +221,7 @@ std::string describe_syntax_error(const std::string& query, const std::string& x
 // `raw` is the query as the user wrote it, for messages; `folded` what the parser reads.
 Xapian::Query parse(const Analyzer& analyzer, const Xapian::Database& db,
                     const SearchOptions& options, const std::string& raw, const std::string& folded,
-                    bool plain, std::string* corrected) {
+                    bool plain) {
     Xapian::QueryParser qp;
     qp.set_database(db);
     analyzer.configure(qp);
@@ -247,11 +247,8 @@ Xapian::Query parse(const Analyzer& analyzer, const Xapian::Database& db,
               : Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
                     Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
                     Xapian::QueryParser::FLAG_PURE_NOT | Xapian::QueryParser::FLAG_CJK_NGRAM;
-    // The spelling table is read only when a correction is asked for (a query without hits).
-    if (corrected) flags |= Xapian::QueryParser::FLAG_SPELLING_CORRECTION;
     try {
         Xapian::Query query = qp.parse_query(analyzer.cut_wildcards(folded), flags);
-        if (corrected) *corrected = qp.get_corrected_query_string();
         return query;
     } catch (const Xapian::QueryParserError& e) {
         throw Error(ErrorCode::BadQuery,
@@ -374,13 +371,86 @@ QueryBuilder::QueryBuilder(const IndexSet& set, const SearchOptions& options, Fi
     }
 }
 
-std::string QueryBuilder::correction(const Built& built, const Xapian::Database& db) const {
-    for (const std::string& name : analyzers_) {
-        std::string corrected;
-        parse(Analyzer(name), db, options_, built.raw, built.folded, options_.plain, &corrected);
-        if (!corrected.empty()) return corrected;
+std::string QueryBuilder::correction(const Built& built, const Xapian::Database& db,
+                                     Xapian::doccount hits) const {
+    std::vector<Xapian::Stem> stemmers;
+    for (const std::string& name : analyzers_) stemmers.push_back(Analyzer(name).stemmer());
+    // Articles with a word: the most that any analyzer of the set finds under its stem (terms
+    // are stems: the index has no unstemmed forms to count).
+    auto articles_with = [&](const std::string& word) {
+        Xapian::doccount most = 0;
+        for (Xapian::Stem& stem : stemmers) most = std::max(most, db.get_termfreq(stem(word)));
+        return most;
+    };
+    // The words that could be corrected, with the articles that have them.
+    struct Word {
+        std::size_t at, size;
+        std::string folded;
+        Xapian::doccount own;
+    };
+    std::vector<Word> words;
+    const std::string& raw = built.raw;
+    for (const auto& [offset, token] : tokens(raw)) {
+        // Field values (site:, date:, lang:) are not words to correct; title: words are.
+        std::size_t pos = 0;
+        if (const std::size_t colon = token.find(':'); colon != std::string_view::npos) {
+            std::size_t field = 0;
+            if (next_word(token, &field) != "title" || field != colon) continue;
+            pos = colon + 1;
+        }
+        for (;;) {
+            const std::string_view word = next_word(token, &pos);
+            if (word.empty()) break;
+            if (pos < token.size() && token[pos] == '*') continue;  // a wildcard's stem
+            if (std::find(kQueryOperators.begin(), kQueryOperators.end(), word) !=
+                kQueryOperators.end())
+                continue;
+            std::string folded = fold(word);
+            if (folded.size() < 4 || std::all_of(folded.begin(), folded.end(), [](char c) {
+                    return std::isdigit(static_cast<unsigned char>(c));
+                }))
+                continue;
+            const Xapian::doccount own = articles_with(folded);
+            words.push_back({offset + static_cast<std::size_t>(word.data() - token.data()),
+                             word.size(), std::move(folded), own});
+        }
     }
-    return {};
+    const bool few_hits = hits < kFewHits;
+    if (!few_hits &&
+        std::none_of(words.begin(), words.end(), [](const Word& w) { return w.own <= kRareWord; }))
+        return {};
+    const Xapian::doccount articles = db.get_doccount();
+    std::string corrected;
+    std::size_t copied = 0;
+    for (const Word& w : words) {
+        // No correction could be in kWordGain times as many articles as a common word.
+        if (w.own > 0 && (w.own > articles / kWordGain || (!few_hits && w.own > kRareWord)))
+            continue;
+        const std::string suggestion =
+            db.get_spelling_suggestion(w.folded, w.folded.size() < 8 ? 1 : 2);
+        if (suggestion.empty() || suggestion == w.folded) continue;
+        const Xapian::doccount better = articles_with(suggestion);
+        if (better == 0 || better < kWordGain * w.own) continue;
+        corrected.append(raw, copied, w.at - copied);
+        corrected += suggestion;
+        copied = w.at + w.size;
+    }
+    if (copied == 0) return {};
+    corrected.append(raw, copied);
+    // Offered only if it finds what the query did not.
+    Built built_correction;
+    try {
+        built_correction = build(corrected);
+    } catch (const Error&) {
+        return {};
+    }
+    Xapian::Enquire enquire(db);
+    enquire.set_query(built_correction.combined());
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    const Xapian::doccount found =
+        enquire.get_mset(0, 0, kQueryGain * kFewHits + hits + 1).get_matches_lower_bound();
+    if (found == 0 || (few_hits && found < kQueryGain * hits)) return {};
+    return corrected;
 }
 
 Xapian::Query QueryBuilder::Built::combined() const {
@@ -420,8 +490,7 @@ QueryBuilder::Built QueryBuilder::build(const std::string& query) const {
     const bool mixed = analyzers_.size() > 1 || set_.analyzers().size() > 1;
     std::vector<Xapian::Query> parts;
     for (const std::string& name : analyzers_) {
-        Xapian::Query q =
-            parse(Analyzer(name), db, options_, query, folded, options_.plain, nullptr);
+        Xapian::Query q = parse(Analyzer(name), db, options_, query, folded, options_.plain);
         if (q.empty()) continue;
         if (negative) q = Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query::MatchAll, q);
         if (mixed)

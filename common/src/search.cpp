@@ -169,7 +169,9 @@ SearchResult Searcher::search_once(const std::string& query, const MatchSetup& s
             }
             out.hits.push_back(std::move(hit));
         }
-        if (mset.empty()) out.did_you_mean = builder_.correction(built, db);
+        // Asked of the whole result, not the page: a page past the end is not a query without
+        // hits.
+        out.did_you_mean = builder_.correction(built, db, mset.get_matches_estimated());
     };
     try {
         run(set_.database(), result,

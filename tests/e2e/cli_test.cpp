@@ -712,6 +712,42 @@ TEST(Indexer, OfTwoFilesWithOneUrlTheLaterPathWinsThroughEditsAndDeletes) {
     EXPECT_EQ(titles(), std::vector<std::string>{"Harbour pilots accept the new offer"});
 }
 
+// Issue #10, item 4, end to end: a rare misspelling is corrected even though it has a hit,
+// a real word is not, and a word that no article has any more is never suggested.
+TEST(Searcher, DidYouMeanHelpsAndNeverSuggestsWhatFindsNothing) {
+    TempDir dir;
+    for (int i = 0; i < 120; ++i)
+        write_file(dir / ("c/g" + std::to_string(i) + ".txt"),
+                   article_text("Government budget " + std::to_string(i), "20220208",
+                                "https://x.org/g" + std::to_string(i), "The budget was agreed."));
+    write_file(dir / "c/typo.txt", article_text("Minister visits school", "20220208",
+                                                "https://x.org/typo", "A goverment spokesman."));
+    write_file(dir / "c/truce.txt", article_text("Ceasefire agreed", "20220208",
+                                                 "https://x.org/truce", "Guns fell silent."));
+    auto index = [&] {
+        const CommandResult r = run_command({kIndexer, "--db", dir / "db", dir / "c"});
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+    };
+    auto search = [&](const std::string& query) {
+        return run_command({kSearcher, "--db", dir / "db", "--color", "never", "--", query});
+    };
+    index();
+    CommandResult r = search("goverment");
+    EXPECT_EQ(r.exit_code, 0);
+    EXPECT_TRUE(starts_with(r.out, "1. Minister visits school")) << r.out;
+    EXPECT_NE(r.out.find("\ndid you mean: government\n"), std::string::npos) << r.out;
+    EXPECT_EQ(search("minister").out.find("did you mean"), std::string::npos);
+
+    r = search("ceasfire");
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_EQ(r.out, "did you mean: ceasefire\n");
+    fs::remove(dir / "c/truce.txt");
+    index();
+    r = search("ceasfire");
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_EQ(r.out, "") << "the spelling data still has \"ceasefire\"; no article has";
+}
+
 TEST(Indexer, ReportsEachBadFileAndIndexesTheRest) {
     TempDir dir;
     // From "/" the paths are printed as given (absolute), whatever the test's own directory.

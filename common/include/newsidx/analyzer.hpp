@@ -19,7 +19,6 @@ bool is_word_byte(char c);
 /// it; empty at the end of the text.
 std::string_view next_word(std::string_view text, std::size_t* pos);
 
-
 /// NFKC + full case folding + accent removal: "Straße" -> "strasse", "Café" -> "cafe",
 /// "ﬁnance" -> "finance", full-width Latin -> ASCII. ASCII input is lower-cased only.
 /// Invalid UTF-8 sequences are replaced by U+FFFD.

@@ -44,7 +44,8 @@ struct SearchResult {
     bool total_exact = false;  ///< total_estimate is the exact number of matches
     double elapsed_ms = 0;
     std::vector<Hit> hits;
-    std::string did_you_mean;            ///< set when there are no hits and a spelling fix exists
+    std::string
+        did_you_mean;  ///< a correction that finds many more articles (fewer than kFewHits found)
     std::vector<std::string> expansion;  ///< terms --expand added, best first
     /// The spies MatchSetup::spies made, in order, after they saw every match of the search.
     std::vector<std::shared_ptr<Xapian::MatchSpy>> spies;
