@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdlib>
 #include <tuple>
 
@@ -218,6 +219,123 @@ std::string describe_syntax_error(const std::string& query, const std::string& x
     return ": " + xapian_msg;
 }
 
+// Xapian 1.4's PHRASE takes plain terms only, and its parser reads a wildcard inside a phrase
+// as the bare word ("security guarant*" looks for the term "guarant" and finds nothing). So a
+// phrase with wildcards is taken out of the text before parsing, replaced by a field the parser
+// hands back here, and becomes an OR of phrases over each wildcard's most frequent expansions:
+// at most kMaxPhraseVariants phrases, shared out evenly when a phrase has several wildcards.
+class WildcardPhrases : public Xapian::FieldProcessor {
+  public:
+    static constexpr std::string_view kField = "xwildcardphrase";
+
+    WildcardPhrases(const Xapian::Database& db, const Analyzer& analyzer)
+        : db_(db), stem_(analyzer.stemmer()), stems_(analyzer.stems()) {}
+
+    // `text` with each quoted phrase (title: ones too) that has a wildcard replaced by kField:N.
+    std::string take(const std::string& text) {
+        std::string out;
+        std::size_t i = 0;
+        while (i < text.size()) {
+            const std::size_t open = text.find('"', i);
+            const std::size_t close =
+                open == std::string::npos ? std::string::npos : text.find('"', open + 1);
+            if (close == std::string::npos) break;
+            const std::string_view inside(text.data() + open + 1, close - open - 1);
+            if (inside.find('*') == std::string_view::npos) {
+                out.append(text, i, close + 1 - i);
+                i = close + 1;
+                continue;
+            }
+            std::size_t start = open;
+            std::string prefix;
+            const std::string_view title_field = "title:";
+            if (open >= title_field.size() &&
+                text.compare(open - title_field.size(), title_field.size(), title_field) == 0) {
+                start -= title_field.size();
+                prefix = schema::kTitle.prefix;
+            }
+            Phrase phrase{prefix, {}};
+            for (std::size_t pos = 0;;) {
+                const std::string_view word = next_word(inside, &pos);
+                if (word.empty()) break;
+                const bool wild = pos < inside.size() && inside[pos] == '*';
+                phrase.words.push_back({std::string(word), wild});
+            }
+            out.append(text, i, start - i);
+            out += " " + std::string(kField) + ":" + std::to_string(phrases_.size()) + " ";
+            phrases_.push_back(std::move(phrase));
+            i = close + 1;
+        }
+        out.append(text, std::min(i, text.size()));
+        return out;
+    }
+
+    Xapian::Query operator()(const std::string& value) override {
+        const std::size_t n = std::strtoul(value.c_str(), nullptr, 10);
+        // A query that matches nothing but is not empty (an empty one would read as "no words").
+        if (n >= phrases_.size()) return Xapian::Query(Xapian::Query::OP_WILDCARD, value);
+        const Phrase& phrase = phrases_[n];
+        std::size_t wildcards = 0;
+        for (const Word& w : phrase.words) wildcards += w.wild;
+        // Each wildcard keeps this many expansions, so that their product stays in bounds.
+        const auto per_wildcard = static_cast<std::size_t>(std::max(
+            1.0,
+            std::floor(std::pow(static_cast<double>(kMaxPhraseVariants),
+                                1.0 / static_cast<double>(std::max<std::size_t>(1, wildcards))) +
+                       1e-9)));
+        std::vector<std::vector<std::string>> choices;
+        for (const Word& w : phrase.words) {
+            if (!w.wild) {
+                choices.push_back({phrase.prefix + (stems_ ? stem_(w.text) : w.text)});
+                continue;
+            }
+            std::vector<std::pair<Xapian::doccount, std::string>> terms;
+            const std::string start = phrase.prefix + w.text;
+            for (auto t = db_.allterms_begin(start); t != db_.allterms_end(start); ++t)
+                terms.emplace_back(t.get_termfreq(), *t);
+            if (terms.empty()) return Xapian::Query(Xapian::Query::OP_WILDCARD, start);
+            const std::size_t keep = std::min(per_wildcard, terms.size());
+            std::partial_sort(terms.begin(), terms.begin() + static_cast<std::ptrdiff_t>(keep),
+                              terms.end(), [](const auto& a, const auto& b) {
+                                  return a.first != b.first ? a.first > b.first
+                                                            : a.second < b.second;
+                              });
+            std::vector<std::string> kept;
+            for (std::size_t k = 0; k < keep; ++k) kept.push_back(terms[k].second);
+            choices.push_back(std::move(kept));
+        }
+        // Every combination of the choices, as one phrase each.
+        std::vector<Xapian::Query> phrases;
+        std::vector<std::size_t> at(choices.size(), 0);
+        for (;;) {
+            std::vector<Xapian::Query> terms;
+            for (std::size_t k = 0; k < choices.size(); ++k) {
+                terms.emplace_back(choices[k][at[k]], 1, static_cast<Xapian::termpos>(k + 1));
+            }
+            phrases.emplace_back(Xapian::Query::OP_PHRASE, terms.begin(), terms.end(),
+                                 static_cast<Xapian::termcount>(terms.size()));
+            std::size_t k = 0;
+            while (k < choices.size() && ++at[k] == choices[k].size()) at[k++] = 0;
+            if (k == choices.size()) break;
+        }
+        return Xapian::Query(Xapian::Query::OP_OR, phrases.begin(), phrases.end());
+    }
+
+  private:
+    struct Word {
+        std::string text;
+        bool wild;
+    };
+    struct Phrase {
+        std::string prefix;
+        std::vector<Word> words;
+    };
+    const Xapian::Database& db_;
+    Xapian::Stem stem_;
+    bool stems_;
+    std::vector<Phrase> phrases_;
+};
+
 // `raw` is the query as the user wrote it, for messages; `folded` what the parser reads.
 Xapian::Query parse(const Analyzer& analyzer, const Xapian::Database& db,
                     const SearchOptions& options, const std::string& raw, const std::string& folded,
@@ -247,8 +365,14 @@ Xapian::Query parse(const Analyzer& analyzer, const Xapian::Database& db,
               : Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
                     Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
                     Xapian::QueryParser::FLAG_PURE_NOT | Xapian::QueryParser::FLAG_CJK_NGRAM;
+    WildcardPhrases wildcard_phrases(db, analyzer);
+    std::string text = analyzer.cut_wildcards(folded);
+    if (!plain) {
+        text = wildcard_phrases.take(text);
+        qp.add_prefix(std::string(WildcardPhrases::kField), &wildcard_phrases);
+    }
     try {
-        Xapian::Query query = qp.parse_query(analyzer.cut_wildcards(folded), flags);
+        Xapian::Query query = qp.parse_query(text, flags);
         return query;
     } catch (const Xapian::QueryParserError& e) {
         throw Error(ErrorCode::BadQuery,

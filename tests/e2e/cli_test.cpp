@@ -118,6 +118,10 @@ TEST_F(SamplesTest, PhraseNarrowsTheRankedQuery) {
         EXPECT_NE(lower.find("security guarantee"), std::string::npos) << snippet;
     }
     EXPECT_EQ(urls(phrase)[0], "https://news.example.org/2022/02/16/draft-text-published");
+    // Issue #10, item 2: a wildcard inside the phrase finds the same articles.
+    const json wild = search_json({"\"security guarant*\""});
+    EXPECT_EQ(wild["total_estimate"], 7);
+    EXPECT_EQ(urls(wild), urls(phrase));
 }
 
 TEST_F(SamplesTest, JsonHasEveryFieldAndHighlightOffsetsPointAtMatchedWords) {

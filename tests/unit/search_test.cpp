@@ -171,6 +171,36 @@ TEST(Search, PrefixWildcardExpandsOverStems) {
     EXPECT_EQ(sorted_ids("protest*"), (Ids{"a3"}));
 }
 
+// Issue #10, item 2: a wildcard inside a phrase expands (Xapian 1.4's parser read it as the
+// bare word and found nothing).
+TEST(Search, WildcardInsideAPhraseExpands) {
+    EXPECT_EQ(ids("\"security guarant*\""), (Ids{"a1"}));
+    EXPECT_EQ(ids("\"secur* guarant*\""), (Ids{"a1"}));
+    EXPECT_EQ(ids("title:\"security guarant*\""), (Ids{"a1"}));
+    EXPECT_EQ(ids("\"security guarant*\" -delegation"), (Ids{})) << "combines with the rest";
+    EXPECT_EQ(sorted_ids("\"security guarant*\" OR marathon"), (Ids{"a1", "a5"}));
+    EXPECT_EQ(ids("\"security zzz*\""), (Ids{})) << "no expansion, no match, no error";
+    EXPECT_EQ(ids("\"guarant* security\""), (Ids{})) << "the order still counts";
+}
+
+// The expansions of a wildcard in a phrase are bounded: the 100 most frequent (ties in term
+// order), shared out between the wildcards of a phrase.
+TEST(Search, WildcardPhraseExpansionsAreBounded) {
+    TempDir dir;
+    for (int i = 0; i < 150; ++i) {
+        const std::string n = std::to_string(1000 + i);
+        write_file(dir / ("c/" + n + ".txt"),
+                   article_text("Report " + n, "20220208", "https://x.org/" + n,
+                                "The alpha" + n + " beta gamma" + n + " delta."));
+    }
+    SearchOptions opts;
+    opts.db_paths = {index_folder(dir)};
+    opts.query = "\"alpha* beta\"";
+    EXPECT_EQ(search(opts).total_estimate, 100u);
+    opts.query = "\"alpha* beta gamma* delta\"";
+    EXPECT_EQ(search(opts).total_estimate, 10u) << "10 by 10 phrases, of which 10 match";
+}
+
 TEST(Search, Near) {
     EXPECT_EQ(ids("security NEAR/3 region"), (Ids{"a2"}));
     EXPECT_EQ(ids("security NEAR/1 region"), (Ids{}));

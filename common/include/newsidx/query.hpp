@@ -57,6 +57,9 @@ struct SearchOptions {
 inline constexpr std::size_t kMaxQueryWords = 1000;
 /// A wildcard expands to at most this many words, the most common ones.
 inline constexpr unsigned kMaxWildcardTerms = 1000;
+/// A phrase with wildcards ("security guarant*") becomes at most this many phrases, over the
+/// wildcards' most frequent expansions (10 each for two wildcards, 4 for three).
+inline constexpr std::size_t kMaxPhraseVariants = 100;
 /// "Did you mean" (QueryBuilder::correction) is looked for when a query finds fewer articles
 /// than this, or when one of its words is in at most kRareWord articles ("goverment").
 inline constexpr Xapian::doccount kFewHits = 3;
