@@ -46,9 +46,9 @@ class ConsoleObserver : public newsidx::IndexObserver {
         const double secs = std::chrono::duration<double>(now - started_).count();
         const double rate = secs > 0 ? static_cast<double>(done) / secs : 0;
         const double mbps = secs > 0 ? static_cast<double>(bytes_done) / 1e6 / secs : 0;
-        const double left = bytes_done > 0 ? secs * static_cast<double>(bytes_total - bytes_done) /
-                                                 static_cast<double>(bytes_done)
-                                           : 0;
+        // The first second's rate says little (a few files, caches cold): no guess yet.
+        const double left =
+            secs < 1 ? -1 : newsidx::time_left(secs, bytes_done, bytes_total, bulk_);
         // Fit the terminal's width (read at every draw: it may change): the bar shrinks first,
         // then the rates go, so that the line never wraps into a new one per update.
         struct winsize size {};
@@ -59,8 +59,11 @@ class ConsoleObserver : public newsidx::IndexObserver {
                       static_cast<unsigned long long>(done),
                       static_cast<unsigned long long>(total));
         std::snprintf(rates, sizeof rates, "  %.0f articles/s  %.1f MB/s", rate, mbps);
-        std::snprintf(eta, sizeof eta, "  ETA %d:%02d", static_cast<int>(left) / 60,
-                      static_cast<int>(left) % 60);
+        if (left < 0)
+            std::snprintf(eta, sizeof eta, "  ETA -:--");
+        else
+            std::snprintf(eta, sizeof eta, "  ETA %d:%02d", static_cast<int>(left) / 60,
+                          static_cast<int>(left) % 60);
         std::string tail = std::string(files) + rates + eta;
         if (static_cast<int>(tail.size()) + 12 >= columns) tail = std::string(files) + eta;
         const int width = std::clamp(columns - 3 - static_cast<int>(tail.size()), 0, 30);
@@ -74,6 +77,12 @@ class ConsoleObserver : public newsidx::IndexObserver {
         const std::string line = "\r\x1b[K" + text;
         std::cerr << line << std::flush;
         drawn_ = true;
+    }
+
+    void on_reading(std::uint64_t, std::uint64_t, bool bulk) override {
+        // Rates and time left count from here, not from the listing of the folders.
+        started_ = std::chrono::steady_clock::now();
+        bulk_ = bulk;
     }
 
     void on_commit() override {
@@ -100,6 +109,7 @@ class ConsoleObserver : public newsidx::IndexObserver {
     }
 
     bool progress_;
+    bool bulk_ = false;
     bool drawn_ = false;
     std::string cwd_;
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();

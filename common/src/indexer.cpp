@@ -153,6 +153,7 @@ class Run {
                           (options_.mode == BuildMode::Auto && todo.size() >= kBulkMinFiles &&
                            todo.size() >= existing / 4);
         stats_.bulk = bulk;
+        observer_.on_reading(todo.size(), bytes_total_, bulk);
         if (bulk)
             run_bulk(todo, jobs);
         else
@@ -461,6 +462,17 @@ IndexStats run_index(const IndexOptions& options, IndexObserver& observer) {
     stats.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return stats;
+}
+
+double time_left(double reading_seconds, std::uint64_t bytes_done, std::uint64_t bytes_total,
+                 bool bulk) {
+    if (bytes_done == 0 || reading_seconds <= 0) return -1;
+    const double reading_left =
+        reading_seconds * static_cast<double>(bytes_total - std::min(bytes_done, bytes_total)) /
+        static_cast<double>(bytes_done);
+    const double finish =
+        (bulk ? kBulkFinishShare : kDirectFinishShare) * (reading_seconds + reading_left);
+    return reading_left + finish;
 }
 
 std::string summary_line(const IndexStats& s) {

@@ -651,3 +651,19 @@ TEST(SummaryLine, OneArticleIsSingular) {
 
 }  // namespace
 }  // namespace newsidx::test
+
+namespace newsidx::test {
+namespace {
+
+// Issue #10, item 7: the time left counts the end of the run (the merge of a bulk run), so it
+// is not 0:00 while the shards are still being merged.
+TEST(TimeLeft, CountsTheRestOfTheReadingAndTheEnd) {
+    EXPECT_DOUBLE_EQ(time_left(10, 50, 100, false), 10 + kDirectFinishShare * 20);
+    EXPECT_DOUBLE_EQ(time_left(10, 50, 100, true), 10 + kBulkFinishShare * 20);
+    EXPECT_DOUBLE_EQ(time_left(20, 100, 100, true), kBulkFinishShare * 20)
+        << "every file read: the merge is still to come";
+    EXPECT_LT(time_left(0, 0, 100, true), 0) << "unknown before anything is read";
+}
+
+}  // namespace
+}  // namespace newsidx::test

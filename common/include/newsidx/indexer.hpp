@@ -56,6 +56,9 @@ class IndexObserver {
     virtual void on_warning(const std::string& line) = 0;
     /// Called once the inputs are listed, before any file is read.
     virtual void on_listed(std::uint64_t /*files*/, std::uint64_t /*bytes*/) {}
+    /// Called once the run knows what it will read (the changed files) and how it writes
+    /// (bulk: parallel shards merged at the end), right before it reads the first file.
+    virtual void on_reading(std::uint64_t /*files*/, std::uint64_t /*bytes*/, bool /*bulk*/) {}
     /// Called after each file; cheap to ignore.
     virtual void on_progress(std::uint64_t files_done, std::uint64_t files_total,
                              std::uint64_t bytes_done, std::uint64_t bytes_total) = 0;
@@ -69,6 +72,18 @@ class IndexObserver {
 /// Runs the indexer. Throws Error when nothing could be committed (locked, not writable,
 /// schema mismatch, an input path that does not exist); no other exception escapes.
 IndexStats run_index(const IndexOptions& options, IndexObserver& observer);
+
+/// The share of a run's reading time that its end takes on top (the last commit; for a bulk
+/// run, the merge of the shards by compaction), as measured on the news corpora
+/// (docs/benchmarks.md): what the time left must include once every file is read.
+inline constexpr double kDirectFinishShare = 0.02;
+inline constexpr double kBulkFinishShare = 0.08;
+
+/// Seconds a run has left, from the seconds it has spent reading and the bytes read of all it
+/// reads: the rest of the reading at the rate so far, and the end (kBulkFinishShare).
+/// Negative (unknown) before anything was read.
+double time_left(double reading_seconds, std::uint64_t bytes_done, std::uint64_t bytes_total,
+                 bool bulk);
 
 /// "indexed 12 articles (10 new, 2 updated, 0 unchanged, 0 removed, 1 rejected) in 0.1 s —
 /// 120 articles/s, 0.5 MB/s": the articles this run wrote; ", N superseded" joins the
