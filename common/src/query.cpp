@@ -127,11 +127,22 @@ void check_operators(const std::string& query) {
                 refuse(at, op + " joins words, not \"phrases\"",
                        "write the words without quotes, e.g. security " + op + " guarantees");
         }
-        if (token.size() > 1 && token.front() == '*' && is_word_byte(token[1]))
-            refuse(
-                at,
-                "a wildcard at the start of a word (" + std::string(token) + ") is not supported",
-                "put it at the end of a word, e.g. " + std::string(token.substr(1)) + "*");
+        // A wildcard that starts a word, wherever the word starts: "*hafen", title:*oil,
+        // "*oil price", "oil *pric".
+        for (std::size_t star = token.find('*'); star != std::string_view::npos;
+             star = token.find('*', star + 1)) {
+            if (star + 1 >= token.size() || !is_word_byte(token[star + 1])) continue;
+            if (star > 0 && is_word_byte(token[star - 1])) continue;
+            std::size_t end = star + 1;
+            const std::string word(next_word(token, &end));
+            refuse(at + star,
+                   "a wildcard at the start of a word (*" + word + ") is not supported",
+                   "put it at the end of a word, e.g. " + word + "*");
+        }
+        // Lucene's proximity ("a phrase"~3): Xapian would read the number as one more word.
+        if (const std::size_t tilde = token.find("\"~"); tilde != std::string_view::npos)
+            refuse(at + tilde + 1, "\"phrase\"~N is not supported",
+                   "write the words with NEAR/N instead, e.g. oil NEAR/3 price");
     }
 }
 

@@ -327,6 +327,15 @@ TEST_F(SamplesTest, BadQueriesGetAMessageOrADocumentedReading) {
         {"a leading wildcard (Xapian searched for the rest)", "talks *hafen", 2,
          "searcher: error: cannot parse query 'talks *hafen' at column 7: a wildcard at the start "
          "of a word (*hafen) is not supported"},
+        {"a leading wildcard after a field", "title:*talks", 2,
+         "searcher: error: cannot parse query 'title:*talks' at column 7: a wildcard at the start "
+         "of a word (*talks) is not supported"},
+        {"a leading wildcard in a phrase", "\"security *guarant\"", 2,
+         "searcher: error: cannot parse query '\"security *guarant\"' at column 11: a wildcard at "
+         "the start of a word (*guarant) is not supported"},
+        {"Lucene's proximity (Xapian read the number as a word)", "\"oil price\"~3", 2,
+         "searcher: error: cannot parse query '\"oil price\"~3' at column 12: \"phrase\"~N is not "
+         "supported"},
         // Read sensibly, as documented:
         {"unbalanced quote: closed at the end", "\"security guarantees", 0,
          "showing 1-7 of 7 results"},
