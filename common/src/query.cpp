@@ -557,9 +557,19 @@ std::string QueryBuilder::correction(const Built& built, const Xapian::Database&
     const Xapian::doccount articles = db.get_doccount();
     std::string corrected;
     std::size_t copied = 0;
+    // A word in the spelling dictionary is in some article's title: a real word.
+    auto in_titles = [&](const std::string& word) {
+        Xapian::TermIterator it = db.spellings_begin();
+        it.skip_to(word);
+        return it != db.spellings_end() && *it == word;
+    };
     for (const Word& w : words) {
-        // No correction could be in kWordGain times as many articles as a common word.
-        if (w.own > 0 && (w.own > articles / kWordGain || (!few_hits && w.own > kRareWord)))
+        // A word with articles of its own is a typo only if it is long (short real words have
+        // many neighbours one letter away: "jute" and "june", "loin" and "loan"), no title has
+        // it, and no correction could be in kWordGain times as many articles as a common word.
+        if (w.own > 0 && (w.folded.size() < kMinCorrectedWithHits ||
+                          w.own > articles / kWordGain || (!few_hits && w.own > kRareWord) ||
+                          in_titles(w.folded)))
             continue;
         const std::string suggestion =
             db.get_spelling_suggestion(w.folded, w.folded.size() < 8 ? 1 : 2);

@@ -395,7 +395,7 @@ class DidYouMean : public ::testing::Test {
             write_file(*dir_ / ("c/g" + std::to_string(i) + ".txt"),
                        article_text("Government budget " + std::to_string(i), "20220208",
                                     "https://x.org/g" + std::to_string(i),
-                                    "The government said the budget was agreed."));
+                                    "The government said the budget was agreed in June."));
         // A real word (German "fuer") near a more common one, in a 36 to 1 ratio as in the
         // news corpora (where "fuel" has 252 articles and "fuer" 7).
         for (int i = 0; i < 36; ++i)
@@ -404,7 +404,8 @@ class DidYouMean : public ::testing::Test {
                                     "https://x.org/f" + std::to_string(i), "Fuel costs more."));
         write_file(*dir_ / "c/typo.txt",
                    article_text("Minister visits school", "20220208", "https://x.org/typo",
-                                "A goverment spokesman said: Geld fuer alle Schulen."));
+                                "A goverment spokesman said: Geld fuer alle Schulen. Jute "
+                                "prices rose."));
         write_file(*dir_ / "c/truce.txt", article_text("Ceasefire agreed", "20220208",
                                                        "https://x.org/truce", "Guns fell silent."));
         index_folder(*dir_);
@@ -425,6 +426,9 @@ TEST_F(DidYouMean, LeavesAWordWithArticlesOfItsOwnAlone) {
     EXPECT_EQ(r.total_estimate, 1u);
     EXPECT_EQ(r.did_you_mean, "") << "\"fuel\" is in 36 times as many articles, not 100";
     EXPECT_EQ(run("minister").did_you_mean, "");
+    // A short word is real more often than not ("jute" is one letter from "june", in 150 times
+    // as many articles).
+    EXPECT_EQ(run("jute").did_you_mean, "");
 }
 
 TEST_F(DidYouMean, CorrectsARareWordWhenTheCorrectionIsInManyTimesAsMany) {

@@ -69,6 +69,8 @@ inline constexpr Xapian::doccount kRareWord = 10;
 /// "government" 2,743; "securty" 1 against 2,361), real words at 4-40 ("fuer" 7 against "fuel"
 /// 252; "geneva" 75 against "general" 1,785; "news" against "new").
 inline constexpr Xapian::doccount kWordGain = 100;
+/// ... and is at least this long, and in no title (the spelling dictionary).
+inline constexpr std::size_t kMinCorrectedWithHits = 6;
 /// A query with a few hits gets a correction only if that finds this many times as many.
 inline constexpr Xapian::doccount kQueryGain = 10;
 
