@@ -66,6 +66,7 @@ class ConsoleObserver : public newsidx::IndexObserver {
                           static_cast<int>(left) % 60);
         std::string tail = std::string(files) + rates + eta;
         if (static_cast<int>(tail.size()) + 12 >= columns) tail = std::string(files) + eta;
+        if (static_cast<int>(tail.size()) >= columns) tail = files;  // never half an ETA
         const int width = std::clamp(columns - 3 - static_cast<int>(tail.size()), 0, 30);
         const int filled = total ? static_cast<int>(width * done / total) : width;
         std::string text =

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <tuple>
 
 #include "index_files.hpp"
 #include "newsidx/error.hpp"
@@ -114,20 +115,26 @@ void IndexWriter::drop_shared_ids(std::vector<IndexWriter>& shards) {
             }
             if (!any) return;
             std::vector<std::size_t> in_shards;
+            Xapian::doccount copies = 0;
             for (Cursor& c : cursors) {
                 if (c.it != c.end && *c.it == smallest) {
                     in_shards.push_back(c.shard);
+                    copies += c.it.get_termfreq();
                     ++c.it;
                 }
             }
-            if (in_shards.size() < 2) continue;
-            std::vector<std::pair<std::string, std::size_t>> holders;  // (path, shard)
-            for (std::size_t shard : in_shards)
-                holders.emplace_back(shards[shard].path_of(smallest).value_or(""), shard);
+            if (copies < 2) continue;
+            // (path, shard, docid) of every document with the id; the greatest path stays.
+            std::vector<std::tuple<std::string, std::size_t, Xapian::docid>> holders;
+            for (std::size_t shard : in_shards) {
+                Xapian::WritableDatabase& db = shards[shard].db_;
+                for (auto p = db.postlist_begin(smallest); p != db.postlist_end(smallest); ++p)
+                    holders.emplace_back(StoredRecord::of(db.get_document(*p)).path, shard, *p);
+            }
             std::sort(holders.begin(), holders.end());
-            holders.pop_back();  // the greatest path stays
-            // Each shard holds one article per URL: the losers' go by their id term.
-            for (const auto& holder : holders) shards[holder.second].delete_id(smallest);
+            holders.pop_back();
+            for (const auto& [path, shard, docid] : holders)
+                shards[shard].db_.delete_document(docid);
         }
     } catch (...) {
         detail::rethrow_xapian_error("merging index shards",
@@ -230,8 +237,14 @@ void IndexWriter::delete_id(const std::string& id_term) {
 void IndexWriter::delete_article_of(const std::string& path, const std::string& url) {
     if (url.empty()) return;
     const std::string id = bounded_term(schema::kId.prefix, url);
-    // Only while this file still owns it: a later file with the same URL may have taken it.
-    if (path_of(id) == path) delete_id(id);
+    // Only the file's own: a later file with the same URL may have taken the URL (and a bulk
+    // run's shard may hold several documents with it until drop_shared_ids()).
+    detail::guarded("writing to index", path_, [&] {
+        std::vector<Xapian::docid> own;
+        for (auto p = db_.postlist_begin(id); p != db_.postlist_end(id); ++p)
+            if (StoredRecord::of(db_.get_document(*p)).path == path) own.push_back(*p);
+        for (Xapian::docid docid : own) db_.delete_document(docid);
+    });
 }
 
 void IndexWriter::touch(const std::string& path, const FileState& state) {

@@ -29,7 +29,8 @@ class IndexWriter {
     /// merged into the real index by merge(). Throws Error(NotWritable).
     static IndexWriter create_shard(const std::string& path, const Analyzer& analyzer);
 
-    /// Where the same URL reached several shards, keeps the document from the greatest path
+    /// Where the same URL reached several documents (in one shard or several), keeps the one
+    /// from the greatest path
     /// (the file a sequential run would have written last) and deletes the others.
     static void drop_shared_ids(std::vector<IndexWriter>& shards);
 

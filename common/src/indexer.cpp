@@ -12,7 +12,6 @@
 #include <optional>
 #include <thread>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "file_scan.hpp"
 #include "index_files.hpp"
@@ -31,11 +30,11 @@ using detail::SourceFile;
 // URLs are remembered by 64-bit hash, so that a million of them take a few MB.
 std::uint64_t url_key(const std::string& url) { return XXH3_64bits(url.data(), url.size()); }
 
-// One scratch shard per worker of a bulk build. URLs seen in the shard are remembered as
-// 64-bit hashes, so that a repeated URL (rare) is noticed without asking Xapian about every
-// document.
+// One scratch shard per worker of a bulk build. Every article goes in as a new document, a
+// repeated URL too: which of them stays is decided once all are written
+// (IndexWriter::drop_shared_ids), so that dropping the documents of files a stopped run never
+// took cannot take away another file's.
 struct Shard {
-    std::unordered_set<std::uint64_t> urls;
     std::uint64_t since_commit = 0;
 
     void write(IndexWriter& writer, const SourceFile& file, Outcome& out,
@@ -43,18 +42,7 @@ struct Shard {
         if (out.kind == Outcome::Kind::Touched) {
             writer.touch(file.path, out.state);
         } else if (out.kind == Outcome::Kind::Indexed) {
-            if (!urls.insert(url_key(out.state.url)).second) {
-                // The same URL earlier in this shard: the later path wins, as in file order.
-                const auto other = writer.path_of(out.id_term);
-                if (other && *other > file.path) {
-                    writer.touch(file.path, out.state);
-                    out.built.reset();
-                    return;
-                }
-                writer.put(file.path, out.state, *out.built);
-            } else {
-                writer.add_new(file.path, out.state, *out.built);
-            }
+            writer.add_new(file.path, out.state, *out.built);
             out.built.reset();
             since_commit += out.bytes;
             if (since_commit >= commit_bytes) {
@@ -92,6 +80,7 @@ class Run {
             roots.push_back(fs::absolute(input).lexically_normal().string());
             if (roots.back().size() > 1 && roots.back().back() == '/') roots.back().pop_back();
         }
+        roots_ = roots;
         // The lock first: a second indexer is turned away at once, before any listing.
         detail::recover_interrupted_swap(options_.db_path);
         writer_.emplace(IndexWriter::open(options_.db_path, options_.rebuild, options_.language));
@@ -132,10 +121,14 @@ class Run {
             if (!options_.rebuild) f.previous = writer_->file_state(f.path);
             if (f.previous && f.previous->size == f.size && f.previous->mtime_ns == f.mtime_ns &&
                 !f.previous->url.empty()) {
-                set_fate(f, Fate::Unchanged);
                 f.holds = f.previous->holds;
+                set_fate(f, f.holds ? Fate::Unchanged : Fate::Superseded);
                 // files_ is sorted by path: the greatest path with the URL is the last to come.
-                url_owner_[url_key(f.previous->url)] = &f;
+                SourceFile*& owner = url_owner_[url_key(f.previous->url)];
+                // An earlier file that says it holds the URL does not (a run over another
+                // folder let it win): the later one is read again below if it lacks its article.
+                if (owner && owner->holds) supersede(*owner);
+                owner = &f;
                 f.previous.reset();  // all that is needed of it now is above
                 continue;
             }
@@ -211,11 +204,38 @@ class Run {
         if (f.fate != Fate::Rejected) set_fate(f, Fate::Superseded);
         if (!f.holds) return;
         f.holds = false;
-        std::optional<FileState> state = state_store().file_state(f.path);
-        if (!state && states_) state = writer_->file_state(f.path);  // not read by this run
+        let_go(f.path);
+    }
+
+    // Records that the index no longer holds the article of the file at `path`, in the index
+    // and in what the run remembers of the file (it may be a changed file still to come).
+    void let_go(const std::string& path) {
+        auto it =
+            std::lower_bound(files_.begin(), files_.end(), path,
+                             [](const SourceFile& f, const std::string& p) { return f.path < p; });
+        if (it != files_.end() && it->path == path) {
+            it->holds = false;
+            if (it->previous) it->previous->holds = false;
+        }
+        std::optional<FileState> state = state_store().file_state(path);
+        if (!state && states_) state = writer_->file_state(path);  // not read by this run
         if (!state) return;
         state->holds = false;
-        state_store().touch(f.path, *state);
+        state_store().touch(path, *state);
+    }
+
+    bool under_inputs(const std::string& path) const {
+        return std::any_of(roots_.begin(), roots_.end(),
+                           [&](const std::string& r) { return detail::is_under(path, r); });
+    }
+
+    Verdict lose(SourceFile& f, Outcome& out, const std::string& winner) {
+        if (out.kind == Outcome::Kind::Indexed)
+            observer_.on_warning(f.path + ":3: warning: same URL as " + winner +
+                                 ", a later file; this one is not indexed");
+        set_fate(f, Fate::Superseded);
+        f.holds = out.state.holds = false;
+        return {out.kind == Outcome::Kind::Indexed ? Action::Supersede : Action::Touch};
     }
 
     // Reports an outcome, counts it, and decides what to do with it. For an article, resolves
@@ -230,14 +250,16 @@ class Run {
         }
         const bool indexed = out.kind == Outcome::Kind::Indexed;
         SourceFile*& owner = url_owner_[url_key(out.state.url)];
-        if (owner && owner != &f && owner->path > f.path) {
-            if (indexed)
-                observer_.on_warning(f.path + ":3: warning: same URL as " + owner->path +
-                                     ", a later file, which is indexed instead of this one");
-            set_fate(f, indexed ? Fate::Superseded : Fate::Unchanged);
-            f.holds = out.state.holds = false;
-            return {indexed ? Action::Supersede : Action::Touch};
-        }
+        if (owner && owner != &f && owner->path > f.path) return lose(f, out, owner->path);
+        const bool in_index = indexed && !was_empty_ && writer_->has_id(out.id_term);
+        // The file whose article the index holds under the URL now, if another one.
+        std::optional<std::string> holder;
+        if (in_index) holder = writer_->path_of(out.id_term);
+        if (holder && *holder == f.path) holder.reset();
+        // Outside this run's inputs (a run over one folder of an index built from several),
+        // it weighs as the files of the run do.
+        const bool outside = holder && !under_inputs(*holder);
+        if (outside && *holder > f.path) return lose(f, out, *holder);
         SourceFile* const before = owner == &f ? nullptr : owner;
         owner = &f;
         const Fate before_fate = before ? before->fate : Fate::Pending;
@@ -256,7 +278,12 @@ class Run {
             f.holds = out.state.holds = f.previous->holds && !before_written;
             return {Action::Touch};
         }
-        const bool in_index = !was_empty_ && writer_->has_id(out.id_term);
+        if (outside)
+            observer_.on_warning(f.path + ":3: warning: same URL as " + *holder +
+                                 "; this later file replaces it");
+        // Its state must say so at once: a run stopped before it reaches that file (a changed
+        // one, still to come) would leave it claiming an article it no longer has.
+        if (holder && !(before && before->path == *holder)) let_go(*holder);
         set_fate(f, before_fate == Fate::Added                 ? Fate::Added
                     : before_written || in_index || f.previous ? Fate::Updated
                                                                : Fate::Added);
@@ -269,7 +296,7 @@ class Run {
     std::vector<SourceFile*> read_again() {
         std::vector<SourceFile*> files;
         for (const auto& [key, owner] : url_owner_)
-            if (owner->fate == Fate::Unchanged && !owner->holds) files.push_back(owner);
+            if (owner && !owner->holds) files.push_back(owner);
         std::sort(files.begin(), files.end(),
                   [](const SourceFile* a, const SourceFile* b) { return a->path < b->path; });
         for (SourceFile* f : files) {
@@ -386,6 +413,7 @@ class Run {
                             return;
                         case Action::Forget:
                             writer_->forget(f.path);
+                            states_->forget(f.path);  // a state let_go() wrote this run
                             return;
                         case Action::Touch:
                             break;
@@ -449,6 +477,7 @@ class Run {
     std::uint64_t bytes_total_ = 0;
     // Every source file, sorted by path; the run refers to them by address.
     std::vector<SourceFile> files_;
+    std::vector<std::string> roots_;  // the inputs, absolute
     // The file that holds each URL (by url_key()): the greatest path among those that carry it.
     std::unordered_map<std::uint64_t, SourceFile*> url_owner_;
 };

@@ -586,25 +586,33 @@ TEST(Indexer, ProgressFitsANarrowTerminal) {
         write_file(dir / ("c/a" + std::to_string(i) + ".txt"),
                    "Story " + std::to_string(i) + "\n20220101\nhttps://x.org/" + std::to_string(i) +
                        "\n" + std::string(400, 'w') + " harbour talks\n");
-    const CommandResult r = run_command({"/usr/bin/script", "-qec",
-                                         "stty cols 50 rows 20; '" + kIndexer + "' --db '" +
-                                             (dir / "db") + "' '" + (dir / "c") + "'",
-                                         dir / "typescript"});
-    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-    std::string screen = read_file(dir / "typescript");
-    std::vector<std::string> draws;
-    std::size_t at = 0;
-    while ((at = screen.find("\r\x1b[K", at)) != std::string::npos) {
-        at += 4;
-        const std::size_t end = screen.find_first_of("\r\n", at);
-        draws.push_back(screen.substr(at, end - at));
-    }
-    ASSERT_GE(draws.size(), 2u) << screen;
-    for (const std::string& d : draws) {
-        if (d.rfind("indexed ", 0) == 0) continue;  // the summary, on stdout after the last clear
-        EXPECT_LT(d.size(), 50u) << d;
-        if (d.empty() || d == "committing...") continue;
-        EXPECT_NE(d.find(" files"), std::string::npos) << d;
+    for (const std::size_t columns : {50u, 20u}) {
+        const CommandResult r =
+            run_command({"/usr/bin/script", "-qec",
+                         "stty cols " + std::to_string(columns) + " rows 20; '" + kIndexer +
+                             "' --db '" + (dir / "db") + "' --rebuild '" + (dir / "c") + "'",
+                         dir / "typescript"});
+        ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+        std::string screen = read_file(dir / "typescript");
+        std::vector<std::string> draws;
+        std::size_t at = 0;
+        while ((at = screen.find("\r\x1b[K", at)) != std::string::npos) {
+            at += 4;
+            const std::size_t end = screen.find_first_of("\r\n", at);
+            draws.push_back(screen.substr(at, end - at));
+        }
+        ASSERT_GE(draws.size(), 2u) << screen;
+        for (const std::string& d : draws) {
+            if (d.rfind("indexed ", 0) == 0) continue;  // the summary, after the last clear
+            EXPECT_LT(d.size(), columns) << d;
+            if (d.empty() || d == "committing...") continue;
+            EXPECT_NE(d.find(" files"), std::string::npos) << d;
+            // The time left is shown whole or not at all (a newcomer saw "…files  ETA").
+            const std::size_t eta = d.find("ETA");
+            if (eta != std::string::npos) {
+                EXPECT_LT(eta + 4, d.size()) << d;
+            }
+        }
     }
 }
 
@@ -711,8 +719,8 @@ TEST(Indexer, OfTwoFilesWithOneUrlTheLaterPathWinsThroughEditsAndDeletes) {
 
     write_file(a, article_text("Harbour pilots accept the new offer", "20220209", url, "Yes."));
     r = index();
-    EXPECT_EQ(r.err, a + ":3: warning: same URL as " + b +
-                         ", a later file, which is indexed instead of this one\n");
+    EXPECT_EQ(r.err,
+              a + ":3: warning: same URL as " + b + ", a later file; this one is not indexed\n");
     EXPECT_EQ(titles(), std::vector<std::string>{"Harbour pilots reject the offer"});
 
     fs::remove(b);
