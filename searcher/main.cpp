@@ -132,6 +132,10 @@ int main(int argc, char** argv) {
     bool plain_flag = false;
     app.add_flag("--plain", plain_flag,
                  "Treat the query as plain words, no operators (default with --batch)");
+    app.add_option("--facet", opts.facets,
+                   "Count every match per site | year | lang (top 20 each); repeat for several")
+        ->allow_extra_args(false)
+        ->check(one_of({"site", "year", "lang"}));
     app.add_option("--lang", opts.language,
                    "Search only the articles indexed with this language's analyzer, parsing the "
                    "query with it (default: each index's own)");

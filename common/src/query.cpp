@@ -135,8 +135,7 @@ void check_operators(const std::string& query) {
             if (star > 0 && is_word_byte(token[star - 1])) continue;
             std::size_t end = star + 1;
             const std::string word(next_word(token, &end));
-            refuse(at + star,
-                   "a wildcard at the start of a word (*" + word + ") is not supported",
+            refuse(at + star, "a wildcard at the start of a word (*" + word + ") is not supported",
                    "put it at the end of a word, e.g. " + word + "*");
         }
         // Lucene's proximity ("a phrase"~3): Xapian would read the number as one more word.
@@ -451,6 +450,11 @@ Filters check_options(const SearchOptions& options) {
             throw Error(ErrorCode::BadOption, "--site: '" + options.site + "' is not a host name");
     }
     if (!options.language.empty()) Analyzer{options.language};  // throws for an unknown one
+    for (const std::string& facet : options.facets)
+        if (std::find(kFacetFields.begin(), kFacetFields.end(), facet) == kFacetFields.end())
+            throw Error(ErrorCode::BadOption, "--facet: '" + facet +
+                                                  "' is not a field to count by; use site, year "
+                                                  "or lang");
     if (options.bm25_k1 < 0 || options.bm25_b < 0 || options.bm25_b > 1)
         throw Error(ErrorCode::BadOption, "--bm25 wants K1,B with K1 >= 0 and 0 <= B <= 1");
     return f;
@@ -567,9 +571,8 @@ std::string QueryBuilder::correction(const Built& built, const Xapian::Database&
         // A word with articles of its own is a typo only if it is long (short real words have
         // many neighbours one letter away: "jute" and "june", "loin" and "loan"), no title has
         // it, and no correction could be in kWordGain times as many articles as a common word.
-        if (w.own > 0 && (w.folded.size() < kMinCorrectedWithHits ||
-                          w.own > articles / kWordGain || (!few_hits && w.own > kRareWord) ||
-                          in_titles(w.folded)))
+        if (w.own > 0 && (w.folded.size() < kMinCorrectedWithHits || w.own > articles / kWordGain ||
+                          (!few_hits && w.own > kRareWord) || in_titles(w.folded)))
             continue;
         const std::string suggestion =
             db.get_spelling_suggestion(w.folded, w.folded.size() < 8 ? 1 : 2);

@@ -31,6 +31,15 @@ void write_snippet(std::ostream& out, const Snippet& snippet, bool terminal) {
 
 }  // namespace
 
+std::string with_thousands(std::uint64_t n) {
+    std::string digits = std::to_string(n), out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+        out += digits[i];
+    }
+    return out;
+}
+
 void render_text(std::ostream& out, const SearchResult& result, bool terminal) {
     for (std::size_t i = 0; i < result.hits.size(); ++i) {
         const Hit& hit = result.hits[i];
@@ -49,6 +58,20 @@ void render_text(std::ostream& out, const SearchResult& result, bool terminal) {
             out << "   ";
             write_snippet(out, hit.snippet, terminal);
             out << '\n';
+        }
+    }
+    for (const Facet& facet : result.facets) {
+        if (facet.top.empty()) continue;
+        out << (result.hits.empty() ? "" : "\n") << facet.field << " (" << facet.top.size()
+            << " of " << with_thousands(facet.values) << (facet.values == 1 ? " value" : " values")
+            << ", articles matching):\n";
+        std::size_t width = 0;
+        for (const Facet::Count& c : facet.top)
+            width = std::max(width, with_thousands(c.count).size());
+        for (const Facet::Count& c : facet.top) {
+            const std::string count = with_thousands(c.count);
+            out << "  " << std::string(width - count.size(), ' ') << count << "  " << c.value
+                << '\n';
         }
     }
     if (!result.did_you_mean.empty()) out << "did you mean: " << result.did_you_mean << '\n';
@@ -72,6 +95,16 @@ std::string render_json(const SearchResult& result, const std::string& id) {
         doc["results"].push_back(std::move(h));
     }
     if (!result.expansion.empty()) doc["expansion"] = result.expansion;
+    if (!result.facets.empty()) {
+        nlohmann::ordered_json facets = nlohmann::ordered_json::object();
+        for (const Facet& facet : result.facets) {
+            nlohmann::ordered_json top = nlohmann::ordered_json::array();
+            for (const Facet::Count& c : facet.top)
+                top.push_back({{"value", c.value}, {"count", c.count}});
+            facets[facet.field] = {{"values", facet.values}, {"top", std::move(top)}};
+        }
+        doc["facets"] = std::move(facets);
+    }
     if (result.did_you_mean.empty())
         doc["did_you_mean"] = nullptr;
     else
@@ -82,10 +115,10 @@ std::string render_json(const SearchResult& result, const std::string& id) {
 std::string status_line(const SearchResult& result, const SearchOptions& options) {
     if (!result.hits.empty()) {
         char line[160];
-        std::snprintf(line, sizeof line, "showing %u-%u of %s%u result%s (%.1f ms)",
+        std::snprintf(line, sizeof line, "showing %u-%u of %s%s result%s (%.1f ms)",
                       result.hits.front().rank, result.hits.back().rank,
                       result.total_exact ? "" : "about ",
-                      static_cast<unsigned>(result.total_estimate),
+                      with_thousands(result.total_estimate).c_str(),
                       result.total_estimate == 1 ? "" : "s", result.elapsed_ms);
         return line;
     }
@@ -98,7 +131,7 @@ std::string status_line(const SearchResult& result, const SearchOptions& options
         shown.pop_back();  // do not cut a UTF-8 character in two
     if (shown.size() < query.size()) shown += "...";
     if (result.total_estimate > 0) {
-        const auto total = std::to_string(result.total_estimate);
+        const auto total = with_thousands(result.total_estimate);
         return "no results on this page: '" + shown + "' has " + total +
                (result.total_estimate == 1 ? " result" : " results") + ", and --offset " +
                std::to_string(options.offset) + " is past the last";

@@ -64,13 +64,52 @@ Searcher::Searcher(SearchOptions options, IndexSet set)
       set_(std::move(set)),
       builder_(set_, options_, filters_) {}
 
+namespace {
+
+// The value slot a facet counts.
+Xapian::valueno facet_slot(const std::string& field) {
+    if (field == "site") return schema::kHostSlot.slot;
+    if (field == "lang") return schema::kLanguageSlot.slot;
+    return schema::kDateSlot.slot;  // year: the first four digits of YYYYMMDD
+}
+
+Facet facet_of(const std::string& field, const Xapian::ValueCountMatchSpy& spy) {
+    std::map<std::string, Xapian::doccount> counts;
+    for (auto it = spy.values_begin(); it != spy.values_end(); ++it) {
+        const std::string value = field == "year" ? (*it).substr(0, 4) : *it;
+        if (!value.empty()) counts[value] += it.get_termfreq();
+    }
+    Facet facet;
+    facet.field = field;
+    facet.values = counts.size();
+    for (const auto& [value, count] : counts) facet.top.push_back({value, count});
+    std::stable_sort(
+        facet.top.begin(), facet.top.end(),
+        [](const Facet::Count& a, const Facet::Count& b) { return a.count > b.count; });
+    if (facet.top.size() > kFacetTop) facet.top.resize(kFacetTop);
+    return facet;
+}
+
+}  // namespace
+
 MatchSetup Searcher::match_setup() const {
     MatchSetup setup;
     setup.sort = options_.sort;
+    for (const std::string& field : options_.facets) {
+        const Xapian::valueno slot = facet_slot(field);
+        setup.spies.push_back(
+            [slot] { return std::make_shared<Xapian::ValueCountMatchSpy>(slot); });
+    }
     return setup;
 }
 
-SearchResult Searcher::search(const std::string& query) { return search(query, match_setup()); }
+SearchResult Searcher::search(const std::string& query) {
+    SearchResult result = search(query, match_setup());
+    for (std::size_t i = 0; i < options_.facets.size(); ++i)
+        result.facets.push_back(facet_of(
+            options_.facets[i], dynamic_cast<const Xapian::ValueCountMatchSpy&>(*result.spies[i])));
+    return result;
+}
 
 SearchResult Searcher::search(const std::string& query, const MatchSetup& setup) {
     // An indexer committing while we read can overwrite the revision we started from: Xapian
@@ -129,7 +168,9 @@ SearchResult Searcher::search_once(const std::string& query, const MatchSetup& s
         // has fewer matches than that (its lower and upper bounds meet), and an estimate only
         // beyond, where counting would cost more than the page.
         const Xapian::doccount check_at_least =
-            std::max<Xapian::doccount>(kExactCountUpTo, options_.offset + options_.limit + 100);
+            setup.spies.empty() ? std::max<Xapian::doccount>(kExactCountUpTo,
+                                                             options_.offset + options_.limit + 100)
+                                : db.get_doccount();  // spies count every match
         const Xapian::MSet mset = enquire.get_mset(options_.offset, options_.limit, check_at_least);
         out.total_estimate = mset.get_matches_estimated();
         out.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();

@@ -177,6 +177,27 @@ TEST_F(SamplesTest, DateAndSiteFiltersAndSortOrder) {
                   "https://news.example.org/2022/03/07/ceasefire-monitors-arrive"}));
 }
 
+// Issue #11, item 4, end to end: --facet in text and JSON; the counts of a facet add up to
+// the total (every article has one site and one year).
+TEST_F(SamplesTest, FacetsCountTheMatchesInTextAndJson) {
+    const json j =
+        search_json({"security guarantees", "-n", "1", "--facet", "site", "--facet", "year"});
+    ASSERT_TRUE(j.contains("facets")) << j.dump();
+    for (const char* field : {"site", "year"}) {
+        int sum = 0;
+        for (const auto& c : j["facets"][field]["top"]) sum += c["count"].get<int>();
+        EXPECT_EQ(sum, j["total_estimate"].get<int>()) << field;
+    }
+    const CommandResult text = search({"security guarantees", "-n", "1", "--facet", "year"});
+    EXPECT_EQ(text.exit_code, 0);
+    EXPECT_NE(text.out.find("\nyear (3 of 3 values, articles matching):\n  10  2022\n   2  2023\n   1  2021\n"),
+              std::string::npos)
+        << text.out;
+    const CommandResult bad = search({"talks", "--facet", "author"});
+    EXPECT_EQ(bad.exit_code, 2);
+    EXPECT_EQ(first_line(bad.err), "--facet: 'author' is not one of site, year, lang");
+}
+
 TEST_F(SamplesTest, PagingContinuesTheRanking) {
     const json all = search_json({"security guarantees", "-n", "6"});
     const json page2 = search_json({"security guarantees", "-n", "3", "--offset", "3"});

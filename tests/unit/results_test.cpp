@@ -131,3 +131,18 @@ TEST(StatusLine, SaysWhyThereIsNothingToShow) {
 
 }  // namespace
 }  // namespace newsidx
+
+namespace newsidx::test {
+namespace {
+
+// Issue #11, item 8: counts for people read "1,016 results".
+TEST(WithThousands, GroupsDigitsByThree) {
+    EXPECT_EQ(with_thousands(0), "0");
+    EXPECT_EQ(with_thousands(999), "999");
+    EXPECT_EQ(with_thousands(1000), "1,000");
+    EXPECT_EQ(with_thousands(1016), "1,016");
+    EXPECT_EQ(with_thousands(1234567), "1,234,567");
+}
+
+}  // namespace
+}  // namespace newsidx::test

@@ -201,6 +201,36 @@ TEST(Search, WildcardPhraseExpansionsAreBounded) {
     EXPECT_EQ(search(opts).total_estimate, 10u) << "10 by 10 phrases, of which 10 match";
 }
 
+// Issue #11, item 4: facets count every match, not only the page.
+TEST(Search, FacetsCountEveryMatchPerSiteYearAndLanguage) {
+    SearchOptions opts;
+    opts.limit = 1;
+    opts.facets = {"site", "year", "lang"};
+    const SearchResult r = run("security", opts);
+    ASSERT_EQ(r.hits.size(), 1u);
+    EXPECT_EQ(r.total_estimate, 3u);
+    ASSERT_EQ(r.facets.size(), 3u);
+    EXPECT_EQ(r.facets[0].field, "site");
+    EXPECT_EQ(r.facets[0].values, 2u);
+    ASSERT_EQ(r.facets[0].top.size(), 2u);
+    EXPECT_EQ(r.facets[0].top[0].value, "www.bbc.co.uk");
+    EXPECT_EQ(r.facets[0].top[0].count, 2u);
+    EXPECT_EQ(r.facets[0].top[1].value, "news.example.org");
+    EXPECT_EQ(r.facets[0].top[1].count, 1u);
+    ASSERT_EQ(r.facets[1].top.size(), 1u);
+    EXPECT_EQ(r.facets[1].top[0].value, "2022");
+    EXPECT_EQ(r.facets[1].top[0].count, 3u);
+    ASSERT_EQ(r.facets[2].top.size(), 1u);
+    EXPECT_EQ(r.facets[2].top[0].value, "en");
+    // Filters apply to the counts too.
+    opts.site = "news.example.org";
+    const SearchResult filtered = run("security", opts);
+    ASSERT_EQ(filtered.facets[0].top.size(), 1u);
+    EXPECT_EQ(filtered.facets[0].top[0].count, 1u);
+    opts.facets = {"author"};
+    EXPECT_THROW(run("security", opts), Error);
+}
+
 TEST(Search, Near) {
     EXPECT_EQ(ids("security NEAR/3 region"), (Ids{"a2"}));
     EXPECT_EQ(ids("security NEAR/1 region"), (Ids{}));

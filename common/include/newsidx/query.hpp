@@ -5,6 +5,7 @@
 
 #include <xapian.h>
 
+#include <array>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -51,7 +52,12 @@ struct SearchOptions {
     /// --title-boost W: scale of the exact-title term's weight (a query that is an article's
     /// whole title, word for word, ranks it first); 0 turns it off. See docs/quality.md.
     double title_boost = kDefaultTitleBoost;
+    /// --facet: count every match per value of these fields (kFacetFields).
+    std::vector<std::string> facets;
 };
+
+/// The fields --facet counts matches by.
+inline constexpr std::array<std::string_view, 3> kFacetFields{"site", "year", "lang"};
 
 /// A longer query is refused (BadQuery): it would take seconds and is never typed by hand.
 inline constexpr std::size_t kMaxQueryWords = 1000;

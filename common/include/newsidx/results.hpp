@@ -1,6 +1,7 @@
 // Rendering search results for people (text) and for scripts (JSON).
 #pragma once
 
+#include <cstdint>
 #include <ostream>
 #include <string>
 
@@ -8,8 +9,11 @@
 
 namespace newsidx {
 
+/// 1016 -> "1,016": counts for people.
+std::string with_thousands(std::uint64_t n);
+
 /// Human output: rank, title and date; URL; snippet. With `terminal`, titles and highlights
-/// are bold (ANSI); otherwise the text is plain.
+/// are bold (ANSI); otherwise the text is plain. Then each facet's counts, and "did you mean".
 void render_text(std::ostream& out, const SearchResult& result, bool terminal);
 
 /// One JSON object as DESIGN.md specifies; no trailing newline. With `id` (batch mode) the

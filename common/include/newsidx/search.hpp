@@ -38,6 +38,20 @@ struct Hit {
     Snippet snippet;
 };
 
+/// How many values of a facet are shown, the most frequent first.
+inline constexpr std::size_t kFacetTop = 20;
+
+/// --facet: the matches counted per value of one field (all matches, not only a page).
+struct Facet {
+    struct Count {
+        std::string value;
+        Xapian::doccount count = 0;
+    };
+    std::string field;       ///< site, year or lang
+    std::vector<Count> top;  ///< at most kFacetTop, most matches first, then by value
+    std::size_t values = 0;  ///< how many distinct values the matches have
+};
+
 struct SearchResult {
     std::string query;
     Xapian::doccount total_estimate = 0;
@@ -49,6 +63,7 @@ struct SearchResult {
     std::vector<std::string> expansion;  ///< terms --expand added, best first
     /// The spies MatchSetup::spies made, in order, after they saw every match of the search.
     std::vector<std::shared_ptr<Xapian::MatchSpy>> spies;
+    std::vector<Facet> facets;  ///< one per --facet, in the order asked
 };
 
 /// The seam: what one search run asks of Xapian's Enquire beyond the query. Features fill it
@@ -59,7 +74,8 @@ struct MatchSetup {
     std::optional<Xapian::valueno> collapse_key;
     /// Makers of spies that see every match (counts per value: timelines, facets). Each
     /// attempt of a search makes its own, so that a retry does not count twice; the spies of
-    /// the attempt that answered come back in SearchResult::spies.
+    /// the attempt that answered come back in SearchResult::spies. With spies a search looks
+    /// at every match, not only as many as an exact count up to kExactCountUpTo needs.
     std::vector<std::function<std::shared_ptr<Xapian::MatchSpy>()>> spies;
     /// Extra weight from posting sources (e.g. freshness), each added with OP_AND_MAYBE.
     std::vector<std::shared_ptr<Xapian::PostingSource>> boosts;
@@ -94,7 +110,8 @@ class Searcher {
     /// The same with the given setup: where a feature's spies, collapse key and boosts attach.
     SearchResult search(const std::string& query, const MatchSetup& setup);
 
-    /// What the options ask of the match (today: the sort order).
+    /// What the options ask of the match: the sort order, and a spy per --facet (first, in
+    /// the order of options.facets).
     MatchSetup match_setup() const;
 
   private:
