@@ -1,4 +1,5 @@
 // searcher: a thin CLI11 front end over newsidx::Searcher.
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -53,6 +54,14 @@ void print_result(const newsidx::SearchResult& result, const newsidx::SearchOpti
         return;
     }
     newsidx::render_text(std::cout, result, colour);
+    if (result.timeline && !result.timeline->buckets.empty()) {
+        // The chart fits the terminal (80 columns when stdout is not one).
+        struct winsize size {};
+        const int columns =
+            ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0 ? size.ws_col : 80;
+        std::cout << (result.hits.empty() && result.facets.empty() ? "" : "\n");
+        newsidx::render_timeline(std::cout, *result.timeline, columns);
+    }
     std::cerr << (result.hits.empty() ? "searcher: " : "") << newsidx::status_line(result, options)
               << '\n';
 }
@@ -132,6 +141,10 @@ int main(int argc, char** argv) {
     bool plain_flag = false;
     app.add_flag("--plain", plain_flag,
                  "Treat the query as plain words, no operators (default with --batch)");
+    app.add_option("--timeline", opts.timeline,
+                   "Count every match per day | week | month | year (ISO weeks), empty periods "
+                   "too, as a chart or JSON")
+        ->check(one_of({"day", "week", "month", "year"}));
     app.add_option("--facet", opts.facets,
                    "Count every match per site | year | lang (top 20 each); repeat for several")
         ->allow_extra_args(false)

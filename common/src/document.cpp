@@ -6,9 +6,9 @@
 
 #include <array>
 #include <cctype>
-#include <cstdlib>
 #include <charconv>
 #include <cstdio>
+#include <cstdlib>
 
 #include "newsidx/analyzer.hpp"
 #include "newsidx/error.hpp"

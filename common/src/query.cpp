@@ -10,6 +10,7 @@
 #include "newsidx/article.hpp"
 #include "newsidx/document.hpp"
 #include "newsidx/schema.hpp"
+#include "newsidx/timeline.hpp"
 #include "xapian_errors.hpp"
 
 namespace newsidx {
@@ -450,6 +451,7 @@ Filters check_options(const SearchOptions& options) {
             throw Error(ErrorCode::BadOption, "--site: '" + options.site + "' is not a host name");
     }
     if (!options.language.empty()) Analyzer{options.language};  // throws for an unknown one
+    if (!options.timeline.empty()) make_timeline(options.timeline, {});  // checks the period
     for (const std::string& facet : options.facets)
         if (std::find(kFacetFields.begin(), kFacetFields.end(), facet) == kFacetFields.end())
             throw Error(ErrorCode::BadOption, "--facet: '" + facet +

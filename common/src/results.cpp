@@ -95,6 +95,14 @@ std::string render_json(const SearchResult& result, const std::string& id) {
         doc["results"].push_back(std::move(h));
     }
     if (!result.expansion.empty()) doc["expansion"] = result.expansion;
+    if (result.timeline) {
+        nlohmann::ordered_json buckets = nlohmann::ordered_json::array();
+        for (const Timeline::Bucket& b : result.timeline->buckets)
+            buckets.push_back({{"period", b.label}, {"start", b.start}, {"count", b.count}});
+        doc["timeline"] = {{"period", result.timeline->period},
+                           {"total", result.timeline->total},
+                           {"buckets", std::move(buckets)}};
+    }
     if (!result.facets.empty()) {
         nlohmann::ordered_json facets = nlohmann::ordered_json::object();
         for (const Facet& facet : result.facets) {

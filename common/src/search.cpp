@@ -100,6 +100,9 @@ MatchSetup Searcher::match_setup() const {
         setup.spies.push_back(
             [slot] { return std::make_shared<Xapian::ValueCountMatchSpy>(slot); });
     }
+    if (!options_.timeline.empty())
+        setup.spies.push_back(
+            [] { return std::make_shared<Xapian::ValueCountMatchSpy>(schema::kDateSlot.slot); });
     return setup;
 }
 
@@ -108,6 +111,14 @@ SearchResult Searcher::search(const std::string& query) {
     for (std::size_t i = 0; i < options_.facets.size(); ++i)
         result.facets.push_back(facet_of(
             options_.facets[i], dynamic_cast<const Xapian::ValueCountMatchSpy&>(*result.spies[i])));
+    if (!options_.timeline.empty()) {
+        const auto& spy =
+            dynamic_cast<const Xapian::ValueCountMatchSpy&>(*result.spies[options_.facets.size()]);
+        std::map<std::string, Xapian::doccount> days;
+        for (auto it = spy.values_begin(); it != spy.values_end(); ++it)
+            days[*it] += it.get_termfreq();
+        result.timeline = make_timeline(options_.timeline, days);
+    }
     return result;
 }
 

@@ -5,6 +5,7 @@
 #include <csignal>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "run_command.hpp"
 #include "temp_dir.hpp"
@@ -190,12 +191,35 @@ TEST_F(SamplesTest, FacetsCountTheMatchesInTextAndJson) {
     }
     const CommandResult text = search({"security guarantees", "-n", "1", "--facet", "year"});
     EXPECT_EQ(text.exit_code, 0);
-    EXPECT_NE(text.out.find("\nyear (3 of 3 values, articles matching):\n  10  2022\n   2  2023\n   1  2021\n"),
-              std::string::npos)
+    EXPECT_NE(
+        text.out.find(
+            "\nyear (3 of 3 values, articles matching):\n  10  2022\n   2  2023\n   1  2021\n"),
+        std::string::npos)
         << text.out;
     const CommandResult bad = search({"talks", "--facet", "author"});
     EXPECT_EQ(bad.exit_code, 2);
     EXPECT_EQ(first_line(bad.err), "--facet: 'author' is not one of site, year, lang");
+}
+
+// Issue #11, item 3, end to end: --timeline as a chart and as JSON; its total is the count.
+TEST_F(SamplesTest, TimelineChartAndJsonCountEveryMatch) {
+    const json j = search_json({"security guarantees", "-n", "1", "--timeline", "year"});
+    ASSERT_TRUE(j.contains("timeline")) << j.dump();
+    EXPECT_EQ(j["timeline"]["total"], j["total_estimate"]);
+    EXPECT_EQ(j["timeline"]["buckets"],
+              json::parse(R"([{"period":"2021","start":"2021-01-01","count":1},)"
+                          R"({"period":"2022","start":"2022-01-01","count":10},)"
+                          R"({"period":"2023","start":"2023-01-01","count":2}])"));
+    const CommandResult text = search({"security guarantees", "-n", "1", "--timeline", "year"});
+    EXPECT_EQ(text.exit_code, 0);
+    const std::size_t chart =
+        text.out.find("timeline by year: 13 articles in 3 years\n2021   1  #");
+    EXPECT_NE(chart, std::string::npos) << text.out;
+    // Not a terminal: the chart is 80 columns wide at most.
+    std::istringstream lines(text.out.substr(chart));
+    for (std::string line; std::getline(lines, line);) EXPECT_LT(line.size(), 80u) << line;
+    const CommandResult bad = search({"talks", "--timeline", "fortnight"});
+    EXPECT_EQ(bad.exit_code, 2);
 }
 
 TEST_F(SamplesTest, PagingContinuesTheRanking) {

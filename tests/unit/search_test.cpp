@@ -231,6 +231,27 @@ TEST(Search, FacetsCountEveryMatchPerSiteYearAndLanguage) {
     EXPECT_THROW(run("security", opts), Error);
 }
 
+// Issue #11, item 3: the timeline counts every match (not the page), filters applied.
+TEST(Search, TimelineCountsEveryMatchPerPeriod) {
+    SearchOptions opts;
+    opts.limit = 1;
+    opts.timeline = "month";
+    const SearchResult r = run("security", opts);
+    ASSERT_TRUE(r.timeline);
+    EXPECT_EQ(r.timeline->total, r.total_estimate);
+    EXPECT_EQ(r.timeline->total, 3u);
+    ASSERT_EQ(r.timeline->buckets.size(), 8u) << "February to September 2022";
+    EXPECT_EQ(r.timeline->buckets[0].label, "2022-02");
+    EXPECT_EQ(r.timeline->buckets[0].count, 1u);
+    EXPECT_EQ(r.timeline->buckets[1].count, 1u);
+    EXPECT_EQ(r.timeline->buckets[7].label, "2022-09");
+    EXPECT_EQ(r.timeline->buckets[7].count, 1u);
+    opts.site = "bbc.co.uk";
+    EXPECT_EQ(run("security", opts).timeline->total, 2u);
+    opts.timeline = "fortnight";
+    EXPECT_THROW(run("security", opts), Error);
+}
+
 TEST(Search, Near) {
     EXPECT_EQ(ids("security NEAR/3 region"), (Ids{"a2"}));
     EXPECT_EQ(ids("security NEAR/1 region"), (Ids{}));

@@ -54,6 +54,8 @@ struct SearchOptions {
     double title_boost = kDefaultTitleBoost;
     /// --facet: count every match per value of these fields (kFacetFields).
     std::vector<std::string> facets;
+    /// --timeline: count every match per day, week, month or year; empty = none.
+    std::string timeline;
 };
 
 /// The fields --facet counts matches by.

@@ -17,6 +17,7 @@
 #include "newsidx/index_set.hpp"
 #include "newsidx/query.hpp"
 #include "newsidx/snippet.hpp"
+#include "newsidx/timeline.hpp"
 
 namespace newsidx {
 
@@ -63,7 +64,8 @@ struct SearchResult {
     std::vector<std::string> expansion;  ///< terms --expand added, best first
     /// The spies MatchSetup::spies made, in order, after they saw every match of the search.
     std::vector<std::shared_ptr<Xapian::MatchSpy>> spies;
-    std::vector<Facet> facets;  ///< one per --facet, in the order asked
+    std::vector<Facet> facets;         ///< one per --facet, in the order asked
+    std::optional<Timeline> timeline;  ///< with --timeline
 };
 
 /// The seam: what one search run asks of Xapian's Enquire beyond the query. Features fill it
@@ -110,8 +112,8 @@ class Searcher {
     /// The same with the given setup: where a feature's spies, collapse key and boosts attach.
     SearchResult search(const std::string& query, const MatchSetup& setup);
 
-    /// What the options ask of the match: the sort order, and a spy per --facet (first, in
-    /// the order of options.facets).
+    /// What the options ask of the match: the sort order, a spy per --facet (first, in the
+    /// order of options.facets), then one for --timeline.
     MatchSetup match_setup() const;
 
   private:
