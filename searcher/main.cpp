@@ -152,8 +152,12 @@ int main(int argc, char** argv) {
     app.add_option("--lang", opts.language,
                    "Search only the articles indexed with this language's analyzer, parsing the "
                    "query with it (default: each index's own)");
+    std::string show;
+    app.add_option("--show", show,
+                   "Print one stored article in full: by its URL, or by the path of its file");
     app.add_option("query", words, "The query; several arguments are joined with spaces")
-        ->excludes("--batch");
+        ->excludes("--batch")
+        ->excludes("--show");
     // "-sport" is a query to the user and an unknown option to CLI11: say how to write it.
     std::string_view extras_hint;
     for (int i = 1; i < argc; ++i) {
@@ -179,6 +183,23 @@ int main(int argc, char** argv) {
         "searcher", std::cerr,
         [&] {
             if (!bm25.empty()) newsidx::parse_bm25(bm25, opts);
+            if (!show.empty()) {
+                opts.db_paths = dbs.empty() ? std::vector<std::string>{cli::default_db()} : dbs;
+                newsidx::Searcher searcher(opts);
+                const auto article = searcher.article(show);
+                if (!article) {
+                    std::cerr << "searcher: no article "
+                              << (show.find("://") == std::string::npos ? "from the file '"
+                                                                        : "with the URL '")
+                              << show << "' in the index\n";
+                    return cli::kNoHits;
+                }
+                if (chosen == cli::Format::Json)
+                    std::cout << newsidx::render_article_json(*article) << '\n';
+                else
+                    newsidx::render_article_text(std::cout, *article, use_colour(colour));
+                return cli::kHits;
+            }
             if (batch.empty() && words.empty())
                 throw newsidx::Error(newsidx::ErrorCode::BadOption,
                                      "a QUERY (or --batch FILE) is required")

@@ -146,4 +146,12 @@ std::string IndexSet::blame(
     return label();
 }
 
+std::string IndexSet::metadata(const std::string& key) const {
+    for (const Xapian::Database& part : parts_) {
+        std::string value = part.get_metadata(key);
+        if (!value.empty()) return value;
+    }
+    return {};
+}
+
 }  // namespace newsidx

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "newsidx/article.hpp"
+
 namespace newsidx {
 
 namespace {
@@ -154,6 +156,45 @@ std::string status_line(const SearchResult& result, const SearchOptions& options
     add("--lang", options.language);
     if (options.match_all) filters += filters.empty() ? " with --all" : ", --all";
     return "no results for '" + shown + "'" + filters;
+}
+
+namespace {
+
+std::string dashed_date(const std::string& yyyymmdd) {
+    return yyyymmdd.size() == 8
+               ? yyyymmdd.substr(0, 4) + "-" + yyyymmdd.substr(4, 2) + "-" + yyyymmdd.substr(6, 2)
+               : yyyymmdd;
+}
+
+}  // namespace
+
+void render_article_text(std::ostream& out, const StoredRecord& a, bool terminal) {
+    if (terminal) out << kBold;
+    out << a.title;
+    if (terminal) out << kReset;
+    out << '\n'
+        << dashed_date(a.date) << " \xC2\xB7 " << url_host(a.url).value_or("") << " \xC2\xB7 "
+        << a.language << '\n';
+    if (terminal) out << kUrlColour;
+    out << a.url;
+    if (terminal) out << kReset;
+    out << "\nfile: " << a.path << "\n\n";
+    std::size_t at = 0;
+    while (at <= a.body.size()) {
+        const std::size_t nl = std::min(a.body.find('\n', at), a.body.size());
+        out << a.body.substr(at, nl - at) << '\n';
+        if (nl + 1 < a.body.size()) out << '\n';  // paragraphs apart
+        at = nl + 1;
+    }
+}
+
+std::string render_article_json(const StoredRecord& a) {
+    const nlohmann::ordered_json doc{
+        {"title", a.title},       {"date", dashed_date(a.date)},
+        {"url", a.url},           {"site", url_host(a.url).value_or("")},
+        {"language", a.language}, {"path", a.path},
+        {"body", a.body}};
+    return doc.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 void render_trec(std::ostream& out, const std::string& qid, const SearchResult& result) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <set>
@@ -104,6 +105,26 @@ MatchSetup Searcher::match_setup() const {
         setup.spies.push_back(
             [] { return std::make_shared<Xapian::ValueCountMatchSpy>(schema::kDateSlot.slot); });
     return setup;
+}
+
+std::optional<StoredRecord> Searcher::article(const std::string& url_or_path) {
+    return detail::guarded("reading", set_.label(), [&]() -> std::optional<StoredRecord> {
+        std::string url = url_or_path;
+        if (url_or_path.find("://") == std::string::npos) {
+            // A file: its recorded state names its URL.
+            const std::string path =
+                std::filesystem::absolute(url_or_path).lexically_normal().string();
+            const std::string entry = set_.metadata(bounded_term(schema::kFile.key, path));
+            const auto state = FileState::decode(entry.substr(0, entry.find('\n')));
+            if (!state) return std::nullopt;
+            url = state->url;
+        }
+        const std::string id = bounded_term(schema::kId.prefix, url);
+        const Xapian::Database& db = set_.database();
+        auto it = db.postlist_begin(id);
+        if (it == db.postlist_end(id)) return std::nullopt;
+        return StoredRecord::of(db.get_document(*it));
+    });
 }
 
 SearchResult Searcher::search(const std::string& query) {

@@ -222,6 +222,36 @@ TEST_F(SamplesTest, TimelineChartAndJsonCountEveryMatch) {
     EXPECT_EQ(bad.exit_code, 2);
 }
 
+// Issue #11, item 7 (reading): --show prints one stored article in full, by URL or by file.
+TEST_F(SamplesTest, ShowPrintsOneArticleByUrlOrFile) {
+    const std::string url = "https://news.example.org/2022/02/16/draft-text-published";
+    CommandResult r = search({"--show", url});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(starts_with(r.out,
+                            "Draft text of security guarantees published after week of delays\n"
+                            "2022-02-16 \xC2\xB7 news.example.org \xC2\xB7 en\n" +
+                                url + "\nfile: " + kSamples +
+                                "/security-guarantees-draft-published.txt\n\nThe foreign ministry "
+                                "on Wednesday published the eight-page draft"))
+        << r.out;
+    EXPECT_NE(r.out.find("\n\nThe ministry said parliament would debate the draft before the "
+                         "second round of talks in March.\n"),
+              std::string::npos)
+        << "the whole body, paragraphs apart";
+    r = search({"--show", kSamples + "/security-guarantees-draft-published.txt", "--json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    const json j = json::parse(r.out);
+    EXPECT_EQ(j["url"], url);
+    EXPECT_EQ(j["date"], "2022-02-16");
+    EXPECT_EQ(j["site"], "news.example.org");
+    r = search({"--show", "https://news.example.org/no-such-story"});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_EQ(r.err,
+              "searcher: no article with the URL 'https://news.example.org/no-such-story' in the "
+              "index\n");
+    EXPECT_EQ(search({"--show", url, "talks"}).exit_code, 2) << "a URL or a query, not both";
+}
+
 TEST_F(SamplesTest, PagingContinuesTheRanking) {
     const json all = search_json({"security guarantees", "-n", "6"});
     const json page2 = search_json({"security guarantees", "-n", "3", "--offset", "3"});

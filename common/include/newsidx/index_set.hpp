@@ -27,6 +27,10 @@ class IndexSet {
     const Xapian::Database& database() const { return db_; }
     const std::vector<IndexMember>& members() const { return members_; }
 
+    /// The value of a metadata key in the first member that has it (Xapian's combined
+    /// database answers from its first member only), or empty.
+    std::string metadata(const std::string& key) const;
+
     /// The distinct analyzers of the members, in member order.
     std::vector<std::string> analyzers() const;
 

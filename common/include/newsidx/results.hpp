@@ -25,6 +25,12 @@ std::string render_json(const SearchResult& result, const std::string& id = {});
 /// 2023-01-01, --site bbc.co.uk"), or, past the last page, how many results there are.
 std::string status_line(const SearchResult& result, const SearchOptions& options);
 
+/// --show: one stored article in full. Text: title, then date, site and language, URL, the
+/// source file, a blank line and the body's paragraphs. JSON: one object with title, date
+/// (YYYY-MM-DD), url, site, language, path and body (paragraphs joined by newlines).
+void render_article_text(std::ostream& out, const StoredRecord& article, bool terminal);
+std::string render_article_json(const StoredRecord& article);
+
 /// TREC run lines, one per hit: `qid Q0 docid rank score newsidx`, where docid is the
 /// article file's name without ".txt".
 void render_trec(std::ostream& out, const std::string& qid, const SearchResult& result);

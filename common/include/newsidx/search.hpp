@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "newsidx/document.hpp"
 #include "newsidx/index_set.hpp"
 #include "newsidx/query.hpp"
 #include "newsidx/snippet.hpp"
@@ -111,6 +112,12 @@ class Searcher {
 
     /// The same with the given setup: where a feature's spies, collapse key and boosts attach.
     SearchResult search(const std::string& query, const MatchSetup& setup);
+
+    /// --show: the stored article with the URL `url_or_path` (one with "://"), or the one the
+    /// index holds for the file at that path (a later file with the same URL may have it:
+    /// its record's path says so); nullopt when there is none. Throws Error on a failure of
+    /// the index.
+    std::optional<StoredRecord> article(const std::string& url_or_path);
 
     /// What the options ask of the match: the sort order, a spy per --facet (first, in the
     /// order of options.facets), then one for --timeline.
