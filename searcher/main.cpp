@@ -152,6 +152,12 @@ int main(int argc, char** argv) {
     app.add_option("--lang", opts.language,
                    "Search only the articles indexed with this language's analyzer, parsing the "
                    "query with it (default: each index's own)");
+    std::string export_format;
+    app.add_option("--export", export_format,
+                   "Print every match, not a page, one line each: jsonl | csv (rank, score, date, "
+                   "site, url, title, path)")
+        ->check(one_of({"jsonl", "csv"}))
+        ->excludes("--batch");
     std::string show;
     app.add_option("--show", show,
                    "Print one stored article in full: by its URL, or by the path of its file");
@@ -222,6 +228,18 @@ int main(int argc, char** argv) {
             if (!batch.empty())
                 return cli::run_batch(searcher, batch == "-" ? std::cin : file, batch, chosen,
                                       std::cout, std::cerr);
+            if (!export_format.empty()) {
+                const bool csv = export_format == "csv";
+                if (csv) std::cout << newsidx::kExportCsvHeader << '\n';
+                const Xapian::doccount n = searcher.each_match(opts.query, [&](const auto& hit) {
+                    std::cout << newsidx::export_line(hit, csv) << '\n';
+                });
+                std::cerr << (n == 0 ? "searcher: no results for '" + opts.query + "'"
+                                     : "exported " + newsidx::with_thousands(n) +
+                                           (n == 1 ? " match" : " matches"))
+                          << '\n';
+                return n == 0 ? cli::kNoHits : cli::kHits;
+            }
             const newsidx::SearchResult result = searcher.search(opts.query);
             print_result(result, opts, chosen, use_colour(colour));
             return result.hits.empty() ? cli::kNoHits : cli::kHits;

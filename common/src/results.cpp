@@ -197,6 +197,26 @@ std::string render_article_json(const StoredRecord& a) {
     return doc.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
+std::string export_line(const Hit& hit, bool csv) {
+    char score[32];
+    std::snprintf(score, sizeof score, "%.6f", hit.score);
+    if (!csv) {
+        const nlohmann::ordered_json doc{
+            {"rank", hit.rank}, {"score", hit.score}, {"date", hit.date}, {"site", hit.site},
+            {"url", hit.url},   {"title", hit.title}, {"path", hit.path}};
+        return doc.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    }
+    // A field with a comma, quote or line break is quoted, its quotes doubled.
+    const auto field = [](const std::string& v) {
+        if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
+        std::string out = "\"";
+        for (char c : v) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+        return out + "\"";
+    };
+    return std::to_string(hit.rank) + ',' + score + ',' + hit.date + ',' + field(hit.site) + ',' +
+           field(hit.url) + ',' + field(hit.title) + ',' + field(hit.path);
+}
+
 void render_trec(std::ostream& out, const std::string& qid, const SearchResult& result) {
     char score[32];
     for (const Hit& hit : result.hits) {

@@ -157,45 +157,78 @@ SearchResult Searcher::search(const std::string& query, const MatchSetup& setup)
     }
 }
 
+void Searcher::configure(Xapian::Enquire& enquire, const QueryBuilder::Built& built,
+                         const MatchSetup& setup, SearchResult& out) const {
+    enquire.set_weighting_scheme(bm25_weight(options_));
+    Xapian::Query text = built.text;
+    if (options_.expand > 0) {
+        // Relevance-set expansion from the top hits of the query as typed.
+        enquire.set_query(built.text);
+        const Xapian::MSet top = enquire.get_mset(0, kFeedbackDocuments);
+        Xapian::RSet rset;
+        for (auto it = top.begin(); it != top.end(); ++it) rset.add_document(*it);
+        if (!rset.empty()) {
+            const Xapian::Query more = expansion_query(enquire, rset, built.text, options_.expand,
+                                                       kFeedbackWeight, &out.expansion);
+            if (!more.empty()) text = Xapian::Query(Xapian::Query::OP_OR, text, more);
+        }
+    }
+    for (const auto& boost : setup.boosts)
+        text = Xapian::Query(Xapian::Query::OP_AND_MAYBE, text, Xapian::Query(boost.get()));
+    enquire.set_query(
+        built.filter.empty() ? text : Xapian::Query(Xapian::Query::OP_FILTER, text, built.filter));
+    if (setup.sort != SortOrder::Relevance)
+        enquire.set_sort_by_value_then_relevance(schema::kDateSlot.slot,
+                                                 setup.sort == SortOrder::Newest);
+    if (setup.collapse_key) enquire.set_collapse_key(*setup.collapse_key);
+    for (const auto& make_spy : setup.spies) {
+        out.spies.push_back(make_spy());
+        enquire.add_matchspy(out.spies.back().get());
+    }
+}
+
+Xapian::doccount Searcher::each_match(const std::string& query,
+                                      const std::function<void(const Hit&)>& emit) {
+    const QueryBuilder::Built built = builder_.build(query);
+    return detail::guarded("searching", set_.label(), [&] {
+        const Xapian::Database& db = set_.database();
+        Xapian::Enquire enquire(db);
+        MatchSetup setup;
+        setup.sort = options_.sort;
+        SearchResult scratch;
+        configure(enquire, built, setup, scratch);
+        // One ranked pass over every match: the MSet holds document ids and weights only.
+        const Xapian::MSet mset =
+            enquire.get_mset(0, std::max<Xapian::doccount>(1, db.get_doccount()));
+        unsigned rank = 0;
+        for (auto it = mset.begin(); it != mset.end(); ++it) {
+            const StoredRecord record = StoredRecord::of(it.get_document());
+            Hit hit;
+            hit.rank = ++rank;
+            hit.score = it.get_weight();
+            hit.title = record.title;
+            hit.date = date_for_humans(record.date);
+            hit.url = record.url;
+            hit.site = url_host(record.url).value_or("");
+            hit.path = record.path;
+            emit(hit);
+        }
+        return static_cast<Xapian::doccount>(mset.size());
+    });
+}
+
 SearchResult Searcher::search_once(const std::string& query, const MatchSetup& setup) {
     const auto started = std::chrono::steady_clock::now();
     SearchResult result;
     result.query = query;
     const QueryBuilder::Built built = builder_.build(query);
-    const Xapian::BM25Weight weight = bm25_weight(options_);
 
     // Everything below reads the index; a failure names the member where it happens.
     // `analyzer_of` says which analyzer indexed a document of `db`.
     auto run = [&](const Xapian::Database& db, SearchResult& out,
                    const std::function<const std::string&(Xapian::docid)>& analyzer_of) {
         Xapian::Enquire enquire(db);
-        enquire.set_weighting_scheme(weight);
-        Xapian::Query text = built.text;
-        if (options_.expand > 0) {
-            // Relevance-set expansion from the top hits of the query as typed.
-            enquire.set_query(built.text);
-            const Xapian::MSet top = enquire.get_mset(0, kFeedbackDocuments);
-            Xapian::RSet rset;
-            for (auto it = top.begin(); it != top.end(); ++it) rset.add_document(*it);
-            if (!rset.empty()) {
-                const Xapian::Query more = expansion_query(
-                    enquire, rset, built.text, options_.expand, kFeedbackWeight, &out.expansion);
-                if (!more.empty()) text = Xapian::Query(Xapian::Query::OP_OR, text, more);
-            }
-        }
-        for (const auto& boost : setup.boosts)
-            text = Xapian::Query(Xapian::Query::OP_AND_MAYBE, text, Xapian::Query(boost.get()));
-        enquire.set_query(built.filter.empty()
-                              ? text
-                              : Xapian::Query(Xapian::Query::OP_FILTER, text, built.filter));
-        if (setup.sort != SortOrder::Relevance)
-            enquire.set_sort_by_value_then_relevance(schema::kDateSlot.slot,
-                                                     setup.sort == SortOrder::Newest);
-        if (setup.collapse_key) enquire.set_collapse_key(*setup.collapse_key);
-        for (const auto& make_spy : setup.spies) {
-            out.spies.push_back(make_spy());
-            enquire.add_matchspy(out.spies.back().get());
-        }
+        configure(enquire, built, setup, out);
         // Xapian counts every match up to `check_at_least`: the count is exact whenever a query
         // has fewer matches than that (its lower and upper bounds meet), and an estimate only
         // beyond, where counting would cost more than the page.

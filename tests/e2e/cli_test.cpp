@@ -252,6 +252,27 @@ TEST_F(SamplesTest, ShowPrintsOneArticleByUrlOrFile) {
     EXPECT_EQ(search({"--show", url, "talks"}).exit_code, 2) << "a URL or a query, not both";
 }
 
+// Issue #11, item 7 (export): --export prints every match, in the ranking's order, as CSV or
+// JSON lines.
+TEST_F(SamplesTest, ExportPrintsEveryMatchInRankOrder) {
+    const json ranked = search_json({"security guarantees", "-n", "20"});
+    ASSERT_EQ(ranked["total_estimate"], 13);
+    const CommandResult jsonl = search({"security guarantees", "--export", "jsonl"});
+    EXPECT_EQ(jsonl.exit_code, 0) << jsonl.err;
+    EXPECT_EQ(jsonl.err, "exported 13 matches\n");
+    std::vector<std::string> exported;
+    std::istringstream lines(jsonl.out);
+    for (std::string line; std::getline(lines, line);) exported.push_back(json::parse(line)["url"]);
+    EXPECT_EQ(exported, urls(ranked)) << "the same articles in the same order, not only a page";
+    const CommandResult csv = search({"security guarantees", "--export", "csv", "-n", "2"});
+    EXPECT_EQ(csv.exit_code, 0);
+    EXPECT_TRUE(starts_with(csv.out, "rank,score,date,site,url,title,path\n1,")) << csv.out;
+    EXPECT_EQ(std::count(csv.out.begin(), csv.out.end(), '\n'), 14) << "--limit does not cut it";
+    const CommandResult none = search({"zzqqxxjj", "--export", "csv"});
+    EXPECT_EQ(none.exit_code, 1);
+    EXPECT_EQ(none.out, "rank,score,date,site,url,title,path\n");
+}
+
 TEST_F(SamplesTest, PagingContinuesTheRanking) {
     const json all = search_json({"security guarantees", "-n", "6"});
     const json page2 = search_json({"security guarantees", "-n", "3", "--offset", "3"});

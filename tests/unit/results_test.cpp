@@ -146,3 +146,27 @@ TEST(WithThousands, GroupsDigitsByThree) {
 
 }  // namespace
 }  // namespace newsidx::test
+
+namespace newsidx::test {
+namespace {
+
+// Issue #11, item 7: CSV fields with commas or quotes are quoted, quotes doubled.
+TEST(ExportLine, QuotesCsvFieldsAndWritesJsonObjects) {
+    Hit hit;
+    hit.rank = 3;
+    hit.score = 1.5;
+    hit.date = "2022-02-08";
+    hit.site = "x.org";
+    hit.url = "https://x.org/a";
+    hit.title = "One year on, the \"calm\" border";
+    hit.path = "/c/a.txt";
+    EXPECT_EQ(export_line(hit, true),
+              "3,1.500000,2022-02-08,x.org,https://x.org/a,\"One year on, the \"\"calm\"\" "
+              "border\",/c/a.txt");
+    EXPECT_EQ(export_line(hit, false),
+              R"({"rank":3,"score":1.5,"date":"2022-02-08","site":"x.org","url":"https://x.org/a",)"
+              R"("title":"One year on, the \"calm\" border","path":"/c/a.txt"})");
+}
+
+}  // namespace
+}  // namespace newsidx::test

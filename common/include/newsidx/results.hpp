@@ -31,6 +31,11 @@ std::string status_line(const SearchResult& result, const SearchOptions& options
 void render_article_text(std::ostream& out, const StoredRecord& article, bool terminal);
 std::string render_article_json(const StoredRecord& article);
 
+/// --export: the CSV header line, and one line per match (no newline) as CSV (RFC 4180
+/// quoting) or as a JSON object: rank, score, date, site, url, title, path.
+inline constexpr const char* kExportCsvHeader = "rank,score,date,site,url,title,path";
+std::string export_line(const Hit& hit, bool csv);
+
 /// TREC run lines, one per hit: `qid Q0 docid rank score newsidx`, where docid is the
 /// article file's name without ".txt".
 void render_trec(std::ostream& out, const std::string& qid, const SearchResult& result);

@@ -123,8 +123,19 @@ class Searcher {
     /// order of options.facets), then one for --timeline.
     MatchSetup match_setup() const;
 
+    /// --export: every match of `query` in rank order (or the options' sort), handed to `emit`
+    /// one at a time, without snippets; ignores the options' limit, offset and spies. Returns
+    /// how many. Throws what search() throws.
+    Xapian::doccount each_match(const std::string& query,
+                                const std::function<void(const Hit&)>& emit);
+
   private:
     SearchResult search_once(const std::string& query, const MatchSetup& setup);
+    // Sets up `enquire` for `built` with the options and `setup`: weighting, feedback
+    // (expansion terms go to `out`), boosts, filters, sort, collapse key, and the setup's spies
+    // (made fresh into `out.spies`).
+    void configure(Xapian::Enquire& enquire, const QueryBuilder::Built& built,
+                   const MatchSetup& setup, SearchResult& out) const;
 
     SearchOptions options_;
     Filters filters_;
