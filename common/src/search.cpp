@@ -67,6 +67,20 @@ Searcher::Searcher(SearchOptions options, IndexSet set)
 
 namespace {
 
+// A hit's fields from its stored record and its place in the match set (no snippet).
+Hit hit_of(const StoredRecord& record, unsigned rank, const Xapian::MSetIterator& at) {
+    Hit hit;
+    hit.rank = rank;
+    hit.score = at.get_weight();
+    hit.percent = at.get_percent();
+    hit.title = record.title;
+    hit.date = date_for_humans(record.date);
+    hit.url = record.url;
+    hit.site = url_host(record.url).value_or("");
+    hit.path = record.path;
+    return hit;
+}
+
 // The value slot a facet counts.
 Xapian::valueno facet_slot(const std::string& field) {
     if (field == "site") return schema::kHostSlot.slot;
@@ -202,16 +216,7 @@ Xapian::doccount Searcher::each_match(const std::string& query,
             enquire.get_mset(0, std::max<Xapian::doccount>(1, db.get_doccount()));
         unsigned rank = 0;
         for (auto it = mset.begin(); it != mset.end(); ++it) {
-            const StoredRecord record = StoredRecord::of(it.get_document());
-            Hit hit;
-            hit.rank = ++rank;
-            hit.score = it.get_weight();
-            hit.title = record.title;
-            hit.date = date_for_humans(record.date);
-            hit.url = record.url;
-            hit.site = url_host(record.url).value_or("");
-            hit.path = record.path;
-            emit(hit);
+            emit(hit_of(StoredRecord::of(it.get_document()), ++rank, it));
         }
         return static_cast<Xapian::doccount>(mset.size());
     });
@@ -252,15 +257,7 @@ SearchResult Searcher::search_once(const std::string& query, const MatchSetup& s
         unsigned rank = options_.offset;
         for (auto it = mset.begin(); it != mset.end(); ++it) {
             const StoredRecord record = StoredRecord::of(it.get_document());
-            Hit hit;
-            hit.rank = ++rank;
-            hit.score = it.get_weight();
-            hit.percent = it.get_percent();
-            hit.title = record.title;
-            hit.date = date_for_humans(record.date);
-            hit.url = record.url;
-            hit.site = url_host(record.url).value_or("");
-            hit.path = record.path;
+            Hit hit = hit_of(record, ++rank, it);
             if (options_.snippets) {
                 std::string body = record.body;
                 std::replace(body.begin(), body.end(), '\n', ' ');
