@@ -177,10 +177,6 @@ Xapian::doccount IndexWriter::size() const {
     return detail::guarded("reading index", path_, [&] { return db_.get_doccount(); });
 }
 
-bool IndexWriter::has_id(const std::string& id_term) const {
-    return detail::guarded("reading index", path_, [&] { return db_.term_exists(id_term); });
-}
-
 std::optional<FileState> IndexWriter::file_state(const std::string& path) const {
     return detail::guarded("reading index metadata", path_, [&]() -> std::optional<FileState> {
         auto entry = decode_file_entry(db_.get_metadata(file_key(path)));

@@ -52,9 +52,6 @@ class IndexWriter {
     /// How many articles the index holds.
     Xapian::doccount size() const;
 
-    /// True when an article has the id term `id_term`.
-    bool has_id(const std::string& id_term) const;
-
     /// What the index knows of the file at `path`, if anything.
     std::optional<FileState> file_state(const std::string& path) const;
 

@@ -98,15 +98,9 @@ class Run {
 
         // Files under the inputs that the index knows but the disk no longer has.
         {
-            auto present = [&](const std::string& path) {  // files_ is sorted by path
-                auto it = std::lower_bound(
-                    files_.begin(), files_.end(), path,
-                    [](const SourceFile& f, const std::string& p) { return f.path < p; });
-                return it != files_.end() && it->path == path;
-            };
             for (const std::string& known :
                  options_.rebuild ? std::vector<std::string>{} : writer_->known_files()) {
-                if (present(known)) continue;
+                if (find_file(known)) continue;
                 if (std::none_of(roots.begin(), roots.end(),
                                  [&](const std::string& r) { return detail::is_under(known, r); }))
                     continue;
@@ -207,15 +201,20 @@ class Run {
         let_go(f.path);
     }
 
-    // Records that the index no longer holds the article of the file at `path`, in the index
-    // and in what the run remembers of the file (it may be a changed file still to come).
-    void let_go(const std::string& path) {
+    // The listed file at `path`, if any (files_ is sorted by path).
+    SourceFile* find_file(const std::string& path) {
         auto it =
             std::lower_bound(files_.begin(), files_.end(), path,
                              [](const SourceFile& f, const std::string& p) { return f.path < p; });
-        if (it != files_.end() && it->path == path) {
-            it->holds = false;
-            if (it->previous) it->previous->holds = false;
+        return it != files_.end() && it->path == path ? &*it : nullptr;
+    }
+
+    // Records that the index no longer holds the article of the file at `path`, in the index
+    // and in what the run remembers of the file (it may be a changed file still to come).
+    void let_go(const std::string& path) {
+        if (SourceFile* f = find_file(path)) {
+            f->holds = false;
+            if (f->previous) f->previous->holds = false;
         }
         std::optional<FileState> state = state_store().file_state(path);
         if (!state && states_) state = writer_->file_state(path);  // not read by this run
@@ -251,10 +250,11 @@ class Run {
         const bool indexed = out.kind == Outcome::Kind::Indexed;
         SourceFile*& owner = url_owner_[url_key(out.state.url)];
         if (owner && owner != &f && owner->path > f.path) return lose(f, out, owner->path);
-        const bool in_index = indexed && !was_empty_ && writer_->has_id(out.id_term);
-        // The file whose article the index holds under the URL now, if another one.
+        // The file whose article the index holds under the URL now (one lookup answers both
+        // "is the URL in the index" and "whose"), kept only if another one.
         std::optional<std::string> holder;
-        if (in_index) holder = writer_->path_of(out.id_term);
+        if (indexed && !was_empty_) holder = writer_->path_of(out.id_term);
+        const bool in_index = holder.has_value();
         if (holder && *holder == f.path) holder.reset();
         // Outside this run's inputs (a run over one folder of an index built from several),
         // it weighs as the files of the run do.
