@@ -97,7 +97,11 @@ int main(int argc, char** argv) {
         "  searcher \"security guarantees\"\n"
         "  searcher '\"security guarantees\" site:example.org' --sort newest\n"
         "  searcher 'title:ceasefire NOT sport' --since 2022-01-01 --json\n"
-        "  searcher --color always budget | less -R\n\n"
+        "  searcher --color always budget | less -R\n"
+        "  searcher --collapse --timeline week \"oil prices\"\n"
+        "  searcher --copies https://news.example.org/2022/02/16/draft-text-published\n"
+        "  searcher --recency 30 ceasefire\n"
+        "  searcher --like samples/security-guarantees-draft-published.txt\n\n"
         "Exit status: 0 hits found; 1 no hits; 2 error.");
     app.add_option("-d,--db", dbs,
                    "Index to search; repeat to search several as one (default: $NEWSIDX_DB, else "
@@ -160,10 +164,33 @@ int main(int argc, char** argv) {
         ->excludes("--batch");
     std::string show;
     app.add_option("--show", show,
-                   "Print one stored article in full: by its URL, or by the path of its file");
+                   "Print one stored article in full: by its URL, or by the path of its file "
+                   "(and its copies)");
+    std::string copies;
+    app.add_option("--copies", copies,
+                   "List every copy of an article (its near-duplicate cluster), by URL or path, "
+                   "earliest first")
+        ->excludes("--show");
+    app.add_flag("--collapse", opts.collapse,
+                 "One hit per story: near-duplicate copies fold into their best hit, with "
+                 "\"+N similar\", who ran it first and where else");
+    app.add_option("--recency", opts.recency_days,
+                   "Favour fresh articles: the boost halves every DAYS days before --now")
+        ->check(CLI::Range(0.01, 100000.0));
+    app.add_option("--now", opts.now,
+                   "The day --recency counts from (default: the newest article in the index)")
+        ->needs("--recency");
+    app.add_option("--like", opts.like,
+                   "Instead of a query: articles like this one (URL or path), its copies left "
+                   "out")
+        ->excludes("--batch")
+        ->excludes("--show")
+        ->excludes("--copies");
     app.add_option("query", words, "The query; several arguments are joined with spaces")
         ->excludes("--batch")
-        ->excludes("--show");
+        ->excludes("--show")
+        ->excludes("--copies")
+        ->excludes("--like");
     // "-sport" is a query to the user and an unknown option to CLI11: say how to write it.
     std::string_view extras_hint;
     for (int i = 1; i < argc; ++i) {
@@ -189,24 +216,34 @@ int main(int argc, char** argv) {
         "searcher", std::cerr,
         [&] {
             if (!bm25.empty()) newsidx::parse_bm25(bm25, opts);
-            if (!show.empty()) {
+            if (!show.empty() || !copies.empty()) {
+                const std::string& which = show.empty() ? copies : show;
                 opts.db_paths = dbs.empty() ? std::vector<std::string>{cli::default_db()} : dbs;
                 newsidx::Searcher searcher(opts);
-                const auto article = searcher.article(show);
-                if (!article) {
+                const auto cluster = searcher.copies(which);
+                const auto article = searcher.article(which);
+                if (!article || !cluster) {
                     std::cerr << "searcher: no article "
-                              << (show.find("://") == std::string::npos ? "from the file '"
-                                                                        : "with the URL '")
-                              << show << "' in the index\n";
+                              << (which.find("://") == std::string::npos ? "from the file '"
+                                                                         : "with the URL '")
+                              << which << "' in the index\n";
                     return cli::kNoHits;
                 }
+                if (!copies.empty()) {
+                    if (chosen == cli::Format::Json)
+                        std::cout << newsidx::render_copies_json(*cluster) << '\n';
+                    else
+                        newsidx::render_copies_text(std::cout, *cluster, use_colour(colour));
+                    return cli::kHits;
+                }
                 if (chosen == cli::Format::Json)
-                    std::cout << newsidx::render_article_json(*article) << '\n';
+                    std::cout << newsidx::render_article_json(*article, *cluster) << '\n';
                 else
-                    newsidx::render_article_text(std::cout, *article, use_colour(colour));
+                    newsidx::render_article_text(std::cout, *article, use_colour(colour),
+                                                 *cluster);
                 return cli::kHits;
             }
-            if (batch.empty() && words.empty())
+            if (batch.empty() && words.empty() && opts.like.empty())
                 throw newsidx::Error(newsidx::ErrorCode::BadOption,
                                      "a QUERY (or --batch FILE) is required")
                     .with_hint("run with --help for more information");
@@ -216,7 +253,8 @@ int main(int argc, char** argv) {
             opts.snippets = chosen != cli::Format::Trec;  // TREC run lines show no snippets
             // The query text is checked before any index is opened (the options are, by the
             // Searcher, before it opens the index).
-            if (batch.empty()) newsidx::check_query_text(opts.query);
+            if (batch.empty() && opts.like.empty()) newsidx::check_query_text(opts.query);
+            if (!opts.like.empty()) opts.query = "like:" + opts.like;
             std::ifstream file;
             if (!batch.empty() && batch != "-") {
                 file.open(batch);

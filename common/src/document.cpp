@@ -11,6 +11,7 @@
 #include <cstdlib>
 
 #include "newsidx/analyzer.hpp"
+#include "newsidx/clusters.hpp"
 #include "newsidx/error.hpp"
 #include "newsidx/schema.hpp"
 
@@ -73,35 +74,6 @@ std::string exact_title_term(std::string_view text) {
     const std::string key = word_key(text);
     if (key.empty()) return {};
     return std::string(schema::kExactTitle.prefix) + content_hash(key);
-}
-
-std::uint64_t simhash(std::string_view folded) {
-    // Word 3-grams, each hashed; every bit of the signature is the majority vote of that bit
-    // over the 3-grams' hashes.
-    std::array<std::int32_t, 64> votes{};
-    std::array<std::string_view, 3> last;
-    std::size_t words = 0;
-    auto vote = [&](std::uint64_t h) {
-        for (int b = 0; b < 64; ++b) votes[b] += ((h >> b) & 1) ? 1 : -1;
-    };
-    std::string gram;
-    std::size_t pos = 0;
-    for (std::string_view w = next_word(folded, &pos); !w.empty(); w = next_word(folded, &pos)) {
-        last[words++ % 3] = w;
-        if (words >= 3) {
-            gram.clear();
-            for (std::size_t k = words - 3; k < words; ++k) (gram += last[k % 3]) += ' ';
-            vote(XXH3_64bits(gram.data(), gram.size()));
-        }
-    }
-    if (words > 0 && words < 3) {  // too short for a 3-gram: the words themselves
-        for (std::size_t k = 0; k < words; ++k) (gram += last[k]) += ' ';
-        vote(XXH3_64bits(gram.data(), gram.size()));
-    }
-    std::uint64_t signature = 0;
-    for (int b = 0; b < 64; ++b)
-        if (votes[b] > 0) signature |= std::uint64_t{1} << b;
-    return signature;
 }
 
 std::string bounded_term(std::string_view prefix, std::string_view value) {
@@ -180,10 +152,14 @@ DocumentBuilder::Built DocumentBuilder::build(const Article& article, std::strin
 
     doc.add_value(schema::kDateSlot.slot, article.date);
     doc.add_value(schema::kHostSlot.slot, article.host);
-    std::string signature(8, '\0');
-    const std::uint64_t hash = simhash(body);
-    for (int i = 0; i < 8; ++i) signature[i] = static_cast<char>(hash >> (56 - 8 * i));
-    doc.add_value(schema::kSignatureSlot.slot, signature);
+    // Near-duplicates (clusters.hpp): the signature and its band terms; every article founds
+    // its own cluster until IndexWriter's commit finds its earlier copies.
+    if (const std::optional<Signature> signature = signature_of(body)) {
+        doc.add_value(schema::kSignatureSlot.slot, signature->encode());
+        built.bands = signature->band_terms();
+        for (const std::string& band : built.bands) doc.add_boolean_term(band);
+    }
+    doc.add_value(schema::kClusterSlot.slot, cluster_key(article.date, built.id_term));
     doc.add_value(schema::kLanguageSlot.slot, article.language);
 
     doc.set_data(StoredRecord{article.title, article.date, article.url, std::string(path),

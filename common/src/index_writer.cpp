@@ -30,7 +30,38 @@ std::optional<std::pair<FileState, std::string>> decode_file_entry(std::string_v
 }  // namespace
 
 IndexWriter::IndexWriter(Xapian::WritableDatabase db, Analyzer analyzer, std::string path)
-    : db_(std::move(db)), analyzer_(std::move(analyzer)), path_(std::move(path)) {}
+    : db_(std::move(db)), analyzer_(std::move(analyzer)), path_(std::move(path)) {
+    // A run that died between marking the keys stale and recounting them: recount at the
+    // first commit.
+    changes_.everything = detail::guarded("reading index metadata", path_, [&] {
+        return db_.get_metadata(std::string(schema::kClusters.key)) == "stale";
+    });
+}
+
+void IndexWriter::note_removed(Xapian::docid did) {
+    if (clusters_ == Clusters::Ignored) return;
+    const Xapian::Document doc = db_.get_document(did);
+    if (const auto signature = Signature::decode(doc.get_value(schema::kSignatureSlot.slot)))
+        for (std::string& band : signature->band_terms()) changes_.bands.insert(std::move(band));
+    changes_.keys.insert(doc.get_value(schema::kClusterSlot.slot));
+}
+
+void IndexWriter::note_added(const DocumentBuilder::Built& built) {
+    if (clusters_ == Clusters::Ignored) return;
+    changes_.bands.insert(built.bands.begin(), built.bands.end());
+}
+
+void IndexWriter::defer_clusters() { clusters_ = Clusters::Deferred; }
+
+void IndexWriter::settle_clusters() {
+    if (clusters_ == Clusters::Deferred) {
+        db_.set_metadata(std::string(schema::kClusters.key), "stale");
+    } else if (clusters_ == Clusters::Kept && !changes_.empty()) {
+        update_clusters(db_, changes_);
+        if (changes_.everything) db_.set_metadata(std::string(schema::kClusters.key), "");
+    }
+    changes_ = ClusterChanges();
+}
 
 IndexWriter::IndexWriter(Xapian::WritableDatabase db, const Analyzer& analyzer)
     : IndexWriter(std::move(db), analyzer, std::string()) {
@@ -87,7 +118,9 @@ IndexWriter IndexWriter::create_shard(const std::string& path, const Analyzer& a
         Xapian::WritableDatabase db(
             path, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC | Xapian::DB_BACKEND_GLASS);
         detail::stamp_schema(db, analyzer.name());
-        return IndexWriter(std::move(db), analyzer, path);
+        IndexWriter shard(std::move(db), analyzer, path);
+        shard.clusters_ = Clusters::Ignored;  // merge() counts the keys of the merged index
+        return shard;
     } catch (...) {
         detail::rethrow_xapian_error("creating index shard", path);
     }
@@ -166,6 +199,10 @@ IndexWriter IndexWriter::merge(std::vector<IndexWriter>& shards, IndexWriter& st
              it != final_states.metadata_keys_end(prefix); ++it)
             merged.set_metadata(*it, final_states.get_metadata(*it));
         detail::stamp_schema(merged, analyzer.name());
+        ClusterChanges all;
+        all.everything = true;
+        update_clusters(merged, all);
+        merged.set_metadata(std::string(schema::kClusters.key), std::string());
         merged.commit();  // written without fsync: the caller syncs the folder before the swap
         return IndexWriter(std::move(merged), analyzer, dest);
     } catch (...) {
@@ -203,6 +240,11 @@ void IndexWriter::put(const std::string& path, const FileState& state,
     if (const auto before = file_state(path); before && before->url != state.url)
         delete_article_of(path, before->url);
     detail::guarded("writing to index", path_, [&] {
+        if (clusters_ != Clusters::Ignored)
+            for (auto p = db_.postlist_begin(built.id_term); p != db_.postlist_end(built.id_term);
+                 ++p)
+                note_removed(*p);
+        note_added(built);
         db_.replace_document(built.id_term, built.doc);
         db_.set_metadata(file_key(path), state.encode() + '\n' + path);
         for (const std::string& word : built.spellings) db_.add_spelling(word);
@@ -212,6 +254,7 @@ void IndexWriter::put(const std::string& path, const FileState& state,
 void IndexWriter::add_new(const std::string& path, const FileState& state,
                           const DocumentBuilder::Built& built) {
     detail::guarded("writing to index", path_, [&] {
+        note_added(built);
         db_.add_document(built.doc);
         db_.set_metadata(file_key(path), state.encode() + '\n' + path);
         for (const std::string& word : built.spellings) db_.add_spelling(word);
@@ -227,7 +270,12 @@ std::optional<std::string> IndexWriter::path_of(const std::string& id_term) cons
 }
 
 void IndexWriter::delete_id(const std::string& id_term) {
-    detail::guarded("writing to index", path_, [&] { db_.delete_document(id_term); });
+    detail::guarded("writing to index", path_, [&] {
+        if (clusters_ != Clusters::Ignored)
+            for (auto p = db_.postlist_begin(id_term); p != db_.postlist_end(id_term); ++p)
+                note_removed(*p);
+        db_.delete_document(id_term);
+    });
 }
 
 void IndexWriter::delete_article_of(const std::string& path, const std::string& url) {
@@ -239,7 +287,10 @@ void IndexWriter::delete_article_of(const std::string& path, const std::string& 
         std::vector<Xapian::docid> own;
         for (auto p = db_.postlist_begin(id); p != db_.postlist_end(id); ++p)
             if (StoredRecord::of(db_.get_document(*p)).path == path) own.push_back(*p);
-        for (Xapian::docid docid : own) db_.delete_document(docid);
+        for (Xapian::docid docid : own) {
+            note_removed(docid);
+            db_.delete_document(docid);
+        }
     });
 }
 
@@ -256,6 +307,7 @@ void IndexWriter::forget(const std::string& path) {
 
 void IndexWriter::close() {
     detail::guarded("committing index", path_, [&] {
+        settle_clusters();
         db_.commit();
         db_.close();
     });
@@ -269,6 +321,7 @@ void IndexWriter::release() {
 
 void IndexWriter::commit() {
     detail::guarded("committing index", path_, [&] {
+        settle_clusters();
         if (in_transaction_) {
             db_.commit_transaction();
             in_transaction_ = false;
@@ -280,6 +333,7 @@ void IndexWriter::commit() {
 
 void IndexWriter::hold_until_commit() {
     detail::guarded("writing to index", path_, [&] {
+        settle_clusters();
         db_.begin_transaction(true);  // commits what is pending first; so does its end
         in_transaction_ = true;
     });

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "newsidx/analyzer.hpp"
+#include "newsidx/clusters.hpp"
 #include "newsidx/document.hpp"
 
 namespace newsidx {
@@ -84,8 +85,14 @@ class IndexWriter {
     /// Removes the file's article (if it still owns one) and its state.
     void forget(const std::string& path);
 
-    /// Makes every change so far durable and visible. Throws Error on failure.
+    /// Makes every change so far durable and visible, with the near-duplicate cluster keys
+    /// brought up to date first (update_clusters()). Throws Error on failure.
     void commit();
+
+    /// From now on, commits mark the cluster keys stale instead of updating them (a bulk run's
+    /// old index, whose articles merge() recounts); the next writer to open a stale index
+    /// recounts every key at its first commit.
+    void defer_clusters();
 
     /// Commits what is pending, then holds every later change until the next commit(): should
     /// the writer be destroyed first (a failed run), they are dropped, not committed.
@@ -102,10 +109,19 @@ class IndexWriter {
   private:
     IndexWriter(Xapian::WritableDatabase db, Analyzer analyzer, std::string path);
 
+    enum class Clusters { Kept, Deferred, Ignored };
+    // Notes what deleting or replacing document `did` changes for clustering.
+    void note_removed(Xapian::docid did);
+    void note_added(const DocumentBuilder::Built& built);
+    // Before a commit: brings the cluster keys up to date (or marks them stale).
+    void settle_clusters();
+
     Xapian::WritableDatabase db_;
     Analyzer analyzer_;
     std::string path_;
     bool in_transaction_ = false;
+    Clusters clusters_ = Clusters::Kept;  // scratch shards: Ignored
+    ClusterChanges changes_;              // since the last commit
 };
 
 }  // namespace newsidx

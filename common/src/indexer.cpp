@@ -389,6 +389,7 @@ class Run {
         // files, but must not be committed unless the merge that brings their new versions
         // follows: a run that fails on the way drops those deletions.
         writer_->hold_until_commit();
+        writer_->defer_clusters();  // merge() recounts the merged index's clusters
         std::vector<IndexWriter> writers;
         std::vector<Shard> shards(jobs);
         for (unsigned j = 0; j < jobs; ++j)

@@ -457,6 +457,14 @@ Filters check_options(const SearchOptions& options) {
             throw Error(ErrorCode::BadOption, "--facet: '" + facet +
                                                   "' is not a field to count by; use site, year "
                                                   "or lang");
+    if (options.recency_days < 0)
+        throw Error(ErrorCode::BadOption, "--recency wants a half-life in days, above 0");
+    if (!options.now.empty()) {
+        const auto day = parse_period(options.now, "--now", ErrorCode::BadOption);
+        if (day.first != day.second)
+            throw Error(ErrorCode::BadOption,
+                        "--now: '" + options.now + "' is not a day; use YYYYMMDD or YYYY-MM-DD");
+    }
     if (options.bm25_k1 < 0 || options.bm25_b < 0 || options.bm25_b > 1)
         throw Error(ErrorCode::BadOption, "--bm25 wants K1,B with K1 >= 0 and 0 <= B <= 1");
     return f;
@@ -667,6 +675,11 @@ QueryBuilder::Built QueryBuilder::build(const std::string& query) const {
                                                      Xapian::Query(exact), options_.title_boost));
     }
 
+    built.filter = filter();
+    return built;
+}
+
+Xapian::Query QueryBuilder::filter() const {
     std::vector<Xapian::Query> filters;
     if (!filters_.since.empty() && !filters_.until.empty())
         filters.emplace_back(Xapian::Query::OP_VALUE_RANGE, schema::kDateSlot.slot, filters_.since,
@@ -677,11 +690,9 @@ QueryBuilder::Built QueryBuilder::build(const std::string& query) const {
         filters.emplace_back(Xapian::Query::OP_VALUE_LE, schema::kDateSlot.slot, filters_.until);
     if (!filters_.host.empty())
         filters.emplace_back(bounded_term(schema::kHost.prefix, filters_.host));
-    if (!filters.empty())
-        built.filter = filters.size() == 1
-                           ? filters[0]
-                           : Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end());
-    return built;
+    if (filters.empty()) return Xapian::Query();
+    return filters.size() == 1 ? filters[0]
+                               : Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end());
 }
 
 }  // namespace newsidx

@@ -31,6 +31,28 @@ void write_snippet(std::ostream& out, const Snippet& snippet, bool terminal) {
     out.write(snippet.text.data() + at, static_cast<std::streamsize>(snippet.text.size() - at));
 }
 
+// "+3 similar · first: aawsat.com, 2015-07-21 · also on 4 sites: a, b, c, …"; empty for an
+// article without copies.
+std::string trail_line(const Trail& t) {
+    if (t.copies < 2 && t.similar == 0) return {};
+    std::string line;
+    if (t.similar > 0) line = "+" + std::to_string(t.similar) + " similar \xC2\xB7 ";
+    line += "first: " + t.first.site + ", " + t.first.date;
+    if (!t.also_on.empty()) {
+        line += " \xC2\xB7 also on " + std::to_string(t.also_on.size()) +
+                (t.also_on.size() == 1 ? " site: " : " sites: ");
+        for (std::size_t i = 0; i < t.also_on.size() && i < 3; ++i)
+            line += (i ? ", " : "") + t.also_on[i];
+        if (t.also_on.size() > 3) line += ", \xE2\x80\xA6";
+    }
+    return line;
+}
+
+nlohmann::ordered_json copy_json(const Copy& c) {
+    return {{"date", c.date}, {"site", c.site}, {"url", c.url}, {"title", c.title},
+            {"path", c.path}};
+}
+
 }  // namespace
 
 std::string with_thousands(std::uint64_t n) {
@@ -56,6 +78,9 @@ void render_text(std::ostream& out, const SearchResult& result, bool terminal) {
         out << hit.url;
         if (terminal) out << kReset;
         out << '\n';
+        if (hit.trail)
+            if (const std::string line = trail_line(*hit.trail); !line.empty())
+                out << "   " << line << '\n';
         if (!hit.snippet.text.empty()) {
             out << "   ";
             write_snippet(out, hit.snippet, terminal);
@@ -86,6 +111,7 @@ std::string render_json(const SearchResult& result, const std::string& id) {
     doc["total_estimate"] = result.total_estimate;
     doc["total_exact"] = result.total_exact;
     doc["elapsed_ms"] = std::round(result.elapsed_ms * 1000) / 1000;
+    if (result.collapsed) doc["articles"] = result.articles;
     doc["results"] = nlohmann::ordered_json::array();
     for (const Hit& hit : result.hits) {
         nlohmann::ordered_json h{
@@ -94,6 +120,14 @@ std::string render_json(const SearchResult& result, const std::string& id) {
             {"site", hit.site},   {"path", hit.path},   {"snippet", hit.snippet.text}};
         h["highlights"] = nlohmann::ordered_json::array();
         for (auto [start, end] : hit.snippet.highlights) h["highlights"].push_back({start, end});
+        if (hit.trail) {
+            const Trail& t = *hit.trail;
+            h["cluster"] = {{"similar", t.similar},
+                            {"copies", t.copies},
+                            {"first", {{"site", t.first.site}, {"date", t.first.date},
+                                       {"url", t.first.url}}},
+                            {"also_on", t.also_on}};
+        }
         doc["results"].push_back(std::move(h));
     }
     if (!result.expansion.empty()) doc["expansion"] = result.expansion;
@@ -124,12 +158,16 @@ std::string render_json(const SearchResult& result, const std::string& id) {
 
 std::string status_line(const SearchResult& result, const SearchOptions& options) {
     if (!result.hits.empty()) {
-        char line[160];
-        std::snprintf(line, sizeof line, "showing %u-%u of %s%s result%s (%.1f ms)",
+        const std::string copies =
+            result.collapsed ? ", copies collapsed: " + with_thousands(result.articles) +
+                                   (result.articles == 1 ? " article" : " articles")
+                             : std::string();
+        char line[200];
+        std::snprintf(line, sizeof line, "showing %u-%u of %s%s result%s%s (%.1f ms)",
                       result.hits.front().rank, result.hits.back().rank,
                       result.total_exact ? "" : "about ",
                       with_thousands(result.total_estimate).c_str(),
-                      result.total_estimate == 1 ? "" : "s", result.elapsed_ms);
+                      result.total_estimate == 1 ? "" : "s", copies.c_str(), result.elapsed_ms);
         return line;
     }
     // A long (pasted) query is shown by its head: one line on the terminal.
@@ -168,7 +206,8 @@ std::string dashed_date(const std::string& yyyymmdd) {
 
 }  // namespace
 
-void render_article_text(std::ostream& out, const StoredRecord& a, bool terminal) {
+void render_article_text(std::ostream& out, const StoredRecord& a, bool terminal,
+                         const std::vector<Copy>& copies) {
     if (terminal) out << kBold;
     out << a.title;
     if (terminal) out << kReset;
@@ -186,14 +225,44 @@ void render_article_text(std::ostream& out, const StoredRecord& a, bool terminal
         if (nl + 1 < a.body.size()) out << '\n';  // paragraphs apart
         at = nl + 1;
     }
+    if (copies.size() < 2) return;
+    out << "\ncopies: " << copies.size() - 1 << (copies.size() == 2 ? " other" : " others")
+        << ", earliest first\n";
+    for (const Copy& c : copies)
+        if (c.url != a.url) out << "  " << c.date << "  " << c.site << "  " << c.url << '\n';
 }
 
-std::string render_article_json(const StoredRecord& a) {
-    const nlohmann::ordered_json doc{
+std::string render_article_json(const StoredRecord& a, const std::vector<Copy>& copies) {
+    nlohmann::ordered_json doc{
         {"title", a.title},       {"date", dashed_date(a.date)},
         {"url", a.url},           {"site", url_host(a.url).value_or("")},
         {"language", a.language}, {"path", a.path},
         {"body", a.body}};
+    doc["copies"] = nlohmann::ordered_json::array();
+    for (const Copy& c : copies)
+        if (c.url != a.url) doc["copies"].push_back(copy_json(c));
+    return doc.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+void render_copies_text(std::ostream& out, const std::vector<Copy>& copies, bool terminal) {
+    for (std::size_t i = 0; i < copies.size(); ++i) {
+        const Copy& c = copies[i];
+        out << c.date << "  " << c.site << "  ";
+        if (terminal) out << kBold;
+        out << c.title;
+        if (terminal) out << kReset;
+        out << (i == 0 ? "  (first)" : "") << "\n            ";
+        if (terminal) out << kUrlColour;
+        out << c.url;
+        if (terminal) out << kReset;
+        out << '\n';
+    }
+}
+
+std::string render_copies_json(const std::vector<Copy>& copies) {
+    nlohmann::ordered_json doc{{"count", copies.size()}};
+    doc["copies"] = nlohmann::ordered_json::array();
+    for (const Copy& c : copies) doc["copies"].push_back(copy_json(c));
     return doc.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
@@ -203,7 +272,8 @@ std::string export_line(const Hit& hit, bool csv) {
     if (!csv) {
         const nlohmann::ordered_json doc{
             {"rank", hit.rank}, {"score", hit.score}, {"date", hit.date}, {"site", hit.site},
-            {"url", hit.url},   {"title", hit.title}, {"path", hit.path}};
+            {"url", hit.url},   {"title", hit.title}, {"path", hit.path},
+            {"cluster", hit.first_url}};
         return doc.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
     }
     // A field with a comma, quote or line break is quoted, its quotes doubled.
@@ -214,7 +284,8 @@ std::string export_line(const Hit& hit, bool csv) {
         return out + "\"";
     };
     return std::to_string(hit.rank) + ',' + score + ',' + hit.date + ',' + field(hit.site) + ',' +
-           field(hit.url) + ',' + field(hit.title) + ',' + field(hit.path);
+           field(hit.url) + ',' + field(hit.title) + ',' + field(hit.path) + ',' +
+           field(hit.first_url);
 }
 
 void render_trec(std::ostream& out, const std::string& qid, const SearchResult& result) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -9,6 +10,7 @@
 
 #include "newsidx/analyzer.hpp"
 #include "newsidx/article.hpp"
+#include "newsidx/clusters.hpp"
 #include "newsidx/document.hpp"
 #include "newsidx/error.hpp"
 #include "newsidx/schema.hpp"
@@ -78,7 +80,64 @@ Hit hit_of(const StoredRecord& record, unsigned rank, const Xapian::MSetIterator
     hit.url = record.url;
     hit.site = url_host(record.url).value_or("");
     hit.path = record.path;
+    hit.cluster = at.get_document().get_value(schema::kClusterSlot.slot);
     return hit;
+}
+
+Copy copy_of(const StoredRecord& record) {
+    return Copy{date_for_humans(record.date), url_host(record.url).value_or(""), record.url,
+                record.title, record.path};
+}
+
+// The articles of the cluster `key`, earliest first (by date, then URL); at least `self`.
+std::vector<Copy> cluster_copies(const Xapian::Database& db, const std::string& key,
+                                 Xapian::docid self) {
+    std::vector<Xapian::docid> members = cluster_members(db, key);
+    if (std::find(members.begin(), members.end(), self) == members.end()) members.push_back(self);
+    std::vector<Copy> copies;
+    for (Xapian::docid d : members) copies.push_back(copy_of(StoredRecord::of(db.get_document(d))));
+    std::sort(copies.begin(), copies.end(), [](const Copy& a, const Copy& b) {
+        return std::tie(a.date, a.url) < std::tie(b.date, b.url);
+    });
+    return copies;
+}
+
+// A hit's trail: its cluster's first article, size and other sites (`similar` comes from the
+// search's cluster spy).
+Trail trail_of(const Xapian::Database& db, const std::string& key, Xapian::docid self) {
+    const std::vector<Copy> copies = cluster_copies(db, key, self);
+    Trail trail;
+    trail.copies = static_cast<Xapian::doccount>(copies.size());
+    trail.first = copies.front();
+    std::set<std::string> sites;
+    for (const Copy& c : copies)
+        if (c.site != trail.first.site) sites.insert(c.site);
+    trail.also_on.assign(sites.begin(), sites.end());
+    return trail;
+}
+
+// Days since 1970-01-01 of a YYYYMMDD date (proleptic Gregorian).
+long day_number(const std::string& yyyymmdd) {
+    const int y = std::stoi(yyyymmdd.substr(0, 4)), m = std::stoi(yyyymmdd.substr(4, 2)),
+              d = std::stoi(yyyymmdd.substr(6, 2));
+    return std::chrono::sys_days(std::chrono::year(y) / m / d).time_since_epoch().count();
+}
+
+// --recency: a weight per publication day, `top` * kRecencyShare * 0.5^(age / half_life), age
+// in days before `now` (0 for later days); one entry per day the index has (its D terms).
+Xapian::PostingSource* recency_source(const Xapian::Database& db, const std::string& now,
+                                      double half_life, double top) {
+    auto* source = new Xapian::ValueMapPostingSource(schema::kDateSlot.slot);
+    const long today = day_number(now);
+    const std::string prefix(schema::kDay.prefix);
+    for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t) {
+        const std::string day = (*t).substr(prefix.size());
+        if (day.size() != 8) continue;
+        const double age = std::max(0L, today - day_number(day));
+        source->add_mapping(day, top * kRecencyShare * std::pow(0.5, age / half_life));
+    }
+    source->set_default_weight(0);
+    return source->release();  // the query that holds it deletes it
 }
 
 // The value slot a facet counts.
@@ -115,14 +174,21 @@ MatchSetup Searcher::match_setup() const {
         setup.spies.push_back(
             [slot] { return std::make_shared<Xapian::ValueCountMatchSpy>(slot); });
     }
-    if (!options_.timeline.empty())
+    // With --collapse one spy counts the matches per cluster: the "+N similar", the count of
+    // clusters, and the timeline (a cluster once, at its first article's date, in its key).
+    if (options_.collapse) {
+        setup.collapse_key = schema::kClusterSlot.slot;
+        setup.spies.push_back(
+            [] { return std::make_shared<Xapian::ValueCountMatchSpy>(schema::kClusterSlot.slot); });
+    } else if (!options_.timeline.empty()) {
         setup.spies.push_back(
             [] { return std::make_shared<Xapian::ValueCountMatchSpy>(schema::kDateSlot.slot); });
+    }
     return setup;
 }
 
-std::optional<StoredRecord> Searcher::article(const std::string& url_or_path) {
-    return detail::guarded("reading", set_.label(), [&]() -> std::optional<StoredRecord> {
+std::optional<Xapian::docid> Searcher::find(const std::string& url_or_path) {
+    return detail::guarded("reading", set_.label(), [&]() -> std::optional<Xapian::docid> {
         std::string url = url_or_path;
         if (url_or_path.find("://") == std::string::npos) {
             // A file: its recorded state names its URL.
@@ -137,7 +203,54 @@ std::optional<StoredRecord> Searcher::article(const std::string& url_or_path) {
         const Xapian::Database& db = set_.database();
         auto it = db.postlist_begin(id);
         if (it == db.postlist_end(id)) return std::nullopt;
-        return StoredRecord::of(db.get_document(*it));
+        return *it;
+    });
+}
+
+std::optional<std::vector<Copy>> Searcher::copies(const std::string& url_or_path) {
+    const auto did = find(url_or_path);
+    if (!did) return std::nullopt;
+    return detail::guarded("reading", set_.label(), [&] {
+        const Xapian::Database& db = set_.database();
+        return cluster_copies(db, db.get_document(*did).get_value(schema::kClusterSlot.slot), *did);
+    });
+}
+
+QueryBuilder::Built Searcher::built_for(const std::string& query) {
+    if (options_.like.empty()) return builder_.build(query);
+    const auto did = find(options_.like);
+    if (!did)
+        throw Error(ErrorCode::BadOption, "--like: no article " +
+                                              std::string(options_.like.find("://") ==
+                                                                  std::string::npos
+                                                              ? "from the file '"
+                                                              : "with the URL '") +
+                                              options_.like + "' in the index");
+    return detail::guarded("searching", set_.label(), [&] {
+        const Xapian::Database& db = set_.database();
+        // Its best terms (Xapian's ESet over a relevance set of one), its cluster left out.
+        Xapian::Enquire enquire(db);
+        Xapian::RSet rset;
+        rset.add_document(*did);
+        const Xapian::Query like = expansion_query(enquire, rset, Xapian::Query(), kLikeTerms, 1);
+        if (like.empty())
+            throw Error(ErrorCode::BadQuery, "--like: the article has no words to compare");
+        const std::string key = db.get_document(*did).get_value(schema::kClusterSlot.slot);
+        QueryBuilder::Built built;
+        built.text = Xapian::Query(
+            Xapian::Query::OP_AND_NOT, like,
+            Xapian::Query(Xapian::Query::OP_VALUE_RANGE, schema::kClusterSlot.slot, key, key));
+        built.filter = builder_.filter();
+        built.raw = built.folded = "like:" + options_.like;
+        return built;
+    });
+}
+
+std::optional<StoredRecord> Searcher::article(const std::string& url_or_path) {
+    const auto did = find(url_or_path);
+    if (!did) return std::nullopt;
+    return detail::guarded("reading", set_.label(), [&] {
+        return StoredRecord::of(set_.database().get_document(*did));
     });
 }
 
@@ -146,14 +259,31 @@ SearchResult Searcher::search(const std::string& query) {
     for (std::size_t i = 0; i < options_.facets.size(); ++i)
         result.facets.push_back(facet_of(
             options_.facets[i], dynamic_cast<const Xapian::ValueCountMatchSpy&>(*result.spies[i])));
-    if (!options_.timeline.empty()) {
-        const auto& spy =
-            dynamic_cast<const Xapian::ValueCountMatchSpy&>(*result.spies[options_.facets.size()]);
-        std::map<std::string, Xapian::doccount> days;
+    if (options_.timeline.empty() && !options_.collapse) return result;
+    const auto& spy =
+        dynamic_cast<const Xapian::ValueCountMatchSpy&>(*result.spies[options_.facets.size()]);
+    std::map<std::string, Xapian::doccount> days;
+    if (options_.collapse) {
+        // Exact, unlike Xapian's collapse count (a lower bound): every match was seen.
+        std::map<std::string, Xapian::doccount> per_cluster;
+        for (auto it = spy.values_begin(); it != spy.values_end(); ++it) {
+            per_cluster[*it] = it.get_termfreq();
+            days[std::string(key_date(*it))] += 1;
+        }
+        result.collapsed = true;
+        result.total_estimate = static_cast<Xapian::doccount>(per_cluster.size());
+        for (const auto& [key, n] : per_cluster) result.articles += n;
+        result.total_exact = true;
+        for (Hit& hit : result.hits)
+            if (hit.trail) {
+                const auto n = per_cluster.find(hit.cluster);
+                hit.trail->similar = n == per_cluster.end() ? 0 : n->second - 1;
+            }
+    } else {
         for (auto it = spy.values_begin(); it != spy.values_end(); ++it)
             days[*it] += it.get_termfreq();
-        result.timeline = make_timeline(options_.timeline, days);
     }
+    if (!options_.timeline.empty()) result.timeline = make_timeline(options_.timeline, days);
     return result;
 }
 
@@ -171,8 +301,9 @@ SearchResult Searcher::search(const std::string& query, const MatchSetup& setup)
     }
 }
 
-void Searcher::configure(Xapian::Enquire& enquire, const QueryBuilder::Built& built,
-                         const MatchSetup& setup, SearchResult& out) const {
+void Searcher::configure(Xapian::Enquire& enquire, const Xapian::Database& db,
+                         const QueryBuilder::Built& built, const MatchSetup& setup,
+                         SearchResult& out) const {
     enquire.set_weighting_scheme(bm25_weight(options_));
     Xapian::Query text = built.text;
     if (options_.expand > 0) {
@@ -186,6 +317,21 @@ void Searcher::configure(Xapian::Enquire& enquire, const QueryBuilder::Built& bu
                                                        kFeedbackWeight, &out.expansion);
             if (!more.empty()) text = Xapian::Query(Xapian::Query::OP_OR, text, more);
         }
+    }
+    if (options_.recency_days > 0) {
+        // Scaled to this query: the best BM25 weight among its matches (one more pass).
+        enquire.set_query(built.filter.empty()
+                              ? text
+                              : Xapian::Query(Xapian::Query::OP_FILTER, text, built.filter));
+        const Xapian::MSet best = enquire.get_mset(0, 1);
+        const std::string now =
+            options_.now.empty()
+                ? db.get_value_upper_bound(schema::kDateSlot.slot)
+                : parse_period(options_.now, "--now", ErrorCode::BadOption).first;
+        if (!best.empty() && best.begin().get_weight() > 0 && now.size() == 8)
+            text = Xapian::Query(Xapian::Query::OP_AND_MAYBE, text,
+                                 Xapian::Query(recency_source(db, now, options_.recency_days,
+                                                              best.begin().get_weight())));
     }
     for (const auto& boost : setup.boosts)
         text = Xapian::Query(Xapian::Query::OP_AND_MAYBE, text, Xapian::Query(boost.get()));
@@ -203,20 +349,32 @@ void Searcher::configure(Xapian::Enquire& enquire, const QueryBuilder::Built& bu
 
 Xapian::doccount Searcher::each_match(const std::string& query,
                                       const std::function<void(const Hit&)>& emit) {
-    const QueryBuilder::Built built = builder_.build(query);
+    const QueryBuilder::Built built = built_for(query);
     return detail::guarded("searching", set_.label(), [&] {
         const Xapian::Database& db = set_.database();
         Xapian::Enquire enquire(db);
         MatchSetup setup;
         setup.sort = options_.sort;
         SearchResult scratch;
-        configure(enquire, built, setup, scratch);
+        configure(enquire, db, built, setup, scratch);
         // One ranked pass over every match: the MSet holds document ids and weights only.
         const Xapian::MSet mset =
             enquire.get_mset(0, std::max<Xapian::doccount>(1, db.get_doccount()));
         unsigned rank = 0;
+        std::map<std::string, std::string> first_urls;  // cluster key -> its first's URL
         for (auto it = mset.begin(); it != mset.end(); ++it) {
-            emit(hit_of(StoredRecord::of(it.get_document()), ++rank, it));
+            Hit hit = hit_of(StoredRecord::of(it.get_document()), ++rank, it);
+            auto [first, fresh] = first_urls.try_emplace(hit.cluster);
+            if (fresh) {
+                const std::string id(key_id_term(hit.cluster));
+                auto founder = db.postlist_begin(id);
+                first->second = id == bounded_term(schema::kId.prefix, hit.url) ? hit.url
+                                : founder != db.postlist_end(id)
+                                    ? StoredRecord::of(db.get_document(*founder)).url
+                                    : std::string();
+            }
+            hit.first_url = first->second;
+            emit(hit);
         }
         return static_cast<Xapian::doccount>(mset.size());
     });
@@ -226,14 +384,14 @@ SearchResult Searcher::search_once(const std::string& query, const MatchSetup& s
     const auto started = std::chrono::steady_clock::now();
     SearchResult result;
     result.query = query;
-    const QueryBuilder::Built built = builder_.build(query);
+    const QueryBuilder::Built built = built_for(query);
 
     // Everything below reads the index; a failure names the member where it happens.
     // `analyzer_of` says which analyzer indexed a document of `db`.
     auto run = [&](const Xapian::Database& db, SearchResult& out,
                    const std::function<const std::string&(Xapian::docid)>& analyzer_of) {
         Xapian::Enquire enquire(db);
-        configure(enquire, built, setup, out);
+        configure(enquire, db, built, setup, out);
         // Xapian counts every match up to `check_at_least`: the count is exact whenever a query
         // has fewer matches than that (its lower and upper bounds meet), and an estimate only
         // beyond, where counting would cost more than the page.
@@ -270,11 +428,13 @@ SearchResult Searcher::search_once(const std::string& query, const MatchSetup& s
                 hit.snippet = make_snippet(snippet_mset, body, stemmer->second,
                                            options_.snippet_bytes, words.stems);
             }
+            if (options_.collapse) hit.trail = trail_of(db, hit.cluster, *it);
             out.hits.push_back(std::move(hit));
         }
         // Asked of the whole result, not the page: a page past the end is not a query without
         // hits.
-        out.did_you_mean = builder_.correction(built, db, mset.get_matches_estimated());
+        if (options_.like.empty())
+            out.did_you_mean = builder_.correction(built, db, mset.get_matches_estimated());
     };
     try {
         run(set_.database(), result,

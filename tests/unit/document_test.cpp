@@ -1,3 +1,4 @@
+#include "newsidx/clusters.hpp"
 #include "newsidx/document.hpp"
 
 #include <gtest/gtest.h>
@@ -103,8 +104,9 @@ TEST(DocumentBuilder, StoresValuesAndRecord) {
     EXPECT_EQ(built.doc.get_value(schema::kDateSlot.slot), "20220208");
     EXPECT_EQ(built.doc.get_value(schema::kHostSlot.slot), "www.news.example.co.uk");
     EXPECT_EQ(built.doc.get_value(schema::kLanguageSlot.slot), "en");
-    EXPECT_EQ(built.doc.get_value(schema::kSignatureSlot.slot).size(), 8u);
-    EXPECT_EQ(built.doc.get_value(schema::kClusterSlot.slot), "");
+    EXPECT_EQ(built.doc.get_value(schema::kSignatureSlot.slot).size(), 2 * kMinHashes);
+    EXPECT_EQ(built.doc.get_value(schema::kClusterSlot.slot),
+              "20220208Qhttps://www.news.example.co.uk/2022/02/08/talks");
     const StoredRecord r = StoredRecord::of(built.doc);
     EXPECT_EQ(r.title, "Talks end with Security Guarantees");
     EXPECT_EQ(r.date, "20220208");
@@ -123,18 +125,15 @@ TEST(DocumentBuilder, MarksEachArticleWithItsAnalyzer) {
                     .count("XAfrench"));
 }
 
-TEST(SimHash, NearCopiesDifferInFewBitsAndOtherTextsInMany) {
-    const std::string a =
-        "the delegation said written security guarantees would be sent within a week covering "
-        "troop movements near the border and a hotline between the two ministries";
-    const std::string near = a + " officials said on tuesday";
-    const std::string other =
-        "the council approved the harbour expansion after fishermen protested outside the town "
-        "hall for a second day running over quotas and berths";
-    const auto bits = [](std::uint64_t x, std::uint64_t y) { return __builtin_popcountll(x ^ y); };
-    EXPECT_EQ(simhash(a), simhash(a));
-    EXPECT_LE(bits(simhash(a), simhash(near)), 12);
-    EXPECT_GE(bits(simhash(a), simhash(other)), 20);
+TEST(DocumentBuilder, GivesEachArticleASignatureItsBandsAndItsOwnCluster) {
+    const auto built = DocumentBuilder{Analyzer("english")}.build(sample_article(), "/t.txt");
+    const auto signature =
+        Signature::decode(built.doc.get_value(schema::kSignatureSlot.slot));
+    ASSERT_TRUE(signature);
+    EXPECT_EQ(built.bands, signature->band_terms());
+    const auto terms = terms_of(built.doc);
+    for (const std::string& band : built.bands) EXPECT_TRUE(terms.count(band)) << band;
+    EXPECT_EQ(built.doc.get_value(schema::kClusterSlot.slot), "20220208" + built.id_term);
 }
 
 TEST(DocumentBuilder, OffersTitleWordsToTheSpellingDictionary) {

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
+#include <iterator>
 #include <map>
 #include <random>
 #include <sstream>
@@ -26,7 +27,8 @@ namespace fs = std::filesystem;
 struct Snapshot {
     std::map<std::string, std::string> articles;
     std::map<std::string, std::string> files;
-    std::size_t twins = 0;  // articles whose id term was there already
+    std::size_t twins = 0;   // articles whose id term was there already
+    std::size_t copies = 0;  // articles in another article's cluster
     bool operator==(const Snapshot&) const = default;
 };
 
@@ -46,6 +48,8 @@ Snapshot snapshot(const std::string& path) {
             for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p) desc << ',' << *p;
         }
         if (!s.articles.emplace(id, desc.str()).second) ++s.twins;
+        s.copies +=
+            doc.get_value(schema::kClusterSlot.slot) != doc.get_value(schema::kDateSlot.slot) + id;
     }
     const std::string prefix(schema::kFile.key);
     for (auto k = db.metadata_keys_begin(prefix); k != db.metadata_keys_end(prefix); ++k)
@@ -168,11 +172,28 @@ class RandomCorpus {
 
     std::string random_article() {
         // Few URLs, so that many files share one.
-        const std::string url = "https://news.example.org/story/" + std::to_string(pick(5));
+        // Few URLs for half the files, so that many files share one; more for the rest, so
+        // that the index holds enough articles for clusters to chain.
+        const std::string url =
+            "https://news.example.org/story/" + std::to_string(pick(2) ? pick(5) : 5 + pick(20));
+        // One of three stories, with a few words of its own: many files are near-duplicates
+        // (clusters.hpp), some are not, and the edits below make and break copies.
+        static const char* const kStories[] = {
+            "the harbour council met on monday to settle the strike over pay and the hours of "
+            "the night shift at the container port",
+            "heavy rain flooded the river valley overnight and the rail line to the coast stays "
+            "closed while engineers inspect two bridges",
+            "the school budget passed after a long debate in which the market traders asked for "
+            "lower rents and better lighting in the square"};
+        // A few words swapped for others: variants of a story are copies of some of their
+        // siblings and not of others, so that clusters form chains.
+        std::istringstream story(kStories[pick(3)]);
+        std::vector<std::string> words{std::istream_iterator<std::string>(story), {}};
+        for (std::size_t i = pick(6); i > 0; --i) words[pick(words.size())] = word();
         std::string body;
-        for (int i = 0; i < 6; ++i) body += word() + " ";
+        for (const std::string& w : words) body += (body.empty() ? "" : " ") + w;
         return article_text(word() + " " + word(), "2022020" + std::to_string(1 + pick(9)), url,
-                            body + "ends.");
+                            body + " ends.");
     }
 
     std::string new_name() {
@@ -222,6 +243,7 @@ TEST(IncrementalEqualsRebuild, AfterEveryRunOfASeededRandomWalk) {
     std::mt19937 rng(kSeed + 1);
     std::string log;
     int compared = 0, stopped = 0, partial = 0;
+    std::size_t copies = 0;
     for (int run = 0; run < 150; ++run) {
         const int changes = 1 + static_cast<int>(rng() % 4);
         for (int i = 0; i < changes; ++i) log += files.change() + "\n";
@@ -266,7 +288,9 @@ TEST(IncrementalEqualsRebuild, AfterEveryRunOfASeededRandomWalk) {
                                  << difference(got, want) << "steps:\n"
                                  << log;
         ++compared;
+        copies += want.copies;
     }
+    EXPECT_GT(copies, 100u) << "the walk's articles form clusters";
     EXPECT_GT(compared, 70);
     EXPECT_GT(stopped, 5) << "the walk stops some runs half-way";
     EXPECT_GT(partial, 10) << "and runs some over one folder";

@@ -40,10 +40,6 @@ std::string bounded_term(std::string_view prefix, std::string_view value);
 /// of its word_key(); empty when the text has no words.
 std::string exact_title_term(std::string_view text);
 
-/// 64-bit SimHash of the word 3-grams of `folded` text (fold()ed already): texts that share
-/// most of their word sequences differ in few bits. Stored big-endian in kSignatureSlot.
-std::uint64_t simhash(std::string_view folded);
-
 /// What the searcher displays and builds snippets from. Title, URL, path and body are the
 /// document data (NUL-separated, versioned by the schema version); date and language are read
 /// from their value slots, where they are kept once.
@@ -71,6 +67,7 @@ class DocumentBuilder {
         Xapian::Document doc;
         std::string id_term;                 ///< the Q term: replace_document() key
         std::vector<std::string> spellings;  ///< words to add to the spelling dictionary
+        std::vector<std::string> bands;      ///< its near-duplicate band terms (clusters.hpp)
     };
 
     /// The document of `article`, read from the file at `path`.

@@ -56,7 +56,24 @@ struct SearchOptions {
     std::vector<std::string> facets;
     /// --timeline: count every match per day, week, month or year; empty = none.
     std::string timeline;
+    /// --collapse: one hit per near-duplicate cluster, with its trail (who ran it first,
+    /// where else); counts and the timeline count clusters.
+    bool collapse = false;
+    /// --recency DAYS: add freshness to relevance, halving every DAYS days before `now`;
+    /// 0 = off. See docs/news-features.md for the formula.
+    double recency_days = 0;
+    /// --now: the day recency counts from (YYYYMMDD or YYYY-MM-DD); empty = the index's newest.
+    std::string now;
+    /// --like URL|PATH: instead of a query, the articles most like that one (its kLikeTerms
+    /// best terms), leaving out its cluster.
+    std::string like;
 };
+
+/// --recency: a fresh article gains this share of the query's best BM25 weight, one
+/// `recency_days` old half of it (docs/news-features.md, "Recency").
+inline constexpr double kRecencyShare = 0.5;
+/// --like: how many of the article's best terms (Xapian's ESet) make the query.
+inline constexpr unsigned kLikeTerms = 25;
 
 /// The fields --facet counts matches by.
 inline constexpr std::array<std::string_view, 3> kFacetFields{"site", "year", "lang"};
@@ -125,6 +142,9 @@ class QueryBuilder {
     /// Parses `query` with each analyzer of the set (an article matches the parse of its own
     /// analyzer) and applies the filters. Throws Error(BadQuery).
     Built build(const std::string& query) const;
+
+    /// The options' filters (--since, --until, --site) as one query; empty when there are none.
+    Xapian::Query filter() const;
 
     /// "Did you mean": the query as the user wrote it, with a word replaced by Xapian's
     /// spelling suggestion (from the titles' words, within one edit for words under eight

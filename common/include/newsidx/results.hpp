@@ -28,12 +28,19 @@ std::string status_line(const SearchResult& result, const SearchOptions& options
 /// --show: one stored article in full. Text: title, then date, site and language, URL, the
 /// source file, a blank line and the body's paragraphs. JSON: one object with title, date
 /// (YYYY-MM-DD), url, site, language, path and body (paragraphs joined by newlines).
-void render_article_text(std::ostream& out, const StoredRecord& article, bool terminal);
-std::string render_article_json(const StoredRecord& article);
+/// With `copies` (its cluster, earliest first, itself included), a list of the others.
+void render_article_text(std::ostream& out, const StoredRecord& article, bool terminal,
+                         const std::vector<Copy>& copies = {});
+std::string render_article_json(const StoredRecord& article, const std::vector<Copy>& copies = {});
+
+/// --copies: the articles of one cluster, earliest first. Text: date, site and title, then the
+/// URL; JSON: {"count":N,"copies":[{"date","site","url","title","path"}…]}.
+void render_copies_text(std::ostream& out, const std::vector<Copy>& copies, bool terminal);
+std::string render_copies_json(const std::vector<Copy>& copies);
 
 /// --export: the CSV header line, and one line per match (no newline) as CSV (RFC 4180
 /// quoting) or as a JSON object: rank, score, date, site, url, title, path.
-inline constexpr const char* kExportCsvHeader = "rank,score,date,site,url,title,path";
+inline constexpr const char* kExportCsvHeader = "rank,score,date,site,url,title,path,cluster";
 std::string export_line(const Hit& hit, bool csv);
 
 /// TREC run lines, one per hit: `qid Q0 docid rank score newsidx`, where docid is the

@@ -1,4 +1,4 @@
-// The index format (schema 3): every term prefix, value slot and metadata key, one row each,
+// The index format (schema 4): every term prefix, value slot and metadata key, one row each,
 // with its meaning. The document builder, the query parser's fields, the snippet terms and
 // feedback all read these rows; docs/schema.md describes the same table (a unit test checks
 // that it names every row). Bump kSchemaVersion whenever anything below changes meaning.
@@ -13,7 +13,7 @@ namespace newsidx::schema {
 
 /// Stored in the index metadata under kVersion; an index of another version is refused with
 /// "re-index with: indexer --rebuild …". It also versions the stored record (document data).
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 /// One kind of term. Free-text terms are case-folded, so they never start with a capital
 /// letter; every prefix does, which is how a term's prefix is told from its text.
@@ -35,10 +35,11 @@ inline constexpr Prefix kYear{"Y", "", true, false, "publication year, YYYY"};
 inline constexpr Prefix kLang{"L", "lang", true, false, "the article's language, ISO 639-1"};
 inline constexpr Prefix kAnalyzer{"XA", "", true, false, "the analyzer it was indexed with"};
 inline constexpr Prefix kExactTitle{"XT", "", false, false, "XXH3-64 of the title's words"};
+inline constexpr Prefix kBand{"XB", "", true, false, "near-duplicate band: band number, 2 minima"};
 // clang-format on
 
-inline constexpr std::array<const Prefix*, 9> kPrefixes{
-    &kTitle, &kId, &kHost, &kDay, &kMonth, &kYear, &kLang, &kAnalyzer, &kExactTitle};
+inline constexpr std::array<const Prefix*, 10> kPrefixes{
+    &kTitle, &kId, &kHost, &kDay, &kMonth, &kYear, &kLang, &kAnalyzer, &kExactTitle, &kBand};
 
 /// Unprefixed terms: body and title words, stemmed, with positions; title words count
 /// kTitleWdf times.
@@ -54,8 +55,8 @@ struct Slot {
 // clang-format off
 inline constexpr Slot kDateSlot{0, "date", "YYYYMMDD: ranges, sorting, timelines by day to year"};
 inline constexpr Slot kHostSlot{1, "host", "the URL's host, lower case: facets per site"};
-inline constexpr Slot kSignatureSlot{2, "signature", "SimHash of the body's word 3-grams"};
-inline constexpr Slot kClusterSlot{3, "cluster", "near-duplicate cluster key (reserved, empty)"};
+inline constexpr Slot kSignatureSlot{2, "signature", "MinHash of the body's word 3-grams"};
+inline constexpr Slot kClusterSlot{3, "cluster", "near-duplicate cluster: its first date, id term"};
 inline constexpr Slot kLanguageSlot{4, "language", "the article's language, ISO 639-1"};
 // clang-format on
 
@@ -75,9 +76,12 @@ inline constexpr MetadataKey kLanguage{"newsidx.lang", "the index's analyzer: en
 /// (FileState::encode()).
 inline constexpr MetadataKey kFile{"newsidx.file:",
                                    "per source file: size, mtime, hash, holds-its-article, URL"};
+inline constexpr MetadataKey kClusters{"newsidx.clusters",
+                                       "'stale' while cluster keys await a full recount"};
 // clang-format on
 
-inline constexpr std::array<const MetadataKey*, 3> kMetadataKeys{&kVersion, &kLanguage, &kFile};
+inline constexpr std::array<const MetadataKey*, 4> kMetadataKeys{&kVersion, &kLanguage, &kFile,
+                                                                 &kClusters};
 
 /// Xapian's glass backend refuses terms longer than 245 bytes; longer ids are hashed.
 inline constexpr std::size_t kMaxTermBytes = 240;

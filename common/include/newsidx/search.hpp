@@ -28,6 +28,23 @@ inline constexpr Xapian::doccount kExactCountUpTo = 10000;
 /// How many times a search starts over when an indexer's commit overtakes it.
 inline constexpr int kSearchAttempts = 5;
 
+/// One article of a near-duplicate cluster, as --copies and the trail name it.
+struct Copy {
+    std::string date;  ///< YYYY-MM-DD
+    std::string site;
+    std::string url;
+    std::string title;
+    std::string path;
+};
+
+/// --collapse: a hit's cluster. "First" is the earliest article (by date, then URL).
+struct Trail {
+    Xapian::doccount similar = 0;  ///< other articles of the cluster that match the query
+    Xapian::doccount copies = 0;   ///< articles in the cluster, matching or not, the hit included
+    Copy first;
+    std::vector<std::string> also_on;  ///< the other sites it ran on, sorted
+};
+
 struct Hit {
     unsigned rank = 0;  ///< 1-based, counting from the first result of the query (offset included)
     double score = 0;
@@ -38,6 +55,9 @@ struct Hit {
     std::string site;
     std::string path;
     Snippet snippet;
+    std::string cluster;         ///< its near-duplicate cluster key (kClusterSlot)
+    std::string first_url;       ///< --export: the URL of its cluster's first article
+    std::optional<Trail> trail;  ///< with --collapse
 };
 
 /// How many values of a facet are shown, the most frequent first.
@@ -67,6 +87,8 @@ struct SearchResult {
     std::vector<std::shared_ptr<Xapian::MatchSpy>> spies;
     std::vector<Facet> facets;         ///< one per --facet, in the order asked
     std::optional<Timeline> timeline;  ///< with --timeline
+    bool collapsed = false;  ///< --collapse: one hit per cluster; total counts clusters
+    Xapian::doccount articles = 0;  ///< --collapse: the matching articles, copies included
 };
 
 /// The seam: what one search run asks of Xapian's Enquire beyond the query. Features fill it
@@ -119,6 +141,10 @@ class Searcher {
     /// the index.
     std::optional<StoredRecord> article(const std::string& url_or_path);
 
+    /// --copies: every article of the cluster of the article `url_or_path` names (as
+    /// article() finds it), earliest first (by date, then URL); nullopt when there is none.
+    std::optional<std::vector<Copy>> copies(const std::string& url_or_path);
+
     /// What the options ask of the match: the sort order, a spy per --facet (first, in the
     /// order of options.facets), then one for --timeline.
     MatchSetup match_setup() const;
@@ -130,12 +156,17 @@ class Searcher {
                                 const std::function<void(const Hit&)>& emit);
 
   private:
+    // The document article() finds.
+    std::optional<Xapian::docid> find(const std::string& url_or_path);
+    // The query to run: options.like's or the parsed `query`.
+    QueryBuilder::Built built_for(const std::string& query);
     SearchResult search_once(const std::string& query, const MatchSetup& setup);
     // Sets up `enquire` for `built` with the options and `setup`: weighting, feedback
     // (expansion terms go to `out`), boosts, filters, sort, collapse key, and the setup's spies
     // (made fresh into `out.spies`).
-    void configure(Xapian::Enquire& enquire, const QueryBuilder::Built& built,
-                   const MatchSetup& setup, SearchResult& out) const;
+    void configure(Xapian::Enquire& enquire, const Xapian::Database& db,
+                   const QueryBuilder::Built& built, const MatchSetup& setup,
+                   SearchResult& out) const;
 
     SearchOptions options_;
     Filters filters_;

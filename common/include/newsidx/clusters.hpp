@@ -1,0 +1,80 @@
+// Near-duplicate detection and clusters (issue #11; docs/news-features.md, "Near-duplicates").
+//
+// Each article's body gets a MinHash signature over its word 3-grams (kSignatureSlot) and band
+// terms (kBand: locality-sensitive hashing, so that finding an article's likely copies is a
+// Xapian lookup, not a scan). Two articles are *similar* when they share a band term and at
+// least kSimilarAt of their signatures' minima agree (an estimate of the Jaccard similarity of
+// their 3-gram sets). An article's *leader* is the earliest (by date, then id term) of itself
+// and the articles similar to it; its cluster is its leader's cluster, and an article that is
+// its own leader founds one. The cluster key (kClusterSlot) is the founder's date and id term.
+// The rule depends on the set of articles only: any sequence of runs gives a rebuild's keys.
+#pragma once
+
+#include <xapian.h>
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace newsidx {
+
+/// MinHash minima kept per article (16 bits each: the low bits of each minimum).
+inline constexpr std::size_t kMinHashes = 64;
+/// Band terms per article, each over kBandRows consecutive minima (the first
+/// kBands * kBandRows of them).
+inline constexpr std::size_t kBands = 16;
+inline constexpr std::size_t kBandRows = 2;
+/// Bodies with fewer words get no signature and are never anyone's copy.
+inline constexpr std::size_t kMinSignatureWords = 8;
+/// Two articles are copies of each other from this share of agreeing minima on (tuned on the
+/// labelled set of bench/dups; docs/benchmarks.md, "Near-duplicates").
+inline constexpr double kSimilarAt = 0.4;
+
+struct Signature {
+    std::array<std::uint16_t, kMinHashes> minima{};
+
+    /// 2 * kMinHashes bytes, big-endian: the value stored in kSignatureSlot.
+    std::string encode() const;
+    /// nullopt for a value that is not a signature (an article too short for one).
+    static std::optional<Signature> decode(std::string_view value);
+    /// The share of minima that agree: an estimate of the Jaccard similarity of the 3-gram sets.
+    double similarity(const Signature& other) const;
+    /// The article's kBands band terms (kBand prefix).
+    std::vector<std::string> band_terms() const;
+
+    bool operator==(const Signature&) const = default;
+};
+
+/// The signature of fold()ed body text, or nullopt when it has fewer than kMinSignatureWords
+/// words.
+std::optional<Signature> signature_of(std::string_view folded);
+
+/// An article's own cluster key, as a founder: its date (YYYYMMDD) then its id term.
+std::string cluster_key(std::string_view date, std::string_view id_term);
+/// The founder's date (YYYYMMDD) and id term in a cluster key.
+std::string_view key_date(std::string_view key);
+std::string_view key_id_term(std::string_view key);
+
+/// What changed in an index since its cluster keys were last right: the band terms of the
+/// articles added and removed, and the cluster keys the removed ones had.
+struct ClusterChanges {
+    std::set<std::string> bands;
+    std::set<std::string> keys;
+    bool everything = false;  ///< recompute every key (a merged or repaired index)
+    bool empty() const { return bands.empty() && keys.empty() && !everything; }
+};
+
+/// Brings the cluster keys of `db` up to date after `changes`, rewriting the documents whose
+/// key moved. Returns how many moved. Throws Xapian errors.
+Xapian::doccount update_clusters(Xapian::WritableDatabase& db, const ClusterChanges& changes);
+
+/// The ids of every article of the cluster with key `key` in `db`, found from its founder
+/// through the band terms (each member is similar to an earlier member).
+std::vector<Xapian::docid> cluster_members(const Xapian::Database& db, const std::string& key);
+
+}  // namespace newsidx

@@ -1,0 +1,292 @@
+#include "newsidx/clusters.hpp"
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <deque>
+#include <limits>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "newsidx/analyzer.hpp"
+#include "newsidx/schema.hpp"
+
+namespace newsidx {
+namespace {
+
+// One of kMinHashes hash functions of a 3-gram's hash: splitmix64's finaliser of the hash
+// mixed with a per-function constant.
+constexpr std::uint64_t mix(std::uint64_t x) {
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+constexpr std::array<std::uint64_t, kMinHashes> kSeeds = [] {
+    std::array<std::uint64_t, kMinHashes> seeds{};
+    std::uint64_t s = 0x6e65777369647831ULL;  // "newsidx1"
+    for (auto& seed : seeds) seed = s = mix(s + 0x9e3779b97f4a7c15ULL);
+    return seeds;
+}();
+
+}  // namespace
+
+std::string Signature::encode() const {
+    std::string out(2 * kMinHashes, '\0');
+    for (std::size_t i = 0; i < kMinHashes; ++i) {
+        out[2 * i] = static_cast<char>(minima[i] >> 8);
+        out[2 * i + 1] = static_cast<char>(minima[i] & 0xff);
+    }
+    return out;
+}
+
+std::optional<Signature> Signature::decode(std::string_view value) {
+    if (value.size() != 2 * kMinHashes) return std::nullopt;
+    Signature s;
+    for (std::size_t i = 0; i < kMinHashes; ++i)
+        s.minima[i] = static_cast<std::uint16_t>((static_cast<unsigned char>(value[2 * i]) << 8) |
+                                                 static_cast<unsigned char>(value[2 * i + 1]));
+    return s;
+}
+
+double Signature::similarity(const Signature& other) const {
+    std::size_t same = 0;
+    for (std::size_t i = 0; i < kMinHashes; ++i) same += minima[i] == other.minima[i];
+    return static_cast<double>(same) / kMinHashes;
+}
+
+std::vector<std::string> Signature::band_terms() const {
+    std::vector<std::string> terms;
+    terms.reserve(kBands);
+    for (std::size_t b = 0; b < kBands; ++b) {
+        char buf[16];
+        std::snprintf(buf, sizeof buf, "%02zx", b);
+        std::string term = std::string(schema::kBand.prefix) + buf;
+        for (std::size_t r = 0; r < kBandRows; ++r) {
+            std::snprintf(buf, sizeof buf, "%04x", minima[b * kBandRows + r]);
+            term += buf;
+        }
+        terms.push_back(std::move(term));
+    }
+    return terms;
+}
+
+std::optional<Signature> signature_of(std::string_view folded) {
+    std::array<std::uint64_t, kMinHashes> mins;
+    mins.fill(std::numeric_limits<std::uint64_t>::max());
+    std::array<std::string_view, 3> last;
+    std::size_t words = 0;
+    std::string gram;
+    std::size_t pos = 0;
+    for (std::string_view w = next_word(folded, &pos); !w.empty(); w = next_word(folded, &pos)) {
+        last[words++ % 3] = w;
+        if (words < 3) continue;
+        gram.clear();
+        for (std::size_t k = words - 3; k < words; ++k) (gram += last[k % 3]) += ' ';
+        const std::uint64_t h = XXH3_64bits(gram.data(), gram.size());
+        for (std::size_t i = 0; i < kMinHashes; ++i)
+            mins[i] = std::min(mins[i], mix(h ^ kSeeds[i]));
+    }
+    if (words < kMinSignatureWords) return std::nullopt;
+    Signature s;
+    // The high bits of a minimum are mostly zeros; bits 16..31 are as random as any.
+    for (std::size_t i = 0; i < kMinHashes; ++i)
+        s.minima[i] = static_cast<std::uint16_t>(mins[i] >> 16);
+    return s;
+}
+
+std::string cluster_key(std::string_view date, std::string_view id_term) {
+    std::string key(date);
+    key += id_term;
+    return key;
+}
+
+std::string_view key_date(std::string_view key) {
+    return key.substr(0, std::min<std::size_t>(8, key.size()));
+}
+
+std::string_view key_id_term(std::string_view key) { return key.size() > 8 ? key.substr(8) : ""; }
+
+namespace {
+
+// What clustering needs of one article, read once.
+struct Node {
+    std::optional<Signature> signature;
+    std::string own;      // its own key (date, id term)
+    std::string current;  // its stored cluster key
+};
+
+class Nodes {
+  public:
+    explicit Nodes(const Xapian::Database& db) : db_(db) {}
+
+    const Node& operator[](Xapian::docid did) {
+        auto it = nodes_.find(did);
+        if (it != nodes_.end()) return it->second;
+        const Xapian::Document doc = db_.get_document(did);
+        Node node;
+        node.signature = Signature::decode(doc.get_value(schema::kSignatureSlot.slot));
+        node.current = doc.get_value(schema::kClusterSlot.slot);
+        const std::string id_prefix(schema::kId.prefix);
+        auto term = doc.termlist_begin();
+        term.skip_to(id_prefix);
+        const std::string id =
+            term != doc.termlist_end() && (*term).rfind(id_prefix, 0) == 0 ? *term : std::string();
+        node.own = cluster_key(doc.get_value(schema::kDateSlot.slot), id);
+        return nodes_.emplace(did, std::move(node)).first->second;
+    }
+
+    // The articles similar to `did` (sharing a band term, with agreeing minima from kSimilarAt).
+    std::vector<Xapian::docid> similar(Xapian::docid did) {
+        const std::optional<Signature> signature = (*this)[did].signature;
+        std::vector<Xapian::docid> out;
+        if (!signature) return out;
+        std::unordered_set<Xapian::docid> seen{did};
+        for (const std::string& band : signature->band_terms())
+            for (auto p = db_.postlist_begin(band); p != db_.postlist_end(band); ++p) {
+                if (!seen.insert(*p).second) continue;
+                const Node& other = (*this)[*p];
+                if (other.signature && signature->similarity(*other.signature) >= kSimilarAt)
+                    out.push_back(*p);
+            }
+        return out;
+    }
+
+  private:
+    const Xapian::Database& db_;
+    std::unordered_map<Xapian::docid, Node> nodes_;
+};
+
+// Writes `key` into the documents whose stored key differs; returns how many.
+template <typename Keys>
+Xapian::doccount write_keys(Xapian::WritableDatabase& db, const Keys& keys,
+                            const std::function<const std::string&(Xapian::docid)>& current) {
+    Xapian::doccount moved = 0;
+    for (const auto& [did, key] : keys) {
+        if (current(did) == key) continue;
+        Xapian::Document doc = db.get_document(did);
+        doc.add_value(schema::kClusterSlot.slot, key);
+        db.replace_document(did, doc);
+        ++moved;
+    }
+    return moved;
+}
+
+// Every key from scratch, in memory: signatures, dates and stored keys from the value
+// streams, id terms from their posting lists, likely copies from each band term's postings.
+Xapian::doccount update_all(Xapian::WritableDatabase& db) {
+    std::unordered_map<Xapian::docid, Node> nodes;
+    for (auto v = db.valuestream_begin(schema::kSignatureSlot.slot);
+         v != db.valuestream_end(schema::kSignatureSlot.slot); ++v)
+        nodes[v.get_docid()].signature = Signature::decode(*v);
+    for (auto v = db.valuestream_begin(schema::kClusterSlot.slot);
+         v != db.valuestream_end(schema::kClusterSlot.slot); ++v)
+        nodes[v.get_docid()].current = *v;
+    for (auto v = db.valuestream_begin(schema::kDateSlot.slot);
+         v != db.valuestream_end(schema::kDateSlot.slot); ++v)
+        nodes[v.get_docid()].own = *v;
+    const std::string id_prefix(schema::kId.prefix);
+    for (auto t = db.allterms_begin(id_prefix); t != db.allterms_end(id_prefix); ++t)
+        for (auto p = db.postlist_begin(*t); p != db.postlist_end(*t); ++p) nodes[*p].own += *t;
+
+    std::unordered_map<Xapian::docid, Xapian::docid> leader;
+    const std::string band_prefix(schema::kBand.prefix);
+    std::vector<Xapian::docid> postings;
+    for (auto t = db.allterms_begin(band_prefix); t != db.allterms_end(band_prefix); ++t) {
+        if (t.get_termfreq() < 2) continue;
+        postings.assign(db.postlist_begin(*t), db.postlist_end(*t));
+        std::sort(postings.begin(), postings.end(),
+                  [&](Xapian::docid a, Xapian::docid b) { return nodes[a].own < nodes[b].own; });
+        for (Xapian::docid d : postings) {
+            auto [at, fresh] = leader.try_emplace(d, d);
+            const Node& node = nodes[d];
+            // The earliest similar article of this band, if earlier than the best so far.
+            for (Xapian::docid e : postings) {
+                if (e == d || !(nodes[e].own < nodes[at->second].own)) break;
+                if (node.signature && nodes[e].signature &&
+                    node.signature->similarity(*nodes[e].signature) >= kSimilarAt) {
+                    at->second = e;
+                    break;
+                }
+            }
+        }
+    }
+    std::unordered_map<Xapian::docid, std::string> keys;
+    std::function<const std::string&(Xapian::docid)> root =
+        [&](Xapian::docid d) -> const std::string& {
+        if (auto k = keys.find(d); k != keys.end()) return k->second;
+        auto l = leader.find(d);
+        const std::string key =
+            l == leader.end() || l->second == d ? nodes[d].own : root(l->second);
+        return keys[d] = key;
+    };
+    for (auto& [did, node] : nodes) root(did);
+    return write_keys(db, keys,
+                      [&](Xapian::docid d) -> const std::string& { return nodes[d].current; });
+}
+
+}  // namespace
+
+Xapian::doccount update_clusters(Xapian::WritableDatabase& db, const ClusterChanges& changes) {
+    if (changes.everything) return update_all(db);
+    if (changes.empty()) return 0;
+    Nodes nodes(db);
+    // The articles whose similar set changed: those sharing a band with an added or removed one.
+    std::vector<Xapian::docid> queue;
+    std::unordered_set<Xapian::docid> affected;
+    for (const std::string& band : changes.bands)
+        for (auto p = db.postlist_begin(band); p != db.postlist_end(band); ++p)
+            if (affected.insert(*p).second) queue.push_back(*p);
+    // Their clusters, and those of the removed articles, may be re-formed: every member counts.
+    std::set<std::string> keys = changes.keys;
+    for (Xapian::docid d : queue) keys.insert(nodes[d].current);
+    std::unordered_map<Xapian::docid, Xapian::docid> leader;
+    for (std::size_t i = 0; i < queue.size(); ++i) {
+        const Xapian::docid d = queue[i];
+        Xapian::docid best = d;
+        for (Xapian::docid e : nodes.similar(d)) {
+            if (nodes[e].own < nodes[best].own) best = e;
+            if (!affected.count(e) && keys.count(nodes[e].current)) {
+                affected.insert(e);
+                queue.push_back(e);
+            }
+        }
+        leader[d] = best;
+    }
+    // A leader outside the affected set kept its cluster, whose key it holds.
+    std::unordered_map<Xapian::docid, std::string> found;
+    std::function<std::string(Xapian::docid)> root = [&](Xapian::docid d) -> std::string {
+        if (auto k = found.find(d); k != found.end()) return k->second;
+        auto l = leader.find(d);
+        std::string key = l == leader.end() ? nodes[d].current
+                          : l->second == d  ? nodes[d].own
+                                            : root(l->second);
+        if (l != leader.end()) found[d] = key;
+        return key;
+    };
+    for (Xapian::docid d : queue) root(d);
+    return write_keys(db, found,
+                      [&](Xapian::docid d) -> const std::string& { return nodes[d].current; });
+}
+
+std::vector<Xapian::docid> cluster_members(const Xapian::Database& db, const std::string& key) {
+    const std::string id(key_id_term(key));
+    std::vector<Xapian::docid> members;
+    if (id.empty()) return members;
+    auto founder = db.postlist_begin(id);
+    if (founder == db.postlist_end(id)) return members;
+    Nodes nodes(db);
+    members.push_back(*founder);
+    std::unordered_set<Xapian::docid> seen{*founder};
+    for (std::size_t i = 0; i < members.size(); ++i)
+        for (Xapian::docid e : nodes.similar(members[i]))
+            if (nodes[e].current == key && seen.insert(e).second) members.push_back(e);
+    return members;
+}
+
+}  // namespace newsidx

@@ -1,0 +1,189 @@
+// Near-duplicate signatures and clusters (clusters.hpp; issue #11, item 1).
+#include "newsidx/clusters.hpp"
+
+#include <gtest/gtest.h>
+#include <xapian.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+
+#include "newsidx/analyzer.hpp"
+#include "newsidx/indexer.hpp"
+#include "newsidx/schema.hpp"
+#include "temp_dir.hpp"
+
+namespace newsidx::test {
+namespace {
+namespace fs = std::filesystem;
+
+// n distinct words starting at `from`: "w<from> w<from+1> ...".
+std::string words(int from, int n) {
+    std::string out;
+    for (int i = from; i < from + n; ++i) out += (out.empty() ? "w" : " w") + std::to_string(i);
+    return out;
+}
+
+class Quiet : public IndexObserver {
+  public:
+    void on_rejected(const RecordError& e) override { ADD_FAILURE() << e.to_string(); }
+    void on_warning(const std::string&) override {}
+    void on_progress(std::uint64_t, std::uint64_t, std::uint64_t, std::uint64_t) override {}
+};
+
+void index(const IndexOptions& opts) {
+    Quiet quiet;
+    run_index(opts, quiet);
+}
+
+const std::string kStory =
+    "the delegation said written security guarantees would be sent within a week covering "
+    "troop movements near the border and a hotline between the two ministries officials said "
+    "the draft had been agreed late on tuesday after talks that ran for nine hours";
+
+TEST(Signature, CopiesWithRealEditsAreSimilarAndOtherTextsAreNot) {
+    const auto original = signature_of(fold(kStory));
+    ASSERT_TRUE(original);
+    const auto dateline = signature_of(fold("GENEVA, Feb 8 (Reuters) - " + kStory));
+    const auto credit = signature_of(fold(kStory + " (Reporting by Anna Clarke)"));
+    const auto typo = signature_of(fold("the delegation siad " + kStory.substr(22)));
+    const auto other = signature_of(
+        fold("the council approved the harbour expansion after fishermen protested outside the "
+             "town hall for a second day running over quotas berths and the price of diesel"));
+    for (const auto& copy : {dateline, credit, typo}) {
+        ASSERT_TRUE(copy);
+        EXPECT_GE(original->similarity(*copy), kSimilarAt);
+    }
+    EXPECT_LT(original->similarity(*other), 0.2);
+    EXPECT_EQ(Signature::decode(original->encode()), original);
+    EXPECT_EQ(original->band_terms().size(), kBands);
+    EXPECT_EQ(original->band_terms()[0].rfind("XB00", 0), 0u);
+    EXPECT_FALSE(signature_of(fold("far too short to sign")));
+    EXPECT_FALSE(Signature::decode("not a signature"));
+}
+
+class ClustersTest : public ::testing::TestWithParam<BuildMode> {
+  protected:
+    void add(const std::string& name, const std::string& date, const std::string& body) {
+        write_file(dir_ / ("corpus/" + name),
+                   article_text("Title " + name, date, "https://news.example.org/" + name, body));
+    }
+
+    // Each article's URL (its file name) -> the file name of its cluster's first article.
+    std::map<std::string, std::string> clusters(IndexOptions opts = {}) {
+        opts.db_path = dir_ / "db";
+        opts.inputs = {dir_ / "corpus"};
+        opts.mode = GetParam();
+        index(opts);
+        Xapian::Database db(dir_ / "db");
+        std::map<std::string, std::string> out;
+        const std::string site = "Qhttps://news.example.org/";
+        for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
+            const Xapian::Document doc = db.get_document(*it);
+            auto t = doc.termlist_begin();
+            t.skip_to(site);
+            const std::string key = doc.get_value(schema::kClusterSlot.slot);
+            out[(*t).substr(site.size())] = std::string(key_id_term(key).substr(site.size()));
+        }
+        return out;
+    }
+
+    TempDir dir_;
+};
+
+TEST_P(ClustersTest, CopiesJoinTheEarliestAndOtherArticlesStayApart) {
+    add("copy.txt", "20220210", "GENEVA (AP) -- " + kStory);
+    add("original.txt", "20220208", kStory);
+    add("credit.txt", "20220209", kStory + " Reporting by Anna Clarke");
+    add("other.txt", "20220207", words(0, 40));
+    const std::map<std::string, std::string> want{{"copy.txt", "original.txt"},
+                                                  {"credit.txt", "original.txt"},
+                                                  {"original.txt", "original.txt"},
+                                                  {"other.txt", "other.txt"}};
+    EXPECT_EQ(clusters(), want);
+}
+
+TEST_P(ClustersTest, OnTheSameDayTheSmallerUrlComesFirst) {
+    add("b.txt", "20220208", kStory);
+    add("a.txt", "20220208", kStory + " more");
+    EXPECT_EQ(clusters(),
+              (std::map<std::string, std::string>{{"a.txt", "a.txt"}, {"b.txt", "a.txt"}}));
+}
+
+// A is like B and B like C, but A and C share nothing: C joins B's cluster, which is A's.
+TEST_P(ClustersTest, AChainJoinsTheFirstsClusterAndSplitsWhenTheFirstGoes) {
+    add("a.txt", "20220201", words(0, 40));
+    add("b.txt", "20220202", words(0, 40) + " " + words(100, 40));
+    add("c.txt", "20220203", words(100, 40));
+    EXPECT_EQ(clusters(), (std::map<std::string, std::string>{
+                              {"a.txt", "a.txt"}, {"b.txt", "a.txt"}, {"c.txt", "a.txt"}}));
+    // Removing the first article re-elects the next; C, which shares no band with A, moves too.
+    fs::remove(dir_ / "corpus/a.txt");
+    EXPECT_EQ(clusters(),
+              (std::map<std::string, std::string>{{"b.txt", "b.txt"}, {"c.txt", "b.txt"}}));
+    // An earlier copy of C founds the cluster instead, whatever order the runs came in.
+    add("d.txt", "20220101", words(100, 40) + " again");
+    EXPECT_EQ(clusters(), (std::map<std::string, std::string>{
+                              {"b.txt", "d.txt"}, {"c.txt", "d.txt"}, {"d.txt", "d.txt"}}));
+    // An edit that makes B unlike both splits the cluster.
+    add("b.txt", "20220202", words(500, 40));
+    EXPECT_EQ(clusters(), (std::map<std::string, std::string>{
+                              {"b.txt", "b.txt"}, {"c.txt", "d.txt"}, {"d.txt", "d.txt"}}));
+    IndexOptions rebuild;
+    rebuild.rebuild = true;
+    EXPECT_EQ(clusters(rebuild), (std::map<std::string, std::string>{
+                                     {"b.txt", "b.txt"}, {"c.txt", "d.txt"}, {"d.txt", "d.txt"}}));
+}
+
+TEST_P(ClustersTest, AStaleMarkIsRepairedByTheNextRun) {
+    add("a.txt", "20220201", kStory);
+    add("b.txt", "20220202", kStory + " more");
+    clusters();
+    {
+        // As a bulk run that died between committing its old index and swapping in the new
+        // one leaves it: keys wrong, marked stale.
+        Xapian::WritableDatabase db(dir_ / "db");
+        for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
+            Xapian::Document doc = db.get_document(*it);
+            doc.add_value(schema::kClusterSlot.slot, "19990101Qnowhere");
+            db.replace_document(*it, doc);
+        }
+        db.set_metadata(std::string(schema::kClusters.key), "stale");
+        db.commit();
+    }
+    EXPECT_EQ(clusters(),
+              (std::map<std::string, std::string>{{"a.txt", "a.txt"}, {"b.txt", "a.txt"}}));
+    EXPECT_EQ(Xapian::Database(dir_ / "db").get_metadata(std::string(schema::kClusters.key)), "");
+}
+
+TEST(ClusterMembers, FindsEveryMemberFromTheFirstThroughTheBands) {
+    TempDir dir;
+    write_file(dir / "c/a.txt", article_text("A", "20220201", "https://x.org/a", words(0, 40)));
+    write_file(dir / "c/b.txt", article_text("B", "20220202", "https://x.org/b",
+                                             words(0, 40) + " " + words(100, 40)));
+    write_file(dir / "c/c.txt", article_text("C", "20220203", "https://x.org/c", words(100, 40)));
+    write_file(dir / "c/d.txt", article_text("D", "20220203", "https://x.org/d", words(900, 40)));
+    IndexOptions opts;
+    opts.db_path = dir / "db";
+    opts.inputs = {dir / "c"};
+    index(opts);
+    Xapian::Database db(dir / "db");
+    std::vector<std::string> urls;
+    for (Xapian::docid d : cluster_members(db, "20220201Qhttps://x.org/a")) {
+        const std::string data = db.get_document(d).get_data();
+        urls.push_back(data.substr(data.find('\0') + 1,
+                                   data.find('\0', data.find('\0') + 1) - data.find('\0') - 1));
+    }
+    std::sort(urls.begin(), urls.end());
+    EXPECT_EQ(urls,
+              (std::vector<std::string>{"https://x.org/a", "https://x.org/b", "https://x.org/c"}));
+    EXPECT_TRUE(cluster_members(db, "20220201Qhttps://x.org/none").empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(Modes, ClustersTest, ::testing::Values(BuildMode::Direct, BuildMode::Bulk),
+                         [](const auto& mode_info) {
+                             return mode_info.param == BuildMode::Direct ? "Direct" : "Bulk";
+                         });
+
+}  // namespace
+}  // namespace newsidx::test
