@@ -239,8 +239,7 @@ int main(int argc, char** argv) {
                 if (chosen == cli::Format::Json)
                     std::cout << newsidx::render_article_json(*article, *cluster) << '\n';
                 else
-                    newsidx::render_article_text(std::cout, *article, use_colour(colour),
-                                                 *cluster);
+                    newsidx::render_article_text(std::cout, *article, use_colour(colour), *cluster);
                 return cli::kHits;
             }
             if (batch.empty() && words.empty() && opts.like.empty())

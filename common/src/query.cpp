@@ -691,8 +691,9 @@ Xapian::Query QueryBuilder::filter() const {
     if (!filters_.host.empty())
         filters.emplace_back(bounded_term(schema::kHost.prefix, filters_.host));
     if (filters.empty()) return Xapian::Query();
-    return filters.size() == 1 ? filters[0]
-                               : Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end());
+    return filters.size() == 1
+               ? filters[0]
+               : Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end());
 }
 
 }  // namespace newsidx

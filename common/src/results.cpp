@@ -49,8 +49,8 @@ std::string trail_line(const Trail& t) {
 }
 
 nlohmann::ordered_json copy_json(const Copy& c) {
-    return {{"date", c.date}, {"site", c.site}, {"url", c.url}, {"title", c.title},
-            {"path", c.path}};
+    return {
+        {"date", c.date}, {"site", c.site}, {"url", c.url}, {"title", c.title}, {"path", c.path}};
 }
 
 }  // namespace
@@ -122,11 +122,11 @@ std::string render_json(const SearchResult& result, const std::string& id) {
         for (auto [start, end] : hit.snippet.highlights) h["highlights"].push_back({start, end});
         if (hit.trail) {
             const Trail& t = *hit.trail;
-            h["cluster"] = {{"similar", t.similar},
-                            {"copies", t.copies},
-                            {"first", {{"site", t.first.site}, {"date", t.first.date},
-                                       {"url", t.first.url}}},
-                            {"also_on", t.also_on}};
+            h["cluster"] = {
+                {"similar", t.similar},
+                {"copies", t.copies},
+                {"first", {{"site", t.first.site}, {"date", t.first.date}, {"url", t.first.url}}},
+                {"also_on", t.also_on}};
         }
         doc["results"].push_back(std::move(h));
     }
@@ -158,10 +158,10 @@ std::string render_json(const SearchResult& result, const std::string& id) {
 
 std::string status_line(const SearchResult& result, const SearchOptions& options) {
     if (!result.hits.empty()) {
-        const std::string copies =
-            result.collapsed ? ", copies collapsed: " + with_thousands(result.articles) +
-                                   (result.articles == 1 ? " article" : " articles")
-                             : std::string();
+        const std::string copies = result.collapsed
+                                       ? ", copies collapsed: " + with_thousands(result.articles) +
+                                             (result.articles == 1 ? " article" : " articles")
+                                       : std::string();
         char line[200];
         std::snprintf(line, sizeof line, "showing %u-%u of %s%s result%s%s (%.1f ms)",
                       result.hits.front().rank, result.hits.back().rank,
@@ -233,11 +233,10 @@ void render_article_text(std::ostream& out, const StoredRecord& a, bool terminal
 }
 
 std::string render_article_json(const StoredRecord& a, const std::vector<Copy>& copies) {
-    nlohmann::ordered_json doc{
-        {"title", a.title},       {"date", dashed_date(a.date)},
-        {"url", a.url},           {"site", url_host(a.url).value_or("")},
-        {"language", a.language}, {"path", a.path},
-        {"body", a.body}};
+    nlohmann::ordered_json doc{{"title", a.title},       {"date", dashed_date(a.date)},
+                               {"url", a.url},           {"site", url_host(a.url).value_or("")},
+                               {"language", a.language}, {"path", a.path},
+                               {"body", a.body}};
     doc["copies"] = nlohmann::ordered_json::array();
     for (const Copy& c : copies)
         if (c.url != a.url) doc["copies"].push_back(copy_json(c));
@@ -270,10 +269,10 @@ std::string export_line(const Hit& hit, bool csv) {
     char score[32];
     std::snprintf(score, sizeof score, "%.6f", hit.score);
     if (!csv) {
-        const nlohmann::ordered_json doc{
-            {"rank", hit.rank}, {"score", hit.score}, {"date", hit.date}, {"site", hit.site},
-            {"url", hit.url},   {"title", hit.title}, {"path", hit.path},
-            {"cluster", hit.first_url}};
+        const nlohmann::ordered_json doc{{"rank", hit.rank}, {"score", hit.score},
+                                         {"date", hit.date}, {"site", hit.site},
+                                         {"url", hit.url},   {"title", hit.title},
+                                         {"path", hit.path}, {"cluster", hit.first_url}};
         return doc.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
     }
     // A field with a comma, quote or line break is quoted, its quotes doubled.

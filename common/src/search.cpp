@@ -28,26 +28,35 @@ std::string date_for_humans(const std::string& yyyymmdd) {
 // of the query's own.
 class ExpansionTerms : public Xapian::ExpandDecider {
   public:
-    explicit ExpansionTerms(const Xapian::Query& own)
-        : own_(own.get_unique_terms_begin(), own.get_unique_terms_end()) {}
+    // With `db`, also none that only the relevance set's one article has (more-like-this:
+    // such a term can find no other article).
+    ExpansionTerms(const Xapian::Query& own, const Xapian::Database* db)
+        : own_(own.get_unique_terms_begin(), own.get_unique_terms_end()), db_(db) {}
     bool operator()(const std::string& term) const override {
-        return !term.empty() && schema::prefix_of(term) == nullptr && !own_.count(term);
+        return !term.empty() && schema::prefix_of(term) == nullptr && !own_.count(term) &&
+               (!db_ || db_->get_termfreq(term) > 1);
     }
 
   private:
     std::set<std::string> own_;
+    const Xapian::Database* db_;
 };
 
 }  // namespace
 
-Xapian::Query expansion_query(const Xapian::Enquire& enquire, const Xapian::RSet& rset,
-                              const Xapian::Query& own, unsigned count, double weight,
-                              std::vector<std::string>* added) {
-    const ExpansionTerms decider(own);
+Xapian::Query expansion_query(const Xapian::Enquire& enquire, const Xapian::Database& db,
+                              const Xapian::RSet& rset, const Xapian::Query& own, unsigned count,
+                              double weight, std::vector<std::string>* added, bool by_eset_weight) {
+    const ExpansionTerms decider(own, by_eset_weight ? &db : nullptr);
     const Xapian::ESet eset = enquire.get_eset(count, rset, &decider);
     std::vector<Xapian::Query> terms;
+    const double best = eset.empty() ? 1 : eset.begin().get_weight();
     for (auto it = eset.begin(); it != eset.end(); ++it) {
-        terms.emplace_back(*it);
+        if (by_eset_weight && best > 0)
+            terms.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(*it),
+                               it.get_weight() / best);
+        else
+            terms.emplace_back(*it);
         if (added) added->push_back(*it);
     }
     if (terms.empty()) return Xapian::Query();
@@ -124,7 +133,8 @@ long day_number(const std::string& yyyymmdd) {
 }
 
 // --recency: a weight per publication day, `top` * kRecencyShare * 0.5^(age / half_life), age
-// in days before `now` (0 for later days); one entry per day the index has (its D terms).
+// in days from `now` (either way: a --now in the past favours its own days); one entry per day
+// the index has (its D terms).
 Xapian::PostingSource* recency_source(const Xapian::Database& db, const std::string& now,
                                       double half_life, double top) {
     auto* source = new Xapian::ValueMapPostingSource(schema::kDateSlot.slot);
@@ -133,7 +143,7 @@ Xapian::PostingSource* recency_source(const Xapian::Database& db, const std::str
     for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t) {
         const std::string day = (*t).substr(prefix.size());
         if (day.size() != 8) continue;
-        const double age = std::max(0L, today - day_number(day));
+        const double age = static_cast<double>(std::labs(today - day_number(day)));
         source->add_mapping(day, top * kRecencyShare * std::pow(0.5, age / half_life));
     }
     source->set_default_weight(0);
@@ -216,23 +226,24 @@ std::optional<std::vector<Copy>> Searcher::copies(const std::string& url_or_path
     });
 }
 
-QueryBuilder::Built Searcher::built_for(const std::string& query) {
+QueryBuilder::Built Searcher::built_for(const std::string& query, std::vector<std::string>* terms) {
     if (options_.like.empty()) return builder_.build(query);
     const auto did = find(options_.like);
     if (!did)
-        throw Error(ErrorCode::BadOption, "--like: no article " +
-                                              std::string(options_.like.find("://") ==
-                                                                  std::string::npos
-                                                              ? "from the file '"
-                                                              : "with the URL '") +
-                                              options_.like + "' in the index");
+        throw Error(
+            ErrorCode::BadOption,
+            "--like: no article " +
+                std::string(options_.like.find("://") == std::string::npos ? "from the file '"
+                                                                           : "with the URL '") +
+                options_.like + "' in the index");
     return detail::guarded("searching", set_.label(), [&] {
         const Xapian::Database& db = set_.database();
         // Its best terms (Xapian's ESet over a relevance set of one), its cluster left out.
         Xapian::Enquire enquire(db);
         Xapian::RSet rset;
         rset.add_document(*did);
-        const Xapian::Query like = expansion_query(enquire, rset, Xapian::Query(), kLikeTerms, 1);
+        const Xapian::Query like =
+            expansion_query(enquire, db, rset, Xapian::Query(), kLikeTerms, 1, terms, true);
         if (like.empty())
             throw Error(ErrorCode::BadQuery, "--like: the article has no words to compare");
         const std::string key = db.get_document(*did).get_value(schema::kClusterSlot.slot);
@@ -249,9 +260,8 @@ QueryBuilder::Built Searcher::built_for(const std::string& query) {
 std::optional<StoredRecord> Searcher::article(const std::string& url_or_path) {
     const auto did = find(url_or_path);
     if (!did) return std::nullopt;
-    return detail::guarded("reading", set_.label(), [&] {
-        return StoredRecord::of(set_.database().get_document(*did));
-    });
+    return detail::guarded("reading", set_.label(),
+                           [&] { return StoredRecord::of(set_.database().get_document(*did)); });
 }
 
 SearchResult Searcher::search(const std::string& query) {
@@ -313,8 +323,8 @@ void Searcher::configure(Xapian::Enquire& enquire, const Xapian::Database& db,
         Xapian::RSet rset;
         for (auto it = top.begin(); it != top.end(); ++it) rset.add_document(*it);
         if (!rset.empty()) {
-            const Xapian::Query more = expansion_query(enquire, rset, built.text, options_.expand,
-                                                       kFeedbackWeight, &out.expansion);
+            const Xapian::Query more = expansion_query(
+                enquire, db, rset, built.text, options_.expand, kFeedbackWeight, &out.expansion);
             if (!more.empty()) text = Xapian::Query(Xapian::Query::OP_OR, text, more);
         }
     }
@@ -325,9 +335,8 @@ void Searcher::configure(Xapian::Enquire& enquire, const Xapian::Database& db,
                               : Xapian::Query(Xapian::Query::OP_FILTER, text, built.filter));
         const Xapian::MSet best = enquire.get_mset(0, 1);
         const std::string now =
-            options_.now.empty()
-                ? db.get_value_upper_bound(schema::kDateSlot.slot)
-                : parse_period(options_.now, "--now", ErrorCode::BadOption).first;
+            options_.now.empty() ? db.get_value_upper_bound(schema::kDateSlot.slot)
+                                 : parse_period(options_.now, "--now", ErrorCode::BadOption).first;
         if (!best.empty() && best.begin().get_weight() > 0 && now.size() == 8)
             text = Xapian::Query(Xapian::Query::OP_AND_MAYBE, text,
                                  Xapian::Query(recency_source(db, now, options_.recency_days,
@@ -384,7 +393,7 @@ SearchResult Searcher::search_once(const std::string& query, const MatchSetup& s
     const auto started = std::chrono::steady_clock::now();
     SearchResult result;
     result.query = query;
-    const QueryBuilder::Built built = built_for(query);
+    const QueryBuilder::Built built = built_for(query, &result.expansion);
 
     // Everything below reads the index; a failure names the member where it happens.
     // `analyzer_of` says which analyzer indexed a document of `db`.

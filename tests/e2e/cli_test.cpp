@@ -266,11 +266,155 @@ TEST_F(SamplesTest, ExportPrintsEveryMatchInRankOrder) {
     EXPECT_EQ(exported, urls(ranked)) << "the same articles in the same order, not only a page";
     const CommandResult csv = search({"security guarantees", "--export", "csv", "-n", "2"});
     EXPECT_EQ(csv.exit_code, 0);
-    EXPECT_TRUE(starts_with(csv.out, "rank,score,date,site,url,title,path\n1,")) << csv.out;
+    EXPECT_TRUE(starts_with(csv.out, "rank,score,date,site,url,title,path,cluster\n1,")) << csv.out;
     EXPECT_EQ(std::count(csv.out.begin(), csv.out.end(), '\n'), 14) << "--limit does not cut it";
     const CommandResult none = search({"zzqqxxjj", "--export", "csv"});
     EXPECT_EQ(none.exit_code, 1);
-    EXPECT_EQ(none.out, "rank,score,date,site,url,title,path\n");
+    EXPECT_EQ(none.out, "rank,score,date,site,url,title,path,cluster\n");
+}
+
+// Issue #11, items 1-3 and 7: the samples hold one story twice, the wire copy with its own
+// URL, a credit line and light edits.
+const std::string kRailOriginal = "https://news.example.org/2023/04/04/rail-link-reopens";
+const std::string kRailCopy =
+    "https://www.harbourtimes.example.com/region/rail-link-reopens-after-nine-years";
+
+TEST_F(SamplesTest, CollapseFoldsTheWireCopyIntoItsOriginalAndCountsExactly) {
+    EXPECT_EQ(search_json({"rail link"})["total_estimate"], 3);
+    const CommandResult r = search({"--collapse", "rail link"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(starts_with(r.out,
+                            "1. Cross-border rail link reopens after nine years    "
+                            "2023-04-04\n   " +
+                                kRailOriginal +
+                                "\n   +1 similar \xC2\xB7 first: news.example.org, "
+                                "2023-04-04 \xC2\xB7 also on 1 site: "
+                                "www.harbourtimes.example.com\n"))
+        << r.out;
+    EXPECT_EQ(r.out.find(kRailCopy), std::string::npos) << "the copy folds into its original";
+    EXPECT_TRUE(starts_with(r.err, "showing 1-2 of 2 results, copies collapsed: 3 articles ("))
+        << r.err;
+    const json j = search_json({"--collapse", "rail link"});
+    EXPECT_EQ(j["total_estimate"], 2);
+    EXPECT_EQ(j["total_exact"], true);
+    EXPECT_EQ(j["articles"], 3);
+    const json& c = j["results"][0]["cluster"];
+    EXPECT_EQ(c["similar"], 1);
+    EXPECT_EQ(c["copies"], 2);
+    EXPECT_EQ(c["first"]["url"], kRailOriginal);
+    EXPECT_EQ(c["first"]["date"], "2023-04-04");
+    EXPECT_EQ(c["also_on"], json::array({"www.harbourtimes.example.com"}));
+    EXPECT_EQ(j["results"][1]["cluster"]["copies"], 1);
+    EXPECT_EQ(j["results"][1]["cluster"]["similar"], 0);
+    // "+N" counts the copies that match the query; the trail names every copy.
+    const json wire = search_json({"--collapse", "wire staff"});
+    ASSERT_EQ(wire["results"].size(), 1u);
+    EXPECT_EQ(wire["results"][0]["url"], kRailCopy);
+    EXPECT_EQ(wire["results"][0]["cluster"]["similar"], 0);
+    EXPECT_EQ(wire["results"][0]["cluster"]["copies"], 2);
+    EXPECT_EQ(wire["results"][0]["cluster"]["first"]["url"], kRailOriginal);
+}
+
+TEST_F(SamplesTest, CopiesListsAStorysCopiesEarliestFirst) {
+    CommandResult r = search({"--copies", kSamples + "/wire-rail-link-reopens.txt"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out,
+              "2023-04-04  news.example.org  Cross-border rail link reopens after nine years  "
+              "(first)\n            " +
+                  kRailOriginal +
+                  "\n2023-04-04  www.harbourtimes.example.com  Cross-border rail link reopens "
+                  "after nine years\n            " +
+                  kRailCopy + "\n");
+    const json j = json::parse(search({"--copies", kRailOriginal, "--json"}).out);
+    EXPECT_EQ(j["count"], 2);
+    EXPECT_EQ(j["copies"][1]["url"], kRailCopy);
+    EXPECT_EQ(j["copies"][1]["site"], "www.harbourtimes.example.com");
+    EXPECT_EQ(
+        json::parse(search({"--copies", kSamples + "/marathon-record.txt", "--json"}).out)["count"],
+        1);
+    r = search({"--copies", "https://news.example.org/no-such-story"});
+    EXPECT_EQ(r.exit_code, 1);
+    // --show names the other copies after the body.
+    r = search({"--show", kRailCopy});
+    EXPECT_TRUE(r.out.find("\ncopies: 1 other, earliest first\n  2023-04-04  news.example.org  " +
+                           kRailOriginal + "\n") != std::string::npos)
+        << r.out;
+    EXPECT_EQ(json::parse(search({"--show", kRailCopy, "--json"}).out)["copies"][0]["url"],
+              kRailOriginal);
+    // --export names each match's cluster by its first article's URL.
+    r = search({"rail link", "--export", "jsonl"});
+    std::istringstream lines(r.out);
+    int copies = 0;
+    for (std::string line; std::getline(lines, line);) {
+        const json row = json::parse(line);
+        if (row["url"] == kRailCopy || row["url"] == kRailOriginal) {
+            EXPECT_EQ(row["cluster"], kRailOriginal);
+            ++copies;
+        } else {
+            EXPECT_EQ(row["cluster"], row["url"]);
+        }
+    }
+    EXPECT_EQ(copies, 2);
+}
+
+TEST_F(SamplesTest, CollapsedTimelineCountsEachStoryOnceAtItsFirstDate) {
+    const json all = search_json({"rail link", "--timeline", "month"});
+    const json one = search_json({"rail link", "--timeline", "month", "--collapse"});
+    EXPECT_EQ(all["timeline"]["total"], 3);
+    EXPECT_EQ(one["timeline"]["total"], 2);
+    EXPECT_EQ(one["timeline"]["total"], one["total_estimate"]) << "the count and the chart agree";
+    auto count_in = [](const json& j, const std::string& period) {
+        for (const json& b : j["timeline"]["buckets"])
+            if (b["period"] == period) return b["count"].get<int>();
+        return -1;
+    };
+    EXPECT_EQ(count_in(all, "2023-04"), 2);
+    EXPECT_EQ(count_in(one, "2023-04"), 1);
+    EXPECT_EQ(count_in(one, "2023-02"), 1);
+}
+
+TEST_F(SamplesTest, RecencyFavoursArticlesNearNow) {
+    const std::string analysis =
+        "https://www.coastal-herald.example.co.uk/analysis/2022/03/security-guarantees-explained";
+    const json plain = search_json({"security guarantees"});
+    ASSERT_EQ(plain["results"][2]["url"], analysis);
+    const json fresh =
+        search_json({"security guarantees", "--recency", "3", "--now", "2022-03-03"});
+    EXPECT_EQ(fresh["results"][0]["url"], analysis);
+    EXPECT_EQ(fresh["total_estimate"], plain["total_estimate"]) << "it ranks; it does not filter";
+    // Without --now it counts from the newest article (2023-10-22): a year's half-life lifts
+    // the editorial of 2023-08-30 from fifth to first.
+    ASSERT_EQ(plain["results"][4]["date"], "2023-08-30");
+    const json newest = search_json({"security guarantees", "--recency", "365"});
+    EXPECT_EQ(newest["results"][0]["date"], "2023-08-30");
+    CommandResult r = search({"security guarantees", "--now", "2022-03-03"});
+    EXPECT_EQ(r.exit_code, 2) << "--now needs --recency";
+    r = search({"security guarantees", "--recency", "3", "--now", "2022-03"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("--now: '2022-03' is not a day"), std::string::npos) << r.err;
+}
+
+TEST_F(SamplesTest, LikeFindsRelatedArticlesWithoutTheArticleOrItsCopies) {
+    CommandResult r = search({"--like", kSamples + "/wire-rail-link-reopens.txt", "--json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    const json j = json::parse(r.out);
+    ASSERT_FALSE(j["results"].empty());
+    for (const json& hit : j["results"]) {
+        EXPECT_NE(hit["url"], kRailCopy);
+        EXPECT_NE(hit["url"], kRailOriginal);
+    }
+    const json talks = json::parse(
+        search({"--like", "https://news.example.org/2022/02/16/draft-text-published", "--json"})
+            .out);
+    ASSERT_FALSE(talks["results"].empty());
+    EXPECT_EQ(talks["results"][0]["url"],
+              "https://dailyledger.example.net/politics/ratification-vote")
+        << "the ratification of the draft first: " << talks["results"][0]["title"];
+    EXPECT_EQ(talks["expansion"].size(), 25u) << "the terms it used (kLikeTerms)";
+    r = search({"--like", "https://news.example.org/no-such-story"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("--like: no article with the URL"), std::string::npos) << r.err;
+    EXPECT_EQ(search({"--like", kRailCopy, "talks"}).exit_code, 2) << "an article or a query";
 }
 
 TEST_F(SamplesTest, PagingContinuesTheRanking) {

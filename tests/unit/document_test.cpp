@@ -1,4 +1,3 @@
-#include "newsidx/clusters.hpp"
 #include "newsidx/document.hpp"
 
 #include <gtest/gtest.h>
@@ -6,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "newsidx/clusters.hpp"
 #include "newsidx/error.hpp"
 #include "newsidx/schema.hpp"
 
@@ -127,8 +127,7 @@ TEST(DocumentBuilder, MarksEachArticleWithItsAnalyzer) {
 
 TEST(DocumentBuilder, GivesEachArticleASignatureItsBandsAndItsOwnCluster) {
     const auto built = DocumentBuilder{Analyzer("english")}.build(sample_article(), "/t.txt");
-    const auto signature =
-        Signature::decode(built.doc.get_value(schema::kSignatureSlot.slot));
+    const auto signature = Signature::decode(built.doc.get_value(schema::kSignatureSlot.slot));
     ASSERT_TRUE(signature);
     EXPECT_EQ(built.bands, signature->band_terms());
     const auto terms = terms_of(built.doc);

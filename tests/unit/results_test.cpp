@@ -160,12 +160,14 @@ TEST(ExportLine, QuotesCsvFieldsAndWritesJsonObjects) {
     hit.url = "https://x.org/a";
     hit.title = "One year on, the \"calm\" border";
     hit.path = "/c/a.txt";
+    hit.first_url = "https://y.org/first";
     EXPECT_EQ(export_line(hit, true),
               "3,1.500000,2022-02-08,x.org,https://x.org/a,\"One year on, the \"\"calm\"\" "
-              "border\",/c/a.txt");
+              "border\",/c/a.txt,https://y.org/first");
     EXPECT_EQ(export_line(hit, false),
               R"({"rank":3,"score":1.5,"date":"2022-02-08","site":"x.org","url":"https://x.org/a",)"
-              R"("title":"One year on, the \"calm\" border","path":"/c/a.txt"})");
+              R"("title":"One year on, the \"calm\" border","path":"/c/a.txt",)"
+              R"("cluster":"https://y.org/first"})");
 }
 
 }  // namespace

@@ -87,8 +87,8 @@ struct SearchResult {
     std::vector<std::shared_ptr<Xapian::MatchSpy>> spies;
     std::vector<Facet> facets;         ///< one per --facet, in the order asked
     std::optional<Timeline> timeline;  ///< with --timeline
-    bool collapsed = false;  ///< --collapse: one hit per cluster; total counts clusters
-    Xapian::doccount articles = 0;  ///< --collapse: the matching articles, copies included
+    bool collapsed = false;            ///< --collapse: one hit per cluster; total counts clusters
+    Xapian::doccount articles = 0;     ///< --collapse: the matching articles, copies included
 };
 
 /// The seam: what one search run asks of Xapian's Enquire beyond the query. Features fill it
@@ -109,10 +109,13 @@ struct MatchSetup {
 /// Relevance-set expansion, shared by pseudo-relevance feedback and more-like-this: the
 /// `count` best unprefixed terms (Xapian's ESet) of the documents in `rset`, leaving out the terms
 /// of `own`, as an OR query weighted by `weight`; empty when there are none. `added`, when
-/// given, receives the terms, best first.
-Xapian::Query expansion_query(const Xapian::Enquire& enquire, const Xapian::RSet& rset,
-                              const Xapian::Query& own, unsigned count, double weight,
-                              std::vector<std::string>* added = nullptr);
+/// given, receives the terms, best first. With `by_eset_weight` each term's weight is also
+/// scaled by its ESet weight (relative to the best), so the article's most telling terms count
+/// most, and terms no other article of `db` has are left out (more-like-this).
+Xapian::Query expansion_query(const Xapian::Enquire& enquire, const Xapian::Database& db,
+                              const Xapian::RSet& rset, const Xapian::Query& own, unsigned count,
+                              double weight, std::vector<std::string>* added = nullptr,
+                              bool by_eset_weight = false);
 
 class Searcher {
   public:
@@ -158,8 +161,9 @@ class Searcher {
   private:
     // The document article() finds.
     std::optional<Xapian::docid> find(const std::string& url_or_path);
-    // The query to run: options.like's or the parsed `query`.
-    QueryBuilder::Built built_for(const std::string& query);
+    // The query to run: options.like's (its terms go to `terms`) or the parsed `query`.
+    QueryBuilder::Built built_for(const std::string& query,
+                                  std::vector<std::string>* terms = nullptr);
     SearchResult search_once(const std::string& query, const MatchSetup& setup);
     // Sets up `enquire` for `built` with the options and `setup`: weighting, feedback
     // (expansion terms go to `out`), boosts, filters, sort, collapse key, and the setup's spies
