@@ -125,32 +125,40 @@ class Nodes {
   public:
     explicit Nodes(const Xapian::Database& db) : db_(db) {}
 
-    const Node& operator[](Xapian::docid did) {
+    // Its signature and stored key; its own key (a termlist read) only with `own`.
+    const Node& get(Xapian::docid did, bool own) {
         auto it = nodes_.find(did);
-        if (it != nodes_.end()) return it->second;
-        const Xapian::Document doc = db_.get_document(did);
-        Node node;
-        node.signature = Signature::decode(doc.get_value(schema::kSignatureSlot.slot));
-        node.current = doc.get_value(schema::kClusterSlot.slot);
-        const std::string id_prefix(schema::kId.prefix);
-        auto term = doc.termlist_begin();
-        term.skip_to(id_prefix);
-        const std::string id =
-            term != doc.termlist_end() && (*term).rfind(id_prefix, 0) == 0 ? *term : std::string();
-        node.own = cluster_key(doc.get_value(schema::kDateSlot.slot), id);
-        return nodes_.emplace(did, std::move(node)).first->second;
+        if (it == nodes_.end()) {
+            const Xapian::Document doc = db_.get_document(did, Xapian::DOC_ASSUME_VALID);
+            Node node;
+            node.signature = Signature::decode(doc.get_value(schema::kSignatureSlot.slot));
+            node.current = doc.get_value(schema::kClusterSlot.slot);
+            it = nodes_.emplace(did, std::move(node)).first;
+        }
+        if (own && it->second.own.empty()) {
+            const Xapian::Document doc = db_.get_document(did, Xapian::DOC_ASSUME_VALID);
+            const std::string id_prefix(schema::kId.prefix);
+            auto term = doc.termlist_begin();
+            term.skip_to(id_prefix);
+            const std::string id = term != doc.termlist_end() && (*term).rfind(id_prefix, 0) == 0
+                                       ? *term
+                                       : std::string();
+            it->second.own = cluster_key(doc.get_value(schema::kDateSlot.slot), id);
+        }
+        return it->second;
     }
+    const Node& operator[](Xapian::docid did) { return get(did, true); }
 
     // The articles similar to `did` (sharing a band term, with agreeing minima from kSimilarAt).
     std::vector<Xapian::docid> similar(Xapian::docid did) {
-        const std::optional<Signature> signature = (*this)[did].signature;
+        const std::optional<Signature> signature = get(did, false).signature;
         std::vector<Xapian::docid> out;
         if (!signature) return out;
         std::unordered_set<Xapian::docid> seen{did};
         for (const std::string& band : signature->band_terms())
             for (auto p = db_.postlist_begin(band); p != db_.postlist_end(band); ++p) {
                 if (!seen.insert(*p).second) continue;
-                const Node& other = (*this)[*p];
+                const Node& other = get(*p, false);
                 if (other.signature && signature->similarity(*other.signature) >= kSimilarAt)
                     out.push_back(*p);
             }
@@ -285,7 +293,7 @@ std::vector<Xapian::docid> cluster_members(const Xapian::Database& db, const std
     std::unordered_set<Xapian::docid> seen{*founder};
     for (std::size_t i = 0; i < members.size(); ++i)
         for (Xapian::docid e : nodes.similar(members[i]))
-            if (nodes[e].current == key && seen.insert(e).second) members.push_back(e);
+            if (nodes.get(e, false).current == key && seen.insert(e).second) members.push_back(e);
     return members;
 }
 
