@@ -17,8 +17,7 @@
 namespace newsidx {
 namespace {
 
-// One of kMinHashes hash functions of a 3-gram's hash: splitmix64's finaliser of the hash
-// mixed with a per-function constant.
+// splitmix64's finaliser: makes the per-function constants.
 constexpr std::uint64_t mix(std::uint64_t x) {
     x ^= x >> 30;
     x *= 0xbf58476d1ce4e5b9ULL;
@@ -27,11 +26,20 @@ constexpr std::uint64_t mix(std::uint64_t x) {
     return x ^ (x >> 31);
 }
 
-constexpr std::array<std::uint64_t, kMinHashes> kSeeds = [] {
-    std::array<std::uint64_t, kMinHashes> seeds{};
+// The kMinHashes hash functions of a 3-gram's (already random) XXH3 hash h: h * kMul[i] +
+// kAdd[i] modulo 2^64, kMul odd. One multiply each: computing them is most of a signature's
+// cost, and a signature is made for every article indexed.
+struct Functions {
+    std::array<std::uint64_t, kMinHashes> mul{}, add{};
+};
+constexpr Functions kFunctions = [] {
+    Functions f;
     std::uint64_t s = 0x6e65777369647831ULL;  // "newsidx1"
-    for (auto& seed : seeds) seed = s = mix(s + 0x9e3779b97f4a7c15ULL);
-    return seeds;
+    for (std::size_t i = 0; i < kMinHashes; ++i) {
+        f.mul[i] = (s = mix(s + 0x9e3779b97f4a7c15ULL)) | 1;
+        f.add[i] = s = mix(s + 0x9e3779b97f4a7c15ULL);
+    }
+    return f;
 }();
 
 }  // namespace
@@ -90,7 +98,7 @@ std::optional<Signature> signature_of(std::string_view folded) {
         for (std::size_t k = words - 3; k < words; ++k) (gram += last[k % 3]) += ' ';
         const std::uint64_t h = XXH3_64bits(gram.data(), gram.size());
         for (std::size_t i = 0; i < kMinHashes; ++i)
-            mins[i] = std::min(mins[i], mix(h ^ kSeeds[i]));
+            mins[i] = std::min(mins[i], h * kFunctions.mul[i] + kFunctions.add[i]);
     }
     if (words < kMinSignatureWords) return std::nullopt;
     Signature s;

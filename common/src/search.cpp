@@ -113,14 +113,22 @@ std::vector<Copy> cluster_copies(const Xapian::Database& db, const std::string& 
 
 // A hit's trail: its cluster's first article, size and other sites (`similar` comes from the
 // search's cluster spy).
+// Only the first article's record is read; the others' sites come from their host slot.
 Trail trail_of(const Xapian::Database& db, const std::string& key, Xapian::docid self) {
-    const std::vector<Copy> copies = cluster_copies(db, key, self);
+    std::vector<Xapian::docid> members = cluster_members(db, key);
+    if (std::find(members.begin(), members.end(), self) == members.end()) members.push_back(self);
     Trail trail;
-    trail.copies = static_cast<Xapian::doccount>(copies.size());
-    trail.first = copies.front();
+    trail.copies = static_cast<Xapian::doccount>(members.size());
+    const std::string founder_id(key_id_term(key));
+    auto founder = db.postlist_begin(founder_id);
+    trail.first = copy_of(StoredRecord::of(
+        db.get_document(founder != db.postlist_end(founder_id) ? *founder : self)));
     std::set<std::string> sites;
-    for (const Copy& c : copies)
-        if (c.site != trail.first.site) sites.insert(c.site);
+    for (Xapian::docid d : members) {
+        std::string site =
+            db.get_document(d, Xapian::DOC_ASSUME_VALID).get_value(schema::kHostSlot.slot);
+        if (site != trail.first.site) sites.insert(std::move(site));
+    }
     trail.also_on.assign(sites.begin(), sites.end());
     return trail;
 }
