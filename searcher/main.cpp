@@ -175,7 +175,7 @@ int main(int argc, char** argv) {
                  "One hit per story: near-duplicate copies fold into their best hit, with "
                  "\"+N similar\", who ran it first and where else");
     app.add_option("--recency", opts.recency_days,
-                   "Favour fresh articles: the boost halves every DAYS days before --now")
+                   "Favour fresh articles: the boost halves every DAYS days from --now")
         ->check(CLI::Range(0.01, 100000.0));
     app.add_option("--now", opts.now,
                    "The day --recency counts from (default: the newest article in the index)")
