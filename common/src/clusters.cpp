@@ -109,18 +109,23 @@ std::optional<Signature> signature_of(std::string_view folded) {
 }
 
 std::string cluster_key(std::string_view date, std::string_view id_term) {
-    std::string key(date);
-    key += id_term;
-    return key;
+    char hash[17];
+    std::snprintf(hash, sizeof hash, "%016llx",
+                  static_cast<unsigned long long>(XXH3_64bits(id_term.data(), id_term.size())));
+    return std::string(date) + hash;
 }
 
 std::string_view key_date(std::string_view key) {
     return key.substr(0, std::min<std::size_t>(8, key.size()));
 }
 
-std::string_view key_id_term(std::string_view key) { return key.size() > 8 ? key.substr(8) : ""; }
-
 namespace {
+
+// An article's place in the order of the rule, its date then its id term ("own" below), and
+// the key it has as a founder.
+std::string key_of(const std::string& own) {
+    return cluster_key(std::string_view(own).substr(0, 8), std::string_view(own).substr(8));
+}
 
 // What clustering needs of one article, read once.
 struct Node {
@@ -151,7 +156,7 @@ class Nodes {
             const std::string id = term != doc.termlist_end() && (*term).rfind(id_prefix, 0) == 0
                                        ? *term
                                        : std::string();
-            it->second.own = cluster_key(doc.get_value(schema::kDateSlot.slot), id);
+            it->second.own = doc.get_value(schema::kDateSlot.slot) + id;
         }
         return it->second;
     }
@@ -186,6 +191,12 @@ Xapian::doccount write_keys(Xapian::WritableDatabase& db, const Keys& keys,
     for (const auto& [did, key] : keys) {
         if (current(did) == key) continue;
         Xapian::Document doc = db.get_document(did);
+        const std::string prefix(schema::kCluster.prefix);
+        try {
+            doc.remove_term(prefix + current(did));
+        } catch (const Xapian::InvalidArgumentError&) {  // not there: nothing to remove
+        }
+        doc.add_boolean_term(prefix + key);
         doc.add_value(schema::kClusterSlot.slot, key);
         db.replace_document(did, doc);
         ++moved;
@@ -238,7 +249,7 @@ Xapian::doccount update_all(Xapian::WritableDatabase& db) {
         if (auto k = keys.find(d); k != keys.end()) return k->second;
         auto l = leader.find(d);
         const std::string key =
-            l == leader.end() || l->second == d ? nodes[d].own : root(l->second);
+            l == leader.end() || l->second == d ? key_of(nodes[d].own) : root(l->second);
         return keys[d] = key;
     };
     for (auto& [did, node] : nodes) root(did);
@@ -280,7 +291,7 @@ Xapian::doccount update_clusters(Xapian::WritableDatabase& db, const ClusterChan
         if (auto k = found.find(d); k != found.end()) return k->second;
         auto l = leader.find(d);
         std::string key = l == leader.end() ? nodes[d].current
-                          : l->second == d  ? nodes[d].own
+                          : l->second == d  ? key_of(nodes[d].own)
                                             : root(l->second);
         if (l != leader.end()) found[d] = key;
         return key;
@@ -290,18 +301,26 @@ Xapian::doccount update_clusters(Xapian::WritableDatabase& db, const ClusterChan
                       [&](Xapian::docid d) -> const std::string& { return nodes[d].current; });
 }
 
-std::vector<Xapian::docid> cluster_members(const Xapian::Database& db, const std::string& key) {
-    const std::string id(key_id_term(key));
-    std::vector<Xapian::docid> members;
-    if (id.empty()) return members;
-    auto founder = db.postlist_begin(id);
-    if (founder == db.postlist_end(id)) return members;
-    Nodes nodes(db);
-    members.push_back(*founder);
-    std::unordered_set<Xapian::docid> seen{*founder};
-    for (std::size_t i = 0; i < members.size(); ++i)
-        for (Xapian::docid e : nodes.similar(members[i]))
-            if (nodes.get(e, false).current == key && seen.insert(e).second) members.push_back(e);
+std::vector<Xapian::docid> cluster_members(const Xapian::Database& db, Xapian::docid member) {
+    // The cluster term's posting list: one lookup (a search does one for each hit it shows).
+    const std::string key = db.get_document(member).get_value(schema::kClusterSlot.slot);
+    const std::string term = std::string(schema::kCluster.prefix) + key;
+    std::vector<Xapian::docid> members(db.postlist_begin(term), db.postlist_end(term));
+    if (std::find(members.begin(), members.end(), member) == members.end())
+        members.push_back(member);
+    // The founder: the member whose own key is the cluster's. Its date is in the key, so only
+    // members of that date need their id term.
+    const std::string_view date = key_date(key);
+    for (std::size_t i = 0; i < members.size(); ++i) {
+        const Xapian::Document doc = db.get_document(members[i], Xapian::DOC_ASSUME_VALID);
+        if (doc.get_value(schema::kDateSlot.slot) != date) continue;
+        auto id = doc.termlist_begin();
+        id.skip_to(std::string(schema::kId.prefix));
+        if (id != doc.termlist_end() && cluster_key(date, *id) == key) {
+            std::swap(members[0], members[i]);
+            break;
+        }
+    }
     return members;
 }
 

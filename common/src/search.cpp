@@ -98,11 +98,9 @@ Copy copy_of(const StoredRecord& record) {
                 record.title, record.path};
 }
 
-// The articles of the cluster `key`, earliest first (by date, then URL); at least `self`.
-std::vector<Copy> cluster_copies(const Xapian::Database& db, const std::string& key,
-                                 Xapian::docid self) {
-    std::vector<Xapian::docid> members = cluster_members(db, key);
-    if (std::find(members.begin(), members.end(), self) == members.end()) members.push_back(self);
+// The articles of the cluster of `self`, earliest first (by date, then URL).
+std::vector<Copy> cluster_copies(const Xapian::Database& db, Xapian::docid self) {
+    const std::vector<Xapian::docid> members = cluster_members(db, self);
     std::vector<Copy> copies;
     for (Xapian::docid d : members) copies.push_back(copy_of(StoredRecord::of(db.get_document(d))));
     std::sort(copies.begin(), copies.end(), [](const Copy& a, const Copy& b) {
@@ -114,15 +112,11 @@ std::vector<Copy> cluster_copies(const Xapian::Database& db, const std::string& 
 // A hit's trail: its cluster's first article, size and other sites (`similar` comes from the
 // search's cluster spy).
 // Only the first article's record is read; the others' sites come from their host slot.
-Trail trail_of(const Xapian::Database& db, const std::string& key, Xapian::docid self) {
-    std::vector<Xapian::docid> members = cluster_members(db, key);
-    if (std::find(members.begin(), members.end(), self) == members.end()) members.push_back(self);
+Trail trail_of(const Xapian::Database& db, Xapian::docid self) {
+    const std::vector<Xapian::docid> members = cluster_members(db, self);
     Trail trail;
     trail.copies = static_cast<Xapian::doccount>(members.size());
-    const std::string founder_id(key_id_term(key));
-    auto founder = db.postlist_begin(founder_id);
-    trail.first = copy_of(StoredRecord::of(
-        db.get_document(founder != db.postlist_end(founder_id) ? *founder : self)));
+    trail.first = copy_of(StoredRecord::of(db.get_document(members.front())));
     std::set<std::string> sites;
     for (Xapian::docid d : members) {
         std::string site =
@@ -230,7 +224,7 @@ std::optional<std::vector<Copy>> Searcher::copies(const std::string& url_or_path
     if (!did) return std::nullopt;
     return detail::guarded("reading", set_.label(), [&] {
         const Xapian::Database& db = set_.database();
-        return cluster_copies(db, db.get_document(*did).get_value(schema::kClusterSlot.slot), *did);
+        return cluster_copies(db, *did);
     });
 }
 
@@ -383,12 +377,12 @@ Xapian::doccount Searcher::each_match(const std::string& query,
             Hit hit = hit_of(StoredRecord::of(it.get_document()), ++rank, it);
             auto [first, fresh] = first_urls.try_emplace(hit.cluster);
             if (fresh) {
-                const std::string id(key_id_term(hit.cluster));
-                auto founder = db.postlist_begin(id);
-                first->second = id == bounded_term(schema::kId.prefix, hit.url) ? hit.url
-                                : founder != db.postlist_end(id)
-                                    ? StoredRecord::of(db.get_document(*founder)).url
-                                    : std::string();
+                // Its own URL when it founded the cluster, else a walk to the founder.
+                const std::string date = it.get_document().get_value(schema::kDateSlot.slot);
+                first->second =
+                    hit.cluster == cluster_key(date, bounded_term(schema::kId.prefix, hit.url))
+                        ? hit.url
+                        : StoredRecord::of(db.get_document(cluster_members(db, *it).front())).url;
             }
             hit.first_url = first->second;
             emit(hit);
@@ -445,7 +439,7 @@ SearchResult Searcher::search_once(const std::string& query, const MatchSetup& s
                 hit.snippet = make_snippet(snippet_mset, body, stemmer->second,
                                            options_.snippet_bytes, words.stems);
             }
-            if (options_.collapse) hit.trail = trail_of(db, hit.cluster, *it);
+            if (options_.collapse) hit.trail = trail_of(db, *it);
             out.hits.push_back(std::move(hit));
         }
         // Asked of the whole result, not the page: a page past the end is not a query without

@@ -46,8 +46,8 @@ TEST(Corpus, BbcNewsIndexesEveryArticleAndFindsThem) {
         << r.out;
     r = run_command({NEWSIDX_INDEX_BIN, "--db", dir / "db", corpus});
     EXPECT_EQ(
-        r.out.rfind(
-            "indexed 0 articles (0 new, 0 updated, 2095 unchanged, 0 removed, 0 rejected)", 0),
+        r.out.rfind("indexed 0 articles (0 new, 0 updated, 2095 unchanged, 0 removed, 0 rejected)",
+                    0),
         0u)
         << r.out;
 

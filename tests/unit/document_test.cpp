@@ -105,8 +105,9 @@ TEST(DocumentBuilder, StoresValuesAndRecord) {
     EXPECT_EQ(built.doc.get_value(schema::kHostSlot.slot), "www.news.example.co.uk");
     EXPECT_EQ(built.doc.get_value(schema::kLanguageSlot.slot), "en");
     EXPECT_EQ(built.doc.get_value(schema::kSignatureSlot.slot).size(), 2 * kMinHashes);
-    EXPECT_EQ(built.doc.get_value(schema::kClusterSlot.slot),
-              "20220208Qhttps://www.news.example.co.uk/2022/02/08/talks");
+    const std::string key = built.doc.get_value(schema::kClusterSlot.slot);
+    EXPECT_EQ(key.size(), 24u) << "the date and 16 hex digits";
+    EXPECT_EQ(key, cluster_key("20220208", "Qhttps://www.news.example.co.uk/2022/02/08/talks"));
     const StoredRecord r = StoredRecord::of(built.doc);
     EXPECT_EQ(r.title, "Talks end with Security Guarantees");
     EXPECT_EQ(r.date, "20220208");
@@ -132,7 +133,8 @@ TEST(DocumentBuilder, GivesEachArticleASignatureItsBandsAndItsOwnCluster) {
     EXPECT_EQ(built.bands, signature->band_terms());
     const auto terms = terms_of(built.doc);
     for (const std::string& band : built.bands) EXPECT_TRUE(terms.count(band)) << band;
-    EXPECT_EQ(built.doc.get_value(schema::kClusterSlot.slot), "20220208" + built.id_term);
+    EXPECT_EQ(built.doc.get_value(schema::kClusterSlot.slot),
+              cluster_key("20220208", built.id_term));
 }
 
 TEST(DocumentBuilder, OffersTitleWordsToTheSpellingDictionary) {

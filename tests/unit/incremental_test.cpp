@@ -13,6 +13,7 @@
 #include <random>
 #include <sstream>
 
+#include "newsidx/clusters.hpp"
 #include "newsidx/indexer.hpp"
 #include "newsidx/schema.hpp"
 #include "temp_dir.hpp"
@@ -48,8 +49,8 @@ Snapshot snapshot(const std::string& path) {
             for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p) desc << ',' << *p;
         }
         if (!s.articles.emplace(id, desc.str()).second) ++s.twins;
-        s.copies +=
-            doc.get_value(schema::kClusterSlot.slot) != doc.get_value(schema::kDateSlot.slot) + id;
+        s.copies += doc.get_value(schema::kClusterSlot.slot) !=
+                    cluster_key(doc.get_value(schema::kDateSlot.slot), id);
     }
     const std::string prefix(schema::kFile.key);
     for (auto k = db.metadata_keys_begin(prefix); k != db.metadata_keys_end(prefix); ++k)

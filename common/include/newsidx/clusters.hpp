@@ -6,7 +6,8 @@
 // least kSimilarAt of their signatures' minima agree (an estimate of the Jaccard similarity of
 // their 3-gram sets). An article's *leader* is the earliest (by date, then id term) of itself
 // and the articles similar to it; its cluster is its leader's cluster, and an article that is
-// its own leader founds one. The cluster key (kClusterSlot) is the founder's date and id term.
+// its own leader founds one. The cluster key (kClusterSlot) is the founder's date and a hash of
+// its id term.
 // The rule depends on the set of articles only: any sequence of runs gives a rebuild's keys.
 #pragma once
 
@@ -54,11 +55,11 @@ struct Signature {
 /// words.
 std::optional<Signature> signature_of(std::string_view folded);
 
-/// An article's own cluster key, as a founder: its date (YYYYMMDD) then its id term.
+/// An article's own cluster key, as a founder: its date (YYYYMMDD) then 16 hex digits of the
+/// XXH3-64 of its id term (short: every match's key is read when collapsing).
 std::string cluster_key(std::string_view date, std::string_view id_term);
-/// The founder's date (YYYYMMDD) and id term in a cluster key.
+/// The founder's date (YYYYMMDD) in a cluster key.
 std::string_view key_date(std::string_view key);
-std::string_view key_id_term(std::string_view key);
 
 /// What changed in an index since its cluster keys were last right: the band terms of the
 /// articles added and removed, and the cluster keys the removed ones had.
@@ -73,8 +74,8 @@ struct ClusterChanges {
 /// key moved. Returns how many moved. Throws Xapian errors.
 Xapian::doccount update_clusters(Xapian::WritableDatabase& db, const ClusterChanges& changes);
 
-/// The ids of every article of the cluster with key `key` in `db`, found from its founder
-/// through the band terms (each member is similar to an earlier member).
-std::vector<Xapian::docid> cluster_members(const Xapian::Database& db, const std::string& key);
+/// Every article of the cluster of article `member` in `db` (the kCluster term's posting list):
+/// the cluster's founder (its earliest article) first, the others in no particular order.
+std::vector<Xapian::docid> cluster_members(const Xapian::Database& db, Xapian::docid member);
 
 }  // namespace newsidx
