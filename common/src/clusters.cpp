@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <deque>
 #include <limits>
+#include <map>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -183,6 +184,31 @@ class Nodes {
     std::unordered_map<Xapian::docid, Node> nodes_;
 };
 
+// Records the members (date and id term each) of cluster `key`; none for a cluster of one.
+void write_members(Xapian::WritableDatabase& db, const std::string& key,
+                   std::vector<std::string>& members) {
+    std::string value;
+    if (members.size() > 1) {
+        std::sort(members.begin(), members.end());
+        for (const std::string& m : members) (value += m) += '\n';
+    }
+    db.set_metadata(std::string(schema::kClusterMembers.key) + key, value);
+}
+
+// The members recorded for cluster `key`, earliest first.
+std::vector<std::string> read_members(
+    const std::function<std::string(const std::string&)>& metadata, const std::string& key) {
+    std::vector<std::string> members;
+    const std::string value = metadata(std::string(schema::kClusterMembers.key) + key);
+    std::size_t at = 0;
+    while (at < value.size()) {
+        const std::size_t nl = value.find('\n', at);
+        members.push_back(value.substr(at, nl - at));
+        at = nl == std::string::npos ? value.size() : nl + 1;
+    }
+    return members;
+}
+
 // Writes `key` into the documents whose stored key differs; returns how many.
 template <typename Keys>
 Xapian::doccount write_keys(Xapian::WritableDatabase& db, const Keys& keys,
@@ -190,13 +216,8 @@ Xapian::doccount write_keys(Xapian::WritableDatabase& db, const Keys& keys,
     Xapian::doccount moved = 0;
     for (const auto& [did, key] : keys) {
         if (current(did) == key) continue;
+        // Only a value changes: Xapian rewrites the value, not the document's terms.
         Xapian::Document doc = db.get_document(did);
-        const std::string prefix(schema::kCluster.prefix);
-        try {
-            doc.remove_term(prefix + current(did));
-        } catch (const Xapian::InvalidArgumentError&) {  // not there: nothing to remove
-        }
-        doc.add_boolean_term(prefix + key);
         doc.add_value(schema::kClusterSlot.slot, key);
         db.replace_document(did, doc);
         ++moved;
@@ -253,6 +274,19 @@ Xapian::doccount update_all(Xapian::WritableDatabase& db) {
         return keys[d] = key;
     };
     for (auto& [did, node] : nodes) root(did);
+    // The member lists, written anew: every cluster of two or more.
+    std::map<std::string, std::vector<std::string>> lists;
+    for (const auto& [did, key] : keys) lists[key].push_back(nodes[did].own);
+    const std::string prefix(schema::kClusterMembers.key);
+    std::vector<std::string> old;
+    for (auto k = db.metadata_keys_begin(prefix); k != db.metadata_keys_end(prefix); ++k)
+        old.push_back(*k);
+    for (const std::string& k : old)
+        if (auto it = lists.find(k.substr(prefix.size()));
+            it == lists.end() || it->second.size() < 2)
+            db.set_metadata(k, std::string());
+    for (auto& [key, members] : lists)
+        if (members.size() > 1) write_members(db, key, members);
     return write_keys(db, keys,
                       [&](Xapian::docid d) -> const std::string& { return nodes[d].current; });
 }
@@ -297,30 +331,45 @@ Xapian::doccount update_clusters(Xapian::WritableDatabase& db, const ClusterChan
         return key;
     };
     for (Xapian::docid d : queue) root(d);
+    // The member lists of every cluster that lost or gained an article: its recorded members
+    // outside the affected set (their keys did not move; gone ones are dropped), and the
+    // affected articles that have its key now.
+    std::set<std::string> touched = changes.keys;
+    for (Xapian::docid d : queue) {
+        touched.insert(nodes[d].current);
+        touched.insert(found[d]);
+    }
+    std::map<std::string, std::vector<std::string>> lists;
+    for (Xapian::docid d : queue) lists[found[d]].push_back(nodes[d].own);
+    const auto metadata = [&](const std::string& k) { return db.get_metadata(k); };
+    for (const std::string& key : touched) {
+        std::vector<std::string>& members = lists[key];
+        for (const std::string& m : read_members(metadata, key)) {
+            const std::string id = m.substr(8);
+            auto p = db.postlist_begin(id);
+            if (p == db.postlist_end(id) || affected.count(*p)) continue;
+            if (nodes.get(*p, false).current == key && nodes[*p].own == m) members.push_back(m);
+        }
+        write_members(db, key, members);
+    }
     return write_keys(db, found,
                       [&](Xapian::docid d) -> const std::string& { return nodes[d].current; });
 }
 
-std::vector<Xapian::docid> cluster_members(const Xapian::Database& db, Xapian::docid member) {
-    // The cluster term's posting list: one lookup (a search does one for each hit it shows).
+std::vector<Xapian::docid> cluster_members(
+    const Xapian::Database& db, Xapian::docid member,
+    const std::function<std::string(const std::string&)>& metadata) {
+    // The recorded member list: one metadata read, then an id term lookup per member (a
+    // search does this for each hit it shows).
     const std::string key = db.get_document(member).get_value(schema::kClusterSlot.slot);
-    const std::string term = std::string(schema::kCluster.prefix) + key;
-    std::vector<Xapian::docid> members(db.postlist_begin(term), db.postlist_end(term));
+    std::vector<Xapian::docid> members;
+    for (const std::string& m : read_members(metadata, key)) {
+        const std::string id = m.substr(8);
+        if (auto p = db.postlist_begin(id); p != db.postlist_end(id)) members.push_back(*p);
+    }
+    if (members.empty()) return {member};
     if (std::find(members.begin(), members.end(), member) == members.end())
         members.push_back(member);
-    // The founder: the member whose own key is the cluster's. Its date is in the key, so only
-    // members of that date need their id term.
-    const std::string_view date = key_date(key);
-    for (std::size_t i = 0; i < members.size(); ++i) {
-        const Xapian::Document doc = db.get_document(members[i], Xapian::DOC_ASSUME_VALID);
-        if (doc.get_value(schema::kDateSlot.slot) != date) continue;
-        auto id = doc.termlist_begin();
-        id.skip_to(std::string(schema::kId.prefix));
-        if (id != doc.termlist_end() && cluster_key(date, *id) == key) {
-            std::swap(members[0], members[i]);
-            break;
-        }
-    }
     return members;
 }
 

@@ -159,9 +159,7 @@ DocumentBuilder::Built DocumentBuilder::build(const Article& article, std::strin
         built.bands = signature->band_terms();
         for (const std::string& band : built.bands) doc.add_boolean_term(band);
     }
-    const std::string key = cluster_key(article.date, built.id_term);
-    doc.add_value(schema::kClusterSlot.slot, key);
-    doc.add_boolean_term(std::string(schema::kCluster.prefix) + key);
+    doc.add_value(schema::kClusterSlot.slot, cluster_key(article.date, built.id_term));
     doc.add_value(schema::kLanguageSlot.slot, article.language);
 
     doc.set_data(StoredRecord{article.title, article.date, article.url, std::string(path),

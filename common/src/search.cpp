@@ -99,8 +99,10 @@ Copy copy_of(const StoredRecord& record) {
 }
 
 // The articles of the cluster of `self`, earliest first (by date, then URL).
-std::vector<Copy> cluster_copies(const Xapian::Database& db, Xapian::docid self) {
-    const std::vector<Xapian::docid> members = cluster_members(db, self);
+std::vector<Copy> cluster_copies(const IndexSet& set, Xapian::docid self) {
+    const Xapian::Database& db = set.database();
+    const std::vector<Xapian::docid> members =
+        cluster_members(db, self, [&](const std::string& k) { return set.metadata(k); });
     std::vector<Copy> copies;
     for (Xapian::docid d : members) copies.push_back(copy_of(StoredRecord::of(db.get_document(d))));
     std::sort(copies.begin(), copies.end(), [](const Copy& a, const Copy& b) {
@@ -112,8 +114,9 @@ std::vector<Copy> cluster_copies(const Xapian::Database& db, Xapian::docid self)
 // A hit's trail: its cluster's first article, size and other sites (`similar` comes from the
 // search's cluster spy).
 // Only the first article's record is read; the others' sites come from their host slot.
-Trail trail_of(const Xapian::Database& db, Xapian::docid self) {
-    const std::vector<Xapian::docid> members = cluster_members(db, self);
+Trail trail_of(const IndexSet& set, const Xapian::Database& db, Xapian::docid self) {
+    const std::vector<Xapian::docid> members =
+        cluster_members(db, self, [&](const std::string& k) { return set.metadata(k); });
     Trail trail;
     trail.copies = static_cast<Xapian::doccount>(members.size());
     trail.first = copy_of(StoredRecord::of(db.get_document(members.front())));
@@ -222,10 +225,7 @@ std::optional<Xapian::docid> Searcher::find(const std::string& url_or_path) {
 std::optional<std::vector<Copy>> Searcher::copies(const std::string& url_or_path) {
     const auto did = find(url_or_path);
     if (!did) return std::nullopt;
-    return detail::guarded("reading", set_.label(), [&] {
-        const Xapian::Database& db = set_.database();
-        return cluster_copies(db, *did);
-    });
+    return detail::guarded("reading", set_.label(), [&] { return cluster_copies(set_, *did); });
 }
 
 QueryBuilder::Built Searcher::built_for(const std::string& query, std::vector<std::string>* terms) {
@@ -382,7 +382,13 @@ Xapian::doccount Searcher::each_match(const std::string& query,
                 first->second =
                     hit.cluster == cluster_key(date, bounded_term(schema::kId.prefix, hit.url))
                         ? hit.url
-                        : StoredRecord::of(db.get_document(cluster_members(db, *it).front())).url;
+                        : StoredRecord::of(
+                              db.get_document(cluster_members(db, *it,
+                                                              [&](const std::string& k) {
+                                                                  return set_.metadata(k);
+                                                              })
+                                                  .front()))
+                              .url;
             }
             hit.first_url = first->second;
             emit(hit);
@@ -439,7 +445,7 @@ SearchResult Searcher::search_once(const std::string& query, const MatchSetup& s
                 hit.snippet = make_snippet(snippet_mset, body, stemmer->second,
                                            options_.snippet_bytes, words.stems);
             }
-            if (options_.collapse) hit.trail = trail_of(db, *it);
+            if (options_.collapse) hit.trail = trail_of(set_, db, *it);
             out.hits.push_back(std::move(hit));
         }
         // Asked of the whole result, not the page: a page past the end is not a query without

@@ -175,7 +175,9 @@ TEST(ClusterMembers, FindsEveryMemberFromTheFirstThroughTheBands) {
     Xapian::Database db(dir / "db");
     auto urls_from = [&](const std::string& url) {
         std::vector<std::string> urls;
-        for (Xapian::docid d : cluster_members(db, *db.postlist_begin("Q" + url))) {
+        for (Xapian::docid d :
+             cluster_members(db, *db.postlist_begin("Q" + url),
+                             [&](const std::string& k) { return db.get_metadata(k); })) {
             const std::string data = db.get_document(d).get_data();
             urls.push_back(data.substr(data.find('\0') + 1,
                                        data.find('\0', data.find('\0') + 1) - data.find('\0') - 1));

@@ -52,9 +52,10 @@ Snapshot snapshot(const std::string& path) {
         s.copies += doc.get_value(schema::kClusterSlot.slot) !=
                     cluster_key(doc.get_value(schema::kDateSlot.slot), id);
     }
-    const std::string prefix(schema::kFile.key);
-    for (auto k = db.metadata_keys_begin(prefix); k != db.metadata_keys_end(prefix); ++k)
-        s.files[*k] = db.get_metadata(*k);
+    for (const std::string_view key : {schema::kFile.key, schema::kClusterMembers.key})
+        for (auto k = db.metadata_keys_begin(std::string(key));
+             k != db.metadata_keys_end(std::string(key)); ++k)
+            s.files[*k] = db.get_metadata(*k);
     return s;
 }
 

@@ -74,8 +74,11 @@ struct ClusterChanges {
 /// key moved. Returns how many moved. Throws Xapian errors.
 Xapian::doccount update_clusters(Xapian::WritableDatabase& db, const ClusterChanges& changes);
 
-/// Every article of the cluster of article `member` in `db` (the kCluster term's posting list):
-/// the cluster's founder (its earliest article) first, the others in no particular order.
-std::vector<Xapian::docid> cluster_members(const Xapian::Database& db, Xapian::docid member);
+/// Every article of the cluster of article `member` in `db`, earliest first (the founder first),
+/// from the member list recorded under kClusterMembers, read through `metadata` (an index
+/// set reads each member's metadata).
+std::vector<Xapian::docid> cluster_members(
+    const Xapian::Database& db, Xapian::docid member,
+    const std::function<std::string(const std::string&)>& metadata);
 
 }  // namespace newsidx

@@ -36,12 +36,10 @@ inline constexpr Prefix kLang{"L", "lang", true, false, "the article's language,
 inline constexpr Prefix kAnalyzer{"XA", "", true, false, "the analyzer it was indexed with"};
 inline constexpr Prefix kExactTitle{"XT", "", false, false, "XXH3-64 of the title's words"};
 inline constexpr Prefix kBand{"XB", "", true, false, "near-duplicate band: band number, 2 minima"};
-inline constexpr Prefix kCluster{"XC", "", true, false, "near-duplicate cluster key, as slot 3"};
 // clang-format on
 
-inline constexpr std::array<const Prefix*, 11> kPrefixes{&kTitle,      &kId,   &kHost,   &kDay,
-                                                         &kMonth,      &kYear, &kLang,   &kAnalyzer,
-                                                         &kExactTitle, &kBand, &kCluster};
+inline constexpr std::array<const Prefix*, 10> kPrefixes{
+    &kTitle, &kId, &kHost, &kDay, &kMonth, &kYear, &kLang, &kAnalyzer, &kExactTitle, &kBand};
 
 /// Unprefixed terms: body and title words, stemmed, with positions; title words count
 /// kTitleWdf times.
@@ -80,10 +78,14 @@ inline constexpr MetadataKey kFile{"newsidx.file:",
                                    "per source file: size, mtime, hash, holds-its-article, URL"};
 inline constexpr MetadataKey kClusters{"newsidx.clusters",
                                        "'stale' while cluster keys await a full recount"};
+/// Per cluster of two or more articles: key + cluster key -> its members, a line each, date
+/// and id term, earliest first.
+inline constexpr MetadataKey kClusterMembers{"newsidx.cluster:",
+                                             "per cluster of 2+: its members, earliest first"};
 // clang-format on
 
-inline constexpr std::array<const MetadataKey*, 4> kMetadataKeys{&kVersion, &kLanguage, &kFile,
-                                                                 &kClusters};
+inline constexpr std::array<const MetadataKey*, 5> kMetadataKeys{&kVersion, &kLanguage, &kFile,
+                                                                 &kClusters, &kClusterMembers};
 
 /// Xapian's glass backend refuses terms longer than 245 bytes; longer ids are hashed.
 inline constexpr std::size_t kMaxTermBytes = 240;
