@@ -159,9 +159,11 @@ int main(int argc, char** argv) {
     std::string export_format;
     app.add_option("--export", export_format,
                    "Print every match, not a page, one line each: jsonl | csv (rank, score, date, "
-                   "site, url, title, path)")
+                   "site, url, title, path, cluster)")
         ->check(one_of({"jsonl", "csv"}))
-        ->excludes("--batch");
+        ->excludes("--batch")
+        ->excludes("--timeline")
+        ->excludes("--facet");
     std::string show;
     app.add_option("--show", show,
                    "Print one stored article in full: by its URL, or by the path of its file "
@@ -172,11 +174,13 @@ int main(int argc, char** argv) {
                    "earliest first")
         ->excludes("--show");
     app.add_flag("--collapse", opts.collapse,
-                 "One hit per story: near-duplicate copies fold into their best hit, with "
-                 "\"+N similar\", who ran it first and where else");
+                 "Near-duplicate copies fold into their best hit, with \"+N similar\", who ran "
+                 "it first and where else; counts and --timeline count stories")
+        ->excludes("--export");
     app.add_option("--recency", opts.recency_days,
                    "Favour fresh articles: the boost halves every DAYS days from --now")
-        ->check(CLI::Range(0.01, 100000.0));
+        ->check(CLI::Range(0.01, 100000.0))
+        ->excludes("--sort");
     app.add_option("--now", opts.now,
                    "The day --recency counts from (default: the newest article in the index)")
         ->needs("--recency");
@@ -262,6 +266,13 @@ int main(int argc, char** argv) {
                                          "cannot read batch file '" + batch + "'");
             }
             newsidx::Searcher searcher(opts);
+            if (!opts.like.empty() && !searcher.article(opts.like)) {
+                std::cerr << "searcher: no article "
+                          << (opts.like.find("://") == std::string::npos ? "from the file '"
+                                                                         : "with the URL '")
+                          << opts.like << "' in the index\n";
+                return cli::kNoHits;
+            }
             if (!batch.empty())
                 return cli::run_batch(searcher, batch == "-" ? std::cin : file, batch, chosen,
                                       std::cout, std::cerr);

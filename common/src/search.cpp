@@ -295,7 +295,10 @@ SearchResult Searcher::search(const std::string& query) {
         for (auto it = spy.values_begin(); it != spy.values_end(); ++it)
             days[*it] += it.get_termfreq();
     }
-    if (!options_.timeline.empty()) result.timeline = make_timeline(options_.timeline, days);
+    if (!options_.timeline.empty()) {
+        result.timeline = make_timeline(options_.timeline, days);
+        if (options_.collapse) result.timeline->unit = "stories";
+    }
     return result;
 }
 

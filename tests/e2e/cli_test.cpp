@@ -371,6 +371,13 @@ TEST_F(SamplesTest, CollapsedTimelineCountsEachStoryOnceAtItsFirstDate) {
     EXPECT_EQ(count_in(all, "2023-04"), 2);
     EXPECT_EQ(count_in(one, "2023-04"), 1);
     EXPECT_EQ(count_in(one, "2023-02"), 1);
+    EXPECT_EQ(all["timeline"]["counts"], "articles");
+    EXPECT_EQ(one["timeline"]["counts"], "stories");
+    const CommandResult chart = search({"rail link", "--timeline", "year", "--collapse", "-n", "1"});
+    EXPECT_NE(chart.out.find("timeline by year: 2 stories in 1 year\n"), std::string::npos)
+        << chart.out;
+    EXPECT_EQ(search({"rail link", "--export", "csv", "--collapse"}).exit_code, 2)
+        << "an export lists every article: it does not collapse";
 }
 
 TEST_F(SamplesTest, RecencyFavoursArticlesNearNow) {
@@ -389,6 +396,8 @@ TEST_F(SamplesTest, RecencyFavoursArticlesNearNow) {
     EXPECT_EQ(newest["results"][0]["date"], "2023-08-30");
     CommandResult r = search({"security guarantees", "--now", "2022-03-03"});
     EXPECT_EQ(r.exit_code, 2) << "--now needs --recency";
+    EXPECT_EQ(search({"talks", "--recency", "3", "--sort", "newest"}).exit_code, 2)
+        << "recency blends into relevance: it has no use in a date order";
     r = search({"security guarantees", "--recency", "3", "--now", "2022-03"});
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(r.err.find("--now: '2022-03' is not a day"), std::string::npos) << r.err;
@@ -412,8 +421,10 @@ TEST_F(SamplesTest, LikeFindsRelatedArticlesWithoutTheArticleOrItsCopies) {
         << "the ratification of the draft first: " << talks["results"][0]["title"];
     EXPECT_EQ(talks["expansion"].size(), 25u) << "the terms it used (kLikeTerms)";
     r = search({"--like", "https://news.example.org/no-such-story"});
-    EXPECT_EQ(r.exit_code, 2);
-    EXPECT_NE(r.err.find("--like: no article with the URL"), std::string::npos) << r.err;
+    EXPECT_EQ(r.exit_code, 1) << "as --show and --copies";
+    EXPECT_EQ(r.err,
+              "searcher: no article with the URL 'https://news.example.org/no-such-story' in the "
+              "index\n");
     EXPECT_EQ(search({"--like", kRailCopy, "talks"}).exit_code, 2) << "an article or a query";
 }
 

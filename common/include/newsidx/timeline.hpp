@@ -28,6 +28,8 @@ struct Timeline {
     std::string period;  ///< day, week, month or year
     std::vector<Bucket> buckets;
     Xapian::doccount total = 0;  ///< the sum of the counts: every match
+    /// What a count counts: "articles", or "stories" (near-duplicate clusters, --collapse).
+    std::string unit = "articles";
 };
 
 /// Buckets the matches counted per day (YYYYMMDD -> articles) into `period`s. Throws
