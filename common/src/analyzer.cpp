@@ -347,6 +347,17 @@ void Analyzer::configure(Xapian::QueryParser& parser) const {
     }
 }
 
+std::set<std::string> Analyzer::stop_terms() const {
+    std::set<std::string> terms;
+    if (name_ != "english") return terms;
+    const Xapian::Stem stem = stemmer();
+    for (const char* word : kEnglishStopWords) {
+        terms.insert(word);
+        terms.insert(stem(word));
+    }
+    return terms;
+}
+
 std::string Analyzer::cut_wildcards(const std::string& query) const {
     if (!stems()) return query;
     const Xapian::Stem stem_word = stemmer();

@@ -29,9 +29,11 @@ std::string date_for_humans(const std::string& yyyymmdd) {
 class ExpansionTerms : public Xapian::ExpandDecider {
   public:
     // With `db`, also none that only the relevance set's one article has (more-like-this:
-    // such a term can find no other article).
+    // such a term can find no other article), and no stop word.
     ExpansionTerms(const Xapian::Query& own, const Xapian::Database* db)
-        : own_(own.get_unique_terms_begin(), own.get_unique_terms_end()), db_(db) {}
+        : own_(own.get_unique_terms_begin(), own.get_unique_terms_end()), db_(db) {
+        if (db_) own_.merge(Analyzer("english").stop_terms());
+    }
     bool operator()(const std::string& term) const override {
         return !term.empty() && schema::prefix_of(term) == nullptr && !own_.count(term) &&
                (!db_ || db_->get_termfreq(term) > 1);

@@ -5,6 +5,7 @@
 #include <csignal>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "run_command.hpp"
@@ -373,7 +374,8 @@ TEST_F(SamplesTest, CollapsedTimelineCountsEachStoryOnceAtItsFirstDate) {
     EXPECT_EQ(count_in(one, "2023-02"), 1);
     EXPECT_EQ(all["timeline"]["counts"], "articles");
     EXPECT_EQ(one["timeline"]["counts"], "stories");
-    const CommandResult chart = search({"rail link", "--timeline", "year", "--collapse", "-n", "1"});
+    const CommandResult chart =
+        search({"rail link", "--timeline", "year", "--collapse", "-n", "1"});
     EXPECT_NE(chart.out.find("timeline by year: 2 stories in 1 year\n"), std::string::npos)
         << chart.out;
     EXPECT_EQ(search({"rail link", "--export", "csv", "--collapse"}).exit_code, 2)
@@ -416,9 +418,12 @@ TEST_F(SamplesTest, LikeFindsRelatedArticlesWithoutTheArticleOrItsCopies) {
         search({"--like", "https://news.example.org/2022/02/16/draft-text-published", "--json"})
             .out);
     ASSERT_FALSE(talks["results"].empty());
-    EXPECT_EQ(talks["results"][0]["url"],
-              "https://dailyledger.example.net/politics/ratification-vote")
-        << "the ratification of the draft first: " << talks["results"][0]["title"];
+    // The talks that produced the draft and the vote that ratified it, not the other news.
+    ASSERT_GE(talks["results"].size(), 2u);
+    const std::set<std::string> top{talks["results"][0]["url"], talks["results"][1]["url"]};
+    EXPECT_EQ(
+        top, (std::set<std::string>{"https://news.example.org/2022/02/08/talks-end-with-offer",
+                                    "https://dailyledger.example.net/politics/ratification-vote"}));
     EXPECT_EQ(talks["expansion"].size(), 25u) << "the terms it used (kLikeTerms)";
     r = search({"--like", "https://news.example.org/no-such-story"});
     EXPECT_EQ(r.exit_code, 1) << "as --show and --copies";

@@ -6,6 +6,7 @@
 #include <xapian.h>
 
 #include <array>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -78,6 +79,10 @@ class Analyzer {
     void configure(Xapian::TermGenerator& generator) const;
     /// Sets the stemmer, strategy and stop words of a query parser.
     void configure(Xapian::QueryParser& parser) const;
+
+    /// Its stop words as index terms (each word and its stem); empty for a language without a
+    /// stop list. More-like-this leaves them out.
+    std::set<std::string> stop_terms() const;
 
     /// With stems in the index, "guarantee*" must expand over stems ("guarante..."): cuts each
     /// wildcard's word (a word followed by '*') back to what it shares with its own stem.
