@@ -5,8 +5,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <cstdlib>
-#include <deque>
 #include <limits>
 #include <map>
 #include <unordered_map>

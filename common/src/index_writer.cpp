@@ -46,6 +46,12 @@ void IndexWriter::note_removed(Xapian::docid did) {
     changes_.keys.insert(doc.get_value(schema::kClusterSlot.slot));
 }
 
+void IndexWriter::note_holders_removed(const std::string& id_term) {
+    if (clusters_ == Clusters::Ignored) return;
+    for (auto p = db_.postlist_begin(id_term); p != db_.postlist_end(id_term); ++p)
+        note_removed(*p);
+}
+
 void IndexWriter::note_added(const DocumentBuilder::Built& built) {
     if (clusters_ == Clusters::Ignored) return;
     changes_.bands.insert(built.bands.begin(), built.bands.end());
@@ -199,12 +205,13 @@ IndexWriter IndexWriter::merge(std::vector<IndexWriter>& shards, IndexWriter& st
              it != final_states.metadata_keys_end(prefix); ++it)
             merged.set_metadata(*it, final_states.get_metadata(*it));
         detail::stamp_schema(merged, analyzer.name());
-        ClusterChanges all;
-        all.everything = true;
-        update_clusters(merged, all);
-        merged.set_metadata(std::string(schema::kClusters.key), std::string());
-        merged.commit();  // written without fsync: the caller syncs the folder before the swap
-        return IndexWriter(std::move(merged), analyzer, dest);
+        // Every cluster key is counted anew (the shards' articles each founded their own), at
+        // the commit, as for any writer whose keys are stale.
+        IndexWriter writer(std::move(merged), analyzer, dest);
+        writer.changes_.everything = true;
+        writer.settle_clusters();
+        writer.db_.commit();  // written without fsync: the caller syncs the folder before the swap
+        return writer;
     } catch (...) {
         detail::rethrow_xapian_error("merging index shards", dest);
     }
@@ -240,10 +247,7 @@ void IndexWriter::put(const std::string& path, const FileState& state,
     if (const auto before = file_state(path); before && before->url != state.url)
         delete_article_of(path, before->url);
     detail::guarded("writing to index", path_, [&] {
-        if (clusters_ != Clusters::Ignored)
-            for (auto p = db_.postlist_begin(built.id_term); p != db_.postlist_end(built.id_term);
-                 ++p)
-                note_removed(*p);
+        note_holders_removed(built.id_term);
         note_added(built);
         db_.replace_document(built.id_term, built.doc);
         db_.set_metadata(file_key(path), state.encode() + '\n' + path);
@@ -271,9 +275,7 @@ std::optional<std::string> IndexWriter::path_of(const std::string& id_term) cons
 
 void IndexWriter::delete_id(const std::string& id_term) {
     detail::guarded("writing to index", path_, [&] {
-        if (clusters_ != Clusters::Ignored)
-            for (auto p = db_.postlist_begin(id_term); p != db_.postlist_end(id_term); ++p)
-                note_removed(*p);
+        note_holders_removed(id_term);
         db_.delete_document(id_term);
     });
 }

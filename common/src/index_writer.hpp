@@ -110,8 +110,10 @@ class IndexWriter {
     IndexWriter(Xapian::WritableDatabase db, Analyzer analyzer, std::string path);
 
     enum class Clusters { Kept, Deferred, Ignored };
-    // Notes what deleting or replacing document `did` changes for clustering.
+    // Notes what deleting or replacing document `did` (or the documents with `id_term`)
+    // changes for clustering.
     void note_removed(Xapian::docid did);
+    void note_holders_removed(const std::string& id_term);
     void note_added(const DocumentBuilder::Built& built);
     // Before a commit: brings the cluster keys up to date (or marks them stale).
     void settle_clusters();
