@@ -216,6 +216,12 @@ std::string url_problem(std::string_view url) {
 
 }  // namespace
 
+std::string dashed_date(std::string_view d) {
+    if (d.size() != 8) return std::string(d);
+    return std::string(d.substr(0, 4)) + '-' + std::string(d.substr(4, 2)) + '-' +
+           std::string(d.substr(6, 2));
+}
+
 DateCheck parse_date(std::string_view text) {
     text = trim(text);
     auto digits = [](std::string_view s) {

@@ -197,16 +197,6 @@ std::string status_line(const SearchResult& result, const SearchOptions& options
     return "no results for '" + shown + "'" + filters;
 }
 
-namespace {
-
-std::string dashed_date(const std::string& yyyymmdd) {
-    return yyyymmdd.size() == 8
-               ? yyyymmdd.substr(0, 4) + "-" + yyyymmdd.substr(4, 2) + "-" + yyyymmdd.substr(6, 2)
-               : yyyymmdd;
-}
-
-}  // namespace
-
 void render_article_text(std::ostream& out, const StoredRecord& a, bool terminal,
                          const std::vector<Copy>& copies) {
     if (terminal) out << kBold;

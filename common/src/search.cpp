@@ -19,11 +19,6 @@
 namespace newsidx {
 namespace {
 
-std::string date_for_humans(const std::string& yyyymmdd) {
-    if (yyyymmdd.size() != 8) return yyyymmdd;
-    return yyyymmdd.substr(0, 4) + "-" + yyyymmdd.substr(4, 2) + "-" + yyyymmdd.substr(6, 2);
-}
-
 // Expansion terms: unprefixed words of the text only (not title-field or boolean terms), none
 // of the query's own.
 class ExpansionTerms : public Xapian::ExpandDecider {
@@ -87,7 +82,7 @@ Hit hit_of(const StoredRecord& record, unsigned rank, const Xapian::MSetIterator
     hit.score = at.get_weight();
     hit.percent = at.get_percent();
     hit.title = record.title;
-    hit.date = date_for_humans(record.date);
+    hit.date = dashed_date(record.date);
     hit.url = record.url;
     hit.site = url_host(record.url).value_or("");
     hit.path = record.path;
@@ -96,15 +91,21 @@ Hit hit_of(const StoredRecord& record, unsigned rank, const Xapian::MSetIterator
 }
 
 Copy copy_of(const StoredRecord& record) {
-    return Copy{date_for_humans(record.date), url_host(record.url).value_or(""), record.url,
+    return Copy{dashed_date(record.date), url_host(record.url).value_or(""), record.url,
                 record.title, record.path};
+}
+
+// The articles of the cluster of `self` in `db` (the set's database, or one member's while a
+// failure is traced), the founder first; the member lists are read through the set.
+std::vector<Xapian::docid> members_of(const IndexSet& set, const Xapian::Database& db,
+                                      Xapian::docid self) {
+    return cluster_members(db, self, [&](const std::string& k) { return set.metadata(k); });
 }
 
 // The articles of the cluster of `self`, earliest first (by date, then URL).
 std::vector<Copy> cluster_copies(const IndexSet& set, Xapian::docid self) {
     const Xapian::Database& db = set.database();
-    const std::vector<Xapian::docid> members =
-        cluster_members(db, self, [&](const std::string& k) { return set.metadata(k); });
+    const std::vector<Xapian::docid> members = members_of(set, db, self);
     std::vector<Copy> copies;
     for (Xapian::docid d : members) copies.push_back(copy_of(StoredRecord::of(db.get_document(d))));
     std::sort(copies.begin(), copies.end(), [](const Copy& a, const Copy& b) {
@@ -114,11 +115,10 @@ std::vector<Copy> cluster_copies(const IndexSet& set, Xapian::docid self) {
 }
 
 // A hit's trail: its cluster's first article, size and other sites (`similar` comes from the
-// search's cluster spy).
-// Only the first article's record is read; the others' sites come from their host slot.
+// search's cluster spy). Only the first article's record is read; the others' sites come from
+// their host slot.
 Trail trail_of(const IndexSet& set, const Xapian::Database& db, Xapian::docid self) {
-    const std::vector<Xapian::docid> members =
-        cluster_members(db, self, [&](const std::string& k) { return set.metadata(k); });
+    const std::vector<Xapian::docid> members = members_of(set, db, self);
     Trail trail;
     trail.copies = static_cast<Xapian::doccount>(members.size());
     trail.first = copy_of(StoredRecord::of(db.get_document(members.front())));
@@ -382,18 +382,13 @@ Xapian::doccount Searcher::each_match(const std::string& query,
             Hit hit = hit_of(StoredRecord::of(it.get_document()), ++rank, it);
             auto [first, fresh] = first_urls.try_emplace(hit.cluster);
             if (fresh) {
-                // Its own URL when it founded the cluster, else a walk to the founder.
+                // Its own URL when it founded the cluster (most articles: nothing more to
+                // read), else the founder's, first in the cluster's member list.
                 const std::string date = it.get_document().get_value(schema::kDateSlot.slot);
                 first->second =
                     hit.cluster == cluster_key(date, bounded_term(schema::kId.prefix, hit.url))
                         ? hit.url
-                        : StoredRecord::of(
-                              db.get_document(cluster_members(db, *it,
-                                                              [&](const std::string& k) {
-                                                                  return set_.metadata(k);
-                                                              })
-                                                  .front()))
-                              .url;
+                        : StoredRecord::of(db.get_document(members_of(set_, db, *it).front())).url;
             }
             hit.first_url = first->second;
             emit(hit);

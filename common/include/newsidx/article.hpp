@@ -55,6 +55,9 @@ struct DateCheck {
 /// Accepts YYYYMMDD or YYYY-MM-DD for a real calendar day in the years 1800..2199.
 DateCheck parse_date(std::string_view text);
 
+/// A stored date (YYYYMMDD) as people read it: YYYY-MM-DD; anything else as it is.
+std::string dashed_date(std::string_view yyyymmdd);
+
 /// The lower-case host of an absolute http(s) URL, or nullopt when it is not one.
 std::optional<std::string> url_host(std::string_view url);
 
