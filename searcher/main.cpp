@@ -227,10 +227,7 @@ int main(int argc, char** argv) {
                 const auto cluster = searcher.copies(which);
                 const auto article = searcher.article(which);
                 if (!article || !cluster) {
-                    std::cerr << "searcher: no article "
-                              << (which.find("://") == std::string::npos ? "from the file '"
-                                                                         : "with the URL '")
-                              << which << "' in the index\n";
+                    std::cerr << "searcher: " << newsidx::no_article(which) << '\n';
                     return cli::kNoHits;
                 }
                 if (!copies.empty()) {
@@ -267,10 +264,7 @@ int main(int argc, char** argv) {
             }
             newsidx::Searcher searcher(opts);
             if (!opts.like.empty() && !searcher.article(opts.like)) {
-                std::cerr << "searcher: no article "
-                          << (opts.like.find("://") == std::string::npos ? "from the file '"
-                                                                         : "with the URL '")
-                          << opts.like << "' in the index\n";
+                std::cerr << "searcher: " << newsidx::no_article(opts.like) << '\n';
                 return cli::kNoHits;
             }
             if (!batch.empty())

@@ -61,6 +61,12 @@ Xapian::Query expansion_query(const Xapian::Enquire& enquire, const Xapian::Data
                          Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()), weight);
 }
 
+std::string no_article(const std::string& url_or_path) {
+    return std::string(url_or_path.find("://") == std::string::npos ? "no article from the file '"
+                                                                    : "no article with the URL '") +
+           url_or_path + "' in the index";
+}
+
 Searcher::Searcher(SearchOptions options)
     : options_(std::move(options)),
       filters_(check_options(options_)),
@@ -233,13 +239,7 @@ std::optional<std::vector<Copy>> Searcher::copies(const std::string& url_or_path
 QueryBuilder::Built Searcher::built_for(const std::string& query, std::vector<std::string>* terms) {
     if (options_.like.empty()) return builder_.build(query);
     const auto did = find(options_.like);
-    if (!did)
-        throw Error(
-            ErrorCode::BadOption,
-            "--like: no article " +
-                std::string(options_.like.find("://") == std::string::npos ? "from the file '"
-                                                                           : "with the URL '") +
-                options_.like + "' in the index");
+    if (!did) throw Error(ErrorCode::BadOption, "--like: " + no_article(options_.like));
     return detail::guarded("searching", set_.label(), [&] {
         const Xapian::Database& db = set_.database();
         // Its best terms (Xapian's ESet over a relevance set of one), its cluster left out.

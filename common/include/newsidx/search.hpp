@@ -117,6 +117,10 @@ Xapian::Query expansion_query(const Xapian::Enquire& enquire, const Xapian::Data
                               double weight, std::vector<std::string>* added = nullptr,
                               bool by_eset_weight = false);
 
+/// What --show, --copies and --like say of an article the index does not have: "no article
+/// with the URL 'U' in the index" (or "from the file 'P'").
+std::string no_article(const std::string& url_or_path);
+
 class Searcher {
   public:
     /// Checks the options (throws Error(BadOption)) and opens options.db_paths (throws what
