@@ -136,7 +136,7 @@ std::string render_json(const SearchResult& result, const std::string& id) {
         for (const Timeline::Bucket& b : result.timeline->buckets)
             buckets.push_back({{"period", b.label}, {"start", b.start}, {"count", b.count}});
         doc["timeline"] = {{"period", result.timeline->period},
-                           {"counts", result.timeline->unit},
+                           {"counts", result.timeline->counts()},
                            {"total", result.timeline->total},
                            {"buckets", std::move(buckets)}};
     }

@@ -299,7 +299,7 @@ SearchResult Searcher::search(const std::string& query) {
     }
     if (!options_.timeline.empty()) {
         result.timeline = make_timeline(options_.timeline, days);
-        if (options_.collapse) result.timeline->unit = "stories";
+        result.timeline->stories = options_.collapse;
     }
     return result;
 }

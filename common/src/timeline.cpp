@@ -130,12 +130,12 @@ void render_timeline(std::ostream& out, const Timeline& t, int columns) {
         label_width = std::max(label_width, b.label.size());
     }
     const std::size_t count_width = with_thousands(most).size();
-    const std::string unit =
-        t.total == 1 && !t.unit.empty() ? t.unit.substr(0, t.unit.size() - 1) : t.unit;
     out << "timeline by " << t.period << ": " << with_thousands(t.total) << ' '
-        << (t.unit == "stories" && t.total == 1 ? "story" : unit) << " in "
-        << with_thousands(t.buckets.size()) << ' ' << t.period << (t.buckets.size() == 1 ? "" : "s")
-        << '\n';
+        << (t.total != 1 ? t.counts()
+            : t.stories  ? "story"
+                         : "article")
+        << " in " << with_thousands(t.buckets.size()) << ' ' << t.period
+        << (t.buckets.size() == 1 ? "" : "s") << '\n';
     // label, two spaces, count, two spaces, bar: the bar takes what the terminal leaves.
     const int bar_width = std::max(columns - static_cast<int>(label_width + count_width + 5), 0);
     for (const auto& b : t.buckets) {

@@ -28,8 +28,10 @@ struct Timeline {
     std::string period;  ///< day, week, month or year
     std::vector<Bucket> buckets;
     Xapian::doccount total = 0;  ///< the sum of the counts: every match
-    /// What a count counts: "articles", or "stories" (near-duplicate clusters, --collapse).
-    std::string unit = "articles";
+    /// The counts are of stories (near-duplicate clusters, --collapse), not articles.
+    bool stories = false;
+    /// What a count counts: "articles" or "stories".
+    const char* counts() const { return stories ? "stories" : "articles"; }
 };
 
 /// Buckets the matches counted per day (YYYYMMDD -> articles) into `period`s. Throws
