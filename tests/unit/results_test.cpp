@@ -152,22 +152,16 @@ namespace {
 
 // Issue #11, item 7: CSV fields with commas or quotes are quoted, quotes doubled.
 TEST(ExportLine, QuotesCsvFieldsAndWritesJsonObjects) {
-    Hit hit;
-    hit.rank = 3;
-    hit.score = 1.5;
-    hit.date = "2022-02-08";
-    hit.site = "x.org";
-    hit.url = "https://x.org/a";
+    Hit hit = sample_result().hits[0];
     hit.title = "One year on, the \"calm\" border";
-    hit.path = "/c/a.txt";
     hit.first_url = "https://y.org/first";
     EXPECT_EQ(export_line(hit, true),
-              "3,1.500000,2022-02-08,x.org,https://x.org/a,\"One year on, the \"\"calm\"\" "
-              "border\",/c/a.txt,https://y.org/first");
+              "1,2.500000,2022-02-08,news.example.org,https://news.example.org/a,\"One year on, "
+              "the \"\"calm\"\" border\",/corpus/a.txt,https://y.org/first");
     EXPECT_EQ(export_line(hit, false),
-              R"({"rank":3,"score":1.5,"date":"2022-02-08","site":"x.org","url":"https://x.org/a",)"
-              R"("title":"One year on, the \"calm\" border","path":"/c/a.txt",)"
-              R"("cluster":"https://y.org/first"})");
+              R"({"rank":1,"score":2.5,"date":"2022-02-08","site":"news.example.org",)"
+              R"("url":"https://news.example.org/a","title":"One year on, the \"calm\" border",)"
+              R"("path":"/corpus/a.txt","cluster":"https://y.org/first"})");
 }
 
 }  // namespace

@@ -2,7 +2,8 @@
 // queries with ranked hits and snippets. Everything a search asks of Xapian's Enquire beyond
 // the query goes through one seam, MatchSetup, where the news features attach: match spies
 // (timelines, facets), the collapse key (near-duplicates), the sort order, posting-source
-// boosts (recency) and relevance-set expansion (feedback, more-like-this).
+// boosts and relevance-set expansion (feedback, more-like-this). --recency is set up with the
+// query (its boost is scaled to the query's best weight), not through MatchSetup::boosts.
 #pragma once
 
 #include <xapian.h>
@@ -102,7 +103,7 @@ struct MatchSetup {
     /// the attempt that answered come back in SearchResult::spies. With spies a search looks
     /// at every match, not only as many as an exact count up to kExactCountUpTo needs.
     std::vector<std::function<std::shared_ptr<Xapian::MatchSpy>()>> spies;
-    /// Extra weight from posting sources (e.g. freshness), each added with OP_AND_MAYBE.
+    /// Extra weight from a caller's posting sources, each added with OP_AND_MAYBE.
     std::vector<std::shared_ptr<Xapian::PostingSource>> boosts;
 };
 
