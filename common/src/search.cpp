@@ -81,8 +81,10 @@ Searcher::Searcher(SearchOptions options, IndexSet set)
 
 namespace {
 
-// A hit's fields from its stored record and its place in the match set (no snippet).
-Hit hit_of(const StoredRecord& record, unsigned rank, const Xapian::MSetIterator& at) {
+// A hit's fields from its document, that document's stored record and its place in the match
+// set (no snippet).
+Hit hit_of(const Xapian::Document& doc, const StoredRecord& record, unsigned rank,
+           const Xapian::MSetIterator& at) {
     Hit hit;
     hit.rank = rank;
     hit.score = at.get_weight();
@@ -92,7 +94,7 @@ Hit hit_of(const StoredRecord& record, unsigned rank, const Xapian::MSetIterator
     hit.url = record.url;
     hit.site = url_host(record.url).value_or("");
     hit.path = record.path;
-    hit.cluster = at.get_document().get_value(schema::kClusterSlot.slot);
+    hit.cluster = doc.get_value(schema::kClusterSlot.slot);
     return hit;
 }
 
@@ -379,14 +381,16 @@ Xapian::doccount Searcher::each_match(const std::string& query,
         unsigned rank = 0;
         std::map<std::string, std::string> first_urls;  // cluster key -> its first's URL
         for (auto it = mset.begin(); it != mset.end(); ++it) {
-            Hit hit = hit_of(StoredRecord::of(it.get_document()), ++rank, it);
+            const Xapian::Document doc = it.get_document();
+            const StoredRecord record = StoredRecord::of(doc);
+            Hit hit = hit_of(doc, record, ++rank, it);
             auto [first, fresh] = first_urls.try_emplace(hit.cluster);
             if (fresh) {
                 // Its own URL when it founded the cluster (most articles: nothing more to
                 // read), else the founder's, first in the cluster's member list.
-                const std::string date = it.get_document().get_value(schema::kDateSlot.slot);
                 first->second =
-                    hit.cluster == cluster_key(date, bounded_term(schema::kId.prefix, hit.url))
+                    hit.cluster ==
+                            cluster_key(record.date, bounded_term(schema::kId.prefix, hit.url))
                         ? hit.url
                         : StoredRecord::of(db.get_document(members_of(set_, db, *it).front())).url;
             }
@@ -431,8 +435,9 @@ SearchResult Searcher::search_once(const std::string& query, const MatchSetup& s
         std::map<std::string, Xapian::Stem> stemmers;  // per analyzer, made when first needed
         unsigned rank = options_.offset;
         for (auto it = mset.begin(); it != mset.end(); ++it) {
-            const StoredRecord record = StoredRecord::of(it.get_document());
-            Hit hit = hit_of(record, ++rank, it);
+            const Xapian::Document doc = it.get_document();
+            const StoredRecord record = StoredRecord::of(doc);
+            Hit hit = hit_of(doc, record, ++rank, it);
             if (options_.snippets) {
                 std::string body = record.body;
                 std::replace(body.begin(), body.end(), '\n', ' ');
