@@ -464,6 +464,7 @@ Filters check_options(const SearchOptions& options) {
         if (day.first != day.second)
             throw Error(ErrorCode::BadOption,
                         "--now: '" + options.now + "' is not a day; use YYYYMMDD or YYYY-MM-DD");
+        f.now = day.first;
     }
     if (options.bm25_k1 < 0 || options.bm25_b < 0 || options.bm25_b > 1)
         throw Error(ErrorCode::BadOption, "--bm25 wants K1,B with K1 >= 0 and 0 <= B <= 1");

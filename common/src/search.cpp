@@ -344,8 +344,7 @@ void Searcher::configure(Xapian::Enquire& enquire, const Xapian::Database& db,
                               : Xapian::Query(Xapian::Query::OP_FILTER, text, built.filter));
         const Xapian::MSet best = enquire.get_mset(0, 1);
         const std::string now =
-            options_.now.empty() ? db.get_value_upper_bound(schema::kDateSlot.slot)
-                                 : parse_period(options_.now, "--now", ErrorCode::BadOption).first;
+            filters_.now.empty() ? db.get_value_upper_bound(schema::kDateSlot.slot) : filters_.now;
         if (!best.empty() && best.begin().get_weight() > 0 && now.size() == 8)
             text = Xapian::Query(Xapian::Query::OP_AND_MAYBE, text,
                                  Xapian::Query(recency_source(db, now, options_.recency_days,

@@ -106,9 +106,10 @@ std::pair<std::string, std::string> parse_period(const std::string& text, const 
                                                  ErrorCode code);
 
 /// The options' filters, checked: the --since/--until bounds as YYYYMMDD (empty: open) and
-/// the --site host.
+/// the --site host; and the --now day.
 struct Filters {
     std::string since, until, host;
+    std::string now;  ///< --now as YYYYMMDD (not a filter: recency counts from it); empty: none
 };
 
 /// Checks every option that needs no index (dates, site, --lang, BM25 parameters) and returns
