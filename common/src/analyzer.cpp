@@ -1,6 +1,8 @@
 #include "newsidx/analyzer.hpp"
 
+#include <unicode/brkiter.h>
 #include <unicode/normalizer2.h>
+#include <unicode/translit.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 #include <unicode/uscript.h>
@@ -12,7 +14,9 @@
 #include <cctype>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string_view>
+#include <vector>
 
 #include "icu_check.hpp"
 #include "newsidx/error.hpp"
@@ -36,6 +40,31 @@ std::string ascii_lower(std::string_view text) {
 // dakuten, Indic vowel signs) are kept.
 bool is_folded_mark(UChar32 c) {
     return (c >= 0x0300 && c <= 0x036F) || (c >= 0x064B && c <= 0x065F) || c == 0x0670;
+}
+
+// Arabic-script letters written in several ways that readers type interchangeably (hamza
+// forms are split off by NFD and dropped as marks before this): the tatweel (kashida) goes;
+// taa marbuta becomes ha, alef maqsura and Persian yeh become yeh, Persian kaf becomes kaf,
+// alef wasla becomes alef, Arabic-Indic and Persian digits become ASCII digits. 0: drop.
+UChar32 fold_arabic(UChar32 c) {
+    switch (c) {
+        case 0x0640:
+            return 0;  // tatweel
+        case 0x0629:
+            return 0x0647;  // taa marbuta -> ha
+        case 0x0649:        // alef maqsura
+        case 0x06CC:
+            return 0x064A;  // Persian yeh -> yeh
+        case 0x06A9:
+            return 0x0643;  // Persian kaf (keheh) -> kaf
+        case 0x0671:
+            return 0x0627;  // alef wasla -> alef
+        default:
+            break;
+    }
+    if (c >= 0x0660 && c <= 0x0669) return '0' + (c - 0x0660);
+    if (c >= 0x06F0 && c <= 0x06F9) return '0' + (c - 0x06F0);
+    return c;
 }
 
 const icu::Normalizer2& normalizer(const char* name, UNormalization2Mode mode) {
@@ -79,12 +108,110 @@ constexpr const char* kEnglishStopWords[] = {
     "how", "more", "most", "much", "many", "few", "again", "further", "once", "out", "up", "down",
     "off", "however", "whether", "while", "etc"};
 
+// The most frequent function words of the other languages with a stemmer, as they are
+// written; they are folded (accents off, Arabic letters unified) before use.
+constexpr const char* kFrenchStopWords[] = {
+    "le",  "la",    "les",  "l",    "un",   "une",   "des",   "du",   "de",   "d",     "et",
+    "ou",  "mais",  "donc", "car",  "ni",   "que",   "qu",    "qui",  "dont", "où",    "à",
+    "au",  "aux",   "en",   "dans", "par",  "pour",  "sur",   "sous", "avec", "sans",  "ce",
+    "cet", "cette", "ces",  "il",   "elle", "ils",   "elles", "on",   "nous", "vous",  "je",
+    "se",  "sa",    "son",  "ses",  "leur", "leurs", "est",   "sont", "été",  "était", "être",
+    "a",   "ont",   "ne",   "pas",  "plus", "y"};
+constexpr const char* kGermanStopWords[] = {
+    "der",   "die",   "das", "den",   "dem",   "des",    "ein",  "eine",  "einer", "eines",
+    "einem", "einen", "und", "oder",  "aber",  "doch",   "denn", "dass",  "als",   "wie",
+    "wenn",  "so",    "zu",  "zum",   "zur",   "im",     "in",   "am",    "an",    "auf",
+    "aus",   "bei",   "mit", "nach",  "von",   "vom",    "vor",  "über",  "unter", "für",
+    "ist",   "sind",  "war", "waren", "wird",  "werden", "hat",  "haben", "er",    "sie",
+    "es",    "wir",   "ihr", "ich",   "nicht", "auch",   "noch", "sich"};
+constexpr const char* kSpanishStopWords[] = {
+    "el",    "la",    "los",   "las",   "un",    "una", "unos", "unas", "y",    "o",
+    "pero",  "que",   "de",    "del",   "a",     "al",  "en",   "con",  "por",  "para",
+    "sin",   "sobre", "entre", "se",    "su",    "sus", "le",   "les",  "lo",   "es",
+    "son",   "fue",   "era",   "ser",   "ha",    "han", "no",   "más",  "como", "cuando",
+    "donde", "este",  "esta",  "estos", "estas", "ese", "esa"};
+constexpr const char* kItalianStopWords[] = {
+    "il",  "lo",    "la",  "i",      "gli",   "le",    "un",    "uno",   "una",    "e",     "o",
+    "ma",  "che",   "di",  "del",    "della", "dei",   "delle", "a",     "al",     "alla",  "in",
+    "nel", "nella", "con", "per",    "su",    "tra",   "fra",   "da",    "dal",    "non",   "si",
+    "è",   "sono",  "era", "essere", "ha",    "hanno", "come",  "anche", "questo", "questa"};
+constexpr const char* kPortugueseStopWords[] = {
+    "o",   "a",    "os",  "as",  "um",  "uma", "uns",  "umas", "e",    "ou",  "mas",
+    "que", "de",   "do",  "da",  "dos", "das", "em",   "no",   "na",   "nos", "nas",
+    "por", "para", "com", "sem", "se",  "sua", "seu",  "suas", "seus", "é",   "são",
+    "foi", "era",  "ser", "ter", "tem", "não", "como", "mais", "ao",   "aos"};
+constexpr const char* kDutchStopWords[] = {
+    "de",     "het", "een", "en",  "of",   "maar", "dat",   "die",   "dit",    "deze",
+    "van",    "in",  "op",  "aan", "met",  "voor", "door",  "bij",   "naar",   "uit",
+    "over",   "om",  "te",  "is",  "zijn", "was",  "waren", "wordt", "worden", "heeft",
+    "hebben", "hij", "zij", "ze",  "wij",  "we",   "niet",  "ook",   "er"};
+constexpr const char* kRussianStopWords[] = {
+    "и",   "в",    "во",  "не",  "на",  "что",  "с",    "со",   "как",  "а",  "то",  "все",
+    "она", "он",   "они", "мы",  "вы",  "я",    "так",  "его",  "её",   "их", "но",  "да",
+    "к",   "у",    "же",  "за",  "бы",  "по",   "из",   "от",   "о",    "об", "для", "при",
+    "это", "этот", "эта", "эти", "был", "была", "были", "быть", "есть", "ли", "или"};
+constexpr const char* kArabicStopWords[] = {
+    "في",   "من",    "على", "إلى",  "عن",  "مع",  "أن",  "إن",  "هذا", "هذه", "ذلك", "تلك", "التي",
+    "الذي", "الذين", "كان", "كانت", "قد",  "لا",  "ما",  "لم",  "لن",  "ثم",  "أو",  "و",   "هو",
+    "هي",   "هم",    "بين", "كل",   "بعد", "قبل", "حتى", "عند", "غير", "منذ", "خلال"};
+
+struct StopList {
+    std::string_view analyzer;
+    const char* const* begin;
+    const char* const* end;
+};
+#define NEWSIDX_STOP_LIST(name, words) \
+    StopList { name, std::begin(words), std::end(words) }
+const std::array<StopList, 9> kStopLists{
+    NEWSIDX_STOP_LIST("english", kEnglishStopWords),
+    NEWSIDX_STOP_LIST("french", kFrenchStopWords),
+    NEWSIDX_STOP_LIST("german", kGermanStopWords),
+    NEWSIDX_STOP_LIST("spanish", kSpanishStopWords),
+    NEWSIDX_STOP_LIST("italian", kItalianStopWords),
+    NEWSIDX_STOP_LIST("portuguese", kPortugueseStopWords),
+    NEWSIDX_STOP_LIST("dutch", kDutchStopWords),
+    NEWSIDX_STOP_LIST("russian", kRussianStopWords),
+    NEWSIDX_STOP_LIST("arabic", kArabicStopWords),
+};
+#undef NEWSIDX_STOP_LIST
+
+// The folded stop words of an analyzer; empty for one without a list.
+std::vector<std::string> stop_words(std::string_view analyzer) {
+    std::vector<std::string> out;
+    for (const StopList& list : kStopLists) {
+        if (list.analyzer != analyzer) continue;
+        for (auto it = list.begin; it != list.end; ++it) out.push_back(fold(*it));
+    }
+    return out;
+}
+
+// Xapian's Arabic stemmer removes a final taa marbuta (المدرسة -> مدرس) but treats a final
+// ha after a prefix as part of the word (المدرسه -> مدرسه). fold() writes both as ha, as
+// readers do; give the stemmer the taa marbuta back, so that either spelling, with or without
+// prefixes, meets the same stem.
+class ArabicStemmer : public Xapian::StemImplementation {
+  public:
+    std::string operator()(const std::string& word) override {
+        static const std::string kHa = "\xD9\x87", kTaaMarbuta = "\xD8\xA9";
+        if (word.size() > kHa.size() &&
+            word.compare(word.size() - kHa.size(), kHa.size(), kHa) == 0)
+            return inner_(word.substr(0, word.size() - kHa.size()) + kTaaMarbuta);
+        return inner_(word);
+    }
+    std::string get_description() const override { return "newsidx arabic"; }
+
+  private:
+    Xapian::Stem inner_{"arabic"};
+};
+
 // The snippet generator stems each word of the stored text as it is written ("Straße",
 // "Köln"); fold it first, as the indexer did, so that its stem meets the query's.
 class FoldingStemmer : public Xapian::StemImplementation {
   public:
     explicit FoldingStemmer(Xapian::Stem inner) : inner_(std::move(inner)) {}
-    std::string operator()(const std::string& word) override { return inner_(fold(word)); }
+    std::string operator()(const std::string& word) override {
+        return inner_(segment(fold(word), "", true));
+    }
     std::string get_description() const override {
         return "newsidx folding " + inner_.get_description();
     }
@@ -145,8 +272,10 @@ std::string fold(std::string_view text) {
     icu::UnicodeString stripped;
     for (int32_t i = 0; i < decomposed.length();) {
         UChar32 c = decomposed.char32At(i);
-        if (!is_folded_mark(c)) stripped.append(c);
         i += U16_LENGTH(c);
+        if (is_folded_mark(c)) continue;
+        if (c >= 0x0622 && c <= 0x06FF) c = fold_arabic(c);
+        if (c != 0) stripped.append(c);
     }
     return normalized_utf8(nfc(), stripped, "composing");
 }
@@ -222,6 +351,7 @@ std::string guess_language(std::string_view text) {
     const auto length = static_cast<int32_t>(std::min<std::size_t>(text.size(), 4096));
     std::map<UScriptCode, int> scripts;
     bool has_kana = false;
+    int ukrainian = 0, russian = 0;  // letters only one of the two alphabets has
     for (int32_t i = 0; i < length;) {
         UChar32 c;
         U8_NEXT(s, i, length, c);
@@ -230,6 +360,22 @@ std::string guess_language(std::string_view text) {
         UScriptCode script = uscript_getScript(c, &status);
         if (U_FAILURE(status)) continue;
         if (script == USCRIPT_HIRAGANA || script == USCRIPT_KATAKANA) has_kana = true;
+        switch (u_tolower(c)) {
+            case 0x0456:
+            case 0x0457:
+            case 0x0454:
+            case 0x0491:  // і ї є ґ
+                ++ukrainian;
+                break;
+            case 0x044B:
+            case 0x044D:
+            case 0x044A:
+            case 0x0451:  // ы э ъ ё
+                ++russian;
+                break;
+            default:
+                break;
+        }
         ++scripts[script];
     }
     UScriptCode best = USCRIPT_LATIN;
@@ -241,7 +387,7 @@ std::string guess_language(std::string_view text) {
         case USCRIPT_ARABIC:
             return "ar";
         case USCRIPT_CYRILLIC:
-            return "ru";
+            return ukrainian > russian ? "uk" : "ru";
         case USCRIPT_GREEK:
             return "el";
         case USCRIPT_HEBREW:
@@ -264,7 +410,7 @@ std::string guess_language(std::string_view text) {
         std::string_view code;
         std::array<std::string_view, 8> words;
     };
-    static constexpr std::array<Words, 7> kWords{{
+    static constexpr std::array<Words, 10> kWords{{
         {"en", {"the", "and", "of", "to", "is", "that", "was", "with"}},
         {"fr", {"le", "les", "et", "est", "une", "dans", "pour", "qui"}},
         {"de", {"der", "die", "das", "und", "ist", "nicht", "mit", "auf"}},
@@ -272,6 +418,9 @@ std::string guess_language(std::string_view text) {
         {"it", {"il", "di", "che", "della", "per", "sono", "gli", "non"}},
         {"pt", {"os", "da", "do", "em", "com", "uma", "nao", "dos"}},
         {"nl", {"het", "een", "van", "dat", "op", "niet", "zijn", "ook"}},
+        {"sv", {"och", "att", "det", "som", "inte", "har", "med", "ett"}},
+        {"fi", {"ja", "on", "ei", "etta", "oli", "myos", "kun", "mutta"}},
+        {"tr", {"ve", "bir", "bu", "icin", "ile", "olarak", "cok", "daha"}},
     }};
     const std::string sample = fold(text.substr(0, 4096));
     std::map<std::string_view, int> hits;
@@ -295,40 +444,248 @@ std::string guess_language(std::string_view text) {
     return std::string(winner);
 }
 
-std::string stemmer_language(std::string_view lang) {
-    static const std::map<std::string_view, std::string_view> kIsoCodes{
-        {"ar", "arabic"},   {"da", "danish"},  {"de", "german"},    {"en", "english"},
-        {"es", "spanish"},  {"fi", "finnish"}, {"fr", "french"},    {"hu", "hungarian"},
-        {"it", "italian"},  {"nl", "dutch"},   {"no", "norwegian"}, {"pt", "portuguese"},
-        {"ro", "romanian"}, {"ru", "russian"}, {"sv", "swedish"},   {"tr", "turkish"},
+namespace {
+
+// The languages newsidx names: ISO 639-1 code, English name, and the Xapian stemmer that
+// per-article analysis uses for them ("none": folded, not stemmed).
+struct Language {
+    std::string_view code, name, stemmer;
+};
+constexpr std::array<Language, 31> kLanguages{{
+    {"ar", "arabic", "arabic"},       {"ca", "catalan", "catalan"},
+    {"da", "danish", "danish"},       {"de", "german", "german"},
+    {"el", "greek", "none"},          {"en", "english", "english"},
+    {"es", "spanish", "spanish"},     {"eu", "basque", "basque"},
+    {"fa", "persian", "none"},        {"fi", "finnish", "finnish"},
+    {"fr", "french", "french"},       {"ga", "irish", "irish"},
+    {"he", "hebrew", "none"},         {"hu", "hungarian", "hungarian"},
+    {"hy", "armenian", "armenian"},   {"id", "indonesian", "indonesian"},
+    {"it", "italian", "italian"},     {"ja", "japanese", "none"},
+    {"ko", "korean", "none"},         {"lt", "lithuanian", "lithuanian"},
+    {"ne", "nepali", "nepali"},       {"nl", "dutch", "dutch"},
+    {"no", "norwegian", "norwegian"}, {"pt", "portuguese", "portuguese"},
+    {"ro", "romanian", "romanian"},   {"ru", "russian", "russian"},
+    {"sv", "swedish", "swedish"},     {"ta", "tamil", "tamil"},
+    {"th", "thai", "none"},           {"tr", "turkish", "turkish"},
+    {"uk", "ukrainian", "none"},
+}};
+constexpr Language kChinese{"zh", "chinese", "none"};
+
+const Language* find_language(std::string_view code_or_name) {
+    const std::string key = ascii_lower(code_or_name);
+    if (key == kChinese.code || key == kChinese.name) return &kChinese;
+    for (const Language& l : kLanguages)
+        if (key == l.code || key == l.name) return &l;
+    return nullptr;
+}
+
+// Scripts written without spaces between words, which ICU's dictionary word break splits.
+bool is_unspaced(UChar32 c) {
+    if (c < 0x0E00) return false;
+    UErrorCode status = U_ZERO_ERROR;
+    switch (uscript_getScript(c, &status)) {
+        case USCRIPT_HAN:
+        case USCRIPT_HIRAGANA:
+        case USCRIPT_KATAKANA:
+        case USCRIPT_THAI:
+        case USCRIPT_LAO:
+        case USCRIPT_KHMER:
+        case USCRIPT_MYANMAR:
+            return true;
+        default:
+            // The prolonged sound mark (コーヒー) and the iteration mark (人々) are "common".
+            return c == 0x30FC || c == 0x3005;
+    }
+}
+
+bool is_han(UChar32 c) {
+    UErrorCode status = U_ZERO_ERROR;
+    return c >= 0x2E80 && uscript_getScript(c, &status) == USCRIPT_HAN;
+}
+
+// One per thread: ICU's break iterators and transliterators keep state.
+icu::BreakIterator& word_breaker() {
+    thread_local std::unique_ptr<icu::BreakIterator> breaker = [] {
+        UErrorCode status = U_ZERO_ERROR;
+        std::unique_ptr<icu::BreakIterator> b(
+            icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
+        detail::check_icu(status, "loading ICU's word break rules");
+        return b;
+    }();
+    return *breaker;
+}
+
+icu::Transliterator& to_simplified() {
+    thread_local std::unique_ptr<icu::Transliterator> t = [] {
+        UErrorCode status = U_ZERO_ERROR;
+        std::unique_ptr<icu::Transliterator> made(
+            icu::Transliterator::createInstance("Traditional-Simplified", UTRANS_FORWARD, status));
+        detail::check_icu(status, "loading ICU's Traditional-Simplified transliterator");
+        return made;
+    }();
+    return *t;
+}
+
+}  // namespace
+
+std::string segment(std::string_view text, std::string_view separator, bool simplify) {
+    // Unspaced scripts start at U+0E00: three-byte UTF-8 sequences, lead byte 0xE0 or above.
+    if (std::none_of(text.begin(), text.end(),
+                     [](char c) { return static_cast<unsigned char>(c) >= 0xE0; }))
+        return std::string(text);
+    const icu::UnicodeString s = icu::UnicodeString::fromUTF8(
+        icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+    const icu::UnicodeString sep = icu::UnicodeString::fromUTF8(
+        icu::StringPiece(separator.data(), static_cast<int32_t>(separator.size())));
+    icu::UnicodeString out;
+    int32_t i = 0;
+    while (i < s.length()) {
+        UChar32 c = s.char32At(i);
+        if (!is_unspaced(c)) {
+            out.append(c);
+            i += U16_LENGTH(c);
+            continue;
+        }
+        // A run of unspaced letters (with their combining marks).
+        const int32_t start = i;
+        bool han = false;
+        while (i < s.length()) {
+            c = s.char32At(i);
+            if (!is_unspaced(c) && (U_GET_GC_MASK(c) & (U_GC_MN_MASK | U_GC_MC_MASK)) == 0) break;
+            han = han || is_han(c);
+            i += U16_LENGTH(c);
+        }
+        icu::UnicodeString run(s, start, i - start);
+        icu::BreakIterator& breaker = word_breaker();
+        breaker.setText(run);
+        icu::UnicodeString words;
+        int32_t from = breaker.first();
+        for (int32_t to = breaker.next(); to != icu::BreakIterator::DONE;
+             from = to, to = breaker.next()) {
+            if (from > 0) words.append(sep);
+            words.append(run, from, to - from);
+        }
+        if (han && simplify) to_simplified().transliterate(words);
+        out.append(words);
+    }
+    std::string utf8;
+    out.toUTF8String(utf8);
+    return utf8;
+}
+
+std::string segment_query(std::string_view folded) {
+    // Whitespace-separated tokens, and whether each is inside "quotes".
+    struct Token {
+        std::string text;
+        bool quoted;
     };
+    std::vector<Token> tokens;
+    std::vector<std::string> gaps{""};
+    bool in_quotes = false;
+    std::size_t i = 0;
+    while (i < folded.size()) {
+        if (std::isspace(static_cast<unsigned char>(folded[i]))) {
+            gaps.back() += folded[i++];
+            continue;
+        }
+        std::size_t j = i;
+        while (j < folded.size() && !std::isspace(static_cast<unsigned char>(folded[j]))) ++j;
+        std::string token(folded.substr(i, j - i));
+        const bool opens = token.find('"') != std::string::npos;
+        tokens.push_back({token, in_quotes || opens});
+        if (std::count(token.begin(), token.end(), '"') % 2 == 1) in_quotes = !in_quotes;
+        gaps.emplace_back();
+        i = j;
+    }
+    auto proximity = [&](std::size_t k) -> std::string {
+        if (k >= tokens.size()) return {};
+        const std::string& t = tokens[k].text;
+        return (t.rfind("NEAR", 0) == 0 || t.rfind("ADJ", 0) == 0) ? t : std::string();
+    };
+    std::string out = gaps[0];
+    for (std::size_t k = 0; k < tokens.size(); ++k) {
+        const Token& token = tokens[k];
+        std::string words = segment(token.text, " ", true);
+        if (words.find(' ') != std::string::npos && !token.quoted) {
+            // Words typed together: with NEAR or ADJ beside them, each takes part in it; after
+            // a field name or + / -, they stay together as a phrase.
+            std::string op = k > 0 ? proximity(k - 1) : std::string();
+            if (op.empty()) op = proximity(k + 1);
+            std::size_t head = 0;
+            while (head < words.size() && (words[head] == '+' || words[head] == '-')) ++head;
+            if (const std::size_t colon = words.find(':');
+                colon != std::string::npos && words.find(' ') > colon)
+                head = colon + 1;
+            if (!op.empty()) {
+                std::string chained;
+                for (char ch : words) chained += ch == ' ' ? " " + op + " " : std::string(1, ch);
+                words = chained;
+            } else if (head > 0) {
+                words = words.substr(0, head) + '"' + words.substr(head) + '"';
+            }
+        }
+        out += words;
+        out += gaps[k + 1];
+    }
+    return out;
+}
+
+std::string stemmer_language(std::string_view lang) {
     std::string name = ascii_lower(lang);
+    if (name == "none" || name == kAutoAnalysis) return name;
+    if (const Language* l = find_language(name)) name = std::string(l->stemmer);
     if (name == "none") return name;
-    if (auto it = kIsoCodes.find(name); it != kIsoCodes.end()) name = it->second;
     try {
         Xapian::Stem stem(name);
     } catch (const Xapian::InvalidArgumentError&) {
         throw Error(ErrorCode::BadOption, "unknown stemming language '" + std::string(lang) + "'")
-            .with_hint("choose one of: none " + Xapian::Stem::get_available_languages());
+            .with_hint("choose one of: auto none " + Xapian::Stem::get_available_languages());
     }
     return name;
+}
+
+std::string analyzer_for(std::string_view code) {
+    const Language* l = find_language(code);
+    return l ? std::string(l->stemmer) : std::string("none");
+}
+
+std::string language_code(std::string_view code_or_name) {
+    const Language* l = find_language(code_or_name);
+    if (!l) {
+        std::string known;
+        for (const Language& k : kLanguages)
+            known += (known.empty() ? "" : " ") + std::string(k.code);
+        throw Error(ErrorCode::BadOption, "unknown language '" + std::string(code_or_name) + "'")
+            .with_hint("use an ISO 639-1 code or its English name: " + known + " zh");
+    }
+    return std::string(l->code);
 }
 
 Analyzer::Analyzer(std::string_view language)
     : name_(language.empty() ? std::string("english") : stemmer_language(language)) {}
 
-Xapian::Stem Analyzer::stemmer() const { return stems() ? Xapian::Stem(name_) : Xapian::Stem(); }
+Analyzer Analyzer::for_article(std::string_view code) const {
+    return per_article() ? Analyzer(analyzer_for(code)) : *this;
+}
+
+Xapian::Stem Analyzer::stemmer() const {
+    if (!stems()) return Xapian::Stem();
+    if (name_ == "arabic") return Xapian::Stem(new ArabicStemmer);
+    return Xapian::Stem(name_);
+}
 
 Xapian::Stem Analyzer::snippet_stemmer() const {
     return Xapian::Stem(new FoldingStemmer(stemmer()));
 }
 
-void Analyzer::configure(Xapian::TermGenerator& generator) const {
-    generator.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
+void Analyzer::configure(Xapian::TermGenerator& generator, bool korean) const {
+    // Words of unspaced scripts come split by segment(); Korean keeps Xapian's n-grams.
+    generator.set_flags(korean ? Xapian::TermGenerator::FLAG_CJK_NGRAM : 0);
     if (stems()) {
         generator.set_stemmer(stemmer());
         generator.set_stemming_strategy(Xapian::TermGenerator::STEM_ALL);
     } else {
+        generator.set_stemmer(Xapian::Stem());
         generator.set_stemming_strategy(Xapian::TermGenerator::STEM_NONE);
     }
 }
@@ -340,18 +697,15 @@ void Analyzer::configure(Xapian::QueryParser& parser) const {
     } else {
         parser.set_stemming_strategy(Xapian::QueryParser::STEM_NONE);
     }
-    if (name_ == "english") {
-        parser.set_stopper(
-            (new Xapian::SimpleStopper(std::begin(kEnglishStopWords), std::end(kEnglishStopWords)))
-                ->release());
-    }
+    const std::vector<std::string> words = stop_words(name_);
+    if (!words.empty())
+        parser.set_stopper((new Xapian::SimpleStopper(words.begin(), words.end()))->release());
 }
 
 std::set<std::string> Analyzer::stop_terms() const {
     std::set<std::string> terms;
-    if (name_ != "english") return terms;
     const Xapian::Stem stem = stemmer();
-    for (const char* word : kEnglishStopWords) {
+    for (const std::string& word : stop_words(name_)) {
         terms.insert(word);
         terms.insert(stem(word));
     }

@@ -114,19 +114,24 @@ StoredRecord StoredRecord::of(const Xapian::Document& doc) {
         std::string(fields[2]), doc.get_value(schema::kLanguageSlot.slot), std::string(fields[3])};
 }
 
-DocumentBuilder::DocumentBuilder(const Analyzer& analyzer)
-    : analyzer_term_(std::string(schema::kAnalyzer.prefix) + analyzer.name()) {
-    analyzer.configure(termgen_);
-    spellgen_.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
+DocumentBuilder::DocumentBuilder(const Analyzer& analyzer) : analyzer_(analyzer) {
     spellgen_.set_stemming_strategy(Xapian::TermGenerator::STEM_NONE);
 }
 
 DocumentBuilder::Built DocumentBuilder::build(const Article& article, std::string_view path) {
     Built built;
     Xapian::Document& doc = built.doc;
-    const std::string title = fold(article.title);
-
-    const std::string body = fold(article.body);
+    // The article's own analyzer (the index's, unless that is "auto"), set up again only
+    // when it differs from the last article's.
+    const Analyzer analyzer = analyzer_.for_article(article.language);
+    const bool korean = article.language == "ko";
+    if (analyzer.name() != configured_ || korean != configured_korean_) {
+        analyzer.configure(termgen_, korean);
+        configured_ = analyzer.name();
+        configured_korean_ = korean;
+    }
+    const std::string title = segment(fold(article.title));
+    const std::string body = segment(fold(article.body));
     termgen_.set_document(doc);
     termgen_.index_text(title, 1, std::string(schema::kTitle.prefix));
     termgen_.increase_termpos(10);
@@ -145,7 +150,7 @@ DocumentBuilder::Built DocumentBuilder::build(const Article& article, std::strin
     doc.add_boolean_term(std::string(schema::kMonth.prefix) + article.date.substr(0, 6));
     doc.add_boolean_term(std::string(schema::kYear.prefix) + article.date.substr(0, 4));
     doc.add_boolean_term(std::string(schema::kLang.prefix) + article.language);
-    doc.add_boolean_term(analyzer_term_);
+    doc.add_boolean_term(std::string(schema::kAnalyzer.prefix) + analyzer.name());
     // Weighted (wdf 1), unlike the filters above: it scores, it does not filter.
     if (const std::string exact = exact_title_term(article.title); !exact.empty())
         doc.add_term(exact);

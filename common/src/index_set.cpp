@@ -5,7 +5,9 @@
 #include <sstream>
 
 #include "index_files.hpp"
+#include "newsidx/analyzer.hpp"
 #include "newsidx/error.hpp"
+#include "newsidx/schema.hpp"
 #include "xapian_errors.hpp"
 
 namespace newsidx {
@@ -112,9 +114,21 @@ IndexSet IndexSet::open(const std::vector<std::string>& paths) {
 }
 
 std::vector<std::string> IndexSet::analyzers() const {
+    // The analyzers articles were indexed with, as their XA terms name them: an "auto" index
+    // has one per language it holds.
     std::vector<std::string> out;
-    for (const IndexMember& m : members_)
-        if (std::find(out.begin(), out.end(), m.analyzer) == out.end()) out.push_back(m.analyzer);
+    const std::string prefix(schema::kAnalyzer.prefix);
+    detail::guarded("reading", label(), [&] {
+        for (auto it = db_.allterms_begin(prefix); it != db_.allterms_end(prefix); ++it)
+            out.push_back((*it).substr(prefix.size()));
+    });
+    if (out.empty()) {
+        // No articles yet: the members' own analyzers (english for "auto").
+        for (const IndexMember& m : members_) {
+            const std::string name = m.analyzer == kAutoAnalysis ? "english" : m.analyzer;
+            if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
+        }
+    }
     return out;
 }
 

@@ -97,12 +97,17 @@ IndexWriter IndexWriter::open(const std::string& path, bool rebuild, const std::
                                            : rebuild ? Xapian::DB_CREATE_OR_OVERWRITE
                                                      : Xapian::DB_CREATE_OR_OPEN) |
                                               Xapian::DB_BACKEND_GLASS);
-        // A rebuild replaces the index whatever its schema, but keeps its analyzer unless
-        // --lang names another.
-        const std::string stored = replacing
-                                       ? db.get_metadata(std::string(schema::kLanguage.key))
-                                       : detail::check_schema(db, path, detail::Access::Write);
-        const Analyzer analyzer(language.empty() ? stored : language);
+        // A rebuild replaces the index whatever its schema, but keeps the analyzer of an index
+        // of this schema unless --lang names another. A new index analyses each article in
+        // its own language.
+        const bool current = db.get_metadata(std::string(schema::kVersion.key)) ==
+                             std::to_string(schema::kSchemaVersion);
+        const std::string stored =
+            replacing ? (current ? db.get_metadata(std::string(schema::kLanguage.key)) : "")
+                      : detail::check_schema(db, path, detail::Access::Write);
+        const Analyzer analyzer(!language.empty() ? language
+                                : !stored.empty() ? stored
+                                                  : std::string(kAutoAnalysis));
         if (!replacing && !stored.empty() && stored != analyzer.name())
             throw Error(ErrorCode::BadOption, "index '" + path + "' was built with --lang " +
                                                   stored + ", not " + analyzer.name())

@@ -1,8 +1,11 @@
 #include "newsidx/query.hpp"
 
+#include <unicode/utf8.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <tuple>
 
@@ -347,6 +350,20 @@ class WildcardPhrases : public Xapian::FieldProcessor {
     std::vector<Phrase> phrases_;
 };
 
+// True when `text` has Hangul (jamo, compatibility jamo or syllables).
+bool has_hangul(std::string_view text) {
+    const auto* bytes = reinterpret_cast<const std::uint8_t*>(text.data());
+    const auto length = static_cast<std::int32_t>(text.size());
+    for (std::int32_t i = 0; i < length;) {
+        UChar32 c;
+        U8_NEXT(bytes, i, length, c);
+        if ((c >= 0x1100 && c <= 0x11FF) || (c >= 0x3130 && c <= 0x318F) ||
+            (c >= 0xAC00 && c <= 0xD7AF))
+            return true;
+    }
+    return false;
+}
+
 // `raw` is the query as the user wrote it, for messages; `folded` what the parser reads.
 Xapian::Query parse(const Analyzer& analyzer, const Xapian::Database& db,
                     const SearchOptions& options, const std::string& raw, const std::string& folded,
@@ -371,11 +388,13 @@ Xapian::Query parse(const Analyzer& analyzer, const Xapian::Database& db,
     // "a*" on a large index would OR together every word starting with "a": keep the most
     // common ones (docs/query-syntax.md).
     qp.set_max_expansion(kMaxWildcardTerms, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
-    unsigned flags =
-        plain ? Xapian::QueryParser::FLAG_CJK_NGRAM
-              : Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
-                    Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
-                    Xapian::QueryParser::FLAG_PURE_NOT | Xapian::QueryParser::FLAG_CJK_NGRAM;
+    unsigned flags = plain ? 0u
+                           : Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
+                                 Xapian::QueryParser::FLAG_LOVEHATE |
+                                 Xapian::QueryParser::FLAG_WILDCARD |
+                                 Xapian::QueryParser::FLAG_PURE_NOT;
+    // Korean keeps Xapian's n-grams (Analyzer::configure); other unspaced scripts come split.
+    if (has_hangul(folded)) flags |= Xapian::QueryParser::FLAG_CJK_NGRAM;
     WildcardPhrases wildcard_phrases(db, analyzer);
     std::string text = analyzer.cut_wildcards(folded);
     if (!plain) {
@@ -450,7 +469,7 @@ Filters check_options(const SearchOptions& options) {
         if (f.host.empty() || f.host.find_first_of(" /") != std::string::npos)
             throw Error(ErrorCode::BadOption, "--site: '" + options.site + "' is not a host name");
     }
-    if (!options.language.empty()) Analyzer{options.language};  // throws for an unknown one
+    if (!options.language.empty()) f.language = language_code(options.language);
     if (!options.timeline.empty()) make_timeline(options.timeline, {});  // checks the period
     for (const std::string& facet : options.facets)
         if (std::find(kFacetFields.begin(), kFacetFields.end(), facet) == kFacetFields.end())
@@ -507,17 +526,18 @@ void check_query_text(std::string_view query) {
 
 QueryBuilder::QueryBuilder(const IndexSet& set, const SearchOptions& options, Filters filters)
     : set_(set), options_(options), filters_(std::move(filters)), analyzers_(set.analyzers()) {
-    if (!options.language.empty()) {
-        const std::string wanted = Analyzer(options.language).name();
-        if (std::find(analyzers_.begin(), analyzers_.end(), wanted) == analyzers_.end()) {
-            std::string built;
-            for (const std::string& a : analyzers_) built += (built.empty() ? "" : ", ") + a;
-            throw Error(ErrorCode::BadOption, "--lang " + options.language +
-                                                  " does not match the index, which was " +
-                                                  "built with --lang " + built)
-                .with_hint("leave out --lang to use the index's own language");
+    if (!filters_.language.empty()) {
+        // Only that language's articles: the query is parsed only as they were analysed (by
+        // its own stemmer in an "auto" index, by the index's in one built with --lang).
+        std::vector<std::string> wanted;
+        for (const IndexMember& member : set.members()) {
+            const std::string name = Analyzer(member.analyzer.empty() ? "english" : member.analyzer)
+                                         .for_article(filters_.language)
+                                         .name();
+            if (std::find(wanted.begin(), wanted.end(), name) == wanted.end())
+                wanted.push_back(name);
         }
-        analyzers_ = {wanted};
+        analyzers_ = wanted;
     }
 }
 
@@ -556,6 +576,8 @@ std::string QueryBuilder::correction(const Built& built, const Xapian::Database&
                 kQueryOperators.end())
                 continue;
             std::string folded = fold(word);
+            // Words of unspaced scripts are not in the dictionary as typed (they are split).
+            if (segment(folded) != folded) continue;
             if (folded.size() < 4 || std::all_of(folded.begin(), folded.end(), [](char c) {
                     return std::isdigit(static_cast<unsigned char>(c));
                 }))
@@ -624,9 +646,10 @@ QueryBuilder::Built QueryBuilder::build(const std::string& query) const {
         folded = fold(query);
         for (char& c : folded)
             if (!is_word_byte(c)) c = ' ';
+        folded = segment(folded);
     } else {
         check_operators(query);
-        folded = join_field_filters(checked_date_fields(fold_query(query)));
+        folded = segment_query(join_field_filters(checked_date_fields(fold_query(query))));
     }
     // "-sport" means the articles without the word, as "NOT sport" does.
     const bool negative = !options_.plain && only_excluded(folded);
@@ -646,15 +669,29 @@ QueryBuilder::Built QueryBuilder::build(const std::string& query) const {
     // An article matches the query as its own analyzer parses it: with one analyzer that is
     // every article; with several (an English and a French index searched together), each
     // parse is kept to the articles of its analyzer.
-    const bool mixed = analyzers_.size() > 1 || set_.analyzers().size() > 1;
-    std::vector<Xapian::Query> parts;
+    std::vector<std::pair<std::string, Xapian::Query>> parses;
     for (const std::string& name : analyzers_) {
         Xapian::Query q = parse(Analyzer(name), db, options_, query, folded, options_.plain);
         if (q.empty()) continue;
         if (negative) q = Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query::MatchAll, q);
-        if (mixed)
+        parses.emplace_back(name, std::move(q));
+    }
+    // A query every analyzer reads alike (fields and dates only, or words no stemmer changes)
+    // is one query for every article: no split, and Xapian's counts stay exact.
+    const bool restricted = analyzers_.size() < set_.analyzers().size();
+    const bool alike = std::all_of(parses.begin(), parses.end(), [&](const auto& p) {
+        return p.second.get_description() == parses.front().second.get_description();
+    });
+    if (alike && !restricted && !parses.empty()) parses.resize(1);
+    const bool mixed = parses.size() > 1 || restricted;
+    std::vector<Xapian::Query> parts;
+    for (auto& [name, q] : parses) {
+        if (mixed) {
+            built.terms_by_analyzer[name].assign(q.get_unique_terms_begin(),
+                                                 q.get_unique_terms_end());
             q = Xapian::Query(Xapian::Query::OP_FILTER, q,
                               Xapian::Query(std::string(schema::kAnalyzer.prefix) + name));
+        }
         parts.push_back(std::move(q));
     }
     if (parts.empty())
@@ -691,6 +728,8 @@ Xapian::Query QueryBuilder::filter() const {
         filters.emplace_back(Xapian::Query::OP_VALUE_LE, schema::kDateSlot.slot, filters_.until);
     if (!filters_.host.empty())
         filters.emplace_back(bounded_term(schema::kHost.prefix, filters_.host));
+    if (!filters_.language.empty())
+        filters.emplace_back(std::string(schema::kLang.prefix) + filters_.language);
     if (filters.empty()) return Xapian::Query();
     return filters.size() == 1
                ? filters[0]

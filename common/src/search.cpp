@@ -19,6 +19,40 @@
 namespace newsidx {
 namespace {
 
+// The analyzer that indexed `doc`, from its XA term.
+std::string analyzer_of(const Xapian::Document& doc) {
+    const std::string prefix(schema::kAnalyzer.prefix);
+    Xapian::TermIterator it = doc.termlist_begin();
+    it.skip_to(prefix);
+    if (it != doc.termlist_end() && (*it).compare(0, prefix.size(), prefix) == 0)
+        return (*it).substr(prefix.size());
+    return "english";
+}
+
+// Xapian's percentage counts every term of the query, but an article of a mixed index matches
+// only the terms of its own analyzer's parse: a perfect match would show 100 / (number of
+// analyzers). Percentages are worked out again as Xapian does (a hit's weight relative to the
+// best one's, times the share of the query the best one matches), counting only the terms of
+// the best hit's own parse.
+void rescale_percentages(const Xapian::Enquire& enquire, const Xapian::MSet& page,
+                         const std::map<std::string, std::vector<std::string>>& terms_by_analyzer,
+                         std::vector<Hit>& hits) {
+    const Xapian::MSet best = page.get_firstitem() == 0 ? page : enquire.get_mset(0, 1);
+    if (best.empty() || best.begin().get_weight() <= 0) return;
+    const auto own = terms_by_analyzer.find(analyzer_of(best.begin().get_document()));
+    if (own == terms_by_analyzer.end()) return;
+    double total = 0, matched = 0;
+    for (const std::string& term : own->second) total += page.get_termweight(term);
+    for (auto t = enquire.get_matching_terms_begin(best.begin());
+         t != enquire.get_matching_terms_end(best.begin()); ++t)
+        if (std::find(own->second.begin(), own->second.end(), *t) != own->second.end())
+            matched += page.get_termweight(*t);
+    if (total <= 0) return;
+    const double factor = 100.0 * matched / total / best.begin().get_weight();
+    for (Hit& hit : hits)
+        hit.percent = std::clamp(static_cast<int>(hit.score * factor + 0.5), 1, 100);
+}
+
 // Expansion terms: unprefixed words of the text only (not title-field or boolean terms), none
 // of the query's own.
 class ExpansionTerms : public Xapian::ExpandDecider {
@@ -407,9 +441,7 @@ SearchResult Searcher::search_once(const std::string& query, const MatchSetup& s
     const QueryBuilder::Built built = built_for(query, &result.expansion);
 
     // Everything below reads the index; a failure names the member where it happens.
-    // `analyzer_of` says which analyzer indexed a document of `db`.
-    auto run = [&](const Xapian::Database& db, SearchResult& out,
-                   const std::function<const std::string&(Xapian::docid)>& analyzer_of) {
+    auto run = [&](const Xapian::Database& db, SearchResult& out) {
         Xapian::Enquire enquire(db);
         configure(enquire, db, built, setup, out);
         // Xapian counts every match up to `check_at_least`: the count is exact whenever a query
@@ -440,8 +472,8 @@ SearchResult Searcher::search_once(const std::string& query, const MatchSetup& s
             if (options_.snippets) {
                 std::string body = record.body;
                 std::replace(body.begin(), body.end(), '\n', ' ');
-                // Each article's words are stemmed as its own index's analyzer stems them.
-                const std::string& analyzer = analyzer_of(*it);
+                // Each article's words are stemmed as its own analyzer stems them.
+                const std::string analyzer = analyzer_of(doc);
                 auto stemmer = stemmers.find(analyzer);
                 if (stemmer == stemmers.end())
                     stemmer =
@@ -452,24 +484,24 @@ SearchResult Searcher::search_once(const std::string& query, const MatchSetup& s
             if (options_.collapse) hit.trail = trail_of(set_, db, *it);
             out.hits.push_back(std::move(hit));
         }
+        if (built.terms_by_analyzer.size() > 1 && !out.hits.empty())
+            rescale_percentages(enquire, mset, built.terms_by_analyzer, out.hits);
         // Asked of the whole result, not the page: a page past the end is not a query without
         // hits.
         if (options_.like.empty())
             out.did_you_mean = builder_.correction(built, db, mset.get_matches_estimated());
     };
     try {
-        run(set_.database(), result,
-            [&](Xapian::docid did) -> const std::string& { return set_.member_of(did).analyzer; });
+        run(set_.database(), result);
     } catch (const Error&) {
         throw;
     } catch (const Xapian::DatabaseModifiedError&) {
         detail::rethrow_xapian_error("searching", set_.label());
     } catch (...) {
         const std::exception_ptr failure = std::current_exception();
-        const std::string culprit = set_.blame([&](const IndexMember& member,
-                                                   const Xapian::Database& db) {
+        const std::string culprit = set_.blame([&](const IndexMember&, const Xapian::Database& db) {
             SearchResult scratch;
-            run(db, scratch, [&](Xapian::docid) -> const std::string& { return member.analyzer; });
+            run(db, scratch);
         });
         try {
             std::rethrow_exception(failure);

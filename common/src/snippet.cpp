@@ -14,6 +14,7 @@ namespace {
 // stored text (the reader rejects files with them).
 constexpr char kHiStart = '\x01';
 constexpr char kHiEnd = '\x02';
+constexpr char kWordBreak = '\x03';
 
 // Xapian's snippet escapes text for HTML; turn it back into plain text.
 bool take_entity(std::string_view s, std::size_t* i, std::string* out) {
@@ -141,10 +142,18 @@ Snippet make_snippet(const Xapian::MSet& mset, const std::string& text, const Xa
     // MSet::snippet reads every word it is given; give it the part where the words are.
     const auto [begin, end] = match_window(text, stems, std::size_t{1} * length);
     const std::string part = text.substr(begin, end - begin);
+    // Words of unspaced scripts are split as the indexer split them, by a separator byte that
+    // Xapian reads as a word boundary and that never occurs in stored text; it is taken out
+    // below. Korean keeps Xapian's n-grams, as the indexer keeps them.
+    const std::string words = segment(part, std::string(1, kWordBreak), false);
+    const bool hangul = std::any_of(words.begin(), words.end(), [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return u >= 0xEA && u <= 0xED;  // lead bytes of U+A000..U+DFFF, Hangul syllables
+    });
     const std::string marked =
-        mset.snippet(part, length, stemmer,
+        mset.snippet(words, length, stemmer,
                      Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE |
-                         Xapian::MSet::SNIPPET_CJK_NGRAM,
+                         (hangul ? Xapian::MSet::SNIPPET_CJK_NGRAM : 0),
                      std::string(1, kHiStart), std::string(1, kHiEnd), "\xE2\x80\xA6");
     std::size_t start = 0;
     for (std::size_t i = 0; i < marked.size();) {
@@ -157,6 +166,8 @@ Snippet make_snippet(const Xapian::MSet& mset, const std::string& text, const Xa
                 snippet.highlights.back().second = snippet.text.size();
             else
                 snippet.highlights.emplace_back(start, snippet.text.size());
+            ++i;
+        } else if (marked[i] == kWordBreak) {
             ++i;
         } else if (marked[i] != '&' || !take_entity(marked, &i, &snippet.text)) {
             snippet.text += marked[i++];

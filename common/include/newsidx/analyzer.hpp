@@ -1,6 +1,7 @@
 // Text analysis shared by the indexer and the searcher, so that both fold text alike:
-// Unicode NFKC, full case folding and removal of accents, then Xapian's word splitting
-// (with CJK n-grams) and stemming.
+// Unicode NFKC, full case folding, removal of accents and Arabic letter variants; words of
+// unspaced scripts (Chinese, Japanese, Thai, ...) split by ICU's dictionaries; then Xapian's
+// word splitting and the stemmer of the article's language (docs/languages.md).
 #pragma once
 
 #include <xapian.h>
@@ -22,8 +23,22 @@ std::string_view next_word(std::string_view text, std::size_t* pos);
 
 /// NFKC + full case folding + accent removal: "Straße" -> "strasse", "Café" -> "cafe",
 /// "ﬁnance" -> "finance", full-width Latin -> ASCII. ASCII input is lower-cased only.
+/// Arabic script: hamza forms and alef wasla -> alef, tatweel dropped, taa marbuta -> ha,
+/// alef maqsura and Persian yeh -> yeh, Persian kaf -> kaf, Arabic-Indic digits -> ASCII.
 /// Invalid UTF-8 sequences are replaced by U+FFFD.
 std::string fold(std::string_view text);
+
+/// Splits the runs of scripts written without spaces (Han, kana, Thai, Lao, Khmer, Burmese)
+/// into words with ICU's dictionary word break, putting `separator` between them; with
+/// `simplify`, traditional Chinese characters become simplified ones (ICU's
+/// Traditional-Simplified), so that either form finds both. Other text is unchanged.
+/// "恢复通车" -> "恢复 通车", "鐵路" -> "铁路".
+std::string segment(std::string_view text, std::string_view separator = " ", bool simplify = true);
+
+/// segment() for a folded query: a run typed inside "quotes" becomes the phrase of its words;
+/// next to NEAR or ADJ each of its words takes part ("恢复通车 NEAR 铁路" -> "恢复 NEAR 通车
+/// NEAR 铁路"); after a field name or + / - it is quoted as a phrase (title:"梅雨 明け").
+std::string segment_query(std::string_view folded);
 
 /// The query parser's operators, in the upper case they must be typed in (NEAR and ADJ may
 /// carry a distance: NEAR/3).
@@ -47,36 +62,56 @@ std::string to_nfc(std::string_view text);
 bool is_valid_utf8(std::string_view text);
 
 /// ISO 639-1 code of the text's language, guessed from its script and common words:
-/// "ar", "ru", "el", "he", "zh", "ja", "ko", "th", or among Latin-script languages
-/// "en", "fr", "de", "es", "it", "pt", "nl"; "en" when nothing else fits.
+/// "ar", "ru", "uk", "el", "he", "zh", "ja", "ko", "th", or among Latin-script languages
+/// "en", "fr", "de", "es", "it", "pt", "nl", "sv", "fi", "tr"; "en" when nothing else fits.
 std::string guess_language(std::string_view text);
 
-/// Xapian stemmer name for a --lang value: "english", "french", ..., or "none".
-/// Throws Error(BadOption) for a language Xapian cannot stem.
+/// The indexer's --lang value for analysing each article in its own language.
+inline constexpr std::string_view kAutoAnalysis = "auto";
+
+/// Analyzer name for an indexer --lang value: "auto", "english", "french", ..., or "none";
+/// takes Xapian's stemmer names, ISO 639-1 codes and English language names ("uk" and
+/// "ukrainian", which have no stemmer, give "none"). Throws Error(BadOption) for a language
+/// it does not know.
 std::string stemmer_language(std::string_view lang);
 
-/// How the text of one language becomes terms: folding (fold()), Xapian's word splitting
-/// with CJK n-grams, the stemmer and the stop words. The indexer analyses each article with
-/// one, the query parser parses a query with the same one, and snippets stem with it, so the
+/// The analyzer per-article analysis gives an article in language `code` (ISO 639-1): its
+/// Snowball stemmer, or "none" (folded and segmented, not stemmed).
+std::string analyzer_for(std::string_view code);
+
+/// The ISO 639-1 code of a language given by code or English name ("fr", "French").
+/// Throws Error(BadOption) for one it does not know.
+std::string language_code(std::string_view code_or_name);
+
+/// How the text of one language becomes terms: folding (fold()), segment(), Xapian's word
+/// splitting, the stemmer and the stop words. An index's analyzer may be "auto": each article
+/// then gets the analyzer of its own language (for_article()). The indexer analyses each article
+/// with one, the query parser parses a query with the same one, and snippets stem with it, so the
 /// three cannot drift apart. Cheap to copy; every stemmer it hands out is a new object (Xapian's
 /// reference counts are not atomic, so threads must not share one).
 class Analyzer {
   public:
-    /// `language`: a --lang value or Xapian stemmer name ("en", "english", "none"); empty
-    /// means english. Throws Error(BadOption) for a language Xapian cannot stem.
+    /// `language`: a --lang value or Xapian stemmer name ("en", "english", "none", "auto");
+    /// empty means english. Throws Error(BadOption) for a language Xapian cannot stem.
     explicit Analyzer(std::string_view language = {});
 
-    /// The stemmer name: "english", "french", ..., or "none".
+    /// The stemmer name: "english", "french", ..., "none", or "auto".
     const std::string& name() const { return name_; }
-    bool stems() const { return name_ != "none"; }
+    bool stems() const { return name_ != "none" && name_ != kAutoAnalysis; }
+    /// True for "auto": each article is analysed in its own language.
+    bool per_article() const { return name_ == kAutoAnalysis; }
+    /// The analyzer of an article in language `code`: analyzer_for(code) when per_article(),
+    /// else this one.
+    Analyzer for_article(std::string_view code) const;
 
     /// A new stemmer (an empty one for "none").
     Xapian::Stem stemmer() const;
     /// A stemmer for MSet::snippet: folds each word as fold() does, then stems it.
     Xapian::Stem snippet_stemmer() const;
 
-    /// Sets the stemmer and strategy of an index-time term generator.
-    void configure(Xapian::TermGenerator& generator) const;
+    /// Sets the stemmer, strategy and flags of an index-time term generator; `korean` keeps
+    /// Xapian's CJK n-grams (for Korean articles), else text comes split by segment().
+    void configure(Xapian::TermGenerator& generator, bool korean = false) const;
     /// Sets the stemmer, strategy and stop words of a query parser.
     void configure(Xapian::QueryParser& parser) const;
 

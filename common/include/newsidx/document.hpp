@@ -74,7 +74,9 @@ class DocumentBuilder {
     Built build(const Article& article, std::string_view path);
 
   private:
-    std::string analyzer_term_;  // kAnalyzer + the analyzer's name
+    Analyzer analyzer_;       // the index's: "auto" picks each article's own
+    std::string configured_;  // the analyzer termgen_ is set up for
+    bool configured_korean_ = false;
     Xapian::TermGenerator termgen_;
     Xapian::TermGenerator spellgen_;  // unstemmed title words for "did you mean"
 };

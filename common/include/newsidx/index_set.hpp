@@ -13,7 +13,7 @@ namespace newsidx {
 
 struct IndexMember {
     std::string path;      ///< as given (a folder, or "host:port" for a remote shard)
-    std::string analyzer;  ///< the analyzer its articles were indexed with ("english", ...)
+    std::string analyzer;  ///< its --lang: "auto" (each article its own language's), "english", ...
 };
 
 class IndexSet {
@@ -31,7 +31,8 @@ class IndexSet {
     /// database answers from its first member only), or empty.
     std::string metadata(const std::string& key) const;
 
-    /// The distinct analyzers of the members, in member order.
+    /// The analyzers its articles were indexed with (their XA terms), sorted; with no
+    /// articles, the members' own ("english" for "auto").
     std::vector<std::string> analyzers() const;
 
     /// The member a document of database() comes from (Xapian interleaves the members'

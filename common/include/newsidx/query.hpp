@@ -6,6 +6,7 @@
 #include <xapian.h>
 
 #include <array>
+#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -40,8 +41,9 @@ struct SearchOptions {
     std::string until;       ///< likewise, inclusive; empty = no bound
     std::string site;        ///< host; matches its subdomains too
     bool match_all = false;  ///< --all: every word must match
-    /// --lang: search only the articles indexed with this analyzer, and parse the query with
-    /// it; empty = each index's own.
+    /// --lang: search only the articles in this language (ISO 639-1 code or English name),
+    /// parsing the query only as they were analysed; empty = every language, the query
+    /// parsed with each analyzer the index holds.
     std::string language;
     unsigned snippet_bytes = 240;
     bool plain = false;    ///< --plain: the query is only words; no operator, quote or field
@@ -109,6 +111,7 @@ std::pair<std::string, std::string> parse_period(const std::string& text, const 
 /// the --site host; and the --now day.
 struct Filters {
     std::string since, until, host;
+    std::string language;  ///< --lang as an ISO 639-1 code; empty: every language
     std::string now;  ///< --now as YYYYMMDD (not a filter: recency counts from it); empty: none
 };
 
@@ -129,7 +132,6 @@ void check_query_text(std::string_view query);
 /// Builds queries for one index set with checked options.
 class QueryBuilder {
   public:
-    /// Throws Error(BadOption) when options.language names an analyzer no member has.
     QueryBuilder(const IndexSet& set, const SearchOptions& options, Filters filters);
 
     struct Built {
@@ -137,6 +139,8 @@ class QueryBuilder {
         Xapian::Query filter;  ///< the options' filters; empty when there are none
         std::string raw;       ///< the query text as the user wrote it
         std::string folded;    ///< the query text as the parser read it
+        /// With several analyzers: the terms each one's parse has (for percentages).
+        std::map<std::string, std::vector<std::string>> terms_by_analyzer;
         Xapian::Query combined() const;
     };
 
