@@ -143,7 +143,8 @@ int main(int argc, char** argv) {
     app.add_option("-j,--jobs", opts.jobs, "Worker threads (default: all cores)")
         ->check(CLI::Range(1, 256));
     app.add_option("--lang", opts.language,
-                   "Stemming language: english (default for a new index), french, ..., or none");
+                   "auto (default for a new index: each article stemmed in its own guessed "
+                   "language), or one stemmer for every article: english, french, ..., or none");
     app.add_flag("--rebuild", opts.rebuild, "Start from an empty index instead of updating");
     app.add_flag("-q,--quiet", quiet, "No progress, only errors and the summary");
     app.add_option(

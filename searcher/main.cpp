@@ -154,8 +154,8 @@ int main(int argc, char** argv) {
         ->allow_extra_args(false)
         ->check(one_of({"site", "year", "lang"}));
     app.add_option("--lang", opts.language,
-                   "Search only the articles indexed with this language's analyzer, parsing the "
-                   "query with it (default: each index's own)");
+                   "Only the articles in this language (fr or french, ...), the query analysed "
+                   "as they were (default: every language, each article through its own)");
     std::string export_format;
     app.add_option("--export", export_format,
                    "Print every match, not a page, one line each: jsonl | csv (rank, score, date, "
