@@ -573,6 +573,42 @@ std::string segment(std::string_view text, std::string_view separator, bool simp
     return utf8;
 }
 
+std::vector<std::string> han_pairs(std::string_view folded) {
+    std::vector<std::string> out;
+    if (std::none_of(folded.begin(), folded.end(),
+                     [](char c) { return static_cast<unsigned char>(c) >= 0xE0; }))
+        return out;
+    const icu::UnicodeString s = icu::UnicodeString::fromUTF8(
+        icu::StringPiece(folded.data(), static_cast<int32_t>(folded.size())));
+    auto han_or_kana = [](UChar32 c) {
+        if (c < 0x2E80) return false;
+        UErrorCode status = U_ZERO_ERROR;
+        const UScriptCode script = uscript_getScript(c, &status);
+        return script == USCRIPT_HAN || script == USCRIPT_HIRAGANA || script == USCRIPT_KATAKANA ||
+               c == 0x30FC || c == 0x3005;
+    };
+    for (int32_t i = 0; i < s.length();) {
+        if (!han_or_kana(s.char32At(i))) {
+            i += U16_LENGTH(s.char32At(i));
+            continue;
+        }
+        const int32_t start = i;
+        while (i < s.length() && han_or_kana(s.char32At(i))) i += U16_LENGTH(s.char32At(i));
+        icu::UnicodeString run(s, start, i - start);
+        to_simplified().transliterate(run);
+        std::vector<std::string> chars;
+        for (int32_t k = 0; k < run.length();) {
+            const UChar32 c = run.char32At(k);
+            std::string utf8;
+            icu::UnicodeString(c).toUTF8String(utf8);
+            chars.push_back(std::move(utf8));
+            k += U16_LENGTH(c);
+        }
+        for (std::size_t k = 0; k + 1 < chars.size(); ++k) out.push_back(chars[k] + chars[k + 1]);
+    }
+    return out;
+}
+
 std::string segment_query(std::string_view folded) {
     // Whitespace-separated tokens, and whether each is inside "quotes".
     struct Token {

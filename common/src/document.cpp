@@ -130,14 +130,20 @@ DocumentBuilder::Built DocumentBuilder::build(const Article& article, std::strin
         configured_ = analyzer.name();
         configured_korean_ = korean;
     }
-    const std::string title = segment(fold(article.title));
-    const std::string body = segment(fold(article.body));
+    const std::string folded_title = fold(article.title), folded_body = fold(article.body);
+    const std::string title = segment(folded_title);
+    const std::string body = segment(folded_body);
     termgen_.set_document(doc);
     termgen_.index_text(title, 1, std::string(schema::kTitle.prefix));
     termgen_.increase_termpos(10);
     termgen_.index_text(title, schema::kTitleWdf);
     termgen_.increase_termpos(10);
     termgen_.index_text(body);
+    // Chinese and Japanese character pairs, a fallback for what the dictionary splits
+    // differently in a query (QueryBuilder::build).
+    for (const std::string* text : {&folded_title, &folded_body})
+        for (const std::string& pair : han_pairs(*text))
+            doc.add_term(std::string(schema::kCharPair.prefix) + pair);
     // Drop the generator's reference before the document moves to the writer's thread:
     // Xapian's reference counts are not atomic.
     termgen_.set_document(Xapian::Document());

@@ -350,6 +350,41 @@ class WildcardPhrases : public Xapian::FieldProcessor {
     std::vector<Phrase> phrases_;
 };
 
+// The tokens of a folded query that are bare words: outside quotes, with no field, + or -
+// before them and no NEAR or ADJ beside them. Their Han and kana are what the character-pair
+// fallback (QueryBuilder::build) looks for.
+std::vector<std::string> bare_tokens(std::string_view folded) {
+    std::vector<std::pair<std::string, bool>> tokens;  // text, quoted
+    bool in_quotes = false;
+    std::size_t i = 0;
+    while (i < folded.size()) {
+        if (std::isspace(static_cast<unsigned char>(folded[i]))) {
+            ++i;
+            continue;
+        }
+        std::size_t j = i;
+        while (j < folded.size() && !std::isspace(static_cast<unsigned char>(folded[j]))) ++j;
+        std::string token(folded.substr(i, j - i));
+        const auto quotes = std::count(token.begin(), token.end(), '"');
+        tokens.emplace_back(token, in_quotes || quotes > 0);
+        if (quotes % 2 == 1) in_quotes = !in_quotes;
+        i = j;
+    }
+    auto proximity = [&](std::size_t k) {
+        return k < tokens.size() &&
+               (tokens[k].first.rfind("NEAR", 0) == 0 || tokens[k].first.rfind("ADJ", 0) == 0);
+    };
+    std::vector<std::string> out;
+    for (std::size_t k = 0; k < tokens.size(); ++k) {
+        const auto& [token, quoted] = tokens[k];
+        if (quoted || token.find(':') != std::string::npos || token[0] == '+' || token[0] == '-' ||
+            (k > 0 && proximity(k - 1)) || proximity(k + 1))
+            continue;
+        out.push_back(token);
+    }
+    return out;
+}
+
 // True when `text` has Hangul (jamo, compatibility jamo or syllables).
 bool has_hangul(std::string_view text) {
     const auto* bytes = reinterpret_cast<const std::uint8_t*>(text.data());
@@ -640,16 +675,18 @@ Xapian::Query QueryBuilder::Built::combined() const {
 
 QueryBuilder::Built QueryBuilder::build(const std::string& query) const {
     check_query_text(query);
-    std::string folded;
+    std::string folded, unsplit;  // unsplit: before segment()
     if (options_.plain) {
         // Words only: everything else (quotes, brackets, colons, +, -, *) separates words.
         folded = fold(query);
         for (char& c : folded)
             if (!is_word_byte(c)) c = ' ';
+        unsplit = folded;
         folded = segment(folded);
     } else {
         check_operators(query);
-        folded = segment_query(join_field_filters(checked_date_fields(fold_query(query))));
+        unsplit = join_field_filters(checked_date_fields(fold_query(query)));
+        folded = segment_query(unsplit);
     }
     // "-sport" means the articles without the word, as "NOT sport" does.
     const bool negative = !options_.plain && only_excluded(folded);
@@ -700,6 +737,28 @@ QueryBuilder::Built QueryBuilder::build(const std::string& query) const {
     built.text = parts.size() == 1
                      ? parts[0]
                      : Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
+
+    // Chinese and Japanese typed as bare words also match, at a lower weight, the articles
+    // that have all their character pairs: the dictionary may split the same characters
+    // otherwise in the article (北京大学 in 北京|大学生) than in the query. Ranked queries
+    // only: --all, phrases, fields and NEAR keep the words.
+    if (!options_.match_all && !negative) {
+        std::vector<Xapian::Query> fallbacks;
+        for (const std::string& token : bare_tokens(unsplit)) {
+            std::vector<Xapian::Query> pairs;
+            for (const std::string& pair : han_pairs(token))
+                pairs.emplace_back(std::string(schema::kCharPair.prefix) + pair);
+            if (!pairs.empty())
+                fallbacks.emplace_back(Xapian::Query::OP_AND, pairs.begin(), pairs.end());
+        }
+        if (!fallbacks.empty())
+            built.text = Xapian::Query(
+                Xapian::Query::OP_OR, built.text,
+                Xapian::Query(
+                    Xapian::Query::OP_SCALE_WEIGHT,
+                    Xapian::Query(Xapian::Query::OP_OR, fallbacks.begin(), fallbacks.end()),
+                    kCharPairWeight));
+    }
 
     // A query that repeats a title word for word also scores the exact-title term, so that a
     // pasted headline finds its article first even among near-identical twins. Only when some

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <xapian.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -64,11 +65,15 @@ TempDir* Languages::dir_ = nullptr;
 TEST_F(Languages, EachArticleIsAnalysedInItsOwnGuessedLanguage) {
     const std::vector<std::pair<std::string, std::string>> expected{
         {"en", "strike-ends"}, {"fr", "agriculteurs"}, {"de", "bruecke"},   {"es", "lluvias"},
-        {"ru", "metro"},       {"uk", "mist"},         {"ar", "mustashfa"}, {"zh", "ditie"},
+        {"ru", "metro"},       {"uk", "mist"},         {"ar", "mustashfa"}, {"zh", "ditie haitan"},
         {"ja", "bijutsukan"},  {"th", "saphan"}};
-    for (const auto& [lang, article] : expected)
-        EXPECT_EQ(search({"--lang", lang, "date:2024"}).articles, std::vector<std::string>{article})
-            << lang;
+    for (const auto& [lang, articles] : expected) {
+        std::vector<std::string> found = search({"--lang", lang, "date:2024"}).articles;
+        std::sort(found.begin(), found.end());
+        std::string joined;
+        for (const std::string& a : found) joined += (joined.empty() ? "" : " ") + a;
+        EXPECT_EQ(joined, articles) << lang;
+    }
     // Each with its own language's stemmer; the languages without one are folded only.
     Xapian::Database index(db());
     std::set<std::string> analyzers;
@@ -76,7 +81,7 @@ TEST_F(Languages, EachArticleIsAnalysedInItsOwnGuessedLanguage) {
         analyzers.insert((*t).substr(2));
     EXPECT_EQ(analyzers, (std::set<std::string>{"arabic", "english", "french", "german", "none",
                                                 "russian", "spanish"}));
-    EXPECT_EQ(index.get_termfreq("XAnone"), 4u) << "uk, zh, ja, th";
+    EXPECT_EQ(index.get_termfreq("XAnone"), 5u) << "uk, zh (2), ja, th";
     EXPECT_EQ(index.get_metadata("newsidx.lang"), "auto");
 }
 
@@ -103,12 +108,16 @@ TEST_F(Languages, OtherFormsOfAnArticlesWordsFindItAndOnlyIt) {
         {"\"美術館\"", "bijutsukan", "美術館", "a Japanese phrase, the whole word lit"},
         {"title:\"梅雨明け\" OR title:美術館", "bijutsukan", "美術館", "a Japanese title word"},
         {"สะพาน", "saphan", "สะพาน", "a Thai word inside unspaced text"},
+        {"塑胶垃圾", "haitan", "塑膠垃圾", "simplified finds traditional, lit as written"},
+        {"大学", "haitan", "", "inside the dictionary's 大學生: found by the character pairs"},
     };
     for (const Case& c : cases) {
         const Found f = search({c.query});
         EXPECT_EQ(f.articles, std::vector<std::string>{c.article}) << c.why << ": " << c.query;
-        EXPECT_NE(std::find(f.words.begin(), f.words.end(), c.highlighted), f.words.end())
-            << c.why << ": " << c.query << " lit " << ::testing::PrintToString(f.words);
+        if (!c.highlighted.empty()) {
+            EXPECT_NE(std::find(f.words.begin(), f.words.end(), c.highlighted), f.words.end())
+                << c.why << ": " << c.query << " lit " << ::testing::PrintToString(f.words);
+        }
     }
 }
 
@@ -116,6 +125,8 @@ TEST_F(Languages, NoArticleIsFoundThroughAnotherLanguagesAnalysis) {
     // German stems "kinder" to "kind": the German article (Kindern) is found, the English one
     // (a "kind gesture") is not, since an article matches only its own language's parse.
     EXPECT_EQ(search({"kinder"}).articles, std::vector<std::string>{"bruecke"});
+    // The character-pair fallback is for bare words: a phrase keeps the dictionary's words.
+    EXPECT_EQ(search({"\"大学\""}).exit_code, 1);
     // --lang keeps one language: the German word in the French articles finds nothing.
     EXPECT_EQ(search({"--lang", "german", "Brücken"}).articles,
               std::vector<std::string>{"bruecke"});

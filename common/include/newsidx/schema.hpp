@@ -36,10 +36,12 @@ inline constexpr Prefix kLang{"L", "lang", true, false, "the article's language,
 inline constexpr Prefix kAnalyzer{"XA", "", true, false, "the analyzer it was indexed with"};
 inline constexpr Prefix kExactTitle{"XT", "", false, false, "XXH3-64 of the title's words"};
 inline constexpr Prefix kBand{"XB", "", true, false, "near-duplicate band: band number, 2 minima"};
+inline constexpr Prefix kCharPair{"XN", "", false, false, "adjacent Chinese/Japanese character pairs"};
 // clang-format on
 
-inline constexpr std::array<const Prefix*, 10> kPrefixes{
-    &kTitle, &kId, &kHost, &kDay, &kMonth, &kYear, &kLang, &kAnalyzer, &kExactTitle, &kBand};
+inline constexpr std::array<const Prefix*, 11> kPrefixes{
+    &kTitle, &kId,       &kHost,       &kDay,  &kMonth,   &kYear,
+    &kLang,  &kAnalyzer, &kExactTitle, &kBand, &kCharPair};
 
 /// Unprefixed terms: body and title words, stemmed, with positions; title words count
 /// kTitleWdf times.
