@@ -344,6 +344,11 @@ bool is_valid_utf8(std::string_view text) {
     return true;
 }
 
+// Function words a Latin-script language other than English needs to be chosen (three
+// misread a two-sentence French article as English; one let a stray "los" or "det" make
+// Reuters tables Spanish or Swedish: docs/languages.md).
+constexpr int kMinLanguageEvidence = 2;
+
 std::string guess_language(std::string_view text) {
     // Count letters per script over the first 4 KB: a non-Latin script that dominates
     // decides the language outright.
@@ -415,11 +420,11 @@ std::string guess_language(std::string_view text) {
         {"fr", {"le", "les", "et", "est", "une", "dans", "pour", "qui"}},
         {"de", {"der", "die", "das", "und", "ist", "nicht", "mit", "auf"}},
         {"es", {"el", "los", "las", "y", "del", "por", "una", "para"}},
-        {"it", {"il", "di", "che", "della", "per", "sono", "gli", "non"}},
+        {"it", {"il", "di", "che", "della", "nel", "sono", "gli", "non"}},
         {"pt", {"os", "da", "do", "em", "com", "uma", "nao", "dos"}},
         {"nl", {"het", "een", "van", "dat", "op", "niet", "zijn", "ook"}},
         {"sv", {"och", "att", "det", "som", "inte", "har", "med", "ett"}},
-        {"fi", {"ja", "on", "ei", "etta", "oli", "myos", "kun", "mutta"}},
+        {"fi", {"ja", "ei", "etta", "oli", "myos", "kun", "mutta", "ovat"}},
         {"tr", {"ve", "bir", "bu", "icin", "ile", "olarak", "cok", "daha"}},
     }};
     const std::string sample = fold(text.substr(0, 4096));
@@ -436,11 +441,15 @@ std::string guess_language(std::string_view text) {
         }
         i = j;
     }
+    // English, the default, unless another language has real evidence: English wire copy
+    // that is mostly figures ("Shr 1.65 dlrs vs 1.50 dlrs ... per share") has few function
+    // words, and a stray "los" or "det" must not make it Spanish or Swedish.
     std::string_view winner = "en";
     int most = 0;
     for (const auto& lang : kWords) {
         if (hits[lang.code] > most) winner = lang.code, most = hits[lang.code];
     }
+    if (winner != "en" && (most < kMinLanguageEvidence || most <= hits["en"])) winner = "en";
     return std::string(winner);
 }
 
@@ -573,7 +582,7 @@ std::string segment(std::string_view text, std::string_view separator, bool simp
     return utf8;
 }
 
-std::vector<std::string> han_pairs(std::string_view folded) {
+std::vector<std::string> han_pairs(std::string_view folded, bool singles) {
     std::vector<std::string> out;
     if (std::none_of(folded.begin(), folded.end(),
                      [](char c) { return static_cast<unsigned char>(c) >= 0xE0; }))
@@ -604,6 +613,7 @@ std::vector<std::string> han_pairs(std::string_view folded) {
             chars.push_back(std::move(utf8));
             k += U16_LENGTH(c);
         }
+        if (singles || chars.size() == 1) out.insert(out.end(), chars.begin(), chars.end());
         for (std::size_t k = 0; k + 1 < chars.size(); ++k) out.push_back(chars[k] + chars[k + 1]);
     }
     return out;

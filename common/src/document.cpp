@@ -142,7 +142,7 @@ DocumentBuilder::Built DocumentBuilder::build(const Article& article, std::strin
     // Chinese and Japanese character pairs, a fallback for what the dictionary splits
     // differently in a query (QueryBuilder::build).
     for (const std::string* text : {&folded_title, &folded_body})
-        for (const std::string& pair : han_pairs(*text))
+        for (const std::string& pair : han_pairs(*text, true))
             doc.add_term(std::string(schema::kCharPair.prefix) + pair);
     // Drop the generator's reference before the document moves to the writer's thread:
     // Xapian's reference counts are not atomic.

@@ -110,6 +110,7 @@ TEST_F(Languages, OtherFormsOfAnArticlesWordsFindItAndOnlyIt) {
         {"สะพาน", "saphan", "สะพาน", "a Thai word inside unspaced text"},
         {"塑胶垃圾", "haitan", "塑膠垃圾", "simplified finds traditional, lit as written"},
         {"大学", "haitan", "", "inside the dictionary's 大學生: found by the character pairs"},
+        {"铁", "ditie", "", "one character inside the word 地铁: found by the character"},
     };
     for (const Case& c : cases) {
         const Found f = search({c.query});

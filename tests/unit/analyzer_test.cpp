@@ -78,6 +78,14 @@ TEST(Segment, SplitsUnspacedScriptsIntoDictionaryWords) {
     EXPECT_EQ(segment("plain text, Ελλάδα, москва"), "plain text, Ελλάδα, москва");
 }
 
+TEST(Segment, HanPairsAreTheFallbackForOtherSplits) {
+    using Words = std::vector<std::string>;
+    EXPECT_EQ(han_pairs("北京大学生"), (Words{"北京", "京大", "大学", "学生"}));
+    EXPECT_EQ(han_pairs("鐵"), (Words{"铁"})) << "one character gives itself";
+    EXPECT_EQ(han_pairs("東京 rail", true), (Words{"东", "京", "东京"})) << "the indexer's";
+    EXPECT_EQ(han_pairs("สะพาน Москва"), Words{}) << "Han and kana only";
+}
+
 TEST(Segment, QueriesKeepTheirWordsTogether) {
     EXPECT_EQ(segment_query("恢复通车"), "恢复 通车");
     EXPECT_EQ(segment_query("\"恢复通车\""), "\"恢复 通车\"") << "a phrase of the words";

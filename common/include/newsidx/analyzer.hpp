@@ -37,9 +37,10 @@ std::string fold(std::string_view text);
 std::string segment(std::string_view text, std::string_view separator = " ", bool simplify = true);
 
 /// Each pair of adjacent characters in the runs of Han and kana of `folded`, traditional
-/// Chinese simplified: "北京大学生" -> 北京, 京大, 大学, 学生. Indexed beside the dictionary's
-/// words, they find what a different split of the same characters misses (北京大学 in 北京|大学生).
-std::vector<std::string> han_pairs(std::string_view folded);
+/// Chinese simplified: "北京大学生" -> 北京, 京大, 大学, 学生; with `singles`, each character
+/// too, and a run of one character gives itself. Indexed beside the dictionary's words, they
+/// find what a different split of the same characters misses (北京大学 in 北京|大学生).
+std::vector<std::string> han_pairs(std::string_view folded, bool singles = false);
 
 /// segment() for a folded query: a run typed inside "quotes" becomes the phrase of its words;
 /// next to NEAR or ADJ each of its words takes part ("恢复通车 NEAR 铁路" -> "恢复 NEAR 通车
