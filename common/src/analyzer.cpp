@@ -512,6 +512,32 @@ bool is_han(UChar32 c) {
     return c >= 0x2E80 && uscript_getScript(c, &status) == USCRIPT_HAN;
 }
 
+bool is_han_or_kana(UChar32 c) {
+    if (c < 0x2E80) return false;
+    UErrorCode status = U_ZERO_ERROR;
+    const UScriptCode script = uscript_getScript(c, &status);
+    return script == USCRIPT_HAN || script == USCRIPT_HIRAGANA || script == USCRIPT_KATAKANA ||
+           c == 0x30FC || c == 0x3005;
+}
+
+// True when `text` has a character `wanted` accepts; those of interest all start at U+0E00,
+// so only three- and four-byte UTF-8 sequences are decoded (most text has none, or a few dashes
+// and quotes).
+bool has_char(std::string_view text, bool (*wanted)(UChar32)) {
+    const auto* bytes = reinterpret_cast<const std::uint8_t*>(text.data());
+    const auto length = static_cast<std::int32_t>(text.size());
+    for (std::int32_t i = 0; i < length;) {
+        if (bytes[i] < 0xE0) {
+            ++i;
+            continue;
+        }
+        UChar32 c;
+        U8_NEXT(bytes, i, length, c);
+        if (c >= 0 && wanted(c)) return true;
+    }
+    return false;
+}
+
 // One per thread: ICU's break iterators and transliterators keep state.
 icu::BreakIterator& word_breaker() {
     thread_local std::unique_ptr<icu::BreakIterator> breaker = [] {
@@ -538,10 +564,7 @@ icu::Transliterator& to_simplified() {
 }  // namespace
 
 std::string segment(std::string_view text, std::string_view separator, bool simplify) {
-    // Unspaced scripts start at U+0E00: three-byte UTF-8 sequences, lead byte 0xE0 or above.
-    if (std::none_of(text.begin(), text.end(),
-                     [](char c) { return static_cast<unsigned char>(c) >= 0xE0; }))
-        return std::string(text);
+    if (!has_char(text, is_unspaced)) return std::string(text);
     const icu::UnicodeString s = icu::UnicodeString::fromUTF8(
         icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
     const icu::UnicodeString sep = icu::UnicodeString::fromUTF8(
@@ -584,25 +607,16 @@ std::string segment(std::string_view text, std::string_view separator, bool simp
 
 std::vector<std::string> han_pairs(std::string_view folded, bool singles) {
     std::vector<std::string> out;
-    if (std::none_of(folded.begin(), folded.end(),
-                     [](char c) { return static_cast<unsigned char>(c) >= 0xE0; }))
-        return out;
+    if (!has_char(folded, is_han_or_kana)) return out;
     const icu::UnicodeString s = icu::UnicodeString::fromUTF8(
         icu::StringPiece(folded.data(), static_cast<int32_t>(folded.size())));
-    auto han_or_kana = [](UChar32 c) {
-        if (c < 0x2E80) return false;
-        UErrorCode status = U_ZERO_ERROR;
-        const UScriptCode script = uscript_getScript(c, &status);
-        return script == USCRIPT_HAN || script == USCRIPT_HIRAGANA || script == USCRIPT_KATAKANA ||
-               c == 0x30FC || c == 0x3005;
-    };
     for (int32_t i = 0; i < s.length();) {
-        if (!han_or_kana(s.char32At(i))) {
+        if (!is_han_or_kana(s.char32At(i))) {
             i += U16_LENGTH(s.char32At(i));
             continue;
         }
         const int32_t start = i;
-        while (i < s.length() && han_or_kana(s.char32At(i))) i += U16_LENGTH(s.char32At(i));
+        while (i < s.length() && is_han_or_kana(s.char32At(i))) i += U16_LENGTH(s.char32At(i));
         icu::UnicodeString run(s, start, i - start);
         to_simplified().transliterate(run);
         std::vector<std::string> chars;

@@ -58,10 +58,13 @@ void rescale_percentages(const Xapian::Enquire& enquire, const Xapian::MSet& pag
 class ExpansionTerms : public Xapian::ExpandDecider {
   public:
     // With `db`, also none that only the relevance set's one article has (more-like-this:
-    // such a term can find no other article), and no stop word.
+    // such a term can find no other article), and no stop word of the index's languages.
     ExpansionTerms(const Xapian::Query& own, const Xapian::Database* db)
         : own_(own.get_unique_terms_begin(), own.get_unique_terms_end()), db_(db) {
-        if (db_) own_.merge(Analyzer("english").stop_terms());
+        if (!db_) return;
+        const std::string prefix(schema::kAnalyzer.prefix);
+        for (auto it = db_->allterms_begin(prefix); it != db_->allterms_end(prefix); ++it)
+            own_.merge(Analyzer((*it).substr(prefix.size())).stop_terms());
     }
     bool operator()(const std::string& term) const override {
         return !term.empty() && schema::prefix_of(term) == nullptr && !own_.count(term) &&
