@@ -150,6 +150,12 @@ constexpr const char* kRussianStopWords[] = {
     "она", "он",   "они", "мы",  "вы",  "я",    "так",  "его",  "её",   "их", "но",  "да",
     "к",   "у",    "же",  "за",  "бы",  "по",   "из",   "от",   "о",    "об", "для", "при",
     "это", "этот", "эта", "эти", "был", "была", "были", "быть", "есть", "ли", "или"};
+// Chinese and Japanese function words and particles as the dictionary splits them off ("none"
+// is the analyzer of the languages without a stemmer; these never occur in the others).
+constexpr const char* kUnstemmedStopWords[] = {
+    "的", "了", "是", "在", "和",   "与",   "也",   "就",   "都",   "而",   "及",   "或", "被",
+    "把", "对", "の", "に", "は",   "を",   "が",   "で",   "と",   "も",   "へ",   "や", "か",
+    "な", "て", "た", "し", "から", "まで", "より", "です", "ます", "する", "した", "れ", "さ"};
 constexpr const char* kArabicStopWords[] = {
     "في",   "من",    "على", "إلى",  "عن",  "مع",  "أن",  "إن",  "هذا", "هذه", "ذلك", "تلك", "التي",
     "الذي", "الذين", "كان", "كانت", "قد",  "لا",  "ما",  "لم",  "لن",  "ثم",  "أو",  "و",   "هو",
@@ -162,7 +168,7 @@ struct StopList {
 };
 #define NEWSIDX_STOP_LIST(name, words) \
     StopList { name, std::begin(words), std::end(words) }
-const std::array<StopList, 9> kStopLists{
+const std::array<StopList, 10> kStopLists{
     NEWSIDX_STOP_LIST("english", kEnglishStopWords),
     NEWSIDX_STOP_LIST("french", kFrenchStopWords),
     NEWSIDX_STOP_LIST("german", kGermanStopWords),
@@ -172,6 +178,7 @@ const std::array<StopList, 9> kStopLists{
     NEWSIDX_STOP_LIST("dutch", kDutchStopWords),
     NEWSIDX_STOP_LIST("russian", kRussianStopWords),
     NEWSIDX_STOP_LIST("arabic", kArabicStopWords),
+    NEWSIDX_STOP_LIST("none", kUnstemmedStopWords),
 };
 #undef NEWSIDX_STOP_LIST
 
@@ -188,19 +195,28 @@ std::vector<std::string> stop_words(std::string_view analyzer) {
 // Xapian's Arabic stemmer removes a final taa marbuta (المدرسة -> مدرس) but treats a final
 // ha after a prefix as part of the word (المدرسه -> مدرسه). fold() writes both as ha, as
 // readers do; give the stemmer the taa marbuta back, so that either spelling, with or without
-// prefixes, meets the same stem.
+// prefixes, meets the same stem. Words of three letters or fewer (a root, or a preposition
+// with a pronoun: فيه, منه) are not stemmed: the stemmer folds their hamza and letters into
+// other words' stems (فئة and فيه would both become فية, هيئة and هي alike).
 class ArabicStemmer : public Xapian::StemImplementation {
   public:
     std::string operator()(const std::string& word) override {
         static const std::string kHa = "\xD9\x87", kTaaMarbuta = "\xD8\xA9";
-        if (word.size() > kHa.size() &&
-            word.compare(word.size() - kHa.size(), kHa.size(), kHa) == 0)
+        if (letters(word) <= kShortestStemmed - 1) return word;
+        if (word.compare(word.size() - kHa.size(), kHa.size(), kHa) == 0)
             return inner_(word.substr(0, word.size() - kHa.size()) + kTaaMarbuta);
         return inner_(word);
     }
     std::string get_description() const override { return "newsidx arabic"; }
 
   private:
+    static constexpr std::size_t kShortestStemmed = 4;
+    // Characters (not bytes) of a UTF-8 word.
+    static std::size_t letters(const std::string& word) {
+        return static_cast<std::size_t>(std::count_if(word.begin(), word.end(), [](char c) {
+            return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+        }));
+    }
     Xapian::Stem inner_{"arabic"};
 };
 
@@ -270,12 +286,18 @@ std::string fold(std::string_view text) {
     icu::UnicodeString decomposed = nfd().normalize(folded, status);
     detail::check_icu(status, "decomposing");
     icu::UnicodeString stripped;
+    UChar32 previous = 0;
     for (int32_t i = 0; i < decomposed.length();) {
         UChar32 c = decomposed.char32At(i);
         i += U16_LENGTH(c);
-        if (is_folded_mark(c)) continue;
+        // The hamza leaves an alef (أ إ آ are one letter to readers) but stays on waw and yeh:
+        // ئ and ؤ are letters of their own (هيئة is not هيه, مائة not ماية).
+        const bool hamza_on_seat =
+            (c == 0x0654 || c == 0x0655) && (previous == 0x0648 || previous == 0x064A);
+        if (is_folded_mark(c) && !hamza_on_seat) continue;
         if (c >= 0x0622 && c <= 0x06FF) c = fold_arabic(c);
         if (c != 0) stripped.append(c);
+        previous = c;
     }
     return normalized_utf8(nfc(), stripped, "composing");
 }
@@ -413,7 +435,7 @@ std::string guess_language(std::string_view text) {
     // language in the list shares.
     struct Words {
         std::string_view code;
-        std::array<std::string_view, 8> words;
+        std::array<std::string_view, 12> words;  // unused places are empty
     };
     static constexpr std::array<Words, 10> kWords{{
         {"en", {"the", "and", "of", "to", "is", "that", "was", "with"}},
@@ -421,7 +443,8 @@ std::string guess_language(std::string_view text) {
         {"de", {"der", "die", "das", "und", "ist", "nicht", "mit", "auf"}},
         {"es", {"el", "los", "las", "y", "del", "por", "una", "para"}},
         {"it", {"il", "di", "che", "della", "nel", "sono", "gli", "non"}},
-        {"pt", {"os", "da", "do", "em", "com", "uma", "nao", "dos"}},
+        {"pt",
+         {"os", "da", "do", "em", "com", "uma", "nao", "dos", "pelo", "pela", "tambem", "sao"}},
         {"nl", {"het", "een", "van", "dat", "op", "niet", "zijn", "ook"}},
         {"sv", {"och", "att", "det", "som", "inte", "har", "med", "ett"}},
         {"fi", {"ja", "ei", "etta", "oli", "myos", "kun", "mutta", "ovat"}},
@@ -436,6 +459,7 @@ std::string guess_language(std::string_view text) {
         while (j < sample.size() && std::isalpha(static_cast<unsigned char>(sample[j]))) ++j;
         std::string_view word(sample.data() + i, j - i);
         for (const auto& lang : kWords) {
+            if (word.empty()) break;
             if (std::find(lang.words.begin(), lang.words.end(), word) != lang.words.end())
                 ++hits[lang.code];
         }
@@ -512,12 +536,13 @@ bool is_han(UChar32 c) {
     return c >= 0x2E80 && uscript_getScript(c, &status) == USCRIPT_HAN;
 }
 
+// Han, kana and Hangul: the scripts whose character pairs back up their words (han_pairs).
 bool is_han_or_kana(UChar32 c) {
-    if (c < 0x2E80) return false;
+    if (c < 0x1100) return false;
     UErrorCode status = U_ZERO_ERROR;
     const UScriptCode script = uscript_getScript(c, &status);
     return script == USCRIPT_HAN || script == USCRIPT_HIRAGANA || script == USCRIPT_KATAKANA ||
-           c == 0x30FC || c == 0x3005;
+           script == USCRIPT_HANGUL || c == 0x30FC || c == 0x3005;
 }
 
 // True when `text` has a character `wanted` accepts; those of interest all start at U+0E00,
@@ -587,6 +612,8 @@ std::string segment(std::string_view text, std::string_view separator, bool simp
             han = han || is_han(c);
             i += U16_LENGTH(c);
         }
+        // Split as written (the dictionary knows Japanese words in their Japanese forms),
+        // then fold traditional characters to simplified ones.
         icu::UnicodeString run(s, start, i - start);
         icu::BreakIterator& breaker = word_breaker();
         breaker.setText(run);
@@ -667,21 +694,27 @@ std::string segment_query(std::string_view folded) {
         const Token& token = tokens[k];
         std::string words = segment(token.text, " ", true);
         if (words.find(' ') != std::string::npos && !token.quoted) {
-            // Words typed together: with NEAR or ADJ beside them, each takes part in it; after
-            // a field name or + / -, they stay together as a phrase.
+            // Words typed together stay together, as the phrase of their words (after a field
+            // name, + or -, and inside brackets too); with NEAR or ADJ beside them, each takes
+            // part in it.
             std::string op = k > 0 ? proximity(k - 1) : std::string();
             if (op.empty()) op = proximity(k + 1);
-            std::size_t head = 0;
-            while (head < words.size() && (words[head] == '+' || words[head] == '-')) ++head;
-            if (const std::size_t colon = words.find(':');
-                colon != std::string::npos && words.find(' ') > colon)
-                head = colon + 1;
             if (!op.empty()) {
                 std::string chained;
                 for (char ch : words) chained += ch == ' ' ? " " + op + " " : std::string(1, ch);
                 words = chained;
-            } else if (head > 0) {
-                words = words.substr(0, head) + '"' + words.substr(head) + '"';
+            } else {
+                std::size_t head = 0;
+                while (head < words.size() &&
+                       (words[head] == '+' || words[head] == '-' || words[head] == '('))
+                    ++head;
+                if (const std::size_t colon = words.find(':');
+                    colon != std::string::npos && words.find(' ') > colon)
+                    head = colon + 1;
+                std::size_t tail = words.size();
+                while (tail > head && words[tail - 1] == ')') --tail;
+                words = words.substr(0, head) + '"' + words.substr(head, tail - head) + '"' +
+                        words.substr(tail);
             }
         }
         out += words;
@@ -707,6 +740,21 @@ std::string stemmer_language(std::string_view lang) {
 std::string analyzer_for(std::string_view code) {
     const Language* l = find_language(code);
     return l ? std::string(l->stemmer) : std::string("none");
+}
+
+std::string analyzer_language(std::string_view analyzer) {
+    static constexpr std::array<std::pair<std::string_view, std::string_view>, 5> kVariants{
+        {{"porter", "en"},
+         {"lovins", "en"},
+         {"earlyenglish", "en"},
+         {"german2", "de"},
+         {"kraaij_pohlmann", "nl"}}};
+    for (const auto& [name, code] : kVariants)
+        if (analyzer == name) return std::string(code);
+    if (analyzer == "none") return {};
+    for (const Language& l : kLanguages)
+        if (l.stemmer == analyzer) return std::string(l.code);
+    return {};
 }
 
 std::string language_code(std::string_view code_or_name) {
@@ -738,9 +786,9 @@ Xapian::Stem Analyzer::snippet_stemmer() const {
     return Xapian::Stem(new FoldingStemmer(stemmer()));
 }
 
-void Analyzer::configure(Xapian::TermGenerator& generator, bool korean) const {
-    // Words of unspaced scripts come split by segment(); Korean keeps Xapian's n-grams.
-    generator.set_flags(korean ? Xapian::TermGenerator::FLAG_CJK_NGRAM : 0);
+void Analyzer::configure(Xapian::TermGenerator& generator) const {
+    // Words of unspaced scripts come split by segment(), not as Xapian's CJK n-grams.
+    generator.set_flags(0);
     if (stems()) {
         generator.set_stemmer(stemmer());
         generator.set_stemming_strategy(Xapian::TermGenerator::STEM_ALL);

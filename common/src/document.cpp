@@ -124,11 +124,14 @@ DocumentBuilder::Built DocumentBuilder::build(const Article& article, std::strin
     // The article's own analyzer (the index's, unless that is "auto"), set up again only
     // when it differs from the last article's.
     const Analyzer analyzer = analyzer_.for_article(article.language);
-    const bool korean = article.language == "ko";
-    if (analyzer.name() != configured_ || korean != configured_korean_) {
-        analyzer.configure(termgen_, korean);
+    // An index built with --lang X says its articles are in X (none: as guessed).
+    std::string language = article.language;
+    if (!analyzer_.per_article())
+        if (std::string forced = analyzer_language(analyzer_.name()); !forced.empty())
+            language = std::move(forced);
+    if (analyzer.name() != configured_) {
+        analyzer.configure(termgen_);
         configured_ = analyzer.name();
-        configured_korean_ = korean;
     }
     const std::string folded_title = fold(article.title), folded_body = fold(article.body);
     const std::string title = segment(folded_title);
@@ -155,7 +158,7 @@ DocumentBuilder::Built DocumentBuilder::build(const Article& article, std::strin
     doc.add_boolean_term(std::string(schema::kDay.prefix) + article.date);
     doc.add_boolean_term(std::string(schema::kMonth.prefix) + article.date.substr(0, 6));
     doc.add_boolean_term(std::string(schema::kYear.prefix) + article.date.substr(0, 4));
-    doc.add_boolean_term(std::string(schema::kLang.prefix) + article.language);
+    doc.add_boolean_term(std::string(schema::kLang.prefix) + language);
     doc.add_boolean_term(std::string(schema::kAnalyzer.prefix) + analyzer.name());
     // Weighted (wdf 1), unlike the filters above: it scores, it does not filter.
     if (const std::string exact = exact_title_term(article.title); !exact.empty())
@@ -171,10 +174,10 @@ DocumentBuilder::Built DocumentBuilder::build(const Article& article, std::strin
         for (const std::string& band : built.bands) doc.add_boolean_term(band);
     }
     doc.add_value(schema::kClusterSlot.slot, cluster_key(article.date, built.id_term));
-    doc.add_value(schema::kLanguageSlot.slot, article.language);
+    doc.add_value(schema::kLanguageSlot.slot, language);
 
-    doc.set_data(StoredRecord{article.title, article.date, article.url, std::string(path),
-                              article.language, article.body}
+    doc.set_data(StoredRecord{article.title, article.date, article.url, std::string(path), language,
+                              article.body}
                      .encode());
 
     // Title words feed the spelling dictionary behind "did you mean" (numbers left out).

@@ -350,53 +350,34 @@ class WildcardPhrases : public Xapian::FieldProcessor {
     std::vector<Phrase> phrases_;
 };
 
-// The tokens of a folded query that are bare words: outside quotes, with no field, + or -
-// before them and no NEAR or ADJ beside them. Their Han and kana are what the character-pair
-// fallback (QueryBuilder::build) looks for.
-std::vector<std::string> bare_tokens(std::string_view folded) {
-    std::vector<std::pair<std::string, bool>> tokens;  // text, quoted
-    bool in_quotes = false;
-    std::size_t i = 0;
-    while (i < folded.size()) {
-        if (std::isspace(static_cast<unsigned char>(folded[i]))) {
-            ++i;
-            continue;
-        }
-        std::size_t j = i;
-        while (j < folded.size() && !std::isspace(static_cast<unsigned char>(folded[j]))) ++j;
-        std::string token(folded.substr(i, j - i));
-        const auto quotes = std::count(token.begin(), token.end(), '"');
-        tokens.emplace_back(token, in_quotes || quotes > 0);
-        if (quotes % 2 == 1) in_quotes = !in_quotes;
-        i = j;
-    }
-    auto proximity = [&](std::size_t k) {
-        return k < tokens.size() &&
-               (tokens[k].first.rfind("NEAR", 0) == 0 || tokens[k].first.rfind("ADJ", 0) == 0);
-    };
-    std::vector<std::string> out;
-    for (std::size_t k = 0; k < tokens.size(); ++k) {
-        const auto& [token, quoted] = tokens[k];
-        if (quoted || token.find(':') != std::string::npos || token[0] == '+' || token[0] == '-' ||
-            (k > 0 && proximity(k - 1)) || proximity(k + 1))
-            continue;
-        out.push_back(token);
-    }
-    return out;
+// True when every token of a folded query is a bare word: no quotes, brackets, fields, + or -,
+// operators. Only such a query gets the character-pair fallback (QueryBuilder::build), which
+// is ORed with the whole query and so would undo any of those.
+std::string_view next_token(std::string_view text, std::size_t* pos) {
+    std::size_t i = *pos;
+    while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+    std::size_t j = i;
+    while (j < text.size() && !std::isspace(static_cast<unsigned char>(text[j]))) ++j;
+    *pos = j;
+    return text.substr(i, j - i);
 }
 
-// True when `text` has Hangul (jamo, compatibility jamo or syllables).
-bool has_hangul(std::string_view text) {
-    const auto* bytes = reinterpret_cast<const std::uint8_t*>(text.data());
-    const auto length = static_cast<std::int32_t>(text.size());
-    for (std::int32_t i = 0; i < length;) {
-        UChar32 c;
-        U8_NEXT(bytes, i, length, c);
-        if ((c >= 0x1100 && c <= 0x11FF) || (c >= 0x3130 && c <= 0x318F) ||
-            (c >= 0xAC00 && c <= 0xD7AF))
-            return true;
+bool only_bare_words(std::string_view folded) {
+    std::size_t pos = 0;
+    while (pos < folded.size()) {
+        while (pos < folded.size() && std::isspace(static_cast<unsigned char>(folded[pos]))) ++pos;
+        std::size_t end = pos;
+        while (end < folded.size() && !std::isspace(static_cast<unsigned char>(folded[end]))) ++end;
+        const std::string_view token = folded.substr(pos, end - pos);
+        if (!token.empty() &&
+            (token.find_first_of("\"():+-*") != std::string_view::npos ||
+             std::find_if(kQueryOperators.begin(), kQueryOperators.end(), [&](std::string_view op) {
+                 return token.substr(0, op.size()) == op;
+             }) != kQueryOperators.end()))
+            return false;
+        pos = end;
     }
-    return false;
+    return true;
 }
 
 // `raw` is the query as the user wrote it, for messages; `folded` what the parser reads.
@@ -428,8 +409,6 @@ Xapian::Query parse(const Analyzer& analyzer, const Xapian::Database& db,
                                  Xapian::QueryParser::FLAG_LOVEHATE |
                                  Xapian::QueryParser::FLAG_WILDCARD |
                                  Xapian::QueryParser::FLAG_PURE_NOT;
-    // Korean keeps Xapian's n-grams (Analyzer::configure); other unspaced scripts come split.
-    if (has_hangul(folded)) flags |= Xapian::QueryParser::FLAG_CJK_NGRAM;
     WildcardPhrases wildcard_phrases(db, analyzer);
     std::string text = analyzer.cut_wildcards(folded);
     if (!plain) {
@@ -738,13 +717,16 @@ QueryBuilder::Built QueryBuilder::build(const std::string& query) const {
                      ? parts[0]
                      : Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
 
-    // Chinese and Japanese typed as bare words also match, at a lower weight, the articles
-    // that have all their character pairs: the dictionary may split the same characters
-    // otherwise in the article (北京大学 in 北京|大学生) than in the query. Ranked queries
-    // only: --all, phrases, fields and NEAR keep the words.
-    if (!options_.match_all && !negative) {
+    // Chinese, Japanese and Korean typed as bare words also match, at a lower weight, the
+    // articles that have all their character pairs: the dictionary may split the same
+    // characters otherwise in the article (北京大学 in 北京|大学生) than in the query, and
+    // Korean particles stick to their words (서울에서). Ranked queries of bare words only:
+    // --all, phrases, fields, + / - and operators keep the words.
+    if (!options_.match_all && !negative && (options_.plain || only_bare_words(unsplit))) {
         std::vector<Xapian::Query> fallbacks;
-        for (const std::string& token : bare_tokens(unsplit)) {
+        std::size_t pos = 0;
+        for (std::string_view token = next_token(unsplit, &pos); !token.empty();
+             token = next_token(unsplit, &pos)) {
             std::vector<Xapian::Query> pairs;
             for (const std::string& pair : han_pairs(token))
                 pairs.emplace_back(std::string(schema::kCharPair.prefix) + pair);

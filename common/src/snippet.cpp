@@ -144,16 +144,11 @@ Snippet make_snippet(const Xapian::MSet& mset, const std::string& text, const Xa
     const std::string part = text.substr(begin, end - begin);
     // Words of unspaced scripts are split as the indexer split them, by a separator byte that
     // Xapian reads as a word boundary and that never occurs in stored text; it is taken out
-    // below. Korean keeps Xapian's n-grams, as the indexer keeps them.
+    // below.
     const std::string words = segment(part, std::string(1, kWordBreak), false);
-    const bool hangul = std::any_of(words.begin(), words.end(), [](char c) {
-        const auto u = static_cast<unsigned char>(c);
-        return u >= 0xEA && u <= 0xED;  // lead bytes of U+A000..U+DFFF, Hangul syllables
-    });
     const std::string marked =
         mset.snippet(words, length, stemmer,
-                     Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE |
-                         (hangul ? Xapian::MSet::SNIPPET_CJK_NGRAM : 0),
+                     Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE,
                      std::string(1, kHiStart), std::string(1, kHiEnd), "\xE2\x80\xA6");
     std::size_t start = 0;
     for (std::size_t i = 0; i < marked.size();) {

@@ -83,11 +83,13 @@ TEST(Segment, HanPairsAreTheFallbackForOtherSplits) {
     EXPECT_EQ(han_pairs("北京大学生"), (Words{"北京", "京大", "大学", "学生"}));
     EXPECT_EQ(han_pairs("鐵"), (Words{"铁"})) << "one character gives itself";
     EXPECT_EQ(han_pairs("東京 rail", true), (Words{"东", "京", "东京"})) << "the indexer's";
-    EXPECT_EQ(han_pairs("สะพาน Москва"), Words{}) << "Han and kana only";
+    EXPECT_EQ(han_pairs("서울에서"), (Words{"서울", "울에", "에서"})) << "Hangul too";
+    EXPECT_EQ(han_pairs("สะพาน Москва"), Words{}) << "Han, kana and Hangul only";
 }
 
 TEST(Segment, QueriesKeepTheirWordsTogether) {
-    EXPECT_EQ(segment_query("恢复通车"), "恢复 通车");
+    EXPECT_EQ(segment_query("恢复通车"), "\"恢复 通车\"") << "words typed together: a phrase";
+    EXPECT_EQ(segment_query("(恢复通车 OR 铁路)"), "(\"恢复 通车\" OR 铁路)");
     EXPECT_EQ(segment_query("\"恢复通车\""), "\"恢复 通车\"") << "a phrase of the words";
     EXPECT_EQ(segment_query("恢复通车 NEAR 铁路"), "恢复 NEAR 通车 NEAR 铁路");
     EXPECT_EQ(segment_query("铁路 ADJ/3 恢复通车"), "铁路 ADJ/3 恢复 ADJ/3 通车");

@@ -24,9 +24,9 @@ std::string_view next_word(std::string_view text, std::size_t* pos);
 
 /// NFKC + full case folding + accent removal: "Straße" -> "strasse", "Café" -> "cafe",
 /// "ﬁnance" -> "finance", full-width Latin -> ASCII. ASCII input is lower-cased only.
-/// Arabic script: hamza forms and alef wasla -> alef, tatweel dropped, taa marbuta -> ha,
-/// alef maqsura and Persian yeh -> yeh, Persian kaf -> kaf, Arabic-Indic digits -> ASCII.
-/// Invalid UTF-8 sequences are replaced by U+FFFD.
+/// Arabic script: alef with hamza or madda and alef wasla -> alef (ؤ and ئ stay), tatweel dropped,
+/// taa marbuta -> ha, alef maqsura and Persian yeh -> yeh, Persian kaf -> kaf, Arabic-Indic digits
+/// -> ASCII. Invalid UTF-8 sequences are replaced by U+FFFD.
 std::string fold(std::string_view text);
 
 /// Splits the runs of scripts written without spaces (Han, kana, Thai, Lao, Khmer, Burmese)
@@ -36,15 +36,15 @@ std::string fold(std::string_view text);
 /// "恢复通车" -> "恢复 通车", "鐵路" -> "铁路".
 std::string segment(std::string_view text, std::string_view separator = " ", bool simplify = true);
 
-/// Each pair of adjacent characters in the runs of Han and kana of `folded`, traditional
+/// Each pair of adjacent characters in the runs of Han, kana and Hangul of `folded`, traditional
 /// Chinese simplified: "北京大学生" -> 北京, 京大, 大学, 学生; with `singles`, each character
 /// too, and a run of one character gives itself. Indexed beside the dictionary's words, they
 /// find what a different split of the same characters misses (北京大学 in 北京|大学生).
 std::vector<std::string> han_pairs(std::string_view folded, bool singles = false);
 
-/// segment() for a folded query: a run typed inside "quotes" becomes the phrase of its words;
-/// next to NEAR or ADJ each of its words takes part ("恢复通车 NEAR 铁路" -> "恢复 NEAR 通车
-/// NEAR 铁路"); after a field name or + / - it is quoted as a phrase (title:"梅雨 明け").
+/// segment() for a folded query: a run of several words becomes the phrase of its words
+/// ("恢复通车" -> "\"恢复 通车\"", title:"北京 地铁", +"北京 地铁"); next to NEAR or ADJ each of
+/// its words takes part ("恢复通车 NEAR 铁路" -> "恢复 NEAR 通车 NEAR 铁路").
 std::string segment_query(std::string_view folded);
 
 /// The query parser's operators, in the upper case they must be typed in (NEAR and ADJ may
@@ -86,6 +86,10 @@ std::string stemmer_language(std::string_view lang);
 /// Snowball stemmer, or "none" (folded and segmented, not stemmed).
 std::string analyzer_for(std::string_view code);
 
+/// The ISO 639-1 code of the language an analyzer stems ("english", "porter" -> "en"); empty
+/// for "none" and "auto".
+std::string analyzer_language(std::string_view analyzer);
+
 /// The ISO 639-1 code of a language given by code or English name ("fr", "French").
 /// Throws Error(BadOption) for one it does not know.
 std::string language_code(std::string_view code_or_name);
@@ -116,9 +120,9 @@ class Analyzer {
     /// A stemmer for MSet::snippet: folds each word as fold() does, then stems it.
     Xapian::Stem snippet_stemmer() const;
 
-    /// Sets the stemmer, strategy and flags of an index-time term generator; `korean` keeps
-    /// Xapian's CJK n-grams (for Korean articles), else text comes split by segment().
-    void configure(Xapian::TermGenerator& generator, bool korean = false) const;
+    /// Sets the stemmer, strategy and flags of an index-time term generator (text comes split
+    /// by segment(), not as Xapian's CJK n-grams).
+    void configure(Xapian::TermGenerator& generator) const;
     /// Sets the stemmer, strategy and stop words of a query parser.
     void configure(Xapian::QueryParser& parser) const;
 

@@ -76,7 +76,6 @@ class DocumentBuilder {
   private:
     Analyzer analyzer_;       // the index's: "auto" picks each article's own
     std::string configured_;  // the analyzer termgen_ is set up for
-    bool configured_korean_ = false;
     Xapian::TermGenerator termgen_;
     Xapian::TermGenerator spellgen_;  // unstemmed title words for "did you mean"
 };
