@@ -380,6 +380,44 @@ bool only_bare_words(std::string_view folded) {
     return true;
 }
 
+// BM25's inverse document frequency as Xapian 1.4 computes it (BM25Weight::init, without a
+// relevance set): log((N - n + 0.5) / (n + 0.5)), with the ratio r below 2 taken as r / 2 + 1
+// so that no word weighs less than nothing.
+double bm25_idf(double documents, double with_term) {
+    double ratio = (documents - with_term + 0.5) / (with_term + 0.5);
+    if (ratio < 2) ratio = ratio * 0.5 + 1;
+    return std::log(ratio);
+}
+
+// The scale of one language's parse in a mixed index. Xapian weighs a word by how rare it is in
+// the whole index, but an article matches only its own language's parse: a stem that every one
+// of 13 pages in a minority language has (a title word the English analyzer leaves whole in
+// Arabic text) is rare in the index and would outrank the real matches of the majority. Each
+// parse is scaled by the ratio of its words' weights within its language's articles to their
+// weights in the whole index (at most 1), which is what BM25 would give if each language were
+// an index of its own.
+double language_scale(const Xapian::Database& db, const Xapian::Query& parse,
+                      const std::string& analyzer_term) {
+    const double documents = db.get_doccount();
+    const double own_documents = db.get_termfreq(analyzer_term);
+    if (own_documents <= 0 || own_documents >= documents) return 1;
+    double whole = 0, own = 0;
+    for (auto it = parse.get_unique_terms_begin(); it != parse.get_unique_terms_end(); ++it) {
+        if (!schema::is_text_term(*it)) continue;
+        const double with_term = db.get_termfreq(*it);
+        if (with_term == 0) continue;
+        Xapian::Enquire count(db);
+        count.set_query(Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(*it),
+                                      Xapian::Query(analyzer_term)));
+        count.set_weighting_scheme(Xapian::BoolWeight());
+        const double own_with_term =
+            count.get_mset(0, 0, db.get_doccount()).get_matches_estimated();
+        whole += bm25_idf(documents, with_term);
+        own += bm25_idf(own_documents, own_with_term);
+    }
+    return whole > 0 ? std::min(1.0, own / whole) : 1.0;
+}
+
 // `raw` is the query as the user wrote it, for messages; `folded` what the parser reads.
 Xapian::Query parse(const Analyzer& analyzer, const Xapian::Database& db,
                     const SearchOptions& options, const std::string& raw, const std::string& folded,
@@ -705,8 +743,12 @@ QueryBuilder::Built QueryBuilder::build(const std::string& query) const {
         if (mixed) {
             built.terms_by_analyzer[name].assign(q.get_unique_terms_begin(),
                                                  q.get_unique_terms_end());
-            q = Xapian::Query(Xapian::Query::OP_FILTER, q,
-                              Xapian::Query(std::string(schema::kAnalyzer.prefix) + name));
+            const std::string analyzer_term = std::string(schema::kAnalyzer.prefix) + name;
+            const double scale = detail::guarded("searching", set_.label(), [&] {
+                return parses.size() > 1 ? language_scale(db, q, analyzer_term) : 1.0;
+            });
+            q = Xapian::Query(Xapian::Query::OP_FILTER, q, Xapian::Query(analyzer_term));
+            if (scale < 1) q = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q, scale);
         }
         parts.push_back(std::move(q));
     }

@@ -53,7 +53,7 @@ SnippetTerms snippet_terms(const Xapian::Query& query) {
 
 std::pair<std::size_t, std::size_t> match_window(std::string_view text,
                                                  const std::vector<std::string>& stems,
-                                                 std::size_t span) {
+                                                 std::size_t span, const Xapian::Stem* stemmer) {
     if (text.size() <= 2 * span || stems.empty()) return {0, text.size()};
     // Where words start that begin like a query stem ("guarantees" for "guarante"; one letter
     // less, so that "policy" is found for "polici"), or contain it (CJK runs).
@@ -72,12 +72,28 @@ std::pair<std::size_t, std::size_t> match_window(std::string_view text,
             if (c >= 0x80) ascii_only = false;
             word += static_cast<char>(std::tolower(c));
         }
+        const bool ascii_word = std::all_of(
+            raw.begin(), raw.end(), [](char ch) { return static_cast<unsigned char>(ch) < 0x80; });
         for (std::size_t k = 0; k < stems.size(); ++k) {
             const std::string& stem = stems[k];
-            const std::size_t head = stem.size() > 4 ? stem.size() - 1 : stem.size();
             const bool cjk = static_cast<unsigned char>(stem[0]) >= 0xE3;
-            if (word.compare(0, head, stem, 0, head) == 0 ||
-                (cjk && word.find(stem) != std::string::npos)) {
+            bool match;
+            if (ascii_word || !stemmer) {
+                const std::size_t head = stem.size() > 4 ? stem.size() - 1 : stem.size();
+                match = word.compare(0, head, stem, 0, head) == 0 ||
+                        (cjk && word.find(stem) != std::string::npos);
+            } else {
+                // Other scripts have prefixes (Arabic ال, لل) and letters that fold: a word
+                // that holds most of the stem is stemmed as the indexer did to make sure.
+                std::size_t most = stem.size();
+                do --most;
+                while (most > 0 && (static_cast<unsigned char>(stem[most]) & 0xC0) == 0x80);
+                match = (cjk && word.find(stem) != std::string::npos) ||
+                        (word.find(stem.substr(0, most > 0 ? most : stem.size())) !=
+                             std::string::npos &&
+                         (*stemmer)(std::string(raw)) == stem);
+            }
+            if (match) {
                 matches.push_back({i, k});
                 break;
             }
@@ -140,7 +156,7 @@ Snippet make_snippet(const Xapian::MSet& mset, const std::string& text, const Xa
         return snippet;
     }
     // MSet::snippet reads every word it is given; give it the part where the words are.
-    const auto [begin, end] = match_window(text, stems, std::size_t{1} * length);
+    const auto [begin, end] = match_window(text, stems, std::size_t{1} * length, &stemmer);
     const std::string part = text.substr(begin, end - begin);
     // Words of unspaced scripts are split as the indexer split them, by a separator byte that
     // Xapian reads as a word boundary and that never occurs in stored text; it is taken out

@@ -29,10 +29,12 @@ SnippetTerms snippet_terms(const Xapian::Query& query);
 
 /// The [begin, end) byte range of `text`, about 2 * span long and cut at spaces, where the
 /// words starting like `stems` are densest; the whole text when it is short. A cheap scan
-/// (ASCII case only) that lets MSet::snippet read a window instead of a long body.
+/// (ASCII case only; with `stemmer`, a word of another script that holds most of a stem is
+/// stemmed to make sure) that lets MSet::snippet read a window instead of a long body.
 std::pair<std::size_t, std::size_t> match_window(std::string_view text,
                                                  const std::vector<std::string>& stems,
-                                                 std::size_t span);
+                                                 std::size_t span,
+                                                 const Xapian::Stem* stemmer = nullptr);
 
 /// Builds a snippet of `text` for the hits in `mset`: Xapian's MSet::snippet with `stemmer`
 /// (Analyzer::snippet_stemmer()) over match_window() of the text, split into plain text and
