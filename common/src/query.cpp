@@ -27,6 +27,40 @@ constexpr std::string_view kYearField = "dateyear:";
 constexpr std::string_view kMonthField = "datemonth:";
 constexpr std::string_view kDayField = "dateday:";
 
+// `lang:` values as ISO 639-1 codes: a name (lang:french) is read as its code, an unknown
+// language is an error, as with --lang.
+std::string checked_lang_fields(const std::string& text) {
+    static constexpr std::string_view kField = "lang:";
+    std::string out;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const std::size_t at = text.find(kField, i);
+        if (at == std::string::npos || (at > 0 && is_word_byte(text[at - 1]))) {
+            const std::size_t stop = at == std::string::npos ? text.size() : at + kField.size();
+            out.append(text, i, stop - i);
+            i = stop;
+            continue;
+        }
+        const std::size_t begin = at + kField.size();
+        std::size_t end = begin;
+        while (end < text.size() && is_word_byte(text[end])) ++end;
+        out.append(text, i, begin - i);
+        const std::string value = text.substr(begin, end - begin);
+        if (value.empty()) {
+            i = begin;
+            continue;
+        }
+        try {
+            out += language_code(value);
+        } catch (const Error& e) {
+            throw Error(ErrorCode::BadQuery, "lang:" + value + ": unknown language")
+                .with_hint(e.hint());
+        }
+        i = end;
+    }
+    return out;
+}
+
 std::string checked_date_fields(const std::string& text) {
     static constexpr std::string_view kField = "date:";
     std::string out;
@@ -702,7 +736,7 @@ QueryBuilder::Built QueryBuilder::build(const std::string& query) const {
         folded = segment(folded);
     } else {
         check_operators(query);
-        unsplit = join_field_filters(checked_date_fields(fold_query(query)));
+        unsplit = join_field_filters(checked_lang_fields(checked_date_fields(fold_query(query))));
         folded = segment_query(unsplit);
     }
     // "-sport" means the articles without the word, as "NOT sport" does.

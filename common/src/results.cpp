@@ -114,10 +114,11 @@ std::string render_json(const SearchResult& result, const std::string& id) {
     if (result.collapsed) doc["articles"] = result.articles;
     doc["results"] = nlohmann::ordered_json::array();
     for (const Hit& hit : result.hits) {
-        nlohmann::ordered_json h{
-            {"rank", hit.rank},   {"score", hit.score}, {"percent", hit.percent},
-            {"title", hit.title}, {"date", hit.date},   {"url", hit.url},
-            {"site", hit.site},   {"path", hit.path},   {"snippet", hit.snippet.text}};
+        nlohmann::ordered_json h{{"rank", hit.rank},         {"score", hit.score},
+                                 {"percent", hit.percent},   {"title", hit.title},
+                                 {"date", hit.date},         {"url", hit.url},
+                                 {"site", hit.site},         {"path", hit.path},
+                                 {"language", hit.language}, {"snippet", hit.snippet.text}};
         h["highlights"] = nlohmann::ordered_json::array();
         for (auto [start, end] : hit.snippet.highlights) h["highlights"].push_back({start, end});
         if (hit.trail) {

@@ -131,6 +131,7 @@ Hit hit_of(const Xapian::Document& doc, const StoredRecord& record, unsigned ran
     hit.url = record.url;
     hit.site = url_host(record.url).value_or("");
     hit.path = record.path;
+    hit.language = record.language;
     hit.cluster = doc.get_value(schema::kClusterSlot.slot);
     return hit;
 }

@@ -66,7 +66,7 @@ TEST_F(Languages, EachArticleIsAnalysedInItsOwnGuessedLanguage) {
     const std::vector<std::pair<std::string, std::string>> expected{
         {"en", "strike-ends"}, {"fr", "agriculteurs"}, {"de", "bruecke"},   {"es", "lluvias"},
         {"ru", "metro"},       {"uk", "mist"},         {"ar", "mustashfa"}, {"zh", "ditie haitan"},
-        {"ja", "bijutsukan"},  {"th", "saphan"}};
+        {"ko", "noseon"},      {"ja", "bijutsukan"},   {"th", "saphan"}};
     for (const auto& [lang, articles] : expected) {
         std::vector<std::string> found = search({"--lang", lang, "date:2024"}).articles;
         std::sort(found.begin(), found.end());
@@ -81,7 +81,7 @@ TEST_F(Languages, EachArticleIsAnalysedInItsOwnGuessedLanguage) {
         analyzers.insert((*t).substr(2));
     EXPECT_EQ(analyzers, (std::set<std::string>{"arabic", "english", "french", "german", "none",
                                                 "russian", "spanish"}));
-    EXPECT_EQ(index.get_termfreq("XAnone"), 5u) << "uk, zh (2), ja, th";
+    EXPECT_EQ(index.get_termfreq("XAnone"), 6u) << "uk, zh (2), ja, ko, th";
     EXPECT_EQ(index.get_metadata("newsidx.lang"), "auto");
 }
 
@@ -111,6 +111,10 @@ TEST_F(Languages, OtherFormsOfAnArticlesWordsFindItAndOnlyIt) {
         {"塑胶垃圾", "haitan", "塑膠垃圾", "simplified finds traditional, lit as written"},
         {"大学", "haitan", "", "inside the dictionary's 大學生: found by the character pairs"},
         {"铁", "ditie", "", "one character inside the word 地铁: found by the character"},
+        {"지하철", "noseon", "지하철", "a Korean word"},
+        {"서울", "noseon", "", "a Korean word with a particle (서울시는): found by its pairs"},
+        {"지하철 NEAR 노선", "noseon", "지하철", "NEAR between Korean words, not the word near"},
+        {"lang:german Brücken", "bruecke", "Brücke", "lang: takes a language's name"},
     };
     for (const Case& c : cases) {
         const Found f = search({c.query});
@@ -126,12 +130,46 @@ TEST_F(Languages, NoArticleIsFoundThroughAnotherLanguagesAnalysis) {
     // German stems "kinder" to "kind": the German article (Kindern) is found, the English one
     // (a "kind gesture") is not, since an article matches only its own language's parse.
     EXPECT_EQ(search({"kinder"}).articles, std::vector<std::string>{"bruecke"});
-    // The character-pair fallback is for bare words: a phrase keeps the dictionary's words.
+    // The character-pair fallback is for bare words: a phrase keeps the dictionary's words,
+    // and an excluded or required word is not undone by it.
     EXPECT_EQ(search({"\"大学\""}).exit_code, 1);
+    EXPECT_EQ(search({"地铁 -北京"}).exit_code, 1);
+    EXPECT_EQ(search({"地铁 NOT 北京"}).exit_code, 1);
+    EXPECT_EQ(search({"地铁 AND 大学"}).exit_code, 1);
+    EXPECT_EQ(search({"lang:klingon", "x"}).exit_code, 2);
     // --lang keeps one language: the German word in the French articles finds nothing.
     EXPECT_EQ(search({"--lang", "german", "Brücken"}).articles,
               std::vector<std::string>{"bruecke"});
     EXPECT_EQ(search({"--lang", "fr", "Brücken"}).exit_code, 1);
+}
+
+TEST_F(Languages, AnIndexBuiltWithOneLanguageSaysSo) {
+    TempDir dir;
+    const std::string forced = dir / "de.db";
+    ASSERT_EQ(
+        run_command({kIndexer, "--quiet", "--lang", "german", "--db", forced, kArticles}).exit_code,
+        0);
+    const CommandResult r =
+        run_command({kSearcher, "--db", forced, "--json", "--facet", "lang", "date:2024"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const json j = json::parse(r.out);
+    ASSERT_EQ(j["facets"]["lang"]["values"], 1) << j["facets"].dump();
+    EXPECT_EQ(j["facets"]["lang"]["top"][0]["value"], "de");
+    EXPECT_EQ(j["results"][0]["language"], "de");
+}
+
+TEST_F(Languages, AMinoritysRareWordsDoNotOutrankTheMajority) {
+    // The samples: one French article (Genève) among English ones (Geneva). The French stem
+    // is rare in the whole index but common among the French articles, so the English
+    // articles about Geneva come first.
+    TempDir dir;
+    const std::string samples = dir / "samples.db";
+    ASSERT_EQ(run_command({kIndexer, "--quiet", "--db", samples, NEWSIDX_SAMPLES}).exit_code, 0);
+    const CommandResult r = run_command({kSearcher, "--db", samples, "--json", "Geneva"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const json j = json::parse(r.out);
+    ASSERT_GE(j["results"].size(), 2u);
+    EXPECT_EQ(j["results"][0]["language"], "en") << j["results"][0]["title"];
 }
 
 TEST_F(Languages, PercentagesCountTheBestHitsOwnLanguage) {

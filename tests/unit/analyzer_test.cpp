@@ -122,6 +122,11 @@ TEST(Analyzer, AutoGivesEachArticleItsLanguagesStemmer) {
     const Xapian::Stem arabic = Analyzer("arabic").stemmer();
     EXPECT_EQ(arabic(fold("المدرسة")), arabic(fold("المدرسه")));
     EXPECT_EQ(arabic(fold("للتطرف")), arabic(fold("التطرف")));
+    // Hamza stays on waw and yeh, and three-letter words are not stemmed: a noun does not meet
+    // a pronoun or a preposition.
+    EXPECT_NE(arabic(fold("هيئة")), arabic(fold("هي")));
+    EXPECT_NE(arabic(fold("فئة")), arabic(fold("فيه")));
+    EXPECT_EQ(arabic(fold("مكة")), arabic(fold("مكه")));
 }
 
 TEST(StemmerLanguage, AcceptsNamesAndIsoCodes) {

@@ -21,6 +21,7 @@ SearchResult sample_result() {
     h.url = "https://news.example.org/a";
     h.site = "news.example.org";
     h.path = "/corpus/a.txt";
+    h.language = "en";
     h.snippet.text = "…written security guarantees would…";
     h.snippet.highlights = {{11, 19}, {20, 30}};
     r.hits.push_back(h);
@@ -34,7 +35,7 @@ TEST(RenderJson, PrintsTheContractFieldsInOrder) {
         R"("results":[)"
         R"({"rank":1,"score":2.5,"percent":100,"title":"Talks end with \"offer\"",)"
         R"("date":"2022-02-08","url":"https://news.example.org/a","site":"news.example.org",)"
-        R"("path":"/corpus/a.txt","snippet":"…written security guarantees would…",)"
+        R"("path":"/corpus/a.txt","language":"en","snippet":"…written security guarantees would…",)"
         R"("highlights":[[11,19],[20,30]]}],"did_you_mean":null})");
 }
 

@@ -55,6 +55,7 @@ struct Hit {
     std::string url;
     std::string site;
     std::string path;
+    std::string language;  ///< ISO 639-1 code (kLanguageSlot)
     Snippet snippet;
     std::string cluster;         ///< its near-duplicate cluster key (kClusterSlot)
     std::string first_url;       ///< --export: the URL of its cluster's first article
