@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <functional>
 #include <tuple>
 
 #include "newsidx/analyzer.hpp"
@@ -27,59 +28,49 @@ constexpr std::string_view kYearField = "dateyear:";
 constexpr std::string_view kMonthField = "datemonth:";
 constexpr std::string_view kDayField = "dateday:";
 
-// `lang:` values as ISO 639-1 codes: a name (lang:french) is read as its code, an unknown
-// language is an error, as with --lang.
-std::string checked_lang_fields(const std::string& text) {
-    static constexpr std::string_view kField = "lang:";
+// `text` with each `field` (e.g. "date:") that starts a word, and its value (up to a space or
+// ')'), replaced by what `rewrite` makes of the value.
+std::string rewrite_fields(const std::string& text, std::string_view field,
+                           const std::function<std::string(const std::string&)>& rewrite) {
     std::string out;
     std::size_t i = 0;
     while (i < text.size()) {
-        const std::size_t at = text.find(kField, i);
+        const std::size_t at = text.find(field, i);
         if (at == std::string::npos || (at > 0 && is_word_byte(text[at - 1]))) {
-            const std::size_t stop = at == std::string::npos ? text.size() : at + kField.size();
-            out.append(text, i, stop - i);
-            i = stop;
-            continue;
-        }
-        const std::size_t begin = at + kField.size();
-        std::size_t end = begin;
-        while (end < text.size() && is_word_byte(text[end])) ++end;
-        out.append(text, i, begin - i);
-        const std::string value = text.substr(begin, end - begin);
-        if (value.empty()) {
-            i = begin;
-            continue;
-        }
-        try {
-            out += language_code(value);
-        } catch (const Error& e) {
-            throw Error(ErrorCode::BadQuery, "lang:" + value + ": unknown language")
-                .with_hint(e.hint());
-        }
-        i = end;
-    }
-    return out;
-}
-
-std::string checked_date_fields(const std::string& text) {
-    static constexpr std::string_view kField = "date:";
-    std::string out;
-    std::size_t i = 0;
-    while (i < text.size()) {
-        const std::size_t at = text.find(kField, i);
-        if (at == std::string::npos || (at > 0 && is_word_byte(text[at - 1]))) {
-            const std::size_t stop = at == std::string::npos ? text.size() : at + kField.size();
+            const std::size_t stop = at == std::string::npos ? text.size() : at + field.size();
             out.append(text, i, stop - i);
             i = stop;
             continue;
         }
         out.append(text, i, at - i);
-        const std::size_t begin = at + kField.size();
+        const std::size_t begin = at + field.size();
         std::size_t end = begin;
         while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end])) &&
                text[end] != ')')
             ++end;
-        const std::string value = text.substr(begin, end - begin);
+        out += rewrite(text.substr(begin, end - begin));
+        i = end;
+    }
+    return out;
+}
+
+// `lang:` values as ISO 639-1 codes: a name (lang:french) is read as its code, an unknown
+// language is an error, as with --lang.
+std::string checked_lang_fields(const std::string& text) {
+    return rewrite_fields(text, "lang:", [](const std::string& value) {
+        if (value.empty()) return std::string("lang:");
+        try {
+            return "lang:" + language_code(value);
+        } catch (const Error& e) {
+            throw Error(ErrorCode::BadQuery, "lang:" + value + ": unknown language")
+                .with_hint(e.hint());
+        }
+    });
+}
+
+std::string checked_date_fields(const std::string& text) {
+    static constexpr std::string_view kField = "date:";
+    return rewrite_fields(text, kField, [](const std::string& value) {
         const std::string field = "date:" + value;
         std::string from, to;
         if (value.empty())
@@ -92,21 +83,18 @@ std::string checked_date_fields(const std::string& text) {
                 to = parse_period(value.substr(dots + 2), field, ErrorCode::BadQuery).second;
             if (!from.empty() && !to.empty() && from > to)
                 throw Error(ErrorCode::BadQuery, field + ": the range ends before it starts");
-            out += std::string(kField) + from + ".." + to;
-        } else {
-            // One day, month or year is one boolean term (D, M or Y): its count is exact and
-            // free (a term frequency), unlike a range over the date slot.
-            std::tie(from, to) = parse_period(value, field, ErrorCode::BadQuery);
-            const std::size_t digits = std::count_if(value.begin(), value.end(), [](char c) {
-                return std::isdigit(static_cast<unsigned char>(c));
-            });
-            out += digits == 4   ? std::string(kYearField) + from.substr(0, 4)
-                   : digits == 6 ? std::string(kMonthField) + from.substr(0, 6)
-                                 : std::string(kDayField) + from;
+            return std::string(kField) + from + ".." + to;
         }
-        i = end;
-    }
-    return out;
+        // One day, month or year is one boolean term (D, M or Y): its count is exact and free
+        // (a term frequency), unlike a range over the date slot.
+        std::tie(from, to) = parse_period(value, field, ErrorCode::BadQuery);
+        const std::size_t digits = std::count_if(value.begin(), value.end(), [](char c) {
+            return std::isdigit(static_cast<unsigned char>(c));
+        });
+        return digits == 4   ? std::string(kYearField) + from.substr(0, 4)
+               : digits == 6 ? std::string(kMonthField) + from.substr(0, 6)
+                             : std::string(kDayField) + from;
+    });
 }
 
 // The white-space separated tokens of `text`, each with its byte offset.
