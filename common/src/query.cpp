@@ -766,8 +766,9 @@ QueryBuilder::Built QueryBuilder::build(const std::string& query) const {
             built.terms_by_analyzer[name].assign(q.get_unique_terms_begin(),
                                                  q.get_unique_terms_end());
             const std::string analyzer_term = std::string(schema::kAnalyzer.prefix) + name;
+            const Xapian::Query& parse = q;  // a structured binding cannot be captured (clang)
             const double scale = detail::guarded("searching", set_.label(), [&] {
-                return parses.size() > 1 ? language_scale(db, q, analyzer_term) : 1.0;
+                return parses.size() > 1 ? language_scale(db, parse, analyzer_term) : 1.0;
             });
             q = Xapian::Query(Xapian::Query::OP_FILTER, q, Xapian::Query(analyzer_term));
             if (scale < 1) q = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q, scale);
