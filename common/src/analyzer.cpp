@@ -182,14 +182,19 @@ const std::array<StopList, 10> kStopLists{
 };
 #undef NEWSIDX_STOP_LIST
 
-// The folded stop words of an analyzer; empty for one without a list.
-std::vector<std::string> stop_words(std::string_view analyzer) {
-    std::vector<std::string> out;
-    for (const StopList& list : kStopLists) {
-        if (list.analyzer != analyzer) continue;
-        for (auto it = list.begin; it != list.end; ++it) out.push_back(fold(*it));
-    }
-    return out;
+// The folded stop words of an analyzer; empty for one without a list. Folded once, on first
+// use: every query parse asks for them.
+const std::vector<std::string>& stop_words(std::string_view analyzer) {
+    static const std::map<std::string_view, std::vector<std::string>> folded = [] {
+        std::map<std::string_view, std::vector<std::string>> lists;
+        for (const StopList& list : kStopLists)
+            for (auto it = list.begin; it != list.end; ++it)
+                lists[list.analyzer].push_back(fold(*it));
+        return lists;
+    }();
+    static const std::vector<std::string> kNone;
+    const auto found = folded.find(analyzer);
+    return found == folded.end() ? kNone : found->second;
 }
 
 // Xapian's Arabic stemmer removes a final taa marbuta (المدرسة -> مدرس) but treats a final
@@ -202,7 +207,7 @@ class ArabicStemmer : public Xapian::StemImplementation {
   public:
     std::string operator()(const std::string& word) override {
         static const std::string kHa = "\xD9\x87", kTaaMarbuta = "\xD8\xA9";
-        if (letters(word) <= kShortestStemmed - 1) return word;
+        if (letters(word) < kShortestStemmed) return word;
         if (word.compare(word.size() - kHa.size(), kHa.size(), kHa) == 0)
             return inner_(word.substr(0, word.size() - kHa.size()) + kTaaMarbuta);
         return inner_(word);
@@ -537,7 +542,7 @@ bool is_han(UChar32 c) {
 }
 
 // Han, kana and Hangul: the scripts whose character pairs back up their words (han_pairs).
-bool is_han_or_kana(UChar32 c) {
+bool is_paired_script(UChar32 c) {
     if (c < 0x1100) return false;
     UErrorCode status = U_ZERO_ERROR;
     const UScriptCode script = uscript_getScript(c, &status);
@@ -634,16 +639,16 @@ std::string segment(std::string_view text, std::string_view separator, bool simp
 
 std::vector<std::string> han_pairs(std::string_view folded, bool singles) {
     std::vector<std::string> out;
-    if (!has_char(folded, is_han_or_kana)) return out;
+    if (!has_char(folded, is_paired_script)) return out;
     const icu::UnicodeString s = icu::UnicodeString::fromUTF8(
         icu::StringPiece(folded.data(), static_cast<int32_t>(folded.size())));
     for (int32_t i = 0; i < s.length();) {
-        if (!is_han_or_kana(s.char32At(i))) {
+        if (!is_paired_script(s.char32At(i))) {
             i += U16_LENGTH(s.char32At(i));
             continue;
         }
         const int32_t start = i;
-        while (i < s.length() && is_han_or_kana(s.char32At(i))) i += U16_LENGTH(s.char32At(i));
+        while (i < s.length() && is_paired_script(s.char32At(i))) i += U16_LENGTH(s.char32At(i));
         icu::UnicodeString run(s, start, i - start);
         to_simplified().transliterate(run);
         std::vector<std::string> chars;
@@ -805,7 +810,7 @@ void Analyzer::configure(Xapian::QueryParser& parser) const {
     } else {
         parser.set_stemming_strategy(Xapian::QueryParser::STEM_NONE);
     }
-    const std::vector<std::string> words = stop_words(name_);
+    const std::vector<std::string>& words = stop_words(name_);
     if (!words.empty())
         parser.set_stopper((new Xapian::SimpleStopper(words.begin(), words.end()))->release());
 }

@@ -113,15 +113,17 @@ IndexSet IndexSet::open(const std::vector<std::string>& paths) {
     return set;
 }
 
-std::vector<std::string> IndexSet::analyzers() const {
-    // The analyzers articles were indexed with, as their XA terms name them: an "auto" index
-    // has one per language it holds.
+std::vector<std::string> analyzers_in(const Xapian::Database& db) {
     std::vector<std::string> out;
     const std::string prefix(schema::kAnalyzer.prefix);
-    detail::guarded("reading", label(), [&] {
-        for (auto it = db_.allterms_begin(prefix); it != db_.allterms_end(prefix); ++it)
-            out.push_back((*it).substr(prefix.size()));
-    });
+    for (auto it = db.allterms_begin(prefix); it != db.allterms_end(prefix); ++it)
+        out.push_back((*it).substr(prefix.size()));
+    return out;
+}
+
+std::vector<std::string> IndexSet::analyzers() const {
+    std::vector<std::string> out =
+        detail::guarded("reading", label(), [&] { return analyzers_in(db_); });
     if (out.empty()) {
         // No articles yet: the members' own analyzers (english for "auto").
         for (const IndexMember& m : members_) {

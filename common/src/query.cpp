@@ -375,29 +375,12 @@ class WildcardPhrases : public Xapian::FieldProcessor {
 // True when every token of a folded query is a bare word: no quotes, brackets, fields, + or -,
 // operators. Only such a query gets the character-pair fallback (QueryBuilder::build), which
 // is ORed with the whole query and so would undo any of those.
-std::string_view next_token(std::string_view text, std::size_t* pos) {
-    std::size_t i = *pos;
-    while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
-    std::size_t j = i;
-    while (j < text.size() && !std::isspace(static_cast<unsigned char>(text[j]))) ++j;
-    *pos = j;
-    return text.substr(i, j - i);
-}
-
 bool only_bare_words(std::string_view folded) {
-    std::size_t pos = 0;
-    while (pos < folded.size()) {
-        while (pos < folded.size() && std::isspace(static_cast<unsigned char>(folded[pos]))) ++pos;
-        std::size_t end = pos;
-        while (end < folded.size() && !std::isspace(static_cast<unsigned char>(folded[end]))) ++end;
-        const std::string_view token = folded.substr(pos, end - pos);
-        if (!token.empty() &&
-            (token.find_first_of("\"():+-*") != std::string_view::npos ||
-             std::find_if(kQueryOperators.begin(), kQueryOperators.end(), [&](std::string_view op) {
-                 return token.substr(0, op.size()) == op;
-             }) != kQueryOperators.end()))
+    for (const auto& [offset, token] : tokens(folded)) {
+        if (token.find_first_of("\"():+-*") != std::string_view::npos ||
+            std::any_of(kQueryOperators.begin(), kQueryOperators.end(),
+                        [&](std::string_view op) { return token.substr(0, op.size()) == op; }))
             return false;
-        pos = end;
     }
     return true;
 }
@@ -611,6 +594,7 @@ QueryBuilder::QueryBuilder(const IndexSet& set, const SearchOptions& options, Fi
             if (std::find(wanted.begin(), wanted.end(), name) == wanted.end())
                 wanted.push_back(name);
         }
+        restricted_ = wanted.size() < analyzers_.size();
         analyzers_ = wanted;
     }
 }
@@ -754,12 +738,11 @@ QueryBuilder::Built QueryBuilder::build(const std::string& query) const {
     }
     // A query every analyzer reads alike (fields and dates only, or words no stemmer changes)
     // is one query for every article: no split, and Xapian's counts stay exact.
-    const bool restricted = analyzers_.size() < set_.analyzers().size();
     const bool alike = std::all_of(parses.begin(), parses.end(), [&](const auto& p) {
         return p.second.get_description() == parses.front().second.get_description();
     });
-    if (alike && !restricted && !parses.empty()) parses.resize(1);
-    const bool mixed = parses.size() > 1 || restricted;
+    if (alike && !restricted_ && !parses.empty()) parses.resize(1);
+    const bool mixed = parses.size() > 1 || restricted_;
     std::vector<Xapian::Query> parts;
     for (auto& [name, q] : parses) {
         if (mixed) {
@@ -789,9 +772,7 @@ QueryBuilder::Built QueryBuilder::build(const std::string& query) const {
     // --all, phrases, fields, + / - and operators keep the words.
     if (!options_.match_all && !negative && (options_.plain || only_bare_words(unsplit))) {
         std::vector<Xapian::Query> fallbacks;
-        std::size_t pos = 0;
-        for (std::string_view token = next_token(unsplit, &pos); !token.empty();
-             token = next_token(unsplit, &pos)) {
+        for (const auto& [offset, token] : tokens(unsplit)) {
             std::vector<Xapian::Query> pairs;
             for (const std::string& pair : han_pairs(token))
                 pairs.emplace_back(std::string(schema::kCharPair.prefix) + pair);

@@ -62,9 +62,8 @@ class ExpansionTerms : public Xapian::ExpandDecider {
     ExpansionTerms(const Xapian::Query& own, const Xapian::Database* db)
         : own_(own.get_unique_terms_begin(), own.get_unique_terms_end()), db_(db) {
         if (!db_) return;
-        const std::string prefix(schema::kAnalyzer.prefix);
-        for (auto it = db_->allterms_begin(prefix); it != db_->allterms_end(prefix); ++it)
-            own_.merge(Analyzer((*it).substr(prefix.size())).stop_terms());
+        for (const std::string& analyzer : analyzers_in(*db_))
+            own_.merge(Analyzer(analyzer).stop_terms());
     }
     bool operator()(const std::string& term) const override {
         return !term.empty() && schema::prefix_of(term) == nullptr && !own_.count(term) &&

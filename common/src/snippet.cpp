@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <optional>
 
 #include "newsidx/analyzer.hpp"
 #include "newsidx/schema.hpp"
@@ -61,19 +62,29 @@ std::pair<std::size_t, std::size_t> match_window(std::string_view text,
         std::size_t at, stem;
     };
     std::vector<Match> matches;
+    // Each stem less its last character: what a word of another script must hold before it is
+    // stemmed to make sure.
+    std::vector<std::string> cores;
+    for (const std::string& stem : stems) {
+        std::size_t most = stem.size();
+        do --most;
+        while (most > 0 && (static_cast<unsigned char>(stem[most]) & 0xC0) == 0x80);
+        cores.push_back(stem.substr(0, most > 0 ? most : stem.size()));
+    }
     std::string word;
     bool ascii_only = true;
     std::size_t pos = 0;
     for (std::string_view raw = next_word(text, &pos); !raw.empty(); raw = next_word(text, &pos)) {
         const auto i = static_cast<std::size_t>(raw.data() - text.data());
         word.clear();
+        bool ascii_word = true;
         for (char ch : raw) {
             const auto c = static_cast<unsigned char>(ch);
-            if (c >= 0x80) ascii_only = false;
+            if (c >= 0x80) ascii_word = false;
             word += static_cast<char>(std::tolower(c));
         }
-        const bool ascii_word = std::all_of(
-            raw.begin(), raw.end(), [](char ch) { return static_cast<unsigned char>(ch) < 0x80; });
+        ascii_only = ascii_only && ascii_word;
+        std::optional<std::string> stemmed;  // the word as the indexer stemmed it, when needed
         for (std::size_t k = 0; k < stems.size(); ++k) {
             const std::string& stem = stems[k];
             const bool cjk = static_cast<unsigned char>(stem[0]) >= 0xE3;
@@ -85,13 +96,11 @@ std::pair<std::size_t, std::size_t> match_window(std::string_view text,
             } else {
                 // Other scripts have prefixes (Arabic ال, لل) and letters that fold: a word
                 // that holds most of the stem is stemmed as the indexer did to make sure.
-                std::size_t most = stem.size();
-                do --most;
-                while (most > 0 && (static_cast<unsigned char>(stem[most]) & 0xC0) == 0x80);
-                match = (cjk && word.find(stem) != std::string::npos) ||
-                        (word.find(stem.substr(0, most > 0 ? most : stem.size())) !=
-                             std::string::npos &&
-                         (*stemmer)(std::string(raw)) == stem);
+                match = cjk && word.find(stem) != std::string::npos;
+                if (!match && word.find(cores[k]) != std::string::npos) {
+                    if (!stemmed) stemmed = (*stemmer)(std::string(raw));
+                    match = *stemmed == stem;
+                }
             }
             if (match) {
                 matches.push_back({i, k});

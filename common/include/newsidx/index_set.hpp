@@ -16,6 +16,10 @@ struct IndexMember {
     std::string analyzer;  ///< its --lang: "auto" (each article its own language's), "english", ...
 };
 
+/// The analyzers the articles of `db` were indexed with, as their XA terms name them (an
+/// "auto" index has one per language it holds), sorted; empty for an empty index.
+std::vector<std::string> analyzers_in(const Xapian::Database& db);
+
 class IndexSet {
   public:
     /// Opens every path: an index folder, or a stub file (lines `auto PATH`, `glass PATH`,

@@ -169,7 +169,8 @@ class QueryBuilder {
     const IndexSet& set_;
     const SearchOptions& options_;
     Filters filters_;
-    std::vector<std::string> analyzers_;
+    std::vector<std::string> analyzers_;  // the parses: the index's, or --lang's
+    bool restricted_ = false;             // --lang leaves out some of the index's analyzers
 };
 
 }  // namespace newsidx
