@@ -376,7 +376,8 @@ class WildcardPhrases : public Xapian::FieldProcessor {
 // operators. Only such a query gets the character-pair fallback (QueryBuilder::build), which
 // is ORed with the whole query and so would undo any of those.
 bool only_bare_words(std::string_view folded) {
-    for (const auto& [offset, token] : tokens(folded)) {
+    for (const auto& located : tokens(folded)) {
+        const std::string_view token = located.second;
         if (token.find_first_of("\"():+-*") != std::string_view::npos ||
             std::any_of(kQueryOperators.begin(), kQueryOperators.end(),
                         [&](std::string_view op) { return token.substr(0, op.size()) == op; }))
