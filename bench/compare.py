@@ -112,6 +112,23 @@ def fts_match(query):
     return " OR ".join('"' + w.replace('"', "") + '"' for w in query.split())
 
 
+def paired_latencies(cmds_for, queries, repeats):
+    """{tool: (median, p95)} with the tools taking turns on each query, so that the machine's
+    noise falls on all of them alike."""
+    times = {tool: [] for tool in cmds_for}
+    for _ in range(repeats):
+        for q in queries:
+            for tool, cmd_for in cmds_for.items():
+                start = time.perf_counter()
+                subprocess.run(cmd_for(q), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                times[tool].append((time.perf_counter() - start) * 1000)
+    out = {}
+    for tool, t in times.items():
+        t.sort()
+        out[tool] = (statistics.median(t), t[max(0, int(len(t) * 0.95) - 1)])
+    return out
+
+
 def latencies(cmd_for, queries, repeats):
     times = []
     for _ in range(repeats):
@@ -133,11 +150,13 @@ def main():
     ap.add_argument("--seed", type=int, default=20261130)
     ap.add_argument("--work", help="scratch folder (default: a temporary one)")
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--baseline-bin", help="an earlier build's folder: its searcher's latency "
+                    "on an index its own indexer builds, taking turns with this build's")
     args = ap.parse_args()
 
     work = Path(args.work or tempfile.mkdtemp(prefix="newsidx-compare-"))
     work.mkdir(parents=True, exist_ok=True)
-    for name in ("newsidx.db", "newsidx1.db", "omega.db", "fts.db"):
+    for name in ("newsidx.db", "newsidx1.db", "baseline.db", "omega.db", "fts.db"):
         shutil.rmtree(work / name, ignore_errors=True) if (work / name).is_dir() else (work / name).unlink(missing_ok=True)
     print(f"compare: preparing peer inputs in {work} ...", file=sys.stderr)
     count, size = prepare_inputs(args.corpus, work)
@@ -164,9 +183,15 @@ def main():
     sizes = {"newsidx": dir_mb(work / "newsidx.db"), "scriptindex": dir_mb(work / "omega.db"),
              "SQLite FTS5": dir_mb(work / "fts.db")}
     print("compare: queries ...", file=sys.stderr)
+    newsidx_cmds = {"newsidx": lambda q: [searcher, "--db", str(work / "newsidx.db"), "-n", "10", q]}
+    if args.baseline_bin:
+        print("compare: the baseline's index ...", file=sys.stderr)
+        subprocess.run([f"{args.baseline_bin}/indexer", "--quiet", "--db", str(work / "baseline.db"),
+                        args.corpus], check=True, stdout=subprocess.DEVNULL)
+        newsidx_cmds["newsidx (baseline)"] = lambda q: [f"{args.baseline_bin}/searcher", "--db",
+                                                        str(work / "baseline.db"), "-n", "10", q]
     lat = {
-        "newsidx": latencies(lambda q: [searcher, "--db", str(work / "newsidx.db"), "-n", "10", q],
-                             queries, args.repeats),
+        **paired_latencies(newsidx_cmds, queries, args.repeats),
         "scriptindex": latencies(lambda q: ["quest", "-d", str(work / "omega.db"), "-m", "10", q],
                                  queries, args.repeats),
         "SQLite FTS5": latencies(lambda q: ["sqlite3", str(work / "fts.db"),
@@ -205,6 +230,12 @@ def main():
           f"p95 {np95 / fp95:.2f}×; start (`searcher --help` vs `sqlite3 -version`, median): "
           f"{start['newsidx'][0]:.1f} vs {start['SQLite FTS5'][0]:.1f} ms, "
           f"{start['newsidx'][0] / start['SQLite FTS5'][0]:.2f}×")
+    if args.baseline_bin:
+        bm, bp95 = lat["newsidx (baseline)"]
+        print(f"Queries, this build vs the baseline ({args.baseline_bin}), turn about: median "
+              f"{nm:.1f} vs {bm:.1f} ms ({nm / bm:.2f}×), p95 {np95:.1f} vs {bp95:.1f} ms "
+              f"({np95 / bp95:.2f}×); the baseline vs SQLite FTS5: median {bm / fm:.2f}×, "
+              f"p95 {bp95 / fp95:.2f}×")
     if not args.work:
         shutil.rmtree(work)
 
