@@ -133,14 +133,26 @@ int main(int argc, char** argv) {
     std::string batch;
     app.add_option("--batch", batch,
                    "Answer every id<TAB>query line of FILE in one process (- for stdin)");
-    app.add_option("--expand", opts.expand,
-                   "Pseudo-relevance feedback: add the N best terms of the top 10 hits")
-        ->check(CLI::Range(0, 100));
+    std::string expand;
+    app.add_option("--expand", expand,
+                   "Pseudo-relevance feedback N[,W]: add the N best terms of the top 10 hits to "
+                   "queries of at least W words (default 10,10; N alone: every query; 0: off)");
     std::string bm25;
     app.add_option("--bm25", bm25, "BM25 parameters K1,B (default 2,0.4)");
     app.add_option("--title-boost", opts.title_boost,
                    "Weight of an exact title match, a query that is an article's whole title "
                    "(default 1; 0 turns it off)")
+        ->check(CLI::Range(0.0, 100.0));
+    std::string all_words;
+    app.add_option("--all-words", all_words,
+                   "Ranking: W,N: extra weight, W times the words' own, for an article with "
+                   "every word of a query of 2 to N words (default 1,5; 0 turns it off)");
+    std::string proximity;
+    app.add_option("--proximity", proximity,
+                   "Ranking: extra weight W,U for consecutive query words in order within 3 "
+                   "words (W) or in any order within 8 (U), queries of 2-6 words (default 0,0)");
+    app.add_option("--title-words", opts.title_words,
+                   "Ranking: extra weight for query words in an article's title (default 0)")
         ->check(CLI::Range(0.0, 100.0));
     bool plain_flag = false;
     app.add_flag("--plain", plain_flag,
@@ -220,6 +232,9 @@ int main(int argc, char** argv) {
         "searcher", std::cerr,
         [&] {
             if (!bm25.empty()) newsidx::parse_bm25(bm25, opts);
+            if (!proximity.empty()) newsidx::parse_proximity(proximity, opts);
+            if (!all_words.empty()) newsidx::parse_all_words(all_words, opts);
+            if (!expand.empty()) newsidx::parse_expand(expand, opts);
             if (!show.empty() || !copies.empty()) {
                 const std::string& which = show.empty() ? copies : show;
                 opts.db_paths = dbs.empty() ? std::vector<std::string>{cli::default_db()} : dbs;

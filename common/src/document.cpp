@@ -76,6 +76,20 @@ std::string exact_title_term(std::string_view text) {
     return std::string(schema::kExactTitle.prefix) + content_hash(key);
 }
 
+std::string written_title_term(std::string_view text) {
+    std::string key;
+    for (const char c : to_nfc(text)) {
+        if (std::isspace(static_cast<unsigned char>(c))) {
+            if (!key.empty() && key.back() != ' ') key += ' ';
+        } else {
+            key += c;
+        }
+    }
+    if (!key.empty() && key.back() == ' ') key.pop_back();
+    if (key.empty()) return {};
+    return std::string(schema::kWrittenTitle.prefix) + content_hash(key);
+}
+
 std::string bounded_term(std::string_view prefix, std::string_view value) {
     std::string term(prefix);
     if (prefix.size() + value.size() <= schema::kMaxTermBytes) {
@@ -163,6 +177,8 @@ DocumentBuilder::Built DocumentBuilder::build(const Article& article, std::strin
     // Weighted (wdf 1), unlike the filters above: it scores, it does not filter.
     if (const std::string exact = exact_title_term(article.title); !exact.empty())
         doc.add_term(exact);
+    if (const std::string written = written_title_term(article.title); !written.empty())
+        doc.add_term(written);
 
     doc.add_value(schema::kDateSlot.slot, article.date);
     doc.add_value(schema::kHostSlot.slot, article.host);

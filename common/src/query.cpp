@@ -3,6 +3,7 @@
 #include <unicode/utf8.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cmath>
 #include <cstdint>
@@ -472,6 +473,49 @@ Xapian::Query parse(const Analyzer& analyzer, const Xapian::Database& db,
     }
 }
 
+// Evidence beyond each word's own BM25 weight, for a ranked query of bare words (its parse
+// ORs them): an article with every word (--all-words), with consecutive words near each other
+// (--proximity, a sequential-dependence model), with the words in its title (--title-words).
+// Xapian 1.4 weighs a phrase or an AND as the sum of its words' weights in the article, so each
+// bonus is a scaled copy of those; OP_AND_MAYBE adds them without adding or removing a hit.
+Xapian::Query with_evidence(const Xapian::Query& parse, const SearchOptions& options) {
+    std::vector<std::string> words;  // in query order, each once
+    for (auto t = parse.get_terms_begin(); t != parse.get_terms_end(); ++t)
+        if (std::find(words.begin(), words.end(), *t) == words.end()) words.push_back(*t);
+    // Each leaf is weighed with its own wqf, so a copy weighs what the word does in the parse
+    // and the parse's own weights are left as they were.
+    std::vector<Xapian::Query> all(words.begin(), words.end());
+    std::vector<Xapian::Query> bonuses;
+    const auto scaled = [&](Xapian::Query query, double weight) {
+        bonuses.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, std::move(query), weight);
+    };
+    if (options.all_words > 0 && words.size() >= 2 && words.size() <= options.max_all_words_terms)
+        scaled(Xapian::Query(Xapian::Query::OP_AND, all.begin(), all.end()), options.all_words);
+    if (words.size() >= 2 && words.size() <= kMaxProximityTerms) {
+        for (std::size_t i = 0; i + 1 < words.size(); ++i) {
+            const std::array<Xapian::Query, 2> pair{all[i], all[i + 1]};
+            if (options.ordered_proximity > 0)
+                scaled(Xapian::Query(Xapian::Query::OP_PHRASE, pair.begin(), pair.end(),
+                                     kOrderedWindow),
+                       options.ordered_proximity);
+            if (options.unordered_proximity > 0)
+                scaled(Xapian::Query(Xapian::Query::OP_NEAR, pair.begin(), pair.end(),
+                                     kUnorderedWindow),
+                       options.unordered_proximity);
+        }
+    }
+    if (options.title_words > 0 && !words.empty()) {
+        std::vector<Xapian::Query> in_title;
+        for (const std::string& w : words)
+            in_title.emplace_back(std::string(schema::kTitle.prefix) + w);
+        scaled(Xapian::Query(Xapian::Query::OP_OR, in_title.begin(), in_title.end()),
+               options.title_words);
+    }
+    if (bonuses.empty()) return parse;
+    bonuses.insert(bonuses.begin(), parse);
+    return Xapian::Query(Xapian::Query::OP_AND_MAYBE, bonuses.begin(), bonuses.end());
+}
+
 }  // namespace
 
 std::pair<std::string, std::string> parse_period(const std::string& text, const std::string& what,
@@ -552,22 +596,69 @@ Xapian::BM25Weight bm25_weight(const SearchOptions& options) {
     return Xapian::BM25Weight(options.bm25_k1, 0, 1, options.bm25_b, 0.5);
 }
 
-void parse_bm25(std::string_view text, SearchOptions& options) {
-    const std::string s(text);
+namespace {
+
+// "A,B" or "A" (B left at `second`): false unless both are numbers and nothing follows.
+bool parse_two_numbers(const std::string& s, double& first, double& second) {
     char* end = nullptr;
-    const double k1 = std::strtod(s.c_str(), &end);
-    double b = options.bm25_b;
+    first = std::strtod(s.c_str(), &end);
     bool has_numbers = end != s.c_str();
     if (has_numbers && *end == ',') {
-        const char* b_text = end + 1;
-        b = std::strtod(b_text, &end);
-        has_numbers = end != b_text;
+        const char* second_text = end + 1;
+        second = std::strtod(second_text, &end);
+        has_numbers = end != second_text;
     }
-    if (!has_numbers || *end != '\0' || k1 < 0 || b < 0 || b > 1)
+    return has_numbers && *end == '\0' && std::isfinite(first) && std::isfinite(second);
+}
+
+}  // namespace
+
+void parse_bm25(std::string_view text, SearchOptions& options) {
+    const std::string s(text);
+    double k1 = 0, b = options.bm25_b;
+    if (!parse_two_numbers(s, k1, b) || k1 < 0 || b < 0 || b > 1)
         throw Error(ErrorCode::BadOption,
                     "--bm25 wants K1,B with K1 >= 0 and 0 <= B <= 1, got '" + s + "'");
     options.bm25_k1 = k1;
     options.bm25_b = b;
+}
+
+void parse_expand(std::string_view text, SearchOptions& options) {
+    const std::string s(text);
+    double terms = 0, words = 0;
+    if (!parse_two_numbers(s, terms, words) || terms < 0 || terms > 100 ||
+        terms != std::floor(terms) || words < 0 || words > kMaxQueryWords ||
+        words != std::floor(words))
+        throw Error(ErrorCode::BadOption,
+                    "--expand wants N or N,W: N terms (0-100) for queries of at least W words, "
+                    "got '" +
+                        s + "'");
+    options.expand = static_cast<unsigned>(terms);
+    options.expand_min_words = static_cast<unsigned>(words);
+}
+
+void parse_all_words(std::string_view text, SearchOptions& options) {
+    const std::string s(text);
+    double weight = 0, words = options.max_all_words_terms;
+    if (!parse_two_numbers(s, weight, words) || weight < 0 || weight > 100 || words < 2 ||
+        words > kMaxQueryWords || words != std::floor(words))
+        throw Error(ErrorCode::BadOption,
+                    "--all-words wants W or W,N with 0 <= W <= 100 and N a number of words >= 2, "
+                    "got '" +
+                        s + "'");
+    options.all_words = weight;
+    options.max_all_words_terms = static_cast<unsigned>(words);
+}
+
+void parse_proximity(std::string_view text, SearchOptions& options) {
+    const std::string s(text);
+    double ordered = 0, unordered = options.unordered_proximity;
+    if (!parse_two_numbers(s, ordered, unordered) || ordered < 0 || unordered < 0 ||
+        ordered > 100 || unordered > 100)
+        throw Error(ErrorCode::BadOption,
+                    "--proximity wants W,U with 0 <= W, U <= 100, got '" + s + "'");
+    options.ordered_proximity = ordered;
+    options.unordered_proximity = unordered;
 }
 
 void check_query_text(std::string_view query) {
@@ -731,10 +822,14 @@ QueryBuilder::Built QueryBuilder::build(const std::string& query) const {
     // every article; with several (an English and a French index searched together), each
     // parse is kept to the articles of its analyzer.
     std::vector<std::pair<std::string, Xapian::Query>> parses;
+    const bool bare_words = !negative && (options_.plain || only_bare_words(unsplit));
     for (const std::string& name : analyzers_) {
         Xapian::Query q = parse(Analyzer(name), db, options_, query, folded, options_.plain);
         if (q.empty()) continue;
+        built.words = std::max<std::size_t>(
+            built.words, std::distance(q.get_unique_terms_begin(), q.get_unique_terms_end()));
         if (negative) q = Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query::MatchAll, q);
+        if (bare_words) q = with_evidence(q, options_);
         parses.emplace_back(name, std::move(q));
     }
     // A query every analyzer reads alike (fields and dates only, or words no stemmer changes)
@@ -771,7 +866,7 @@ QueryBuilder::Built QueryBuilder::build(const std::string& query) const {
     // characters otherwise in the article (北京大学 in 北京|大学生) than in the query, and
     // Korean particles stick to their words (서울에서). Ranked queries of bare words only:
     // --all, phrases, fields, + / - and operators keep the words.
-    if (!options_.match_all && !negative && (options_.plain || only_bare_words(unsplit))) {
+    if (!options_.match_all && bare_words) {
         std::vector<Xapian::Query> fallbacks;
         for (const auto& [offset, token] : tokens(unsplit)) {
             std::vector<Xapian::Query> pairs;
@@ -790,15 +885,18 @@ QueryBuilder::Built QueryBuilder::build(const std::string& query) const {
     }
 
     // A query that repeats a title word for word also scores the exact-title term, so that a
-    // pasted headline finds its article first even among near-identical twins. Only when some
-    // article has that title: an unmatched term would lower every hit's percentage.
+    // pasted headline finds its article first even among near-identical twins; one that
+    // repeats it as written, punctuation and all, scores the written-title term too (twins
+    // whose titles differ only in quotes or brackets). Only terms some article has: an
+    // unmatched term would lower every hit's percentage.
     if (options_.title_boost > 0 && !negative) {
-        if (const std::string exact = exact_title_term(query);
-            !exact.empty() &&
-            detail::guarded("searching", set_.label(), [&] { return db.term_exists(exact); }))
-            built.text = Xapian::Query(Xapian::Query::OP_AND_MAYBE, built.text,
-                                       Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
-                                                     Xapian::Query(exact), options_.title_boost));
+        for (const std::string& term : {exact_title_term(query), written_title_term(query)})
+            if (!term.empty() &&
+                detail::guarded("searching", set_.label(), [&] { return db.term_exists(term); }))
+                built.text =
+                    Xapian::Query(Xapian::Query::OP_AND_MAYBE, built.text,
+                                  Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(term),
+                                                options_.title_boost));
     }
 
     built.filter = filter();

@@ -54,25 +54,28 @@ void rescale_percentages(const Xapian::Enquire& enquire, const Xapian::MSet& pag
 }
 
 // Expansion terms: unprefixed words of the text only (not title-field or boolean terms), none
-// of the query's own.
+// of the query's own and no stop word of the index's languages (feedback on news would
+// otherwise add "is" and "have", which every top hit has).
 class ExpansionTerms : public Xapian::ExpandDecider {
   public:
-    // With `db`, also none that only the relevance set's one article has (more-like-this:
-    // such a term can find no other article), and no stop word of the index's languages.
-    ExpansionTerms(const Xapian::Query& own, const Xapian::Database* db)
-        : own_(own.get_unique_terms_begin(), own.get_unique_terms_end()), db_(db) {
-        if (!db_) return;
-        for (const std::string& analyzer : analyzers_in(*db_))
+    // With `shared_only`, also none that only the relevance set's one article has
+    // (more-like-this: such a term can find no other article).
+    ExpansionTerms(const Xapian::Query& own, const Xapian::Database& db, bool shared_only)
+        : own_(own.get_unique_terms_begin(), own.get_unique_terms_end()),
+          db_(db),
+          shared_only_(shared_only) {
+        for (const std::string& analyzer : analyzers_in(db_))
             own_.merge(Analyzer(analyzer).stop_terms());
     }
     bool operator()(const std::string& term) const override {
         return !term.empty() && schema::prefix_of(term) == nullptr && !own_.count(term) &&
-               (!db_ || db_->get_termfreq(term) > 1);
+               (!shared_only_ || db_.get_termfreq(term) > 1);
     }
 
   private:
     std::set<std::string> own_;
-    const Xapian::Database* db_;
+    const Xapian::Database& db_;
+    bool shared_only_;
 };
 
 }  // namespace
@@ -80,7 +83,7 @@ class ExpansionTerms : public Xapian::ExpandDecider {
 Xapian::Query expansion_query(const Xapian::Enquire& enquire, const Xapian::Database& db,
                               const Xapian::RSet& rset, const Xapian::Query& own, unsigned count,
                               double weight, std::vector<std::string>* added, bool by_eset_weight) {
-    const ExpansionTerms decider(own, by_eset_weight ? &db : nullptr);
+    const ExpansionTerms decider(own, db, by_eset_weight);
     const Xapian::ESet eset = enquire.get_eset(count, rset, &decider);
     std::vector<Xapian::Query> terms;
     const double best = eset.empty() ? 1 : eset.begin().get_weight();
@@ -362,7 +365,7 @@ void Searcher::configure(Xapian::Enquire& enquire, const Xapian::Database& db,
                          SearchResult& out) const {
     enquire.set_weighting_scheme(bm25_weight(options_));
     Xapian::Query text = built.text;
-    if (options_.expand > 0) {
+    if (options_.expand > 0 && built.words >= options_.expand_min_words) {
         // Relevance-set expansion from the top hits of the query as typed.
         enquire.set_query(built.text);
         const Xapian::MSet top = enquire.get_mset(0, kFeedbackDocuments);

@@ -96,6 +96,21 @@ TEST(DocumentBuilder, AddsAWeightedExactTitleTerm) {
     EXPECT_EQ(exact_title_term(" -- "), "") << "no words, no term";
 }
 
+TEST(DocumentBuilder, AddsAWrittenTitleTermThatKeepsPunctuationAndCase) {
+    DocumentBuilder builder{Analyzer("english")};
+    const auto built = builder.build(sample_article(), "/t.txt");
+    const std::string written = written_title_term(sample_article().title);
+    EXPECT_EQ(written.rfind(schema::kWrittenTitle.prefix, 0), 0u);
+    EXPECT_EQ(wdf(built.doc, written), 1u);
+    EXPECT_EQ(written_title_term("  " + sample_article().title + " \t"), written)
+        << "white space around and between words does not count";
+    EXPECT_NE(written_title_term("«MySTC» app"), written_title_term("MySTC app"));
+    EXPECT_NE(written_title_term("Talks end"), written_title_term("talks end"));
+    EXPECT_EQ(exact_title_term("«MySTC» app"), exact_title_term("MySTC app"))
+        << "the exact-title term, by contrast, reads words only";
+    EXPECT_EQ(written_title_term(" \t "), "");
+}
+
 TEST(DocumentBuilder, StoresValuesAndRecord) {
     DocumentBuilder builder{Analyzer("english")};
     const auto built = builder.build(sample_article(), "/corpus/talks.txt");

@@ -525,7 +525,8 @@ TEST_P(IndexerTest, RefusesAnIndexOfAnotherSchemaVersion) {
     } catch (const Error& e) {
         EXPECT_EQ(e.code(), ErrorCode::SchemaMismatch);
         EXPECT_EQ(std::string(e.what()),
-                  "index '" + db() + "' has schema version 1; this indexer writes version 5");
+                  "index '" + db() + "' has schema version 1; this indexer writes version " +
+                      std::to_string(schema::kSchemaVersion));
         EXPECT_EQ(e.hint(), "re-index with: indexer --rebuild --db " + db() + " PATH...");
     }
 }

@@ -40,6 +40,11 @@ std::string bounded_term(std::string_view prefix, std::string_view value);
 /// of its word_key(); empty when the text has no words.
 std::string exact_title_term(std::string_view text);
 
+/// The written-title term: kWrittenTitle + XXH3-64 of the title as written (NFC, runs of white
+/// space as one space, trimmed; case and punctuation kept), which tells apart twins whose
+/// titles differ only in punctuation («الأرصاد» تغرم / الأرصاد تغرم). Empty for blank text.
+std::string written_title_term(std::string_view text);
+
 /// What the searcher displays and builds snippets from. Title, URL, path and body are the
 /// document data (NUL-separated, versioned by the schema version); date and language are read
 /// from their value slots, where they are kept once.

@@ -30,6 +30,27 @@ inline constexpr double kDefaultTitleBoost = 1.0;
 /// get relative to the query's own (RM3-like interpolation).
 inline constexpr Xapian::doccount kFeedbackDocuments = 10;
 inline constexpr double kFeedbackWeight = 0.3;
+/// Feedback by default (--expand N,W): the N best terms, for queries of at least W words (a
+/// word: a distinct term of the parse, stop words left out). Long, descriptive queries gain
+/// from it; short ones, typed to find one story, lose.
+inline constexpr unsigned kDefaultExpandTerms = 10;
+inline constexpr unsigned kDefaultExpandMinWords = 10;
+/// All-words evidence (--all-words W,N): an article with every word of a query of 2 to N
+/// words gains W times those words' BM25 weight. The defaults (feedback above too) were chosen
+/// across eight test sets by bench/tune.py; docs/quality.md has the figures.
+inline constexpr double kDefaultAllWords = 1;
+inline constexpr unsigned kDefaultMaxAllWordsTerms = 5;
+/// Proximity evidence (--proximity W,U): for queries of 2 to kMaxProximityTerms words, an
+/// article with two consecutive query words in order within kOrderedWindow positions gains W
+/// times their weight, and with them in any order within kUnorderedWindow, U times.
+inline constexpr double kDefaultOrderedProximity = 0;
+inline constexpr double kDefaultUnorderedProximity = 0;
+inline constexpr std::size_t kMaxProximityTerms = 6;
+inline constexpr Xapian::termcount kOrderedWindow = 3;
+inline constexpr Xapian::termcount kUnorderedWindow = 8;
+/// Title-words evidence (--title-words W): each query word in an article's title adds W times
+/// its weight as a title term.
+inline constexpr double kDefaultTitleWords = 0;
 
 struct SearchOptions {
     std::vector<std::string> db_paths{"newsidx.db"};
@@ -50,7 +71,14 @@ struct SearchOptions {
     bool snippets = true;  ///< build snippets (TREC runs do without)
     double bm25_k1 = kDefaultBm25K1;
     double bm25_b = kDefaultBm25B;
-    unsigned expand = 0;  ///< --expand N: add the N best terms of the top hits
+    /// --expand N,W: add the N best terms of the top hits to a query of at least W words.
+    unsigned expand = kDefaultExpandTerms;
+    unsigned expand_min_words = kDefaultExpandMinWords;
+    double all_words = kDefaultAllWords;                      ///< --all-words W,N: W
+    unsigned max_all_words_terms = kDefaultMaxAllWordsTerms;  ///< --all-words W,N: N
+    double ordered_proximity = kDefaultOrderedProximity;      ///< --proximity W,U: W
+    double unordered_proximity = kDefaultUnorderedProximity;  ///< --proximity W,U: U
+    double title_words = kDefaultTitleWords;                  ///< --title-words W
     /// --title-boost W: scale of the exact-title term's weight (a query that is an article's
     /// whole title, word for word, ranks it first); 0 turns it off. See docs/quality.md.
     double title_boost = kDefaultTitleBoost;
@@ -129,6 +157,15 @@ Xapian::BM25Weight bm25_weight(const SearchOptions& options);
 /// Parses --bm25 K1,B into `options`. Throws Error(BadOption).
 void parse_bm25(std::string_view text, SearchOptions& options);
 
+/// Parses --proximity W,U into `options`. Throws Error(BadOption).
+void parse_proximity(std::string_view text, SearchOptions& options);
+
+/// Parses --expand N[,W] into `options`. Throws Error(BadOption).
+void parse_expand(std::string_view text, SearchOptions& options);
+
+/// Parses --all-words W[,N] into `options`. Throws Error(BadOption).
+void parse_all_words(std::string_view text, SearchOptions& options);
+
 /// Checks query text that needs no index: NUL bytes, invalid UTF-8, too many words.
 /// Throws Error(BadQuery).
 void check_query_text(std::string_view query);
@@ -145,6 +182,8 @@ class QueryBuilder {
         std::string folded;    ///< the query text as the parser read it
         /// With several analyzers: the terms each one's parse has (for percentages).
         std::map<std::string, std::vector<std::string>> terms_by_analyzer;
+        /// The most distinct words (terms, stop words left out) any analyzer's parse has.
+        std::size_t words = 0;
         Xapian::Query combined() const;
     };
 

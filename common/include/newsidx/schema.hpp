@@ -13,7 +13,7 @@ namespace newsidx::schema {
 
 /// Stored in the index metadata under kVersion; an index of another version is refused with
 /// "re-index with: indexer --rebuild …". It also versions the stored record (document data).
-inline constexpr int kSchemaVersion = 5;
+inline constexpr int kSchemaVersion = 6;
 
 /// One kind of term. Free-text terms are case-folded, so they never start with a capital
 /// letter; every prefix does, which is how a term's prefix is told from its text.
@@ -35,13 +35,14 @@ inline constexpr Prefix kYear{"Y", "", true, false, "publication year, YYYY"};
 inline constexpr Prefix kLang{"L", "lang", true, false, "the article's language, ISO 639-1"};
 inline constexpr Prefix kAnalyzer{"XA", "", true, false, "the analyzer it was indexed with"};
 inline constexpr Prefix kExactTitle{"XT", "", false, false, "XXH3-64 of the title's words"};
+inline constexpr Prefix kWrittenTitle{"XW", "", false, false, "XXH3-64 of the title as written"};
 inline constexpr Prefix kBand{"XB", "", true, false, "near-duplicate band: band number, 2 minima"};
 inline constexpr Prefix kCharPair{"XN", "", false, false, "adjacent Chinese/Japanese character pairs"};
 // clang-format on
 
-inline constexpr std::array<const Prefix*, 11> kPrefixes{
-    &kTitle, &kId,       &kHost,       &kDay,  &kMonth,   &kYear,
-    &kLang,  &kAnalyzer, &kExactTitle, &kBand, &kCharPair};
+inline constexpr std::array<const Prefix*, 12> kPrefixes{
+    &kTitle, &kId,       &kHost,       &kDay,          &kMonth, &kYear,
+    &kLang,  &kAnalyzer, &kExactTitle, &kWrittenTitle, &kBand,  &kCharPair};
 
 /// Unprefixed terms: body and title words, stemmed, with positions; title words count
 /// kTitleWdf times.
