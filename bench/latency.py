@@ -4,8 +4,9 @@ answers every query of a file in one `--batch --format json` run (top 10, snippe
 configurations take turns for ROUNDS rounds, and the searcher's own elapsed_ms per query gives
 the median and p95 (process start-up left out; bench/compare.sh times whole CLI calls).
 
-  latency.py --db DB --queries FILE 'NAME=BIN_DIR [FLAGS]' ... [--rounds 3]
-The first configuration is the one the others are compared with."""
+  latency.py --db DB --queries FILE 'NAME=BIN_DIR[@DB] [FLAGS]' ... [--rounds 3]
+The first configuration is the one the others are compared with; BIN_DIR@DB searches an index
+of its own (an earlier build may not read this one's schema)."""
 import argparse
 import json
 import shlex
@@ -17,7 +18,7 @@ from pathlib import Path
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--db", required=True)
+    ap.add_argument("--db", help="the index, for configurations that do not name their own")
     ap.add_argument("--queries", required=True, help="one query a line (# lines skipped)")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("configs", nargs="+", help="NAME=BIN_DIR [searcher flags]")
@@ -29,11 +30,14 @@ def main():
     for c in args.configs:
         name, _, rest = c.partition("=")
         bin_dir, *flags = shlex.split(rest)
-        configs.append((name, bin_dir, flags))
+        bin_dir, _, db = bin_dir.partition("@")
+        if not (db or args.db):
+            ap.error(f"{name}: no index (--db, or BIN_DIR@DB)")
+        configs.append((name, bin_dir, [db or args.db] + flags))
     times = {name: [] for name, _, _ in configs}
     for _ in range(args.rounds):
-        for name, bin_dir, flags in configs:
-            out = subprocess.run([f"{bin_dir}/searcher", "--db", args.db, "--batch", str(batch), "--format",
+        for name, bin_dir, (db, *flags) in configs:
+            out = subprocess.run([f"{bin_dir}/searcher", "--db", db, "--batch", str(batch), "--format",
                                   "json", "-n", "10"] + flags, capture_output=True, text=True).stdout
             times[name] += [json.loads(line)["elapsed_ms"] for line in out.splitlines() if line.strip()]
     print(f"{len(queries)} queries × {args.rounds} rounds, top 10 with snippets, in-process ms")

@@ -27,6 +27,7 @@ import json
 import random
 import re
 import shlex
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -178,9 +179,12 @@ class Units:
         """An index of `docs` by this build's indexer (one per build: schemas differ)."""
         build = hashlib.sha1(Path(f"{binary}/indexer").read_bytes()).hexdigest()[:8]
         db = self.work / f"db-{name}-{build}"
-        if not db.exists():
-            subprocess.run([f"{binary}/indexer", "--quiet", "--db", str(db), str(docs)], check=True,
+        if not db.exists():  # built under another name, renamed when whole
+            partial = db.with_name(db.name + ".partial")
+            shutil.rmtree(partial, ignore_errors=True)
+            subprocess.run([f"{binary}/indexer", "--quiet", "--db", str(partial), str(docs)], check=True,
                            stdout=subprocess.DEVNULL)
+            partial.rename(db)
         return db
 
     def collection_db(self, binary, name):

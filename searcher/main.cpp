@@ -136,7 +136,7 @@ int main(int argc, char** argv) {
     std::string expand;
     app.add_option("--expand", expand,
                    "Pseudo-relevance feedback N[,W]: add the N best terms of the top 10 hits to "
-                   "queries of at least W words (default 10,10; N alone: every query; 0: off)");
+                   "queries of at least W words (default 10,12; N alone: every query; 0: off)");
     std::string bm25;
     app.add_option("--bm25", bm25, "BM25 parameters K1,B (default 2,0.4)");
     app.add_option("--title-boost", opts.title_boost,

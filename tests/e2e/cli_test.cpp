@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "run_command.hpp"
 #include "temp_dir.hpp"
@@ -517,6 +518,32 @@ TEST_F(SamplesTest, ExitCodesAndMessages) {
     const json expanded = search_json({"ceasefire", "--expand", "4"});
     EXPECT_EQ(expanded["expansion"].size(), 4u);
     EXPECT_GT(expanded["results"].size(), search_json({"ceasefire"})["results"].size());
+    EXPECT_TRUE(search_json({"ceasefire", "--expand", "4,2"})["expansion"].empty())
+        << "a one-word query is shorter than W";
+    EXPECT_TRUE(search_json({"ceasefire"})["expansion"].empty()) << "default: 12 words or more";
+    EXPECT_FALSE(
+        search_json({"ceasefire monitors arrive second round talks opens draft security "
+                     "guarantees border region hotline"})["expansion"]
+            .empty())
+        << "a query of 12 words";
+    for (const auto& [flag, value, message] :
+         {std::tuple{"--expand", "4,x", "--expand wants N or N,W"},
+          std::tuple{"--all-words", "1,1", "--all-words wants W or W,N"},
+          std::tuple{"--proximity", "0.1,x", "--proximity wants W,U"}}) {
+        r = search({"security", flag, value});
+        EXPECT_EQ(r.exit_code, 2) << flag;
+        EXPECT_EQ(first_line(r.err).rfind(std::string("searcher: error: ") + message, 0), 0u)
+            << r.err;
+    }
+    // Ranking evidence changes the order, never the hits.
+    const json plain = search_json({"security guarantees talks", "-n", "50", "--all-words", "0"});
+    const json both = search_json({"security guarantees talks", "-n", "50", "--all-words", "3",
+                                   "--proximity", "1,1", "--title-words", "1"});
+    EXPECT_EQ(plain["total_estimate"], both["total_estimate"]);
+    std::set<std::string> a, b;
+    for (const auto& hit : plain["results"]) a.insert(hit["url"].get<std::string>());
+    for (const auto& hit : both["results"]) b.insert(hit["url"].get<std::string>());
+    EXPECT_EQ(a, b);
 
     r = search({"--help"});
     EXPECT_EQ(r.exit_code, 0);

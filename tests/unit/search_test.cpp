@@ -632,10 +632,10 @@ TEST(Search, ExpandAddsTheTopHitsBestTermsBelowTheQuerysOwn) {
     so.db_paths = {index_folder(dir)};
     so.query = "harbour";
     EXPECT_EQ(ids_of(search(so)), (Ids{"e1"}));
-    EXPECT_TRUE(search(so).expansion.empty()) << "by default, only queries of 10 words or more";
+    EXPECT_TRUE(search(so).expansion.empty()) << "by default, only queries of 12 words or more";
 
     so.expand = 8;
-    EXPECT_TRUE(search(so).expansion.empty()) << "the minimum of 10 words stays";
+    EXPECT_TRUE(search(so).expansion.empty()) << "the minimum of 12 words stays";
     so.expand_min_words = 1;
     const SearchResult r = search(so);
     EXPECT_EQ(ids_of(r), (Ids{"e1", "e2"})) << "e2 shares the feedback terms, not the query's";

@@ -34,7 +34,7 @@ inline constexpr double kFeedbackWeight = 0.3;
 /// word: a distinct term of the parse, stop words left out). Long, descriptive queries gain
 /// from it; short ones, typed to find one story, lose.
 inline constexpr unsigned kDefaultExpandTerms = 10;
-inline constexpr unsigned kDefaultExpandMinWords = 10;
+inline constexpr unsigned kDefaultExpandMinWords = 12;
 /// All-words evidence (--all-words W,N): an article with every word of a query of 2 to N
 /// words gains W times those words' BM25 weight. The defaults (feedback above too) were chosen
 /// across eight test sets by bench/tune.py; docs/quality.md has the figures.
