@@ -152,7 +152,8 @@ int main(int argc, char** argv) {
                    "Ranking: extra weight W,U for consecutive query words in order within 3 "
                    "words (W) or in any order within 8 (U), queries of 2-6 words (default 0,0)");
     app.add_option("--title-words", opts.title_words,
-                   "Ranking: extra weight for query words in an article's title (default 0)")
+                   "Ranking: extra weight, W times their own, for query words in an article's "
+                   "title (default 0.2; 0 turns it off)")
         ->check(CLI::Range(0.0, 100.0));
     bool plain_flag = false;
     app.add_flag("--plain", plain_flag,

@@ -50,7 +50,7 @@ inline constexpr Xapian::termcount kOrderedWindow = 3;
 inline constexpr Xapian::termcount kUnorderedWindow = 8;
 /// Title-words evidence (--title-words W): each query word in an article's title adds W times
 /// its weight as a title term.
-inline constexpr double kDefaultTitleWords = 0;
+inline constexpr double kDefaultTitleWords = 0.2;
 
 struct SearchOptions {
     std::vector<std::string> db_paths{"newsidx.db"};
