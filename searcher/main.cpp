@@ -136,9 +136,10 @@ int main(int argc, char** argv) {
     std::string expand;
     app.add_option("--expand", expand,
                    "Pseudo-relevance feedback N[,W]: add the N best terms of the top 10 hits to "
-                   "queries of at least W words (default 10,12; N alone: every query; 0: off)");
+                   "queries of at least W words (default 10,12; N alone: every query; 0: off)")
+        ->type_name("N[,W]");
     std::string bm25;
-    app.add_option("--bm25", bm25, "BM25 parameters K1,B (default 2,0.4)");
+    app.add_option("--bm25", bm25, "BM25 parameters K1,B (default 2,0.4)")->type_name("K1[,B]");
     app.add_option("--title-boost", opts.title_boost,
                    "Weight of an exact title match, a query that is an article's whole title "
                    "(default 1; 0 turns it off)")
@@ -146,11 +147,13 @@ int main(int argc, char** argv) {
     std::string all_words;
     app.add_option("--all-words", all_words,
                    "Ranking: W,N: extra weight, W times the words' own, for an article with "
-                   "every word of a query of 2 to N words (default 1,5; 0 turns it off)");
+                   "every word of a query of 2 to N words (default 1,5; 0 turns it off)")
+        ->type_name("W[,N]");
     std::string proximity;
     app.add_option("--proximity", proximity,
                    "Ranking: extra weight W,U for consecutive query words in order within 3 "
-                   "words (W) or in any order within 8 (U), queries of 2-6 words (default 0,0)");
+                   "words (W) or in any order within 8 (U), queries of 2-6 words (default 0,0)")
+        ->type_name("W[,U]");
     app.add_option("--title-words", opts.title_words,
                    "Ranking: extra weight, W times their own, for query words in an article's "
                    "title (default 0.2; 0 turns it off)")
