@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <set>
 #include <string_view>
 #include <vector>
 
@@ -371,9 +372,10 @@ bool is_valid_utf8(std::string_view text) {
     return true;
 }
 
-// Function words a Latin-script language other than English needs to be chosen (three
-// misread a two-sentence French article as English; one let a stray "los" or "det" make
-// Reuters tables Spanish or Swedish: docs/languages.md).
+// Distinct function words a Latin-script language other than English needs to be chosen
+// (three misread a two-sentence French article as English; one let a stray "los" or "det"
+// make Reuters tables Spanish or Swedish, and a table's nine "Y" columns made one Spanish:
+// docs/languages.md).
 constexpr int kMinLanguageEvidence = 2;
 
 std::string guess_language(std::string_view text) {
@@ -457,6 +459,7 @@ std::string guess_language(std::string_view text) {
     }};
     const std::string sample = fold(text.substr(0, 4096));
     std::map<std::string_view, int> hits;
+    std::map<std::string_view, std::set<std::string_view>> distinct;
     std::size_t i = 0;
     while (i < sample.size()) {
         while (i < sample.size() && !std::isalpha(static_cast<unsigned char>(sample[i]))) ++i;
@@ -465,8 +468,10 @@ std::string guess_language(std::string_view text) {
         std::string_view word(sample.data() + i, j - i);
         for (const auto& lang : kWords) {
             if (word.empty()) break;
-            if (std::find(lang.words.begin(), lang.words.end(), word) != lang.words.end())
+            if (std::find(lang.words.begin(), lang.words.end(), word) != lang.words.end()) {
                 ++hits[lang.code];
+                distinct[lang.code].insert(word);
+            }
         }
         i = j;
     }
@@ -478,7 +483,9 @@ std::string guess_language(std::string_view text) {
     for (const auto& lang : kWords) {
         if (hits[lang.code] > most) winner = lang.code, most = hits[lang.code];
     }
-    if (winner != "en" && (most < kMinLanguageEvidence || most <= hits["en"])) winner = "en";
+    if (winner != "en" &&
+        (static_cast<int>(distinct[winner].size()) < kMinLanguageEvidence || most <= hits["en"]))
+        winner = "en";
     return std::string(winner);
 }
 
