@@ -5,11 +5,12 @@
 # median/p95, and each tool's rate relative to newsidx) and the query and start-up ratios.
 #
 #   bench/compare.sh CORPUS_DIR [--work DIR] [--repeats N] [--queries FILE | --sample N --seed S]
+#                    [--baseline-bin OLD/bin]   (an earlier build: its query latency, turn about)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
 if [ $# -lt 1 ] || [ ! -d "$1" ]; then
-  echo "usage: bench/compare.sh CORPUS_DIR [--work DIR] [--repeats N] [--queries FILE]" >&2
+  echo "usage: bench/compare.sh CORPUS_DIR [--work DIR] [--repeats N] [--queries FILE] [--baseline-bin DIR]" >&2
   exit 2
 fi
 corpus="$(cd "$1" && pwd)"

@@ -829,7 +829,6 @@ QueryBuilder::Built QueryBuilder::build(const std::string& query) const {
         built.words = std::max<std::size_t>(
             built.words, std::distance(q.get_unique_terms_begin(), q.get_unique_terms_end()));
         if (negative) q = Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query::MatchAll, q);
-        if (bare_words) q = with_evidence(q, options_);
         parses.emplace_back(name, std::move(q));
     }
     // A query every analyzer reads alike (fields and dates only, or words no stemmer changes)
@@ -840,14 +839,19 @@ QueryBuilder::Built QueryBuilder::build(const std::string& query) const {
     if (alike && !restricted_ && !parses.empty()) parses.resize(1);
     const bool mixed = parses.size() > 1 || restricted_;
     std::vector<Xapian::Query> parts;
+    built.bare_words = bare_words && !options_.match_all;
     for (auto& [name, q] : parses) {
-        if (mixed) {
+        // Percentages count the words of the parse only: the evidence's title terms and
+        // copies would lower a perfect match's (see rescale_percentages).
+        if (mixed || built.bare_words)
             built.terms_by_analyzer[name].assign(q.get_unique_terms_begin(),
                                                  q.get_unique_terms_end());
+        const Xapian::Query words = q;
+        if (built.bare_words) q = with_evidence(q, options_);
+        if (mixed) {
             const std::string analyzer_term = std::string(schema::kAnalyzer.prefix) + name;
-            const Xapian::Query& parse = q;  // a structured binding cannot be captured (clang)
             const double scale = detail::guarded("searching", set_.label(), [&] {
-                return parses.size() > 1 ? language_scale(db, parse, analyzer_term) : 1.0;
+                return parses.size() > 1 ? language_scale(db, words, analyzer_term) : 1.0;
             });
             q = Xapian::Query(Xapian::Query::OP_FILTER, q, Xapian::Query(analyzer_term));
             if (scale < 1) q = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q, scale);

@@ -33,13 +33,16 @@ std::string analyzer_of(const Xapian::Document& doc) {
 // only the terms of its own analyzer's parse: a perfect match would show 100 / (number of
 // analyzers). Percentages are worked out again as Xapian does (a hit's weight relative to the
 // best one's, times the share of the query the best one matches), counting only the terms of
-// the best hit's own parse.
+// the best hit's own parse. The same holds for the ranking evidence of a bare-word query
+// (its title terms and copies are not words the user typed), so those are counted out too.
 void rescale_percentages(const Xapian::Enquire& enquire, const Xapian::MSet& page,
                          const std::map<std::string, std::vector<std::string>>& terms_by_analyzer,
                          std::vector<Hit>& hits) {
     const Xapian::MSet best = page.get_firstitem() == 0 ? page : enquire.get_mset(0, 1);
     if (best.empty() || best.begin().get_weight() <= 0) return;
-    const auto own = terms_by_analyzer.find(analyzer_of(best.begin().get_document()));
+    auto own = terms_by_analyzer.find(analyzer_of(best.begin().get_document()));
+    if (own == terms_by_analyzer.end() && terms_by_analyzer.size() == 1)
+        own = terms_by_analyzer.begin();  // one parse for every article
     if (own == terms_by_analyzer.end()) return;
     double total = 0, matched = 0;
     for (const std::string& term : own->second) total += page.get_termweight(term);
@@ -365,9 +368,11 @@ void Searcher::configure(Xapian::Enquire& enquire, const Xapian::Database& db,
                          SearchResult& out) const {
     enquire.set_weighting_scheme(bm25_weight(options_));
     Xapian::Query text = built.text;
-    if (options_.expand > 0 && built.words >= options_.expand_min_words) {
-        // Relevance-set expansion from the top hits of the query as typed.
-        enquire.set_query(built.text);
+    if (options_.expand > 0 && built.bare_words && built.words >= options_.expand_min_words) {
+        // Relevance-set expansion from the top hits of the query as typed, filters applied.
+        // Only for ranked bare words: ORed with --all, a field or an exclusion, the added
+        // terms would bring in the articles those keep out.
+        enquire.set_query(built.combined());
         const Xapian::MSet top = enquire.get_mset(0, kFeedbackDocuments);
         Xapian::RSet rset;
         for (auto it = top.begin(); it != top.end(); ++it) rset.add_document(*it);
@@ -490,7 +495,7 @@ SearchResult Searcher::search_once(const std::string& query, const MatchSetup& s
             if (options_.collapse) hit.trail = trail_of(set_, db, *it);
             out.hits.push_back(std::move(hit));
         }
-        if (built.terms_by_analyzer.size() > 1 && !out.hits.empty())
+        if (!built.terms_by_analyzer.empty() && !out.hits.empty())
             rescale_percentages(enquire, mset, built.terms_by_analyzer, out.hits);
         // Asked of the whole result, not the page: a page past the end is not a query without
         // hits.

@@ -521,11 +521,18 @@ TEST_F(SamplesTest, ExitCodesAndMessages) {
     EXPECT_TRUE(search_json({"ceasefire", "--expand", "4,2"})["expansion"].empty())
         << "a one-word query is shorter than W";
     EXPECT_TRUE(search_json({"ceasefire"})["expansion"].empty()) << "default: 12 words or more";
-    EXPECT_FALSE(
-        search_json({"ceasefire monitors arrive second round talks opens draft security "
-                     "guarantees border region hotline"})["expansion"]
-            .empty())
-        << "a query of 12 words";
+    const std::string eleven =
+        "ceasefire monitors arrive second round talks opens draft security guarantees border";
+    EXPECT_TRUE(search_json({eleven})["expansion"].empty()) << "a query of 11 words";
+    EXPECT_FALSE(search_json({eleven + " region"})["expansion"].empty()) << "of 12 words";
+    EXPECT_TRUE(search_json({eleven + " region", "--all"})["expansion"].empty())
+        << "feedback would undo --all";
+    EXPECT_TRUE(search_json({eleven + " site:news.example.org"})["expansion"].empty())
+        << "feedback would undo a field";
+    // A perfect match shows 100 although the evidence adds terms it need not match (title
+    // words, copies).
+    EXPECT_EQ(search_json({"harbour"})["results"][0]["percent"], 100);
+    EXPECT_EQ(search_json({"security guarantees"})["results"][0]["percent"], 100);
     for (const auto& [flag, value, message] :
          {std::tuple{"--expand", "4,x", "--expand wants N or N,W"},
           std::tuple{"--all-words", "1,1", "--all-words wants W or W,N"},

@@ -66,6 +66,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     so.plain = knobs & 1;
     so.match_all = knobs & 2;
     so.expand = (knobs & 4) ? 3 : 0;
+    so.expand_min_words = 0;  // every query, when the knob asks for feedback
+    so.ordered_proximity = so.unordered_proximity = (knobs & 32) ? 0.1 : 0;
     so.sort = (knobs & 8) ? newsidx::SortOrder::Newest : newsidx::SortOrder::Relevance;
     so.offset = (knobs & 16) ? 2 : 0;
     so.limit = 5;
@@ -83,7 +85,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         check(nlohmann::json::parse(newsidx::render_json(r)).is_object());
     } catch (const newsidx::Error& e) {
         // The user's mistake, said in words; anything else (a Xapian or internal error) is a bug.
-        check(e.code() == newsidx::ErrorCode::BadQuery || e.code() == newsidx::ErrorCode::BadOption);
+        check(e.code() == newsidx::ErrorCode::BadQuery ||
+              e.code() == newsidx::ErrorCode::BadOption);
         check(e.what()[0] != '\0');
     }
     return 0;

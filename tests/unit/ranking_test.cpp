@@ -106,6 +106,23 @@ TEST(Ranking, TitleWordsFavourTheArticleWithTheWordsInItsTitle) {
     EXPECT_EQ(ids(so, "harbour strike").front(), "titled");
 }
 
+TEST(Ranking, APerfectMatchShows100AlthoughTheEvidenceAddsTerms) {
+    TempDir dir;
+    auto so = index_of(
+        dir, {{"body", "Dock workers walk out", "harbour strike harbour strike harbour strike"},
+              {"titled", "Harbour news",
+               "Dock workers walked out on Monday, and the port stood still for "
+               "a day or two while the union and the employers met."},
+              {"other", "Weather", "Rain is expected."}});
+    so.title_words = 0.2;
+    so.all_words = 1;
+    so.query = "harbour strike";
+    const SearchResult r = search(so);
+    ASSERT_EQ(ids_of(r), (Ids{"body", "titled"})) << "the best hit has no query word in its title";
+    EXPECT_EQ(r.hits[0].percent, 100);
+    EXPECT_LT(r.hits[1].percent, 100);
+}
+
 TEST(Ranking, AHeadlinePastedAsWrittenFindsItsTwinThatDiffersInPunctuation) {
     TempDir dir;
     // Syndicated twins: the same words, one title with quotes; each body names the app once.

@@ -182,8 +182,11 @@ class QueryBuilder {
         std::string folded;    ///< the query text as the parser read it
         /// With several analyzers: the terms each one's parse has (for percentages).
         std::map<std::string, std::vector<std::string>> terms_by_analyzer;
-        /// The most distinct words (terms, stop words left out) any analyzer's parse has.
+        /// The most distinct terms any analyzer's parse has (stop words left out).
         std::size_t words = 0;
+        /// A ranked query of bare words (no operator, field, phrase, +/-, --all): it gets the
+        /// ranking evidence and, when long enough, feedback.
+        bool bare_words = false;
         Xapian::Query combined() const;
     };
 
