@@ -130,14 +130,7 @@ def paired_latencies(cmds_for, queries, repeats):
 
 
 def latencies(cmd_for, queries, repeats):
-    times = []
-    for _ in range(repeats):
-        for q in queries:
-            start = time.perf_counter()
-            subprocess.run(cmd_for(q), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            times.append((time.perf_counter() - start) * 1000)
-    times.sort()
-    return statistics.median(times), times[max(0, int(len(times) * 0.95) - 1)]
+    return paired_latencies({"": cmd_for}, queries, repeats)[""]
 
 
 def main():

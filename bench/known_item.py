@@ -6,12 +6,12 @@ the same queries and the same corpus.
   known_item.py CORPUS_DIR [--bin build/bin] [--db EXISTING_NEWSIDX_INDEX] [-- searcher flags]"""
 import argparse
 import random
-import re
-import sqlite3
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from tune import fts5_ranks
 
 SEED = 20221108
 SAMPLE = 1000
@@ -81,24 +81,8 @@ def main():
                 top_title = by_stem[top].open(encoding="utf-8", errors="replace").readline().strip() if top else "-"
                 print(f"miss {d} rank {ranks[d] or '>10'}: {titles[d]!r}  first: {top} {top_title!r}")
 
-    con = sqlite3.connect(str(work / "fts.db"))
-    con.execute("CREATE VIRTUAL TABLE docs USING fts5(docid UNINDEXED, title, body, tokenize='porter unicode61')")
-    with con:
-        for f in files:
-            lines = f.read_text(encoding="utf-8", errors="replace").splitlines()
-            con.execute("INSERT INTO docs VALUES (?, ?, ?)", (f.stem, lines[0], "\n".join(lines[3:])))
-    fts_ranks, fts_by_doc = [], {}
-    for docid, title in titles.items():
-        words = [w for w in re.findall(r"\w+", title)]
-        if not words:
-            fts_ranks.append(0)
-            continue
-        match = " OR ".join('"' + w + '"' for w in words)
-        got = [r[0] for r in con.execute(
-            "SELECT docid FROM docs WHERE docs MATCH ? ORDER BY bm25(docs) LIMIT 10", (match,))]
-        fts_ranks.append(got.index(docid) + 1 if docid in got else 0)
-        fts_by_doc[docid] = fts_ranks[-1]
-    fts = metrics(fts_ranks)
+    fts_by_doc = fts5_ranks(args.corpus, titles, work / "fts.db", ops=("OR",))["OR"]
+    fts = metrics(list(fts_by_doc.values()))
     fts_unique = metrics([fts_by_doc.get(d, 0) for d in unique])
 
     print(f"Known-item search: {len(titles)} articles of {len(files):,} (seed {args.seed}), query = title as words")

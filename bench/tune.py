@@ -81,8 +81,9 @@ def known_item_queries(kind, corpus, stop, seed):
     return queries
 
 
-def fts5_ranks(corpus, queries, db_path):
-    """{id: rank of the article (0: not in the top 10)} for FTS5 with the words ORed / ANDed."""
+def fts5_ranks(corpus, queries, db_path, ops=("OR", "AND")):
+    """{op: {id: rank of the article (0: not in the top 10)}} for FTS5 (porter unicode61, bm25,
+    title and body) with the query's words joined by each op; the table is built once."""
     con = sqlite3.connect(str(db_path))
     if not con.execute("SELECT name FROM sqlite_master WHERE name='docs'").fetchone():
         con.execute("CREATE VIRTUAL TABLE docs USING fts5(docid UNINDEXED, title, body,"
@@ -92,7 +93,7 @@ def fts5_ranks(corpus, queries, db_path):
                 lines = f.read_text(encoding="utf-8", errors="replace").splitlines()
                 con.execute("INSERT INTO docs VALUES (?, ?, ?)", (f.stem, lines[0], "\n".join(lines[3:])))
     out = {}
-    for op in ("OR", "AND"):
+    for op in ops:
         ranks = {}
         for docid, text in queries.items():
             words = re.findall(r"\w+", text)

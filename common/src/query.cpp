@@ -870,7 +870,7 @@ QueryBuilder::Built QueryBuilder::build(const std::string& query) const {
     // characters otherwise in the article (北京大学 in 北京|大学生) than in the query, and
     // Korean particles stick to their words (서울에서). Ranked queries of bare words only:
     // --all, phrases, fields, + / - and operators keep the words.
-    if (!options_.match_all && bare_words) {
+    if (built.bare_words) {
         std::vector<Xapian::Query> fallbacks;
         for (const auto& [offset, token] : tokens(unsplit)) {
             std::vector<Xapian::Query> pairs;

@@ -18,13 +18,6 @@ namespace newsidx::test {
 
 namespace {
 
-class SilentObserver : public IndexObserver {
-  public:
-    void on_rejected(const RecordError& e) override { FAIL() << e.to_string(); }
-    void on_warning(const std::string& line) override { FAIL() << line; }
-    void on_progress(std::uint64_t, std::uint64_t, std::uint64_t, std::uint64_t) override {}
-};
-
 struct Doc {
     const char* id;
     const char* title;
@@ -73,6 +66,15 @@ const std::string& search_fixture_db() {
     return db;
 }
 
+std::string index_folder(const TempDir& dir) {
+    IndexOptions opts;
+    opts.db_path = dir / "db";
+    opts.inputs = {dir / "c"};
+    SilentObserver observer;
+    run_index(opts, observer);
+    return opts.db_path;
+}
+
 std::vector<std::string> ids_of(const SearchResult& result) {
     std::vector<std::string> ids;
     for (const Hit& h : result.hits) ids.push_back(h.url.substr(h.url.rfind('/') + 1));
@@ -89,16 +91,6 @@ SearchResult run(const std::string& query, SearchOptions opts = {}) {
 
 std::vector<std::string> ids(const std::string& query, SearchOptions opts = {}) {
     return ids_of(run(query, std::move(opts)));
-}
-
-// Indexes the articles under dir/c into dir/db and returns the index path.
-std::string index_folder(const TempDir& dir) {
-    IndexOptions opts;
-    opts.db_path = dir / "db";
-    opts.inputs = {dir / "c"};
-    SilentObserver observer;
-    run_index(opts, observer);
-    return opts.db_path;
 }
 
 std::vector<std::string> sorted_ids(const std::string& query, SearchOptions opts = {}) {
