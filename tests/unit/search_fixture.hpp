@@ -20,8 +20,8 @@ class SilentObserver : public IndexObserver {
     void on_progress(std::uint64_t, std::uint64_t, std::uint64_t, std::uint64_t) override {}
 };
 
-/// Indexes the articles under dir/c into dir/db and returns the index path.
-std::string index_folder(const TempDir& dir);
+/// Indexes the articles under dir/folder into dir/db and returns the index path.
+std::string index_folder(const TempDir& dir, const std::string& folder = "c");
 
 /// Builds (once per process) an index of the articles a1..a8 and returns its path.
 const std::string& search_fixture_db();

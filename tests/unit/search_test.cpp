@@ -56,20 +56,15 @@ const std::string& search_fixture_db() {
                        article_text(d.title, d.date, std::string("https://") + d.host + "/" + d.id,
                                     d.body));
         }
-        IndexOptions opts;
-        opts.db_path = dir / "db";
-        opts.inputs = {dir / "corpus"};
-        SilentObserver observer;
-        run_index(opts, observer);
-        return opts.db_path;
+        return index_folder(dir, "corpus");
     }();
     return db;
 }
 
-std::string index_folder(const TempDir& dir) {
+std::string index_folder(const TempDir& dir, const std::string& folder) {
     IndexOptions opts;
     opts.db_path = dir / "db";
-    opts.inputs = {dir / "c"};
+    opts.inputs = {dir / folder};
     SilentObserver observer;
     run_index(opts, observer);
     return opts.db_path;
