@@ -139,16 +139,20 @@ int main(int argc, char** argv) {
                    "queries of at least W words (default 10,12; N alone: every query; 0: off)")
         ->type_name("N[,W]");
     std::string bm25;
-    app.add_option("--bm25", bm25, "BM25 parameters K1,B (default 2,0.4)")->type_name("K1[,B]");
+    app.add_option("--bm25", bm25,
+                   "BM25 parameters K1,B,L: saturation, length normalisation, shortest normalised "
+                   "length (default 2,0.4,0.1)")
+        ->type_name("K1[,B[,L]]");
     app.add_option("--title-boost", opts.title_boost,
                    "Weight of an exact title match, a query that is an article's whole title "
-                   "(default 1; 0 turns it off)")
+                   "(default 3; 0 turns it off)")
         ->check(CLI::Range(0.0, 100.0));
     std::string all_words;
     app.add_option("--all-words", all_words,
-                   "Ranking: W,N: extra weight, W times the words' own, for an article with "
-                   "every word of a query of 2 to N words (default 1,5; 0 turns it off)")
-        ->type_name("W[,N]");
+                   "Ranking: W,N,B: extra weight, W times the words' own BM25 weight with "
+                   "length normalisation B, for an article with every word of a query of 2 to N "
+                   "words (default 3,5,1; 0 turns it off)")
+        ->type_name("W[,N[,B]]");
     std::string proximity;
     app.add_option("--proximity", proximity,
                    "Ranking: extra weight W,U for consecutive query words in order within 3 "

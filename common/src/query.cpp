@@ -9,8 +9,10 @@
 #include <cstdint>
 #include <cstdlib>
 #include <functional>
+#include <initializer_list>
 #include <tuple>
 
+#include "all_words.hpp"
 #include "newsidx/analyzer.hpp"
 #include "newsidx/article.hpp"
 #include "newsidx/document.hpp"
@@ -387,15 +389,6 @@ bool only_bare_words(std::string_view folded) {
     return true;
 }
 
-// BM25's inverse document frequency as Xapian 1.4 computes it (BM25Weight::init, without a
-// relevance set): log((N - n + 0.5) / (n + 0.5)), with the ratio r below 2 taken as r / 2 + 1
-// so that no word weighs less than nothing.
-double bm25_idf(double documents, double with_term) {
-    double ratio = (documents - with_term + 0.5) / (with_term + 0.5);
-    if (ratio < 2) ratio = ratio * 0.5 + 1;
-    return std::log(ratio);
-}
-
 // The scale of one language's parse in a mixed index. Xapian weighs a word by how rare it is in
 // the whole index, but an article matches only its own language's parse: a stem that every one
 // of 13 pages in a minority language has (a title word the English analyzer leaves whole in
@@ -419,8 +412,8 @@ double language_scale(const Xapian::Database& db, const Xapian::Query& parse,
         count.set_weighting_scheme(Xapian::BoolWeight());
         const double own_with_term =
             count.get_mset(0, 0, db.get_doccount()).get_matches_estimated();
-        whole += bm25_idf(documents, with_term);
-        own += bm25_idf(own_documents, own_with_term);
+        whole += detail::bm25_idf(documents, with_term);
+        own += detail::bm25_idf(own_documents, own_with_term);
     }
     return whole > 0 ? std::min(1.0, own / whole) : 1.0;
 }
@@ -476,9 +469,12 @@ Xapian::Query parse(const Analyzer& analyzer, const Xapian::Database& db,
 // Evidence beyond each word's own BM25 weight, for a ranked query of bare words (its parse
 // ORs them): an article with every word (--all-words), with consecutive words near each other
 // (--proximity, a sequential-dependence model), with the words in its title (--title-words).
-// Xapian 1.4 weighs a phrase or an AND as the sum of its words' weights in the article, so each
-// bonus is a scaled copy of those; OP_AND_MAYBE adds them without adding or removing a hit.
-Xapian::Query with_evidence(const Xapian::Query& parse, const SearchOptions& options) {
+// Xapian 1.4 weighs a phrase as the sum of its words' weights in the article, so the proximity
+// and title bonuses are scaled copies of those; the all-words bonus weighs for itself, with a
+// length normalisation of its own (AllWordsSource). OP_AND_MAYBE adds them without adding or
+// removing a hit.
+Xapian::Query with_evidence(const Xapian::Query& parse, const Xapian::Database& db,
+                            const SearchOptions& options, bool all_words) {
     std::vector<std::string> words;  // in query order, each once
     for (auto t = parse.get_terms_begin(); t != parse.get_terms_end(); ++t)
         if (std::find(words.begin(), words.end(), *t) == words.end()) words.push_back(*t);
@@ -489,8 +485,14 @@ Xapian::Query with_evidence(const Xapian::Query& parse, const SearchOptions& opt
     const auto scaled = [&](Xapian::Query query, double weight) {
         bonuses.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, std::move(query), weight);
     };
-    if (options.all_words > 0 && words.size() >= 2 && words.size() <= options.max_all_words_terms)
-        scaled(Xapian::Query(Xapian::Query::OP_AND, all.begin(), all.end()), options.all_words);
+    if (all_words && options.all_words > 0 && words.size() >= 2 &&
+        words.size() <= options.max_all_words_terms) {
+        // Weighed by a source of its own: its length normalisation is not the ranking's.
+        const detail::Bm25Parameters bm25{options.bm25_k1, options.all_words_b,
+                                          options.bm25_min_length};
+        bonuses.emplace_back(
+            (new detail::AllWordsSource(db, words, bm25, options.all_words))->release());
+    }
     if (words.size() >= 2 && words.size() <= kMaxProximityTerms) {
         for (std::size_t i = 0; i + 1 < words.size(); ++i) {
             const std::array<Xapian::Query, 2> pair{all[i], all[i + 1]};
@@ -587,40 +589,60 @@ Filters check_options(const SearchOptions& options) {
                         "--now: '" + options.now + "' is not a day; use YYYYMMDD or YYYY-MM-DD");
         f.now = day.first;
     }
-    if (options.bm25_k1 < 0 || options.bm25_b < 0 || options.bm25_b > 1)
-        throw Error(ErrorCode::BadOption, "--bm25 wants K1,B with K1 >= 0 and 0 <= B <= 1");
+    if (options.all_words_b < 0 || options.all_words_b > 1)
+        throw Error(ErrorCode::BadOption, "--all-words wants B between 0 and 1");
+    if (options.bm25_k1 < 0 || options.bm25_b < 0 || options.bm25_b > 1 ||
+        options.bm25_min_length < 0 || options.bm25_min_length > 1)
+        throw Error(ErrorCode::BadOption,
+                    "--bm25 wants K1[,B[,L]] with K1 >= 0, 0 <= B <= 1 and 0 <= L <= 1");
     return f;
 }
 
 Xapian::BM25Weight bm25_weight(const SearchOptions& options) {
-    return Xapian::BM25Weight(options.bm25_k1, 0, 1, options.bm25_b, 0.5);
+    return Xapian::BM25Weight(options.bm25_k1, 0, 1, options.bm25_b, options.bm25_min_length);
 }
 
 namespace {
 
-// "A,B" or "A" (B left at `second`): false unless both are numbers and nothing follows.
-bool parse_two_numbers(const std::string& s, double& first, double& second) {
-    char* end = nullptr;
-    first = std::strtod(s.c_str(), &end);
-    bool has_numbers = end != s.c_str();
-    if (has_numbers && *end == ',') {
-        const char* second_text = end + 1;
-        second = std::strtod(second_text, &end);
-        has_numbers = end != second_text;
+// Comma-separated decimal numbers, "2" or "2,0.4" or "2,0.4,0.1": the first is needed, each
+// later one optional (left as it was) unless a comma announces it. False for anything else,
+// hex or exponents included ("0x1", "1e2").
+bool parse_numbers(const std::string& s, std::initializer_list<double*> values) {
+    std::size_t at = 0;
+    for (double* value : values) {
+        std::size_t end = s.find(',', at);
+        if (end == std::string::npos) end = s.size();
+        const std::string part = s.substr(at, end - at);
+        const std::size_t digits = part.find_first_of("0123456789");
+        if (digits == std::string::npos ||
+            part.find_first_not_of("+-0123456789.") != std::string::npos)
+            return false;
+        char* stop = nullptr;
+        *value = std::strtod(part.c_str(), &stop);
+        if (*stop != '\0' || !std::isfinite(*value)) return false;
+        if (end == s.size()) return true;
+        at = end + 1;
     }
-    return has_numbers && *end == '\0' && std::isfinite(first) && std::isfinite(second);
+    return false;  // a comma after the last value
+}
+
+bool parse_two_numbers(const std::string& s, double& first, double& second) {
+    return parse_numbers(s, {&first, &second});
 }
 
 }  // namespace
 
 void parse_bm25(std::string_view text, SearchOptions& options) {
     const std::string s(text);
-    double k1 = 0, b = options.bm25_b;
-    if (!parse_two_numbers(s, k1, b) || k1 < 0 || b < 0 || b > 1)
-        throw Error(ErrorCode::BadOption,
-                    "--bm25 wants K1,B with K1 >= 0 and 0 <= B <= 1, got '" + s + "'");
+    double k1 = 0, b = options.bm25_b, shortest = options.bm25_min_length;
+    if (!parse_numbers(s, {&k1, &b, &shortest}) || k1 < 0 || b < 0 || b > 1 || shortest < 0 ||
+        shortest > 1)
+        throw Error(
+            ErrorCode::BadOption,
+            "--bm25 wants K1[,B[,L]] with K1 >= 0, 0 <= B <= 1 and 0 <= L <= 1, got '" + s + "'");
     options.bm25_k1 = k1;
     options.bm25_b = b;
+    options.bm25_min_length = shortest;
 }
 
 void parse_expand(std::string_view text, SearchOptions& options) {
@@ -639,15 +661,16 @@ void parse_expand(std::string_view text, SearchOptions& options) {
 
 void parse_all_words(std::string_view text, SearchOptions& options) {
     const std::string s(text);
-    double weight = 0, words = options.max_all_words_terms;
-    if (!parse_two_numbers(s, weight, words) || weight < 0 || weight > 100 || words < 2 ||
-        words > kMaxQueryWords || words != std::floor(words))
+    double weight = 0, words = options.max_all_words_terms, b = options.all_words_b;
+    if (!parse_numbers(s, {&weight, &words, &b}) || weight < 0 || weight > 100 || words < 2 ||
+        words > kMaxQueryWords || words != std::floor(words) || b < 0 || b > 1)
         throw Error(ErrorCode::BadOption,
-                    "--all-words wants W or W,N with 0 <= W <= 100 and N a number of words >= 2, "
-                    "got '" +
+                    "--all-words wants W[,N[,B]] with 0 <= W <= 100, N a number of words >= 2 "
+                    "and 0 <= B <= 1, got '" +
                         s + "'");
     options.all_words = weight;
     options.max_all_words_terms = static_cast<unsigned>(words);
+    options.all_words_b = b;
 }
 
 void parse_proximity(std::string_view text, SearchOptions& options) {
@@ -840,6 +863,14 @@ QueryBuilder::Built QueryBuilder::build(const std::string& query) const {
     const bool mixed = parses.size() > 1 || restricted_;
     std::vector<Xapian::Query> parts;
     built.bare_words = bare_words && !options_.match_all;
+    // A query that is some article's whole title is that headline pasted: the exact-title
+    // term below finds it, and the all-words evidence, which favours a short article with
+    // every word, would put a twin that repeats the words above it.
+    const bool is_a_title = built.bare_words && options_.title_boost > 0 && !negative &&
+                            detail::guarded("searching", set_.label(), [&] {
+                                const std::string term = exact_title_term(query);
+                                return !term.empty() && db.term_exists(term);
+                            });
     for (auto& [name, q] : parses) {
         // Percentages count the words of the parse only: the evidence's title terms and
         // copies would lower a perfect match's (see rescale_percentages).
@@ -847,7 +878,9 @@ QueryBuilder::Built QueryBuilder::build(const std::string& query) const {
             built.terms_by_analyzer[name].assign(q.get_unique_terms_begin(),
                                                  q.get_unique_terms_end());
         const Xapian::Query words = q;
-        if (built.bare_words) q = with_evidence(q, options_);
+        if (built.bare_words)
+            q = detail::guarded("searching", set_.label(),
+                                [&] { return with_evidence(q, db, options_, !is_a_title); });
         if (mixed) {
             const std::string analyzer_term = std::string(schema::kAnalyzer.prefix) + name;
             const double scale = detail::guarded("searching", set_.label(), [&] {

@@ -514,7 +514,8 @@ TEST_F(SamplesTest, ExitCodesAndMessages) {
     r = search({"security", "--bm25", "1.2,7"});
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_EQ(r.err,
-              "searcher: error: --bm25 wants K1,B with K1 >= 0 and 0 <= B <= 1, got '1.2,7'\n");
+              "searcher: error: --bm25 wants K1[,B[,L]] with K1 >= 0, 0 <= B <= 1 and 0 <= L <= 1, "
+              "got '1.2,7'\n");
     const json expanded = search_json({"ceasefire", "--expand", "4"});
     EXPECT_EQ(expanded["expansion"].size(), 4u);
     EXPECT_GT(expanded["results"].size(), search_json({"ceasefire"})["results"].size());
@@ -535,7 +536,7 @@ TEST_F(SamplesTest, ExitCodesAndMessages) {
     EXPECT_EQ(search_json({"security guarantees"})["results"][0]["percent"], 100);
     for (const auto& [flag, value, message] :
          {std::tuple{"--expand", "4,x", "--expand wants N or N,W"},
-          std::tuple{"--all-words", "1,1", "--all-words wants W or W,N"},
+          std::tuple{"--all-words", "1,1", "--all-words wants W[,N[,B]]"},
           std::tuple{"--proximity", "0.1,x", "--proximity wants W,U"}}) {
         r = search({"security", flag, value});
         EXPECT_EQ(r.exit_code, 2) << flag;
@@ -663,7 +664,7 @@ TEST_F(SamplesTest, BadQueriesGetAMessageOrADocumentedReading) {
 TEST_F(SamplesTest, BatchModeAnswersEveryLineAndReportsBadOnes) {
     const std::string batch = dir_->path().string() + "/queries.tsv";
     write_file(batch,
-               "t1\tsecurity guarantees (border talks)?\n"
+               "t1\tsecurity guarantees offer (border talks)?\n"
                "# a comment\n"
                "\n"
                "no tab on this line\n"

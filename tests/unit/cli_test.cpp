@@ -14,23 +14,35 @@
 namespace newsidx::test {
 namespace {
 
-TEST(Bm25Option, TakesK1AndBOrRefusesWithTheText) {
+TEST(Bm25Option, TakesK1BAndShortestLengthOrRefusesWithTheText) {
     struct Case {
         std::string text;
-        double k1, b;  // after parsing, when it parses
+        double k1, b, shortest;  // after parsing, when it parses
         bool ok;
         std::string why;
     };
     const Case cases[] = {
-        {"1.2,0.75", 1.2, 0.75, true, "both"},
-        {"0.9", 0.9, 0.4, true, "K1 alone keeps the default B"},
-        {"0,0", 0, 0, true, "the edges are allowed"},
-        {"1.2,7", 0, 0, false, "B above 1"},
-        {"-1,0.5", 0, 0, false, "negative K1"},
-        {"x", 0, 0, false, "not a number"},
-        {"", 0, 0, false, "empty"},
-        {"1.2,", 0, 0, false, "B missing after the comma"},
-        {"1.2;0.3", 0, 0, false, "another separator"},
+        {"1.2,0.75", 1.2, 0.75, kDefaultBm25MinLength, true, "K1 and B keep the default L"},
+        {"0.9", 0.9, kDefaultBm25B, kDefaultBm25MinLength, true,
+         "K1 alone keeps the default B and L"},
+        {"1.2,0.75,0.1", 1.2, 0.75, 0.1, true, "all three"},
+        {"0,0,0", 0, 0, 0, true, "the edges are allowed"},
+        {"+2,.5,1", 2, 0.5, 1, true, "a sign, a leading point, L at 1"},
+        {"1.2,7", 0, 0, 0, false, "B above 1"},
+        {"1.2,0.5,1.5", 0, 0, 0, false, "L above 1"},
+        {"1.2,0.5,-0.1", 0, 0, 0, false, "negative L"},
+        {"1.2,0.5,0.1,3", 0, 0, 0, false, "a fourth number"},
+        {"-1,0.5", 0, 0, 0, false, "negative K1"},
+        {"x", 0, 0, 0, false, "not a number"},
+        {"0x1", 0, 0, 0, false, "hex"},
+        {"1e0", 0, 0, 0, false, "an exponent"},
+        {"nan", 0, 0, 0, false, "not a number, spelt"},
+        {"1-2", 0, 0, 0, false, "a sign inside"},
+        {"", 0, 0, 0, false, "empty"},
+        {".", 0, 0, 0, false, "a point alone"},
+        {"1.2,", 0, 0, 0, false, "B missing after the comma"},
+        {"1.2,,0.1", 0, 0, 0, false, "B missing between commas"},
+        {"1.2;0.3", 0, 0, 0, false, "another separator"},
     };
     for (const Case& c : cases) {
         SearchOptions o;
@@ -38,6 +50,7 @@ TEST(Bm25Option, TakesK1AndBOrRefusesWithTheText) {
             parse_bm25(c.text, o);
             EXPECT_DOUBLE_EQ(o.bm25_k1, c.k1) << c.why;
             EXPECT_DOUBLE_EQ(o.bm25_b, c.b) << c.why;
+            EXPECT_DOUBLE_EQ(o.bm25_min_length, c.shortest) << c.why;
         } else {
             try {
                 parse_bm25(c.text, o);
@@ -45,7 +58,9 @@ TEST(Bm25Option, TakesK1AndBOrRefusesWithTheText) {
             } catch (const Error& e) {
                 EXPECT_EQ(e.code(), ErrorCode::BadOption);
                 EXPECT_EQ(std::string(e.what()),
-                          "--bm25 wants K1,B with K1 >= 0 and 0 <= B <= 1, got '" + c.text + "'")
+                          "--bm25 wants K1[,B[,L]] with K1 >= 0, 0 <= B <= 1 and 0 <= L <= 1, "
+                          "got '" +
+                              c.text + "'")
                     << c.why;
             }
         }

@@ -1,11 +1,15 @@
 // Ranking evidence beyond BM25: all words, proximity, title words (docs/quality.md). Each test
 // shows the order without the evidence and with it, so it fails if the evidence does nothing.
 #include <gtest/gtest.h>
+#include <xapian.h>
 
 #include <algorithm>
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "all_words.hpp"
 #include "newsidx/error.hpp"
 #include "newsidx/indexer.hpp"
 #include "newsidx/query.hpp"
@@ -53,11 +57,99 @@ TEST(Ranking, AllWordsPutsTheArticleWithEveryWordAboveOneThatRepeatsAFew) {
               {"f2", "Council", "The council voted."},
               {"f3", "Council", "The council spoke."}});
     EXPECT_EQ(ids(so, "harbour strike council").front(), "many") << "BM25 alone";
-    so.all_words = 1;
+    so.all_words = kDefaultAllWords;
     EXPECT_EQ(ids(so, "harbour strike council").front(), "every");
     so.max_all_words_terms = 2;
     EXPECT_EQ(ids(so, "harbour strike council").front(), "many")
         << "a query longer than N words gets no all-words evidence";
+}
+
+// The source with the ranking's own length normalisation weighs exactly as Xapian weighs an
+// AND of the words (the all-words evidence before it had a normalisation of its own), on one
+// database and on two searched as one (each weighed with the whole's statistics).
+TEST(AllWordsSource, WeighsAsXapiansBm25ForAnAndOfTheWords) {
+    TempDir dir, other;  // articles 0-6 in one index, 7-11 in the other
+    for (int i = 0; i < 12; ++i) {
+        std::string body = "Port news number " + std::to_string(i) + ".";
+        for (int k = 0; k <= i % 4; ++k) body += " The harbour strike went on.";
+        if (i % 3 == 0) body += " Harbour harbour.";
+        if (i % 5 == 0) body += " Dock workers met the council about pay and hours today.";
+        write_file((i < 7 ? dir : other) / ("c/a" + std::to_string(i) + ".txt"),
+                   article_text("Report " + std::to_string(i), "20220101",
+                                "https://example.org/a" + std::to_string(i), body));
+    }
+    const std::string one = index_folder(dir);
+    const std::string two = index_folder(other);
+    for (const bool both : {false, true}) {
+        Xapian::Database db(one);
+        if (both) db.add_database(Xapian::Database(two));
+        const std::vector<std::string> words{"harbour", "strike"};
+        for (const double b : {0.0, 0.4, 1.0}) {
+            const detail::Bm25Parameters bm25{2.0, b, 0.1};
+            Xapian::Enquire enquire(db);
+            enquire.set_weighting_scheme(
+                Xapian::BM25Weight(bm25.k1, 0, 1, bm25.b, bm25.min_length));
+            enquire.set_query(Xapian::Query(
+                Xapian::Query::OP_SCALE_WEIGHT,
+                Xapian::Query(Xapian::Query::OP_AND, words.begin(), words.end()), 1.5));
+            const Xapian::MSet expected = enquire.get_mset(0, 100);
+            enquire.set_query(
+                Xapian::Query((new detail::AllWordsSource(db, words, bm25, 1.5))->release()));
+            const Xapian::MSet got = enquire.get_mset(0, 100);
+            ASSERT_EQ(got.size(), both ? 12u : 7u) << "every article has both words";
+            ASSERT_EQ(got.size(), expected.size());
+            std::map<Xapian::docid, double> want;
+            for (auto it = expected.begin(); it != expected.end(); ++it)
+                want[*it] = it.get_weight();
+            for (auto it = got.begin(); it != got.end(); ++it)
+                EXPECT_NEAR(it.get_weight(), want.at(*it), 1e-9)
+                    << "b " << b << (both ? ", two databases" : ", one database");
+        }
+    }
+}
+
+TEST(AllWordsSource, MatchesOnlyTheArticlesWithEveryWord) {
+    TempDir dir;
+    auto so = index_of(dir, {{"all", "One", "harbour strike council"},
+                             {"two", "Two", "harbour strike"},
+                             {"again", "Three", "council strike harbour harbour"},
+                             {"none", "Four", "weather"}});
+    Xapian::Database db(so.db_paths.front());
+    const std::vector<std::string> words{"harbour", "strike", "council"};
+    Xapian::Enquire enquire(db);
+    enquire.set_query(
+        Xapian::Query((new detail::AllWordsSource(db, words, {2, 1, 0}, 1))->release()));
+    const auto docids = [&enquire] {
+        std::set<Xapian::docid> out;
+        const Xapian::MSet m = enquire.get_mset(0, 10);
+        for (auto it = m.begin(); it != m.end(); ++it) out.insert(*it);
+        return out;
+    };
+    const std::set<Xapian::docid> got = docids();
+    EXPECT_EQ(got.size(), 2u) << "\"all\" and \"again\"";
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_AND, words.begin(), words.end()));
+    EXPECT_EQ(got, docids());
+    enquire.set_query(Xapian::Query(
+        (new detail::AllWordsSource(db, {"harbour", "absent"}, {2, 1, 0}, 1))->release()));
+    EXPECT_EQ(enquire.get_mset(0, 10).size(), 0u) << "a word no article has";
+}
+
+TEST(Ranking, AllWordsLengthNormalisationFavoursTheShortArticleWithEveryWord) {
+    TempDir dir;
+    std::string long_body = "The harbour strike and the council.";
+    for (int i = 0; i < 12; ++i)
+        long_body += " Workers talked about pay, hours, the weather and the ships that wait.";
+    long_body += " Harbour strike council, harbour strike council.";
+    auto so = index_of(dir, {{"long", "Port", long_body},
+                             {"short", "Dock", "Harbour strike: the council meets."},
+                             {"f1", "Other", "Weather today."},
+                             {"f2", "Other", "Ships wait."}});
+    so.all_words = 1;
+    so.all_words_b = so.bm25_b;
+    EXPECT_EQ(ids(so, "harbour strike council"), (Ids{"long", "short"}))
+        << "with the ranking's normalisation the words' counts win";
+    so.all_words_b = 1;
+    EXPECT_EQ(ids(so, "harbour strike council"), (Ids{"short", "long"}));
 }
 
 TEST(Ranking, ProximityPutsAdjacentWordsAboveScatteredOnes) {
@@ -165,8 +257,13 @@ TEST(Ranking, OptionsAreCheckedWithAClearMessage) {
             EXPECT_NE(std::string(e.what()).find(message), std::string::npos) << e.what();
         }
     };
-    for (const char* bad : {"", "x", "1,", "1,1.5", "-1", "1,1", "nan", "1,8x"})
-        refused(parse_all_words, bad, "--all-words wants W or W,N");
+    parse_all_words("2,4,0.9", so);
+    EXPECT_EQ(so.all_words, 2);
+    EXPECT_EQ(so.max_all_words_terms, 4u);
+    EXPECT_EQ(so.all_words_b, 0.9);
+    for (const char* bad : {"", "x", "1,", "1,1.5", "-1", "1,1", "nan", "1,8x", "1,5,1.5",
+                            "1,5,-0.1", "1,5,0.4,1", "0x1", "1e1"})
+        refused(parse_all_words, bad, "--all-words wants W[,N[,B]]");
     for (const char* bad : {"", "x", "0.1,", "-0.1,0", "0.1,-1", "0.1,0.1,0.1", "inf"})
         refused(parse_proximity, bad, "--proximity wants W,U");
 }

@@ -649,6 +649,15 @@ TEST(Search, AQueryThatIsAWholeTitleFindsThatArticleFirst) {
         article_text("Central bank raises interest rates again", "20220102", "https://y.org/t2",
                      "The central bank raises interest rates again: interest rates rise "
                      "for the third time as the bank fights prices."));
+    // Other news, so that the words and titles weigh as in a real index and not as in two
+    // articles (where a term of one of them weighs next to nothing).
+    const std::vector<std::string> others{"Harbour strike ends",      "Council votes on budget",
+                                          "Flood defences funded",    "Marathon record falls",
+                                          "Museum returns artefacts", "Chip plant announced"};
+    for (std::size_t i = 0; i < others.size(); ++i)
+        write_file(dir / ("c/o" + std::to_string(i) + ".txt"),
+                   article_text(others[i], "20220103", "https://z.org/o" + std::to_string(i),
+                                "Reported on Monday by our correspondent."));
     SearchOptions so;
     so.db_paths = {index_folder(dir)};
     so.query = "Central bank raises interest rates";

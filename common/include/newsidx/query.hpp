@@ -24,8 +24,11 @@ enum class SortOrder { Relevance, Newest, Oldest };
 /// BM25 term-frequency saturation and document-length normalisation (--bm25 K1,B).
 inline constexpr double kDefaultBm25K1 = 2.0;
 inline constexpr double kDefaultBm25B = 0.4;
+/// BM25's shortest normalised length (--bm25 K1,B,L): an article shorter than L times the
+/// average is weighed as if it were that long (Xapian's min_normlen).
+inline constexpr double kDefaultBm25MinLength = 0.1;
 /// Scale of the exact-title term's weight (--title-boost).
-inline constexpr double kDefaultTitleBoost = 1.0;
+inline constexpr double kDefaultTitleBoost = 3.0;
 /// Pseudo-relevance feedback (--expand): how many top hits feed it, and the weight their terms
 /// get relative to the query's own (RM3-like interpolation).
 inline constexpr Xapian::doccount kFeedbackDocuments = 10;
@@ -35,11 +38,13 @@ inline constexpr double kFeedbackWeight = 0.3;
 /// from it; short ones, typed to find one story, lose.
 inline constexpr unsigned kDefaultExpandTerms = 10;
 inline constexpr unsigned kDefaultExpandMinWords = 12;
-/// All-words evidence (--all-words W,N): an article with every word of a query of 2 to N
-/// words gains W times those words' BM25 weight. The defaults (feedback above too) were chosen
-/// across eight test sets by bench/tune.py; docs/quality.md has the figures.
-inline constexpr double kDefaultAllWords = 1;
+/// All-words evidence (--all-words W,N,B): an article with every word of a query of 2 to N
+/// words gains W times those words' BM25 weight, computed with length normalisation B (the
+/// ranking's K1 and L). The defaults (feedback above too) were chosen across eight test sets
+/// by bench/tune.py; docs/quality.md has the figures.
+inline constexpr double kDefaultAllWords = 3;
 inline constexpr unsigned kDefaultMaxAllWordsTerms = 5;
+inline constexpr double kDefaultAllWordsB = 1;
 /// Proximity evidence (--proximity W,U): for queries of 2 to kMaxProximityTerms words, an
 /// article with two consecutive query words in order within kOrderedWindow positions gains W
 /// times their weight, and with them in any order within kUnorderedWindow, U times.
@@ -71,11 +76,13 @@ struct SearchOptions {
     bool snippets = true;  ///< build snippets (TREC runs do without)
     double bm25_k1 = kDefaultBm25K1;
     double bm25_b = kDefaultBm25B;
+    double bm25_min_length = kDefaultBm25MinLength;
     /// --expand N,W: add the N best terms of the top hits to a query of at least W words.
     unsigned expand = kDefaultExpandTerms;
     unsigned expand_min_words = kDefaultExpandMinWords;
-    double all_words = kDefaultAllWords;                      ///< --all-words W,N: W
-    unsigned max_all_words_terms = kDefaultMaxAllWordsTerms;  ///< --all-words W,N: N
+    double all_words = kDefaultAllWords;                      ///< --all-words W,N,B: W
+    unsigned max_all_words_terms = kDefaultMaxAllWordsTerms;  ///< --all-words W,N,B: N
+    double all_words_b = kDefaultAllWordsB;                   ///< --all-words W,N,B: B
     double ordered_proximity = kDefaultOrderedProximity;      ///< --proximity W,U: W
     double unordered_proximity = kDefaultUnorderedProximity;  ///< --proximity W,U: U
     double title_words = kDefaultTitleWords;                  ///< --title-words W
@@ -154,7 +161,7 @@ Filters check_options(const SearchOptions& options);
 /// The weighting scheme of the options' BM25 parameters.
 Xapian::BM25Weight bm25_weight(const SearchOptions& options);
 
-/// Parses --bm25 K1,B into `options`. Throws Error(BadOption).
+/// Parses --bm25 K1[,B[,L]] into `options`. Throws Error(BadOption).
 void parse_bm25(std::string_view text, SearchOptions& options);
 
 /// Parses --proximity W,U into `options`. Throws Error(BadOption).
@@ -163,7 +170,7 @@ void parse_proximity(std::string_view text, SearchOptions& options);
 /// Parses --expand N[,W] into `options`. Throws Error(BadOption).
 void parse_expand(std::string_view text, SearchOptions& options);
 
-/// Parses --all-words W[,N] into `options`. Throws Error(BadOption).
+/// Parses --all-words W[,N[,B]] into `options`. Throws Error(BadOption).
 void parse_all_words(std::string_view text, SearchOptions& options);
 
 /// Checks query text that needs no index: NUL bytes, invalid UTF-8, too many words.

@@ -1,0 +1,69 @@
+// The all-words evidence (--all-words): extra weight for an article that has every word of a
+// short query, weighed by BM25 with a length normalisation of its own.
+#pragma once
+
+#include <xapian.h>
+
+#include <string>
+#include <vector>
+
+namespace newsidx::detail {
+
+/// BM25's inverse document frequency as Xapian 1.4's BM25Weight computes it without a
+/// relevance set: log((N - n + 0.5) / (n + 0.5)), with a ratio r below 2 taken as r / 2 + 1 so
+/// that no word weighs less than nothing.
+double bm25_idf(double documents, double with_term);
+
+/// The BM25 parameters of a weight (Xapian::BM25Weight's k1, b and min_normlen; k2 0, k3 1).
+struct Bm25Parameters {
+    double k1 = 0;
+    double b = 0;
+    double min_length = 0;
+};
+
+/// Matches the articles that have every one of `words` (terms, each once) and weighs each as
+/// `scale` times the sum of the words' BM25 weights in it, under `bm25`: with the ranking's own
+/// parameters, the weight of an OP_AND of the words scaled by `scale`. Xapian 1.4 has one weighting
+/// scheme per search, so a bonus that normalises length otherwise than the ranking (an article with
+/// every word that is also short is the one the words describe) has to weigh for itself. The words'
+/// statistics are those of `whole`, the database searched, so that each database of a search of
+/// several weighs as the whole does.
+class AllWordsSource : public Xapian::PostingSource {
+  public:
+    AllWordsSource(const Xapian::Database& whole, std::vector<std::string> words,
+                   Bm25Parameters bm25, double scale);
+
+    void init(const Xapian::Database& db) override;
+    Xapian::doccount get_termfreq_min() const override { return 0; }
+    Xapian::doccount get_termfreq_est() const override { return termfreq_est_; }
+    Xapian::doccount get_termfreq_max() const override { return termfreq_max_; }
+    double get_weight() const override;
+    void next(double min_wt) override;
+    void skip_to(Xapian::docid did, double min_wt) override;
+    bool at_end() const override { return at_end_; }
+    Xapian::docid get_docid() const override { return docid_; }
+    PostingSource* clone() const override;
+    std::string name() const override { return "newsidx::AllWordsSource"; }
+    std::string get_description() const override;
+
+  private:
+    AllWordsSource(std::vector<std::string> words, std::vector<double> term_weights,
+                   Bm25Parameters bm25, double average_length);
+    // Moves every word's postings to the first article at or after `did` that has them all.
+    void align(Xapian::docid did);
+
+    std::vector<std::string> words_;
+    std::vector<double> term_weights_;  // per word: idf x (k1 + 1) x scale
+    Bm25Parameters bm25_;
+    double average_length_ = 1;
+
+    Xapian::Database db_;
+    std::vector<Xapian::PostingIterator> postings_;  // the rarest word first
+    std::vector<std::size_t> order_;                 // postings_[i] is of words_[order_[i]]
+    Xapian::doccount termfreq_est_ = 0;
+    Xapian::doccount termfreq_max_ = 0;
+    Xapian::docid docid_ = 0;
+    bool at_end_ = false;
+};
+
+}  // namespace newsidx::detail
