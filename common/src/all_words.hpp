@@ -43,7 +43,6 @@ class AllWordsSource : public Xapian::PostingSource {
     bool at_end() const override { return at_end_; }
     Xapian::docid get_docid() const override { return docid_; }
     PostingSource* clone() const override;
-    std::string name() const override { return "newsidx::AllWordsSource"; }
     std::string get_description() const override;
 
   private:

@@ -1,5 +1,6 @@
 #include "newsidx/index_set.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -104,7 +105,8 @@ IndexSet IndexSet::open(const std::vector<std::string>& paths) {
                 Xapian::Database part = loc.remote ? Xapian::Remote::open(loc.host, loc.port)
                                                    : Xapian::Database(loc.path);
                 std::string analyzer = detail::check_schema(part, loc.path, detail::Access::Read);
-                set.members_.push_back({loc.path, analyzer.empty() ? "english" : analyzer});
+                set.members_.push_back(
+                    {loc.path, analyzer.empty() ? "english" : analyzer, loc.remote});
                 set.db_.add_database(part);
                 set.parts_.push_back(std::move(part));
             });
@@ -119,6 +121,11 @@ std::vector<std::string> analyzers_in(const Xapian::Database& db) {
     for (auto it = db.allterms_begin(prefix); it != db.allterms_end(prefix); ++it)
         out.push_back((*it).substr(prefix.size()));
     return out;
+}
+
+bool IndexSet::has_remote() const {
+    return std::any_of(members_.begin(), members_.end(),
+                       [](const IndexMember& m) { return m.remote; });
 }
 
 std::vector<std::string> IndexSet::analyzers() const {

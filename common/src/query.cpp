@@ -474,7 +474,7 @@ Xapian::Query parse(const Analyzer& analyzer, const Xapian::Database& db,
 // length normalisation of its own (AllWordsSource). OP_AND_MAYBE adds them without adding or
 // removing a hit.
 Xapian::Query with_evidence(const Xapian::Query& parse, const Xapian::Database& db,
-                            const SearchOptions& options, bool all_words) {
+                            const SearchOptions& options, bool all_words, bool remote) {
     std::vector<std::string> words;  // in query order, each once
     for (auto t = parse.get_terms_begin(); t != parse.get_terms_end(); ++t)
         if (std::find(words.begin(), words.end(), *t) == words.end()) words.push_back(*t);
@@ -487,11 +487,16 @@ Xapian::Query with_evidence(const Xapian::Query& parse, const Xapian::Database& 
     };
     if (all_words && options.all_words > 0 && words.size() >= 2 &&
         words.size() <= options.max_all_words_terms) {
-        // Weighed by a source of its own: its length normalisation is not the ranking's.
+        // Weighed by a source of its own: its length normalisation is not the ranking's. A
+        // remote shard's server knows only Xapian's own query parts, so with one in the set
+        // the bonus is the AND of the words at the ranking's normalisation (docs/architecture.md).
         const detail::Bm25Parameters bm25{options.bm25_k1, options.all_words_b,
                                           options.bm25_min_length};
-        bonuses.emplace_back(
-            (new detail::AllWordsSource(db, words, bm25, options.all_words))->release());
+        if (remote)
+            scaled(Xapian::Query(Xapian::Query::OP_AND, all.begin(), all.end()), options.all_words);
+        else
+            bonuses.emplace_back(
+                (new detail::AllWordsSource(db, words, bm25, options.all_words))->release());
     }
     if (words.size() >= 2 && words.size() <= kMaxProximityTerms) {
         for (std::size_t i = 0; i + 1 < words.size(); ++i) {
@@ -879,8 +884,9 @@ QueryBuilder::Built QueryBuilder::build(const std::string& query) const {
                                                  q.get_unique_terms_end());
         const Xapian::Query words = q;
         if (built.bare_words)
-            q = detail::guarded("searching", set_.label(),
-                                [&] { return with_evidence(q, db, options_, !is_a_title); });
+            q = detail::guarded("searching", set_.label(), [&] {
+                return with_evidence(q, db, options_, !is_a_title, set_.has_remote());
+            });
         if (mixed) {
             const std::string analyzer_term = std::string(schema::kAnalyzer.prefix) + name;
             const double scale = detail::guarded("searching", set_.label(), [&] {

@@ -1,12 +1,18 @@
 // End-to-end tests: the real indexer and searcher binaries on real files.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <xapian.h>
 
+#include <chrono>
 #include <csignal>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
+#include <thread>
 #include <tuple>
 
 #include "run_command.hpp"
@@ -664,7 +670,7 @@ TEST_F(SamplesTest, BadQueriesGetAMessageOrADocumentedReading) {
 TEST_F(SamplesTest, BatchModeAnswersEveryLineAndReportsBadOnes) {
     const std::string batch = dir_->path().string() + "/queries.tsv";
     write_file(batch,
-               "t1\tsecurity guarantees offer (border talks)?\n"
+               "t1\tsecurity guarantees (border talks)?\n"
                "# a comment\n"
                "\n"
                "no tab on this line\n"
@@ -676,9 +682,10 @@ TEST_F(SamplesTest, BatchModeAnswersEveryLineAndReportsBadOnes) {
     EXPECT_EQ(r.err, batch + ":4: expected id<TAB>query\n" + batch + ":6: empty query for id t3\n");
     const auto lines = lines_of(r.out);
     ASSERT_EQ(lines.size(), 6u) << r.out;
-    EXPECT_TRUE(starts_with(lines[0], "t1 Q0 talks-end-with-offer-of-security-guarantees 1 "))
-        << lines[0];
-    EXPECT_TRUE(starts_with(lines[1], "t1 Q0 ")) << lines[1];
+    // Both talks stories have all four words; the all-words evidence favours the shorter.
+    EXPECT_TRUE(starts_with(lines[0], "t1 Q0 talks-collapse-over-guarantees 1 ")) << lines[0];
+    EXPECT_TRUE(starts_with(lines[1], "t1 Q0 talks-end-with-offer-of-security-guarantees 2 "))
+        << lines[1];
     EXPECT_TRUE(starts_with(lines[2], "t1 Q0 ")) << lines[2];
     EXPECT_NE(lines[2].find(" 3 "), std::string::npos) << "ranks count 1, 2, 3: " << lines[2];
     EXPECT_TRUE(starts_with(lines[3], "t2 Q0 ")) << lines[3];
@@ -1136,6 +1143,79 @@ TEST(Indexer, LockedIndexIsAFatalErrorWithNothingCommitted) {
                   "' is locked by another indexer\n"
                   "indexer: hint: wait for the other indexer to finish, or use another --db\n");
     EXPECT_EQ(holder.get_doccount(), 3u);
+}
+
+// A free TCP port on the loopback interface (the kernel's choice, released for the server).
+int free_loopback_port() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    socklen_t len = sizeof addr;
+    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+        if (fd >= 0) ::close(fd);
+        return 0;
+    }
+    ::close(fd);
+    return ntohs(addr.sin_port);
+}
+
+// The samples served by xapian-tcpsrv on the loopback and named by a stub file: the all-words
+// evidence's own posting source cannot travel to the server, so there it is Xapian's AND of the
+// words at the ranking's length normalisation, and the answers are those of the local index
+// with that bonus (--all-words 3,5,0.4), hit for hit.
+TEST(RemoteShard, AnswersLikeTheLocalIndexWithTheBuiltInAllWords) {
+    const std::string tcpsrv = "/usr/bin/xapian-tcpsrv";
+    if (!fs::exists(tcpsrv) || !fs::exists("/usr/bin/setsid"))
+        GTEST_SKIP() << "xapian-tcpsrv (xapian-tools) or setsid (util-linux) is not installed";
+    TempDir dir;
+    const std::string db = (dir.path() / "newsidx.db").string();
+    ASSERT_EQ(run_command({kIndexer, "--quiet", "--db", db, kSamples}).exit_code, 0);
+    const int port = free_loopback_port();
+    ASSERT_NE(port, 0);
+    // In a session of its own: on SIGTERM the server signals its whole process group.
+    const pid_t server =
+        spawn_command({"/usr/bin/setsid", tcpsrv, "--quiet", "--interface", "127.0.0.1", "--port",
+                       std::to_string(port), db},
+                      (dir.path() / "srv.out").string(), (dir.path() / "srv.err").string());
+    struct Stop {
+        pid_t pid;
+        ~Stop() {
+            ::kill(pid, SIGTERM);
+            wait_command(pid);
+        }
+    } stop{server};
+    const std::string stub = (dir.path() / "remote.stub").string();
+    write_file(stub, "remote :127.0.0.1:" + std::to_string(port) + "\n");
+    const auto run = [&](const std::string& where, const std::string& query,
+                         std::vector<std::string> flags) {
+        std::vector<std::string> args{kSearcher, "--db", where, "--json", "-n", "10", query};
+        args.insert(args.end(), flags.begin(), flags.end());
+        return run_command(args);
+    };
+    CommandResult r;
+    for (int attempt = 0; attempt < 50; ++attempt) {  // the server takes a moment to listen
+        r = run(stub, "harbour", {});
+        if (r.exit_code == 0) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    for (const char* query : {"security guarantees", "border talks security guarantees",
+                              "harbour strike", "talks geneva"}) {
+        const CommandResult remote = run(stub, query, {});
+        const CommandResult local = run(db, query, {"--all-words", "3,5,0.4"});
+        ASSERT_EQ(remote.exit_code, 0) << query << ": " << remote.err;
+        ASSERT_EQ(local.exit_code, 0) << query << ": " << local.err;
+        const json a = json::parse(remote.out), b = json::parse(local.out);
+        ASSERT_EQ(a["results"].size(), b["results"].size()) << query;
+        ASSERT_FALSE(a["results"].empty()) << query;
+        for (std::size_t i = 0; i < a["results"].size(); ++i) {
+            EXPECT_EQ(a["results"][i]["url"], b["results"][i]["url"]) << query << " #" << i;
+            EXPECT_EQ(a["results"][i]["snippet"], b["results"][i]["snippet"]) << query;
+        }
+    }
 }
 
 }  // namespace

@@ -14,6 +14,7 @@ namespace newsidx {
 struct IndexMember {
     std::string path;      ///< as given (a folder, or "host:port" for a remote shard)
     std::string analyzer;  ///< its --lang: "auto" (each article its own language's), "english", ...
+    bool remote = false;   ///< served by xapian-tcpsrv: only Xapian's own query parts reach it
 };
 
 /// The analyzers the articles of `db` were indexed with, as their XA terms name them (an
@@ -30,6 +31,10 @@ class IndexSet {
 
     const Xapian::Database& database() const { return db_; }
     const std::vector<IndexMember>& members() const { return members_; }
+
+    /// Whether a member is a remote shard: a query for it may hold only what Xapian can
+    /// serialise (no posting source of ours).
+    bool has_remote() const;
 
     /// The value of a metadata key in the first member that has it (Xapian's combined
     /// database answers from its first member only), or empty.

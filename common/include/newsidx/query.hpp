@@ -21,7 +21,7 @@ enum class SortOrder { Relevance, Newest, Oldest };
 
 // Ranking, in one place (docs/quality.md says how each value was chosen); the title's extra
 // weight at index time is schema::kTitleWdf.
-/// BM25 term-frequency saturation and document-length normalisation (--bm25 K1,B).
+/// BM25 term-frequency saturation and document-length normalisation (--bm25 K1,B,L).
 inline constexpr double kDefaultBm25K1 = 2.0;
 inline constexpr double kDefaultBm25B = 0.4;
 /// BM25's shortest normalised length (--bm25 K1,B,L): an article shorter than L times the
