@@ -885,7 +885,7 @@ QueryBuilder::Built QueryBuilder::build(const std::string& query) const {
         const Xapian::Query words = q;
         if (built.bare_words)
             q = detail::guarded("searching", set_.label(), [&] {
-                return with_evidence(q, db, options_, !is_a_title, set_.has_remote());
+                return with_evidence(words, db, options_, !is_a_title, set_.has_remote());
             });
         if (mixed) {
             const std::string analyzer_term = std::string(schema::kAnalyzer.prefix) + name;
