@@ -465,15 +465,48 @@ SearchResult Searcher::search_once(const std::string& query, const MatchSetup& s
         const Xapian::MSet mset = enquire.get_mset(options_.offset, options_.limit, check_at_least);
         out.total_estimate = mset.get_matches_estimated();
         out.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
-        // What snippets need, only when they are wanted (TREC runs do without).
-        const SnippetTerms words =
-            options_.snippets ? snippet_terms(built.combined()) : SnippetTerms{};
-        Xapian::MSet snippet_mset;
-        if (options_.snippets) {
+        // What snippets need, only when they are wanted (TREC runs do without), per analyzer
+        // of a split query: an article's snippet highlights what its own language's parse
+        // matched, not a word that only another language keeps ("to" is no French stop word).
+        struct ForSnippets {
+            SnippetTerms words;
+            Xapian::MSet mset;
+        };
+        std::map<std::string, ForSnippets> snippet_parts;  // by analyzer, made when first needed
+        const auto for_snippets = [&](const std::string& analyzer) -> const ForSnippets& {
+            const std::string key =
+                built.terms_by_analyzer.size() > 1 && built.terms_by_analyzer.count(analyzer)
+                    ? analyzer
+                    : std::string();
+            auto found = snippet_parts.find(key);
+            if (found != snippet_parts.end()) return found->second;
+            const Xapian::Query whole = built.combined();
+            std::vector<std::string> terms(whole.get_unique_terms_begin(),
+                                           whole.get_unique_terms_end());
+            if (!key.empty()) {
+                const std::vector<std::string>& own = built.terms_by_analyzer.at(key);
+                // A word, bare or as the title-words evidence's title term, that another
+                // analyzer's parse holds and this one's does not.
+                const auto foreign = [&](const std::string& term) {
+                    if (!schema::is_text_term(term)) return false;
+                    const std::string word(schema::word_of(term));
+                    if (std::find(own.begin(), own.end(), word) != own.end()) return false;
+                    for (const auto& [other, theirs] : built.terms_by_analyzer)
+                        if (other != key &&
+                            std::find(theirs.begin(), theirs.end(), word) != theirs.end())
+                            return true;
+                    return false;
+                };
+                terms.erase(std::remove_if(terms.begin(), terms.end(), foreign), terms.end());
+            }
+            ForSnippets part;
+            part.words =
+                snippet_terms(Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()));
             Xapian::Enquire snippet_enquire(db);
-            snippet_enquire.set_query(words.query);
-            snippet_mset = snippet_enquire.get_mset(0, 0);
-        }
+            snippet_enquire.set_query(part.words.query);
+            part.mset = snippet_enquire.get_mset(0, 0);
+            return snippet_parts.emplace(key, std::move(part)).first->second;
+        };
         std::map<std::string, Xapian::Stem> stemmers;  // per analyzer, made when first needed
         unsigned rank = options_.offset;
         for (auto it = mset.begin(); it != mset.end(); ++it) {
@@ -489,8 +522,9 @@ SearchResult Searcher::search_once(const std::string& query, const MatchSetup& s
                 if (stemmer == stemmers.end())
                     stemmer =
                         stemmers.emplace(analyzer, Analyzer(analyzer).snippet_stemmer()).first;
-                hit.snippet = make_snippet(snippet_mset, body, stemmer->second,
-                                           options_.snippet_bytes, words.stems);
+                const ForSnippets& part = for_snippets(analyzer);
+                hit.snippet = make_snippet(part.mset, body, stemmer->second, options_.snippet_bytes,
+                                           part.words.stems);
             }
             if (options_.collapse) hit.trail = trail_of(set_, db, *it);
             out.hits.push_back(std::move(hit));

@@ -103,6 +103,25 @@ TEST_F(TwoLanguages, SnippetsStemEachArticleWithItsOwnAnalyzer) {
     }
 }
 
+// "to" is an English stop word and "les" a French one: each parse drops its own, keeps the
+// other's, and a snippet highlights only what its article's own parse matched.
+TEST_F(TwoLanguages, SnippetsHighlightOnlyTheWordsOfTheirOwnLanguagesParse) {
+    SearchOptions o;
+    o.db_paths = {dir_ / "en.db", dir_ / "fr.db"};
+    o.query = "returned to les organisations";
+    const SearchResult r = search(o);
+    ASSERT_EQ(r.hits.size(), 2u);
+    for (const Hit& h : r.hits) {
+        std::vector<std::string> words;
+        for (const auto& [b, e] : h.snippet.highlights)
+            words.push_back(h.snippet.text.substr(b, e - b));
+        EXPECT_EQ(words,
+                  (std::vector<std::string>{h.url.find("fr.") != std::string::npos ? "organisations"
+                                                                                   : "returned"}))
+            << h.url << ": " << h.snippet.text;
+    }
+}
+
 TEST_F(TwoLanguages, AStubFileNamesTheMembers) {
     write_file(dir_ / "all.stub",
                "# both archives\nauto en.db\n\nglass " + (dir_ / "fr.db") + "\n");
