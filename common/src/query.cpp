@@ -594,6 +594,11 @@ Filters check_options(const SearchOptions& options) {
                         "--now: '" + options.now + "' is not a day; use YYYYMMDD or YYYY-MM-DD");
         f.now = day.first;
     }
+    // CLI11's range check lets "nan" through (it compares false both ways).
+    if (!(options.title_words >= 0 && options.title_words <= 100))
+        throw Error(ErrorCode::BadOption, "--title-words wants a weight from 0 to 100");
+    if (!(options.title_boost >= 0 && options.title_boost <= 100))
+        throw Error(ErrorCode::BadOption, "--title-boost wants a weight from 0 to 100");
     if (options.all_words_b < 0 || options.all_words_b > 1)
         throw Error(ErrorCode::BadOption, "--all-words wants B between 0 and 1");
     if (options.bm25_k1 < 0 || options.bm25_b < 0 || options.bm25_b > 1 ||

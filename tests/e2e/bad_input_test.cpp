@@ -228,7 +228,8 @@ TEST(BadInput, MaxSizeLimitsWhatIsRead) {
     EXPECT_EQ(r.err, "c/big.txt:1: file too large (5030 bytes; --max-size is 1000)\n");
     r = run_command({kIndexer, "--db", dir / "db", "--max-size", "0", "c"}, dir.path().string());
     EXPECT_EQ(r.exit_code, 2) << r.err;
-    EXPECT_EQ(r.err.substr(0, r.err.find('\n')), "--max-size: must be at least 1 byte");
+    EXPECT_EQ(r.err.substr(0, r.err.find('\n')),
+              "indexer: error: --max-size: must be at least 1 byte");
 }
 
 TEST(BadInput, AnUnreadableFileIsReportedAndTheRestIndexed) {

@@ -110,7 +110,16 @@ TEST_F(SamplesTest, DbBeforeTheQueryAndAPastedHeadline) {
     EXPECT_LT(j["results"][0]["score"].get<double>(), boosted);
     r = search({"x", "--title-boost", "-1"});
     EXPECT_EQ(r.exit_code, 2);
-    EXPECT_EQ(first_line(r.err), "--title-boost: Value -1 not in range 0.000000 to 100.000000");
+    EXPECT_EQ(r.err,
+              "searcher: error: --title-boost: Value -1 not in range 0.000000 to 100.000000\n"
+              "searcher: hint: searcher --help lists the options, with examples\n");
+    for (const char* flag : {"--title-boost", "--title-words"}) {
+        r = search({"security", flag, "nan"});
+        EXPECT_EQ(r.exit_code, 2) << flag;
+        EXPECT_EQ(r.err,
+                  std::string("searcher: error: ") + flag + " wants a weight from 0 to 100\n")
+            << flag;
+    }
 }
 
 TEST_F(SamplesTest, PhraseNarrowsTheRankedQuery) {
@@ -206,7 +215,8 @@ TEST_F(SamplesTest, FacetsCountTheMatchesInTextAndJson) {
         << text.out;
     const CommandResult bad = search({"talks", "--facet", "author"});
     EXPECT_EQ(bad.exit_code, 2);
-    EXPECT_EQ(first_line(bad.err), "--facet: 'author' is not one of site, year, lang");
+    EXPECT_EQ(first_line(bad.err),
+              "searcher: error: --facet: 'author' is not one of site, year, lang");
 }
 
 // Issue #11, item 3, end to end: --timeline as a chart and as JSON; its total is the count.
@@ -757,7 +767,8 @@ TEST_F(SamplesTest, VersionColourChoicesAndWhyNothingIsShown) {
         EXPECT_NE(help.find(example), std::string::npos) << example;
     CommandResult r = search({"talks", "--sort", "newst"});
     EXPECT_EQ(r.exit_code, 2);
-    EXPECT_EQ(first_line(r.err), "--sort: 'newst' is not one of relevance, newest, oldest");
+    EXPECT_EQ(first_line(r.err),
+              "searcher: error: --sort: 'newst' is not one of relevance, newest, oldest");
 
     // --color: always even into a pipe (for less -R) and despite NO_COLOR; never; and auto
     // (the default) is plain when stdout is not a terminal.
@@ -772,7 +783,8 @@ TEST_F(SamplesTest, VersionColourChoicesAndWhyNothingIsShown) {
         EXPECT_EQ(r.out.find('\x1b'), std::string::npos) << when;
     }
     r = search({"--color", "sometimes", "talks"});
-    EXPECT_EQ(first_line(r.err), "--color: 'sometimes' is not one of auto, always, never");
+    EXPECT_EQ(first_line(r.err),
+              "searcher: error: --color: 'sometimes' is not one of auto, always, never");
 
     // Past the last page, and when filters leave nothing, the message says so.
     r = search({"talks", "--offset", "20"});
@@ -849,8 +861,7 @@ TEST_F(SamplesTest, OnlyExcludedWordsFindTheArticlesWithoutThem) {
     const CommandResult r = search({"-talks"});
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_EQ(r.err,
-              "The following argument was not expected: -talks\n"
-              "Run with --help for more information.\n"
+              "searcher: error: The following argument was not expected: -talks\n"
               "searcher: hint: a query that starts with - goes after --, e.g. searcher -- "
               "'-sport'\n");
 }

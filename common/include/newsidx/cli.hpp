@@ -45,10 +45,18 @@ std::optional<int> parse_command_line(App& app, int argc, char** argv, int ok, i
         app.parse(argc, argv);
         return std::nullopt;
     } catch (const ParseError& e) {
-        const int code = app.exit(e) == 0 ? ok : usage;
+        if (e.get_exit_code() == 0) {  // --help or --version: CLI11 prints them
+            app.exit(e);
+            return ok;
+        }
+        // A bad command line reads like every other error of the tools: "NAME: error: ...".
+        err << app.get_name() << ": error: " << e.what() << '\n';
         if (!extras_hint.empty() && dynamic_cast<const ExtrasError*>(&e))
             err << extras_hint << '\n';
-        return code;
+        else
+            err << app.get_name() << ": hint: " << app.get_name()
+                << " --help lists the options, with examples\n";
+        return usage;
     }
 }
 
