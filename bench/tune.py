@@ -84,14 +84,20 @@ def known_item_queries(kind, corpus, stop, seed):
 def fts5_ranks(corpus, queries, db_path, ops=("OR", "AND")):
     """{op: {id: rank of the article (0: not in the top 10)}} for FTS5 (porter unicode61, bm25,
     title and body) with the query's words joined by each op; the table is built once."""
-    con = sqlite3.connect(str(db_path))
-    if not con.execute("SELECT name FROM sqlite_master WHERE name='docs'").fetchone():
+    db_path = Path(db_path)
+    if not db_path.exists():  # built under another name, renamed when whole
+        partial = db_path.with_name(db_path.name + ".partial")
+        partial.unlink(missing_ok=True)
+        con = sqlite3.connect(str(partial))
         con.execute("CREATE VIRTUAL TABLE docs USING fts5(docid UNINDEXED, title, body,"
                     " tokenize='porter unicode61')")
         with con:
             for f in articles(corpus):
                 lines = f.read_text(encoding="utf-8", errors="replace").splitlines()
                 con.execute("INSERT INTO docs VALUES (?, ?, ?)", (f.stem, lines[0], "\n".join(lines[3:])))
+        con.close()
+        partial.rename(db_path)
+    con = sqlite3.connect(str(db_path))
     out = {}
     for op in ops:
         ranks = {}
@@ -190,9 +196,12 @@ class Units:
 
     def collection_db(self, binary, name):
         docs = self.work / f"docs-{name}"
-        if not docs.exists():
-            docs.mkdir()
-            subprocess.run(["tar", "xzf", str(self.eval / name / "docs.tar.gz"), "-C", str(docs)], check=True)
+        if not docs.exists():  # unpacked under another name, renamed when whole
+            partial = docs.with_name(docs.name + ".partial")
+            shutil.rmtree(partial, ignore_errors=True)
+            partial.mkdir()
+            subprocess.run(["tar", "xzf", str(self.eval / name / "docs.tar.gz"), "-C", str(partial)], check=True)
+            partial.rename(docs)
         return self.index(binary, name, docs / "docs")
 
     def evaluate(self, binary, flags):
