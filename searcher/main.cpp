@@ -107,6 +107,13 @@ int main(int argc, char** argv) {
                    "Index to search; repeat to search several as one (default: $NEWSIDX_DB, else "
                    "./newsidx.db)")
         ->allow_extra_args(false);  // one DIR per --db: "--db DIR QUERY" leaves QUERY alone
+    double timeout_seconds = opts.timeout_ms / 1000.0;
+    app.add_option("--timeout", timeout_seconds,
+                   "Seconds to wait for a remote shard to connect and for each reply (default 10)")
+        ->check(CLI::Range(0.1, 3600.0));
+    app.add_flag("--allow-partial", opts.allow_partial,
+                 "Answer without a remote shard that is down or unreachable (a warning, and "
+                 "\"partial\" in JSON), instead of failing");
     app.add_option("-n,--limit", opts.limit, "Results to show (default 10)")
         ->check(CLI::Range(1, 10000));
     app.add_option("--offset", opts.offset, "Skip the first N results (paging)")
@@ -239,6 +246,13 @@ int main(int argc, char** argv) {
     return cli::run(
         "searcher", std::cerr,
         [&] {
+            opts.timeout_ms = static_cast<unsigned>(timeout_seconds * 1000 + 0.5);
+            // Each shard left out is named once, on stderr, whatever the output format.
+            const auto warn_missing = [](const newsidx::Searcher& searcher) {
+                for (const std::string& shard : searcher.missing_shards())
+                    std::cerr << "searcher: warning: shard left out, the answer is partial: "
+                              << shard << '\n';
+            };
             if (!bm25.empty()) newsidx::parse_bm25(bm25, opts);
             if (!proximity.empty()) newsidx::parse_proximity(proximity, opts);
             if (!all_words.empty()) newsidx::parse_all_words(all_words, opts);
@@ -247,6 +261,7 @@ int main(int argc, char** argv) {
                 const std::string& which = show.empty() ? copies : show;
                 opts.db_paths = dbs.empty() ? std::vector<std::string>{cli::default_db()} : dbs;
                 newsidx::Searcher searcher(opts);
+                warn_missing(searcher);
                 const auto cluster = searcher.copies(which);
                 const auto article = searcher.article(which);
                 if (!article || !cluster) {
@@ -286,6 +301,7 @@ int main(int argc, char** argv) {
                                          "cannot read batch file '" + batch + "'");
             }
             newsidx::Searcher searcher(opts);
+            warn_missing(searcher);
             if (!opts.like.empty() && !searcher.article(opts.like)) {
                 std::cerr << "searcher: " << newsidx::no_article(opts.like) << '\n';
                 return cli::kNoHits;

@@ -88,7 +88,7 @@ std::vector<Location> read_stub(const std::string& stub, int depth = 8) {
 
 }  // namespace
 
-IndexSet IndexSet::open(const std::vector<std::string>& paths) {
+IndexSet IndexSet::open(const std::vector<std::string>& paths, const OpenOptions& how) {
     IndexSet set;
     for (const std::string& given : paths) {
         std::vector<Location> locations;
@@ -101,9 +101,26 @@ IndexSet IndexSet::open(const std::vector<std::string>& paths) {
             locations.push_back({path, false, {}, 0});
         for (const Location& loc : locations) {
             if (!loc.remote && !fs::exists(loc.path, ec)) throw no_index(loc.path);
+            const auto open_part = [&] {
+                return loc.remote ? Xapian::Remote::open(loc.host, loc.port, how.timeout_ms,
+                                                         how.timeout_ms)
+                                  : Xapian::Database(loc.path);
+            };
+            Xapian::Database part;
+            bool opened = false;
+            if (loc.remote && how.allow_partial) {
+                // A shard that is down is left out and named when that is allowed; a local
+                // index never is.
+                try {
+                    part = open_part();
+                    opened = true;
+                } catch (const Xapian::Error& e) {
+                    set.missing_.push_back(loc.path + ": " + e.get_description());
+                    continue;
+                }
+            }
             detail::guarded("opening index", loc.path, [&] {
-                Xapian::Database part = loc.remote ? Xapian::Remote::open(loc.host, loc.port)
-                                                   : Xapian::Database(loc.path);
+                if (!opened) part = open_part();
                 std::string analyzer = detail::check_schema(part, loc.path, detail::Access::Read);
                 set.members_.push_back(
                     {loc.path, analyzer.empty() ? "english" : analyzer, loc.remote});
@@ -112,6 +129,8 @@ IndexSet IndexSet::open(const std::vector<std::string>& paths) {
             });
         }
     }
+    if (set.members_.empty() && !set.missing_.empty())
+        throw Error(ErrorCode::NoIndex, "no shard answered: " + set.missing_.front());
     return set;
 }
 

@@ -151,6 +151,10 @@ std::string render_json(const SearchResult& result, const std::string& id) {
         }
         doc["facets"] = std::move(facets);
     }
+    if (!result.missing_shards.empty()) {
+        doc["partial"] = true;
+        doc["missing_shards"] = result.missing_shards;
+    }
     if (result.did_you_mean.empty())
         doc["did_you_mean"] = nullptr;
     else

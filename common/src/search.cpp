@@ -112,7 +112,7 @@ std::string no_article(const std::string& url_or_path) {
 Searcher::Searcher(SearchOptions options)
     : options_(std::move(options)),
       filters_(check_options(options_)),
-      set_(IndexSet::open(options_.db_paths)),
+      set_(IndexSet::open(options_.db_paths, {options_.timeout_ms, options_.allow_partial})),
       builder_(set_, options_, filters_) {}
 
 Searcher::Searcher(SearchOptions options, IndexSet set)
@@ -449,6 +449,7 @@ SearchResult Searcher::search_once(const std::string& query, const MatchSetup& s
     const auto started = std::chrono::steady_clock::now();
     SearchResult result;
     result.query = query;
+    result.missing_shards = set_.missing();
     const QueryBuilder::Built built = built_for(query, &result.expansion);
 
     // Everything below reads the index; a failure names the member where it happens.

@@ -1156,23 +1156,6 @@ TEST(Indexer, LockedIndexIsAFatalErrorWithNothingCommitted) {
     EXPECT_EQ(holder.get_doccount(), 3u);
 }
 
-// A free TCP port on the loopback interface (the kernel's choice, released for the server).
-int free_loopback_port() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    socklen_t len = sizeof addr;
-    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-        if (fd >= 0) ::close(fd);
-        return 0;
-    }
-    ::close(fd);
-    return ntohs(addr.sin_port);
-}
-
 // The samples served by xapian-tcpsrv on the loopback and named by a stub file: the all-words
 // evidence's own posting source cannot travel to the server, so there it is Xapian's AND of the
 // words at the ranking's length normalisation, and the answers are those of the local index
@@ -1227,6 +1210,76 @@ TEST(RemoteShard, AnswersLikeTheLocalIndexWithTheBuiltInAllWords) {
             EXPECT_EQ(a["results"][i]["snippet"], b["results"][i]["snippet"]) << query;
         }
     }
+}
+
+// Issue #14: a remote shard that is down (nothing listens on its port) or hangs (it accepts
+// the connection and never answers) fails the search within --timeout, naming the shard; with
+// --allow-partial the others answer, with a warning and "partial" in JSON.
+TEST(RemoteShard, ADownOrSilentShardIsNamedOrLeftOutWithinTheTimeout) {
+    TempDir dir;
+    const std::string db = (dir.path() / "newsidx.db").string();
+    ASSERT_EQ(run_command({kIndexer, "--quiet", "--db", db, kSamples}).exit_code, 0);
+    const int down = free_loopback_port();
+    ASSERT_NE(down, 0);
+    // A shard that hangs: the kernel completes the connection (listen backlog), nobody reads.
+    const int silent_fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    ASSERT_GE(silent_fd, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    ASSERT_EQ(::bind(silent_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    ASSERT_EQ(::listen(silent_fd, 4), 0);
+    ASSERT_EQ(::getsockname(silent_fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+    struct Close {
+        int fd;
+        ~Close() { ::close(fd); }
+    } close_silent{silent_fd};
+    const std::string silent = "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+
+    for (const auto& [shard, why] :
+         {std::pair{"127.0.0.1:" + std::to_string(down), std::string("NetworkError")},
+          std::pair{silent, std::string("NetworkTimeoutError")}}) {
+        const std::string stub = (dir.path() / "set.stub").string();
+        write_file(stub, "auto newsidx.db\nremote :" + shard + "\n");
+        const auto started = std::chrono::steady_clock::now();
+        CommandResult r = run_command({kSearcher, "--db", stub, "--timeout", "1", "harbour"});
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        EXPECT_EQ(r.exit_code, 2) << shard;
+        EXPECT_EQ(
+            first_line(r.err).rfind("searcher: error: opening index '" + shard + "': " + why, 0),
+            0u)
+            << r.err;
+        EXPECT_LT(seconds, 5) << "--timeout 1 bounds the wait (the default is 10 s): " << shard;
+
+        r = run_command(
+            {kSearcher, "--db", stub, "--timeout", "1", "--allow-partial", "--json", "harbour"});
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        EXPECT_EQ(
+            first_line(r.err).rfind(
+                "searcher: warning: shard left out, the answer is partial: " + shard + ": " + why,
+                0),
+            0u)
+            << r.err;
+        const json j = json::parse(r.out);
+        EXPECT_EQ(j["partial"], true);
+        ASSERT_EQ(j["missing_shards"].size(), 1u);
+        EXPECT_EQ(j["missing_shards"][0].get<std::string>().rfind(shard + ": " + why, 0), 0u);
+        EXPECT_EQ(j["results"].size(), 3u) << "the local index answers: three harbour stories";
+
+        const json whole =
+            json::parse(run_command({kSearcher, "--db", db, "--json", "harbour"}).out);
+        EXPECT_FALSE(whole.contains("partial")) << "a whole answer says nothing of it";
+    }
+    // Every shard down: nothing to answer from.
+    const std::string only = (dir.path() / "only.stub").string();
+    write_file(only, "remote :127.0.0.1:" + std::to_string(down) + "\n");
+    const CommandResult r =
+        run_command({kSearcher, "--db", only, "--timeout", "1", "--allow-partial", "harbour"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(first_line(r.err).rfind("searcher: error: no shard answered: 127.0.0.1:", 0), 0u)
+        << r.err;
 }
 
 }  // namespace

@@ -31,4 +31,8 @@ pid_t spawn_command(const std::vector<std::string>& argv, const std::string& out
 /// Waits for a spawned command: its exit status, or 128 + the signal that ended it.
 int wait_command(pid_t pid);
 
+/// A TCP port on the loopback interface that was free a moment ago (the kernel's choice,
+/// released: for a server to listen on, or for nothing to answer on); 0 if none was given.
+int free_loopback_port();
+
 }  // namespace newsidx::test

@@ -21,13 +21,25 @@ struct IndexMember {
 /// "auto" index has one per language it holds), sorted; empty for an empty index.
 std::vector<std::string> analyzers_in(const Xapian::Database& db);
 
+/// How IndexSet::open treats remote shards.
+struct OpenOptions {
+    /// Connecting to a remote shard and each reply from it may take this long (milliseconds).
+    unsigned timeout_ms = 10000;
+    /// A remote shard that cannot be opened is left out (IndexSet::missing) instead of failing
+    /// the whole set.
+    bool allow_partial = false;
+};
+
 class IndexSet {
   public:
     /// Opens every path: an index folder, or a stub file (lines `auto PATH`, `glass PATH`,
     /// `tcp HOST PORT`, `remote :HOST:PORT`; `#` comments; relative paths are relative to the
     /// stub file). Waits out an indexer's swap. Throws Error (NoIndex, SchemaMismatch, ...)
     /// naming the member that failed.
-    static IndexSet open(const std::vector<std::string>& paths);
+    static IndexSet open(const std::vector<std::string>& paths, const OpenOptions& how = {});
+
+    /// With OpenOptions::allow_partial: the remote shards left out, "HOST:PORT: why" each.
+    const std::vector<std::string>& missing() const { return missing_; }
 
     const Xapian::Database& database() const { return db_; }
     const std::vector<IndexMember>& members() const { return members_; }
@@ -67,6 +79,7 @@ class IndexSet {
     Xapian::Database db_;
     std::vector<IndexMember> members_;
     std::vector<Xapian::Database> parts_;  // one per member, for blame()
+    std::vector<std::string> missing_;
 };
 
 }  // namespace newsidx

@@ -59,6 +59,8 @@ inline constexpr double kDefaultTitleWords = 0.2;
 
 struct SearchOptions {
     std::vector<std::string> db_paths{"newsidx.db"};
+    unsigned timeout_ms = 10000;  ///< --timeout: each remote shard's connection and replies
+    bool allow_partial = false;   ///< --allow-partial: answer without a remote shard that is down
     std::string query;
     unsigned limit = 10;
     unsigned offset = 0;

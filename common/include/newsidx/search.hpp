@@ -91,6 +91,8 @@ struct SearchResult {
     std::optional<Timeline> timeline;  ///< with --timeline
     bool collapsed = false;            ///< --collapse: one hit per cluster; total counts clusters
     Xapian::doccount articles = 0;     ///< --collapse: the matching articles, copies included
+    /// --allow-partial: the remote shards left out ("HOST:PORT: why"); the answer is partial.
+    std::vector<std::string> missing_shards;
 };
 
 /// The seam: what one search run asks of Xapian's Enquire beyond the query. Features fill it
@@ -135,6 +137,9 @@ class Searcher {
     // The query builder refers to the options and the index set: a Searcher stays put.
     Searcher(const Searcher&) = delete;
     Searcher& operator=(const Searcher&) = delete;
+
+    /// With --allow-partial: the remote shards left out ("HOST:PORT: why").
+    const std::vector<std::string>& missing_shards() const { return set_.missing(); }
 
     /// Answers one query (options.query is ignored) with the MatchSetup the options ask for.
     /// Throws Error: BadQuery, or a failure of the index naming it; reopens and retries when
