@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 
 #include "newsidx/error.hpp"
 #include "newsidx/indexer.hpp"
@@ -89,37 +90,33 @@ TEST_F(TwoLanguages, LangKeepsTheArticlesOfThatLanguage) {
     }
 }
 
-TEST_F(TwoLanguages, SnippetsStemEachArticleWithItsOwnAnalyzer) {
+// The highlighted words of each hit's snippet, by the language of its index.
+std::map<std::string, std::vector<std::string>> highlighted(const std::vector<std::string>& dbs,
+                                                            const std::string& query) {
     SearchOptions o;
-    o.db_paths = {dir_ / "fr.db", dir_ / "en.db"};
-    o.query = "returning internationale";
-    const SearchResult r = search(o);
-    ASSERT_EQ(r.hits.size(), 2u);
-    for (const Hit& h : r.hits) {
-        ASSERT_EQ(h.snippet.highlights.size(), 1u) << h.url;
-        const auto [b, e] = h.snippet.highlights[0];
-        const std::string word = h.snippet.text.substr(b, e - b);
-        EXPECT_EQ(word, h.url.find("fr.") != std::string::npos ? "internationaux" : "returned");
+    o.db_paths = dbs;
+    o.query = query;
+    std::map<std::string, std::vector<std::string>> out;
+    for (const Hit& h : search(o).hits) {
+        auto& words = out[h.url.find("fr.") != std::string::npos ? "fr" : "en"];
+        for (const auto& [b, e] : h.snippet.highlights)
+            words.push_back(h.snippet.text.substr(b, e - b));
     }
+    return out;
+}
+
+using Words = std::map<std::string, std::vector<std::string>>;
+
+TEST_F(TwoLanguages, SnippetsStemEachArticleWithItsOwnAnalyzer) {
+    EXPECT_EQ(highlighted({dir_ / "fr.db", dir_ / "en.db"}, "returning internationale"),
+              (Words{{"en", {"returned"}}, {"fr", {"internationaux"}}}));
 }
 
 // "to" is an English stop word and "les" a French one: each parse drops its own, keeps the
 // other's, and a snippet highlights only what its article's own parse matched.
 TEST_F(TwoLanguages, SnippetsHighlightOnlyTheWordsOfTheirOwnLanguagesParse) {
-    SearchOptions o;
-    o.db_paths = {dir_ / "en.db", dir_ / "fr.db"};
-    o.query = "returned to les organisations";
-    const SearchResult r = search(o);
-    ASSERT_EQ(r.hits.size(), 2u);
-    for (const Hit& h : r.hits) {
-        std::vector<std::string> words;
-        for (const auto& [b, e] : h.snippet.highlights)
-            words.push_back(h.snippet.text.substr(b, e - b));
-        EXPECT_EQ(words,
-                  (std::vector<std::string>{h.url.find("fr.") != std::string::npos ? "organisations"
-                                                                                   : "returned"}))
-            << h.url << ": " << h.snippet.text;
-    }
+    EXPECT_EQ(highlighted({dir_ / "en.db", dir_ / "fr.db"}, "returned to les organisations"),
+              (Words{{"en", {"returned"}}, {"fr", {"organisations"}}}));
 }
 
 TEST_F(TwoLanguages, AStubFileNamesTheMembers) {
