@@ -104,16 +104,16 @@ int main(int argc, char** argv) {
         "  searcher --like samples/security-guarantees-draft-published.txt\n\n"
         "Exit status: 0 hits found; 1 no hits; 2 error.");
     app.add_option("-d,--db", dbs,
-                   "Index to search; repeat to search several as one (default: $NEWSIDX_DB, else "
-                   "./newsidx.db)")
+                   "Index to search; repeat to search several as one, or give a stub file that "
+                   "names indexes and remote shards (default: $NEWSIDX_DB, else ./newsidx.db)")
         ->allow_extra_args(false);  // one DIR per --db: "--db DIR QUERY" leaves QUERY alone
     double timeout_seconds = opts.timeout_ms / 1000.0;
     app.add_option("--timeout", timeout_seconds,
                    "Seconds to wait for a remote shard to connect and for each reply (default 10)")
         ->check(CLI::Range(0.1, 3600.0));
     app.add_flag("--allow-partial", opts.allow_partial,
-                 "Answer without a remote shard that is down or unreachable (a warning, and "
-                 "\"partial\" in JSON), instead of failing");
+                 "Answer without a remote shard that is down, unreachable or silent for "
+                 "--timeout (a warning, and \"partial\" in JSON), instead of failing");
     app.add_option("-n,--limit", opts.limit, "Results to show (default 10)")
         ->check(CLI::Range(1, 10000));
     app.add_option("--offset", opts.offset, "Skip the first N results (paging)")
@@ -246,6 +246,10 @@ int main(int argc, char** argv) {
     return cli::run(
         "searcher", std::cerr,
         [&] {
+            // CLI11's range check lets "nan" through (it compares false both ways).
+            if (!(timeout_seconds >= 0.1 && timeout_seconds <= 3600))
+                throw newsidx::Error(newsidx::ErrorCode::BadOption,
+                                     "--timeout wants seconds from 0.1 to 3600");
             opts.timeout_ms = static_cast<unsigned>(timeout_seconds * 1000 + 0.5);
             // Each shard left out is named once, on stderr, whatever the output format.
             const auto warn_missing = [](const newsidx::Searcher& searcher) {

@@ -16,11 +16,18 @@ namespace fs = std::filesystem;
 namespace {
 
 struct Location {
-    std::string path;  // a folder, or host:port
+    std::string path;  // a folder, host:port, or the program line of a program remote
     bool remote = false;
-    std::string host;
+    std::string host;  // a TCP remote's (xapian-tcpsrv)
     unsigned port = 0;
+    std::string program, args;  // a program remote's (xapian-progsrv, e.g. through ssh)
 };
+
+Location local(const std::string& path) {
+    Location loc;
+    loc.path = path;
+    return loc;
+}
 
 Error no_index(const std::string& path) {
     return Error(ErrorCode::NoIndex, "no index at '" + path + "'")
@@ -51,7 +58,7 @@ std::vector<Location> read_stub(const std::string& stub, int depth = 8) {
             return Error(ErrorCode::NoIndex, stub + ":" + std::to_string(line_no) + ": " + why)
                 .with_hint(
                     "stub lines are: auto PATH, glass PATH, tcp HOST PORT, "
-                    "remote :HOST:PORT");
+                    "remote :HOST:PORT, remote PROGRAM ARGS...");
         };
         if (kind == "auto" || kind == "glass") {
             if (!(words >> where)) throw bad(kind + " needs a path");
@@ -61,15 +68,25 @@ std::vector<Location> read_stub(const std::string& stub, int depth = 8) {
             if (fs::is_regular_file(member, ec)) {
                 for (Location& nested : read_stub(member, depth - 1)) out.push_back(nested);
             } else {
-                out.push_back({member, false, {}, 0});
+                out.push_back(local(member));
             }
         } else if (kind == "tcp" || kind == "remote") {
-            Location loc{{}, true, {}, 0};
+            Location loc;
+            loc.remote = true;
             if (kind == "tcp") {
                 if (!(words >> loc.host >> loc.port)) throw bad("tcp needs HOST PORT");
+            } else if (!(words >> where)) {
+                throw bad("remote needs :HOST:PORT or a program and its arguments");
+            } else if (where[0] != ':') {
+                // A program remote: the program speaks Xapian's protocol on its stdin and
+                // stdout (xapian-progsrv DB, or ssh HOST xapian-progsrv DB).
+                loc.program = where;
+                std::getline(words >> std::ws, loc.args);
+                loc.path = loc.args.empty() ? loc.program : loc.program + " " + loc.args;
+                out.push_back(std::move(loc));
+                continue;
             } else {
-                if (!(words >> where) || where.size() < 4 || where[0] != ':')
-                    throw bad("remote needs :HOST:PORT");
+                if (where.size() < 4) throw bad("remote needs :HOST:PORT");
                 const std::size_t colon = where.rfind(':');
                 loc.host = where.substr(1, colon - 1);
                 loc.port = static_cast<unsigned>(std::atoi(where.c_str() + colon + 1));
@@ -98,13 +115,14 @@ IndexSet IndexSet::open(const std::vector<std::string>& paths, const OpenOptions
         if (fs::is_regular_file(path, ec))
             locations = read_stub(path);
         else
-            locations.push_back({path, false, {}, 0});
+            locations.push_back(local(path));
         for (const Location& loc : locations) {
             if (!loc.remote && !fs::exists(loc.path, ec)) throw no_index(loc.path);
             const auto open_part = [&] {
-                return loc.remote ? Xapian::Remote::open(loc.host, loc.port, how.timeout_ms,
-                                                         how.timeout_ms)
-                                  : Xapian::Database(loc.path);
+                if (!loc.remote) return Xapian::Database(loc.path);
+                if (!loc.program.empty())
+                    return Xapian::Remote::open(loc.program, loc.args, how.timeout_ms);
+                return Xapian::Remote::open(loc.host, loc.port, how.timeout_ms, how.timeout_ms);
             };
             Xapian::Database part;
             bool opened = false;

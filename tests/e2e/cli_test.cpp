@@ -113,6 +113,10 @@ TEST_F(SamplesTest, DbBeforeTheQueryAndAPastedHeadline) {
     EXPECT_EQ(r.err,
               "searcher: error: --title-boost: Value -1 not in range 0.000000 to 100.000000\n"
               "searcher: hint: searcher --help lists the options, with examples\n");
+    r = search({"security", "--timeout", "nan"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.err, "searcher: error: --timeout wants seconds from 0.1 to 3600\n")
+        << "a NaN timeout would wait for a silent shard for ever";
     for (const char* flag : {"--title-boost", "--title-words"}) {
         r = search({"security", flag, "nan"});
         EXPECT_EQ(r.exit_code, 2) << flag;
@@ -1156,8 +1160,9 @@ TEST(Indexer, LockedIndexIsAFatalErrorWithNothingCommitted) {
     EXPECT_EQ(holder.get_doccount(), 3u);
 }
 
-// The samples served by xapian-tcpsrv on the loopback and named by a stub file: the all-words
-// evidence's own posting source cannot travel to the server, so there it is Xapian's AND of the
+// The samples served by xapian-tcpsrv on the loopback, and by xapian-progsrv as a program
+// remote (what `ssh HOST xapian-progsrv DB` runs), each named by a stub file: the all-words
+// evidence's own posting source cannot travel to a server, so there it is Xapian's AND of the
 // words at the ranking's length normalisation, and the answers are those of the local index
 // with that bonus (--all-words 3,5,0.4), hit for hit.
 TEST(RemoteShard, AnswersLikeTheLocalIndexWithTheBuiltInAllWords) {
@@ -1196,9 +1201,15 @@ TEST(RemoteShard, AnswersLikeTheLocalIndexWithTheBuiltInAllWords) {
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    for (const char* query : {"security guarantees", "border talks security guarantees",
-                              "harbour strike", "talks geneva"}) {
-        const CommandResult remote = run(stub, query, {});
+    const std::string program_stub = (dir.path() / "program.stub").string();
+    write_file(program_stub, "remote /usr/bin/xapian-progsrv " + db + "\n");
+    for (const auto& [where, query] :
+         {std::pair{stub, "security guarantees"},
+          std::pair{stub, "border talks security guarantees"}, std::pair{stub, "harbour strike"},
+          std::pair{stub, "talks geneva"},
+          std::pair{program_stub, "border talks security guarantees"},
+          std::pair{program_stub, "harbour strike"}}) {
+        const CommandResult remote = run(where, query, {});
         const CommandResult local = run(db, query, {"--all-words", "3,5,0.4"});
         ASSERT_EQ(remote.exit_code, 0) << query << ": " << remote.err;
         ASSERT_EQ(local.exit_code, 0) << query << ": " << local.err;

@@ -160,6 +160,12 @@ TEST_F(TwoLanguages, ErrorsNameTheMemberThatFailed) {
         {{"en", dir_ / "bad.stub"},
          "# nothing\n",
          "stub file '" + dir_ / "bad.stub" + "' names no index"},
+        {{"en", dir_ / "bad.stub"},
+         "remote\n",
+         dir_ / "bad.stub" + ":1: remote needs :HOST:PORT or a program and its arguments"},
+        {{"en", dir_ / "bad.stub"},
+         "remote :news:0\n",
+         dir_ / "bad.stub" + ":1: not a host and port: remote :news:0"},
     };
     for (const Case& c : cases) {
         if (!c.stub.empty()) write_file(dir_ / "bad.stub", c.stub);
