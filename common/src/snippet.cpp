@@ -31,6 +31,23 @@ bool take_entity(std::string_view s, std::size_t* i, std::string* out) {
     return false;
 }
 
+// The opening of `text`, about `length` bytes cut at a space (or at a character boundary in
+// text without spaces), with an ellipsis when cut; nothing highlighted.
+Snippet opening(const std::string& text, unsigned length) {
+    Snippet snippet;
+    if (text.size() <= length) {
+        snippet.text = text;
+        return snippet;
+    }
+    std::size_t cut = text.rfind(' ', length);
+    if (cut == std::string::npos || cut < length / 2) {
+        cut = length;
+        while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+    }
+    snippet.text = text.substr(0, cut) + "\xE2\x80\xA6";
+    return snippet;
+}
+
 }  // namespace
 
 SnippetTerms snippet_terms(const Xapian::Query& query) {
@@ -148,22 +165,9 @@ std::pair<std::size_t, std::size_t> match_window(std::string_view text,
 
 Snippet make_snippet(const Xapian::MSet& mset, const std::string& text, const Xapian::Stem& stemmer,
                      unsigned length, const std::vector<std::string>& stems) {
+    // No words to look for (a date- or site-only query): the opening of the text.
+    if (stems.empty()) return opening(text, length);
     Snippet snippet;
-    if (stems.empty()) {
-        // No words to look for (a date- or site-only query): show the opening of the text,
-        // cut at a space, or at a character boundary in text without spaces.
-        if (text.size() <= length) {
-            snippet.text = text;
-            return snippet;
-        }
-        std::size_t cut = text.rfind(' ', length);
-        if (cut == std::string::npos || cut < length / 2) {
-            cut = length;
-            while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-        }
-        snippet.text = text.substr(0, cut) + "\xE2\x80\xA6";
-        return snippet;
-    }
     // MSet::snippet reads every word it is given; give it the part where the words are.
     const auto [begin, end] = match_window(text, stems, std::size_t{1} * length, &stemmer);
     const std::string part = text.substr(begin, end - begin);
@@ -205,6 +209,9 @@ Snippet make_snippet(const Xapian::MSet& mset, const std::string& text, const Xa
         part.compare(part.size() - probe, probe, snippet.text, snippet.text.size() - probe,
                      probe) == 0)
         snippet.text += kEllipsis;
+    // The words matched the title only: a passage of the body that has none of them says less
+    // than the body's opening.
+    if (snippet.highlights.empty()) return opening(text, length);
     return snippet;
 }
 

@@ -408,6 +408,28 @@ TEST(Search, SnippetOfALongBodyShowsTheMatchingPassage) {
               "guarantees");
 }
 
+// Found by a newcomer: a word in the title only gave a passage from the middle of the body
+// with nothing highlighted.
+TEST(Search, SnippetOfAnArticleMatchedByItsTitleOnlyIsTheOpening) {
+    TempDir dir;
+    std::string body = "The city council voted on Tuesday to approve the plan. ";
+    for (int i = 0; i < 40; ++i)
+        body += "Residents spoke about traffic, noise and jobs at length. ";
+    write_file(dir / "c/t.txt",
+               article_text("Harbour expansion approved", "20220101", "https://x.org/t", body));
+    SearchOptions so;
+    so.db_paths = {index_folder(dir)};
+    so.query = "harbour";
+    const SearchResult r = search(so);
+    ASSERT_EQ(r.hits.size(), 1u);
+    const Snippet& s = r.hits[0].snippet;
+    EXPECT_EQ(s.text.rfind("The city council voted on Tuesday to approve the plan. Residents", 0),
+              0u)
+        << s.text;
+    EXPECT_EQ(s.text.compare(s.text.size() - 3, 3, "\xE2\x80\xA6"), 0) << s.text;
+    EXPECT_TRUE(s.highlights.empty());
+}
+
 TEST(Search, SnippetOfAFilterOnlyQueryIsTheOpening) {
     const SearchResult r = run("date:20210614..20210614");
     ASSERT_EQ(r.hits.size(), 1u);
