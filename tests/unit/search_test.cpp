@@ -382,22 +382,26 @@ TEST(MatchWindow, LeavesShortTextWhole) {
               (std::pair<std::size_t, std::size_t>{0, 10}));
 }
 
-TEST(Search, SnippetOfALongBodyShowsTheMatchingPassage) {
+// The snippet of the one article `title` / `body` for `query`.
+Snippet snippet_of(const std::string& title, const std::string& body, const std::string& query) {
     TempDir dir;
+    write_file(dir / "c/a.txt", article_text(title, "20220101", "https://x.org/a", body));
+    SearchOptions so;
+    so.db_paths = {index_folder(dir)};
+    so.query = query;
+    const SearchResult r = search(so);
+    EXPECT_EQ(r.hits.size(), 1u) << query;
+    return r.hits.empty() ? Snippet{} : r.hits[0].snippet;
+}
+
+TEST(Search, SnippetOfALongBodyShowsTheMatchingPassage) {
     std::string body;
     for (int i = 0; i < 30; ++i)
         body += "The committee discussed budgets and timetables at length. ";
     body += "Negotiators offered written security guarantees to the delegation. ";
     for (int i = 0; i < 30; ++i)
         body += "Afterwards the committee returned to procedural matters. ";
-    write_file(dir / "c/long.txt",
-               article_text("Long report", "20220101", "https://x.org/long", body));
-    SearchOptions so;
-    so.db_paths = {index_folder(dir)};
-    so.query = "security guarantees";
-    const SearchResult r = search(so);
-    ASSERT_EQ(r.hits.size(), 1u);
-    const Snippet& s = r.hits[0].snippet;
+    const Snippet s = snippet_of("Long report", body, "security guarantees");
     EXPECT_EQ(s.text.compare(0, 3, "\xE2\x80\xA6"), 0) << s.text;
     EXPECT_EQ(s.text.compare(s.text.size() - 3, 3, "\xE2\x80\xA6"), 0) << s.text;
     EXPECT_NE(s.text.find("security guarantees to the delegation"), std::string::npos) << s.text;
@@ -411,18 +415,10 @@ TEST(Search, SnippetOfALongBodyShowsTheMatchingPassage) {
 // Found by a newcomer: a word in the title only gave a passage from the middle of the body
 // with nothing highlighted.
 TEST(Search, SnippetOfAnArticleMatchedByItsTitleOnlyIsTheOpening) {
-    TempDir dir;
     std::string body = "The city council voted on Tuesday to approve the plan. ";
     for (int i = 0; i < 40; ++i)
         body += "Residents spoke about traffic, noise and jobs at length. ";
-    write_file(dir / "c/t.txt",
-               article_text("Harbour expansion approved", "20220101", "https://x.org/t", body));
-    SearchOptions so;
-    so.db_paths = {index_folder(dir)};
-    so.query = "harbour";
-    const SearchResult r = search(so);
-    ASSERT_EQ(r.hits.size(), 1u);
-    const Snippet& s = r.hits[0].snippet;
+    const Snippet s = snippet_of("Harbour expansion approved", body, "harbour");
     EXPECT_EQ(s.text.rfind("The city council voted on Tuesday to approve the plan. Residents", 0),
               0u)
         << s.text;
