@@ -124,21 +124,21 @@ IndexSet IndexSet::open(const std::vector<std::string>& paths, const OpenOptions
                     return Xapian::Remote::open(loc.program, loc.args, how.timeout_ms);
                 return Xapian::Remote::open(loc.host, loc.port, how.timeout_ms, how.timeout_ms);
             };
+            // A shard that is down is left out and named when that is allowed (opened here,
+            // outside the guard that would turn its failure into an error); a local index
+            // never is.
+            const bool may_be_missing = loc.remote && how.allow_partial;
             Xapian::Database part;
-            bool opened = false;
-            if (loc.remote && how.allow_partial) {
-                // A shard that is down is left out and named when that is allowed; a local
-                // index never is.
+            if (may_be_missing) {
                 try {
                     part = open_part();
-                    opened = true;
                 } catch (const Xapian::Error& e) {
                     set.missing_.push_back(loc.path + ": " + e.get_description());
                     continue;
                 }
             }
             detail::guarded("opening index", loc.path, [&] {
-                if (!opened) part = open_part();
+                if (!may_be_missing) part = open_part();
                 std::string analyzer = detail::check_schema(part, loc.path, detail::Access::Read);
                 set.members_.push_back(
                     {loc.path, analyzer.empty() ? "english" : analyzer, loc.remote});

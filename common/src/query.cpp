@@ -490,13 +490,14 @@ Xapian::Query with_evidence(const Xapian::Query& parse, const Xapian::Database& 
         // Weighed by a source of its own: its length normalisation is not the ranking's. A
         // remote shard's server knows only Xapian's own query parts, so with one in the set
         // the bonus is the AND of the words at the ranking's normalisation (docs/architecture.md).
-        const detail::Bm25Parameters bm25{options.bm25_k1, options.all_words_b,
-                                          options.bm25_min_length};
         if (remote)
             scaled(Xapian::Query(Xapian::Query::OP_AND, all.begin(), all.end()), options.all_words);
         else
             bonuses.emplace_back(
-                (new detail::AllWordsSource(db, words, bm25, options.all_words))->release());
+                (new detail::AllWordsSource(
+                     db, words, {options.bm25_k1, options.all_words_b, options.bm25_min_length},
+                     options.all_words))
+                    ->release());
     }
     if (words.size() >= 2 && words.size() <= kMaxProximityTerms) {
         for (std::size_t i = 0; i + 1 < words.size(); ++i) {
@@ -623,8 +624,7 @@ bool parse_numbers(const std::string& s, std::initializer_list<double*> values) 
         std::size_t end = s.find(',', at);
         if (end == std::string::npos) end = s.size();
         const std::string part = s.substr(at, end - at);
-        const std::size_t digits = part.find_first_of("0123456789");
-        if (digits == std::string::npos ||
+        if (part.find_first_of("0123456789") == std::string::npos ||
             part.find_first_not_of("+-0123456789.") != std::string::npos)
             return false;
         char* stop = nullptr;
@@ -634,10 +634,6 @@ bool parse_numbers(const std::string& s, std::initializer_list<double*> values) 
         at = end + 1;
     }
     return false;  // a comma after the last value
-}
-
-bool parse_two_numbers(const std::string& s, double& first, double& second) {
-    return parse_numbers(s, {&first, &second});
 }
 
 }  // namespace
@@ -658,7 +654,7 @@ void parse_bm25(std::string_view text, SearchOptions& options) {
 void parse_expand(std::string_view text, SearchOptions& options) {
     const std::string s(text);
     double terms = 0, words = 0;
-    if (!parse_two_numbers(s, terms, words) || terms < 0 || terms > 100 ||
+    if (!parse_numbers(s, {&terms, &words}) || terms < 0 || terms > 100 ||
         terms != std::floor(terms) || words < 0 || words > kMaxQueryWords ||
         words != std::floor(words))
         throw Error(ErrorCode::BadOption,
@@ -686,7 +682,7 @@ void parse_all_words(std::string_view text, SearchOptions& options) {
 void parse_proximity(std::string_view text, SearchOptions& options) {
     const std::string s(text);
     double ordered = 0, unordered = options.unordered_proximity;
-    if (!parse_two_numbers(s, ordered, unordered) || ordered < 0 || unordered < 0 ||
+    if (!parse_numbers(s, {&ordered, &unordered}) || ordered < 0 || unordered < 0 ||
         ordered > 100 || unordered > 100)
         throw Error(ErrorCode::BadOption,
                     "--proximity wants W,U with 0 <= W, U <= 100, got '" + s + "'");
@@ -873,14 +869,22 @@ QueryBuilder::Built QueryBuilder::build(const std::string& query) const {
     const bool mixed = parses.size() > 1 || restricted_;
     std::vector<Xapian::Query> parts;
     built.bare_words = bare_words && !options_.match_all;
+    // A query that repeats a title word for word also scores the exact-title term, so that a
+    // pasted headline finds its article first even among near-identical twins; one that
+    // repeats it as written, punctuation and all, scores the written-title term too (twins
+    // whose titles differ only in quotes or brackets). Only terms some article has: an
+    // unmatched term would lower every hit's percentage.
+    std::vector<std::string> title_terms;
+    if (options_.title_boost > 0 && !negative)
+        for (const std::string& term : {exact_title_term(query), written_title_term(query)})
+            if (!term.empty() &&
+                detail::guarded("searching", set_.label(), [&] { return db.term_exists(term); }))
+                title_terms.push_back(term);
     // A query that is some article's whole title is that headline pasted: the exact-title
-    // term below finds it, and the all-words evidence, which favours a short article with
-    // every word, would put a twin that repeats the words above it.
-    const bool is_a_title = built.bare_words && options_.title_boost > 0 && !negative &&
-                            detail::guarded("searching", set_.label(), [&] {
-                                const std::string term = exact_title_term(query);
-                                return !term.empty() && db.term_exists(term);
-                            });
+    // term finds it, and the all-words evidence, which favours a short article with every
+    // word, would put a twin that repeats the words above it. (The written-title term is
+    // found only where the exact one is: the same title, less folded.)
+    const bool is_a_title = built.bare_words && !title_terms.empty();
     for (auto& [name, q] : parses) {
         // Percentages count the words of the parse only: the evidence's title terms and
         // copies would lower a perfect match's (see rescale_percentages).
@@ -932,20 +936,10 @@ QueryBuilder::Built QueryBuilder::build(const std::string& query) const {
                     kCharPairWeight));
     }
 
-    // A query that repeats a title word for word also scores the exact-title term, so that a
-    // pasted headline finds its article first even among near-identical twins; one that
-    // repeats it as written, punctuation and all, scores the written-title term too (twins
-    // whose titles differ only in quotes or brackets). Only terms some article has: an
-    // unmatched term would lower every hit's percentage.
-    if (options_.title_boost > 0 && !negative) {
-        for (const std::string& term : {exact_title_term(query), written_title_term(query)})
-            if (!term.empty() &&
-                detail::guarded("searching", set_.label(), [&] { return db.term_exists(term); }))
-                built.text =
-                    Xapian::Query(Xapian::Query::OP_AND_MAYBE, built.text,
-                                  Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(term),
-                                                options_.title_boost));
-    }
+    for (const std::string& term : title_terms)
+        built.text = Xapian::Query(Xapian::Query::OP_AND_MAYBE, built.text,
+                                   Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                                                 Xapian::Query(term), options_.title_boost));
 
     built.filter = filter();
     return built;
