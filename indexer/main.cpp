@@ -27,7 +27,7 @@ extern "C" void on_signal(int) { g_stop.store(true); }
 // progress bar on a terminal.
 class ConsoleObserver : public newsidx::IndexObserver {
   public:
-    explicit ConsoleObserver(bool progress) : progress_(progress) {
+    ConsoleObserver(bool progress, bool verbose) : progress_(progress), verbose_(verbose) {
         std::error_code ec;
         cwd_ = std::filesystem::current_path(ec).string();
         if (cwd_ == "/") cwd_.clear();  // every absolute path is under /: keep them whole
@@ -86,6 +86,16 @@ class ConsoleObserver : public newsidx::IndexObserver {
         bulk_ = bulk;
     }
 
+    void on_shard(unsigned k, unsigned n, const std::string& path) override {
+        if (progress_) print("shard " + std::to_string(k) + "/" + std::to_string(n) + ": " + path);
+    }
+
+    void on_shard_done(unsigned k, unsigned n, const newsidx::IndexStats& stats) override {
+        if (verbose_)
+            print("shard " + std::to_string(k) + "/" + std::to_string(n) + ": " +
+                  newsidx::summary_line(stats));
+    }
+
     void on_commit() override {
         if (progress_) std::cerr << "\r\x1b[Kcommitting..." << std::flush, drawn_ = true;
     }
@@ -110,6 +120,7 @@ class ConsoleObserver : public newsidx::IndexObserver {
     }
 
     bool progress_;
+    bool verbose_;  // one line per shard of a set
     bool bulk_ = false;
     bool drawn_ = false;
     std::string cwd_;
@@ -132,7 +143,9 @@ int main(int argc, char** argv) {
         "Examples:\n"
         "  indexer samples/                      index ./samples into ./newsidx.db\n"
         "  indexer --db ~/news.db crawl/ extra/  update another index from two folders\n"
-        "  indexer --rebuild --jobs 2 crawl/     start again from an empty index\n\n"
+        "  indexer --rebuild --jobs 2 crawl/     start again from an empty index\n"
+        "  indexer --shards 4 --db news crawl/   a set of 4 shards, news/1 ... news/4\n"
+        "  indexer --shard 2/4 --db part2 crawl/ this machine's part of a set of 4\n\n"
         "Runs are incremental: unchanged files are skipped, changed files replaced, and files\n"
         "that vanished from the given folders removed.\n\n"
         "Exit status: 0 all indexed; 1 fatal error, nothing committed; 2 usage error;\n"
@@ -146,6 +159,21 @@ int main(int argc, char** argv) {
                    "auto (default for a new index: each article stemmed in its own guessed "
                    "language), or one stemmer for every article: english, french, ..., or none");
     app.add_flag("--rebuild", opts.rebuild, "Start from an empty index instead of updating");
+    std::string shard;
+    app.add_option("--shard", shard,
+                   "K/N: keep only the articles of shard K of N (split by a hash of the URL), "
+                   "for N machines that index one corpus; later runs keep the index's own")
+        ->check(CLI::Validator(
+            [](std::string& text) {
+                return newsidx::ShardSpec::parse(text) && !text.empty()
+                           ? std::string()
+                           : "'" + text + "' is not K/N with 1 <= K <= N <= 4096";
+            },
+            "K/N"));
+    app.add_option("--shards", opts.shards,
+                   "Build a set of N shards in the --db folder (DIR/1 ... DIR/N, and a stub file "
+                   "DIR/XAPIANDB that lets searcher --db DIR search them as one)")
+        ->check(CLI::Range(1, 4096));
     app.add_flag("-q,--quiet", quiet, "No progress, only errors and the summary");
     app.add_option(
            "--max-size", opts.max_size,
@@ -168,11 +196,12 @@ int main(int argc, char** argv) {
         "indexer", std::cerr,
         [&] {
             if (!opts.language.empty()) opts.language = newsidx::stemmer_language(opts.language);
+            if (!shard.empty()) opts.shard = *newsidx::ShardSpec::parse(shard);
             // Ctrl-C, kill and a closed terminal all stop the run the same way: the work so
             // far is committed.
             for (int signal : {SIGINT, SIGTERM, SIGHUP}) std::signal(signal, on_signal);
             opts.stop = &g_stop;
-            ConsoleObserver observer(!quiet && ::isatty(STDERR_FILENO));
+            ConsoleObserver observer(!quiet && ::isatty(STDERR_FILENO), !quiet);
             const newsidx::IndexStats stats = newsidx::run_index(opts, observer);
             observer.clear();
             std::cout << newsidx::summary_line(stats) << std::endl;

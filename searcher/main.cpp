@@ -326,6 +326,9 @@ int main(int argc, char** argv) {
                 return n == 0 ? cli::kNoHits : cli::kHits;
             }
             const newsidx::SearchResult result = searcher.search(opts.query);
+            if (chosen == cli::Format::Text)
+                for (const std::string& note : result.notes)
+                    std::cerr << "searcher: note: " << note << '\n';
             print_result(result, opts, chosen, use_colour(colour));
             return result.hits.empty() ? cli::kNoHits : cli::kHits;
         },

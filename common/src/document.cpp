@@ -105,6 +105,40 @@ std::string bounded_term(std::string_view prefix, std::string_view value) {
     return term;
 }
 
+std::string id_term_of(std::string_view url) { return bounded_term(schema::kId.prefix, url); }
+
+std::uint64_t id_hash(std::string_view id_term) {
+    return XXH3_64bits(id_term.data(), id_term.size());
+}
+
+std::string order_key(std::string_view id_term) {
+    std::uint64_t h = id_hash(id_term);
+    std::string key(8, '\0');
+    for (int i = 7; i >= 0; --i, h >>= 8)
+        key[static_cast<std::size_t>(i)] = static_cast<char>(h & 0xff);
+    return key;
+}
+
+unsigned shard_of(std::string_view id_term, unsigned shards) {
+    return shards <= 1 ? 1 : static_cast<unsigned>(id_hash(id_term) % shards) + 1;
+}
+
+std::optional<ShardSpec> ShardSpec::parse(std::string_view text) {
+    if (text.empty()) return ShardSpec{};
+    const std::size_t slash = text.find('/');
+    if (slash == std::string_view::npos) return std::nullopt;
+    ShardSpec spec;
+    auto number = [](std::string_view digits, unsigned& out) {
+        const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), out);
+        return ec == std::errc() && end == digits.data() + digits.size() && !digits.empty() &&
+               digits[0] != '+';
+    };
+    if (!number(text.substr(0, slash), spec.k) || !number(text.substr(slash + 1), spec.n) ||
+        spec.k < 1 || spec.k > spec.n || spec.n > 4096)
+        return std::nullopt;
+    return spec;
+}
+
 std::string StoredRecord::encode() const {
     std::string out;
     out.reserve(title.size() + url.size() + path.size() + body.size() + 3);
@@ -165,7 +199,7 @@ DocumentBuilder::Built DocumentBuilder::build(const Article& article, std::strin
     // Xapian's reference counts are not atomic.
     termgen_.set_document(Xapian::Document());
 
-    built.id_term = bounded_term(schema::kId.prefix, article.url);
+    built.id_term = id_term_of(article.url);
     doc.add_boolean_term(built.id_term);
     for (const std::string& host : host_and_parents(article.host))
         doc.add_boolean_term(bounded_term(schema::kHost.prefix, host));
@@ -191,6 +225,7 @@ DocumentBuilder::Built DocumentBuilder::build(const Article& article, std::strin
     }
     doc.add_value(schema::kClusterSlot.slot, cluster_key(article.date, built.id_term));
     doc.add_value(schema::kLanguageSlot.slot, language);
+    doc.add_value(schema::kOrderSlot.slot, order_key(built.id_term));
 
     doc.set_data(StoredRecord{article.title, article.date, article.url, std::string(path), language,
                               article.body}

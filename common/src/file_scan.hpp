@@ -20,7 +20,16 @@ struct SourceFile {
 
     // The indexer run's bookkeeping.
     /// What the run made of the file; each fate is one count of IndexStats.
-    enum class Fate : std::uint8_t { Pending, Unchanged, Added, Updated, Superseded, Rejected };
+    /// Elsewhere: its article belongs to another shard of the set (indexer --shard K/N).
+    enum class Fate : std::uint8_t {
+        Pending,
+        Unchanged,
+        Added,
+        Updated,
+        Superseded,
+        Elsewhere,
+        Rejected
+    };
     Fate fate = Fate::Pending;
     /// The index holds the file's article (FileState::holds).
     bool holds = false;

@@ -114,6 +114,8 @@ IndexSet IndexSet::open(const std::vector<std::string>& paths, const OpenOptions
         if (!fs::exists(path, ec)) throw no_index(path);
         if (fs::is_regular_file(path, ec))
             locations = read_stub(path);
+        else if (const fs::path stub = fs::path(path) / "XAPIANDB"; fs::is_regular_file(stub, ec))
+            locations = read_stub(stub.string());  // a folder of shards (indexer --shards N)
         else
             locations.push_back(local(path));
         for (const Location& loc : locations) {

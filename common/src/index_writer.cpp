@@ -226,6 +226,23 @@ Xapian::doccount IndexWriter::size() const {
     return detail::guarded("reading index", path_, [&] { return db_.get_doccount(); });
 }
 
+std::string IndexWriter::shard() const {
+    return detail::guarded("reading index metadata", path_,
+                           [&] { return db_.get_metadata(std::string(schema::kShard.key)); });
+}
+
+void IndexWriter::set_shard(const std::string& spec) {
+    detail::guarded("writing index metadata", path_,
+                    [&] { db_.set_metadata(std::string(schema::kShard.key), spec); });
+}
+
+bool IndexWriter::has_file_states() const {
+    return detail::guarded("reading index metadata", path_, [&] {
+        const std::string prefix(schema::kFile.key);
+        return db_.metadata_keys_begin(prefix) != db_.metadata_keys_end(prefix);
+    });
+}
+
 std::optional<FileState> IndexWriter::file_state(const std::string& path) const {
     return detail::guarded("reading index metadata", path_, [&]() -> std::optional<FileState> {
         auto entry = decode_file_entry(db_.get_metadata(file_key(path)));

@@ -56,6 +56,16 @@ class IndexWriter {
     /// What the index knows of the file at `path`, if anything.
     std::optional<FileState> file_state(const std::string& path) const;
 
+    /// The index's shard of a set ("K/N", kShard), or empty for a whole index.
+    std::string shard() const;
+
+    /// Records the index's shard ("K/N", or empty for a whole index) at the next commit.
+    void set_shard(const std::string& spec);
+
+    /// Whether the index records the state of any source file (a shard may hold none of the
+    /// articles and the states of every file).
+    bool has_file_states() const;
+
     /// Every source file path the index knows.
     std::vector<std::string> known_files() const;
 

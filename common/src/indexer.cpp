@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <optional>
 #include <thread>
 #include <unordered_map>
@@ -84,8 +85,10 @@ class Run {
         // The lock first: a second indexer is turned away at once, before any listing.
         detail::recover_interrupted_swap(options_.db_path);
         writer_.emplace(IndexWriter::open(options_.db_path, options_.rebuild, options_.language));
-        // A rebuild starts from nothing: the old index only stays readable until the swap.
-        was_empty_ = options_.rebuild || writer_->size() == 0;
+        // A rebuild starts from nothing: the old index only stays readable until the swap. (A
+        // shard without articles may still hold the states of the other shards' files.)
+        was_empty_ = options_.rebuild || (writer_->size() == 0 && !writer_->has_file_states());
+        settle_shard();
 
         files_ = detail::find_files(
             roots, [this](const std::string& line) { observer_.on_warning(line); });
@@ -115,6 +118,11 @@ class Run {
             if (!options_.rebuild) f.previous = writer_->file_state(f.path);
             if (f.previous && f.previous->size == f.size && f.previous->mtime_ns == f.mtime_ns &&
                 !f.previous->url.empty()) {
+                if (!shard_.keeps(id_term_of(f.previous->url))) {
+                    set_fate(f, Fate::Elsewhere);
+                    f.previous.reset();
+                    continue;
+                }
                 f.holds = f.previous->holds;
                 set_fate(f, f.holds ? Fate::Unchanged : Fate::Superseded);
                 // files_ is sorted by path: the greatest path with the URL is the last to come.
@@ -176,6 +184,8 @@ class Run {
                 return stats_.unchanged;
             case Fate::Superseded:
                 return stats_.superseded;
+            case Fate::Elsewhere:
+                return stats_.elsewhere;
             case Fate::Rejected:
             case Fate::Pending:
                 break;
@@ -187,6 +197,27 @@ class Run {
         if (f.fate != Fate::Pending) --count_of(f.fate);
         ++count_of(fate);
         f.fate = fate;
+    }
+
+    // Which articles the index keeps: the options' --shard, or the index's own. A shard's
+    // split is fixed when it gets its first article; only a rebuild may change it.
+    void settle_shard() {
+        const std::string stored = writer_->shard();
+        shard_ = options_.shard;
+        if (options_.rebuild) return;
+        if (shard_.whole() && !stored.empty()) {
+            if (const auto own = ShardSpec::parse(stored)) shard_ = *own;
+            return;
+        }
+        if (shard_.text() == stored) return;
+        if (writer_->size() > 0)
+            throw Error(ErrorCode::BadOption,
+                        "index '" + options_.db_path + "' is " +
+                            (stored.empty() ? std::string("a whole index")
+                                            : "shard " + stored + " of a set") +
+                            ", not shard " + shard_.text())
+                .with_hint("to split it otherwise, add --rebuild");
+        writer_->set_shard(shard_.text());
     }
 
     // Where the run records file states: the index itself, or the bulk run's state shard.
@@ -241,11 +272,21 @@ class Run {
     // its URL against the files that carry it too.
     Verdict account(SourceFile& f, Outcome& out) {
         stats_.bytes_read += out.bytes;
-        for (const std::string& w : out.warnings) observer_.on_warning(w);
+        // --shards N reads every file once per shard: the first shard reports the broken ones.
+        const bool report = out.kind != Outcome::Kind::Rejected || options_.report_rejections;
+        if (report)
+            for (const std::string& w : out.warnings) observer_.on_warning(w);
         if (out.kind == Outcome::Kind::Rejected) {
             set_fate(f, Fate::Rejected);
-            observer_.on_rejected(*out.error);
+            if (report) observer_.on_rejected(*out.error);
             return {f.previous ? Action::Forget : Action::None};
+        }
+        if (out.kind == Outcome::Kind::Elsewhere) {
+            // Another shard's: its state is kept (so that the next run need not read it
+            // again); an article it had here under an earlier URL goes.
+            set_fate(f, Fate::Elsewhere);
+            f.holds = false;
+            return {f.previous ? Action::Supersede : Action::Touch};
         }
         const bool indexed = out.kind == Outcome::Kind::Indexed;
         SourceFile*& owner = url_owner_[url_key(out.state.url)];
@@ -331,7 +372,7 @@ class Run {
         std::uint64_t since_commit = 0;
         auto pass = [&](const std::vector<SourceFile*>& files) {
             const std::vector<const SourceFile*> view(files.begin(), files.end());
-            detail::Pipeline pipeline(view, jobs, writer_->analyzer(), options_.max_size);
+            detail::Pipeline pipeline(view, jobs, writer_->analyzer(), options_.max_size, shard_);
             drain(pipeline, files, [&](const SourceFile& f, const Outcome& out, Verdict verdict) {
                 switch (verdict.action) {
                     case Action::None:
@@ -396,6 +437,7 @@ class Run {
             writers.push_back(IndexWriter::create_shard(build_dir + "/shard-" + std::to_string(j),
                                                         writer_->analyzer()));
         states_.emplace(IndexWriter::create_shard(build_dir + "/states", writer_->analyzer()));
+        states_->set_shard(shard_.text());  // carried into the merged index
 
         auto pass = [&](const std::vector<SourceFile*>& files) {
             const std::vector<const SourceFile*> view(files.begin(), files.end());
@@ -403,7 +445,7 @@ class Run {
             // Written by the workers, whose shards the run must not touch until they stop:
             // articles that a later file turned out to hold, deleted from the shards then.
             std::vector<std::pair<std::string, std::string>> superseded;  // (path, URL)
-            detail::Pipeline pipeline(view, jobs, writer_->analyzer(), options_.max_size,
+            detail::Pipeline pipeline(view, jobs, writer_->analyzer(), options_.max_size, shard_,
                                       [&](unsigned w, const SourceFile& f, Outcome& out) {
                                           shards[w].write(writers[w], f, out, commit_bytes);
                                       });
@@ -475,6 +517,7 @@ class Run {
     std::optional<IndexWriter> writer_;
     std::optional<IndexWriter> states_;  // a bulk run's file states, merged at the end
     bool was_empty_ = false;
+    ShardSpec shard_;  // the articles the index keeps (settle_shard())
     std::uint64_t bytes_total_ = 0;
     // Every source file, sorted by path; the run refers to them by address.
     std::vector<SourceFile> files_;
@@ -483,9 +526,145 @@ class Run {
     std::unordered_map<std::uint64_t, SourceFile*> url_owner_;
 };
 
+// A set of shards in one folder (indexer --shards N): DIR/1 ... DIR/N and the stub file
+// DIR/XAPIANDB that names them, so that `--db DIR` opens the set.
+constexpr std::string_view kStubName = "XAPIANDB";
+
+std::string stub_text(unsigned shards) {
+    std::string text = "# newsidx: " + std::to_string(shards) +
+                       " shards, split by URL (indexer --shards " + std::to_string(shards) +
+                       "); docs/scale-out.md\n";
+    for (unsigned k = 1; k <= shards; ++k) text += "auto " + std::to_string(k) + "\n";
+    return text;
+}
+
+// How many shards the set in `dir` has: 0 when `dir` is no set folder (no stub file there).
+// Throws Error(BadOption) for a stub that lists anything else than shards 1 to N.
+unsigned set_size(const std::string& dir) {
+    const fs::path stub = fs::path(dir) / kStubName;
+    std::error_code ec;
+    if (!fs::is_regular_file(stub, ec)) return 0;
+    std::ifstream in(stub);
+    std::string line;
+    unsigned n = 0;
+    while (std::getline(in, line)) {
+        if (line.empty() || line[0] == '#') continue;
+        if (line != "auto " + std::to_string(n + 1))
+            throw Error(ErrorCode::BadOption, "'" + stub.string() +
+                                                  "' names other members than shards 1 to N: "
+                                                  "not a set that indexer --shards wrote")
+                .with_hint("index each shard with --db SHARD --shard K/N");
+        ++n;
+    }
+    return n;
+}
+
+// Writes the stub file for `shards` shards into `dir`, whole or not at all.
+void write_stub(const std::string& dir, unsigned shards) {
+    const fs::path stub = fs::path(dir) / kStubName;
+    const fs::path scratch = fs::path(dir) / (std::string(kStubName) + ".new");
+    {
+        std::ofstream out(scratch, std::ios::trunc);
+        out << stub_text(shards);
+        out.flush();
+        if (!out) throw Error(ErrorCode::NotWritable, "cannot write '" + scratch.string() + "'");
+    }
+    std::error_code ec;
+    fs::rename(scratch, stub, ec);
+    if (ec)
+        throw Error(ErrorCode::NotWritable,
+                    "cannot write '" + stub.string() + "': " + ec.message());
+}
+
+// --shards N: each shard indexed in turn from the same files, as shard K of N.
+IndexStats run_set(const IndexOptions& options, IndexObserver& observer) {
+    const std::string& dir = options.db_path;
+    const unsigned n = options.shards;
+    std::error_code ec;
+    if (fs::exists(fs::path(dir) / "iamglass", ec))
+        throw Error(ErrorCode::BadOption, "'" + dir + "' is a single index; --shards " +
+                                              std::to_string(n) +
+                                              " builds a set of shards in a folder of its own")
+            .with_hint("give --db a new folder");
+    const unsigned existing = set_size(dir);
+    // Before its first complete run a set is its shards' folders (and their scratch folders):
+    // shards indexed one by one with --shard K/N, or a first run that was stopped.
+    const auto shard_entry = [n](const std::string& name) {
+        const std::string number = name.substr(0, name.find('.'));
+        const std::string rest = name.substr(number.size());
+        return !number.empty() && number.size() < 6 &&
+               std::all_of(number.begin(), number.end(),
+                           [](char c) { return c >= '0' && c <= '9'; }) &&
+               std::stoul(number) >= 1 && std::stoul(number) <= n &&
+               (rest.empty() || rest == ".build" || rest == ".new" || rest == ".old");
+    };
+    if (existing == 0 && fs::is_directory(dir, ec))
+        for (const auto& entry : fs::directory_iterator(dir, ec)) {
+            const std::string name = entry.path().filename().string();
+            if (name != std::string(kStubName) + ".new" && !shard_entry(name))
+                throw Error(
+                    ErrorCode::BadOption,
+                    "'" + dir + "' is neither empty nor a set of shards (it holds '" + name + "')")
+                    .with_hint("give --db a new folder");
+        }
+    if (existing != 0 && existing != n)
+        throw Error(ErrorCode::BadOption, "'" + dir + "' holds " + std::to_string(existing) +
+                                              " shards, not " + std::to_string(n))
+            .with_hint("update it with --shards " + std::to_string(existing) +
+                       ", or split the articles otherwise into a new folder");
+    fs::create_directories(dir, ec);
+    if (ec) throw Error(ErrorCode::NotWritable, "cannot create '" + dir + "': " + ec.message());
+
+    IndexStats total;
+    for (unsigned k = 1; k <= n; ++k) {
+        IndexOptions one = options;
+        one.shards = 0;
+        one.shard = ShardSpec{k, n};
+        one.db_path = (fs::path(dir) / std::to_string(k)).string();
+        one.report_rejections = k == 1;
+        observer.on_shard(k, n, one.db_path);
+        const IndexStats stats = run_index(one, observer);
+        observer.on_shard_done(k, n, stats);
+        // Every shard reads every file: the first one's count of files, removals and
+        // rejections is the set's.
+        if (k == 1) {
+            total.files = stats.files;
+            total.removed = stats.removed;
+            total.rejected = stats.rejected;
+        }
+        total.added += stats.added;
+        total.updated += stats.updated;
+        total.unchanged += stats.unchanged;
+        total.superseded += stats.superseded;
+        total.bytes_read += stats.bytes_read;
+        total.bulk = total.bulk || stats.bulk;
+        total.seconds += stats.seconds;
+        if (stats.interrupted) {
+            total.interrupted = true;
+            break;
+        }
+    }
+    // Named once every shard exists (an earlier stub names the same N shards).
+    if (!total.interrupted && existing == 0) write_stub(dir, n);
+    return total;
+}
+
 }  // namespace
 
 IndexStats run_index(const IndexOptions& options, IndexObserver& observer) {
+    if (options.shards > 0 || (options.shard.whole() && set_size(options.db_path) > 0)) {
+        if (!options.shard.whole())
+            throw Error(ErrorCode::BadOption, "--shard and --shards cannot be combined")
+                .with_hint("--shards N indexes all N shards of DIR; --shard K/N one index");
+        IndexOptions set = options;
+        if (set.shards == 0) set.shards = set_size(options.db_path);
+        return run_set(set, observer);
+    }
+    if (!options.shard.whole() && set_size(options.db_path) > 0)
+        throw Error(ErrorCode::BadOption, "'" + options.db_path + "' is a set of " +
+                                              std::to_string(set_size(options.db_path)) +
+                                              " shards, not one shard")
+            .with_hint("index one shard with --db " + options.db_path + "/K --shard K/N");
     const auto started = std::chrono::steady_clock::now();
     IndexStats stats;
     detail::guarded("indexing", options.db_path, [&] { Run(options, observer, stats).execute(); });
@@ -515,6 +694,7 @@ std::string summary_line(const IndexStats& s) {
            std::to_string(s.updated) + " updated, " + std::to_string(s.unchanged) + " unchanged, " +
            std::to_string(s.removed) + " removed, " + std::to_string(s.rejected) + " rejected" +
            (s.superseded ? ", " + std::to_string(s.superseded) + " superseded" : std::string()) +
+           (s.elsewhere ? ", " + std::to_string(s.elsewhere) + " in other shards" : std::string()) +
            ") in " + format_fixed(s.seconds, 1) + " s" +
            // A rate of nothing written says nothing.
            (s.articles() ? " \xE2\x80\x94 " + format_fixed(std::round(rate), 0) + " articles/s, " +

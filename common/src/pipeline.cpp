@@ -4,7 +4,8 @@
 
 namespace newsidx::detail {
 
-Outcome process(const SourceFile& file, DocumentBuilder& builder, std::uint64_t max_size) {
+Outcome process(const SourceFile& file, DocumentBuilder& builder, std::uint64_t max_size,
+                const ShardSpec& shard) {
     Outcome out;
     auto reject = [&](std::string reason) {
         out.kind = Outcome::Kind::Rejected;
@@ -19,9 +20,17 @@ Outcome process(const SourceFile& file, DocumentBuilder& builder, std::uint64_t 
     if (!bytes) return reject(read_error);
     out.bytes = bytes->size();
     out.state = FileState{bytes->size(), file.mtime_ns, content_hash(*bytes), {}};
+    // Another shard's article is not analysed, and its warnings are that shard's to report.
+    auto elsewhere = [&] {
+        out.kind = Outcome::Kind::Elsewhere;
+        out.state.holds = false;
+        out.warnings.clear();
+        return std::move(out);
+    };
     if (file.previous && file.previous->hash == out.state.hash && !file.previous->url.empty()) {
         out.kind = Outcome::Kind::Touched;
         out.state.url = file.previous->url;
+        if (!shard.keeps(id_term_of(out.state.url))) return elsewhere();
         return out;
     }
     try {
@@ -33,6 +42,7 @@ Outcome process(const SourceFile& file, DocumentBuilder& builder, std::uint64_t 
             return out;
         }
         out.state.url = parsed.article().url;
+        if (!shard.keeps(id_term_of(out.state.url))) return elsewhere();
         out.built = builder.build(parsed.article(), file.path);
         out.id_term = out.built->id_term;
         out.kind = Outcome::Kind::Indexed;
@@ -43,14 +53,16 @@ Outcome process(const SourceFile& file, DocumentBuilder& builder, std::uint64_t 
 }
 
 Pipeline::Pipeline(const std::vector<const SourceFile*>& files, unsigned jobs,
-                   const Analyzer& analyzer, std::uint64_t max_size, Sink sink)
+                   const Analyzer& analyzer, std::uint64_t max_size, const ShardSpec& shard,
+                   Sink sink)
     : files_(files),
       window_(std::max<std::size_t>(64, 64 * jobs)),
       slots_(window_),
       ready_(window_, false),
       sink_(std::move(sink)) {
     for (unsigned j = 0; j < jobs; ++j)
-        workers_.emplace_back([this, j, analyzer, max_size] { work(j, analyzer, max_size); });
+        workers_.emplace_back(
+            [this, j, analyzer, max_size, shard] { work(j, analyzer, max_size, shard); });
 }
 
 Outcome Pipeline::take(std::size_t i) {
@@ -80,7 +92,8 @@ void Pipeline::join() noexcept {
         if (t.joinable()) t.join();
 }
 
-void Pipeline::work(unsigned worker, const Analyzer& analyzer, std::uint64_t max_size) {
+void Pipeline::work(unsigned worker, const Analyzer& analyzer, std::uint64_t max_size,
+                    ShardSpec shard) {
     DocumentBuilder builder(analyzer);
     for (;;) {
         const std::size_t i = next_.fetch_add(1);
@@ -90,7 +103,7 @@ void Pipeline::work(unsigned worker, const Analyzer& analyzer, std::uint64_t max
             space_.wait(lock, [&] { return aborted_ || i < consumed_ + window_; });
             if (aborted_) return;
         }
-        Outcome out = process(*files_[i], builder, max_size);
+        Outcome out = process(*files_[i], builder, max_size, shard);
         try {
             if (sink_) sink_(worker, *files_[i], out);
         } catch (...) {

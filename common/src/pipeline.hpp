@@ -22,7 +22,8 @@ namespace newsidx::detail {
 
 /// What a worker made of one file.
 struct Outcome {
-    enum class Kind { Indexed, Touched, Rejected } kind = Kind::Rejected;
+    /// Elsewhere: an article that another shard of the set holds (ShardSpec), not analysed.
+    enum class Kind { Indexed, Touched, Elsewhere, Rejected } kind = Kind::Rejected;
     FileState state;
     std::optional<DocumentBuilder::Built> built;  ///< moved out by a bulk worker once written
     std::string id_term;
@@ -32,8 +33,9 @@ struct Outcome {
 };
 
 /// Reads and analyses one file: an article to index, a file whose content is unchanged
-/// (Touched), or a rejection.
-Outcome process(const SourceFile& file, DocumentBuilder& builder, std::uint64_t max_size);
+/// (Touched), an article for another shard than `shard` (Elsewhere), or a rejection.
+Outcome process(const SourceFile& file, DocumentBuilder& builder, std::uint64_t max_size,
+                const ShardSpec& shard = {});
 
 class Pipeline {
   public:
@@ -42,7 +44,7 @@ class Pipeline {
     using Sink = std::function<void(unsigned worker, const SourceFile& file, Outcome& out)>;
 
     Pipeline(const std::vector<const SourceFile*>& files, unsigned jobs, const Analyzer& analyzer,
-             std::uint64_t max_size, Sink sink = {});
+             std::uint64_t max_size, const ShardSpec& shard, Sink sink = {});
 
     // Never rethrows: it may run while take()'s exception unwinds the caller.
     ~Pipeline() { join(); }
@@ -60,7 +62,7 @@ class Pipeline {
 
   private:
     void join() noexcept;
-    void work(unsigned worker, const Analyzer& analyzer, std::uint64_t max_size);
+    void work(unsigned worker, const Analyzer& analyzer, std::uint64_t max_size, ShardSpec shard);
 
     const std::vector<const SourceFile*>& files_;
     const std::size_t window_;

@@ -258,11 +258,18 @@ std::string describe_syntax_error(const std::string& query, const std::string& x
     return ": " + xapian_msg;
 }
 
-// Xapian 1.4's PHRASE takes plain terms only, and its parser reads a wildcard inside a phrase
-// as the bare word ("security guarant*" looks for the term "guarant" and finds nothing). So a
-// phrase with wildcards is taken out of the text before parsing, replaced by a field the parser
-// hands back here, and becomes an OR of phrases over each wildcard's most frequent expansions:
-// at most kMaxPhraseVariants phrases, shared out evenly when a phrase has several wildcards.
+// Wildcards are expanded here, against the terms of the whole index set, not by Xapian's
+// parser and matcher:
+// - Xapian 1.4's PHRASE takes plain terms only, and its parser reads a wildcard inside a phrase
+//   as the bare word ("security guarant*" looks for the term "guarant" and finds nothing). So a
+//   phrase with wildcards is taken out of the text before parsing, replaced by a field the
+//   parser hands back here, and becomes an OR of phrases over each wildcard's most frequent
+//   expansions: at most kMaxPhraseVariants phrases, shared out evenly when a phrase has several
+//   wildcards.
+// - A wildcard word (bank*, title:bank*) becomes the SYNONYM of its kMaxWildcardTerms most
+//   frequent expansions, as Xapian's own wildcard would on one index. Xapian expands a wildcard
+//   in each shard of a set on its own (its most frequent terms, and its weight, per shard), so
+//   shards would rank it otherwise than one index of the same articles.
 class WildcardPhrases : public Xapian::FieldProcessor {
   public:
     static constexpr std::string_view kField = "xwildcardphrase";
@@ -270,8 +277,63 @@ class WildcardPhrases : public Xapian::FieldProcessor {
     WildcardPhrases(const Xapian::Database& db, const Analyzer& analyzer)
         : db_(db), stem_(analyzer.stemmer()), stems_(analyzer.stems()) {}
 
-    // `text` with each quoted phrase (title: ones too) that has a wildcard replaced by kField:N.
+    // `text` with each quoted phrase (title: ones too) that has a wildcard, and each wildcard
+    // word outside quotes, replaced by kField:N.
     std::string take(const std::string& text) {
+        std::string out;
+        std::size_t i = 0;
+        while (i < text.size()) {
+            const std::size_t open = text.find('"', i);
+            const std::size_t close =
+                open == std::string::npos ? std::string::npos : text.find('"', open + 1);
+            if (close == std::string::npos) break;
+            out += take_words(std::string_view(text).substr(i, open - i));
+            out.append(text, open, close + 1 - open);
+            i = close + 1;
+        }
+        // An unclosed quote runs to the end: a phrase, whose words stay as they are.
+        const std::size_t open = text.find('"', std::min(i, text.size()));
+        out += take_words(std::string_view(text).substr(
+            std::min(i, text.size()), open == std::string::npos ? std::string::npos : open - i));
+        if (open != std::string::npos) out.append(text, open);
+        return take_phrases(out);
+    }
+
+    // `text` with each wildcard word (word*, title:word*) replaced by kField:N.
+    std::string take_words(std::string_view text) {
+        std::string out;
+        std::size_t i = 0;
+        while (i < text.size()) {
+            if (!is_word_byte(text[i])) {
+                out += text[i++];
+                continue;
+            }
+            std::size_t j = i;
+            while (j < text.size() && is_word_byte(text[j])) ++j;
+            const std::string_view word = text.substr(i, j - i);
+            const std::string_view title_field = "title:";
+            const bool after_colon = i > 0 && text[i - 1] == ':';
+            const bool in_title =
+                out.size() >= title_field.size() &&
+                out.compare(out.size() - title_field.size(), title_field.size(), title_field) == 0;
+            // Other fields (site:, lang:, date:) are Xapian's to read as they are.
+            if (j >= text.size() || text[j] != '*' || (after_colon && !in_title)) {
+                out.append(word);
+                i = j;
+                continue;
+            }
+            if (in_title) out.resize(out.size() - title_field.size());
+            out += std::string(kField) + ":" + std::to_string(phrases_.size());
+            phrases_.push_back({in_title ? std::string(schema::kTitle.prefix) : std::string(),
+                                {{std::string(word), true}},
+                                true});
+            i = j + 1;
+        }
+        return out;
+    }
+
+    // `text` with each quoted phrase (title: ones too) that has a wildcard replaced by kField:N.
+    std::string take_phrases(const std::string& text) {
         std::string out;
         std::size_t i = 0;
         while (i < text.size()) {
@@ -314,6 +376,7 @@ class WildcardPhrases : public Xapian::FieldProcessor {
         // A query that matches nothing but is not empty (an empty one would read as "no words").
         if (n >= phrases_.size()) return Xapian::Query(Xapian::Query::OP_WILDCARD, value);
         const Phrase& phrase = phrases_[n];
+        if (phrase.bare) return expand(phrase.prefix + phrase.words.front().text);
         std::size_t wildcards = 0;
         for (const Word& w : phrase.words) wildcards += w.wild;
         // Each wildcard keeps this many expansions, so that their product stays in bounds.
@@ -368,7 +431,28 @@ class WildcardPhrases : public Xapian::FieldProcessor {
     struct Phrase {
         std::string prefix;
         std::vector<Word> words;
+        bool bare = false;  // a wildcard word outside quotes
     };
+
+    // The SYNONYM of the kMaxWildcardTerms most frequent terms that start with `start` (ties:
+    // the first in term order), or a query that matches nothing.
+    Xapian::Query expand(const std::string& start) const {
+        std::vector<std::pair<Xapian::doccount, std::string>> terms;
+        for (auto t = db_.allterms_begin(start); t != db_.allterms_end(start); ++t)
+            terms.emplace_back(t.get_termfreq(), *t);
+        if (terms.empty()) return Xapian::Query(Xapian::Query::OP_WILDCARD, start);
+        const std::size_t keep = std::min<std::size_t>(kMaxWildcardTerms, terms.size());
+        std::partial_sort(terms.begin(), terms.begin() + static_cast<std::ptrdiff_t>(keep),
+                          terms.end(), [](const auto& a, const auto& b) {
+                              return a.first != b.first ? a.first > b.first : a.second < b.second;
+                          });
+        terms.resize(keep);
+        std::sort(terms.begin(), terms.end(),
+                  [](const auto& a, const auto& b) { return a.second < b.second; });
+        std::vector<Xapian::Query> parts;
+        for (const auto& term : terms) parts.emplace_back(term.second);
+        return Xapian::Query(Xapian::Query::OP_SYNONYM, parts.begin(), parts.end());
+    }
     const Xapian::Database& db_;
     Xapian::Stem stem_;
     bool stems_;

@@ -155,6 +155,7 @@ std::string render_json(const SearchResult& result, const std::string& id) {
         doc["partial"] = true;
         doc["missing_shards"] = result.missing_shards;
     }
+    if (!result.notes.empty()) doc["notes"] = result.notes;
     if (result.did_you_mean.empty())
         doc["did_you_mean"] = nullptr;
     else

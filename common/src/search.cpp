@@ -19,6 +19,37 @@
 namespace newsidx {
 namespace {
 
+// A query word's weight in a snippet, times its idf: about BM25's bound for a word at the
+// default k1 (k1 + 1), which weighed snippet words before schema 7.
+constexpr double kSnippetWordWeight = 3.0;
+
+// The match set whose term weights MSet::snippet weighs the words of `words` by: each word's
+// idf (log N/df over the whole set) times kSnippetWordWeight. Xapian 1.4 does not weigh a word
+// so across an index set: it adds up the weight bounds of the local members that have the word,
+// but not those of remote shards. So on a set, a first match reads what Xapian makes of each
+// word's idf, and a second one scales each word to what one index gives it.
+Xapian::MSet snippet_weights(const Xapian::Database& db, const Xapian::Query& words) {
+    Xapian::Enquire enquire(db);
+    enquire.set_weighting_scheme(Xapian::TfIdfWeight("btn"));  // weight bound: the idf
+    if (db.size() <= 1) {
+        enquire.set_query(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, words, kSnippetWordWeight));
+        return enquire.get_mset(0, 0);
+    }
+    enquire.set_query(words);
+    const Xapian::MSet plain = enquire.get_mset(0, 0);
+    const double articles = db.get_doccount();
+    std::vector<Xapian::Query> terms;
+    for (auto it = words.get_unique_terms_begin(); it != words.get_unique_terms_end(); ++it) {
+        const double got = plain.get_termweight(*it);
+        const Xapian::doccount df = db.get_termfreq(*it);
+        const double want = df ? kSnippetWordWeight * std::log(articles / df) : 0;
+        terms.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(*it),
+                           got > 0 ? want / got : kSnippetWordWeight);
+    }
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()));
+    return enquire.get_mset(0, 0);
+}
+
 // The analyzer that indexed `doc`, from its XA term.
 std::string analyzer_of(const Xapian::Document& doc) {
     const std::string prefix(schema::kAnalyzer.prefix);
@@ -35,21 +66,36 @@ std::string analyzer_of(const Xapian::Document& doc) {
 // best one's, times the share of the query the best one matches), counting only the terms of
 // the best hit's own parse. The same holds for the ranking evidence of a bare-word query
 // (its title terms and copies are not words the user typed), so those are counted out too.
-void rescale_percentages(const Xapian::Enquire& enquire, const Xapian::MSet& page,
+// A term's share is its idf (log N/df) in the whole set: Xapian's own (the term's weight
+// bound) depends on how the articles are split into shards.
+// `best` holds the match of greatest weight (its first item).
+void rescale_percentages(const Xapian::Enquire& enquire, const Xapian::Database& db,
+                         const Xapian::MSet& best,
                          const std::map<std::string, std::vector<std::string>>& terms_by_analyzer,
                          std::vector<Hit>& hits) {
-    const Xapian::MSet best = page.get_firstitem() == 0 ? page : enquire.get_mset(0, 1);
     if (best.empty() || best.begin().get_weight() <= 0) return;
-    auto own = terms_by_analyzer.find(analyzer_of(best.begin().get_document()));
-    if (own == terms_by_analyzer.end() && terms_by_analyzer.size() == 1)
-        own = terms_by_analyzer.begin();  // one parse for every article
-    if (own == terms_by_analyzer.end()) return;
+    // A query with operators: every weighted term of the query counts (filters weigh nothing).
+    const Xapian::Query& query = enquire.get_query();
+    std::map<std::string, std::vector<std::string>> every{{"", {}}};
+    for (auto t = query.get_unique_terms_begin(); t != query.get_unique_terms_end(); ++t)
+        if (const schema::Prefix* prefix = schema::prefix_of(*t); !prefix || !prefix->is_boolean)
+            every[""].push_back(*t);
+    const auto& parses = terms_by_analyzer.empty() ? every : terms_by_analyzer;
+    auto own = parses.find(analyzer_of(best.begin().get_document()));
+    if (own == parses.end() && parses.size() == 1)
+        own = parses.begin();  // one parse for every article
+    if (own == parses.end()) return;
+    const double articles = db.get_doccount();
+    const auto share = [&](const std::string& term) {
+        const Xapian::doccount df = db.get_termfreq(term);
+        return df ? std::log(articles / df) : 0.0;
+    };
     double total = 0, matched = 0;
-    for (const std::string& term : own->second) total += page.get_termweight(term);
+    for (const std::string& term : own->second) total += share(term);
     for (auto t = enquire.get_matching_terms_begin(best.begin());
          t != enquire.get_matching_terms_end(best.begin()); ++t)
         if (std::find(own->second.begin(), own->second.end(), *t) != own->second.end())
-            matched += page.get_termweight(*t);
+            matched += share(*t);
     if (total <= 0) return;
     const double factor = 100.0 * matched / total / best.begin().get_weight();
     for (Hit& hit : hits)
@@ -81,13 +127,67 @@ class ExpansionTerms : public Xapian::ExpandDecider {
     bool shared_only_;
 };
 
+// Items [first, first + count) of the match set in the order of `sort`, and the match set they
+// come from. Under a date order Xapian orders the articles of one date by weight, then by
+// document id, which depends on the layout of the index set: articles of equal date and weight
+// are ordered here by kOrderSlot instead, as relevance order does (Searcher::configure), so
+// that one index and any set of shards give one order. The match set is fetched with a margin
+// on both sides, widened until the runs of ties at the page's edges lie within it.
+std::pair<Xapian::MSet, std::vector<Xapian::MSetIterator>> page_in_order(
+    Xapian::Enquire& enquire, SortOrder sort, Xapian::doccount first, Xapian::doccount count,
+    Xapian::doccount check_at_least) {
+    if (sort == SortOrder::Relevance) {
+        Xapian::MSet mset = enquire.get_mset(first, count, check_at_least);
+        std::vector<Xapian::MSetIterator> page;
+        for (auto it = mset.begin(); it != mset.end(); ++it) page.push_back(it);
+        return {std::move(mset), std::move(page)};
+    }
+    const auto tied = [](const Xapian::MSetIterator& a, const Xapian::MSetIterator& b) {
+        return a.get_weight() == b.get_weight() &&
+               a.get_document().get_value(schema::kDateSlot.slot) ==
+                   b.get_document().get_value(schema::kDateSlot.slot);
+    };
+    for (Xapian::doccount margin = 8;; margin *= 4) {
+        const Xapian::doccount from = first > margin ? first - margin : 0;
+        Xapian::MSet mset = enquire.get_mset(from, first - from + count + margin, check_at_least);
+        std::vector<Xapian::MSetIterator> items;
+        for (auto it = mset.begin(); it != mset.end(); ++it) items.push_back(it);
+        const std::size_t lo = first - from, hi = std::min<std::size_t>(items.size(), lo + count);
+        if (lo >= items.size()) return {std::move(mset), {}};
+        // A run of ties at an edge of the page that reaches the edge of what was fetched may
+        // go on beyond it.
+        const bool open_start = from > 0 && tied(items.front(), items[lo]);
+        const bool open_end =
+            items.size() == first - from + count + margin && tied(items[hi - 1], items.back());
+        if (open_start || open_end) continue;
+        for (std::size_t run = 0; run < items.size();) {
+            std::size_t end = run + 1;
+            while (end < items.size() && tied(items[run], items[end])) ++end;
+            if (end - run > 1)
+                std::sort(items.begin() + static_cast<std::ptrdiff_t>(run),
+                          items.begin() + static_cast<std::ptrdiff_t>(end),
+                          [](const Xapian::MSetIterator& a, const Xapian::MSetIterator& b) {
+                              return a.get_document().get_value(schema::kOrderSlot.slot) <
+                                     b.get_document().get_value(schema::kOrderSlot.slot);
+                          });
+            run = end;
+        }
+        return {std::move(mset),
+                std::vector<Xapian::MSetIterator>(items.begin() + static_cast<std::ptrdiff_t>(lo),
+                                                  items.begin() + static_cast<std::ptrdiff_t>(hi))};
+    }
+}
+
 }  // namespace
 
 Xapian::Query expansion_query(const Xapian::Enquire& enquire, const Xapian::Database& db,
                               const Xapian::RSet& rset, const Xapian::Query& own, unsigned count,
                               double weight, std::vector<std::string>* added, bool by_eset_weight) {
     const ExpansionTerms decider(own, db, by_eset_weight);
-    const Xapian::ESet eset = enquire.get_eset(count, rset, &decider);
+    // Exact term frequencies: by default Xapian weighs a term by the frequency in the shard of
+    // the document it was read from, so that shards would choose other terms than one index.
+    const Xapian::ESet eset =
+        enquire.get_eset(count, rset, Xapian::Enquire::USE_EXACT_TERMFREQ, &decider);
     std::vector<Xapian::Query> terms;
     const double best = eset.empty() ? 1 : eset.begin().get_weight();
     for (auto it = eset.begin(); it != eset.end(); ++it) {
@@ -399,7 +499,11 @@ void Searcher::configure(Xapian::Enquire& enquire, const Xapian::Database& db,
         text = Xapian::Query(Xapian::Query::OP_AND_MAYBE, text, Xapian::Query(boost.get()));
     enquire.set_query(
         built.filter.empty() ? text : Xapian::Query(Xapian::Query::OP_FILTER, text, built.filter));
-    if (setup.sort != SortOrder::Relevance)
+    // Equal scores in the order of a number every layout gives the article alike (not by
+    // document id, which depends on the shards and the order of indexing).
+    if (setup.sort == SortOrder::Relevance)
+        enquire.set_sort_by_relevance_then_value(schema::kOrderSlot.slot, false);
+    else
         enquire.set_sort_by_value_then_relevance(schema::kDateSlot.slot,
                                                  setup.sort == SortOrder::Newest);
     if (setup.collapse_key) enquire.set_collapse_key(*setup.collapse_key);
@@ -463,7 +567,15 @@ SearchResult Searcher::search_once(const std::string& query, const MatchSetup& s
             setup.spies.empty() ? std::max<Xapian::doccount>(kExactCountUpTo,
                                                              options_.offset + options_.limit + 100)
                                 : db.get_doccount();  // spies count every match
-        const Xapian::MSet mset = enquire.get_mset(options_.offset, options_.limit, check_at_least);
+        // Xapian 1.4 counts some matches twice in the spies of a set with a remote shard (the
+        // server's count, and again as the client takes the shard's best matches): there the
+        // spies count in a match of their own, which takes no match to the client.
+        if (!setup.spies.empty() && set_.has_remote()) {
+            enquire.get_mset(0, 0, check_at_least);
+            enquire.clear_matchspies();
+        }
+        const auto [mset, page] =
+            page_in_order(enquire, setup.sort, options_.offset, options_.limit, check_at_least);
         out.total_estimate = mset.get_matches_estimated();
         out.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
         // What snippets need, only when they are wanted (TREC runs do without), per analyzer
@@ -503,14 +615,15 @@ SearchResult Searcher::search_once(const std::string& query, const MatchSetup& s
             ForSnippets part;
             part.words =
                 snippet_terms(Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()));
-            Xapian::Enquire snippet_enquire(db);
-            snippet_enquire.set_query(part.words.query);
-            part.mset = snippet_enquire.get_mset(0, 0);
+            // Snippets weigh a query word by its idf (log N/df, from the whole set's counts)
+            // against the text's other words (SNIPPET_BACKGROUND_MODEL): BM25's weight bound
+            // would depend on each shard's document lengths.
+            part.mset = snippet_weights(db, part.words.query);
             return snippet_parts.emplace(key, std::move(part)).first->second;
         };
         std::map<std::string, Xapian::Stem> stemmers;  // per analyzer, made when first needed
         unsigned rank = options_.offset;
-        for (auto it = mset.begin(); it != mset.end(); ++it) {
+        for (const Xapian::MSetIterator& it : page) {
             const Xapian::Document doc = it.get_document();
             const StoredRecord record = StoredRecord::of(doc);
             Hit hit = hit_of(doc, record, ++rank, it);
@@ -530,12 +643,29 @@ SearchResult Searcher::search_once(const std::string& query, const MatchSetup& s
             if (options_.collapse) hit.trail = trail_of(set_, db, *it);
             out.hits.push_back(std::move(hit));
         }
-        if (!built.terms_by_analyzer.empty() && !out.hits.empty())
-            rescale_percentages(enquire, mset, built.terms_by_analyzer, out.hits);
+        if (!out.hits.empty()) {
+            // The match of greatest weight, whatever the order of the page.
+            if (setup.sort != SortOrder::Relevance)
+                enquire.set_sort_by_relevance_then_value(schema::kOrderSlot.slot, false);
+            const Xapian::MSet best = setup.sort == SortOrder::Relevance && options_.offset == 0
+                                          ? mset
+                                          : enquire.get_mset(0, 1);
+            rescale_percentages(enquire, db, best, built.terms_by_analyzer, out.hits);
+        }
         // Asked of the whole result, not the page: a page past the end is not a query without
         // hits.
         if (options_.like.empty())
             out.did_you_mean = builder_.correction(built, db, mset.get_matches_estimated());
+        // docs/scale-out.md, "Where a set answers otherwise than one index".
+        if (options_.collapse && set_.members().size() > 1)
+            out.notes.push_back(
+                "near-duplicate clusters are formed within each index of the set: copies held "
+                "by different shards are not folded together");
+        if (set_.has_remote() && out.did_you_mean.empty() &&
+            mset.get_matches_estimated() < kFewHits)
+            out.notes.push_back(
+                "remote shards serve no spelling data: \"did you mean\" draws on the local "
+                "indexes of the set only");
     };
     try {
         run(set_.database(), result);

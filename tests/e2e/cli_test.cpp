@@ -7,6 +7,7 @@
 #include <xapian.h>
 
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -758,7 +759,7 @@ TEST_F(SamplesTest, VersionColourChoicesAndWhyNothingIsShown) {
         const CommandResult v = run_command({tool, "--version"});
         EXPECT_EQ(v.exit_code, 0);
         const std::string name = tool == kSearcher ? "searcher" : "indexer";
-        EXPECT_TRUE(starts_with(v.out, name + " (newsidx) 0.1.0, index schema 6, Xapian 1.4"))
+        EXPECT_TRUE(starts_with(v.out, name + " (newsidx) 0.1.0, index schema 7, Xapian 1.4"))
             << v.out;
     }
     // --help names every operator and field with an example.
@@ -1291,6 +1292,105 @@ TEST(RemoteShard, ADownOrSilentShardIsNamedOrLeftOutWithinTheTimeout) {
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_EQ(first_line(r.err).rfind("searcher: error: no shard answered: 127.0.0.1:", 0), 0u)
         << r.err;
+}
+
+// Issue #14, item 3: the samples in three shards (indexer --shards 3), each served by its own
+// xapian-tcpsrv on the loopback and searched through a stub file, answer as one index of the
+// samples does: the same URLs in the same order, the same snippets, percentages, facet and
+// timeline counts, for a fixed set of queries. (With remote shards the all-words evidence is
+// Xapian's AND of the words, so the one index is asked with that, --all-words 3,5,0.4.) The
+// set searched as local folders answers as the one index does with the default ranking.
+TEST(RemoteShard, ThreeShardsOnTheLoopbackAnswerLikeOneIndex) {
+    const std::string tcpsrv = "/usr/bin/xapian-tcpsrv";
+    if (!fs::exists(tcpsrv) || !fs::exists("/usr/bin/setsid"))
+        GTEST_SKIP() << "xapian-tcpsrv (xapian-tools) or setsid (util-linux) is not installed";
+    TempDir dir;
+    const std::string one = dir / "one", set = dir / "set";
+    ASSERT_EQ(run_command({kIndexer, "--quiet", "--db", one, kSamples}).exit_code, 0);
+    const CommandResult built = run_command({kIndexer, "--shards", "3", "--db", set, kSamples});
+    ASSERT_EQ(built.exit_code, 0) << built.err;
+    EXPECT_EQ(built.out.rfind("indexed 34 articles (34 new, 0 updated, 0 unchanged", 0), 0u)
+        << built.out;
+    // The servers stop however the test ends (one session each: on SIGTERM a server signals
+    // its whole process group).
+    struct Servers {
+        std::vector<pid_t> pids;
+        ~Servers() {
+            for (pid_t pid : pids) ::kill(pid, SIGTERM);
+            for (pid_t pid : pids) wait_command(pid);
+        }
+    } servers;
+    std::string stub_text;
+    for (int k = 1; k <= 3; ++k) {
+        const int port = free_loopback_port();
+        ASSERT_NE(port, 0);
+        servers.pids.push_back(
+            spawn_command({"/usr/bin/setsid", tcpsrv, "--quiet", "--interface", "127.0.0.1",
+                           "--port", std::to_string(port), set + "/" + std::to_string(k)},
+                          dir / ("srv" + std::to_string(k) + ".out"),
+                          dir / ("srv" + std::to_string(k) + ".err")));
+        stub_text += "remote :127.0.0.1:" + std::to_string(port) + "\n";
+    }
+    const std::string stub = dir / "remote.stub";
+    write_file(stub, stub_text);
+    const auto search = [&](const std::string& where, std::vector<std::string> flags) {
+        std::vector<std::string> args{kSearcher, "--db", where, "--json", "-n", "20"};
+        args.insert(args.end(), flags.begin(), flags.end());
+        return run_command(args);
+    };
+    CommandResult r;
+    for (int attempt = 0; attempt < 50; ++attempt) {  // the servers take a moment to listen
+        r = search(stub, {"harbour"});
+        if (r.exit_code == 0) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+
+    // Everything of an answer but its timing and the scores' last bits.
+    const auto comparable = [](const std::string& out) {
+        json j = json::parse(out);
+        j.erase("elapsed_ms");
+        for (json& hit : j["results"]) {
+            const double score = hit["score"];
+            hit["score"] = std::round(score * 1e9) / 1e9;
+        }
+        return j;
+    };
+    const std::vector<std::vector<std::string>> queries = {
+        {"security guarantees"},
+        {"border talks security guarantees"},
+        {"harbour strike"},
+        {"\"security guarantees\""},
+        {"guarant*"},
+        {"talks", "--sort", "newest"},
+        {"talks", "--sort", "oldest", "--offset", "2"},
+        {"border", "--facet", "site", "--facet", "year", "--timeline", "month"},
+        {"security OR harbour OR budget", "--offset", "3"},
+        {"title:talks", "--since", "2022-02-01", "--until", "2022-03-31"},
+        {"ceasefire", "--expand", "5"},
+    };
+    int answered = 0;
+    for (const auto& query : queries) {
+        std::vector<std::string> like_remote = query;
+        for (const std::string flag : {"--all-words", "3,5,0.4"}) like_remote.push_back(flag);
+        const CommandResult remote = search(stub, query), local = search(one, like_remote);
+        ASSERT_EQ(remote.exit_code, local.exit_code) << query[0] << ": " << remote.err;
+        if (local.exit_code != 0) continue;
+        ++answered;
+        EXPECT_EQ(comparable(remote.out), comparable(local.out)) << query[0];
+        const CommandResult folders = search(set, query), whole = search(one, query);
+        ASSERT_EQ(folders.exit_code, 0) << folders.err;
+        EXPECT_EQ(comparable(folders.out), comparable(whole.out)) << query[0];
+    }
+    EXPECT_GE(answered, 10);
+    // A misspelling: the remote shards have no spelling data, and the answer says so.
+    const json j = json::parse(search(stub, {"securty guarantes"}).out);
+    EXPECT_TRUE(j["did_you_mean"].is_null());
+    EXPECT_EQ(j["notes"][0],
+              "remote shards serve no spelling data: \"did you mean\" draws on the local indexes "
+              "of the set only");
+    EXPECT_EQ(json::parse(search(set, {"securty guarantes"}).out)["did_you_mean"],
+              json::parse(search(one, {"securty guarantes"}).out)["did_you_mean"]);
 }
 
 }  // namespace

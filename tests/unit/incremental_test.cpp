@@ -11,9 +11,11 @@
 #include <iterator>
 #include <map>
 #include <random>
+#include <set>
 #include <sstream>
 
 #include "newsidx/clusters.hpp"
+#include "newsidx/document.hpp"
 #include "newsidx/indexer.hpp"
 #include "newsidx/schema.hpp"
 #include "temp_dir.hpp"
@@ -296,6 +298,107 @@ TEST(IncrementalEqualsRebuild, AfterEveryRunOfASeededRandomWalk) {
     EXPECT_GT(compared, 70);
     EXPECT_GT(stopped, 5) << "the walk stops some runs half-way";
     EXPECT_GT(partial, 10) << "and runs some over one folder";
+}
+
+// The same walk over a set of three shards (indexer --shard K/N and --shards N): after every run
+// that completed, each shard it indexed answers like a rebuild of that shard, and the shards
+// hold each article once, in the shard its URL picks.
+TEST(IncrementalEqualsRebuild, OfEveryShardOfASetAfterEveryRunOfASeededRandomWalk) {
+    TempDir dir;
+    const std::string corpus = dir / "corpus", set = dir / "set", reference = dir / "reference";
+    fs::create_directories(corpus);
+    fs::create_directories(set);
+    fs::create_directories(reference);
+    constexpr unsigned kShards = 3;
+    const char* seed_env = std::getenv("NEWSIDX_WALK_SEED");
+    const std::uint32_t kSeed =
+        seed_env ? static_cast<std::uint32_t>(std::strtoul(seed_env, nullptr, 10)) : 20261201;
+    RandomCorpus files(corpus, kSeed);
+    std::mt19937 rng(kSeed + 1);
+    std::string log;
+    int compared = 0, whole_set = 0, stopped = 0;
+    std::size_t elsewhere = 0;
+    for (int run = 0; run < 100; ++run) {
+        const int changes = 1 + static_cast<int>(rng() % 4);
+        for (int i = 0; i < changes; ++i) log += files.change() + "\n";
+
+        std::atomic<bool> stop{false};
+        IndexOptions opts;
+        opts.inputs = {corpus};
+        opts.jobs = 1 + rng() % 2;
+        opts.mode = rng() % 2 ? BuildMode::Bulk : BuildMode::Direct;
+        opts.stop = &stop;
+        // Half the runs index every shard (--shards 3), half one shard (--shard K/3).
+        const unsigned k = rng() % 2 ? 0 : 1 + rng() % kShards;
+        if (k == 0) {
+            opts.db_path = set;
+            opts.shards = kShards;
+        } else {
+            opts.db_path = set + "/" + std::to_string(k);
+            opts.shard = ShardSpec{k, kShards};
+        }
+        const bool stop_early = rng() % 6 == 0;
+        StoppingObserver observer(stop, stop_early ? 1 + rng() % 3 : ~0ull);
+        const IndexStats stats = run_index(opts, observer);
+        log += std::string(opts.mode == BuildMode::Bulk ? "bulk" : "direct") + " run of " +
+               (k ? "shard " + std::to_string(k) : std::string("every shard")) +
+               (stats.interrupted ? " (stopped)" : "") + "\n";
+        if (stats.interrupted) {
+            ++stopped;
+            continue;
+        }
+        elsewhere += stats.elsewhere;
+        whole_set += k == 0;
+        std::map<std::string, unsigned> holder;  // id term -> shard
+        for (unsigned shard = 1; shard <= kShards; ++shard) {
+            if (k != 0 && shard != k) continue;
+            const std::string want_path = reference + "/" + std::to_string(shard);
+            IndexOptions ref;
+            ref.db_path = want_path;
+            ref.inputs = {corpus};
+            ref.rebuild = true;
+            ref.shard = ShardSpec{shard, kShards};
+            std::atomic<bool> never{false};
+            StoppingObserver quiet(never, ~0ull);
+            run_index(ref, quiet);
+            const Snapshot got = snapshot(set + "/" + std::to_string(shard)),
+                           want = snapshot(want_path);
+            ASSERT_TRUE(got == want)
+                << "seed " << kSeed << ", after run " << run << ", shard " << shard << ":\n"
+                << difference(got, want) << "steps:\n"
+                << log;
+            for (const auto& [id, desc] : got.articles) {
+                ASSERT_EQ(shard_of(id, kShards), shard) << id;
+                ASSERT_TRUE(holder.emplace(id, shard).second) << id << " in two shards";
+            }
+        }
+        ++compared;
+    }
+    EXPECT_TRUE(fs::is_regular_file(set + "/XAPIANDB"));
+    // Every article of a whole index of the files is in one shard of the set, once every shard
+    // is brought up to date.
+    IndexOptions all;
+    all.db_path = set;
+    all.inputs = {corpus};
+    std::atomic<bool> never{false};
+    StoppingObserver quiet(never, ~0ull);
+    run_index(all, quiet);  // --db of a set: every shard, as --shards 3
+    IndexOptions whole;
+    whole.db_path = dir / "whole";
+    whole.inputs = {corpus};
+    run_index(whole, quiet);
+    std::set<std::string> in_shards;
+    for (unsigned shard = 1; shard <= kShards; ++shard)
+        for (const auto& [id, desc] : snapshot(set + "/" + std::to_string(shard)).articles)
+            EXPECT_TRUE(in_shards.insert(id).second) << id;
+    std::set<std::string> in_whole;
+    for (const auto& [id, desc] : snapshot(whole.db_path).articles) in_whole.insert(id);
+    EXPECT_EQ(in_shards, in_whole);
+    EXPECT_GT(in_whole.size(), 5u);
+    EXPECT_GT(compared, 60);
+    EXPECT_GT(whole_set, 25);
+    EXPECT_GT(stopped, 5);
+    EXPECT_GT(elsewhere, 100u) << "runs of one shard pass over the other shards' files";
 }
 
 }  // namespace

@@ -4,8 +4,11 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
+#include <iterator>
 #include <map>
 
+#include "newsidx/document.hpp"
 #include "newsidx/error.hpp"
 #include "newsidx/indexer.hpp"
 #include "newsidx/search.hpp"
@@ -191,7 +194,7 @@ TEST_F(TwoLanguages, ErrorsNameTheMemberThatFailed) {
             EXPECT_EQ(e.code(), ErrorCode::SchemaMismatch);
             EXPECT_EQ(std::string(e.what()), "index '" + dir_ / "fr.db" +
                                                  "' has schema version 2; this searcher reads "
-                                                 "version 6");
+                                                 "version 7");
             EXPECT_EQ(e.hint(),
                       "re-index with: indexer --rebuild --db " + dir_ / "fr.db" + " PATH...");
         }
@@ -208,6 +211,121 @@ TEST_F(TwoLanguages, BlameFindsTheMemberOnWhichAnOperationFails) {
     EXPECT_EQ(set.blame([](const IndexMember&, const Xapian::Database&) {}),
               dir_ / "en.db" + "', '" + dir_ / "fr.db")
         << "fails on none alone: the whole set is named";
+}
+
+// Issue #14: a set of shards (indexer --shards 3) answers as one index of the same articles:
+// the same hits in the same order, with the same scores, percentages and snippets, and the same
+// facet and timeline counts. The corpus has what tells layouts apart: identical copies under
+// other URLs (equal scores, which Xapian orders by document id), words whose wildcard expands
+// to terms some shards lack, and words in only one shard (Xapian 1.4 weighs snippet words by
+// the sum of the shards' weight bounds).
+TEST(ShardsOfASet, AnswerLikeOneIndexOfTheSameArticles) {
+    TempDir dir;
+    const char* const kWords[] = {"bank",   "banker",  "banking", "bankrupt", "harbour", "strike",
+                                  "budget", "council", "river",   "storm",    "rail",    "market"};
+    std::uint32_t seed = 7;
+    const auto next = [&] { return seed = seed * 1103515245u + 12345u, (seed >> 8) % 1000; };
+    for (int i = 0; i < 60; ++i) {
+        std::string body;
+        for (int w = 0; w < 30 + static_cast<int>(next() % 40); ++w)
+            body += std::string(body.empty() ? "" : " ") + kWords[next() % std::size(kWords)];
+        if (i % 7 == 0) body += " lighthouse" + std::to_string(i);  // a word of one article
+        const std::string date = "202202" + std::to_string(10 + next() % 3);
+        const std::string title = std::string(kWords[next() % 4]) + " news " + std::to_string(i);
+        write_file(dir / ("c/" + std::to_string(i) + ".txt"),
+                   article_text(title, date, "https://a.example.org/" + std::to_string(i), body));
+        if (i % 5 == 0)  // a copy elsewhere: the same words, the same day
+            write_file(
+                dir / ("c/copy" + std::to_string(i) + ".txt"),
+                article_text(title, date, "https://b.example.net/" + std::to_string(i), body));
+    }
+    Quiet quiet;
+    IndexOptions whole;
+    whole.db_path = dir / "one";
+    whole.inputs = {dir / "c"};
+    run_index(whole, quiet);
+    IndexOptions set = whole;
+    set.db_path = dir / "set";
+    set.shards = 3;
+    run_index(set, quiet);
+    for (unsigned k = 1; k <= 3; ++k)  // every shard has articles
+        EXPECT_GT(Xapian::Database(dir / ("set/" + std::to_string(k))).get_doccount(), 10u);
+
+    struct Case {
+        std::string query;
+        std::function<void(SearchOptions&)> set_up;
+    };
+    const std::vector<Case> cases = {
+        {"bank", {}},
+        {"bank*", {}},
+        {"harbour strike", {}},
+        {"\"harbour strike\"", {}},
+        {"bank* market", [](SearchOptions& o) { o.limit = 25; }},
+        {"harbour", [](SearchOptions& o) { o.offset = 7, o.limit = 9; }},
+        {"river storm", [](SearchOptions& o) { o.sort = SortOrder::Newest, o.limit = 30; }},
+        {"council", [](SearchOptions& o) { o.sort = SortOrder::Oldest, o.offset = 5; }},
+        {"budget rail", [](SearchOptions& o) { o.expand = 5, o.expand_min_words = 1; }},
+        {"market",
+         [](SearchOptions& o) {
+             o.facets = {"site", "year"};
+             o.timeline = "day";
+         }},
+        {"lighthouse0 OR lighthouse7 OR harbour", {}},
+        {"rail", [](SearchOptions& o) { o.recency_days = 2; }},
+    };
+    for (const Case& c : cases) {
+        SearchOptions o;
+        o.query = c.query;
+        if (c.set_up) c.set_up(o);
+        o.db_paths = {dir / "one"};
+        const SearchResult a = search(o);
+        o.db_paths = {dir / "set"};
+        const SearchResult b = search(o);
+        ASSERT_FALSE(a.hits.empty()) << c.query;
+        ASSERT_EQ(a.hits.size(), b.hits.size()) << c.query;
+        EXPECT_EQ(a.total_estimate, b.total_estimate) << c.query;
+        for (std::size_t i = 0; i < a.hits.size(); ++i) {
+            const Hit &x = a.hits[i], &y = b.hits[i];
+            EXPECT_EQ(x.url, y.url) << c.query << " #" << i;
+            EXPECT_NEAR(x.score, y.score, 1e-9 * x.score) << c.query << " #" << i;
+            EXPECT_EQ(x.percent, y.percent) << c.query << " #" << i;
+            EXPECT_EQ(x.snippet.text, y.snippet.text) << c.query << " #" << i;
+            EXPECT_EQ(x.snippet.highlights, y.snippet.highlights) << c.query << " #" << i;
+        }
+        EXPECT_EQ(a.expansion, b.expansion) << c.query;
+        ASSERT_EQ(a.facets.size(), b.facets.size());
+        for (std::size_t f = 0; f < a.facets.size(); ++f) {
+            EXPECT_EQ(a.facets[f].values, b.facets[f].values);
+            ASSERT_EQ(a.facets[f].top.size(), b.facets[f].top.size());
+            for (std::size_t v = 0; v < a.facets[f].top.size(); ++v) {
+                EXPECT_EQ(a.facets[f].top[v].value, b.facets[f].top[v].value);
+                EXPECT_EQ(a.facets[f].top[v].count, b.facets[f].top[v].count);
+            }
+        }
+        ASSERT_EQ(a.timeline.has_value(), b.timeline.has_value());
+        if (a.timeline) {
+            EXPECT_EQ(a.timeline->total, b.timeline->total);
+            ASSERT_EQ(a.timeline->buckets.size(), b.timeline->buckets.size());
+            for (std::size_t t = 0; t < a.timeline->buckets.size(); ++t)
+                EXPECT_EQ(a.timeline->buckets[t].count, b.timeline->buckets[t].count);
+        }
+        EXPECT_TRUE(b.notes.empty()) << c.query;
+    }
+    // Copies with equal scores: in the order of their URLs' hash, in both layouts.
+    SearchOptions o;
+    o.query = "\"news 0\"";
+    o.db_paths = {dir / "one"};
+    const SearchResult copies = search(o);
+    ASSERT_GE(copies.hits.size(), 2u);
+    EXPECT_EQ(copies.hits[0].score, copies.hits[1].score);
+    EXPECT_LT(order_key(id_term_of(copies.hits[0].url)), order_key(id_term_of(copies.hits[1].url)));
+    // Collapsing is where a set differs, and says so.
+    o.collapse = true;
+    o.db_paths = {dir / "set"};
+    EXPECT_EQ(search(o).notes,
+              std::vector<std::string>{"near-duplicate clusters are formed within each index of "
+                                       "the set: copies held by different shards are not folded "
+                                       "together"});
 }
 
 }  // namespace

@@ -5,10 +5,14 @@
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <functional>
+#include <iterator>
 
 #include "index_writer.hpp"
+#include "newsidx/document.hpp"
 #include "newsidx/error.hpp"
+#include "newsidx/index_set.hpp"
 #include "newsidx/schema.hpp"
 #include "temp_dir.hpp"
 
@@ -669,6 +673,178 @@ TEST(IndexerLock, CoversTheIndexDuringAndAfterABulkSwap) {
         EXPECT_NO_THROW(IndexWriter::open(o.db_path, false, "")) << "released at the end";
         EXPECT_EQ(Xapian::Database(o.db_path).get_doccount(), 20u);
     }
+}
+
+// A URL whose article belongs to shard `k` of `n`, the `i`-th such.
+std::string url_in_shard(unsigned k, unsigned n, int i = 0) {
+    for (int j = 0;; ++j) {
+        const std::string url = "https://news.example.org/s/" + std::to_string(j);
+        if (shard_of(id_term_of(url), n) == k && i-- == 0) return url;
+    }
+}
+
+std::vector<std::string> urls_in(const std::string& path) {
+    Xapian::Database db(path);
+    std::vector<std::string> out;
+    for (auto t = db.allterms_begin("Q"); t != db.allterms_end("Q"); ++t)
+        out.push_back((*t).substr(1));
+    return out;
+}
+
+TEST_P(IndexerTest, ShardsSplitTheArticlesByUrlAndTheSetOpensAsOne) {
+    for (int i = 0; i < 12; ++i)
+        add("a" + std::to_string(i) + ".txt", "Story " + std::to_string(i),
+            "https://news.example.org/s/" + std::to_string(i));
+    IndexOptions o;
+    o.shards = 3;
+    o.mode = GetParam();
+    o.inputs = {corpus()};
+    o.db_path = dir_ / "set";
+    const IndexStats stats = run_index(o, observer_);
+    EXPECT_EQ(stats.added, 12u);
+    EXPECT_EQ(stats.files, 12u);
+    EXPECT_EQ(stats.elsewhere, 0u) << "a set's total counts each file once";
+    std::size_t total = 0;
+    for (unsigned k = 1; k <= 3; ++k) {
+        const std::string shard = dir_ / ("set/" + std::to_string(k));
+        for (const std::string& url : urls_in(shard))
+            EXPECT_EQ(shard_of(id_term_of(url), 3), k) << url;
+        total += urls_in(shard).size();
+        EXPECT_EQ(IndexWriter::open(shard, false, "").shard(), std::to_string(k) + "/3");
+    }
+    EXPECT_EQ(total, 12u);
+    std::ifstream stub(dir_ / "set/XAPIANDB");
+    const std::string text{std::istreambuf_iterator<char>(stub), {}};
+    EXPECT_EQ(text.substr(text.find('\n') + 1), "auto 1\nauto 2\nauto 3\n");
+    EXPECT_EQ(IndexSet::open({dir_ / "set"}).database().get_doccount(), 12u);
+
+    // The next run reads nothing: every shard has the state of every file.
+    const IndexStats again = run_index(o, observer_);
+    EXPECT_EQ(again.unchanged, 12u);
+    EXPECT_EQ(again.bytes_read, 0u);
+    EXPECT_EQ(again.added + again.updated, 0u);
+}
+
+TEST_P(IndexerTest, AShardKeepsItsSplitAndRefusesAnother) {
+    add("a.txt", "One", url_in_shard(2, 3));
+    add("b.txt", "Two", url_in_shard(1, 3));
+    add("c.txt", "Three", url_in_shard(2, 3, 1));
+    IndexOptions o;
+    o.shard = ShardSpec{2, 3};
+    IndexStats stats = index(o);
+    EXPECT_EQ(stats.added, 2u);
+    EXPECT_EQ(stats.elsewhere, 1u);
+    EXPECT_NE(summary_line(stats).find("0 rejected, 1 in other shards) in"), std::string::npos)
+        << summary_line(stats);
+    // Without --shard, a later run keeps the index's own split.
+    add("d.txt", "Four", url_in_shard(1, 3, 1));
+    stats = index();
+    EXPECT_EQ(stats.elsewhere, 2u);
+    EXPECT_EQ(doc_count(), 2u);
+    try {
+        o.shard = ShardSpec{1, 3};
+        index(o);
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::BadOption);
+        EXPECT_EQ(std::string(e.what()),
+                  "index '" + db() + "' is shard 2/3 of a set, not shard 1/3");
+        EXPECT_EQ(e.hint(), "to split it otherwise, add --rebuild");
+    }
+    o.rebuild = true;
+    stats = index(o);
+    EXPECT_EQ(stats.added, 2u);
+    EXPECT_EQ(urls_in(db()), (std::vector<std::string>{url_in_shard(1, 3), url_in_shard(1, 3, 1)}));
+}
+
+TEST_P(IndexerTest, AWholeIndexRefusesToBecomeAShard) {
+    add("a.txt", "One", url_in_shard(2, 3));
+    index();
+    IndexOptions o;
+    o.shard = ShardSpec{2, 3};
+    try {
+        index(o);
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(std::string(e.what()), "index '" + db() + "' is a whole index, not shard 2/3");
+    }
+}
+
+TEST_P(IndexerTest, AnArticleWhoseUrlMovesToAnotherShardLeavesItsOldShard) {
+    add("a.txt", "One", url_in_shard(1, 2));
+    IndexOptions o;
+    o.shards = 2;
+    o.mode = GetParam();
+    o.inputs = {corpus()};
+    o.db_path = dir_ / "set";
+    run_index(o, observer_);
+    EXPECT_EQ(urls_in(dir_ / "set/1").size(), 1u);
+    add("a.txt", "One, moved", url_in_shard(2, 2));
+    const IndexStats stats = run_index(o, observer_);
+    EXPECT_EQ(stats.updated + stats.added, 1u);
+    EXPECT_TRUE(urls_in(dir_ / "set/1").empty());
+    EXPECT_EQ(urls_in(dir_ / "set/2"), std::vector<std::string>{url_in_shard(2, 2)});
+}
+
+TEST_P(IndexerTest, ASetReportsABrokenFileOnce) {
+    add("a.txt", "One", url_in_shard(1, 3));
+    write_file(corpus() + "/broken.txt", "Title only\n");
+    IndexOptions o;
+    o.shards = 3;
+    o.mode = GetParam();
+    o.inputs = {corpus()};
+    o.db_path = dir_ / "set";
+    const IndexStats stats = run_index(o, observer_);
+    EXPECT_EQ(stats.rejected, 1u);
+    EXPECT_EQ(observer_.rejected.size(), 1u);
+    EXPECT_EQ(stats.added, 1u);
+}
+
+TEST_P(IndexerTest, ASetIsBuiltOnlyInItsOwnFolder) {
+    add("a.txt", "One", url_in_shard(1, 3));
+    IndexOptions o;
+    o.shards = 3;
+    o.mode = GetParam();
+    o.inputs = {corpus()};
+    const auto refused = [&](const std::string& where) -> std::string {
+        o.db_path = where;
+        try {
+            run_index(o, observer_);
+        } catch (const Error& e) {
+            EXPECT_EQ(e.code(), ErrorCode::BadOption);
+            return e.what();
+        }
+        return "not refused";
+    };
+    index();  // a single index at db()
+    EXPECT_EQ(refused(db()), "'" + db() +
+                                 "' is a single index; --shards 3 builds a set of "
+                                 "shards in a folder of its own");
+    EXPECT_EQ(refused(corpus()),
+              "'" + corpus() + "' is neither empty nor a set of shards (it holds 'a.txt')");
+    o.shards = 2;
+    ASSERT_EQ(refused(dir_ / "set"), "not refused");
+    o.shards = 3;
+    EXPECT_EQ(refused(dir_ / "set"), "'" + (dir_ / "set") + "' holds 2 shards, not 3");
+    o.shards = 0;
+    o.shard = ShardSpec{1, 2};
+    EXPECT_EQ(refused(dir_ / "set"),
+              "'" + (dir_ / "set") + "' is a set of 2 shards, not one shard");
+}
+
+TEST(ShardSpec, ReadsKOfN) {
+    EXPECT_EQ(ShardSpec::parse("2/4"), (ShardSpec{2, 4}));
+    EXPECT_EQ(ShardSpec::parse(""), ShardSpec{});
+    for (const char* bad :
+         {"0/4", "5/4", "a/4", "4", "+1/2", "1/0", "1/", "/2", "1/2/3", " 1/2", "1/5000"})
+        EXPECT_FALSE(ShardSpec::parse(bad)) << bad;
+    EXPECT_EQ(ShardSpec::parse("3/7")->text(), "3/7");
+    // Every article in exactly one shard, about as many in each.
+    std::vector<int> count(5, 0);
+    for (int i = 0; i < 5000; ++i)
+        ++count[shard_of(id_term_of("https://x.example/" + std::to_string(i)), 4)];
+    EXPECT_EQ(count[0], 0);
+    for (int k = 1; k <= 4; ++k) EXPECT_NEAR(count[static_cast<std::size_t>(k)], 1250, 150) << k;
 }
 
 INSTANTIATE_TEST_SUITE_P(Modes, IndexerTest, ::testing::Values(BuildMode::Direct, BuildMode::Bulk),

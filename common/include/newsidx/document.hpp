@@ -36,6 +36,35 @@ std::string content_hash(std::string_view bytes);
 /// prefix + value, or prefix + "#" + hash of value when that would exceed the term limit.
 std::string bounded_term(std::string_view prefix, std::string_view value);
 
+/// The id term (kId) of the article with URL `url`.
+std::string id_term_of(std::string_view url);
+
+/// XXH3-64 of an article's id term: the same number wherever and however the article is
+/// indexed. It orders equal scores (order_key()) and picks the article's shard (shard_of()).
+std::uint64_t id_hash(std::string_view id_term);
+
+/// kOrderSlot's value: id_hash() as 8 big-endian bytes, so that byte order is number order.
+std::string order_key(std::string_view id_term);
+
+/// The shard, 1 to `shards`, that holds the article with `id_term` in a set of `shards`.
+unsigned shard_of(std::string_view id_term, unsigned shards);
+
+/// Which articles an index keeps: shard K of a set of N (indexer --shard K/N), or, with N = 0,
+/// every article (a whole index).
+struct ShardSpec {
+    unsigned k = 0, n = 0;
+
+    bool whole() const { return n == 0; }
+    bool keeps(std::string_view id_term) const { return whole() || shard_of(id_term, n) == k; }
+    /// "K/N", or empty for a whole index: the value of kShard.
+    std::string text() const {
+        return whole() ? std::string() : std::to_string(k) + "/" + std::to_string(n);
+    }
+    /// "K/N" with 1 <= K <= N, or empty (whole); nullopt for anything else.
+    static std::optional<ShardSpec> parse(std::string_view text);
+    bool operator==(const ShardSpec&) const = default;
+};
+
 /// The exact-title term of a title (or of a query that repeats one): kExactTitlePrefix + XXH3-64
 /// of its word_key(); empty when the text has no words.
 std::string exact_title_term(std::string_view text);

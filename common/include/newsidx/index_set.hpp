@@ -43,6 +43,8 @@ class IndexSet {
 
     const Xapian::Database& database() const { return db_; }
     const std::vector<IndexMember>& members() const { return members_; }
+    /// Each member's own database, in the order of members().
+    const std::vector<Xapian::Database>& parts() const { return parts_; }
 
     /// Whether a member is a remote shard: a query for it may hold only what Xapian can
     /// serialise (no posting source of ours).

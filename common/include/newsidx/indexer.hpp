@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "newsidx/article.hpp"
+#include "newsidx/document.hpp"
 
 namespace newsidx {
 
@@ -26,6 +27,16 @@ struct IndexOptions {
     std::uint64_t max_size = 16u << 20;     ///< files larger than this are rejected
     std::uint64_t commit_bytes = 4u << 20;  ///< commit after this many bytes of articles
     BuildMode mode = BuildMode::Auto;
+    /// --shard K/N: keep only the articles of shard K (by a hash of the URL; shard_of()).
+    /// Whole (the default): an existing shard's own K/N, else every article.
+    ShardSpec shard;
+    /// --shards N: db_path is a folder of N shards, db_path/1 ... db_path/N, and a stub file
+    /// db_path/XAPIANDB that names them; each is indexed in turn as shard K of N. 0: one index
+    /// (or, when db_path already holds such a set, that set).
+    unsigned shards = 0;
+    /// Whether rejected files (and their warnings) are reported; --shards N reports them with
+    /// its first shard only, and counts them once.
+    bool report_rejections = true;
     const std::atomic<bool>* stop = nullptr;  ///< set (by a signal handler) to stop early
 };
 
@@ -36,6 +47,7 @@ struct IndexStats {
     std::uint64_t updated = 0;     ///< its article replaces one with the same URL
     std::uint64_t unchanged = 0;   ///< not changed since the last run (not read, or same bytes)
     std::uint64_t superseded = 0;  ///< a later file with the same URL is indexed instead
+    std::uint64_t elsewhere = 0;   ///< its article is another shard's (--shard K/N)
     std::uint64_t removed = 0;
     std::uint64_t rejected = 0;
     std::uint64_t files = 0;       ///< article files found
@@ -67,6 +79,10 @@ class IndexObserver {
     /// Called once a bulk run's merged index has replaced the old one, while the run still
     /// holds its lock.
     virtual void on_swapped() {}
+    /// --shards N: called before shard `k` of `n` (at `path`) is indexed, and once it is, with
+    /// its figures.
+    virtual void on_shard(unsigned /*k*/, unsigned /*n*/, const std::string& /*path*/) {}
+    virtual void on_shard_done(unsigned /*k*/, unsigned /*n*/, const IndexStats& /*stats*/) {}
 };
 
 /// Runs the indexer. Throws Error when nothing could be committed (locked, not writable,

@@ -1,4 +1,4 @@
-// The index format (schema 4): every term prefix, value slot and metadata key, one row each,
+// The index format (schema 7): every term prefix, value slot and metadata key, one row each,
 // with its meaning. The document builder, the query parser's fields, the snippet terms and
 // feedback all read these rows; docs/schema.md describes the same table (a unit test checks
 // that it names every row). Bump kSchemaVersion whenever anything below changes meaning.
@@ -13,7 +13,7 @@ namespace newsidx::schema {
 
 /// Stored in the index metadata under kVersion; an index of another version is refused with
 /// "re-index with: indexer --rebuild …". It also versions the stored record (document data).
-inline constexpr int kSchemaVersion = 6;
+inline constexpr int kSchemaVersion = 7;
 
 /// One kind of term. Free-text terms are case-folded, so they never start with a capital
 /// letter; every prefix does, which is how a term's prefix is told from its text.
@@ -61,10 +61,11 @@ inline constexpr Slot kHostSlot{1, "host", "the URL's host, lower case: facets p
 inline constexpr Slot kSignatureSlot{2, "signature", "MinHash of the body's word 3-grams"};
 inline constexpr Slot kClusterSlot{3, "cluster", "near-duplicate cluster: its first date, id term"};
 inline constexpr Slot kLanguageSlot{4, "language", "the article's language, ISO 639-1"};
+inline constexpr Slot kOrderSlot{5, "order", "XXH3-64 of the id term: equal scores' order"};
 // clang-format on
 
-inline constexpr std::array<const Slot*, 5> kSlots{&kDateSlot, &kHostSlot, &kSignatureSlot,
-                                                   &kClusterSlot, &kLanguageSlot};
+inline constexpr std::array<const Slot*, 6> kSlots{&kDateSlot,    &kHostSlot,     &kSignatureSlot,
+                                                   &kClusterSlot, &kLanguageSlot, &kOrderSlot};
 
 /// One metadata key (a key prefix when it ends in ':').
 struct MetadataKey {
@@ -79,6 +80,8 @@ inline constexpr MetadataKey kLanguage{"newsidx.lang", "the index's analyzer: en
 /// (FileState::encode()).
 inline constexpr MetadataKey kFile{"newsidx.file:",
                                    "per source file: size, mtime, hash, holds-its-article, URL"};
+inline constexpr MetadataKey kShard{"newsidx.shard",
+                                     "K/N: shard K of N (indexer --shard), empty: whole"};
 inline constexpr MetadataKey kClusters{"newsidx.clusters",
                                        "'stale' while cluster keys await a full recount"};
 /// Per cluster of two or more articles: key + cluster key -> its members, a line each, date
@@ -87,8 +90,8 @@ inline constexpr MetadataKey kClusterMembers{"newsidx.cluster:",
                                              "per cluster of 2+: its members, earliest first"};
 // clang-format on
 
-inline constexpr std::array<const MetadataKey*, 5> kMetadataKeys{&kVersion, &kLanguage, &kFile,
-                                                                 &kClusters, &kClusterMembers};
+inline constexpr std::array<const MetadataKey*, 6> kMetadataKeys{
+    &kVersion, &kLanguage, &kFile, &kShard, &kClusters, &kClusterMembers};
 
 /// Xapian's glass backend refuses terms longer than 245 bytes; longer ids are hashed.
 inline constexpr std::size_t kMaxTermBytes = 240;

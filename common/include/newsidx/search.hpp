@@ -93,6 +93,9 @@ struct SearchResult {
     Xapian::doccount articles = 0;     ///< --collapse: the matching articles, copies included
     /// --allow-partial: the remote shards left out ("HOST:PORT: why"); the answer is partial.
     std::vector<std::string> missing_shards;
+    /// Where an index set answers otherwise than one index of the same articles would (near-
+    /// duplicate clusters per shard, no spelling data from remote shards), a sentence each.
+    std::vector<std::string> notes;
 };
 
 /// The seam: what one search run asks of Xapian's Enquire beyond the query. Features fill it
