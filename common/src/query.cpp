@@ -281,22 +281,21 @@ class WildcardPhrases : public Xapian::FieldProcessor {
     // word outside quotes, replaced by kField:N.
     std::string take(const std::string& text) {
         std::string out;
-        std::size_t i = 0;
-        while (i < text.size()) {
+        for (std::size_t i = 0;;) {
             const std::size_t open = text.find('"', i);
             const std::size_t close =
                 open == std::string::npos ? std::string::npos : text.find('"', open + 1);
-            if (close == std::string::npos) break;
-            out += take_words(std::string_view(text).substr(i, open - i));
-            out.append(text, open, close + 1 - open);
+            out += take_words(std::string_view(text).substr(
+                i, open == std::string::npos ? std::string::npos : open - i));
+            if (open == std::string::npos) break;
+            if (close == std::string::npos) {  // an unclosed quote: a phrase to the end, as it is
+                out.append(text, open);
+                break;
+            }
+            take_phrase(std::string_view(text).substr(open + 1, close - open - 1), out);
             i = close + 1;
         }
-        // An unclosed quote runs to the end: a phrase, whose words stay as they are.
-        const std::size_t open = text.find('"', std::min(i, text.size()));
-        out += take_words(std::string_view(text).substr(
-            std::min(i, text.size()), open == std::string::npos ? std::string::npos : open - i));
-        if (open != std::string::npos) out.append(text, open);
-        return take_phrases(out);
+        return out;
     }
 
     // `text` with each wildcard word (word*, title:word*) replaced by kField:N.
@@ -311,18 +310,15 @@ class WildcardPhrases : public Xapian::FieldProcessor {
             std::size_t j = i;
             while (j < text.size() && is_word_byte(text[j])) ++j;
             const std::string_view word = text.substr(i, j - i);
-            const std::string_view title_field = "title:";
             const bool after_colon = i > 0 && text[i - 1] == ':';
-            const bool in_title =
-                out.size() >= title_field.size() &&
-                out.compare(out.size() - title_field.size(), title_field.size(), title_field) == 0;
+            const bool in_title = ends_with_title_field(out);
             // Other fields (site:, lang:, date:) are Xapian's to read as they are.
             if (j >= text.size() || text[j] != '*' || (after_colon && !in_title)) {
                 out.append(word);
                 i = j;
                 continue;
             }
-            if (in_title) out.resize(out.size() - title_field.size());
+            if (in_title) out.resize(out.size() - kTitleField.size());
             out += std::string(kField) + ":" + std::to_string(phrases_.size());
             phrases_.push_back({in_title ? std::string(schema::kTitle.prefix) : std::string(),
                                 {{std::string(word), true}},
@@ -332,43 +328,28 @@ class WildcardPhrases : public Xapian::FieldProcessor {
         return out;
     }
 
-    // `text` with each quoted phrase (title: ones too) that has a wildcard replaced by kField:N.
-    std::string take_phrases(const std::string& text) {
-        std::string out;
-        std::size_t i = 0;
-        while (i < text.size()) {
-            const std::size_t open = text.find('"', i);
-            const std::size_t close =
-                open == std::string::npos ? std::string::npos : text.find('"', open + 1);
-            if (close == std::string::npos) break;
-            const std::string_view inside(text.data() + open + 1, close - open - 1);
-            if (inside.find('*') == std::string_view::npos) {
-                out.append(text, i, close + 1 - i);
-                i = close + 1;
-                continue;
-            }
-            std::size_t start = open;
-            std::string prefix;
-            const std::string_view title_field = "title:";
-            if (open >= title_field.size() &&
-                text.compare(open - title_field.size(), title_field.size(), title_field) == 0) {
-                start -= title_field.size();
-                prefix = schema::kTitle.prefix;
-            }
-            Phrase phrase{prefix, {}};
-            for (std::size_t pos = 0;;) {
-                const std::string_view word = next_word(inside, &pos);
-                if (word.empty()) break;
-                const bool wild = pos < inside.size() && inside[pos] == '*';
-                phrase.words.push_back({std::string(word), wild});
-            }
-            out.append(text, i, start - i);
-            out += " " + std::string(kField) + ":" + std::to_string(phrases_.size()) + " ";
-            phrases_.push_back(std::move(phrase));
-            i = close + 1;
+    // Appends the quoted phrase `inside` (its words) to `out`: as it is, or, when it has a
+    // wildcard, as kField:N (with the title: before it, if any).
+    void take_phrase(std::string_view inside, std::string& out) {
+        if (inside.find('*') == std::string_view::npos) {
+            out += '"';
+            out.append(inside);
+            out += '"';
+            return;
         }
-        out.append(text, std::min(i, text.size()));
-        return out;
+        Phrase phrase;
+        if (ends_with_title_field(out)) {
+            out.resize(out.size() - kTitleField.size());
+            phrase.prefix = schema::kTitle.prefix;
+        }
+        for (std::size_t pos = 0;;) {
+            const std::string_view word = next_word(inside, &pos);
+            if (word.empty()) break;
+            const bool wild = pos < inside.size() && inside[pos] == '*';
+            phrase.words.push_back({std::string(word), wild});
+        }
+        out += " " + std::string(kField) + ":" + std::to_string(phrases_.size()) + " ";
+        phrases_.push_back(std::move(phrase));
     }
 
     Xapian::Query operator()(const std::string& value) override {
@@ -424,6 +405,12 @@ class WildcardPhrases : public Xapian::FieldProcessor {
     }
 
   private:
+    static constexpr std::string_view kTitleField = "title:";
+    static bool ends_with_title_field(const std::string& text) {
+        return text.size() >= kTitleField.size() &&
+               text.compare(text.size() - kTitleField.size(), kTitleField.size(), kTitleField) == 0;
+    }
+
     struct Word {
         std::string text;
         bool wild;

@@ -16,6 +16,7 @@
 #include <thread>
 #include <tuple>
 
+#include "loopback_shards.hpp"
 #include "run_command.hpp"
 #include "temp_dir.hpp"
 
@@ -1167,40 +1168,22 @@ TEST(Indexer, LockedIndexIsAFatalErrorWithNothingCommitted) {
 // words at the ranking's length normalisation, and the answers are those of the local index
 // with that bonus (--all-words 3,5,0.4), hit for hit.
 TEST(RemoteShard, AnswersLikeTheLocalIndexWithTheBuiltInAllWords) {
-    const std::string tcpsrv = "/usr/bin/xapian-tcpsrv";
-    if (!fs::exists(tcpsrv) || !fs::exists("/usr/bin/setsid"))
+    if (!LoopbackShards::available())
         GTEST_SKIP() << "xapian-tcpsrv (xapian-tools) or setsid (util-linux) is not installed";
     TempDir dir;
     const std::string db = (dir.path() / "newsidx.db").string();
     ASSERT_EQ(run_command({kIndexer, "--quiet", "--db", db, kSamples}).exit_code, 0);
-    const int port = free_loopback_port();
-    ASSERT_NE(port, 0);
-    // In a session of its own: on SIGTERM the server signals its whole process group.
-    const pid_t server =
-        spawn_command({"/usr/bin/setsid", tcpsrv, "--quiet", "--interface", "127.0.0.1", "--port",
-                       std::to_string(port), db},
-                      (dir.path() / "srv.out").string(), (dir.path() / "srv.err").string());
-    struct Stop {
-        pid_t pid;
-        ~Stop() {
-            ::kill(pid, SIGTERM);
-            wait_command(pid);
-        }
-    } stop{server};
+    const LoopbackShards server({db}, dir.path().string());
+    ASSERT_TRUE(server.started());
     const std::string stub = (dir.path() / "remote.stub").string();
-    write_file(stub, "remote :127.0.0.1:" + std::to_string(port) + "\n");
+    write_file(stub, server.stub());
     const auto run = [&](const std::string& where, const std::string& query,
                          std::vector<std::string> flags) {
         std::vector<std::string> args{kSearcher, "--db", where, "--json", "-n", "10", query};
         args.insert(args.end(), flags.begin(), flags.end());
         return run_command(args);
     };
-    CommandResult r;
-    for (int attempt = 0; attempt < 50; ++attempt) {  // the server takes a moment to listen
-        r = run(stub, "harbour", {});
-        if (r.exit_code == 0) break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
+    const CommandResult r = first_answer(kSearcher, stub, "harbour");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const std::string program_stub = (dir.path() / "program.stub").string();
     write_file(program_stub, "remote /usr/bin/xapian-progsrv " + db + "\n");
@@ -1301,8 +1284,7 @@ TEST(RemoteShard, ADownOrSilentShardIsNamedOrLeftOutWithinTheTimeout) {
 // Xapian's AND of the words, so the one index is asked with that, --all-words 3,5,0.4.) The
 // set searched as local folders answers as the one index does with the default ranking.
 TEST(RemoteShard, ThreeShardsOnTheLoopbackAnswerLikeOneIndex) {
-    const std::string tcpsrv = "/usr/bin/xapian-tcpsrv";
-    if (!fs::exists(tcpsrv) || !fs::exists("/usr/bin/setsid"))
+    if (!LoopbackShards::available())
         GTEST_SKIP() << "xapian-tcpsrv (xapian-tools) or setsid (util-linux) is not installed";
     TempDir dir;
     const std::string one = dir / "one", set = dir / "set";
@@ -1311,51 +1293,16 @@ TEST(RemoteShard, ThreeShardsOnTheLoopbackAnswerLikeOneIndex) {
     ASSERT_EQ(built.exit_code, 0) << built.err;
     EXPECT_EQ(built.out.rfind("indexed 34 articles (34 new, 0 updated, 0 unchanged", 0), 0u)
         << built.out;
-    // The servers stop however the test ends (one session each: on SIGTERM a server signals
-    // its whole process group).
-    struct Servers {
-        std::vector<pid_t> pids;
-        ~Servers() {
-            for (pid_t pid : pids) ::kill(pid, SIGTERM);
-            for (pid_t pid : pids) wait_command(pid);
-        }
-    } servers;
-    std::string stub_text;
-    for (int k = 1; k <= 3; ++k) {
-        const int port = free_loopback_port();
-        ASSERT_NE(port, 0);
-        servers.pids.push_back(
-            spawn_command({"/usr/bin/setsid", tcpsrv, "--quiet", "--interface", "127.0.0.1",
-                           "--port", std::to_string(port), set + "/" + std::to_string(k)},
-                          dir / ("srv" + std::to_string(k) + ".out"),
-                          dir / ("srv" + std::to_string(k) + ".err")));
-        stub_text += "remote :127.0.0.1:" + std::to_string(port) + "\n";
-    }
+    const LoopbackShards servers({set + "/1", set + "/2", set + "/3"}, dir.path().string());
+    ASSERT_TRUE(servers.started());
     const std::string stub = dir / "remote.stub";
-    write_file(stub, stub_text);
-    const auto search = [&](const std::string& where, std::vector<std::string> flags) {
-        std::vector<std::string> args{kSearcher, "--db", where, "--json", "-n", "20"};
-        args.insert(args.end(), flags.begin(), flags.end());
-        return run_command(args);
+    write_file(stub, servers.stub());
+    const auto search = [&](const std::string& where, const std::vector<std::string>& flags) {
+        return search_json_of(kSearcher, where, flags);
     };
-    CommandResult r;
-    for (int attempt = 0; attempt < 50; ++attempt) {  // the servers take a moment to listen
-        r = search(stub, {"harbour"});
-        if (r.exit_code == 0) break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
+    const CommandResult r = first_answer(kSearcher, stub, "harbour");
     ASSERT_EQ(r.exit_code, 0) << r.err;
-
-    // Everything of an answer but its timing and the scores' last bits.
-    const auto comparable = [](const std::string& out) {
-        json j = json::parse(out);
-        j.erase("elapsed_ms");
-        for (json& hit : j["results"]) {
-            const double score = hit["score"];
-            hit["score"] = std::round(score * 1e9) / 1e9;
-        }
-        return j;
-    };
+    const auto comparable = comparable_answer;
     const std::vector<std::vector<std::string>> queries = {
         {"security guarantees"},
         {"border talks security guarantees"},

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "loopback_shards.hpp"
 #include "run_command.hpp"
 #include "temp_dir.hpp"
 
@@ -182,50 +183,25 @@ TEST(Corpus, BbcInThreeShardsAnswersLikeOneIndex) {
     const std::string corpus = unpack("bbc-news-zitros.tar.gz", "bbc-news-zitros", dir);
     if (corpus.empty())
         GTEST_SKIP() << "corpus not found: " << corpora_dir() << "/bbc-news-zitros.tar.gz";
-    const std::string tcpsrv = "/usr/bin/xapian-tcpsrv";
-    const bool serve = fs::exists(tcpsrv) && fs::exists("/usr/bin/setsid");
+    const bool serve = LoopbackShards::available();
     const std::string one = dir / "one", set = dir / "set";
     ASSERT_EQ(run_command({NEWSIDX_INDEX_BIN, "-q", "--db", one, corpus}).exit_code, 0);
     ASSERT_EQ(
         run_command({NEWSIDX_INDEX_BIN, "-q", "--shards", "3", "--db", set, corpus}).exit_code, 0);
-    struct Servers {
-        std::vector<pid_t> pids;
-        ~Servers() {
-            for (pid_t pid : pids) ::kill(pid, SIGTERM);
-            for (pid_t pid : pids) wait_command(pid);
-        }
-    } servers;
-    std::string stub_text;
-    for (int k = 1; serve && k <= 3; ++k) {
-        const int port = free_loopback_port();
-        ASSERT_NE(port, 0);
-        servers.pids.push_back(
-            spawn_command({"/usr/bin/setsid", tcpsrv, "--quiet", "--interface", "127.0.0.1",
-                           "--port", std::to_string(port), set + "/" + std::to_string(k)},
-                          dir / ("srv" + std::to_string(k) + ".out"),
-                          dir / ("srv" + std::to_string(k) + ".err")));
-        stub_text += "remote :127.0.0.1:" + std::to_string(port) + "\n";
-    }
+    const LoopbackShards servers(serve
+                                     ? std::vector<std::string>{set + "/1", set + "/2", set + "/3"}
+                                     : std::vector<std::string>{},
+                                 dir.path().string());
     const std::string stub = dir / "remote.stub";
-    write_file(stub, stub_text);
-    const auto search = [&](const std::string& where, std::vector<std::string> flags) {
-        std::vector<std::string> args{NEWSIDX_SEARCH_BIN, "--db", where, "--json", "-n", "20"};
-        args.insert(args.end(), flags.begin(), flags.end());
-        return run_command(args);
-    };
-    for (int attempt = 0; serve && attempt < 50; ++attempt) {
-        if (search(stub, {"film"}).exit_code == 0) break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    write_file(stub, servers.stub());
+    if (serve) {
+        ASSERT_TRUE(servers.started());
+        ASSERT_EQ(first_answer(NEWSIDX_SEARCH_BIN, stub, "film").exit_code, 0);
     }
-    const auto comparable = [](const CommandResult& r) {
-        nlohmann::json j = nlohmann::json::parse(r.out);
-        j.erase("elapsed_ms");
-        for (nlohmann::json& hit : j["results"]) {
-            const double score = hit["score"];
-            hit["score"] = std::round(score * 1e9) / 1e9;
-        }
-        return j;
+    const auto search = [&](const std::string& where, const std::vector<std::string>& flags) {
+        return search_json_of(NEWSIDX_SEARCH_BIN, where, flags);
     };
+    const auto comparable = [](const CommandResult& r) { return comparable_answer(r.out); };
     const std::vector<std::vector<std::string>> queries = {
         {"election"},
         {"oil prices", "--facet", "year", "--facet", "site", "--timeline", "month"},

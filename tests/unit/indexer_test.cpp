@@ -58,6 +58,16 @@ class IndexerTest : public ::testing::TestWithParam<BuildMode> {
         return run_index(opts, observer_);
     }
 
+    // The options of `indexer --shards N --db DIR/set` over the corpus.
+    IndexOptions set_of(unsigned shards) const {
+        IndexOptions o;
+        o.shards = shards;
+        o.mode = GetParam();
+        o.inputs = {corpus()};
+        o.db_path = dir_ / "set";
+        return o;
+    }
+
     Xapian::doccount doc_count() const { return Xapian::Database(db()).get_doccount(); }
 
     std::vector<std::string> titles_for(const std::string& url) const {
@@ -695,11 +705,7 @@ TEST_P(IndexerTest, ShardsSplitTheArticlesByUrlAndTheSetOpensAsOne) {
     for (int i = 0; i < 12; ++i)
         add("a" + std::to_string(i) + ".txt", "Story " + std::to_string(i),
             "https://news.example.org/s/" + std::to_string(i));
-    IndexOptions o;
-    o.shards = 3;
-    o.mode = GetParam();
-    o.inputs = {corpus()};
-    o.db_path = dir_ / "set";
+    IndexOptions o = set_of(3);
     const IndexStats stats = run_index(o, observer_);
     EXPECT_EQ(stats.added, 12u);
     EXPECT_EQ(stats.files, 12u);
@@ -772,11 +778,7 @@ TEST_P(IndexerTest, AWholeIndexRefusesToBecomeAShard) {
 
 TEST_P(IndexerTest, AnArticleWhoseUrlMovesToAnotherShardLeavesItsOldShard) {
     add("a.txt", "One", url_in_shard(1, 2));
-    IndexOptions o;
-    o.shards = 2;
-    o.mode = GetParam();
-    o.inputs = {corpus()};
-    o.db_path = dir_ / "set";
+    IndexOptions o = set_of(2);
     run_index(o, observer_);
     EXPECT_EQ(urls_in(dir_ / "set/1").size(), 1u);
     add("a.txt", "One, moved", url_in_shard(2, 2));
@@ -789,11 +791,7 @@ TEST_P(IndexerTest, AnArticleWhoseUrlMovesToAnotherShardLeavesItsOldShard) {
 TEST_P(IndexerTest, ASetReportsABrokenFileOnce) {
     add("a.txt", "One", url_in_shard(1, 3));
     write_file(corpus() + "/broken.txt", "Title only\n");
-    IndexOptions o;
-    o.shards = 3;
-    o.mode = GetParam();
-    o.inputs = {corpus()};
-    o.db_path = dir_ / "set";
+    IndexOptions o = set_of(3);
     const IndexStats stats = run_index(o, observer_);
     EXPECT_EQ(stats.rejected, 1u);
     EXPECT_EQ(observer_.rejected.size(), 1u);
@@ -802,10 +800,7 @@ TEST_P(IndexerTest, ASetReportsABrokenFileOnce) {
 
 TEST_P(IndexerTest, ASetIsBuiltOnlyInItsOwnFolder) {
     add("a.txt", "One", url_in_shard(1, 3));
-    IndexOptions o;
-    o.shards = 3;
-    o.mode = GetParam();
-    o.inputs = {corpus()};
+    IndexOptions o = set_of(3);
     const auto refused = [&](const std::string& where) -> std::string {
         o.db_path = where;
         try {
