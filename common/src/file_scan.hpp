@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,7 +17,9 @@ struct SourceFile {
     std::string path;  ///< absolute, normalised
     std::uint64_t size = 0;
     std::int64_t mtime_ns = 0;
-    std::optional<FileState> previous;  ///< what the index knows of it, when it was changed
+    /// What the index knows of it, when it was changed (a pointer: one word per file when
+    /// there is none, which is the case of most files of a large archive).
+    std::unique_ptr<FileState> previous;
 
     // The indexer run's bookkeeping.
     /// What the run made of the file; each fate is one count of IndexStats.

@@ -115,25 +115,26 @@ class Run {
         // Unchanged files (same size and mtime) are not read at all.
         std::vector<SourceFile*> todo;
         for (SourceFile& f : files_) {
-            if (!options_.rebuild) f.previous = writer_->file_state(f.path);
-            if (f.previous && f.previous->size == f.size && f.previous->mtime_ns == f.mtime_ns &&
-                !f.previous->url.empty()) {
-                if (!shard_.keeps(id_term_of(f.previous->url))) {
+            std::optional<FileState> previous;
+            if (!options_.rebuild) previous = writer_->file_state(f.path);
+            if (previous && previous->size == f.size && previous->mtime_ns == f.mtime_ns &&
+                !previous->url.empty()) {
+                if (!shard_.keeps(id_term_of(previous->url))) {
                     set_fate(f, Fate::Elsewhere);
-                    f.previous.reset();
                     continue;
                 }
-                f.holds = f.previous->holds;
+                f.holds = previous->holds;
                 set_fate(f, f.holds ? Fate::Unchanged : Fate::Superseded);
                 // files_ is sorted by path: the greatest path with the URL is the last to come.
-                SourceFile*& owner = url_owner_[url_key(f.previous->url)];
+                SourceFile*& owner = url_owner_[url_key(previous->url)];
                 // An earlier file that says it holds the URL does not (a run over another
                 // folder let it win): the later one is read again below if it lacks its article.
                 if (owner && owner->holds) supersede(*owner);
                 owner = &f;
-                f.previous.reset();  // all that is needed of it now is above
                 continue;
             }
+            // Kept only for the files to read: a million unchanged files carry none.
+            if (previous) f.previous = std::make_unique<FileState>(std::move(*previous));
             bytes_total_ += f.size;
             todo.push_back(&f);
         }
