@@ -277,16 +277,21 @@ class WildcardPhrases : public Xapian::FieldProcessor {
     WildcardPhrases(const Xapian::Database& db, const Analyzer& analyzer)
         : db_(db), stem_(analyzer.stemmer()), stems_(analyzer.stems()) {}
 
-    // `text` with each quoted phrase (title: ones too) that has a wildcard, and each wildcard
-    // word outside quotes, replaced by kField:N.
-    std::string take(const std::string& text) {
+    // `text` with each quoted phrase (title: ones too) that has a wildcard, and (with `words`)
+    // each wildcard word outside quotes, replaced by kField:N.
+    std::string take(const std::string& text, bool words) {
+        phrases_.clear();
         std::string out;
         for (std::size_t i = 0;;) {
             const std::size_t open = text.find('"', i);
             const std::size_t close =
                 open == std::string::npos ? std::string::npos : text.find('"', open + 1);
-            out += take_words(std::string_view(text).substr(
-                i, open == std::string::npos ? std::string::npos : open - i));
+            const std::string_view outside = std::string_view(text).substr(
+                i, open == std::string::npos ? std::string::npos : open - i);
+            if (words)
+                out += take_words(outside);
+            else
+                out.append(outside);
             if (open == std::string::npos) break;
             if (close == std::string::npos) {  // an unclosed quote: a phrase to the end, as it is
                 out.append(text, open);
@@ -312,8 +317,11 @@ class WildcardPhrases : public Xapian::FieldProcessor {
             const std::string_view word = text.substr(i, j - i);
             const bool after_colon = i > 0 && text[i - 1] == ':';
             const bool in_title = ends_with_title_field(out);
-            // Other fields (site:, lang:, date:) are Xapian's to read as they are.
-            if (j >= text.size() || text[j] != '*' || (after_colon && !in_title)) {
+            // Other fields (site:, lang:, date:) are Xapian's to read as they are, and so is
+            // a wildcard beside NEAR or ADJ, which take only Xapian's own wildcards (expanded
+            // in each shard of a set: docs/scale-out.md).
+            if (j >= text.size() || text[j] != '*' || (after_colon && !in_title) ||
+                beside_proximity(text, i, j + 1)) {
                 out.append(word);
                 i = j;
                 continue;
@@ -405,6 +413,29 @@ class WildcardPhrases : public Xapian::FieldProcessor {
     }
 
   private:
+    // Whether the token before text[begin] or the one from text[end] on is NEAR or ADJ (with
+    // or without /N).
+    static bool beside_proximity(std::string_view text, std::size_t begin, std::size_t end) {
+        const auto is_operator = [](std::string_view token) {
+            for (const std::string_view op : {std::string_view("NEAR"), std::string_view("ADJ")})
+                if (token.substr(0, op.size()) == op &&
+                    (token.size() == op.size() || token[op.size()] == '/'))
+                    return true;
+            return false;
+        };
+        while (begin > 0 && text[begin - 1] != ' ') --begin;  // title:word*, +word*
+        std::size_t before_end = begin;
+        while (before_end > 0 && text[before_end - 1] == ' ') --before_end;
+        std::size_t before = before_end;
+        while (before > 0 && text[before - 1] != ' ') --before;
+        while (end < text.size() && text[end] != ' ') ++end;  // the rest of word*'s token
+        while (end < text.size() && text[end] == ' ') ++end;
+        std::size_t after = end;
+        while (after < text.size() && text[after] != ' ') ++after;
+        return is_operator(text.substr(before, before_end - before)) ||
+               is_operator(text.substr(end, after - end));
+    }
+
     static constexpr std::string_view kTitleField = "title:";
     static bool ends_with_title_field(const std::string& text) {
         return text.size() >= kTitleField.size() &&
@@ -519,14 +550,18 @@ Xapian::Query parse(const Analyzer& analyzer, const Xapian::Database& db,
                                  Xapian::QueryParser::FLAG_WILDCARD |
                                  Xapian::QueryParser::FLAG_PURE_NOT;
     WildcardPhrases wildcard_phrases(db, analyzer);
-    std::string text = analyzer.cut_wildcards(folded);
-    if (!plain) {
-        text = wildcard_phrases.take(text);
-        qp.add_prefix(std::string(WildcardPhrases::kField), &wildcard_phrases);
-    }
+    const std::string cut = analyzer.cut_wildcards(folded);
+    if (!plain) qp.add_prefix(std::string(WildcardPhrases::kField), &wildcard_phrases);
     try {
-        Xapian::Query query = qp.parse_query(text, flags);
-        return query;
+        try {
+            return qp.parse_query(plain ? cut : wildcard_phrases.take(cut, true), flags);
+        } catch (const Xapian::UnimplementedError&) {
+            // A wildcard word that the client expanded where Xapian's operators take only
+            // terms or Xapian's own wildcards (beside NEAR in a way beside_proximity() missed):
+            // the words' wildcards are left to Xapian.
+            if (plain) throw;
+            return qp.parse_query(wildcard_phrases.take(cut, false), flags);
+        }
     } catch (const Xapian::QueryParserError& e) {
         throw Error(ErrorCode::BadQuery,
                     "cannot parse query '" + raw + "'" + describe_syntax_error(raw, e.get_msg()))
