@@ -266,6 +266,8 @@ int main(int argc, char** argv) {
                 opts.db_paths = dbs.empty() ? std::vector<std::string>{cli::default_db()} : dbs;
                 newsidx::Searcher searcher(opts);
                 warn_missing(searcher);
+                for (const std::string& note : searcher.set_notes())
+                    std::cerr << "searcher: note: " << note << '\n';
                 const auto cluster = searcher.copies(which);
                 const auto article = searcher.article(which);
                 if (!article || !cluster) {

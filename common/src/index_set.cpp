@@ -1,12 +1,14 @@
 #include "newsidx/index_set.hpp"
 
 #include <algorithm>
+#include <map>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "index_files.hpp"
 #include "newsidx/analyzer.hpp"
+#include "newsidx/document.hpp"
 #include "newsidx/error.hpp"
 #include "newsidx/schema.hpp"
 #include "xapian_errors.hpp"
@@ -67,6 +69,8 @@ std::vector<Location> read_stub(const std::string& stub, int depth = 8) {
             std::error_code ec;
             if (fs::is_regular_file(member, ec)) {
                 for (Location& nested : read_stub(member, depth - 1)) out.push_back(nested);
+            } else if (!fs::exists(member, ec)) {
+                throw bad("no index at '" + member + "'");
             } else {
                 out.push_back(local(member));
             }
@@ -77,6 +81,9 @@ std::vector<Location> read_stub(const std::string& stub, int depth = 8) {
                 if (!(words >> loc.host >> loc.port)) throw bad("tcp needs HOST PORT");
             } else if (!(words >> where)) {
                 throw bad("remote needs :HOST:PORT or a program and its arguments");
+            } else if (where[0] != ':' && where.find(':') != std::string::npos &&
+                       where.find('/') == std::string::npos) {
+                throw bad("'" + where + "' is neither :HOST:PORT (the colon first) nor a program");
             } else if (where[0] != ':') {
                 // A program remote: the program speaks Xapian's protocol on its stdin and
                 // stdout (xapian-progsrv DB, or ssh HOST xapian-progsrv DB).
@@ -86,10 +93,14 @@ std::vector<Location> read_stub(const std::string& stub, int depth = 8) {
                 out.push_back(std::move(loc));
                 continue;
             } else {
-                if (where.size() < 4) throw bad("remote needs :HOST:PORT");
                 const std::size_t colon = where.rfind(':');
+                const std::string port = colon == 0 ? std::string() : where.substr(colon + 1);
+                if (colon == 0 || port.empty() || port.size() > 5 ||
+                    !std::all_of(port.begin(), port.end(),
+                                 [](char c) { return c >= '0' && c <= '9'; }))
+                    throw bad("remote needs :HOST:PORT, a port of digits: " + line);
                 loc.host = where.substr(1, colon - 1);
-                loc.port = static_cast<unsigned>(std::atoi(where.c_str() + colon + 1));
+                loc.port = static_cast<unsigned>(std::stoul(port));
             }
             if (loc.host.empty() || loc.port == 0 || loc.port > 65535)
                 throw bad("not a host and port: " + line);
@@ -142,8 +153,9 @@ IndexSet IndexSet::open(const std::vector<std::string>& paths, const OpenOptions
             detail::guarded("opening index", loc.path, [&] {
                 if (!may_be_missing) part = open_part();
                 std::string analyzer = detail::check_schema(part, loc.path, detail::Access::Read);
-                set.members_.push_back(
-                    {loc.path, analyzer.empty() ? "english" : analyzer, loc.remote});
+                set.members_.push_back({loc.path, analyzer.empty() ? "english" : analyzer,
+                                        loc.remote,
+                                        part.get_metadata(std::string(schema::kShard.key))});
                 set.db_.add_database(part);
                 set.parts_.push_back(std::move(part));
             });
@@ -151,7 +163,55 @@ IndexSet IndexSet::open(const std::vector<std::string>& paths, const OpenOptions
     }
     if (set.members_.empty() && !set.missing_.empty())
         throw Error(ErrorCode::NoIndex, "no shard answered: " + set.missing_.front());
+    set.check_shards();
     return set;
+}
+
+void IndexSet::check_shards() {
+    // Shard K of N per member that is one (indexer --shard K/N, --shards N).
+    std::map<unsigned, std::vector<std::pair<unsigned, std::string>>> by_split;  // N -> (K, path)
+    std::vector<std::string> whole;
+    for (const IndexMember& m : members_) {
+        if (const auto spec = ShardSpec::parse(m.shard); spec && !spec->whole())
+            by_split[spec->n].emplace_back(spec->k, m.path);
+        else
+            whole.push_back(m.path);
+    }
+    if (by_split.empty()) return;
+    if (by_split.size() > 1 || !whole.empty()) {
+        notes_.push_back(
+            "the set mixes indexes of different splits (" +
+            std::string(whole.empty() ? "" : "whole indexes and ") +
+            "shards of sets of " + [&] {
+                std::string ns;
+                for (const auto& [n, parts] : by_split)
+                    ns += (ns.empty() ? "" : ", ") + std::to_string(n);
+                return ns;
+            }() +
+            "): an article in two of them counts twice");
+        return;
+    }
+    const auto& [n, parts] = *by_split.begin();
+    std::map<unsigned, unsigned> seen;
+    for (const auto& [k, path] : parts) ++seen[k];
+    std::vector<unsigned> twice, absent;
+    for (const auto& [k, times] : seen)
+        if (times > 1) twice.push_back(k);
+    for (unsigned k = 1; k <= n; ++k)
+        if (!seen.count(k)) absent.push_back(k);
+    // "shard 2 of 3 is", "shards 1, 3 of 3 are"
+    const auto shards = [n = n](const std::vector<unsigned>& ks) {
+        std::string list;
+        for (unsigned k : ks) list += (list.empty() ? "" : ", ") + std::to_string(k);
+        return (ks.size() == 1 ? "shard " : "shards ") + list + " of " + std::to_string(n) +
+               (ks.size() == 1 ? " is" : " are");
+    };
+    if (!twice.empty())
+        notes_.push_back(shards(twice) +
+                         " in the set more than once: their articles count twice");
+    // A remote shard left out (--allow-partial) is said already, by name.
+    if (!absent.empty() && missing_.empty())
+        notes_.push_back(shards(absent) + " not in the set: the answers leave their articles out");
 }
 
 std::vector<std::string> analyzers_in(const Xapian::Database& db) {

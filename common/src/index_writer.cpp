@@ -84,6 +84,22 @@ IndexWriter IndexWriter::open(const std::string& path, bool rebuild, const std::
     std::error_code ec;
     if (fs::exists(path, ec) && !fs::is_directory(path, ec))
         throw Error(ErrorCode::NotWritable, "'" + path + "' exists and is not an index directory");
+    // A folder of other files is not made an index: a bulk run replaces the whole folder with
+    // the index it builds beside it, which would take the other files with it.
+    if (fs::is_directory(path, ec) && !fs::exists(fs::path(path) / "iamglass", ec)) {
+        for (const auto& entry : fs::directory_iterator(path, ec)) {
+            const std::string name = entry.path().filename().string();
+            if (name == "flintlock" || name.ends_with(".glass") || name.ends_with(".tmp")) continue;
+            const bool shards = fs::is_directory(fs::path(path) / "1", ec);
+            throw Error(ErrorCode::BadOption,
+                        "'" + path + "' is a folder of other files (it holds '" + name +
+                            "'), not an index")
+                .with_hint(shards ? "a set of shards whose first run was stopped? run the same "
+                                    "indexer --shards N --db " +
+                                        path + " command again"
+                                  : "give --db a new or empty folder");
+        }
+    }
     // Xapian reports a lock it cannot create as held by someone else; say what is really wrong.
     if (fs::is_directory(path, ec) && ::access(path.c_str(), W_OK) != 0)
         throw Error(ErrorCode::NotWritable,

@@ -18,6 +18,7 @@
 #include "index_files.hpp"
 #include "index_writer.hpp"
 #include "newsidx/error.hpp"
+#include "newsidx/schema.hpp"
 #include "pipeline.hpp"
 #include "xapian_errors.hpp"
 
@@ -205,11 +206,11 @@ class Run {
     void settle_shard() {
         const std::string stored = writer_->shard();
         shard_ = options_.shard;
-        if (options_.rebuild) return;
-        if (shard_.whole() && !stored.empty()) {
+        if (shard_.whole() && !stored.empty()) {  // a rebuild too, unless --shard says otherwise
             if (const auto own = ShardSpec::parse(stored)) shard_ = *own;
             return;
         }
+        if (options_.rebuild) return;
         if (shard_.text() == stored) return;
         if (writer_->size() > 0)
             throw Error(ErrorCode::BadOption,
@@ -582,11 +583,19 @@ IndexStats run_set(const IndexOptions& options, IndexObserver& observer) {
     const std::string& dir = options.db_path;
     const unsigned n = options.shards;
     std::error_code ec;
-    if (fs::exists(fs::path(dir) / "iamglass", ec))
-        throw Error(ErrorCode::BadOption, "'" + dir + "' is a single index; --shards " +
-                                              std::to_string(n) +
-                                              " builds a set of shards in a folder of its own")
-            .with_hint("give --db a new folder");
+    if (fs::exists(fs::path(dir) / "iamglass", ec)) {
+        const std::string part = detail::guarded("reading index metadata", dir, [&] {
+            return Xapian::Database(dir).get_metadata(std::string(schema::kShard.key));
+        });
+        throw Error(ErrorCode::BadOption,
+                    "'" + dir + "' is " + (part.empty() ? "a single index" : "shard " + part) +
+                        "; --shards " + std::to_string(n) +
+                        " builds a set of shards in a folder of its own")
+            .with_hint(part.empty() ? "give --db a new folder"
+                                    : "update this shard with --db " + dir);
+    }
+    if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
+        throw Error(ErrorCode::BadOption, "'" + dir + "' is a file, not a folder of shards");
     const unsigned existing = set_size(dir);
     // Before its first complete run a set is its shards' folders (and their scratch folders):
     // shards indexed one by one with --shard K/N, or a first run that was stopped.

@@ -656,8 +656,9 @@ SearchResult Searcher::search_once(const std::string& query, const MatchSetup& s
         // hits.
         if (options_.like.empty())
             out.did_you_mean = builder_.correction(built, db, mset.get_matches_estimated());
-        // docs/scale-out.md, "Where a set answers otherwise than one index".
-        if (options_.collapse && set_.members().size() > 1)
+        // docs/scale-out.md, "Where a set answers otherwise".
+        out.notes = set_.notes();
+        if ((options_.collapse || !options_.like.empty()) && set_.members().size() > 1)
             out.notes.push_back(
                 "near-duplicate clusters are formed within each index of the set: copies held "
                 "by different shards are not folded together");
@@ -689,6 +690,15 @@ SearchResult Searcher::search_once(const std::string& query, const MatchSetup& s
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
             .count();
     return result;
+}
+
+std::vector<std::string> Searcher::set_notes() const {
+    std::vector<std::string> notes = set_.notes();
+    if (set_.members().size() > 1)
+        notes.push_back(
+            "near-duplicate clusters are formed within each index of the set: copies held by "
+            "other shards are not listed");
+    return notes;
 }
 
 SearchResult search(const SearchOptions& options) {

@@ -87,11 +87,12 @@ inline CommandResult first_answer(const std::string& searcher, const std::string
     return r;
 }
 
-/// Everything of a JSON answer but its timing and its scores' last bits (sums of the same
-/// weights in another order).
+/// Everything of a JSON answer but its timing, its notes (what a set says of itself) and its
+/// scores' last bits (sums of the same weights in another order).
 inline nlohmann::json comparable_answer(const std::string& out) {
     nlohmann::json j = nlohmann::json::parse(out);
     j.erase("elapsed_ms");
+    j.erase("notes");
     for (nlohmann::json& hit : j["results"]) {
         const double score = hit["score"];
         hit["score"] = std::round(score * 1e9) / 1e9;

@@ -159,7 +159,17 @@ TEST_F(TwoLanguages, ErrorsNameTheMemberThatFailed) {
         {{"en", dir_ / "bad.stub"},
          "auto fr.db\nshard x\n",
          dir_ / "bad.stub" + ":2: unknown kind 'shard'"},
-        {{"en", dir_ / "bad.stub"}, "auto missing.db\n", "no index at '" + missing + "'"},
+        {{"en", dir_ / "bad.stub"},
+         "auto missing.db\n",
+         dir_ / "bad.stub" + ":1: no index at '" + missing + "'"},
+        {{"en", dir_ / "bad.stub"},
+         "remote :127.0.0.1:76o1\n",
+         dir_ / "bad.stub" +
+             ":1: remote needs :HOST:PORT, a port of digits: remote :127.0.0.1:76o1"},
+        {{"en", dir_ / "bad.stub"},
+         "remote 127.0.0.1:7601\n",
+         dir_ / "bad.stub" +
+             ":1: '127.0.0.1:7601' is neither :HOST:PORT (the colon first) nor a program"},
         {{"en", dir_ / "bad.stub"},
          "# nothing\n",
          "stub file '" + dir_ / "bad.stub" + "' names no index"},
@@ -211,6 +221,51 @@ TEST_F(TwoLanguages, BlameFindsTheMemberOnWhichAnOperationFails) {
     EXPECT_EQ(set.blame([](const IndexMember&, const Xapian::Database&) {}),
               dir_ / "en.db" + "', '" + dir_ / "fr.db")
         << "fails on none alone: the whole set is named";
+}
+
+// Each shard records its split, so a set that is not whole (a shard twice, one missing, splits
+// mixed) is told apart from one that is, and the answers say so.
+TEST(ShardsOfASet, ASetThatIsNotWholeSaysSo) {
+    TempDir dir;
+    for (int i = 0; i < 9; ++i)
+        write_file(dir / ("c/" + std::to_string(i) + ".txt"),
+                   article_text("Harbour story " + std::to_string(i), "20220210",
+                                "https://a.example.org/" + std::to_string(i),
+                                "The harbour council met again today."));
+    Quiet quiet;
+    for (unsigned k = 1; k <= 3; ++k) {
+        IndexOptions o;
+        o.db_path = dir / ("part" + std::to_string(k));
+        o.inputs = {dir / "c"};
+        o.shard = ShardSpec{k, 3};
+        run_index(o, quiet);
+    }
+    IndexOptions whole;
+    whole.db_path = dir / "whole";
+    whole.inputs = {dir / "c"};
+    run_index(whole, quiet);
+    const auto notes = [&](const std::vector<std::string>& parts) {
+        std::vector<std::string> paths;
+        for (const std::string& p : parts) paths.push_back(dir / p);
+        return IndexSet::open(paths).notes();
+    };
+    using Notes = std::vector<std::string>;
+    EXPECT_EQ(notes({"part1", "part2", "part3"}), Notes{});
+    EXPECT_EQ(notes({"whole"}), Notes{});
+    EXPECT_EQ(notes({"part2"}),
+              Notes{"shards 1, 3 of 3 are not in the set: the answers leave their articles out"});
+    EXPECT_EQ(notes({"part1", "part2", "part2", "part3"}),
+              Notes{"shard 2 of 3 is in the set more than once: their articles count twice"});
+    EXPECT_EQ(notes({"part1", "part2", "part3", "whole"}),
+              Notes{"the set mixes indexes of different splits (whole indexes and shards of sets "
+                    "of 3): an article in two of them counts twice"});
+    SearchOptions o;
+    o.query = "harbour";
+    o.db_paths = {dir / "part1", dir / "part1"};
+    const Notes expected{
+        "shard 1 of 3 is in the set more than once: their articles count twice",
+        "shards 2, 3 of 3 are not in the set: the answers leave their articles out"};
+    EXPECT_EQ(search(o).notes, expected);
 }
 
 // Issue #14: a set of shards (indexer --shards 3) answers as one index of the same articles:

@@ -757,6 +757,12 @@ TEST_P(IndexerTest, AShardKeepsItsSplitAndRefusesAnother) {
                   "index '" + db() + "' is shard 2/3 of a set, not shard 1/3");
         EXPECT_EQ(e.hint(), "to split it otherwise, add --rebuild");
     }
+    // A rebuild keeps the split too, unless --shard names another.
+    IndexOptions again;
+    again.rebuild = true;
+    stats = index(again);
+    EXPECT_EQ(stats.elsewhere, 2u);
+    EXPECT_EQ(doc_count(), 2u);
     o.rebuild = true;
     stats = index(o);
     EXPECT_EQ(stats.added, 2u);
@@ -825,6 +831,34 @@ TEST_P(IndexerTest, ASetIsBuiltOnlyInItsOwnFolder) {
     o.shard = ShardSpec{1, 2};
     EXPECT_EQ(refused(dir_ / "set"),
               "'" + (dir_ / "set") + "' is a set of 2 shards, not one shard");
+}
+
+TEST_P(IndexerTest, AFolderOfOtherFilesIsNotMadeAnIndex) {
+    add("a.txt", "One", "https://news.example.org/one");
+    write_file(db() + "/important.txt", "keep me\n");
+    try {
+        index();
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::BadOption);
+        EXPECT_EQ(
+            std::string(e.what()),
+            "'" + db() + "' is a folder of other files (it holds 'important.txt'), not an index");
+        EXPECT_EQ(e.hint(), "give --db a new or empty folder");
+    }
+    EXPECT_TRUE(fs::exists(db() + "/important.txt"));
+    // The shards of a set whose first run was stopped, searched for as one index.
+    fs::remove(db() + "/important.txt");
+    fs::create_directories(db() + "/1");
+    try {
+        index();
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.hint(),
+                  "a set of shards whose first run was stopped? run the same indexer "
+                  "--shards N --db " +
+                      db() + " command again");
+    }
 }
 
 TEST(ShardSpec, ReadsKOfN) {

@@ -15,6 +15,7 @@ struct IndexMember {
     std::string path;      ///< as given (a folder, or "host:port" for a remote shard)
     std::string analyzer;  ///< its --lang: "auto" (each article its own language's), "english", ...
     bool remote = false;   ///< served by xapian-tcpsrv: only Xapian's own query parts reach it
+    std::string shard;     ///< "K/N" for shard K of a set of N (indexer --shard), else empty
 };
 
 /// The analyzers the articles of `db` were indexed with, as their XA terms name them (an
@@ -40,6 +41,10 @@ class IndexSet {
 
     /// With OpenOptions::allow_partial: the remote shards left out, "HOST:PORT: why" each.
     const std::vector<std::string>& missing() const { return missing_; }
+
+    /// Where the members do not make up whole sets of shards (a shard twice or missing, shards
+    /// of different splits mixed): a sentence each, for the answer to say.
+    const std::vector<std::string>& notes() const { return notes_; }
 
     const Xapian::Database& database() const { return db_; }
     const std::vector<IndexMember>& members() const { return members_; }
@@ -77,11 +82,13 @@ class IndexSet {
 
   private:
     IndexSet() = default;
+    void check_shards();
 
     Xapian::Database db_;
     std::vector<IndexMember> members_;
     std::vector<Xapian::Database> parts_;  // one per member, for blame()
     std::vector<std::string> missing_;
+    std::vector<std::string> notes_;
 };
 
 }  // namespace newsidx

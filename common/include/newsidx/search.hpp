@@ -143,6 +143,9 @@ class Searcher {
 
     /// With --allow-partial: the remote shards left out ("HOST:PORT: why").
     const std::vector<std::string>& missing_shards() const { return set_.missing(); }
+    /// What the answers of the index set leave out or count twice (IndexSet::notes()), and,
+    /// for a set of several indexes, that near-duplicate copies are those of each index.
+    std::vector<std::string> set_notes() const;
 
     /// Answers one query (options.query is ignored) with the MatchSetup the options ask for.
     /// Throws Error: BadQuery, or a failure of the index naming it; reopens and retries when
