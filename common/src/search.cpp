@@ -19,6 +19,13 @@
 namespace newsidx {
 namespace {
 
+// log(N/df): a term's idf in the whole set (0 for a term no article has). Snippets and
+// percentages weigh terms by it, the same in every layout of the set.
+double set_idf(const Xapian::Database& db, const std::string& term) {
+    const Xapian::doccount df = db.get_termfreq(term);
+    return df ? std::log(static_cast<double>(db.get_doccount()) / df) : 0.0;
+}
+
 // A query word's weight in a snippet, times its idf: about BM25's bound for a word at the
 // default k1 (k1 + 1), which weighed snippet words before schema 7.
 constexpr double kSnippetWordWeight = 3.0;
@@ -37,12 +44,10 @@ Xapian::MSet snippet_weights(const Xapian::Database& db, const Xapian::Query& wo
     }
     enquire.set_query(words);
     const Xapian::MSet plain = enquire.get_mset(0, 0);
-    const double articles = db.get_doccount();
     std::vector<Xapian::Query> terms;
     for (auto it = words.get_unique_terms_begin(); it != words.get_unique_terms_end(); ++it) {
         const double got = plain.get_termweight(*it);
-        const Xapian::doccount df = db.get_termfreq(*it);
-        const double want = df ? kSnippetWordWeight * std::log(articles / df) : 0;
+        const double want = kSnippetWordWeight * set_idf(db, *it);
         terms.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(*it),
                            got > 0 ? want / got : kSnippetWordWeight);
     }
@@ -85,17 +90,12 @@ void rescale_percentages(const Xapian::Enquire& enquire, const Xapian::Database&
     if (own == parses.end() && parses.size() == 1)
         own = parses.begin();  // one parse for every article
     if (own == parses.end()) return;
-    const double articles = db.get_doccount();
-    const auto share = [&](const std::string& term) {
-        const Xapian::doccount df = db.get_termfreq(term);
-        return df ? std::log(articles / df) : 0.0;
-    };
     double total = 0, matched = 0;
-    for (const std::string& term : own->second) total += share(term);
+    for (const std::string& term : own->second) total += set_idf(db, term);
     for (auto t = enquire.get_matching_terms_begin(best.begin());
          t != enquire.get_matching_terms_end(best.begin()); ++t)
         if (std::find(own->second.begin(), own->second.end(), *t) != own->second.end())
-            matched += share(*t);
+            matched += set_idf(db, *t);
     if (total <= 0) return;
     const double factor = 100.0 * matched / total / best.begin().get_weight();
     for (Hit& hit : hits)
@@ -142,16 +142,24 @@ std::pair<Xapian::MSet, std::vector<Xapian::MSetIterator>> page_in_order(
         for (auto it = mset.begin(); it != mset.end(); ++it) page.push_back(it);
         return {std::move(mset), std::move(page)};
     }
-    const auto tied = [](const Xapian::MSetIterator& a, const Xapian::MSetIterator& b) {
-        return a.get_weight() == b.get_weight() &&
-               a.get_document().get_value(schema::kDateSlot.slot) ==
-                   b.get_document().get_value(schema::kDateSlot.slot);
+    // Each item with what orders it, read once (a document of a remote shard is a request).
+    struct Item {
+        Xapian::MSetIterator at;
+        double weight;
+        std::string date, order;
+    };
+    const auto tied = [](const Item& a, const Item& b) {
+        return a.weight == b.weight && a.date == b.date;
     };
     for (Xapian::doccount margin = 8;; margin *= 4) {
         const Xapian::doccount from = first > margin ? first - margin : 0;
         Xapian::MSet mset = enquire.get_mset(from, first - from + count + margin, check_at_least);
-        std::vector<Xapian::MSetIterator> items;
-        for (auto it = mset.begin(); it != mset.end(); ++it) items.push_back(it);
+        std::vector<Item> items;
+        for (auto it = mset.begin(); it != mset.end(); ++it) {
+            const Xapian::Document doc = it.get_document();
+            items.push_back({it, it.get_weight(), doc.get_value(schema::kDateSlot.slot),
+                             doc.get_value(schema::kOrderSlot.slot)});
+        }
         const std::size_t lo = first - from, hi = std::min<std::size_t>(items.size(), lo + count);
         if (lo >= items.size()) return {std::move(mset), {}};
         // A run of ties at an edge of the page that reaches the edge of what was fetched may
@@ -166,15 +174,12 @@ std::pair<Xapian::MSet, std::vector<Xapian::MSetIterator>> page_in_order(
             if (end - run > 1)
                 std::sort(items.begin() + static_cast<std::ptrdiff_t>(run),
                           items.begin() + static_cast<std::ptrdiff_t>(end),
-                          [](const Xapian::MSetIterator& a, const Xapian::MSetIterator& b) {
-                              return a.get_document().get_value(schema::kOrderSlot.slot) <
-                                     b.get_document().get_value(schema::kOrderSlot.slot);
-                          });
+                          [](const Item& a, const Item& b) { return a.order < b.order; });
             run = end;
         }
-        return {std::move(mset),
-                std::vector<Xapian::MSetIterator>(items.begin() + static_cast<std::ptrdiff_t>(lo),
-                                                  items.begin() + static_cast<std::ptrdiff_t>(hi))};
+        std::vector<Xapian::MSetIterator> page;
+        for (std::size_t i = lo; i < hi; ++i) page.push_back(items[i].at);
+        return {std::move(mset), std::move(page)};
     }
 }
 
