@@ -223,70 +223,170 @@ Xapian::doccount write_keys(Xapian::WritableDatabase& db, const Keys& keys,
     return moved;
 }
 
-// Every key from scratch, in memory: signatures, dates and stored keys from the value
-// streams, id terms from their posting lists, likely copies from each band term's postings.
+// Every key from scratch (a merged or repaired index), in memory of a few words per article
+// plus the signatures of the articles that share a band term with another (likely copies):
+// no strings per article, so that a million articles that all have copies take about 150 MB
+// (docs/scale-out.md, "Memory").
 Xapian::doccount update_all(Xapian::WritableDatabase& db) {
-    std::unordered_map<Xapian::docid, Node> nodes;
-    for (auto v = db.valuestream_begin(schema::kSignatureSlot.slot);
-         v != db.valuestream_end(schema::kSignatureSlot.slot); ++v)
-        nodes[v.get_docid()].signature = Signature::decode(*v);
-    for (auto v = db.valuestream_begin(schema::kClusterSlot.slot);
-         v != db.valuestream_end(schema::kClusterSlot.slot); ++v)
-        nodes[v.get_docid()].current = *v;
+    // Indexed by docid: sizes and loops in size_t, so that the greatest docid cannot wrap.
+    const std::size_t last = db.get_lastdocid();
+    // Each article's place in the order of the rule as one number: its date's 8 digits, then
+    // the rank of its id term among all id terms (allterms comes in term order), so that
+    // comparing the numbers compares (date, id term) as the strings of key_of() compare.
+    constexpr std::uint64_t kNone = ~std::uint64_t{0};
+    constexpr std::uint64_t kLow = 0xffffffffULL;
+    std::vector<std::uint64_t> order(last + 1, kNone);
+    // A founder's key: cluster_key() (of an empty id term for an article without one).
+    std::vector<std::uint64_t> id_hash(last + 1, XXH3_64bits("", 0));
+    const std::string id_prefix(schema::kId.prefix);
+    std::uint64_t rank = 0;
+    for (auto t = db.allterms_begin(id_prefix); t != db.allterms_end(id_prefix); ++t, ++rank) {
+        const std::string term = *t;
+        const std::uint64_t hash = XXH3_64bits(term.data(), term.size());
+        for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) {
+            order[*p] = (kLow << 32) | rank;
+            id_hash[*p] = hash;
+        }
+    }
+    // A date that is not 8 digits (none that the indexer writes) sorts last, as no article.
+    const auto date_number = [](const std::string& date) -> std::uint64_t {
+        if (date.size() != 8 ||
+            !std::all_of(date.begin(), date.end(), [](char c) { return c >= '0' && c <= '9'; }))
+            return kLow;
+        return std::stoull(date);
+    };
     for (auto v = db.valuestream_begin(schema::kDateSlot.slot);
          v != db.valuestream_end(schema::kDateSlot.slot); ++v)
-        nodes[v.get_docid()].own = *v;
-    const std::string id_prefix(schema::kId.prefix);
-    for (auto t = db.allterms_begin(id_prefix); t != db.allterms_end(id_prefix); ++t)
-        for (auto p = db.postlist_begin(*t); p != db.postlist_end(*t); ++p) nodes[*p].own += *t;
+        order[v.get_docid()] = (date_number(*v) << 32) | (order[v.get_docid()] & kLow);
+    const auto date_of = [&](Xapian::docid d) {
+        const std::uint64_t date = order[d] >> 32;
+        if (date == kLow)
+            return db.get_document(d, Xapian::DOC_ASSUME_VALID).get_value(schema::kDateSlot.slot);
+        char buf[16];
+        std::snprintf(buf, sizeof buf, "%08llu", static_cast<unsigned long long>(date));
+        return std::string(buf);
+    };
 
-    std::unordered_map<Xapian::docid, Xapian::docid> leader;
+    // The signatures of the articles that share a band term with another: the only ones that
+    // can have a leader other than themselves.
+    constexpr std::uint32_t kNoSignature = 0xffffffffU, kWanted = 0xfffffffeU;
+    std::vector<std::uint32_t> signature_at(last + 1, kNoSignature);
     const std::string band_prefix(schema::kBand.prefix);
+    for (auto t = db.allterms_begin(band_prefix); t != db.allterms_end(band_prefix); ++t)
+        if (t.get_termfreq() >= 2)
+            for (auto p = db.postlist_begin(*t); p != db.postlist_end(*t); ++p)
+                signature_at[*p] = kWanted;
+    std::vector<Signature> signatures;
+    for (auto v = db.valuestream_begin(schema::kSignatureSlot.slot);
+         v != db.valuestream_end(schema::kSignatureSlot.slot); ++v) {
+        std::uint32_t& at = signature_at[v.get_docid()];
+        if (at != kWanted) continue;
+        at = kNoSignature;
+        if (auto s = Signature::decode(*v)) {
+            at = static_cast<std::uint32_t>(signatures.size());
+            signatures.push_back(*s);
+        }
+    }
+    // (An article with band terms but no signature value is no one's copy.)
+    const auto similar = [&](Xapian::docid a, Xapian::docid b) {
+        return signature_at[a] < signatures.size() && signature_at[b] < signatures.size() &&
+               signatures[signature_at[a]].similarity(signatures[signature_at[b]]) >= kSimilarAt;
+    };
+
+    // Each article's leader: the earliest similar article of any of its bands (0: itself).
+    std::vector<Xapian::docid> leader(last + 1, 0);
     std::vector<Xapian::docid> postings;
     for (auto t = db.allterms_begin(band_prefix); t != db.allterms_end(band_prefix); ++t) {
         if (t.get_termfreq() < 2) continue;
         postings.assign(db.postlist_begin(*t), db.postlist_end(*t));
         std::sort(postings.begin(), postings.end(),
-                  [&](Xapian::docid a, Xapian::docid b) { return nodes[a].own < nodes[b].own; });
+                  [&](Xapian::docid a, Xapian::docid b) { return order[a] < order[b]; });
         for (Xapian::docid d : postings) {
-            auto [at, fresh] = leader.try_emplace(d, d);
-            const Node& node = nodes[d];
-            // The earliest similar article of this band, if earlier than the best so far.
+            Xapian::docid& best = leader[d];
             for (Xapian::docid e : postings) {
-                if (e == d || !(nodes[e].own < nodes[at->second].own)) break;
-                if (node.signature && nodes[e].signature &&
-                    node.signature->similarity(*nodes[e].signature) >= kSimilarAt) {
-                    at->second = e;
+                if (e == d || !(order[e] < order[best ? best : d])) break;
+                if (similar(d, e)) {
+                    best = e;
                     break;
                 }
             }
         }
     }
-    std::unordered_map<Xapian::docid, std::string> keys;
-    std::function<const std::string&(Xapian::docid)> root =
-        [&](Xapian::docid d) -> const std::string& {
-        if (auto k = keys.find(d); k != keys.end()) return k->second;
-        auto l = leader.find(d);
-        const std::string key =
-            l == leader.end() || l->second == d ? key_of(nodes[d].own) : root(l->second);
-        return keys[d] = key;
+    signatures = {};
+    signature_at = {};
+    // Leaders come earlier than their followers: following them ends at the founder.
+    const auto founder = [&](Xapian::docid d) {
+        Xapian::docid f = d;
+        while (leader[f] && leader[f] != f) f = leader[f];
+        for (Xapian::docid n = d; leader[n] && leader[n] != f;) n = std::exchange(leader[n], f);
+        return f;
     };
-    for (auto& [did, node] : nodes) root(did);
-    // The member lists, written anew: every cluster of two or more.
-    std::map<std::string, std::vector<std::string>> lists;
-    for (const auto& [did, key] : keys) lists[key].push_back(nodes[did].own);
+    const auto key_for = [&](Xapian::docid f) {
+        char hash[17];
+        std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(id_hash[f]));
+        return date_of(f) + hash;
+    };
+
+    // The member lists, written anew: every cluster of two or more, members earliest first.
+    std::vector<std::uint32_t> size(last + 1, 0);
+    for (std::size_t d = 1; d <= last; ++d)
+        if (order[d] != kNone) ++size[founder(static_cast<Xapian::docid>(d))];
+    std::vector<std::pair<Xapian::docid, Xapian::docid>> members;  // (founder, member)
+    for (std::size_t d = 1; d <= last; ++d) {
+        const auto did = static_cast<Xapian::docid>(d);
+        if (order[d] != kNone && size[founder(did)] > 1) members.emplace_back(founder(did), did);
+    }
+    size = {};
+    std::sort(members.begin(), members.end(), [&](const auto& a, const auto& b) {
+        return a.first != b.first ? a.first < b.first : order[a.second] < order[b.second];
+    });
+    std::vector<std::string> keys;  // of the clusters of two or more, sorted
+    std::vector<std::string> list;
+    for (std::size_t i = 0; i < members.size();) {
+        const Xapian::docid f = members[i].first;
+        list.clear();
+        for (; i < members.size() && members[i].first == f; ++i) {
+            const Xapian::Document doc =
+                db.get_document(members[i].second, Xapian::DOC_ASSUME_VALID);
+            auto term = doc.termlist_begin();
+            term.skip_to(id_prefix);
+            const std::string id = term != doc.termlist_end() && (*term).rfind(id_prefix, 0) == 0
+                                       ? *term
+                                       : std::string();
+            list.push_back(date_of(members[i].second) + id);
+        }
+        keys.push_back(key_for(f));
+        write_members(db, keys.back(), list);
+    }
+    members = {};
+    std::sort(keys.begin(), keys.end());
     const std::string prefix(schema::kClusterMembers.key);
     std::vector<std::string> old;
     for (auto k = db.metadata_keys_begin(prefix); k != db.metadata_keys_end(prefix); ++k)
-        old.push_back(*k);
-    for (const std::string& k : old)
-        if (auto it = lists.find(k.substr(prefix.size()));
-            it == lists.end() || it->second.size() < 2)
-            db.set_metadata(k, std::string());
-    for (auto& [key, members] : lists)
-        if (members.size() > 1) write_members(db, key, members);
-    return write_keys(db, keys,
-                      [&](Xapian::docid d) -> const std::string& { return nodes[d].current; });
+        if (!std::binary_search(keys.begin(), keys.end(), (*k).substr(prefix.size())))
+            old.push_back(*k);
+    for (const std::string& k : old) db.set_metadata(k, std::string());
+
+    // The stored keys that differ, read in one pass, then rewritten.
+    std::vector<Xapian::docid> moved;
+    {
+        auto v = db.valuestream_begin(schema::kClusterSlot.slot);
+        const auto end = db.valuestream_end(schema::kClusterSlot.slot);
+        for (std::size_t i = 1; i <= last; ++i) {
+            const auto d = static_cast<Xapian::docid>(i);
+            if (order[d] == kNone) continue;
+            while (v != end && v.get_docid() < d) ++v;
+            const bool has = v != end && v.get_docid() == d;
+            if (!has || *v != key_for(founder(d))) moved.push_back(d);
+        }
+    }
+    for (Xapian::docid d : moved) {
+        // Only a value changes: Xapian rewrites the value, not the document's terms.
+        Xapian::Document doc = db.get_document(d);
+        doc.add_value(schema::kClusterSlot.slot, key_for(founder(d)));
+        db.replace_document(d, doc);
+    }
+    return static_cast<Xapian::doccount>(moved.size());
 }
 
 }  // namespace

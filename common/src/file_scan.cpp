@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <stdexcept>
 
 namespace newsidx::detail {
 namespace fs = std::filesystem;
@@ -24,10 +25,15 @@ bool has_txt_extension(const fs::path& p) {
     return ext == ".txt";
 }
 
-std::optional<SourceFile> stat_file(const fs::path& p) {
+// Lists the file at `p`; false when it is no regular file (or vanished).
+bool stat_file(const fs::path& p, FileList& files) {
     struct stat st {};
-    if (::stat(p.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
-    return SourceFile{p.string(), static_cast<std::uint64_t>(st.st_size), mtime_ns_of(st), {}};
+    if (::stat(p.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
+    std::string folder = p.parent_path().string();
+    if (folder.empty() || folder.back() != '/') folder += '/';
+    files.add(folder, p.filename().string(), static_cast<std::uint64_t>(st.st_size),
+              mtime_ns_of(st));
+    return true;
 }
 
 // Why a *.txt entry that stat_file() refused is not read; nullptr for a directory (walked
@@ -46,9 +52,81 @@ const char* not_a_file(const fs::path& p) {
 
 }  // namespace
 
-std::vector<SourceFile> find_files(const std::vector<std::string>& roots,
-                                   const std::function<void(const std::string&)>& warn) {
-    std::vector<SourceFile> files;
+std::string FileList::path(Index i) const {
+    const Entry& e = entries_[i];
+    std::string out(folder_of(e));
+    out += name_of(e);
+    return out;
+}
+
+SourceFile FileList::source(Index i) const {
+    SourceFile f;
+    f.path = path(i);
+    f.size = entries_[i].size;
+    f.mtime_ns = entries_[i].mtime_ns;
+    f.index = i;
+    return f;
+}
+
+int FileList::compare(const Entry& e, std::string_view folder, std::string_view name) const {
+    // Two paths, each in two parts: compared as the whole strings would be.
+    const std::string_view a[2] = {folder_of(e), name_of(e)};
+    const std::string_view b[2] = {folder, name};
+    std::size_t ai = 0, ap = 0, bi = 0, bp = 0;
+    for (;;) {
+        while (ai < 2 && ap == a[ai].size()) ++ai, ap = 0;
+        while (bi < 2 && bp == b[bi].size()) ++bi, bp = 0;
+        if (ai == 2 || bi == 2) return (ai == 2 ? 0 : 1) - (bi == 2 ? 0 : 1);
+        const std::size_t n = std::min(a[ai].size() - ap, b[bi].size() - bp);
+        if (const int c = a[ai].substr(ap, n).compare(b[bi].substr(bp, n)); c != 0) return c;
+        ap += n;
+        bp += n;
+    }
+}
+
+std::optional<FileList::Index> FileList::find(std::string_view path) const {
+    const std::size_t slash = path.rfind('/');
+    if (slash == std::string_view::npos) return std::nullopt;
+    const std::string_view folder = path.substr(0, slash + 1), name = path.substr(slash + 1);
+    auto it = std::lower_bound(entries_.begin(), entries_.end(), 0,
+                               [&](const Entry& e, int) { return compare(e, folder, name) < 0; });
+    if (it == entries_.end() || compare(*it, folder, name) != 0) return std::nullopt;
+    return static_cast<Index>(it - entries_.begin());
+}
+
+void FileList::add(std::string_view folder, std::string_view name, std::uint64_t size,
+                   std::int64_t mtime_ns) {
+    auto [at, fresh] =
+        folder_index_.try_emplace(std::string(folder), static_cast<std::uint32_t>(folders_.size()));
+    if (fresh) folders_.emplace_back(folder);
+    if (names_.size() + name.size() > UINT32_MAX || entries_.size() >= UINT32_MAX)
+        throw std::length_error("more files than one run can list (4 GB of names)");
+    Entry e;
+    e.size = size;
+    e.mtime_ns = mtime_ns;
+    e.name = static_cast<std::uint32_t>(names_.size());
+    e.name_size = static_cast<std::uint16_t>(name.size());
+    e.folder = at->second;
+    names_ += name;
+    entries_.push_back(e);
+}
+
+void FileList::sort() {
+    std::sort(entries_.begin(), entries_.end(), [&](const Entry& a, const Entry& b) {
+        return compare(a, folder_of(b), name_of(b)) < 0;
+    });
+    entries_.erase(std::unique(entries_.begin(), entries_.end(),
+                               [&](const Entry& a, const Entry& b) {
+                                   return compare(a, folder_of(b), name_of(b)) == 0;
+                               }),
+                   entries_.end());
+    entries_.shrink_to_fit();
+    folder_index_.clear();
+}
+
+FileList find_files(const std::vector<std::string>& roots,
+                    const std::function<void(const std::string&)>& warn) {
+    FileList files;
     for (const std::string& root : roots) {
         const fs::path base = fs::path(root);
         if (fs::is_directory(base)) {
@@ -66,11 +144,9 @@ std::vector<SourceFile> find_files(const std::vector<std::string>& roots,
                         other_example = p.filename().string();
                     continue;
                 }
-                if (auto f = stat_file(p)) {
-                    files.push_back(std::move(*f));
-                } else if (const char* what = not_a_file(p)) {
+                if (stat_file(p, files)) continue;
+                if (const char* what = not_a_file(p))
                     warn(p.string() + ": warning: skipped: " + what);
-                }
             }
             if (ec) warn(root + ": warning: could not read every folder: " + ec.message());
             // Said, so that a wrong folder or a corpus of .md files is not "indexed 0 articles".
@@ -79,16 +155,11 @@ std::vector<SourceFile> find_files(const std::vector<std::string>& roots,
                      (others == 0 ? std::string(" or below it")
                                   : "; " + std::to_string(others) + " other file" +
                                         (others == 1 ? "" : "s") + ", e.g. " + other_example));
-        } else if (auto f = stat_file(base)) {
-            files.push_back(std::move(*f));
+        } else {
+            stat_file(base, files);
         }
     }
-    std::sort(files.begin(), files.end(),
-              [](const SourceFile& a, const SourceFile& b) { return a.path < b.path; });
-    files.erase(
-        std::unique(files.begin(), files.end(),
-                    [](const SourceFile& a, const SourceFile& b) { return a.path == b.path; }),
-        files.end());
+    files.sort();
     return files;
 }
 

@@ -1,6 +1,9 @@
 #include "index_files.hpp"
 
 #include <fcntl.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <unistd.h>
 
 #include <chrono>
@@ -79,6 +82,12 @@ void swap_in(const std::string& next, const std::string& db_path) {
     }
     sync_tree(fs::absolute(index_sibling(db_path, "")).parent_path().string());
     fs::remove_all(old_dir, ec);  // the fallback's old index; nothing after an exchange
+}
+
+void release_free_memory() {
+#if defined(__GLIBC__)
+    ::malloc_trim(0);
+#endif
 }
 
 void sync_tree(const std::string& dir) {

@@ -46,4 +46,8 @@ void swap_in(const std::string& next, const std::string& db_path);
 /// fsyncs every file in `dir` and the folder itself.
 void sync_tree(const std::string& dir);
 
+/// Hands the memory the process freed back to the system (glibc keeps it, in every thread's
+/// arena), between the phases of a large run whose peaks would otherwise add up.
+void release_free_memory();
+
 }  // namespace newsidx::detail

@@ -91,9 +91,9 @@ IndexWriter IndexWriter::open(const std::string& path, bool rebuild, const std::
             const std::string name = entry.path().filename().string();
             if (name == "flintlock" || name.ends_with(".glass") || name.ends_with(".tmp")) continue;
             const bool shards = fs::is_directory(fs::path(path) / "1", ec);
-            throw Error(ErrorCode::BadOption,
-                        "'" + path + "' is a folder of other files (it holds '" + name +
-                            "'), not an index")
+            throw Error(
+                ErrorCode::BadOption,
+                "'" + path + "' is a folder of other files (it holds '" + name + "'), not an index")
                 .with_hint(shards ? "a set of shards whose first run was stopped? run the same "
                                     "indexer --shards N --db " +
                                         path + " command again"
@@ -215,6 +215,7 @@ IndexWriter IndexWriter::merge(std::vector<IndexWriter>& shards, IndexWriter& st
         sources.add_database(Xapian::Database(states.path_));
         if (!old_index.empty()) sources.add_database(Xapian::Database(old_index));
         sources.compact(dest, Xapian::Compactor::FULL, 0);
+        detail::release_free_memory();  // before the cluster count, the largest part of a merge
         Xapian::WritableDatabase merged(dest, Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
         // The run's file states are newer than the old index's and than those the workers
         // wrote into their shards. Compaction hands a key's duplicate values over in no fixed
@@ -267,15 +268,12 @@ std::optional<FileState> IndexWriter::file_state(const std::string& path) const 
     });
 }
 
-std::vector<std::string> IndexWriter::known_files() const {
-    return detail::guarded("reading index metadata", path_, [&] {
-        std::vector<std::string> paths;
+void IndexWriter::each_known_file(const std::function<void(const std::string&)>& visit) const {
+    detail::guarded("reading index metadata", path_, [&] {
         const std::string prefix(schema::kFile.key);
         for (auto it = db_.metadata_keys_begin(prefix); it != db_.metadata_keys_end(prefix); ++it) {
-            if (auto entry = decode_file_entry(db_.get_metadata(*it)))
-                paths.push_back(std::move(entry->second));
+            if (auto entry = decode_file_entry(db_.get_metadata(*it))) visit(entry->second);
         }
-        return paths;
     });
 }
 

@@ -6,6 +6,7 @@
 
 #include <xapian.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -66,8 +67,9 @@ class IndexWriter {
     /// articles and the states of every file).
     bool has_file_states() const;
 
-    /// Every source file path the index knows.
-    std::vector<std::string> known_files() const;
+    /// Calls `visit` with every source file path the index knows, one at a time (a million
+    /// of them are not held at once). `visit` must not write to the index.
+    void each_known_file(const std::function<void(const std::string&)>& visit) const;
 
     /// Indexes `built` as the article of the file at `path`, replacing any article with the
     /// same URL and the article the file produced under another URL before (which its recorded

@@ -26,11 +26,60 @@ namespace newsidx {
 namespace fs = std::filesystem;
 namespace {
 
+using detail::FileList;
 using detail::Outcome;
 using detail::SourceFile;
 
 // URLs are remembered by 64-bit hash, so that a million of them take a few MB.
 std::uint64_t url_key(const std::string& url) { return XXH3_64bits(url.data(), url.size()); }
+
+// The listed file that holds each URL, by url_key(): open addressing in two arrays, 12 bytes
+// a slot (a std::unordered_map node takes 40, and an archive may have a million URLs).
+class UrlOwners {
+  public:
+    static constexpr FileList::Index kNone = UINT32_MAX;
+
+    // The owner of the URL with hash `key`: kNone when none yet (set it through the reference,
+    // which stays good until the next call).
+    FileList::Index& operator[](std::uint64_t key) {
+        if ((used_ + 1) * 4 > keys_.size() * 3) grow();
+        std::size_t i = key & (keys_.size() - 1);
+        while (owners_[i] != kNone && keys_[i] != key) i = (i + 1) & (keys_.size() - 1);
+        if (owners_[i] == kNone) {  // new: counted, though the caller may leave it empty
+            keys_[i] = key;
+            ++used_;
+        }
+        return owners_[i];
+    }
+
+    // Calls `visit` with every owner.
+    template <typename Visit>
+    void each(Visit&& visit) const {
+        for (FileList::Index owner : owners_)
+            if (owner != kNone) visit(owner);
+    }
+
+  private:
+    void grow() {
+        std::vector<std::uint64_t> keys(std::max<std::size_t>(1024, keys_.size() * 2));
+        std::vector<FileList::Index> owners(keys.size(), kNone);
+        used_ = 0;
+        for (std::size_t j = 0; j < keys_.size(); ++j) {
+            if (owners_[j] == kNone) continue;
+            std::size_t i = keys_[j] & (keys.size() - 1);
+            while (owners[i] != kNone) i = (i + 1) & (keys.size() - 1);
+            keys[i] = keys_[j];
+            owners[i] = owners_[j];
+            ++used_;
+        }
+        keys_ = std::move(keys);
+        owners_ = std::move(owners);
+    }
+
+    std::vector<std::uint64_t> keys_;
+    std::vector<FileList::Index> owners_;
+    std::size_t used_ = 0;
+};
 
 // One scratch shard per worker of a bulk build. Every article goes in as a new document, a
 // repeated URL too: which of them stays is decided once all are written
@@ -96,48 +145,54 @@ class Run {
         stats_.files = files_.size();
         {
             std::uint64_t bytes = 0;
-            for (const SourceFile& f : files_) bytes += f.size;
+            for (FileList::Index i = 0; i < files_.size(); ++i) bytes += files_[i].size;
             observer_.on_listed(files_.size(), bytes);
         }
 
         // Files under the inputs that the index knows but the disk no longer has.
-        {
-            for (const std::string& known :
-                 options_.rebuild ? std::vector<std::string>{} : writer_->known_files()) {
-                if (find_file(known)) continue;
-                if (std::none_of(roots.begin(), roots.end(),
-                                 [&](const std::string& r) { return detail::is_under(known, r); }))
-                    continue;
+        if (!options_.rebuild) {
+            std::vector<std::string> gone;
+            writer_->each_known_file([&](const std::string& known) {
+                if (!files_.find(known) && under_inputs(known)) gone.push_back(known);
+            });
+            for (const std::string& known : gone) {
+                // A shard counts the files whose articles were its own (every shard keeps the
+                // states of all files), and the first shard the files that had none.
+                if (const auto state = writer_->file_state(known); state && !shard_.whole()) {
+                    if (state->url.empty() ? shard_.k == 1 : shard_.keeps(id_term_of(state->url)))
+                        ++stats_.removed;
+                } else {
+                    ++stats_.removed;
+                }
                 writer_->forget(known);
-                ++stats_.removed;
             }
         }
 
-        // Unchanged files (same size and mtime) are not read at all.
-        std::vector<SourceFile*> todo;
-        for (SourceFile& f : files_) {
+        // Unchanged files (same size and mtime) are not read at all. The others' states are
+        // read again when they are (materialize()): a million files to read carry none here.
+        std::vector<FileList::Index> todo;
+        for (FileList::Index i = 0; i < files_.size(); ++i) {
+            FileList::Entry& f = files_[i];
             std::optional<FileState> previous;
-            if (!options_.rebuild) previous = writer_->file_state(f.path);
+            if (!options_.rebuild) previous = writer_->file_state(files_.path(i));
             if (previous && previous->size == f.size && previous->mtime_ns == f.mtime_ns &&
                 !previous->url.empty()) {
                 if (!shard_.keeps(id_term_of(previous->url))) {
-                    set_fate(f, Fate::Elsewhere);
+                    set_fate(i, Fate::Elsewhere);
                     continue;
                 }
                 f.holds = previous->holds;
-                set_fate(f, f.holds ? Fate::Unchanged : Fate::Superseded);
+                set_fate(i, f.holds ? Fate::Unchanged : Fate::Superseded);
                 // files_ is sorted by path: the greatest path with the URL is the last to come.
-                SourceFile*& owner = url_owner_[url_key(previous->url)];
+                FileList::Index& owner = url_owner_[url_key(previous->url)];
                 // An earlier file that says it holds the URL does not (a run over another
                 // folder let it win): the later one is read again below if it lacks its article.
-                if (owner && owner->holds) supersede(*owner);
-                owner = &f;
+                if (owner != UrlOwners::kNone && files_[owner].holds) supersede(owner);
+                owner = i;
                 continue;
             }
-            // Kept only for the files to read: a million unchanged files carry none.
-            if (previous) f.previous = std::make_unique<FileState>(std::move(*previous));
             bytes_total_ += f.size;
-            todo.push_back(&f);
+            todo.push_back(i);
         }
 
         unsigned jobs =
@@ -152,13 +207,13 @@ class Run {
         stats_.bulk = bulk;
         observer_.on_reading(todo.size(), bytes_total_, bulk);
         if (bulk)
-            run_bulk(todo, jobs);
+            run_bulk(std::move(todo), jobs);
         else
             run_direct(todo, jobs);
     }
 
   private:
-    using Fate = SourceFile::Fate;
+    using Fate = detail::Fate;
 
     // Below this many changed files a run updates the index in place.
     static constexpr std::size_t kBulkMinFiles = 1000;
@@ -195,7 +250,8 @@ class Run {
         return stats_.rejected;
     }
 
-    void set_fate(SourceFile& f, Fate fate) {
+    void set_fate(FileList::Index i, Fate fate) {
+        FileList::Entry& f = files_[i];
         if (f.fate != Fate::Pending) --count_of(f.fate);
         ++count_of(fate);
         f.fate = fate;
@@ -225,29 +281,22 @@ class Run {
     // Where the run records file states: the index itself, or the bulk run's state shard.
     IndexWriter& state_store() { return states_ ? *states_ : *writer_; }
 
-    // A later file took the URL of `f`: its state says that the index no longer holds its
-    // article.
-    void supersede(SourceFile& f) {
-        if (f.fate != Fate::Rejected) set_fate(f, Fate::Superseded);
-        if (!f.holds) return;
-        f.holds = false;
-        let_go(f.path);
-    }
-
-    // The listed file at `path`, if any (files_ is sorted by path).
-    SourceFile* find_file(const std::string& path) {
-        auto it =
-            std::lower_bound(files_.begin(), files_.end(), path,
-                             [](const SourceFile& f, const std::string& p) { return f.path < p; });
-        return it != files_.end() && it->path == path ? &*it : nullptr;
+    // A later file took the URL of file `i`: its state says that the index no longer holds
+    // its article.
+    void supersede(FileList::Index i) {
+        if (files_[i].fate != Fate::Rejected) set_fate(i, Fate::Superseded);
+        if (!files_[i].holds) return;
+        files_[i].holds = false;
+        let_go(files_.path(i));
     }
 
     // Records that the index no longer holds the article of the file at `path`, in the index
-    // and in what the run remembers of the file (it may be a changed file still to come).
+    // and in what the run remembers of the file (it may be a changed file still to come: its
+    // state is read when it is, or it is in the batch being read).
     void let_go(const std::string& path) {
-        if (SourceFile* f = find_file(path)) {
-            f->holds = false;
-            if (f->previous) f->previous->holds = false;
+        if (const auto i = files_.find(path)) {
+            files_[*i].holds = false;
+            if (SourceFile* f = in_batch(*i); f && f->previous) f->previous->holds = false;
         }
         std::optional<FileState> state = state_store().file_state(path);
         if (!state && states_) state = writer_->file_state(path);  // not read by this run
@@ -261,12 +310,21 @@ class Run {
                            [&](const std::string& r) { return detail::is_under(path, r); });
     }
 
+    // The file of the batch being read that is file `i` of the list, if any.
+    SourceFile* in_batch(FileList::Index i) {
+        if (!batch_) return nullptr;
+        auto it =
+            std::lower_bound(batch_->begin(), batch_->end(), i,
+                             [](const SourceFile& f, FileList::Index j) { return f.index < j; });
+        return it != batch_->end() && it->index == i ? &*it : nullptr;
+    }
+
     Verdict lose(SourceFile& f, Outcome& out, const std::string& winner) {
         if (out.kind == Outcome::Kind::Indexed)
             observer_.on_warning(f.path + ":3: warning: same URL as " + winner +
                                  ", a later file; this one is not indexed");
-        set_fate(f, Fate::Superseded);
-        f.holds = out.state.holds = false;
+        set_fate(f.index, Fate::Superseded);
+        files_[f.index].holds = out.state.holds = false;
         return {out.kind == Outcome::Kind::Indexed ? Action::Supersede : Action::Touch};
     }
 
@@ -278,21 +336,23 @@ class Run {
         const bool report = out.kind != Outcome::Kind::Rejected || options_.report_rejections;
         if (report)
             for (const std::string& w : out.warnings) observer_.on_warning(w);
+        FileList::Entry& entry = files_[f.index];
         if (out.kind == Outcome::Kind::Rejected) {
-            set_fate(f, Fate::Rejected);
+            set_fate(f.index, Fate::Rejected);
             if (report) observer_.on_rejected(*out.error);
             return {f.previous ? Action::Forget : Action::None};
         }
         if (out.kind == Outcome::Kind::Elsewhere) {
             // Another shard's: its state is kept (so that the next run need not read it
             // again); an article it had here under an earlier URL goes.
-            set_fate(f, Fate::Elsewhere);
-            f.holds = false;
+            set_fate(f.index, Fate::Elsewhere);
+            entry.holds = false;
             return {f.previous ? Action::Supersede : Action::Touch};
         }
         const bool indexed = out.kind == Outcome::Kind::Indexed;
-        SourceFile*& owner = url_owner_[url_key(out.state.url)];
-        if (owner && owner != &f && owner->path > f.path) return lose(f, out, owner->path);
+        FileList::Index& owner = url_owner_[url_key(out.state.url)];
+        // The list is sorted by path: a greater index is a greater path.
+        if (owner != UrlOwners::kNone && owner > f.index) return lose(f, out, files_.path(owner));
         // The file whose article the index holds under the URL now (one lookup answers both
         // "is the URL in the index" and "whose"), kept only if another one.
         std::optional<std::string> holder;
@@ -303,13 +363,16 @@ class Run {
         // it weighs as the files of the run do.
         const bool outside = holder && !under_inputs(*holder);
         if (outside && *holder > f.path) return lose(f, out, *holder);
-        SourceFile* const before = owner == &f ? nullptr : owner;
-        owner = &f;
-        const Fate before_fate = before ? before->fate : Fate::Pending;
+        const std::optional<FileList::Index> before = owner == UrlOwners::kNone || owner == f.index
+                                                          ? std::nullopt
+                                                          : std::optional<FileList::Index>(owner);
+        owner = f.index;
+        const std::string before_path = before ? files_.path(*before) : std::string();
+        const Fate before_fate = before ? files_[*before].fate : Fate::Pending;
         const bool before_written = before_fate == Fate::Added || before_fate == Fate::Updated;
         if (before) {
             if (indexed)
-                observer_.on_warning(f.path + ":3: warning: same URL as " + before->path +
+                observer_.on_warning(f.path + ":3: warning: same URL as " + before_path +
                                      "; this later file replaces it");
             supersede(*before);
         }
@@ -317,8 +380,8 @@ class Run {
             // Same bytes as when last read: its article is still in the index, unless a later
             // file held the URL then or a file of this run has just replaced it. If not, the
             // file is read again at the end of the run (read_again()).
-            set_fate(f, Fate::Unchanged);
-            f.holds = out.state.holds = f.previous->holds && !before_written;
+            set_fate(f.index, Fate::Unchanged);
+            entry.holds = out.state.holds = f.previous->holds && !before_written;
             return {Action::Touch};
         }
         if (outside)
@@ -326,82 +389,130 @@ class Run {
                                  "; this later file replaces it");
         // Its state must say so at once: a run stopped before it reaches that file (a changed
         // one, still to come) would leave it claiming an article it no longer has.
-        if (holder && !(before && before->path == *holder)) let_go(*holder);
-        set_fate(f, before_fate == Fate::Added                 ? Fate::Added
-                    : before_written || in_index || f.previous ? Fate::Updated
-                                                               : Fate::Added);
-        f.holds = out.state.holds = true;
+        if (holder && !(before && before_path == *holder)) let_go(*holder);
+        // A file known before whose article was another shard's is new to this one.
+        const bool was_here = f.previous && (shard_.whole() || f.previous->url.empty() ||
+                                             shard_.keeps(id_term_of(f.previous->url)));
+        set_fate(f.index, before_fate == Fate::Added               ? Fate::Added
+                          : before_written || in_index || was_here ? Fate::Updated
+                                                                   : Fate::Added);
+        entry.holds = out.state.holds = true;
         return {Action::Write, in_index};
     }
 
     // The files that hold their URL now but whose article the index lacks (a later file with
     // the URL went or changed it; a run stopped before it read them again), sorted by path.
-    std::vector<SourceFile*> read_again() {
-        std::vector<SourceFile*> files;
-        for (const auto& [key, owner] : url_owner_)
-            if (owner && !owner->holds) files.push_back(owner);
-        std::sort(files.begin(), files.end(),
-                  [](const SourceFile* a, const SourceFile* b) { return a->path < b->path; });
-        for (SourceFile* f : files) {
-            f->previous.reset();  // read in full, not compared with its old bytes
-            bytes_total_ += f->size;
-            observer_.on_warning(f->path +
+    // They are read in full, not compared with their old bytes.
+    std::vector<FileList::Index> read_again() {
+        std::vector<FileList::Index> files;
+        url_owner_.each([&](FileList::Index owner) {
+            if (!files_[owner].holds) files.push_back(owner);
+        });
+        std::sort(files.begin(), files.end());
+        for (FileList::Index i : files) {
+            bytes_total_ += files_[i].size;
+            observer_.on_warning(files_.path(i) +
                                  ":3: note: indexed again: no later file has its URL any more");
         }
         return files;
     }
 
+    // Files `files[from, from + batch_files)` as the workers take them, each with what the index
+    // knows of it now (`with_previous`: compared with its old bytes) — let_go() may have
+    // changed that since the list was made.
+    std::vector<SourceFile> materialize(const std::vector<FileList::Index>& files, std::size_t from,
+                                        bool with_previous) {
+        std::vector<SourceFile> batch;
+        const std::size_t to = std::min(files.size(), from + batch_files());
+        batch.reserve(to - from);
+        for (std::size_t k = from; k < to; ++k) {
+            SourceFile f = files_.source(files[k]);
+            if (with_previous && !options_.rebuild) {
+                std::optional<FileState> previous;
+                if (states_) previous = states_->file_state(f.path);
+                if (!previous) previous = writer_->file_state(f.path);
+                if (previous) f.previous = std::make_unique<FileState>(std::move(*previous));
+            }
+            batch.push_back(std::move(f));
+        }
+        return batch;
+    }
+
+    std::size_t batch_files() const { return std::max<std::size_t>(1, options_.batch_files); }
+
     // The one loop of both paths: takes the outcomes in file order, accounts for each and
     // hands it to `apply`, until the files run out or a signal stops the run.
-    // Returns how many outcomes it took.
+    // Returns how many outcomes it took. `done` and `total`: the files of the pass before
+    // this batch, and in all (progress).
     template <typename Apply>
-    std::size_t drain(detail::Pipeline& pipeline, const std::vector<SourceFile*>& todo,
-                      Apply&& apply) {
+    std::size_t drain(detail::Pipeline& pipeline, std::vector<SourceFile>& batch, std::size_t done,
+                      std::size_t total, Apply&& apply) {
         std::size_t taken = 0;
-        for (; taken < todo.size(); ++taken) {
+        for (; taken < batch.size(); ++taken) {
             if (stopping()) break;
             Outcome out = pipeline.take(taken);
-            SourceFile& f = *todo[taken];
+            SourceFile& f = batch[taken];
             const Verdict verdict = account(f, out);
             apply(f, out, verdict);
-            observer_.on_progress(taken + 1, todo.size(), stats_.bytes_read, bytes_total_);
+            observer_.on_progress(done + taken + 1, total, stats_.bytes_read, bytes_total_);
         }
         pipeline.stop();
         return taken;
     }
 
-    void run_direct(const std::vector<SourceFile*>& todo, unsigned jobs) {
+    // Reads `files` a batch at a time: `read(batch, done)` runs one batch through a pipeline.
+    template <typename Read>
+    void in_batches(const std::vector<FileList::Index>& files, bool with_previous, Read&& read) {
+        for (std::size_t from = 0; from < files.size() && !stopping(); from += batch_files()) {
+            std::vector<SourceFile> batch = materialize(files, from, with_previous);
+            batch_ = &batch;
+            struct Clear {
+                std::vector<SourceFile>*& batch;
+                ~Clear() { batch = nullptr; }
+            } clear{batch_};
+            read(batch, from);
+        }
+    }
+
+    void run_direct(const std::vector<FileList::Index>& todo, unsigned jobs) {
         std::uint64_t since_commit = 0;
-        auto pass = [&](const std::vector<SourceFile*>& files) {
-            const std::vector<const SourceFile*> view(files.begin(), files.end());
+        auto read = [&](std::vector<SourceFile>& files, std::size_t done, std::size_t total) {
+            std::vector<const SourceFile*> view;
+            for (const SourceFile& f : files) view.push_back(&f);
             detail::Pipeline pipeline(view, jobs, writer_->analyzer(), options_.max_size, shard_);
-            drain(pipeline, files, [&](const SourceFile& f, const Outcome& out, Verdict verdict) {
-                switch (verdict.action) {
-                    case Action::None:
-                        break;
-                    case Action::Touch:
-                        writer_->touch(f.path, out.state);
-                        break;
-                    case Action::Forget:
-                        writer_->forget(f.path);
-                        break;
-                    case Action::Supersede:
-                        if (f.previous) writer_->delete_article_of(f.path, f.previous->url);
-                        writer_->touch(f.path, out.state);
-                        break;
-                    case Action::Write:
-                        writer_->put(f.path, out.state, *out.built);
-                        since_commit += out.bytes;
-                        break;
-                }
-                if (since_commit >= options_.commit_bytes) {
-                    writer_->commit();
-                    since_commit = 0;
-                }
+            drain(pipeline, files, done, total,
+                  [&](const SourceFile& f, const Outcome& out, Verdict verdict) {
+                      switch (verdict.action) {
+                          case Action::None:
+                              break;
+                          case Action::Touch:
+                              writer_->touch(f.path, out.state);
+                              break;
+                          case Action::Forget:
+                              writer_->forget(f.path);
+                              break;
+                          case Action::Supersede:
+                              if (f.previous) writer_->delete_article_of(f.path, f.previous->url);
+                              writer_->touch(f.path, out.state);
+                              break;
+                          case Action::Write:
+                              writer_->put(f.path, out.state, *out.built);
+                              since_commit += out.bytes;
+                              break;
+                      }
+                      if (since_commit >= options_.commit_bytes) {
+                          writer_->commit();
+                          since_commit = 0;
+                      }
+                  });
+        };
+        auto pass = [&](const std::vector<FileList::Index>& files, bool with_previous) {
+            in_batches(files, with_previous, [&](std::vector<SourceFile>& batch, std::size_t done) {
+                read(batch, done, files.size());
             });
         };
-        pass(todo);
-        if (!stopping()) pass(read_again());
+        pass(todo, true);
+        if (!stopping()) pass(read_again(), false);
         observer_.on_commit();
         writer_->commit();
     }
@@ -409,7 +520,7 @@ class Run {
     // Bulk: each worker writes its own scratch shard; the shards and the old index are merged
     // by compaction into <db>.new, which is swapped in (docs/architecture.md). The file states
     // are written by the run alone, into a shard of their own.
-    void run_bulk(const std::vector<SourceFile*>& todo, unsigned jobs) {
+    void run_bulk(std::vector<FileList::Index> todo, unsigned jobs) {
         const std::string build_dir = detail::index_sibling(options_.db_path, ".build");
         const std::string next_dir = detail::index_sibling(options_.db_path, ".new");
         std::error_code ec;
@@ -441,8 +552,9 @@ class Run {
         states_.emplace(IndexWriter::create_shard(build_dir + "/states", writer_->analyzer()));
         states_->set_shard(shard_.text());  // carried into the merged index
 
-        auto pass = [&](const std::vector<SourceFile*>& files) {
-            const std::vector<const SourceFile*> view(files.begin(), files.end());
+        auto read = [&](std::vector<SourceFile>& files, std::size_t done, std::size_t total) {
+            std::vector<const SourceFile*> view;
+            for (const SourceFile& f : files) view.push_back(&f);
             const std::uint64_t commit_bytes = options_.commit_bytes;
             // Written by the workers, whose shards the run must not touch until they stop:
             // articles that a later file turned out to hold, deleted from the shards then.
@@ -451,38 +563,50 @@ class Run {
                                       [&](unsigned w, const SourceFile& f, Outcome& out) {
                                           shards[w].write(writers[w], f, out, commit_bytes);
                                       });
-            const std::size_t taken = drain(
-                pipeline, files, [&](const SourceFile& f, const Outcome& out, Verdict verdict) {
-                    switch (verdict.action) {
-                        case Action::None:
-                            return;
-                        case Action::Forget:
-                            writer_->forget(f.path);
-                            states_->forget(f.path);  // a state let_go() wrote this run
-                            return;
-                        case Action::Touch:
-                            break;
-                        case Action::Supersede:
-                            superseded.emplace_back(f.path, out.state.url);
-                            [[fallthrough]];
-                        case Action::Write:
-                            // The index keeps nothing this file or this URL produced before.
-                            if (f.previous) writer_->delete_article_of(f.path, f.previous->url);
-                            if (verdict.in_index) writer_->delete_id(out.id_term);
-                            break;
-                    }
-                    states_->touch(f.path, out.state);
-                });
+            const std::size_t taken =
+                drain(pipeline, files, done, total,
+                      [&](const SourceFile& f, const Outcome& out, Verdict verdict) {
+                          switch (verdict.action) {
+                              case Action::None:
+                                  return;
+                              case Action::Forget:
+                                  writer_->forget(f.path);
+                                  states_->forget(f.path);  // a state let_go() wrote this run
+                                  return;
+                              case Action::Touch:
+                                  break;
+                              case Action::Supersede:
+                                  superseded.emplace_back(f.path, out.state.url);
+                                  [[fallthrough]];
+                              case Action::Write:
+                                  // The index keeps nothing this file or this URL produced before.
+                                  if (f.previous)
+                                      writer_->delete_article_of(f.path, f.previous->url);
+                                  if (verdict.in_index) writer_->delete_id(out.id_term);
+                                  break;
+                          }
+                          states_->touch(f.path, out.state);
+                      });
             for (const auto& [path, url] : superseded)
                 for (IndexWriter& w : writers) w.delete_article_of(path, url);
             // Stopped early, the workers may have written files the run never took, whose old
             // articles are still in the index: leave those files to the next run, as if they
             // had not been read (their old state stays, so it reads them again).
             for (std::size_t i = taken; i < files.size(); ++i)
-                for (IndexWriter& w : writers) w.forget(files[i]->path);
+                for (IndexWriter& w : writers) w.forget(files[i].path);
         };
-        pass(todo);
-        if (!stopping()) pass(read_again());
+        auto pass = [&](const std::vector<FileList::Index>& files, bool with_previous) {
+            in_batches(files, with_previous, [&](std::vector<SourceFile>& batch, std::size_t done) {
+                read(batch, done, files.size());
+            });
+        };
+        pass(todo, true);
+        if (!stopping()) pass(read_again(), false);
+        // Every file is counted: the merge and the cluster count that follow get the memory.
+        todo = {};
+        files_ = FileList();
+        url_owner_ = UrlOwners();
+        detail::release_free_memory();
         // An interrupted rebuild is dropped whole: the old index stays, rather than one that
         // lost whatever the rebuild had not reached.
         if (options_.rebuild && stats_.interrupted) {
@@ -521,11 +645,12 @@ class Run {
     bool was_empty_ = false;
     ShardSpec shard_;  // the articles the index keeps (settle_shard())
     std::uint64_t bytes_total_ = 0;
-    // Every source file, sorted by path; the run refers to them by address.
-    std::vector<SourceFile> files_;
-    std::vector<std::string> roots_;  // the inputs, absolute
+    // Every source file, sorted by path; the run refers to them by index.
+    FileList files_;
+    std::vector<SourceFile>* batch_ = nullptr;  // the files being read (in_batches())
+    std::vector<std::string> roots_;            // the inputs, absolute
     // The file that holds each URL (by url_key()): the greatest path among those that carry it.
-    std::unordered_map<std::uint64_t, SourceFile*> url_owner_;
+    UrlOwners url_owner_;
 };
 
 // A set of shards in one folder (indexer --shards N): DIR/1 ... DIR/N and the stub file
@@ -587,10 +712,10 @@ IndexStats run_set(const IndexOptions& options, IndexObserver& observer) {
         const std::string part = detail::guarded("reading index metadata", dir, [&] {
             return Xapian::Database(dir).get_metadata(std::string(schema::kShard.key));
         });
-        throw Error(ErrorCode::BadOption,
-                    "'" + dir + "' is " + (part.empty() ? "a single index" : "shard " + part) +
-                        "; --shards " + std::to_string(n) +
-                        " builds a set of shards in a folder of its own")
+        throw Error(ErrorCode::BadOption, "'" + dir + "' is " +
+                                              (part.empty() ? "a single index" : "shard " + part) +
+                                              "; --shards " + std::to_string(n) +
+                                              " builds a set of shards in a folder of its own")
             .with_hint(part.empty() ? "give --db a new folder"
                                     : "update this shard with --db " + dir);
     }
@@ -635,13 +760,13 @@ IndexStats run_set(const IndexOptions& options, IndexObserver& observer) {
         observer.on_shard(k, n, one.db_path);
         const IndexStats stats = run_index(one, observer);
         observer.on_shard_done(k, n, stats);
-        // Every shard reads every file: the first one's count of files, removals and
-        // rejections is the set's.
+        // Every shard reads every file: the first one's count of files and rejections is the
+        // set's; each counts the removed files whose articles it had.
         if (k == 1) {
             total.files = stats.files;
-            total.removed = stats.removed;
             total.rejected = stats.rejected;
         }
+        total.removed += stats.removed;
         total.added += stats.added;
         total.updated += stats.updated;
         total.unchanged += stats.unchanged;

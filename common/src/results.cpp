@@ -165,10 +165,13 @@ std::string render_json(const SearchResult& result, const std::string& id) {
 
 std::string status_line(const SearchResult& result, const SearchOptions& options) {
     if (!result.hits.empty()) {
-        const std::string copies = result.collapsed
-                                       ? ", copies collapsed: " + with_thousands(result.articles) +
-                                             (result.articles == 1 ? " article" : " articles")
-                                       : std::string();
+        // --collapse: how many articles the results stand for, or that none was a copy.
+        std::string copies;
+        if (result.collapsed && result.total_exact && result.articles == result.total_estimate)
+            copies = ", no copies among them";
+        else if (result.collapsed)
+            copies = ", copies collapsed: " + with_thousands(result.articles) +
+                     (result.articles == 1 ? " article" : " articles");
         char line[200];
         std::snprintf(line, sizeof line, "showing %u-%u of %s%s result%s%s (%.1f ms)",
                       result.hits.front().rank, result.hits.back().rank,

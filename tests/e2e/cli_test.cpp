@@ -322,6 +322,11 @@ TEST_F(SamplesTest, CollapseFoldsTheWireCopyIntoItsOriginalAndCountsExactly) {
     EXPECT_EQ(r.out.find(kRailCopy), std::string::npos) << "the copy folds into its original";
     EXPECT_TRUE(starts_with(r.err, "showing 1-2 of 2 results, copies collapsed: 3 articles ("))
         << r.err;
+    // Where nothing folds, the line does not pretend it did.
+    const CommandResult lone = search({"--collapse", "marathon"});
+    EXPECT_EQ(lone.exit_code, 0) << lone.err;
+    EXPECT_TRUE(starts_with(lone.err, "showing 1-1 of 1 result, no copies among them ("))
+        << lone.err;
     const json j = search_json({"--collapse", "rail link"});
     EXPECT_EQ(j["total_estimate"], 2);
     EXPECT_EQ(j["total_exact"], true);
@@ -811,11 +816,14 @@ TEST_F(SamplesTest, VersionColourChoicesAndWhyNothingIsShown) {
 
     // Into a pipe whose reader has gone (as head leaves it), the searcher ends quietly, by
     // SIGPIPE as grep does: no message, no status line.
-    r = run_command({"/bin/bash", "-c",
-                     "'" + kSearcher +
-                         "' 'talks OR security' | (exec <&-; sleep 1); "
-                         "exit ${PIPESTATUS[0]}"},
-                    dir_->path().string());
+    // The searcher starts once the reader has closed the pipe (a marker file says so), so
+    // that its first write meets a closed pipe however loaded the machine is.
+    r = run_command(
+        {"/bin/bash", "-c",
+         "rm -f closed; { until [ -e closed ]; do sleep 0.01; done; exec '" + kSearcher +
+             "' 'talks OR security'; } | (exec <&-; touch closed; sleep 1); "
+             "exit ${PIPESTATUS[0]}"},
+        dir_->path().string());
     EXPECT_EQ(r.exit_code, 128 + SIGPIPE);
     EXPECT_EQ(r.err, "");
 }

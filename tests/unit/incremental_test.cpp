@@ -258,6 +258,7 @@ TEST(IncrementalEqualsRebuild, AfterEveryRunOfASeededRandomWalk) {
         opts.inputs = {corpus};
         opts.jobs = 1 + rng() % 2;
         opts.mode = rng() % 2 ? BuildMode::Bulk : BuildMode::Direct;
+        opts.batch_files = 1 + run % 5;  // files are read in batches: their borders are crossed
         opts.stop = &stop;
         // One run in six is stopped after a few files, as Ctrl-C would; the next run finishes.
         const bool stop_early = rng() % 6 == 0;
@@ -327,6 +328,7 @@ TEST(IncrementalEqualsRebuild, OfEveryShardOfASetAfterEveryRunOfASeededRandomWal
         opts.inputs = {corpus};
         opts.jobs = 1 + rng() % 2;
         opts.mode = rng() % 2 ? BuildMode::Bulk : BuildMode::Direct;
+        opts.batch_files = 1 + run % 5;  // files are read in batches: their borders are crossed
         opts.stop = &stop;
         // Half the runs index every shard (--shards 3), half one shard (--shard K/3).
         const unsigned k = rng() % 2 ? 0 : 1 + rng() % kShards;

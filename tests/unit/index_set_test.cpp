@@ -381,6 +381,16 @@ TEST(ShardsOfASet, AnswerLikeOneIndexOfTheSameArticles) {
               std::vector<std::string>{"near-duplicate clusters are formed within each index of "
                                        "the set: copies held by different shards are not folded "
                                        "together"});
+    // So is --proximity's ordered bonus (Xapian 1.4 evaluates it per index); one index has no
+    // note.
+    o.collapse = false;
+    o.ordered_proximity = 0.5;
+    EXPECT_EQ(search(o).notes,
+              std::vector<std::string>{"--proximity: Xapian 1.4 checks the order of a word pair "
+                                       "inside the ranking's optional part differently in each "
+                                       "index, so the ordered bonus can differ from one index's"});
+    o.db_paths = {dir / "one"};
+    EXPECT_TRUE(search(o).notes.empty());
 }
 
 }  // namespace

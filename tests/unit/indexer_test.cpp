@@ -729,6 +729,13 @@ TEST_P(IndexerTest, ShardsSplitTheArticlesByUrlAndTheSetOpensAsOne) {
     EXPECT_EQ(again.unchanged, 12u);
     EXPECT_EQ(again.bytes_read, 0u);
     EXPECT_EQ(again.added + again.updated, 0u);
+
+    // A file gone counts once, in the shard that had its article (each has its state).
+    fs::remove(corpus() + "/a0.txt");
+    const IndexStats gone = run_index(o, observer_);
+    EXPECT_EQ(gone.removed, 1u);
+    EXPECT_EQ(gone.unchanged, 11u);
+    EXPECT_EQ(IndexSet::open({dir_ / "set"}).database().get_doccount(), 11u);
 }
 
 TEST_P(IndexerTest, AShardKeepsItsSplitAndRefusesAnother) {
@@ -789,7 +796,8 @@ TEST_P(IndexerTest, AnArticleWhoseUrlMovesToAnotherShardLeavesItsOldShard) {
     EXPECT_EQ(urls_in(dir_ / "set/1").size(), 1u);
     add("a.txt", "One, moved", url_in_shard(2, 2));
     const IndexStats stats = run_index(o, observer_);
-    EXPECT_EQ(stats.updated + stats.added, 1u);
+    EXPECT_EQ(stats.added, 1u) << "new to the shard it moved to";
+    EXPECT_EQ(stats.updated, 0u);
     EXPECT_TRUE(urls_in(dir_ / "set/1").empty());
     EXPECT_EQ(urls_in(dir_ / "set/2"), std::vector<std::string>{url_in_shard(2, 2)});
 }

@@ -25,8 +25,11 @@ struct IndexOptions {
     std::string language;             ///< --lang: stemmer language; empty = the index's own
     bool rebuild = false;
     std::uint64_t max_size = 16u << 20;     ///< files larger than this are rejected
-    std::uint64_t commit_bytes = 4u << 20;  ///< commit after this many bytes of articles
+    std::uint64_t commit_bytes = 2u << 20;  ///< commit after this many bytes of articles
     BuildMode mode = BuildMode::Auto;
+    /// Files read at a time: the run holds their paths and old states, its file list only a
+    /// few words for the others (tests make it small, to cross batch boundaries).
+    std::size_t batch_files = 16384;
     /// --shard K/N: keep only the articles of shard K (by a hash of the URL; shard_of()).
     /// Whole (the default): an existing shard's own K/N, else every article.
     ShardSpec shard;
