@@ -13,8 +13,8 @@ double bm25_idf(double documents, double with_term) {
 }
 
 AllWordsSource::AllWordsSource(const Xapian::Database& whole, std::vector<std::string> words,
-                               Bm25Parameters bm25, double scale)
-    : words_(std::move(words)), bm25_(bm25) {
+                               Bm25Parameters bm25, double scale, Window window)
+    : words_(std::move(words)), bm25_(bm25), window_(window) {
     const double documents = whole.get_doccount();
     average_length_ = whole.get_avlength();
     if (average_length_ <= 0) average_length_ = 1;  // no article has a word
@@ -25,14 +25,15 @@ AllWordsSource::AllWordsSource(const Xapian::Database& whole, std::vector<std::s
 }
 
 AllWordsSource::AllWordsSource(std::vector<std::string> words, std::vector<double> term_weights,
-                               Bm25Parameters bm25, double average_length)
+                               Bm25Parameters bm25, double average_length, Window window)
     : words_(std::move(words)),
       term_weights_(std::move(term_weights)),
       bm25_(bm25),
-      average_length_(average_length) {}
+      average_length_(average_length),
+      window_(window) {}
 
 Xapian::PostingSource* AllWordsSource::clone() const {
-    return new AllWordsSource(words_, term_weights_, bm25_, average_length_);
+    return new AllWordsSource(words_, term_weights_, bm25_, average_length_, window_);
 }
 
 void AllWordsSource::init(const Xapian::Database& db) {
@@ -82,11 +83,30 @@ void AllWordsSource::align(Xapian::docid did) {
                 break;
             }
         }
-        if (all) {
+        if (all && in_window(did)) {
             docid_ = did;
             return;
         }
+        if (all) ++did;
     }
+}
+
+bool AllWordsSource::in_window(Xapian::docid did) const {
+    if (window_.span == 0 || words_.size() != 2) return true;
+    const auto positions = [&](const std::string& word) {
+        return std::vector<Xapian::termpos>(db_.positionlist_begin(did, word),
+                                            db_.positionlist_end(did, word));
+    };
+    const std::vector<Xapian::termpos> first = positions(words_[0]), second = positions(words_[1]);
+    const Xapian::termpos reach = window_.span - 1;  // the most positions apart
+    for (Xapian::termpos at : first) {
+        // The second word's positions from the earliest that could be near this one.
+        const Xapian::termpos from = window_.ordered ? at + 1 : (at > reach ? at - reach : 0);
+        for (auto it = std::lower_bound(second.begin(), second.end(), from);
+             it != second.end() && *it <= at + reach; ++it)
+            if (*it != at) return true;
+    }
+    return false;
 }
 
 void AllWordsSource::next(double) {
@@ -115,6 +135,9 @@ double AllWordsSource::get_weight() const {
 std::string AllWordsSource::get_description() const {
     std::string d = "AllWordsSource(";
     for (const std::string& w : words_) d += (d.back() == '(' ? "" : " ") + w;
+    if (window_.span > 0)
+        d += std::string(window_.ordered ? " in order" : "") + " within " +
+             std::to_string(window_.span);
     return d + ")";
 }
 

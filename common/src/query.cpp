@@ -606,16 +606,29 @@ Xapian::Query with_evidence(const Xapian::Query& parse, const Xapian::Database& 
                     ->release());
     }
     if (words.size() >= 2 && words.size() <= kMaxProximityTerms) {
+        // Weighed as Xapian weighs a phrase (the sum of its words' BM25 weights), by a source
+        // that reads the positions itself: Xapian 1.4's OP_PHRASE and OP_NEAR, beside the
+        // other optional parts, match some articles outside their window. A remote shard's
+        // server knows only Xapian's own query parts.
+        const auto near = [&](std::size_t i, Xapian::termpos span, bool ordered, double weight) {
+            if (remote) {
+                const std::array<Xapian::Query, 2> pair{all[i], all[i + 1]};
+                scaled(Xapian::Query(ordered ? Xapian::Query::OP_PHRASE : Xapian::Query::OP_NEAR,
+                                     pair.begin(), pair.end(), span),
+                       weight);
+                return;
+            }
+            bonuses.emplace_back((new detail::AllWordsSource(
+                                      db, {words[i], words[i + 1]},
+                                      {options.bm25_k1, options.bm25_b, options.bm25_min_length},
+                                      weight, {span, ordered}))
+                                     ->release());
+        };
         for (std::size_t i = 0; i + 1 < words.size(); ++i) {
-            const std::array<Xapian::Query, 2> pair{all[i], all[i + 1]};
             if (options.ordered_proximity > 0)
-                scaled(Xapian::Query(Xapian::Query::OP_PHRASE, pair.begin(), pair.end(),
-                                     kOrderedWindow),
-                       options.ordered_proximity);
+                near(i, kOrderedWindow, true, options.ordered_proximity);
             if (options.unordered_proximity > 0)
-                scaled(Xapian::Query(Xapian::Query::OP_NEAR, pair.begin(), pair.end(),
-                                     kUnorderedWindow),
-                       options.unordered_proximity);
+                near(i, kUnorderedWindow, false, options.unordered_proximity);
         }
     }
     if (options.title_words > 0 && !words.empty()) {

@@ -667,11 +667,12 @@ SearchResult Searcher::search_once(const std::string& query, const MatchSetup& s
             out.notes.push_back(
                 "near-duplicate clusters are formed within each index of the set: copies held "
                 "by different shards are not folded together");
-        if (options_.ordered_proximity > 0 && set_.members().size() > 1)
+        if ((options_.ordered_proximity > 0 || options_.unordered_proximity > 0) &&
+            set_.has_remote())
             out.notes.push_back(
-                "--proximity: Xapian 1.4 checks the order of a word pair inside the ranking's "
-                "optional part differently in each index, so the ordered bonus can differ from "
-                "one index's");
+                "--proximity with a remote shard uses Xapian's own phrase and near operators, "
+                "which Xapian 1.4 matches outside their window in some articles: the bonus can "
+                "differ from one index's");
         if (set_.has_remote() && out.did_you_mean.empty() &&
             mset.get_matches_estimated() < kFewHits)
             out.notes.push_back(

@@ -198,6 +198,46 @@ TEST(Ranking, ProximityPutsAdjacentWordsAboveScatteredOnes) {
         << "unordered proximity takes either";
 }
 
+// The bonus goes to exactly the articles with the pair in the window, also beside the other
+// optional evidence (Xapian 1.4's OP_PHRASE there gave it to some articles whose words were
+// out of order or far apart: docs/scale-out.md), and weighs as Xapian weighs the pair.
+TEST(Ranking, ProximityCountsOnlyThePairsInTheWindowBesideOtherEvidence) {
+    TempDir dir;
+    const std::string filler = " one two three four five six seven eight nine ten eleven.";
+    auto so = index_of(
+        dir, {{"inorder", "Talks", "The security guarantees were signed." + filler},
+              {"reversed", "Talks", "The guarantees security were signed." + filler},
+              {"gap", "Talks", "The security and guarantees were signed." + filler},
+              {"far", "Talks",
+               "The security was discussed at length, long before any of the "
+               "hard guarantees." +
+                   filler},
+              {"title", "Security guarantees", "Nothing of the sort was signed." + filler}});
+    const auto scores = [&](const SearchOptions& o) {
+        SearchOptions q = o;
+        q.query = "security guarantees";
+        std::map<std::string, double> out;
+        for (const Hit& h : search(q).hits) out[h.url.substr(h.url.rfind('/') + 1)] = h.score;
+        return out;
+    };
+    so.all_words = kDefaultAllWords;
+    so.title_words = 0.2;
+    const std::map<std::string, double> base = scores(so);
+    ASSERT_EQ(base.size(), 5u);
+    const auto gained = [&](const SearchOptions& o) {
+        std::set<std::string> out;
+        for (const auto& [id, score] : scores(o))
+            if (score > base.at(id) + 1e-9) out.insert(id);
+        return out;
+    };
+    so.ordered_proximity = 0.5;
+    // The title's words count as the body's too (both fields are indexed without prefix).
+    EXPECT_EQ(gained(so), (std::set<std::string>{"inorder", "gap", "title"}));
+    so.ordered_proximity = 0;
+    so.unordered_proximity = 0.5;
+    EXPECT_EQ(gained(so), (std::set<std::string>{"inorder", "reversed", "gap", "title"}));
+}
+
 TEST(Ranking, TitleWordsFavourTheArticleWithTheWordsInItsTitle) {
     TempDir dir;
     auto so = index_of(
