@@ -186,7 +186,8 @@ int main(int argc, char** argv) {
             "BYTES"));
     app.set_version_flag("--version", cli::version_line("indexer"));
     app.add_option("paths", opts.inputs,
-                   "Files or folders to index (searched recursively for *.txt)")
+                   "Files or folders to index (searched recursively for *.txt, any case; symbolic "
+                   "links to folders are not followed)")
         ->required();
     if (const auto code = cli::parse_command_line<CLI::ParseError, CLI::ExtrasError>(
             app, argc, argv, cli::kIndexed, cli::kUsage, std::cerr))

@@ -138,6 +138,14 @@ FileList find_files(const std::vector<std::string>& roots,
             std::string other_example;
             for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
                 const fs::path& p = it->path();
+                // Not walked into (a loop of links cannot trap the walk), and said.
+                std::error_code link_ec;
+                if (it->is_symlink(link_ec) && fs::is_directory(p, link_ec)) {
+                    warn(p.string() +
+                         ": warning: skipped: a symbolic link to a folder (not followed; name "
+                         "it as an input to index it)");
+                    continue;
+                }
                 if (!has_txt_extension(p)) {
                     std::error_code type_ec;
                     if (it->is_regular_file(type_ec) && others++ == 0)

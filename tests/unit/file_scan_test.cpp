@@ -50,6 +50,20 @@ TEST(FileList, SortsAsTheWholePathsWouldBeAndDropsRepeats) {
     EXPECT_FALSE(files.find("relative.txt"));
 }
 
+TEST(FileList, ALinkToAFolderIsNotWalkedIntoAndSaysSo) {
+    TempDir dir;
+    write_file(dir / "real/a.txt", "x");
+    std::filesystem::create_directory_symlink(dir / "real", dir / "link");
+    std::vector<std::string> warnings;
+    const detail::FileList files = detail::find_files(
+        {dir.path().string()}, [&](const std::string& w) { warnings.push_back(w); });
+    EXPECT_EQ(paths_of(files), std::vector<std::string>{dir / "real/a.txt"});
+    EXPECT_EQ(warnings, std::vector<std::string>{
+                            dir / "link" +
+                            ": warning: skipped: a symbolic link to a folder (not followed; name "
+                            "it as an input to index it)"});
+}
+
 TEST(FileList, AFolderOfManyFilesKeepsEachNameOnce) {
     TempDir dir;
     std::vector<std::string> want;
