@@ -107,11 +107,27 @@ std::optional<Signature> signature_of(std::string_view folded) {
     return s;
 }
 
+namespace {
+
+// cluster_key() of an id term whose XXH3-64 is `hash`.
+std::string key_of_hash(std::string_view date, std::uint64_t hash) {
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));
+    return std::string(date) + hex;
+}
+
+// The article's id term (kId), or "" for a document without one.
+std::string id_term_in(const Xapian::Document& doc) {
+    const std::string id_prefix(schema::kId.prefix);
+    auto term = doc.termlist_begin();
+    term.skip_to(id_prefix);
+    return term != doc.termlist_end() && (*term).rfind(id_prefix, 0) == 0 ? *term : std::string();
+}
+
+}  // namespace
+
 std::string cluster_key(std::string_view date, std::string_view id_term) {
-    char hash[17];
-    std::snprintf(hash, sizeof hash, "%016llx",
-                  static_cast<unsigned long long>(XXH3_64bits(id_term.data(), id_term.size())));
-    return std::string(date) + hash;
+    return key_of_hash(date, XXH3_64bits(id_term.data(), id_term.size()));
 }
 
 std::string_view key_date(std::string_view key) {
@@ -149,13 +165,7 @@ class Nodes {
         }
         if (own && it->second.own.empty()) {
             const Xapian::Document doc = db_.get_document(did, Xapian::DOC_ASSUME_VALID);
-            const std::string id_prefix(schema::kId.prefix);
-            auto term = doc.termlist_begin();
-            term.skip_to(id_prefix);
-            const std::string id = term != doc.termlist_end() && (*term).rfind(id_prefix, 0) == 0
-                                       ? *term
-                                       : std::string();
-            it->second.own = doc.get_value(schema::kDateSlot.slot) + id;
+            it->second.own = doc.get_value(schema::kDateSlot.slot) + id_term_in(doc);
         }
         return it->second;
     }
@@ -317,15 +327,11 @@ Xapian::doccount update_all(Xapian::WritableDatabase& db) {
     // Leaders come earlier than their followers: following them ends at the founder.
     const auto founder = [&](Xapian::docid d) {
         Xapian::docid f = d;
-        while (leader[f] && leader[f] != f) f = leader[f];
+        while (leader[f]) f = leader[f];
         for (Xapian::docid n = d; leader[n] && leader[n] != f;) n = std::exchange(leader[n], f);
         return f;
     };
-    const auto key_for = [&](Xapian::docid f) {
-        char hash[17];
-        std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(id_hash[f]));
-        return date_of(f) + hash;
-    };
+    const auto key_for = [&](Xapian::docid f) { return key_of_hash(date_of(f), id_hash[f]); };
 
     // The member lists, written anew: every cluster of two or more, members earliest first.
     std::vector<std::uint32_t> size(last + 1, 0);
@@ -345,16 +351,10 @@ Xapian::doccount update_all(Xapian::WritableDatabase& db) {
     for (std::size_t i = 0; i < members.size();) {
         const Xapian::docid f = members[i].first;
         list.clear();
-        for (; i < members.size() && members[i].first == f; ++i) {
-            const Xapian::Document doc =
-                db.get_document(members[i].second, Xapian::DOC_ASSUME_VALID);
-            auto term = doc.termlist_begin();
-            term.skip_to(id_prefix);
-            const std::string id = term != doc.termlist_end() && (*term).rfind(id_prefix, 0) == 0
-                                       ? *term
-                                       : std::string();
-            list.push_back(date_of(members[i].second) + id);
-        }
+        for (; i < members.size() && members[i].first == f; ++i)
+            list.push_back(
+                date_of(members[i].second) +
+                id_term_in(db.get_document(members[i].second, Xapian::DOC_ASSUME_VALID)));
         keys.push_back(key_for(f));
         write_members(db, keys.back(), list);
     }

@@ -158,12 +158,10 @@ class Run {
             for (const std::string& known : gone) {
                 // A shard counts the files whose articles were its own (every shard keeps the
                 // states of all files), and the first shard the files that had none.
-                if (const auto state = writer_->file_state(known); state && !shard_.whole()) {
-                    if (state->url.empty() ? shard_.k == 1 : shard_.keeps(id_term_of(state->url)))
-                        ++stats_.removed;
-                } else {
+                const auto state = shard_.whole() ? std::nullopt : writer_->file_state(known);
+                if (!state ||
+                    (state->url.empty() ? shard_.k == 1 : shard_.keeps(id_term_of(state->url))))
                     ++stats_.removed;
-                }
                 writer_->forget(known);
             }
         }
@@ -281,6 +279,13 @@ class Run {
     // Where the run records file states: the index itself, or the bulk run's state shard.
     IndexWriter& state_store() { return states_ ? *states_ : *writer_; }
 
+    // What is known of the file at `path` now: the state this run recorded, else the index's.
+    std::optional<FileState> current_state(const std::string& path) {
+        std::optional<FileState> state = state_store().file_state(path);
+        if (!state && states_) state = writer_->file_state(path);  // not read by this run
+        return state;
+    }
+
     // A later file took the URL of file `i`: its state says that the index no longer holds
     // its article.
     void supersede(FileList::Index i) {
@@ -298,8 +303,7 @@ class Run {
             files_[*i].holds = false;
             if (SourceFile* f = in_batch(*i); f && f->previous) f->previous->holds = false;
         }
-        std::optional<FileState> state = state_store().file_state(path);
-        if (!state && states_) state = writer_->file_state(path);  // not read by this run
+        std::optional<FileState> state = current_state(path);
         if (!state) return;
         state->holds = false;
         state_store().touch(path, *state);
@@ -427,12 +431,9 @@ class Run {
         batch.reserve(to - from);
         for (std::size_t k = from; k < to; ++k) {
             SourceFile f = files_.source(files[k]);
-            if (with_previous && !options_.rebuild) {
-                std::optional<FileState> previous;
-                if (states_) previous = states_->file_state(f.path);
-                if (!previous) previous = writer_->file_state(f.path);
-                if (previous) f.previous = std::make_unique<FileState>(std::move(*previous));
-            }
+            if (with_previous && !options_.rebuild)
+                if (std::optional<FileState> previous = current_state(f.path))
+                    f.previous = std::make_unique<FileState>(std::move(*previous));
             batch.push_back(std::move(f));
         }
         return batch;
@@ -460,25 +461,33 @@ class Run {
         return taken;
     }
 
-    // Reads `files` a batch at a time: `read(batch, done)` runs one batch through a pipeline.
+    // Reads the files to read, then those to read again (read_again()), a batch at a time:
+    // `read(batch, view, done, total)` runs one batch (`view`: its files by address) through
+    // a pipeline; `done` and `total` are drain()'s.
     template <typename Read>
-    void in_batches(const std::vector<FileList::Index>& files, bool with_previous, Read&& read) {
-        for (std::size_t from = 0; from < files.size() && !stopping(); from += batch_files()) {
-            std::vector<SourceFile> batch = materialize(files, from, with_previous);
-            batch_ = &batch;
-            struct Clear {
-                std::vector<SourceFile>*& batch;
-                ~Clear() { batch = nullptr; }
-            } clear{batch_};
-            read(batch, from);
-        }
+    void read_in_batches(const std::vector<FileList::Index>& todo, Read&& read) {
+        const auto pass = [&](const std::vector<FileList::Index>& files, bool with_previous) {
+            for (std::size_t from = 0; from < files.size() && !stopping(); from += batch_files()) {
+                std::vector<SourceFile> batch = materialize(files, from, with_previous);
+                std::vector<const SourceFile*> view;
+                for (const SourceFile& f : batch) view.push_back(&f);
+                batch_ = &batch;
+                struct Clear {
+                    std::vector<SourceFile>*& batch;
+                    ~Clear() { batch = nullptr; }
+                } clear{batch_};
+                read(batch, view, from, files.size());
+            }
+        };
+        pass(todo, true);
+        if (!stopping()) pass(read_again(), false);
     }
 
     void run_direct(const std::vector<FileList::Index>& todo, unsigned jobs) {
         std::uint64_t since_commit = 0;
-        auto read = [&](std::vector<SourceFile>& files, std::size_t done, std::size_t total) {
-            std::vector<const SourceFile*> view;
-            for (const SourceFile& f : files) view.push_back(&f);
+        read_in_batches(todo, [&](std::vector<SourceFile>& files,
+                                  const std::vector<const SourceFile*>& view, std::size_t done,
+                                  std::size_t total) {
             detail::Pipeline pipeline(view, jobs, writer_->analyzer(), options_.max_size, shard_);
             drain(pipeline, files, done, total,
                   [&](const SourceFile& f, const Outcome& out, Verdict verdict) {
@@ -505,14 +514,7 @@ class Run {
                           since_commit = 0;
                       }
                   });
-        };
-        auto pass = [&](const std::vector<FileList::Index>& files, bool with_previous) {
-            in_batches(files, with_previous, [&](std::vector<SourceFile>& batch, std::size_t done) {
-                read(batch, done, files.size());
-            });
-        };
-        pass(todo, true);
-        if (!stopping()) pass(read_again(), false);
+        });
         observer_.on_commit();
         writer_->commit();
     }
@@ -552,9 +554,9 @@ class Run {
         states_.emplace(IndexWriter::create_shard(build_dir + "/states", writer_->analyzer()));
         states_->set_shard(shard_.text());  // carried into the merged index
 
-        auto read = [&](std::vector<SourceFile>& files, std::size_t done, std::size_t total) {
-            std::vector<const SourceFile*> view;
-            for (const SourceFile& f : files) view.push_back(&f);
+        read_in_batches(todo, [&](std::vector<SourceFile>& files,
+                                  const std::vector<const SourceFile*>& view, std::size_t done,
+                                  std::size_t total) {
             const std::uint64_t commit_bytes = options_.commit_bytes;
             // Written by the workers, whose shards the run must not touch until they stop:
             // articles that a later file turned out to hold, deleted from the shards then.
@@ -594,14 +596,7 @@ class Run {
             // had not been read (their old state stays, so it reads them again).
             for (std::size_t i = taken; i < files.size(); ++i)
                 for (IndexWriter& w : writers) w.forget(files[i].path);
-        };
-        auto pass = [&](const std::vector<FileList::Index>& files, bool with_previous) {
-            in_batches(files, with_previous, [&](std::vector<SourceFile>& batch, std::size_t done) {
-                read(batch, done, files.size());
-            });
-        };
-        pass(todo, true);
-        if (!stopping()) pass(read_again(), false);
+        });
         // Every file is counted: the merge and the cluster count that follow get the memory.
         todo = {};
         files_ = FileList();
@@ -647,7 +642,7 @@ class Run {
     std::uint64_t bytes_total_ = 0;
     // Every source file, sorted by path; the run refers to them by index.
     FileList files_;
-    std::vector<SourceFile>* batch_ = nullptr;  // the files being read (in_batches())
+    std::vector<SourceFile>* batch_ = nullptr;  // the files being read (read_in_batches())
     std::vector<std::string> roots_;            // the inputs, absolute
     // The file that holds each URL (by url_key()): the greatest path among those that carry it.
     UrlOwners url_owner_;
