@@ -140,8 +140,10 @@ class Run {
         was_empty_ = options_.rebuild || (writer_->size() == 0 && !writer_->has_file_states());
         settle_shard();
 
-        files_ = detail::find_files(
-            roots, [this](const std::string& line) { observer_.on_warning(line); });
+        // --shards N lists the files once per shard: the first one says what it skipped.
+        files_ = detail::find_files(roots, [this](const std::string& line) {
+            if (options_.report_rejections) observer_.on_warning(line);
+        });
         stats_.files = files_.size();
         {
             std::uint64_t bytes = 0;

@@ -805,10 +805,15 @@ TEST_P(IndexerTest, AnArticleWhoseUrlMovesToAnotherShardLeavesItsOldShard) {
 TEST_P(IndexerTest, ASetReportsABrokenFileOnce) {
     add("a.txt", "One", url_in_shard(1, 3));
     write_file(corpus() + "/broken.txt", "Title only\n");
+    fs::create_symlink("/nonexistent/target.txt", corpus() + "/dangling.txt");
     IndexOptions o = set_of(3);
     const IndexStats stats = run_index(o, observer_);
     EXPECT_EQ(stats.rejected, 1u);
     EXPECT_EQ(observer_.rejected.size(), 1u);
+    // What the listing skipped is said once too, not once per shard.
+    EXPECT_EQ(std::count(observer_.warnings.begin(), observer_.warnings.end(),
+                         corpus() + "/dangling.txt: warning: skipped: a symbolic link to nothing"),
+              1);
     EXPECT_EQ(stats.added, 1u);
 }
 
