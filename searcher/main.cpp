@@ -9,11 +9,13 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <tuple>
 
 #include "newsidx/cli.hpp"
 #include "newsidx/error.hpp"
 #include "newsidx/results.hpp"
 #include "newsidx/search.hpp"
+#include "serve.hpp"
 
 namespace {
 
@@ -101,7 +103,8 @@ int main(int argc, char** argv) {
         "  searcher --collapse --timeline week \"oil prices\"\n"
         "  searcher --copies https://news.example.org/2022/02/16/draft-text-published\n"
         "  searcher --recency 30 ceasefire\n"
-        "  searcher --like samples/security-guarantees-draft-published.txt\n\n"
+        "  searcher --like samples/security-guarantees-draft-published.txt\n"
+        "  searcher --serve 8080             search page and JSON API on http://127.0.0.1:8080/\n\n"
         "Exit status: 0 hits found; 1 no hits; 2 error.");
     app.add_option("-d,--db", dbs,
                    "Index to search; repeat to search several as one, or give a stub file that "
@@ -217,11 +220,34 @@ int main(int argc, char** argv) {
         ->excludes("--batch")
         ->excludes("--show")
         ->excludes("--copies");
+    std::string serve;
+    app.add_option("--serve", serve,
+                   "Serve the index over HTTP at [ADDR:]PORT (127.0.0.1 unless ADDR is given; "
+                   "port 0: any free one): a search page at /, and JSON at /search?q=..., "
+                   "/article?url=..., /health (docs/serving.md)")
+        ->type_name("[ADDR:]PORT")
+        ->excludes("--batch")
+        ->excludes("--show")
+        ->excludes("--copies")
+        ->excludes("--like")
+        ->excludes("--export");
+    unsigned workers = newsidx::serve::kDefaultWorkers;
+    app.add_option("--workers", workers,
+                   "With --serve: connections served at once, each by a thread with its own "
+                   "handle on the index (default 48)")
+        ->check(CLI::Range(1, 1024))
+        ->needs("--serve");
+    std::string token_file;
+    app.add_option("--token-file", token_file,
+                   "With --serve: requests must carry 'Authorization: Bearer TOKEN', TOKEN being "
+                   "the first line of FILE (the page asks for it)")
+        ->needs("--serve");
     app.add_option("query", words, "The query; several arguments are joined with spaces")
         ->excludes("--batch")
         ->excludes("--show")
         ->excludes("--copies")
-        ->excludes("--like");
+        ->excludes("--like")
+        ->excludes("--serve");
     // "-sport" is a query to the user and an unknown option to CLI11: say how to write it.
     std::string_view extras_hint;
     for (int i = 1; i < argc; ++i) {
@@ -261,6 +287,27 @@ int main(int argc, char** argv) {
             if (!proximity.empty()) newsidx::parse_proximity(proximity, opts);
             if (!all_words.empty()) newsidx::parse_all_words(all_words, opts);
             if (!expand.empty()) newsidx::parse_expand(expand, opts);
+            if (!serve.empty()) {
+                newsidx::serve::Config config;
+                std::tie(config.host, config.port) = newsidx::serve::parse_address(serve);
+                config.workers = workers;
+                if (!token_file.empty()) {
+                    std::ifstream in(token_file);
+                    if (!in || !std::getline(in, config.token))
+                        throw newsidx::Error(newsidx::ErrorCode::Io,
+                                             "cannot read a token from '" + token_file + "'");
+                    while (!config.token.empty() &&
+                           std::isspace(static_cast<unsigned char>(config.token.back())))
+                        config.token.pop_back();
+                    if (config.token.size() < 16)
+                        throw newsidx::Error(
+                            newsidx::ErrorCode::BadOption,
+                            "the token in '" + token_file + "' is shorter than 16 characters");
+                }
+                opts.db_paths = dbs.empty() ? std::vector<std::string>{cli::default_db()} : dbs;
+                config.defaults = opts;
+                return newsidx::serve::run(config, std::cerr);
+            }
             if (!show.empty() || !copies.empty()) {
                 const std::string& which = show.empty() ? copies : show;
                 opts.db_paths = dbs.empty() ? std::vector<std::string>{cli::default_db()} : dbs;

@@ -1,0 +1,279 @@
+// The search page of searcher --serve. It asks /search for JSON and draws it; the state of a
+// search lives in the page's URL (q, since, until, site, lang, sort, collapse, timeline,
+// offset), so that a search can be shared and the back button works.
+"use strict";
+
+const PAGE = 10;
+const FIELDS = ["q", "since", "until", "site", "lang", "sort", "collapse", "timeline", "offset"];
+const $ = (id) => document.getElementById(id);
+
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (k === "class") node.className = v;
+    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v);
+  }
+  for (const c of children) node.append(c);
+  return node;
+}
+
+// The state of the page, from its URL.
+function state() {
+  const p = new URLSearchParams(location.search);
+  const s = {};
+  for (const f of FIELDS) if (p.get(f)) s[f] = p.get(f);
+  return s;
+}
+
+function go(next, replace) {
+  const p = new URLSearchParams();
+  for (const f of FIELDS) if (next[f] !== undefined && next[f] !== "" && next[f] !== null) p.set(f, next[f]);
+  const url = p.toString() ? "/?" + p.toString() : "/";
+  if (replace) history.replaceState(null, "", url);
+  else history.pushState(null, "", url);
+  run();
+}
+
+function fillForm(s) {
+  $("q").value = s.q || "";
+  $("since").value = s.since || "";
+  $("until").value = s.until || "";
+  $("site").value = s.site || "";
+  $("sort").value = s.sort || "relevance";
+  $("timeline").value = s.timeline || "month";
+  $("collapse").checked = s.collapse === "1";
+}
+
+function fromForm() {
+  const s = state();
+  return {
+    q: $("q").value.trim(),
+    since: $("since").value,
+    until: $("until").value,
+    site: $("site").value.trim(),
+    lang: s.lang,
+    sort: $("sort").value === "relevance" ? "" : $("sort").value,
+    collapse: $("collapse").checked ? "1" : "",
+    timeline: $("timeline").value === "month" ? "" : $("timeline").value,
+  };
+}
+
+// A token, when the server wants one (searcher --token-file): asked once per tab.
+async function getJson(url) {
+  const headers = {};
+  const token = sessionStorage.getItem("newsidx-token");
+  if (token) headers.Authorization = "Bearer " + token;
+  const res = await fetch(url, { headers });
+  if (res.status === 401) {
+    const given = prompt("This server wants a token:");
+    if (given) {
+      sessionStorage.setItem("newsidx-token", given.trim());
+      return getJson(url);
+    }
+  }
+  const body = await res.json();
+  return { ok: res.ok, body };
+}
+
+// The snippet with its highlights (byte offsets into the UTF-8 text) as <mark>s.
+function snippet(text, highlights) {
+  const bytes = new TextEncoder().encode(text);
+  const dec = new TextDecoder();
+  const out = el("p", { class: "snippet" });
+  let at = 0;
+  for (const [start, end] of highlights) {
+    if (start < at || end > bytes.length) continue;
+    out.append(dec.decode(bytes.subarray(at, start)));
+    out.append(el("mark", {}, dec.decode(bytes.subarray(start, end))));
+    at = end;
+  }
+  out.append(dec.decode(bytes.subarray(at)));
+  return out;
+}
+
+async function toggleCopies(hit, li, button) {
+  const open = li.querySelector(".copies");
+  if (open) { open.remove(); return; }
+  button.disabled = true;
+  const { ok, body } = await getJson("/search?copies=" + encodeURIComponent(hit.url));
+  button.disabled = false;
+  const list = el("ul", { class: "copies" });
+  if (!ok) list.append(el("li", {}, body.error || "error"));
+  else for (const c of body.copies)
+    list.append(el("li", {}, c.date + " \u00b7 " + c.site + " \u00b7 ",
+                   el("a", { href: c.url, rel: "noopener noreferrer" }, c.title)));
+  li.append(list);
+}
+
+function drawHit(hit) {
+  const li = el("li", { class: "hit" });
+  li.append(el("h3", {}, el("a", { href: hit.url, rel: "noopener noreferrer" }, hit.title || hit.url)));
+  li.append(el("div", { class: "meta" }, hit.date + " \u00b7 " + hit.site + " \u00b7 " + hit.url));
+  li.append(snippet(hit.snippet, hit.highlights));
+  if (hit.cluster && hit.cluster.copies > 1) {
+    const c = hit.cluster;
+    const trail = el("div", { class: "trail" });
+    const first = c.first.url === hit.url ? "ran it first" : "first: " + c.first.site + " on " + c.first.date;
+    trail.append(first);
+    if (c.also_on.length) trail.append(" \u00b7 also on " + c.also_on.join(", "));
+    {
+      const b = el("button", { class: "similar", type: "button", title: "every copy, earliest first" },
+                   c.similar > 0 ? "+" + c.similar + " similar" : c.copies + " copies");
+      b.addEventListener("click", () => toggleCopies(hit, li, b));
+      trail.append(b);
+    }
+    li.append(trail);
+  }
+  return li;
+}
+
+function drawTimeline(t) {
+  const box = $("chart");
+  box.replaceChildren();
+  if (!t || !t.buckets.length) { $("timeline-box").hidden = true; return; }
+  $("timeline-box").hidden = false;
+  const W = 300, H = 110, n = t.buckets.length;
+  const max = Math.max(1, ...t.buckets.map((b) => b.count));
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("viewBox", `0 0 ${W} ${H + 14}`);
+  svg.setAttribute("preserveAspectRatio", "none");
+  svg.setAttribute("role", "img");
+  svg.setAttribute("aria-label", `${t.total} matches per ${t.period}`);
+  const bw = W / n;
+  t.buckets.forEach((b, i) => {
+    const h = (b.count / max) * H;
+    const r = document.createElementNS(ns, "rect");
+    r.setAttribute("x", (i * bw).toFixed(2));
+    r.setAttribute("y", (H - h).toFixed(2));
+    r.setAttribute("width", Math.max(bw - (bw > 3 ? 1 : 0), 0.5).toFixed(2));
+    r.setAttribute("height", h.toFixed(2));
+    r.setAttribute("data-period", b.period);
+    r.setAttribute("data-count", b.count);
+    const tip = document.createElementNS(ns, "title");
+    tip.textContent = `${b.period}: ${b.count}`;
+    r.append(tip);
+    svg.append(r);
+  });
+  for (const [i, anchor] of [[0, "start"], [n - 1, "end"]]) {
+    const label = document.createElementNS(ns, "text");
+    label.setAttribute("x", anchor === "start" ? 0 : W);
+    label.setAttribute("y", H + 12);
+    label.setAttribute("text-anchor", anchor);
+    label.textContent = t.buckets[i].period;
+    svg.append(label);
+  }
+  box.append(svg);
+}
+
+// A facet value narrows the search: a site, a year (its first to last day), a language.
+function narrow(field, value) {
+  const s = state();
+  delete s.offset;
+  if (field === "site") s.site = value;
+  if (field === "lang") s.lang = value;
+  if (field === "year") { s.since = value + "-01-01"; s.until = value + "-12-31"; }
+  go(s);
+}
+
+function drawFacets(facets) {
+  const box = $("facets");
+  box.replaceChildren();
+  for (const [field, f] of Object.entries(facets || {})) {
+    if (!f.top.length) continue;
+    const list = el("ul");
+    for (const c of f.top)
+      list.append(el("li", {},
+        el("a", { href: "#", "data-field": field, "data-value": c.value,
+                  onclick: (e) => { e.preventDefault(); narrow(field, c.value); } }, c.value),
+        el("span", { class: "count" }, c.count.toLocaleString("en"))));
+    box.append(el("div", { class: "facet", "data-facet": field }, el("h2", {}, field), list));
+  }
+}
+
+function drawChips(s) {
+  const box = $("chips");
+  box.replaceChildren();
+  const named = { since: "from", until: "to", site: "site", lang: "language" };
+  for (const [f, label] of Object.entries(named)) {
+    if (!s[f]) continue;
+    const b = el("button", { class: "chip", type: "button", title: "remove this filter" },
+                 label + ": " + s[f] + " \u00d7");
+    b.addEventListener("click", () => { const n = state(); delete n[f]; delete n.offset; go(n); });
+    box.append(b);
+  }
+}
+
+let running = 0;
+async function run() {
+  const s = state();
+  fillForm(s);
+  drawChips(s);
+  $("error").hidden = true;
+  if (!s.q) {
+    $("hits").replaceChildren();
+    $("status").textContent = "";
+    $("pager").hidden = true;
+    $("side").hidden = true;
+    return;
+  }
+  document.title = s.q + " \u2013 newsidx";
+  const p = new URLSearchParams();
+  p.set("q", s.q);
+  for (const f of ["since", "until", "site", "lang", "sort", "offset"]) if (s[f]) p.set(f, s[f]);
+  if (s.collapse === "1") p.set("collapse", "1");
+  p.set("timeline", s.timeline || "month");
+  p.set("facet", "site,year,lang");
+  p.set("limit", PAGE);
+  const mine = ++running;
+  $("status").textContent = "searching\u2026";
+  let reply;
+  try {
+    reply = await getJson("/search?" + p.toString());
+  } catch (e) {
+    reply = { ok: false, body: { error: "the server did not answer: " + e.message } };
+  }
+  if (mine !== running) return;  // a newer search is on its way
+  const { ok, body } = reply;
+  if (!ok) {
+    $("error").textContent = body.error + (body.hint ? " (" + body.hint + ")" : "");
+    $("error").hidden = false;
+    $("status").textContent = "";
+    $("hits").replaceChildren();
+    $("pager").hidden = true;
+    $("side").hidden = true;
+    return;
+  }
+  const hits = body.results;
+  const offset = Number(s.offset || 0);
+  const total = body.total_estimate;
+  const about = body.total_exact ? "" : "about ";
+  const what = body.collapsed || body.articles !== undefined ? " stories" : " results";
+  $("status").replaceChildren(hits.length
+    ? `${hits[0].rank}\u2013${hits[hits.length - 1].rank} of ${about}${total.toLocaleString("en")}${what}` +
+      (body.articles !== undefined ? ` (${body.articles.toLocaleString("en")} articles)` : "") +
+      ` \u00b7 ${body.elapsed_ms.toFixed(1)} ms`
+    : offset > 0 ? `no results past ${offset}` : "no results");
+  if (body.did_you_mean) {
+    const a = el("a", { href: "#" }, body.did_you_mean);
+    a.addEventListener("click", (e) => { e.preventDefault(); const n = state(); n.q = body.did_you_mean; delete n.offset; go(n); });
+    $("status").append(" \u00b7 did you mean: ", a);
+  }
+  $("hits").replaceChildren(...hits.map(drawHit));
+  $("pager").hidden = offset === 0 && offset + hits.length >= total;
+  $("prev").disabled = offset === 0;
+  $("next").disabled = offset + hits.length >= total;
+  $("page").textContent = "page " + (Math.floor(offset / PAGE) + 1);
+  $("side").hidden = false;
+  drawTimeline(body.timeline);
+  drawFacets(body.facets);
+}
+
+$("search").addEventListener("submit", (e) => { e.preventDefault(); go(fromForm()); });
+for (const id of ["sort", "timeline", "collapse", "since", "until"])
+  $(id).addEventListener("change", () => { if ($("q").value.trim()) go(fromForm()); });
+$("prev").addEventListener("click", () => { const s = state(); s.offset = Math.max(0, Number(s.offset || 0) - PAGE); if (!s.offset) delete s.offset; go(s); });
+$("next").addEventListener("click", () => { const s = state(); s.offset = Number(s.offset || 0) + PAGE; go(s); });
+window.addEventListener("popstate", run);
+run();

@@ -1,0 +1,526 @@
+#include "serve.hpp"
+
+#include <httplib.h>
+#include <pthread.h>
+#include <sys/stat.h>
+
+#include <array>
+#include <atomic>
+#include <cerrno>
+#include <charconv>
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <ctime>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "newsidx/analyzer.hpp"
+#include "newsidx/error.hpp"
+#include "newsidx/index_set.hpp"
+#include "newsidx/results.hpp"
+#include "newsidx/search.hpp"
+#include "page_assets.hpp"
+
+namespace newsidx::serve {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Error bad(const std::string& name, const std::string& why) {
+    return Error(ErrorCode::BadOption, name + ": " + why);
+}
+
+// A whole number from `lo` to `hi`.
+unsigned whole_number(const std::string& name, const std::string& text, unsigned lo, unsigned hi) {
+    unsigned value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || value < lo || value > hi)
+        throw bad(name, "'" + text + "' is not a whole number from " + std::to_string(lo) + " to " +
+                            std::to_string(hi));
+    return value;
+}
+
+// A switch: present without a value, 1/true/on/yes, or 0/false/off/no.
+bool switch_value(const std::string& name, const std::string& text) {
+    for (const char* yes : {"", "1", "true", "on", "yes"})
+        if (text == yes) return true;
+    for (const char* no : {"0", "false", "off", "no"})
+        if (text == no) return false;
+    throw bad(name, "'" + text + "' is not 1 or 0 (true or false)");
+}
+
+std::string one_of(const std::string& name, const std::string& text,
+                   std::initializer_list<std::string_view> choices) {
+    std::string list;
+    for (std::string_view c : choices) {
+        if (text == c) return text;
+        list += (list.empty() ? "" : ", ") + std::string(c);
+    }
+    throw bad(name, "'" + text + "' is not one of " + list);
+}
+
+// A text parameter: valid UTF-8, no NUL, at most kMaxQueryBytes.
+const std::string& text_value(const std::string& name, const std::string& text) {
+    if (text.size() > kMaxQueryBytes)
+        throw Error(ErrorCode::BadQuery, name + ": " + std::to_string(text.size()) +
+                                             " bytes; the most a request may give is " +
+                                             std::to_string(kMaxQueryBytes));
+    if (text.find('\0') != std::string::npos || !is_valid_utf8(text))
+        throw Error(ErrorCode::BadQuery, name + ": not valid UTF-8 text");
+    return text;
+}
+
+}  // namespace
+
+std::pair<std::string, int> parse_address(const std::string& text) {
+    std::string host = "127.0.0.1";
+    std::string port = text;
+    if (const std::size_t colon = text.rfind(':'); colon != std::string::npos) {
+        host = text.substr(0, colon);
+        port = text.substr(colon + 1);
+        if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+            host = host.substr(1, host.size() - 2);
+        if (host.empty()) throw bad("--serve", "'" + text + "' has no address before ':'");
+    }
+    int value = -1;
+    const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+    if (ec != std::errc() || end != port.data() + port.size() || value < 0 || value > 65535)
+        throw bad("--serve", "'" + text + "' is not [ADDR:]PORT with a port from 0 to 65535");
+    return {host, value};
+}
+
+SearchRequest search_request(const SearchOptions& defaults, const Params& params) {
+    SearchRequest request{defaults, {}};
+    SearchOptions& o = request.options;
+    o.query.clear();
+    bool has_query = false;
+    std::set<std::string> seen;
+    for (const auto& [name, value] : params) {
+        if (name != "facet" && !seen.insert(name).second) throw bad(name, "given more than once");
+        if (name == "q") {
+            o.query = text_value(name, value);
+            has_query = true;
+        } else if (name == "limit") {
+            o.limit = whole_number(name, value, 1, kMaxLimit);
+        } else if (name == "offset") {
+            o.offset = whole_number(name, value, 0, 1000000);
+        } else if (name == "sort") {
+            const std::string s = one_of(name, value, {"relevance", "newest", "oldest"});
+            o.sort = s == "newest"   ? SortOrder::Newest
+                     : s == "oldest" ? SortOrder::Oldest
+                                     : SortOrder::Relevance;
+        } else if (name == "since") {
+            o.since = text_value(name, value);
+        } else if (name == "until") {
+            o.until = text_value(name, value);
+        } else if (name == "site") {
+            o.site = text_value(name, value);
+        } else if (name == "lang") {
+            o.language = text_value(name, value);
+        } else if (name == "now") {
+            o.now = text_value(name, value);
+        } else if (name == "all") {
+            o.match_all = switch_value(name, value);
+        } else if (name == "collapse") {
+            o.collapse = switch_value(name, value);
+        } else if (name == "timeline") {
+            o.timeline = one_of(name, value, {"day", "week", "month", "year"});
+        } else if (name == "facet") {
+            // facet=site&facet=year, or facet=site,year
+            std::string_view rest = value;
+            while (true) {
+                const std::size_t comma = rest.find(',');
+                const std::string field(rest.substr(0, comma));
+                o.facets.push_back(one_of(name, field, {"site", "year", "lang"}));
+                if (comma == std::string_view::npos) break;
+                rest.remove_prefix(comma + 1);
+            }
+        } else if (name == "recency") {
+            double days = 0;
+            const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), days);
+            if (ec != std::errc() || end != value.data() + value.size() || !(days >= 0.01) ||
+                days > 100000)
+                throw bad(name, "'" + value + "' is not a number of days from 0.01 to 100000");
+            o.recency_days = days;
+        } else if (name == "expand") {
+            parse_expand(text_value(name, value), o);
+        } else if (name == "like") {
+            o.like = text_value(name, value);
+        } else if (name == "copies") {
+            request.copies = text_value(name, value);
+        } else {
+            throw bad(name,
+                      "not a parameter of /search (q, limit, offset, sort, since, until, "
+                      "site, all, collapse, timeline, facet, recency, now, lang, expand, "
+                      "like, copies)");
+        }
+    }
+    if (!o.now.empty() && o.recency_days == 0) throw bad("now", "needs recency");
+    if (o.recency_days > 0 && o.sort != SortOrder::Relevance)
+        throw bad("recency", "cannot be combined with sort");
+    const int asks =
+        (has_query ? 1 : 0) + (o.like.empty() ? 0 : 1) + (request.copies.empty() ? 0 : 1);
+    if (asks > 1) throw bad("q", "give one of q, like and copies");
+    if (asks == 0)
+        throw Error(ErrorCode::BadQuery, "q: a query is required (or like=URL, or copies=URL)");
+    if (has_query) {
+        if (o.query.empty() || o.query.find_first_not_of(" \t\r\n") == std::string::npos)
+            throw Error(ErrorCode::BadQuery, "q: the query is empty");
+        check_query_text(o.query);
+    }
+    if (!o.like.empty()) o.query = "like:" + o.like;
+    return request;
+}
+
+namespace {
+
+// What identifies the files an IndexSet reads: each local member's folder (a bulk run swaps
+// a new folder in under the same name) and each path given.
+using Identity = std::vector<std::pair<dev_t, ino_t>>;
+
+Identity identity_of(const std::vector<std::string>& paths) {
+    Identity id;
+    for (const std::string& path : paths) {
+        struct stat st {};
+        if (::stat(path.c_str(), &st) == 0)
+            id.emplace_back(st.st_dev, st.st_ino);
+        else
+            id.emplace_back(0, 0);
+    }
+    return id;
+}
+
+// The index as one worker thread sees it: opened by that thread, reopened at the newest
+// revision before each request, and opened afresh when a member's folder is another one.
+class ThreadIndex {
+  public:
+    IndexSet& get(const SearchOptions& defaults) {
+        if (set_) {
+            if (identity_of(watched_) == identity_) {
+                set_->reopen();
+                return *set_;
+            }
+            set_.reset();
+        }
+        // The folders as they are before the open: a swap in between is seen next time.
+        const Identity before = identity_of(watched_);
+        IndexSet set = IndexSet::open(defaults.db_paths,
+                                      OpenOptions{defaults.timeout_ms, defaults.allow_partial});
+        std::vector<std::string> watched = defaults.db_paths;
+        for (const IndexMember& m : set.members())
+            if (!m.remote) watched.push_back(m.path);
+        identity_ = watched == watched_ ? before : identity_of(watched);
+        watched_ = std::move(watched);
+        set_.emplace(std::move(set));
+        return *set_;
+    }
+
+    // After a failure that another open may cure.
+    void drop() { set_.reset(); }
+
+  private:
+    std::optional<IndexSet> set_;
+    std::vector<std::string> watched_;
+    Identity identity_;
+};
+
+thread_local ThreadIndex t_index;
+thread_local std::chrono::steady_clock::time_point t_started;
+
+int status_of(const Error& e) {
+    switch (e.code()) {
+        case ErrorCode::BadQuery:
+        case ErrorCode::BadOption:
+            return 400;
+        case ErrorCode::Internal:
+        case ErrorCode::Icu:
+            return 500;
+        default:
+            return 503;  // no index, another schema, a failure reading it
+    }
+}
+
+void send_json(httplib::Response& res, int status, const std::string& body) {
+    res.status = status;
+    res.set_content(body + "\n", "application/json; charset=utf-8");
+}
+
+void send_error(httplib::Response& res, int status, const std::string& message,
+                const std::string& hint = {}) {
+    Json doc{{"error", message}, {"status", status}};
+    if (!hint.empty()) doc["hint"] = hint;
+    send_json(res, status, doc.dump(-1, ' ', false, Json::error_handler_t::replace));
+}
+
+// Runs `answer` with this thread's index; an Error becomes a JSON error with its status. A
+// failure of the index is tried once more on a fresh open (a swap seen mid-request).
+void with_index(const SearchOptions& defaults, httplib::Response& res,
+                const std::function<void(IndexSet&)>& answer) {
+    for (int attempt = 1;; ++attempt) {
+        try {
+            answer(t_index.get(defaults));
+            return;
+        } catch (const Error& e) {
+            if (status_of(e) == 503 && attempt == 1) {
+                t_index.drop();
+                continue;
+            }
+            if (status_of(e) == 503) t_index.drop();
+            send_error(res, status_of(e), e.what(), e.hint());
+            return;
+        } catch (const std::exception& e) {
+            t_index.drop();
+            send_error(res, 500, std::string("internal error: ") + e.what());
+            return;
+        }
+    }
+}
+
+Params params_of(const httplib::Request& req) {
+    return Params(req.params.begin(), req.params.end());
+}
+
+// The newest modification time of the members' revision files (a commit rewrites it).
+std::time_t last_commit(const IndexSet& set) {
+    std::time_t newest = 0;
+    for (const IndexMember& m : set.members()) {
+        if (m.remote) continue;
+        struct stat st {};
+        if (::stat((m.path + "/iamglass").c_str(), &st) == 0)
+            newest = std::max(newest, st.st_mtim.tv_sec);
+    }
+    return newest;
+}
+
+std::string iso_time(std::time_t t) {
+    std::tm tm{};
+    ::gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+// The access log's picture of a request target: control bytes and quotes escaped, long
+// targets cut.
+std::string loggable(const std::string& target) {
+    std::string out;
+    for (unsigned char c : target.substr(0, 300)) {
+        if (c < 0x20 || c == 0x7f || c == '"' || c == '\\') {
+            char hex[8];
+            std::snprintf(hex, sizeof hex, "\\x%02x", c);
+            out += hex;
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    if (target.size() > 300) out += "...";
+    return out;
+}
+
+}  // namespace
+
+int run(const Config& config, std::ostream& log) {
+    // Open once here, so that a missing index is an error at start, not a 503 later.
+    const IndexSet first =
+        IndexSet::open(config.defaults.db_paths,
+                       OpenOptions{config.defaults.timeout_ms, config.defaults.allow_partial});
+    const std::string label = first.label();
+    const Xapian::doccount documents = first.database().get_doccount();
+
+    // Signals are taken by one thread (sigwait), so that no handler runs inside the server.
+    sigset_t signals;
+    sigemptyset(&signals);
+    for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&signals, s);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+
+    httplib::Server server;
+    const unsigned workers = std::max(1u, config.workers);
+    server.new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
+    server.set_read_timeout(kTimeoutSeconds, 0);
+    server.set_write_timeout(kTimeoutSeconds, 0);
+    server.set_keep_alive_timeout(kTimeoutSeconds);
+    server.set_keep_alive_max_count(1000);
+    server.set_payload_max_length(64 * 1024);
+
+    std::mutex log_mutex;
+    server.set_pre_routing_handler([&](const httplib::Request& req, httplib::Response& res) {
+        t_started = std::chrono::steady_clock::now();
+        const bool page = req.path == "/" || req.path == "/app.js" || req.path == "/style.css";
+        if (req.method != "GET" && req.method != "HEAD") {
+            res.set_header("Allow", "GET, HEAD");
+            send_error(res, 405, "method " + req.method + " not allowed: the server only reads");
+            return httplib::Server::HandlerResponse::Handled;
+        }
+        if (!config.token.empty() && !page &&
+            req.get_header_value("Authorization") != "Bearer " + config.token) {
+            res.set_header("WWW-Authenticate", "Bearer");
+            send_error(res, 401, "this server wants a token: Authorization: Bearer TOKEN");
+            return httplib::Server::HandlerResponse::Handled;
+        }
+        return httplib::Server::HandlerResponse::Unhandled;
+    });
+    server.set_logger([&](const httplib::Request& req, const httplib::Response& res) {
+        const double ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_started)
+                .count();
+        char tail[96];
+        std::snprintf(tail, sizeof tail, "\" %d %zu %.1fms", res.status, res.body.size(), ms);
+        const std::string line = iso_time(std::time(nullptr)) + " " + req.remote_addr + " \"" +
+                                 req.method + " " + loggable(req.target) + tail + "\n";
+        const std::lock_guard<std::mutex> lock(log_mutex);
+        log << line << std::flush;
+    });
+    // Errors httplib answers itself (an unknown path, a request too long) come as JSON too.
+    server.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+        if (!res.body.empty()) return;
+        const char* what = res.status == 404
+                               ? "no such page: try /search?q=WORDS, /article?url=URL, "
+                                 "/health or /"
+                           : res.status == 414 ? "the request is too long"
+                           : res.status == 413 ? "the request is too large"
+                                               : "bad request";
+        send_error(res, res.status, what);
+    });
+    server.set_exception_handler(
+        [](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+            std::string what = "unknown";
+            try {
+                std::rethrow_exception(ep);
+            } catch (const std::exception& e) {
+                what = e.what();
+            } catch (...) {
+            }
+            send_error(res, 500, "internal error: " + what);
+        });
+
+    const SearchOptions& defaults = config.defaults;
+    server.Get("/search", [&](const httplib::Request& req, httplib::Response& res) {
+        SearchRequest request;
+        try {
+            request = search_request(defaults, params_of(req));
+        } catch (const Error& e) {
+            send_error(res, status_of(e), e.what(), e.hint());
+            return;
+        }
+        with_index(defaults, res, [&](IndexSet& set) {
+            Searcher searcher(request.options, set);
+            if (!request.copies.empty()) {
+                const auto cluster = searcher.copies(request.copies);
+                if (!cluster)
+                    send_error(res, 404, no_article(request.copies));
+                else
+                    send_json(res, 200, render_copies_json(*cluster));
+                return;
+            }
+            if (!request.options.like.empty() && !searcher.article(request.options.like)) {
+                send_error(res, 404, no_article(request.options.like));
+                return;
+            }
+            send_json(res, 200, render_json(searcher.search(request.options.query)));
+        });
+    });
+    server.Get("/article", [&](const httplib::Request& req, httplib::Response& res) {
+        std::string which;
+        try {
+            for (const auto& [name, value] : req.params)
+                if (name != "url") throw bad(name, "not a parameter of /article (url)");
+            if (req.get_param_value_count("url") != 1)
+                throw bad("url", "give one url=URL (or the path of its file)");
+            which = text_value("url", req.get_param_value("url"));
+            if (which.empty()) throw bad("url", "empty");
+        } catch (const Error& e) {
+            send_error(res, status_of(e), e.what(), e.hint());
+            return;
+        }
+        with_index(defaults, res, [&](IndexSet& set) {
+            Searcher searcher(defaults, set);
+            const auto article = searcher.article(which);
+            const auto cluster = searcher.copies(which);
+            if (!article || !cluster)
+                send_error(res, 404, no_article(which));
+            else
+                send_json(res, 200, render_article_json(*article, *cluster));
+        });
+    });
+    server.Get("/health", [&](const httplib::Request& req, httplib::Response& res) {
+        if (!req.params.empty()) {
+            send_error(res, 400, "/health takes no parameters");
+            return;
+        }
+        with_index(defaults, res, [&](IndexSet& set) {
+            Json doc{{"status", "ok"},
+                     {"index", set.label()},
+                     {"documents", set.database().get_doccount()},
+                     {"last_commit", nullptr}};
+            if (const std::time_t t = last_commit(set); t != 0) doc["last_commit"] = iso_time(t);
+            if (!set.missing().empty()) {
+                doc["partial"] = true;
+                doc["missing_shards"] = set.missing();
+            }
+            send_json(res, 200, doc.dump(-1, ' ', false, Json::error_handler_t::replace));
+        });
+    });
+    const auto asset = [&](const char* path, std::string_view body, const char* type) {
+        server.Get(path, [body, type](const httplib::Request&, httplib::Response& res) {
+            res.set_header("Content-Security-Policy",
+                           "default-src 'self'; img-src 'self' data:; base-uri 'none'; "
+                           "form-action 'self'; frame-ancestors 'none'");
+            res.set_header("X-Content-Type-Options", "nosniff");
+            res.set_header("Cache-Control", "no-cache");
+            res.set_content(std::string(body), type);
+        });
+    };
+    asset("/", kPageHtml, "text/html; charset=utf-8");
+    asset("/app.js", kPageJs, "text/javascript; charset=utf-8");
+    asset("/style.css", kPageCss, "text/css; charset=utf-8");
+
+    int port = config.port;
+    if (port == 0) {
+        port = server.bind_to_any_port(config.host);
+        if (port < 0)
+            throw Error(ErrorCode::BadOption,
+                        "cannot listen on " + config.host + ": " + std::strerror(errno));
+    } else if (!server.bind_to_port(config.host, port)) {
+        throw Error(ErrorCode::BadOption, "cannot listen on " + config.host + ":" +
+                                              std::to_string(port) + ": " + std::strerror(errno))
+            .with_hint("is another server on that port? --serve 0 picks a free one");
+    }
+    const bool loopback =
+        config.host == "127.0.0.1" || config.host == "::1" || config.host == "localhost";
+    const std::string shown_host =
+        config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host;
+    {
+        const std::lock_guard<std::mutex> lock(log_mutex);
+        log << "searcher: serving '" << label << "' (" << with_thousands(documents)
+            << (documents == 1 ? " article" : " articles") << ") on http://" << shown_host << ':'
+            << port << "/ with " << workers << " workers; Ctrl-C stops\n";
+        if (!loopback && config.token.empty())
+            log << "searcher: warning: serving beyond this machine without --token-file: "
+                   "anyone who reaches the port can search the index\n";
+        log << std::flush;
+    }
+
+    std::atomic<bool> done{false};
+    std::thread stopper([&] {
+        int got = 0;
+        sigwait(&signals, &got);
+        if (!done.load()) server.stop();
+    });
+    const bool ok = server.listen_after_bind();
+    done.store(true);
+    // Wake the signal thread if the server stopped on its own.
+    if (!ok || stopper.joinable()) ::pthread_kill(stopper.native_handle(), SIGTERM);
+    stopper.join();
+    {
+        const std::lock_guard<std::mutex> lock(log_mutex);
+        log << "searcher: stopped serving\n" << std::flush;
+    }
+    return 0;
+}
+
+}  // namespace newsidx::serve

@@ -1,0 +1,61 @@
+// searcher --serve: an HTTP server over an index (cpp-httplib). GET /search answers with the
+// JSON of `searcher --json`, GET /article with that of `--show --json`, GET /health says the
+// index's size and last commit, and GET / is a search page (its script and style are served
+// by the binary too). Every worker thread opens the index for itself (a Xapian::Database is
+// not thread-safe) and reopens it before each request, afresh when a bulk run swapped in a
+// new index folder. Read-only: no request writes the index or reads a file outside it.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <utility>
+
+#include "newsidx/query.hpp"
+
+namespace newsidx::serve {
+
+/// Bounds of a request.
+inline constexpr std::size_t kMaxQueryBytes = 4096;  ///< q (and like, copies, url) at most
+inline constexpr unsigned kMaxLimit = 1000;          ///< limit at most (the CLI's is 10,000)
+inline constexpr unsigned kDefaultWorkers = 48;      ///< --workers: connections served at once
+inline constexpr int kTimeoutSeconds = 5;            ///< reading a request, writing, keep-alive
+
+struct Config {
+    std::string host = "127.0.0.1";
+    int port = 8080;  ///< 0: any free port (said in the "serving" line)
+    unsigned workers = kDefaultWorkers;
+    std::string token;  ///< with it, /search, /article and /health want "Bearer TOKEN"
+    /// The index and the ranking options from the command line; each request starts from
+    /// these.
+    SearchOptions defaults;
+};
+
+/// "[ADDR:]PORT" -> (host, port): "8080" is 127.0.0.1:8080, "0.0.0.0:80", "[::1]:8080".
+/// Throws Error(BadOption).
+std::pair<std::string, int> parse_address(const std::string& text);
+
+/// A request's parameters, as cpp-httplib gives them (a name may come several times).
+using Params = std::multimap<std::string, std::string>;
+
+/// What a /search request asks: its options (from `defaults` and the parameters), and for
+/// copies=URL|PATH the article whose copies to list instead of a search.
+struct SearchRequest {
+    SearchOptions options;
+    std::string copies;
+};
+
+/// Maps the parameters of /search (q, limit, offset, sort, since, until, site, all, collapse,
+/// timeline, facet, recency, now, lang, expand, like, copies) onto `defaults`. Throws
+/// Error(BadOption) for an unknown or repeated parameter or a bad value, Error(BadQuery) for a
+/// query that is not valid UTF-8 or too long: both are answered 400.
+SearchRequest search_request(const SearchOptions& defaults, const Params& params);
+
+/// Serves until SIGINT, SIGTERM or SIGHUP; one access-log line per request on `log`, and
+/// first "searcher: serving ... on http://HOST:PORT/". Returns 0, or throws Error when the
+/// index cannot be opened or the address cannot be bound.
+int run(const Config& config, std::ostream& log);
+
+}  // namespace newsidx::serve

@@ -1,0 +1,36 @@
+// A `searcher --serve` process for a test: started on a free loopback port, stopped (SIGTERM)
+// at the end; its access log is its stderr.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+namespace newsidx::test {
+
+class ServerProcess {
+  public:
+    /// Starts `searcher --serve 127.0.0.1:0 ARGS...` in `cwd` and waits (up to 20 s) for its
+    /// "serving ... on http://127.0.0.1:PORT/" line; port() is 0 if it never came.
+    ServerProcess(const std::string& searcher, std::vector<std::string> args,
+                  const std::string& cwd);
+    ~ServerProcess();
+    ServerProcess(const ServerProcess&) = delete;
+    ServerProcess& operator=(const ServerProcess&) = delete;
+
+    int port() const { return port_; }
+    /// What it has written to stderr so far: the "serving" line, then the access log.
+    std::string log() const;
+    /// Sends SIGTERM and waits: its exit status (128 + signal when a signal ended it).
+    int stop();
+
+  private:
+    pid_t pid_ = -1;
+    int port_ = 0;
+    int status_ = -1;
+    std::string log_path_;
+    std::string out_path_;
+};
+
+}  // namespace newsidx::test
