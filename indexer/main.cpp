@@ -14,6 +14,7 @@
 #include "newsidx/cli.hpp"
 #include "newsidx/error.hpp"
 #include "newsidx/indexer.hpp"
+#include "newsidx/watch.hpp"
 
 namespace {
 
@@ -145,7 +146,8 @@ int main(int argc, char** argv) {
         "  indexer --db ~/news.db crawl/ extra/  update another index from two folders\n"
         "  indexer --rebuild --jobs 2 crawl/     start again from an empty index\n"
         "  indexer --shards 4 --db news crawl/   a set of 4 shards, news/1 ... news/4\n"
-        "  indexer --shard 2/4 --db part2 crawl/ this machine's part of a set of 4\n\n"
+        "  indexer --shard 2/4 --db part2 crawl/ this machine's part of a set of 4\n"
+        "  indexer --watch incoming/             index, then index each change as it comes\n\n"
         "Runs are incremental: unchanged files are skipped, changed files replaced, and files\n"
         "that vanished from the given folders removed.\n\n"
         "Exit status: 0 all indexed; 1 fatal error, nothing committed; 2 usage error;\n"
@@ -175,6 +177,11 @@ int main(int argc, char** argv) {
                    "DIR/XAPIANDB that lets searcher --db DIR search them as one)")
         ->check(CLI::Range(1, 4096));
     app.add_flag("-q,--quiet", quiet, "No progress, only errors and the summary");
+    bool watch = false;
+    app.add_flag("--watch", watch,
+                 "After indexing, keep watching the folders and index new, changed, moved and "
+                 "deleted files as they come (a summary line per batch that changed the index); "
+                 "Ctrl-C, SIGTERM or SIGHUP stop it");
     app.add_option(
            "--max-size", opts.max_size,
            "Reject article files larger than this (bytes, or with a unit: 512k, 16m; default 16m)")
@@ -203,9 +210,33 @@ int main(int argc, char** argv) {
             for (int signal : {SIGINT, SIGTERM, SIGHUP}) std::signal(signal, on_signal);
             opts.stop = &g_stop;
             ConsoleObserver observer(!quiet && ::isatty(STDERR_FILENO), !quiet);
-            const newsidx::IndexStats stats = newsidx::run_index(opts, observer);
-            observer.clear();
-            std::cout << newsidx::summary_line(stats) << std::endl;
+            newsidx::IndexStats stats;
+            if (watch) {
+                bool first = true;
+                newsidx::WatchEvents events;
+                // The first run's summary always; later ones when the index changed.
+                events.on_run = [&](const newsidx::IndexStats& run) {
+                    observer.clear();
+                    if (first || run.articles() > 0 || run.removed > 0 || run.rejected > 0)
+                        std::cout << newsidx::summary_line(run) << std::endl;
+                    first = false;
+                };
+                events.on_watching = [&](std::size_t folders) {
+                    if (quiet) return;
+                    std::cerr << "indexer: watching " << folders
+                              << (folders == 1 ? " folder" : " folders")
+                              << " for changes; Ctrl-C stops\n";
+                };
+                events.on_error = [](const std::string& line) {
+                    std::cerr << "indexer: error: " << line << '\n';
+                };
+                stats = newsidx::watch_index(opts, observer, events);
+                if (!stats.interrupted) return cli::kIndexed;  // stopped between runs
+            } else {
+                stats = newsidx::run_index(opts, observer);
+                observer.clear();
+                std::cout << newsidx::summary_line(stats) << std::endl;
+            }
             if (stats.interrupted) {
                 if (opts.rebuild)
                     std::cerr << "indexer: interrupted; the index is as it was (a rebuild "

@@ -6,6 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 preset="${1:-ci}"
 
+# The search page's tests run in headless Chromium (about 300 MB; skipped, saying so, without).
+scripts/install-deps.sh --tests
+
 cmake --preset "$preset" >/dev/null
 cmake --build --preset "$preset" -j "$(nproc)"
 if [ "$preset" = asan ]; then

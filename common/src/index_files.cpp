@@ -1,16 +1,19 @@
 #include "index_files.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>  // renameat2
 #include <cstdlib>
 #include <filesystem>
 #include <thread>
+#include <vector>
 
 #include "newsidx/error.hpp"
 #include "newsidx/schema.hpp"
@@ -22,6 +25,28 @@ std::string index_sibling(const std::string& db_path, std::string_view suffix) {
     std::string p = fs::path(db_path).lexically_normal().string();
     while (p.size() > 1 && p.back() == '/') p.pop_back();
     return p.append(suffix);
+}
+
+void refuse_if_watched(const std::string& db_path) {
+    std::vector<std::string> locks{index_sibling(db_path, ".lock")};
+    // A shard of a set (DIR/K, beside the stub file DIR/XAPIANDB): the set's watcher too.
+    const fs::path parent = fs::absolute(db_path).lexically_normal().parent_path();
+    std::error_code ec;
+    if (fs::is_regular_file(parent / "XAPIANDB", ec))
+        locks.push_back(index_sibling(parent.string(), ".lock"));
+    for (const std::string& lock : locks) {
+        const int fd = ::open(lock.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) continue;  // no watcher ever, or one that ended
+        const bool held = ::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+        ::close(fd);
+        if (held)
+            throw Error(
+                ErrorCode::IndexLocked,
+                "index '" + db_path + "' is kept up to date by indexer --watch ('" + lock + "')")
+                .with_hint(
+                    "the watcher indexes the changes to its folders itself; stop it "
+                    "first to index others");
+    }
 }
 
 std::string check_schema(const Xapian::Database& db, const std::string& path, Access access) {

@@ -43,6 +43,12 @@ void recover_interrupted_swap(const std::string& db_path);
 /// old index (or nothing), for the caller to remove. Throws Error(NotWritable).
 void swap_in(const std::string& next, const std::string& db_path);
 
+/// An indexer that is not the watcher: throws Error(IndexLocked) while indexer --watch holds
+/// the lock of `db_path` (<db>.lock), or of the set of shards that `db_path` is one of. Call
+/// once holding the index's own lock, so that a watcher starting after the check waits for
+/// this run.
+void refuse_if_watched(const std::string& db_path);
+
 /// fsyncs every file in `dir` and the folder itself.
 void sync_tree(const std::string& dir);
 

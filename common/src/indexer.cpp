@@ -135,6 +135,7 @@ class Run {
         // The lock first: a second indexer is turned away at once, before any listing.
         detail::recover_interrupted_swap(options_.db_path);
         writer_.emplace(IndexWriter::open(options_.db_path, options_.rebuild, options_.language));
+        if (!options_.watched) detail::refuse_if_watched(options_.db_path);
         // A rebuild starts from nothing: the old index only stays readable until the swap. (A
         // shard without articles may still hold the states of the other shards' files.)
         was_empty_ = options_.rebuild || (writer_->size() == 0 && !writer_->has_file_states());

@@ -41,6 +41,9 @@ struct IndexOptions {
     /// its first shard only, and counts them once.
     bool report_rejections = true;
     const std::atomic<bool>* stop = nullptr;  ///< set (by a signal handler) to stop early
+    /// The caller is indexer --watch and holds <db>.lock (WatchLock); any other run is refused
+    /// while a watcher holds it.
+    bool watched = false;
 };
 
 /// What a run did. Each article file found counts once: added, updated, unchanged,

@@ -1,0 +1,241 @@
+// The search page of searcher --serve in a real browser (issue #15, item 4): Debian's headless
+// Chromium driven through ChromeDriver's WebDriver protocol (W3C), spoken with cpp-httplib's
+// client. The test reads the rendered DOM and clicks as a user would. Skipped, saying so, when
+// Chromium or ChromeDriver is not installed (scripts/install-deps.sh --tests installs both).
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "run_command.hpp"
+#include "server_process.hpp"
+#include "temp_dir.hpp"
+
+namespace newsidx::test {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+const std::string kIndexer = NEWSIDX_INDEX_BIN;
+const std::string kSearcher = NEWSIDX_SEARCH_BIN;
+const std::string kSamples = NEWSIDX_SAMPLES;
+const std::string kChromium = "/usr/bin/chromium";
+const std::string kDriver = "/usr/bin/chromedriver";
+constexpr const char* kElement = "element-6066-11e4-a52e-4f735466cecf";
+
+// One browser session through ChromeDriver.
+class Browser {
+  public:
+    explicit Browser(const std::string& profile) {
+        port_ = free_loopback_port();
+        driver_ = spawn_command({kDriver, "--port=" + std::to_string(port_)}, profile + ".out",
+                                profile + ".err");
+        client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
+        client_->set_read_timeout(60, 0);
+        const auto deadline = Clock::now() + std::chrono::seconds(20);
+        while (Clock::now() < deadline) {
+            if (auto res = client_->Get("/status"); res && res->status == 200) break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        const json args = {"--headless=new",
+                           "--no-sandbox",
+                           "--disable-gpu",
+                           "--disable-dev-shm-usage",
+                           "--disable-quic",
+                           "--no-first-run",
+                           "--disable-background-networking",
+                           "--disable-component-update",
+                           "--disable-sync",
+                           "--user-data-dir=" + profile,
+                           "--window-size=1200,900"};
+        const json caps = {{"capabilities",
+                            {{"alwaysMatch",
+                              {{"browserName", "chrome"},
+                               {"goog:chromeOptions", {{"binary", kChromium}, {"args", args}}}}}}}};
+        const json session = call("POST", "/session", caps);
+        session_ = session["value"].value("sessionId", "");
+    }
+    ~Browser() {
+        if (!session_.empty()) call("DELETE", "/session/" + session_, nullptr);
+        ::kill(driver_, SIGTERM);
+        wait_command(driver_);
+    }
+
+    bool ok() const { return !session_.empty(); }
+
+    void open(const std::string& url) { call("POST", at("/url"), {{"url", url}}); }
+
+    // Runs `script` (a function body) in the page and returns its value.
+    json eval(const std::string& script) {
+        return call("POST", at("/execute/sync"),
+                    {{"script", script}, {"args", json::array()}})["value"];
+    }
+
+    // Waits (up to 10 s) until `script` returns true.
+    bool until(const std::string& script) {
+        const auto deadline = Clock::now() + std::chrono::seconds(10);
+        while (Clock::now() < deadline) {
+            if (eval(script) == true) return true;
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        return false;
+    }
+
+    // Clicks the element `css` selects, as a user does (WebDriver's element click).
+    bool click(const std::string& css) {
+        const json found =
+            call("POST", at("/element"), {{"using", "css selector"}, {"value", css}})["value"];
+        if (!found.contains(kElement)) return false;
+        call("POST", at("/element/" + found[kElement].get<std::string>() + "/click"),
+             json::object());
+        return true;
+    }
+
+    void resize(int width, int height) {
+        call("POST", at("/window/rect"), {{"width", width}, {"height", height}});
+    }
+
+  private:
+    std::string at(const std::string& path) const { return "/session/" + session_ + path; }
+
+    json call(const std::string& method, const std::string& path, const json& body) {
+        httplib::Result res = method == "POST"
+                                  ? client_->Post(path.c_str(), body.dump(), "application/json")
+                                  : client_->Delete(path.c_str());
+        if (!res) return json::object();
+        const json reply = json::parse(res->body, nullptr, false);
+        EXPECT_EQ(res->status, 200) << method << " " << path << ": " << res->body;
+        return reply.is_discarded() ? json::object() : reply;
+    }
+
+    int port_ = 0;
+    pid_t driver_ = -1;
+    std::unique_ptr<httplib::Client> client_;
+    std::string session_;
+};
+
+class PageTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        std::error_code ec;
+        if (!fs::exists(kChromium, ec) || !fs::exists(kDriver, ec))
+            GTEST_SKIP() << "Chromium or ChromeDriver is not installed (" << kChromium << ", "
+                         << kDriver << "): run scripts/install-deps.sh --tests";
+        ASSERT_EQ(run_command({kIndexer, kSamples}, dir_.path().string()).exit_code, 0);
+        server_ = std::make_unique<ServerProcess>(kSearcher, std::vector<std::string>{},
+                                                  dir_.path().string());
+        ASSERT_NE(server_->port(), 0) << server_->log();
+        browser_ = std::make_unique<Browser>(dir_ / "profile");
+        ASSERT_TRUE(browser_->ok()) << "no WebDriver session";
+    }
+    void TearDown() override {
+        browser_.reset();
+        server_.reset();
+    }
+    std::string page(const std::string& query) const {
+        return "http://127.0.0.1:" + std::to_string(server_->port()) + "/" + query;
+    }
+
+    TempDir dir_;
+    std::unique_ptr<ServerProcess> server_;
+    std::unique_ptr<Browser> browser_;
+};
+
+TEST_F(PageTest, ShowsHitsWithHighlightsATimelineAndFacetsThatNarrow) {
+    Browser& b = *browser_;
+    b.open(page("?q=security+guarantees"));
+    ASSERT_TRUE(b.until("return document.querySelectorAll('#hits .hit').length > 0"));
+    // The hits, in the order of the JSON API, with the words highlighted.
+    EXPECT_EQ(b.eval("return document.querySelectorAll('#hits .hit').length"), 10);
+    EXPECT_EQ(b.eval("return document.querySelector('#hits .hit h3 a').textContent"),
+              "Draft text of security guarantees published after week of delays");
+    EXPECT_EQ(b.eval("return document.querySelector('#hits .hit h3 a').href"),
+              "https://news.example.org/2022/02/16/draft-text-published");
+    EXPECT_EQ(b.eval("return [...document.querySelectorAll('#hits .hit:first-child mark')]"
+                     ".map(m => m.textContent).join('|')"),
+              "security|guarantees");
+    EXPECT_EQ(b.eval("return document.getElementById('status').textContent.split(' \\u00b7 ')[0]"),
+              "1\u201310 of 13 results");
+    // The timeline: a bar per month from the first match to the last, its counts adding up.
+    EXPECT_EQ(b.eval("return [...document.querySelectorAll('#chart svg rect')]"
+                     ".reduce((n, r) => n + Number(r.dataset.count), 0)"),
+              13);
+    EXPECT_EQ(b.eval("return document.querySelector('#chart svg rect').dataset.period"), "2021-12");
+    // Facets as counts; a click on a site narrows the results to it, in the URL too.
+    EXPECT_EQ(b.eval("return document.querySelector("
+                     "'#facets [data-facet=site] li:first-child').textContent"),
+              "news.example.org4");
+    ASSERT_TRUE(
+        b.click("#facets a[data-field=site][data-value='www.coastal-herald.example.co.uk']"));
+    ASSERT_TRUE(b.until("return location.search.includes('site=')"));
+    ASSERT_TRUE(
+        b.until("return document.getElementById('status').textContent.startsWith("
+                "'1\\u20133 of 3 results')"));
+    EXPECT_EQ(b.eval("return location.search"),
+              "?q=security+guarantees&site=www.coastal-herald.example.co.uk");
+    EXPECT_EQ(b.eval("return [...document.querySelectorAll('#hits .meta')]"
+                     ".every(m => m.textContent.includes('www.coastal-herald.example.co.uk'))"),
+              true);
+    EXPECT_EQ(b.eval("return document.getElementById('site').value"),
+              "www.coastal-herald.example.co.uk");
+    // Every resource the page loaded came from the server itself.
+    EXPECT_EQ(b.eval("return performance.getEntriesByType('resource')"
+                     ".every(e => e.name.startsWith(location.origin + '/'))"),
+              true);
+}
+
+TEST_F(PageTest, CollapseShowsSimilarCopiesAndPagingKeepsTheState) {
+    Browser& b = *browser_;
+    b.open(page("?q=rail+link&collapse=1"));
+    ASSERT_TRUE(b.until("return document.querySelectorAll('#hits .hit').length > 0"));
+    EXPECT_EQ(b.eval("return document.getElementById('collapse').checked"), true);
+    EXPECT_EQ(b.eval("return document.querySelector('#hits .hit .similar').textContent"),
+              "+1 similar");
+    EXPECT_EQ(b.eval("return document.querySelector('#hits .hit .trail').firstChild.textContent"),
+              "ran it first");
+    ASSERT_TRUE(b.click("#hits .hit .similar"));
+    ASSERT_TRUE(b.until("return document.querySelectorAll('#hits .hit .copies li').length == 2"));
+    EXPECT_EQ(b.eval("return document.querySelectorAll('#hits .hit .copies li')[1].textContent"),
+              "2023-04-04 \u00b7 www.harbourtimes.example.com \u00b7 Cross-border rail link "
+              "reopens after nine years");
+    // Paging: the next page is offset=10 in the URL, and back goes back.
+    b.open(page("?q=security"));
+    ASSERT_TRUE(b.until("return document.querySelectorAll('#hits .hit').length == 10"));
+    ASSERT_TRUE(b.click("#next"));
+    ASSERT_TRUE(b.until("return location.search == '?q=security&offset=10'"));
+    ASSERT_TRUE(
+        b.until("return document.getElementById('status').textContent.startsWith('11\\u2013')"));
+    EXPECT_EQ(b.eval("return document.getElementById('prev').disabled"), false);
+    b.eval("history.back(); return true");
+    ASSERT_TRUE(
+        b.until("return document.getElementById('status').textContent.startsWith('1\\u2013')"));
+    // A bad query says why, from the JSON error.
+    b.open(page("?q=%22security&since=notadate"));
+    ASSERT_TRUE(b.until("return !document.getElementById('error').hidden"));
+    EXPECT_EQ(b.eval("return document.getElementById('error').textContent.startsWith('--since')"),
+              true)
+        << b.eval("return document.getElementById('error').textContent");
+}
+
+TEST_F(PageTest, FitsAPhoneScreen) {
+    Browser& b = *browser_;
+    b.resize(390, 844);
+    b.open(page("?q=security+guarantees&collapse=1"));
+    ASSERT_TRUE(b.until("return document.querySelectorAll('#hits .hit').length > 0"));
+    EXPECT_EQ(b.eval("return document.documentElement.scrollWidth <= window.innerWidth"), true)
+        << b.eval("return document.documentElement.scrollWidth + ' > ' + window.innerWidth");
+    // The side column goes above the results.
+    EXPECT_EQ(b.eval("return document.getElementById('side').getBoundingClientRect().top < "
+                     "document.getElementById('results').getBoundingClientRect().top"),
+              true);
+}
+
+}  // namespace
+}  // namespace newsidx::test

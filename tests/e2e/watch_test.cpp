@@ -1,0 +1,322 @@
+// indexer --watch (issue #15, item 1): the real indexer watching real folders, the real
+// searcher (and server) reading what it wrote.
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "run_command.hpp"
+#include "server_process.hpp"
+#include "temp_dir.hpp"
+
+namespace newsidx::test {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+const std::string kIndexer = NEWSIDX_INDEX_BIN;
+const std::string kSearcher = NEWSIDX_SEARCH_BIN;
+const std::string kSamples = NEWSIDX_SAMPLES;
+
+// `indexer --watch ARGS...` in `cwd`, stopped with SIGTERM at the end.
+class Watcher {
+  public:
+    Watcher(const std::string& cwd, std::vector<std::string> args) : cwd_(cwd) {
+        args.insert(args.begin(), {kIndexer, "--watch"});
+        pid_ = spawn_command(args, cwd + "/watch.out", cwd + "/watch.err", cwd);
+    }
+    ~Watcher() { stop(SIGTERM); }
+
+    // Waits (up to 30 s) for the first run's summary line: from then on it is watching (its
+    // folders were watched before that run began).
+    bool ready() const {
+        const auto deadline = Clock::now() + std::chrono::seconds(30);
+        while (Clock::now() < deadline) {
+            if (out().find('\n') != std::string::npos) return true;
+            if (err().find("indexer: error:") != std::string::npos) return false;
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        return false;
+    }
+    std::string out() const { return read_or_empty(cwd_ + "/watch.out"); }
+    // How many summary lines it has printed: its first run, and each that changed the index.
+    long runs() const {
+        const std::string text = out();
+        return std::count(text.begin(), text.end(), '\n');
+    }
+    std::string err() const { return read_or_empty(cwd_ + "/watch.err"); }
+    // Its peak resident memory so far, in kB.
+    long peak_kb() const {
+        std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
+        std::string line;
+        while (std::getline(status, line))
+            if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
+        return -1;
+    }
+    int stop(int signal) {
+        if (pid_ > 0) {
+            ::kill(pid_, signal);
+            status_ = wait_command(pid_);
+            pid_ = -1;
+        }
+        return status_;
+    }
+
+  private:
+    static std::string read_or_empty(const std::string& path) {
+        std::error_code ec;
+        return fs::exists(path, ec) ? read_file(path) : std::string();
+    }
+    std::string cwd_;
+    pid_t pid_ = -1;
+    int status_ = -1;
+};
+
+std::string article(const std::string& word, int n) {
+    return article_text(
+        "Report " + std::to_string(n) + " on " + word, "2024-03-0" + std::to_string(1 + n % 9),
+        "https://example.org/" + word + "/" + std::to_string(n),
+        "The " + word + " report number " + std::to_string(n) + " was filed today.");
+}
+
+ino_t ino(const std::string& path) {
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0 ? st.st_ino : 0;
+}
+
+// Writes `n` articles with "bulkword" into a folder beside in/, then moves it into in/ at once.
+void move_in_bulk(const TempDir& dir, int n) {
+    for (int i = 0; i < n; ++i)
+        write_file(dir / ("staging/" + std::to_string(i) + ".txt"), article("bulkword", i));
+    fs::rename(dir / "staging", dir / "in/bulk");
+}
+
+// How many articles `searcher QUERY` finds in the index in `cwd` (0 for none).
+int found(const std::string& cwd, const std::string& query) {
+    const CommandResult r = run_command({kSearcher, "--json", "-n", "1", query}, cwd);
+    if (r.exit_code > 1) return -1;
+    return json::parse(r.out)["total_estimate"].get<int>();
+}
+
+// Seconds until `searcher QUERY` finds `want` articles (polling), or a large number.
+double seconds_until(const std::string& cwd, const std::string& query, int want) {
+    const auto started = Clock::now();
+    while (Clock::now() - started < std::chrono::seconds(20)) {
+        if (found(cwd, query) == want)
+            return std::chrono::duration<double>(Clock::now() - started).count();
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return 1e9;
+}
+
+class WatchTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        fs::create_directories(dir_ / "in");
+        for (const auto& e : fs::directory_iterator(kSamples))
+            fs::copy_file(e.path(), dir_ / ("in/" + e.path().filename().string()));
+    }
+    std::string cwd() const { return dir_.path().string(); }
+    TempDir dir_;
+};
+
+TEST_F(WatchTest, NewChangedMovedAndDeletedFilesAreSearchableWithinTwoSeconds) {
+    Watcher watcher(cwd(), {"in"});
+    ASSERT_TRUE(watcher.ready()) << watcher.err();
+    EXPECT_EQ(watcher.runs(), 1) << watcher.out();
+    EXPECT_NE(watcher.err().find("indexer: watching 1 folder for changes; Ctrl-C stops\n"),
+              std::string::npos)
+        << watcher.err();
+    EXPECT_TRUE(watcher.out().starts_with("indexed 34 articles (34 new, ")) << watcher.out();
+    EXPECT_EQ(found(cwd(), "quokka"), 0);
+    // New: searchable within 2 s of its file being closed.
+    write_file(dir_ / "in/quokka.txt", article("quokka", 1));
+    EXPECT_LT(seconds_until(cwd(), "quokka", 1), 2.0);
+    // Changed.
+    write_file(dir_ / "in/quokka.txt", article("numbat", 1));
+    EXPECT_LT(seconds_until(cwd(), "numbat", 1), 2.0);
+    EXPECT_EQ(found(cwd(), "quokka"), 0);
+    // In a folder made after the watch began, two levels down.
+    write_file(dir_ / "in/new/deeper/wombat.txt", article("wombat", 2));
+    EXPECT_LT(seconds_until(cwd(), "wombat", 1), 2.0);
+    // Moved out of the watched folders: gone; moved back in: back.
+    fs::rename(dir_ / "in/new/deeper/wombat.txt", dir_ / "wombat.txt");
+    EXPECT_LT(seconds_until(cwd(), "wombat", 0), 2.0);
+    fs::rename(dir_ / "wombat.txt", dir_ / "in/wombat.txt");
+    EXPECT_LT(seconds_until(cwd(), "wombat", 1), 2.0);
+    // A folder deleted with its articles.
+    write_file(dir_ / "in/gone/a.txt", article("platypus", 3));
+    write_file(dir_ / "in/gone/b.txt", article("platypus", 4));
+    EXPECT_LT(seconds_until(cwd(), "platypus", 2), 2.0);
+    fs::remove_all(dir_ / "in/gone");
+    EXPECT_LT(seconds_until(cwd(), "platypus", 0), 2.0);
+    // Deleted.
+    fs::remove(dir_ / "in/quokka.txt");
+    EXPECT_LT(seconds_until(cwd(), "numbat", 0), 2.0);
+    // A broken article is reported as a run reports it, and the rest indexed.
+    write_file(dir_ / "in/broken.txt", "only a title\n");
+    write_file(dir_ / "in/fine.txt", article("echidna", 5));
+    EXPECT_LT(seconds_until(cwd(), "echidna", 1), 2.0);
+    EXPECT_NE(watcher.err().find("in/broken.txt:2: "), std::string::npos) << watcher.err();
+    EXPECT_EQ(watcher.stop(SIGTERM), 0);
+    EXPECT_FALSE(fs::exists(dir_ / "newsidx.db.lock")) << "the watcher's lock goes with it";
+}
+
+TEST_F(WatchTest, HoldsTheLockTheWholeTime) {
+    Watcher watcher(cwd(), {"in"});
+    ASSERT_TRUE(watcher.ready()) << watcher.err();
+    // Between its runs, another indexer is refused...
+    const CommandResult other = run_command({kIndexer, "in"}, cwd());
+    EXPECT_EQ(other.exit_code, 1);
+    EXPECT_EQ(other.err,
+              "indexer: error: index 'newsidx.db' is kept up to date by indexer --watch "
+              "('newsidx.db.lock')\nindexer: hint: the watcher indexes the changes to its "
+              "folders itself; stop it first to index others\n");
+    // ...and so is a second watcher.
+    const CommandResult second = run_command({kIndexer, "--watch", "in"}, cwd());
+    EXPECT_EQ(second.exit_code, 1);
+    EXPECT_EQ(second.err.substr(0, second.err.find('\n')),
+              "indexer: error: index 'newsidx.db' is already watched by another indexer "
+              "('newsidx.db.lock')");
+    // Across a bulk run's swap too: a folder of 1,500 articles moved in at once makes the
+    // watcher's next run a bulk one, which swaps in a new index folder.
+    const auto inode = [&] { return ino(dir_ / "newsidx.db"); };
+    const ino_t before = inode();
+    move_in_bulk(dir_, 1500);
+    EXPECT_LT(seconds_until(cwd(), "bulkword", 1500), 30.0);
+    EXPECT_NE(inode(), before) << "the run was a bulk one";
+    EXPECT_EQ(run_command({kIndexer, "in"}, cwd()).exit_code, 1);
+    EXPECT_EQ(watcher.stop(SIGHUP), 0);
+    // Once it has stopped, the index is anyone's.
+    const CommandResult after = run_command({kIndexer, "in"}, cwd());
+    EXPECT_EQ(after.exit_code, 0) << after.err;
+    EXPECT_TRUE(after.out.starts_with("indexed 0 articles (0 new, 0 updated, 1534 unchanged"))
+        << after.out;
+}
+
+TEST_F(WatchTest, AnIndexInsideTheWatchedFolderDoesNotWakeItUp) {
+    Watcher watcher(cwd(), {"--db", "in/newsidx.db", "in"});
+    ASSERT_TRUE(watcher.ready()) << watcher.err();
+    std::this_thread::sleep_for(std::chrono::seconds(2));
+    EXPECT_EQ(watcher.runs(), 1) << watcher.out();
+    write_file(dir_ / "in/quokka.txt", article("quokka", 1));
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    EXPECT_EQ(watcher.runs(), 2) << watcher.out();
+}
+
+TEST_F(WatchTest, ABurstOfTenThousandFilesIsAbsorbed) {
+    Watcher watcher(cwd(), {"--quiet", "in"});
+    ASSERT_TRUE(watcher.ready()) << watcher.err();
+    for (int i = 0; i < 10000; ++i)
+        write_file(
+            dir_ / ("in/burst/" + std::to_string(i / 1000) + "/" + std::to_string(i) + ".txt"),
+            article("burstword", i));
+    EXPECT_LT(seconds_until(cwd(), "burstword", 10000), 1e9) << watcher.err();
+    const long peak = watcher.peak_kb();
+    std::cout << "[ info ] watcher's peak memory after a burst of 10,000 files: " << peak / 1024
+              << " MB\n";
+    EXPECT_GT(peak, 0);
+    EXPECT_LT(peak, 1024 * 1024) << "a burst is read in batches, not all at once";
+    EXPECT_EQ(watcher.stop(SIGINT), 0);
+}
+
+// After any series of changes the watcher indexed, the index answers as a --rebuild of the
+// same files does: random creations, edits (some to another file's URL), moves and deletions,
+// at random pauses, some shorter than the watcher's settling time.
+TEST_F(WatchTest, WhatItIndexedIsWhatARebuildIndexes) {
+    Watcher watcher(cwd(), {"--quiet", "in"});
+    ASSERT_TRUE(watcher.ready()) << watcher.err();
+    std::mt19937 rng(20261201);
+    std::vector<std::string> files;
+    const std::vector<std::string> words = {"alpha", "bravo", "charlie", "delta"};
+    for (int step = 0; step < 120; ++step) {
+        const int op = static_cast<int>(rng() % 10);
+        const int n = static_cast<int>(rng() % 30);
+        const std::string name =
+            "in/r" + std::to_string(rng() % 3) + "/f" + std::to_string(rng() % 25) + ".txt";
+        if (op <= 4 || files.empty()) {
+            write_file(dir_ / name, article(words[rng() % words.size()], n));  // new or edited
+            files.push_back(name);
+        } else if (op <= 6) {
+            const std::string from = files[rng() % files.size()];
+            std::error_code ec;
+            fs::create_directories((dir_.path() / name).parent_path(), ec);
+            fs::rename(dir_ / from, dir_ / name, ec);
+            files.push_back(name);
+        } else if (op <= 8) {
+            std::error_code ec;
+            fs::remove(dir_ / files[rng() % files.size()], ec);
+        } else {
+            std::error_code ec;
+            fs::remove_all(dir_ / ("in/r" + std::to_string(rng() % 3)), ec);
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 3 == 0 ? 300 : 5));
+    }
+    // Quiet: the last batch settles and is indexed.
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+    EXPECT_EQ(watcher.stop(SIGTERM), 0);
+    const CommandResult rebuild = run_command({kIndexer, "--db", "rebuilt.db", "in"}, cwd());
+    ASSERT_EQ(rebuild.exit_code, 0) << rebuild.err;
+    std::size_t compared = 0;
+    for (const std::string& word : words) {
+        SCOPED_TRACE(word);
+        const auto exported = [&](const std::string& db) {
+            const CommandResult r = run_command(
+                {kSearcher, "--db", db, "--export", "csv", "--sort", "newest", word}, cwd());
+            std::vector<std::string> lines = lines_of(r.out);
+            // Rank and docid-dependent tie order aside: the same articles, scores, paths.
+            for (std::string& line : lines) line = line.substr(line.find(',') + 1);
+            std::sort(lines.begin(), lines.end());
+            return lines;
+        };
+        const auto watched = exported("newsidx.db");
+        EXPECT_EQ(watched, exported("rebuilt.db"));
+        compared += watched.size() - 1;  // the CSV header aside
+    }
+    EXPECT_GT(compared, 5u) << "the changes left articles to compare";
+}
+
+TEST_F(WatchTest, TheServerFindsWhatTheWatcherIndexes) {
+    Watcher watcher(cwd(), {"--quiet", "in"});
+    ASSERT_TRUE(watcher.ready()) << watcher.err();
+    ServerProcess server(kSearcher, {}, cwd());
+    ASSERT_NE(server.port(), 0) << server.log();
+    httplib::Client client("127.0.0.1", server.port());
+    const auto total = [&](const std::string& word) {
+        const auto res = client.Get(("/search?q=" + word).c_str());
+        return res && res->status == 200 ? json::parse(res->body)["total_estimate"].get<int>() : -1;
+    };
+    const auto until = [&](const std::string& word, int want) {
+        const auto started = Clock::now();
+        while (Clock::now() - started < std::chrono::seconds(20)) {
+            if (total(word) == want)
+                return std::chrono::duration<double>(Clock::now() - started).count();
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        return 1e9;
+    };
+    EXPECT_EQ(total("quokka"), 0);
+    write_file(dir_ / "in/quokka.txt", article("quokka", 1));
+    EXPECT_LT(until("quokka", 1), 2.0);
+    fs::remove(dir_ / "in/quokka.txt");
+    EXPECT_LT(until("quokka", 0), 2.0);
+    // A batch large enough for a bulk run (a swapped index folder) is seen whole.
+    move_in_bulk(dir_, 1500);
+    EXPECT_LT(until("bulkword", 1500), 30.0);
+    EXPECT_EQ(total("security"), found(cwd(), "security"));
+}
+
+}  // namespace
+}  // namespace newsidx::test
