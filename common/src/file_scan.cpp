@@ -84,14 +84,18 @@ int FileList::compare(const Entry& e, std::string_view folder, std::string_view 
     }
 }
 
-std::optional<FileList::Index> FileList::find(std::string_view path) const {
+std::optional<FileList::Index> FileList::find(std::string_view path, Index* hint) const {
     const std::size_t slash = path.rfind('/');
     if (slash == std::string_view::npos) return std::nullopt;
     const std::string_view folder = path.substr(0, slash + 1), name = path.substr(slash + 1);
+    if (hint && *hint < entries_.size() && compare(entries_[*hint], folder, name) == 0)
+        return (*hint)++;
     auto it = std::lower_bound(entries_.begin(), entries_.end(), 0,
                                [&](const Entry& e, int) { return compare(e, folder, name) < 0; });
     if (it == entries_.end() || compare(*it, folder, name) != 0) return std::nullopt;
-    return static_cast<Index>(it - entries_.begin());
+    const auto found = static_cast<Index>(it - entries_.begin());
+    if (hint) *hint = found + 1;
+    return found;
 }
 
 void FileList::add(std::string_view folder, std::string_view name, std::uint64_t size,
@@ -112,11 +116,14 @@ void FileList::add(std::string_view folder, std::string_view name, std::uint64_t
 }
 
 void FileList::sort() {
+    // Two files of one folder compare by their names alone.
     std::sort(entries_.begin(), entries_.end(), [&](const Entry& a, const Entry& b) {
+        if (a.folder == b.folder) return name_of(a) < name_of(b);
         return compare(a, folder_of(b), name_of(b)) < 0;
     });
     entries_.erase(std::unique(entries_.begin(), entries_.end(),
                                [&](const Entry& a, const Entry& b) {
+                                   if (a.folder == b.folder) return name_of(a) == name_of(b);
                                    return compare(a, folder_of(b), name_of(b)) == 0;
                                }),
                    entries_.end());

@@ -58,8 +58,9 @@ class FileList {
     Entry& operator[](Index i) { return entries_[i]; }
     const Entry& operator[](Index i) const { return entries_[i]; }
     std::string path(Index i) const;
-    /// The file at `path`, if listed.
-    std::optional<Index> find(std::string_view path) const;
+    /// The file at `path`, if listed. With `hint`, the entry at *hint is tried first, and *hint
+    /// is left after the one found: paths asked in sorted order are found without a search.
+    std::optional<Index> find(std::string_view path, Index* hint = nullptr) const;
     /// The file as the workers take it (no previous state).
     SourceFile source(Index i) const;
 

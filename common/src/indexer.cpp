@@ -155,8 +155,10 @@ class Run {
         // Files under the inputs that the index knows but the disk no longer has.
         if (!options_.rebuild) {
             std::vector<std::string> gone;
+            // The known paths come in sorted order, mostly: each is looked for after the last.
+            FileList::Index hint = 0;
             writer_->each_known_file([&](const std::string& known) {
-                if (!files_.find(known) && under_inputs(known)) gone.push_back(known);
+                if (!files_.find(known, &hint) && under_inputs(known)) gone.push_back(known);
             });
             for (const std::string& known : gone) {
                 // A shard counts the files whose articles were its own (every shard keeps the

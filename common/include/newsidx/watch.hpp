@@ -14,8 +14,8 @@
 
 namespace newsidx {
 
-inline constexpr std::chrono::milliseconds kWatchSettle{200};
-inline constexpr std::chrono::milliseconds kWatchMaxDelay{1000};
+inline constexpr std::chrono::milliseconds kWatchSettle{100};
+inline constexpr std::chrono::milliseconds kWatchMaxDelay{500};
 
 /// The lock indexer --watch holds for its whole life: an flock on <db>.lock (a file beside the
 /// index, removed when the watcher ends). Throws Error(IndexLocked) when another watcher holds
