@@ -237,6 +237,12 @@ int main(int argc, char** argv) {
                    "handle on the index (default 48)")
         ->check(CLI::Range(1, 1024))
         ->needs("--serve");
+    int nice = newsidx::serve::kDefaultNice;
+    app.add_option("--nice", nice,
+                   "With --serve: the worker threads' added niceness, so that an indexer on the "
+                   "same machine keeps its CPU under a heavy query load (default 10; 0: none)")
+        ->check(CLI::Range(0, 19))
+        ->needs("--serve");
     std::string token_file;
     app.add_option("--token-file", token_file,
                    "With --serve: requests must carry 'Authorization: Bearer TOKEN', TOKEN being "
@@ -291,6 +297,7 @@ int main(int argc, char** argv) {
                 newsidx::serve::Config config;
                 std::tie(config.host, config.port) = newsidx::serve::parse_address(serve);
                 config.workers = workers;
+                config.nice = nice;
                 if (!token_file.empty()) {
                     std::ifstream in(token_file);
                     if (!in || !std::getline(in, config.token))

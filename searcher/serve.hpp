@@ -22,12 +22,17 @@ inline constexpr std::size_t kMaxQueryBytes = 4096;  ///< q (and like, copies, u
 inline constexpr unsigned kMaxLimit = 1000;          ///< limit at most (the CLI's is 10,000)
 inline constexpr unsigned kDefaultWorkers = 48;      ///< --workers: connections served at once
 inline constexpr int kTimeoutSeconds = 5;            ///< reading a request, writing, keep-alive
+/// --nice: the workers' niceness. On a machine that also indexes (indexer --watch), a
+/// saturating query load then leaves the indexer its CPU, and new articles stay searchable
+/// within seconds (docs/serving.md, measured in docs/benchmarks.md).
+inline constexpr int kDefaultNice = 10;
 
 struct Config {
     std::string host = "127.0.0.1";
     int port = 8080;  ///< 0: any free port (said in the "serving" line)
     unsigned workers = kDefaultWorkers;
-    std::string token;  ///< with it, /search, /article and /health want "Bearer TOKEN"
+    int nice = kDefaultNice;  ///< added to each worker thread's niceness (0..19)
+    std::string token;        ///< with it, /search, /article and /health want "Bearer TOKEN"
     /// The index and the ranking options from the command line; each request starts from
     /// these.
     SearchOptions defaults;

@@ -211,9 +211,11 @@ TEST_F(ServeTest, TheAccessLogHasALinePerRequest) {
     get(port(), "/nothing-here");
     // The line is written once the answer is sent: give it a moment.
     std::string log;
-    for (int i = 0; i < 50; ++i) {
+    for (int i = 0; i < 500; ++i) {
         log = server_->log();
-        if (log.find("\"GET /nothing-here\" 404 ") != std::string::npos) break;
+        if (log.find("\"GET /nothing-here\" 404 ") != std::string::npos &&
+            log.find("GET /search?q=access+log+line+check") != std::string::npos)
+            break;
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     EXPECT_NE(log.find(" 127.0.0.1 \"GET /search?q=access+log+line+check\" 200 "),
