@@ -1,8 +1,11 @@
 // libFuzzer target: any bytes as a query against a small index of samples/. The first byte
 // picks the options (plain, --all, --expand, sort, offset); the rest is the query. search()
 // must answer or throw newsidx::Error (a message for the user, exit 2), never anything else.
+// With the first byte's bit 64, the rest is what searcher --serve gets instead: the
+// parameters of GET /search (name=value&..., percent-encoded), mapped by search_request().
 #include <unistd.h>
 
+#include <cctype>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -16,6 +19,7 @@
 #include "newsidx/indexer.hpp"
 #include "newsidx/results.hpp"
 #include "newsidx/search.hpp"
+#include "serve.hpp"
 
 namespace {
 
@@ -55,6 +59,35 @@ void check(bool ok) {
     if (!ok) std::abort();
 }
 
+// "a=1&q=x%20y" -> {a: 1, q: "x y"}, as an HTTP server decodes a query string ('+' a space).
+newsidx::serve::Params parse_params(std::string_view text) {
+    const auto decode = [](std::string_view in) {
+        std::string out;
+        for (std::size_t i = 0; i < in.size(); ++i) {
+            if (in[i] == '+') {
+                out += ' ';
+            } else if (in[i] == '%' && i + 2 < in.size() &&
+                       std::isxdigit(static_cast<unsigned char>(in[i + 1])) &&
+                       std::isxdigit(static_cast<unsigned char>(in[i + 2]))) {
+                out += static_cast<char>(std::stoi(std::string(in.substr(i + 1, 2)), nullptr, 16));
+                i += 2;
+            } else {
+                out += in[i];
+            }
+        }
+        return out;
+    };
+    newsidx::serve::Params params;
+    while (!text.empty()) {
+        const std::string_view pair = text.substr(0, text.find('&'));
+        text.remove_prefix(std::min(text.size(), pair.size() + 1));
+        const std::size_t eq = pair.find('=');
+        params.emplace(decode(pair.substr(0, eq)),
+                       eq == std::string_view::npos ? std::string() : decode(pair.substr(eq + 1)));
+    }
+    return params;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -72,6 +105,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     so.offset = (knobs & 16) ? 2 : 0;
     so.limit = 5;
     try {
+        if (knobs & 64) {
+            const auto request = newsidx::serve::search_request(
+                so,
+                parse_params(std::string_view(reinterpret_cast<const char*>(data + 1), size - 1)));
+            so = request.options;
+            check(so.limit >= 1 && so.limit <= newsidx::serve::kMaxLimit);
+            if (!request.copies.empty()) {
+                newsidx::Searcher searcher(so, ix.set);
+                if (const auto copies = searcher.copies(request.copies))
+                    check(nlohmann::json::parse(newsidx::render_copies_json(*copies)).is_object());
+                return 0;
+            }
+        }
         newsidx::Searcher searcher(so, ix.set);
         const newsidx::SearchResult r = searcher.search(so.query);
         check(r.hits.size() <= so.limit);
