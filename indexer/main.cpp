@@ -211,6 +211,7 @@ int main(int argc, char** argv) {
             opts.stop = &g_stop;
             ConsoleObserver observer(!quiet && ::isatty(STDERR_FILENO), !quiet);
             newsidx::IndexStats stats;
+            bool rebuilding = opts.rebuild;  // a watcher's later runs are not rebuilds
             if (watch) {
                 bool first = true;
                 newsidx::WatchEvents events;
@@ -219,6 +220,7 @@ int main(int argc, char** argv) {
                     observer.clear();
                     if (first || run.articles() > 0 || run.removed > 0 || run.rejected > 0)
                         std::cout << newsidx::summary_line(run) << std::endl;
+                    rebuilding = rebuilding && first;
                     first = false;
                 };
                 events.on_watching = [&](std::size_t folders) {
@@ -227,8 +229,10 @@ int main(int argc, char** argv) {
                               << (folders == 1 ? " folder" : " folders")
                               << " for changes; Ctrl-C stops\n";
                 };
-                events.on_error = [](const std::string& line) {
-                    std::cerr << "indexer: error: " << line << '\n';
+                events.on_error = [&](const std::string& what, const std::string& hint) {
+                    observer.clear();
+                    std::cerr << "indexer: error: " << what << '\n';
+                    if (!hint.empty()) std::cerr << "indexer: hint: " << hint << '\n';
                 };
                 stats = newsidx::watch_index(opts, observer, events);
                 if (!stats.interrupted) return cli::kIndexed;  // stopped between runs
@@ -238,7 +242,7 @@ int main(int argc, char** argv) {
                 std::cout << newsidx::summary_line(stats) << std::endl;
             }
             if (stats.interrupted) {
-                if (opts.rebuild)
+                if (rebuilding)
                     std::cerr << "indexer: interrupted; the index is as it was (a rebuild "
                                  "replaces it only once complete)\n";
                 else

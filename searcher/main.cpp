@@ -247,6 +247,7 @@ int main(int argc, char** argv) {
     app.add_option("--token-file", token_file,
                    "With --serve: requests must carry 'Authorization: Bearer TOKEN', TOKEN being "
                    "the first line of FILE (the page asks for it)")
+        ->type_name("FILE")
         ->needs("--serve");
     app.add_option("query", words, "The query; several arguments are joined with spaces")
         ->excludes("--batch")

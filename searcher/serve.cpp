@@ -1,11 +1,13 @@
 #include "serve.hpp"
 
+#include <fcntl.h>
 #include <httplib.h>
 #include <pthread.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cerrno>
@@ -109,7 +111,7 @@ SearchRequest search_request(const SearchOptions& defaults, const Params& params
         } else if (name == "limit") {
             o.limit = whole_number(name, value, 1, kMaxLimit);
         } else if (name == "offset") {
-            o.offset = whole_number(name, value, 0, 1000000);
+            o.offset = whole_number(name, value, 0, kMaxDepth);
         } else if (name == "sort") {
             const std::string s = one_of(name, value, {"relevance", "newest", "oldest"});
             o.sort = s == "newest"   ? SortOrder::Newest
@@ -137,7 +139,9 @@ SearchRequest search_request(const SearchOptions& defaults, const Params& params
             while (true) {
                 const std::size_t comma = rest.find(',');
                 const std::string field(rest.substr(0, comma));
-                o.facets.push_back(one_of(name, field, {"site", "year", "lang"}));
+                const std::string facet = one_of(name, field, {"site", "year", "lang"});
+                if (std::find(o.facets.begin(), o.facets.end(), facet) == o.facets.end())
+                    o.facets.push_back(facet);
                 if (comma == std::string_view::npos) break;
                 rest.remove_prefix(comma + 1);
             }
@@ -161,6 +165,10 @@ SearchRequest search_request(const SearchOptions& defaults, const Params& params
                       "like, copies)");
         }
     }
+    if (o.offset + o.limit > kMaxDepth)
+        throw bad("offset", "results past the " + std::to_string(kMaxDepth) +
+                                "th are not served (offset + limit at most " +
+                                std::to_string(kMaxDepth) + "); narrow the search instead");
     if (!o.now.empty() && o.recency_days == 0) throw bad("now", "needs recency");
     if (o.recency_days > 0 && o.sort != SortOrder::Relevance)
         throw bad("recency", "cannot be combined with sort");
@@ -180,57 +188,110 @@ SearchRequest search_request(const SearchOptions& defaults, const Params& params
 
 namespace {
 
-// What identifies the files an IndexSet reads: each local member's folder (a bulk run swaps
-// a new folder in under the same name) and each path given.
-using Identity = std::vector<std::pair<dev_t, ino_t>>;
+// What identifies the folders an IndexSet reads: device, inode and birth time of each (a bulk
+// run swaps a new folder in under the same name; the birth time tells a new folder that got
+// a deleted one's inode number).
+struct FolderId {
+    std::uint64_t dev = 0, ino = 0;
+    std::int64_t born_s = 0;
+    std::uint32_t born_ns = 0;
+    bool operator==(const FolderId&) const = default;
+};
+using Identity = std::vector<FolderId>;
 
 Identity identity_of(const std::vector<std::string>& paths) {
     Identity id;
     for (const std::string& path : paths) {
-        struct stat st {};
-        if (::stat(path.c_str(), &st) == 0)
-            id.emplace_back(st.st_dev, st.st_ino);
-        else
-            id.emplace_back(0, 0);
+        struct statx st {};
+        FolderId f;
+        if (::statx(AT_FDCWD, path.c_str(), 0, STATX_INO | STATX_BTIME, &st) == 0) {
+            f.dev = (std::uint64_t{st.stx_dev_major} << 32) | st.stx_dev_minor;
+            f.ino = st.stx_ino;
+            if (st.stx_mask & STATX_BTIME)
+                f.born_s = st.stx_btime.tv_sec, f.born_ns = st.stx_btime.tv_nsec;
+        }
+        id.push_back(f);
     }
     return id;
 }
 
-// The index as one worker thread sees it: opened by that thread, reopened at the newest
-// revision before each request, and opened afresh when a member's folder is another one.
-class ThreadIndex {
-  public:
-    IndexSet& get(const SearchOptions& defaults) {
-        if (set_) {
-            if (identity_of(watched_) == identity_) {
-                set_->reopen();
-                return *set_;
-            }
-            set_.reset();
-        }
-        // The folders as they are before the open: a swap in between is seen next time.
-        const Identity before = identity_of(watched_);
-        IndexSet set = IndexSet::open(defaults.db_paths,
-                                      OpenOptions{defaults.timeout_ms, defaults.allow_partial});
-        std::vector<std::string> watched = defaults.db_paths;
-        for (const IndexMember& m : set.members())
-            if (!m.remote) watched.push_back(m.path);
-        identity_ = watched == watched_ ? before : identity_of(watched);
-        watched_ = std::move(watched);
-        set_.emplace(std::move(set));
-        return *set_;
-    }
-
-    // After a failure that another open may cure.
-    void drop() { set_.reset(); }
-
-  private:
-    std::optional<IndexSet> set_;
-    std::vector<std::string> watched_;
-    Identity identity_;
+// One open index set and what it was opened from.
+struct Handle {
+    IndexSet set;
+    std::vector<std::string> watched;  // the paths given and each local member's folder
+    Identity identity;                 // of `watched`, from before the open
+    std::chrono::steady_clock::time_point opened;
 };
 
-thread_local ThreadIndex t_index;
+// The open index sets of the workers. A Xapian::Database is not thread-safe: a request takes
+// a handle out of the pool for itself and puts it back when done, so no two threads use one
+// at a time. Before each use the handle's folders are checked: the same ones, and it is
+// reopened at the newest revision; another one (a swap), and it is dropped with every idle
+// handle of the old folders (they would keep the replaced index's files allocated), and the
+// index is opened afresh. A set missing remote shards is opened again after 10 s.
+class IndexPool {
+  public:
+    explicit IndexPool(const SearchOptions& defaults) : defaults_(defaults) {}
+
+    std::unique_ptr<Handle> take() {
+        std::unique_ptr<Handle> h;
+        {
+            const std::lock_guard<std::mutex> lock(mutex_);
+            if (!idle_.empty()) {
+                h = std::move(idle_.back());
+                idle_.pop_back();
+            }
+        }
+        if (h && identity_of(h->watched) != h->identity) {
+            purge(h->identity);
+            h.reset();
+        }
+        if (h && !h->set.missing().empty() &&
+            std::chrono::steady_clock::now() - h->opened > std::chrono::seconds(10))
+            h.reset();
+        if (!h) return open();
+        h->set.reopen();
+        return h;
+    }
+
+    void give_back(std::unique_ptr<Handle> h) {
+        const std::lock_guard<std::mutex> lock(mutex_);
+        idle_.push_back(std::move(h));
+    }
+
+  private:
+    // Opens the set, checking that no folder it reads was swapped meanwhile: the folders are
+    // identified before the open and again after, until both agree (the members of a stub file
+    // are known only once it is opened).
+    std::unique_ptr<Handle> open() {
+        std::vector<std::string> watched = defaults_.db_paths;
+        for (int attempt = 1;; ++attempt) {
+            const Identity before = identity_of(watched);
+            auto h = std::make_unique<Handle>(
+                Handle{IndexSet::open(defaults_.db_paths,
+                                      OpenOptions{defaults_.timeout_ms, defaults_.allow_partial}),
+                       defaults_.db_paths, before, std::chrono::steady_clock::now()});
+            for (const IndexMember& m : h->set.members())
+                if (!m.remote) h->watched.push_back(m.path);
+            if ((h->watched == watched && identity_of(watched) == before) || attempt == 5) {
+                if (h->watched != watched) h->identity = identity_of(h->watched);
+                return h;
+            }
+            watched = h->watched;
+        }
+    }
+
+    void purge(const Identity& stale) {
+        const std::lock_guard<std::mutex> lock(mutex_);
+        std::erase_if(idle_,
+                      [&](const std::unique_ptr<Handle>& h) { return h->identity == stale; });
+    }
+
+    const SearchOptions& defaults_;
+    std::mutex mutex_;
+    std::vector<std::unique_ptr<Handle>> idle_;
+};
+
 thread_local bool t_reniced = false;
 thread_local std::chrono::steady_clock::time_point t_started;
 
@@ -252,31 +313,33 @@ void send_json(httplib::Response& res, int status, const std::string& body) {
     res.set_content(body + "\n", "application/json; charset=utf-8");
 }
 
-void send_error(httplib::Response& res, int status, const std::string& message,
+void send_error(httplib::Response& res, int status, std::string message,
                 const std::string& hint = {}) {
+    // The library's messages name command-line flags ("--since: ..."); here they are parameters.
+    if (message.starts_with("--")) message.erase(0, 2);
     Json doc{{"error", message}, {"status", status}};
     if (!hint.empty()) doc["hint"] = hint;
     send_json(res, status, doc.dump(-1, ' ', false, Json::error_handler_t::replace));
 }
 
-// Runs `answer` with this thread's index; an Error becomes a JSON error with its status. A
-// failure of the index is tried once more on a fresh open (a swap seen mid-request).
-void with_index(const SearchOptions& defaults, httplib::Response& res,
+// Runs `answer` with a handle of the pool; an Error becomes a JSON error with its status. A
+// failure of the index is tried once more on a fresh open (a swap seen mid-request); a handle
+// that failed is not given back.
+void with_index(IndexPool& pool, httplib::Response& res,
                 const std::function<void(IndexSet&)>& answer) {
     for (int attempt = 1;; ++attempt) {
+        std::unique_ptr<Handle> h;
         try {
-            answer(t_index.get(defaults));
+            h = pool.take();
+            answer(h->set);
+            pool.give_back(std::move(h));
             return;
         } catch (const Error& e) {
-            if (status_of(e) == 503 && attempt == 1) {
-                t_index.drop();
-                continue;
-            }
-            if (status_of(e) == 503) t_index.drop();
+            if (status_of(e) == 503 && attempt == 1) continue;
+            if (status_of(e) != 503 && h) pool.give_back(std::move(h));
             send_error(res, status_of(e), e.what(), e.hint());
             return;
         } catch (const std::exception& e) {
-            t_index.drop();
             send_error(res, 500, std::string("internal error: ") + e.what());
             return;
         }
@@ -327,12 +390,19 @@ std::string loggable(const std::string& target) {
 }  // namespace
 
 int run(const Config& config, std::ostream& log) {
-    // Open once here, so that a missing index is an error at start, not a 503 later.
-    const IndexSet first =
-        IndexSet::open(config.defaults.db_paths,
-                       OpenOptions{config.defaults.timeout_ms, config.defaults.allow_partial});
-    const std::string label = first.label();
-    const Xapian::doccount documents = first.database().get_doccount();
+    // Opened once here, so that a missing index is an error at start, not a 503 later; the
+    // handle goes to the pool like any other.
+    IndexPool pool(config.defaults);
+    std::string label;
+    Xapian::doccount documents = 0;
+    {
+        std::unique_ptr<Handle> first = pool.take();
+        label = first->set.label();
+        documents = first->set.database().get_doccount();
+        pool.give_back(std::move(first));
+    }
+    const bool loopback =
+        config.host == "127.0.0.1" || config.host == "::1" || config.host == "localhost";
 
     // Signals are taken by one thread (sigwait), so that no handler runs inside the server.
     sigset_t signals;
@@ -347,7 +417,7 @@ int run(const Config& config, std::ostream& log) {
     server.set_read_timeout(kTimeoutSeconds, 0);
     server.set_write_timeout(kTimeoutSeconds, 0);
     server.set_keep_alive_timeout(kTimeoutSeconds);
-    server.set_keep_alive_max_count(1000);
+    server.set_keep_alive_max_count(100);
     server.set_payload_max_length(64 * 1024);
     // An answer goes out at once: without it, Nagle's algorithm and the client's delayed ACK
     // held each keep-alive answer for 40 ms.
@@ -367,12 +437,32 @@ int run(const Config& config, std::ostream& log) {
                                         std::min(19, now + config.nice));
             }
         }
-        const bool page = req.path == "/" || req.path == "/app.js" || req.path == "/style.css";
-        if (req.method != "GET" && req.method != "HEAD") {
-            res.set_header("Allow", "GET, HEAD");
-            send_error(res, 405, "method " + req.method + " not allowed: the server only reads");
+        // Other methods are answered 405 by their routes, once httplib has read their body
+        // (answered here, the body would be read as the next request on the connection).
+        if (req.method != "GET" && req.method != "HEAD")
+            return httplib::Server::HandlerResponse::Unhandled;
+        if (req.has_header("Content-Length") || req.has_header("Transfer-Encoding")) {
+            // A GET with a body: httplib would not read it. Answered, and the connection closed.
+            res.set_header("Connection", "close");
+            send_error(res, 400, "a GET request carries no body");
             return httplib::Server::HandlerResponse::Handled;
         }
+        // A page of any site may point a browser at a loopback server through a name of its
+        // own (DNS rebinding): without a token, only requests for this machine's names.
+        if (loopback && config.token.empty()) {
+            std::string host = req.get_header_value("Host");
+            if (const std::size_t colon = host.rfind(':');
+                colon != std::string::npos && host.find(']', colon) == std::string::npos)
+                host.erase(colon);
+            if (!host.empty() && host != "127.0.0.1" && host != "localhost" && host != "[::1]" &&
+                host != config.host) {
+                send_error(res, 403,
+                           "the Host header names another machine ('" + host +
+                               "'): this server answers requests for 127.0.0.1 or localhost");
+                return httplib::Server::HandlerResponse::Handled;
+            }
+        }
+        const bool page = req.path == "/" || req.path == "/app.js" || req.path == "/style.css";
         if (!config.token.empty() && !page &&
             req.get_header_value("Authorization") != "Bearer " + config.token) {
             res.set_header("WWW-Authenticate", "Bearer");
@@ -382,11 +472,18 @@ int run(const Config& config, std::ostream& log) {
         return httplib::Server::HandlerResponse::Unhandled;
     });
     server.set_logger([&](const httplib::Request& req, const httplib::Response& res) {
-        const double ms =
-            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_started)
-                .count();
+        // (A request httplib refused itself, too long or malformed, never reached the
+        // pre-routing handler: its time is not known.)
         char tail[96];
-        std::snprintf(tail, sizeof tail, "\" %d %zu %.1fms", res.status, res.body.size(), ms);
+        if (t_started == std::chrono::steady_clock::time_point{}) {
+            std::snprintf(tail, sizeof tail, "\" %d %zu -", res.status, res.body.size());
+        } else {
+            const double ms = std::chrono::duration<double, std::milli>(
+                                  std::chrono::steady_clock::now() - t_started)
+                                  .count();
+            std::snprintf(tail, sizeof tail, "\" %d %zu %.1fms", res.status, res.body.size(), ms);
+        }
+        t_started = {};
         const std::string line = iso_time(std::time(nullptr)) + " " + req.remote_addr + " \"" +
                                  req.method + " " + loggable(req.target) + tail + "\n";
         const std::lock_guard<std::mutex> lock(log_mutex);
@@ -416,6 +513,16 @@ int run(const Config& config, std::ostream& log) {
         });
 
     const SearchOptions& defaults = config.defaults;
+    // Every other method: read (within the payload bound) and refused.
+    const auto refuse = [](const httplib::Request& req, httplib::Response& res) {
+        res.set_header("Allow", "GET, HEAD");
+        send_error(res, 405, "method " + req.method + " not allowed: the server only reads");
+    };
+    server.Post(".*", refuse);
+    server.Put(".*", refuse);
+    server.Patch(".*", refuse);
+    server.Delete(".*", refuse);
+    server.Options(".*", refuse);
     server.Get("/search", [&](const httplib::Request& req, httplib::Response& res) {
         SearchRequest request;
         try {
@@ -424,7 +531,7 @@ int run(const Config& config, std::ostream& log) {
             send_error(res, status_of(e), e.what(), e.hint());
             return;
         }
-        with_index(defaults, res, [&](IndexSet& set) {
+        with_index(pool, res, [&](IndexSet& set) {
             Searcher searcher(request.options, set);
             if (!request.copies.empty()) {
                 const auto cluster = searcher.copies(request.copies);
@@ -454,7 +561,7 @@ int run(const Config& config, std::ostream& log) {
             send_error(res, status_of(e), e.what(), e.hint());
             return;
         }
-        with_index(defaults, res, [&](IndexSet& set) {
+        with_index(pool, res, [&](IndexSet& set) {
             Searcher searcher(defaults, set);
             const auto article = searcher.article(which);
             const auto cluster = searcher.copies(which);
@@ -469,7 +576,7 @@ int run(const Config& config, std::ostream& log) {
             send_error(res, 400, "/health takes no parameters");
             return;
         }
-        with_index(defaults, res, [&](IndexSet& set) {
+        with_index(pool, res, [&](IndexSet& set) {
             Json doc{{"status", "ok"},
                      {"index", set.label()},
                      {"documents", set.database().get_doccount()},
@@ -507,8 +614,6 @@ int run(const Config& config, std::ostream& log) {
                                               std::to_string(port) + ": " + std::strerror(errno))
             .with_hint("is another server on that port? --serve 0 picks a free one");
     }
-    const bool loopback =
-        config.host == "127.0.0.1" || config.host == "::1" || config.host == "localhost";
     const std::string shown_host =
         config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host;
     {
@@ -526,13 +631,20 @@ int run(const Config& config, std::ostream& log) {
     std::thread stopper([&] {
         int got = 0;
         sigwait(&signals, &got);
+        // httplib's stop() does nothing before its listening loop has begun: a signal that
+        // came right after the "serving" line waits for it.
+        while (!done.load() && !server.is_running())
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
         if (!done.load()) server.stop();
     });
     const bool ok = server.listen_after_bind();
     done.store(true);
-    // Wake the signal thread if the server stopped on its own.
-    if (!ok || stopper.joinable()) ::pthread_kill(stopper.native_handle(), SIGTERM);
+    // Wake the signal thread when the server stopped on its own.
+    ::pthread_kill(stopper.native_handle(), SIGTERM);
     stopper.join();
+    if (!ok)
+        throw Error(ErrorCode::Io,
+                    "the server stopped listening on " + shown_host + ":" + std::to_string(port));
     {
         const std::lock_guard<std::mutex> lock(log_mutex);
         log << "searcher: stopped serving\n" << std::flush;

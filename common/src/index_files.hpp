@@ -45,8 +45,8 @@ void swap_in(const std::string& next, const std::string& db_path);
 
 /// An indexer that is not the watcher: throws Error(IndexLocked) while indexer --watch holds
 /// the lock of `db_path` (<db>.lock), or of the set of shards that `db_path` is one of. Call
-/// once holding the index's own lock, so that a watcher starting after the check waits for
-/// this run.
+/// once holding the index's own lock, so that a watcher starting after the check cannot run
+/// before this run ends (its first run is refused the index's lock).
 void refuse_if_watched(const std::string& db_path);
 
 /// fsyncs every file in `dir` and the folder itself.

@@ -4,13 +4,16 @@
 #include <poll.h>
 #include <sys/file.h>
 #include <sys/inotify.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -30,7 +33,10 @@ constexpr std::uint32_t kMask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | I
                                 IN_CREATE | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR |
                                 IN_DONT_FOLLOW;
 
-// The inotify watches of the inputs' folders, each folder under them included.
+// The inotify watches of the inputs: every folder under a folder input ("tree" watches, where
+// article files and folders count), and each input's parent folder ("anchors", where only the
+// input's own name counts: a folder input removed and made again, a file input, whatever its
+// name, written or replaced).
 class Watches {
   public:
     // `own`: the index's path, absolute; it and its siblings (<db>.lock, <db>.build, ...) are
@@ -46,18 +52,21 @@ class Watches {
     Watches& operator=(const Watches&) = delete;
 
     int fd() const { return fd_; }
-    std::size_t size() const { return paths_.size(); }
+    // The folders watched for their articles.
+    std::size_t size() const {
+        return static_cast<std::size_t>(std::count_if(watched_.begin(), watched_.end(),
+                                                      [](const auto& w) { return w.second.tree; }));
+    }
 
-    // Watches `dir` and every folder under it (symbolic links are not followed, as a run
-    // does not follow them).
-    void add_tree(const fs::path& dir) {
-        add(dir);
+    // An input, as a run is given it.
+    void add_input(const std::string& input) {
         std::error_code ec;
-        fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec);
-        for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-            std::error_code type_ec;
-            if (it->is_directory(type_ec) && !it->is_symlink(type_ec)) add(it->path());
-        }
+        fs::path path = fs::absolute(input, ec).lexically_normal();
+        if (path.has_filename() == false) path = path.parent_path();  // "in/" -> "in"
+        // A symbolic link given as an input is followed, as a run follows it.
+        if (const fs::path real = fs::canonical(path, ec); !ec) path = real;
+        add(path.parent_path(), false, path.filename().string());
+        if (fs::is_directory(path, ec)) add_tree(path);
     }
 
     // Reads what the kernel has queued. Returns whether anything under the inputs changed;
@@ -71,38 +80,96 @@ class Watches {
             for (char* p = buf; p < buf + n;) {
                 const auto* e = reinterpret_cast<const inotify_event*>(p);
                 p += sizeof(inotify_event) + e->len;
-                if (e->mask & IN_Q_OVERFLOW) {
-                    // Events were lost: the run lists everything anyway; watch any folder
-                    // that came meanwhile.
-                    changed = true;
-                    for (const auto& [wd, path] : std::unordered_map(paths_)) add_tree(path);
-                    continue;
-                }
-                if (e->mask & IN_IGNORED) {
-                    paths_.erase(e->wd);
-                    continue;
-                }
-                const auto dir = paths_.find(e->wd);
-                if (dir == paths_.end() || e->len == 0) {
-                    changed = true;  // a watched folder itself went or moved
-                    continue;
-                }
-                const fs::path path = dir->second / e->name;
-                if (is_own(path)) continue;
-                if (e->mask & IN_ISDIR) {
-                    changed = true;
-                    if (e->mask & (IN_CREATE | IN_MOVED_TO)) add_tree(path);
-                } else if (is_article_name(e->name) && !(e->mask & IN_CREATE)) {
-                    // (A file just made is read once it is closed: IN_CLOSE_WRITE.)
-                    changed = true;
-                }
+                changed = take(*e) || changed;
             }
         }
         return changed;
     }
 
   private:
-    bool is_own(const fs::path& path) const { return path.native().starts_with(own_); }
+    struct Watch {
+        fs::path path;
+        bool tree = false;                // its article files and folders count
+        std::vector<std::string> inputs;  // names of inputs in it, which count whatever they are
+    };
+
+    // One event: whether it is a change to the inputs.
+    bool take(const inotify_event& e) {
+        if (e.mask & IN_Q_OVERFLOW) {
+            // Events were lost: a run lists everything anyway; watch any folder that came.
+            std::vector<fs::path> trees;
+            for (const auto& [wd, w] : watched_)
+                if (w.tree) trees.push_back(w.path);
+            for (const fs::path& t : trees) add_tree(t);
+            return true;
+        }
+        if (e.mask & IN_IGNORED) {
+            watched_.erase(e.wd);
+            return false;
+        }
+        const auto at = watched_.find(e.wd);
+        if (at == watched_.end()) return false;
+        const Watch& w = at->second;
+        if (e.len == 0) return w.tree;  // a watched folder itself went or moved
+        const std::string name = e.name;
+        const fs::path path = w.path / name;
+        const bool input = std::find(w.inputs.begin(), w.inputs.end(), name) != w.inputs.end();
+        if (!input && (!w.tree || is_own(path))) return false;
+        if (e.mask & IN_ISDIR) {
+            if (e.mask & (IN_CREATE | IN_MOVED_TO)) add_tree(path);
+            if (e.mask & IN_MOVED_FROM)
+                forget_tree(path);  // its watches would report from elsewhere
+            return true;
+        }
+        if (input || is_article_name(name)) {
+            if (!(e.mask & IN_CREATE)) return true;
+            // A file being written is read once it is closed (IN_CLOSE_WRITE); a link made to
+            // an existing file (symbolic or hard) is never written: it counts now.
+            struct stat st {};
+            return ::lstat(path.c_str(), &st) == 0 && (S_ISLNK(st.st_mode) || st.st_nlink > 1);
+        }
+        return false;
+    }
+
+    // Watches `dir` and every folder under it (symbolic links are not followed, as a run
+    // does not follow them).
+    void add_tree(const fs::path& dir) {
+        add(dir, true);
+        std::error_code ec;
+        fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec);
+        for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+            std::error_code type_ec;
+            if (it->is_directory(type_ec) && !it->is_symlink(type_ec)) {
+                if (is_own(it->path()))
+                    it.disable_recursion_pending();
+                else
+                    add(it->path(), true);
+            }
+        }
+    }
+
+    void forget_tree(const fs::path& dir) {
+        const std::string prefix = dir.string() + "/";
+        for (auto it = watched_.begin(); it != watched_.end();) {
+            const std::string& p = it->second.path.native();
+            if (it->second.inputs.empty() && (p == dir.native() || p.starts_with(prefix))) {
+                ::inotify_rm_watch(fd_, it->first);
+                it = watched_.erase(it);
+            } else {
+                ++it;
+            }
+        }
+    }
+
+    // The index's folder, or one of its siblings, or under them.
+    bool is_own(const fs::path& path) const {
+        const std::string& p = path.native();
+        for (const char* suffix : {"", ".lock", ".build", ".new", ".old"}) {
+            const std::string own = own_ + suffix;
+            if (p == own || (p.starts_with(own) && p[own.size()] == '/')) return true;
+        }
+        return false;
+    }
 
     // *.txt in any case, as a run lists them.
     static bool is_article_name(std::string_view name) {
@@ -112,42 +179,62 @@ class Watches {
         return ext == ".txt";
     }
 
-    void add(const fs::path& dir) {
-        if (is_own(dir)) return;
+    void add(const fs::path& dir, bool tree, const std::string& input = {}) {
+        if (tree && is_own(dir)) return;
         const int wd = ::inotify_add_watch(fd_, dir.c_str(), kMask);
-        if (wd >= 0) {
-            paths_[wd] = dir;
-        } else if (errno == ENOSPC && !warned_) {
-            warned_ = true;
-            if (events_.on_error)
-                events_.on_error("cannot watch '" + dir.string() +
-                                 "' and the folders after it: the system's limit of watches is "
-                                 "reached (raise fs.inotify.max_user_watches); their changes are "
-                                 "indexed with the next change elsewhere");
+        if (wd < 0) {
+            if (events_.on_error && warned_ < 10) {
+                ++warned_;
+                events_.on_error("cannot watch '" + dir.string() + "': " + std::strerror(errno) +
+                                     (errno == ENOSPC ? " (the system's limit of watches: raise "
+                                                        "fs.inotify.max_user_watches)"
+                                                      : "") +
+                                     "; its changes are indexed with the next change elsewhere",
+                                 {});
+            }
+            return;
         }
+        Watch& w = watched_[wd];  // the same folder twice is one watch
+        w.path = dir;
+        w.tree = w.tree || tree;
+        if (!input.empty()) w.inputs.push_back(input);
     }
 
     const WatchEvents& events_;
     std::string own_;
     int fd_ = -1;
-    std::unordered_map<int, fs::path> paths_;
-    bool warned_ = false;
+    std::unordered_map<int, Watch> watched_;
+    int warned_ = 0;
 };
 
 }  // namespace
 
 WatchLock::WatchLock(const std::string& db_path) : path_(detail::index_sibling(db_path, ".lock")) {
-    fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd_ < 0)
-        throw Error(ErrorCode::NotWritable,
-                    "cannot create the lock file '" + path_ + "': " + std::strerror(errno));
-    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    // A lock on a file that an ending watcher has just removed locks nothing: the file at the
+    // path must be the one locked. And an indexer checking for a watcher holds a shared lock for
+    // a moment: a few tries before saying another watcher has it.
+    for (int attempt = 1;; ++attempt) {
+        fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (fd_ < 0)
+            throw Error(ErrorCode::NotWritable,
+                        "cannot create the lock file '" + path_ + "': " + std::strerror(errno));
+        if (::flock(fd_, LOCK_EX | LOCK_NB) == 0) {
+            struct stat held {
+            }, named{};
+            if (::fstat(fd_, &held) == 0 && ::stat(path_.c_str(), &named) == 0 &&
+                held.st_dev == named.st_dev && held.st_ino == named.st_ino)
+                break;
+        } else if (attempt >= 20) {
+            ::close(fd_);
+            fd_ = -1;
+            throw Error(
+                ErrorCode::IndexLocked,
+                "index '" + db_path + "' is already watched by another indexer ('" + path_ + "')")
+                .with_hint("one watcher per index: it indexes every change to its folders");
+        }
         ::close(fd_);
         fd_ = -1;
-        throw Error(
-            ErrorCode::IndexLocked,
-            "index '" + db_path + "' is already watched by another indexer ('" + path_ + "')")
-            .with_hint("one watcher per index: it indexes every change to its folders");
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     const std::string pid = std::to_string(::getpid()) + "\n";
     if (::ftruncate(fd_, 0) == 0) (void)!::write(fd_, pid.data(), pid.size());
@@ -155,7 +242,8 @@ WatchLock::WatchLock(const std::string& db_path) : path_(detail::index_sibling(d
 
 WatchLock::~WatchLock() {
     if (fd_ < 0) return;
-    // Removed while still held: no other watcher can have taken this file meanwhile.
+    // Removed while still held; a watcher that opened it meanwhile sees that the path is no
+    // longer its file, and makes a new one.
     ::unlink(path_.c_str());
     ::close(fd_);
 }
@@ -165,14 +253,7 @@ IndexStats watch_index(IndexOptions options, IndexObserver& observer, const Watc
     options.watched = true;
     // Watched before the first run, so that nothing written during it goes unseen.
     Watches watches(events, detail::index_sibling(fs::absolute(options.db_path).string(), ""));
-    for (const std::string& input : options.inputs) {
-        std::error_code ec;
-        const fs::path path = fs::absolute(input).lexically_normal();
-        if (fs::is_directory(path, ec))
-            watches.add_tree(path);
-        else
-            watches.add_tree(path.parent_path());  // a file: its folder says when it changes
-    }
+    for (const std::string& input : options.inputs) watches.add_input(input);
     IndexStats stats = run_index(options, observer);
     if (events.on_run) events.on_run(stats);
     if (stats.interrupted) return stats;
@@ -182,7 +263,8 @@ IndexStats watch_index(IndexOptions options, IndexObserver& observer, const Watc
 
     const auto stopping = [&] { return options.stop && options.stop->load(); };
     bool pending = false;
-    Clock::time_point first{}, last{};
+    Clock::time_point first{}, last{}, retry_at{};
+    std::chrono::seconds backoff{1};
     while (!stopping()) {
         pollfd pfd{watches.fd(), POLLIN, 0};
         const int ready = ::poll(&pfd, 1, 50);
@@ -193,15 +275,22 @@ IndexStats watch_index(IndexOptions options, IndexObserver& observer, const Watc
         }
         if (!pending) continue;
         const auto now = Clock::now();
-        if (now - last < kWatchSettle && now - first < kWatchMaxDelay) continue;
-        pending = false;
+        if ((now - last < kWatchSettle && now - first < kWatchMaxDelay) || now < retry_at) continue;
         try {
             stats = run_index(options, observer);
         } catch (const Error& e) {
-            // The next change tries again (a folder that went, a full disk).
-            if (events.on_error) events.on_error(e.what());
+            // The batch stays pending and is tried again after 1 s, 2 s, 4 s ... (at most a
+            // minute): a watched folder that went, a full disk.
+            if (events.on_error)
+                events.on_error(std::string(e.what()) + " (trying again in " +
+                                    std::to_string(backoff.count()) + " s)",
+                                e.hint());
+            retry_at = Clock::now() + backoff;
+            backoff = std::min(backoff * 2, std::chrono::seconds(60));
             continue;
         }
+        pending = false;
+        backoff = std::chrono::seconds(1);
         if (events.on_run) events.on_run(stats);
         if (stats.interrupted) break;
     }

@@ -96,8 +96,14 @@ async function toggleCopies(hit, li, button) {
   const open = li.querySelector(".copies");
   if (open) { open.remove(); return; }
   button.disabled = true;
-  const { ok, body } = await getJson("/search?copies=" + encodeURIComponent(hit.url));
+  let reply;
+  try {
+    reply = await getJson("/search?copies=" + encodeURIComponent(hit.url));
+  } catch (e) {
+    reply = { ok: false, body: { error: "the server did not answer: " + e.message } };
+  }
   button.disabled = false;
+  const { ok, body } = reply;
   const list = el("ul", { class: "copies" });
   if (!ok) list.append(el("li", {}, body.error || "error"));
   else for (const c of body.copies)
@@ -211,6 +217,7 @@ async function run() {
   fillForm(s);
   drawChips(s);
   $("error").hidden = true;
+  const mine = ++running;  // a search still on its way draws nothing once another began
   if (!s.q) {
     $("hits").replaceChildren();
     $("status").textContent = "";
@@ -226,7 +233,6 @@ async function run() {
   p.set("timeline", s.timeline || "month");
   p.set("facet", "site,year,lang");
   p.set("limit", PAGE);
-  const mine = ++running;
   $("status").textContent = "searching\u2026";
   let reply;
   try {

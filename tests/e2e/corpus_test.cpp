@@ -216,7 +216,8 @@ TEST(Corpus, BbcInThreeShardsAnswersLikeOneIndex) {
         {"broadband", "--recency", "30"},
         {"title:england"},
         {"tax", "--since", "2005-01", "--facet", "year"},
-        {"--like", "https://example.org/bbc-news-zitros/entertainment/vera-drake-scoops-film-award"},
+        {"--like",
+         "https://example.org/bbc-news-zitros/entertainment/vera-drake-scoops-film-award"},
     };
     for (const auto& query : queries) {
         const CommandResult whole = search(one, query), folders = search(set, query);

@@ -219,7 +219,7 @@ TEST_F(PageTest, CollapseShowsSimilarCopiesAndPagingKeepsTheState) {
     // A bad query says why, from the JSON error.
     b.open(page("?q=%22security&since=notadate"));
     ASSERT_TRUE(b.until("return !document.getElementById('error').hidden"));
-    EXPECT_EQ(b.eval("return document.getElementById('error').textContent.startsWith('--since')"),
+    EXPECT_EQ(b.eval("return document.getElementById('error').textContent.startsWith('since: ')"),
               true)
         << b.eval("return document.getElementById('error').textContent");
 }

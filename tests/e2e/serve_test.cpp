@@ -165,7 +165,8 @@ TEST_F(ServeTest, BadRequestsGetA4xxAndTheServerGoesOn) {
         {"/search?q=a&sort=best", 400, "sort: 'best' is not one of relevance, newest, oldest"},
         {"/search?q=a&facet=author", 400, "facet: 'author' is not one of site, year, lang"},
         {"/search?q=a&collapse=maybe", 400, "collapse: 'maybe' is not 1 or 0"},
-        {"/search?q=a&since=yesterday", 400, ""},
+        {"/search?q=a&since=yesterday", 400, "since: "},
+        {"/search?q=a&offset=9995&limit=10", 400, "offset: results past the 10000th"},
         {"/search?q=a&now=2022-01-01", 400, "now: needs recency"},
         {"/search?q=a&like=" + kDraft, 400, "q: give one of q, like and copies"},
         {"/search?q=%ff%fe", 400, "q: not valid UTF-8 text"},
@@ -202,6 +203,44 @@ TEST_F(ServeTest, BadRequestsGetA4xxAndTheServerGoesOn) {
         EXPECT_EQ(res->status, 405);
         EXPECT_EQ(res->get_header_value("Allow"), "GET, HEAD");
     }
+    // A GET with a body is refused and its connection closed (the body is not taken for the
+    // next request); another method's body is read, not taken for one either.
+    const auto raw = [&](const std::string& bytes) {
+        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        addr.sin_port = htons(static_cast<std::uint16_t>(port()));
+        std::string out;
+        if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+            (void)!::write(fd, bytes.data(), bytes.size());
+            char buf[4096];
+            for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) out.append(buf, n);
+        }
+        ::close(fd);
+        return out;
+    };
+    const std::string smuggled = "GET /nope HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    std::string reply = raw("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " +
+                            std::to_string(smuggled.size()) + "\r\n\r\n" + smuggled);
+    EXPECT_TRUE(reply.starts_with("HTTP/1.1 400 ")) << reply;
+    EXPECT_NE(reply.find("a GET request carries no body"), std::string::npos) << reply;
+    EXPECT_EQ(reply.find("404"), std::string::npos) << "the body was taken for a request";
+    reply = raw("POST /search HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " +
+                std::to_string(smuggled.size()) + "\r\n\r\n" + smuggled);
+    EXPECT_TRUE(reply.starts_with("HTTP/1.1 405 ")) << reply;
+    EXPECT_EQ(reply.find("404"), std::string::npos) << "the body was taken for a request";
+    // A loopback server without a token answers only for this machine's names (a web page
+    // cannot reach it through a name of its own: DNS rebinding).
+    const Reply rebound = get(port(), "/health", {{"Host", "attacker.example:8080"}});
+    EXPECT_EQ(rebound.status, 403);
+    EXPECT_EQ(json::parse(rebound.body)["error"],
+              "the Host header names another machine ('attacker.example'): this server answers "
+              "requests for 127.0.0.1 or localhost");
+    EXPECT_EQ(get(port(), "/health", {{"Host", "localhost:" + std::to_string(port())}}).status,
+              200);
+    // A facet asked twice is counted once.
+    EXPECT_EQ(get_json(port(), "/search?q=rail&facet=site,site&facet=site")["facets"].size(), 1u);
     // And the server goes on.
     EXPECT_EQ(get_json(port(), "/search?q=security+guarantees")["results"].size(), 10u);
 }
@@ -259,7 +298,8 @@ class LiveServeTest : public ::testing::Test {
 };
 
 TEST_F(LiveServeTest, ReopensAfterACommitAndAfterABulkSwap) {
-    ServerProcess server(kSearcher, {}, dir_.path().string());
+    // One worker: the handle that read the old index is the one asked again.
+    ServerProcess server(kSearcher, {"--workers", "1"}, dir_.path().string());
     ASSERT_NE(server.port(), 0) << server.log();
     const int port = server.port();
     EXPECT_EQ(get_json(port, "/search?q=quokka")["total_estimate"], 0);
@@ -292,8 +332,9 @@ TEST_F(LiveServeTest, ReopensAfterACommitAndAfterABulkSwap) {
 }
 
 TEST_F(LiveServeTest, AnIndexThatGoesAwayIs503UntilItIsBack) {
-    ServerProcess server(kSearcher, {}, dir_.path().string());
+    ServerProcess server(kSearcher, {"--workers", "1"}, dir_.path().string());
     ASSERT_NE(server.port(), 0) << server.log();
+    EXPECT_GT(get_json(server.port(), "/search?q=security")["total_estimate"], 0);  // open
     fs::remove_all(dir_ / "newsidx.db");
     const json gone = get_json(server.port(), "/search?q=security", 503);
     EXPECT_EQ(gone["error"], "no index at 'newsidx.db'");

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "run_command.hpp"
@@ -29,6 +30,13 @@ using Clock = std::chrono::steady_clock;
 const std::string kIndexer = NEWSIDX_INDEX_BIN;
 const std::string kSearcher = NEWSIDX_SEARCH_BIN;
 const std::string kSamples = NEWSIDX_SAMPLES;
+
+// What "within 2 s" allows: the sanitizer build runs several times slower.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr double kWithin = 6.0;
+#else
+constexpr double kWithin = 2.0;
+#endif
 
 // `indexer --watch ARGS...` in `cwd`, stopped with SIGTERM at the end.
 class Watcher {
@@ -57,6 +65,32 @@ class Watcher {
         return std::count(text.begin(), text.end(), '\n');
     }
     std::string err() const { return read_or_empty(cwd_ + "/watch.err"); }
+    // The CPU time it has used so far, in clock ticks.
+    long cpu_ticks() const {
+        std::ifstream stat("/proc/" + std::to_string(pid_) + "/stat");
+        std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+        std::istringstream fields(text.substr(text.rfind(')') + 2));
+        std::string field;
+        long utime = 0, stime = 0;
+        for (int i = 3; fields >> field; ++i) {
+            if (i == 14) utime = std::stol(field);
+            if (i == 15) {
+                stime = std::stol(field);
+                break;
+            }
+        }
+        return utime + stime;
+    }
+    // Waits until it has been idle (no CPU time used) for a second: its last batch is in.
+    void settle() const {
+        long before = cpu_ticks();
+        for (int i = 0; i < 60; ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+            const long now = cpu_ticks();
+            if (now == before) return;
+            before = now;
+        }
+    }
     // Its peak resident memory so far, in kB.
     long peak_kb() const {
         std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
@@ -104,17 +138,18 @@ void move_in_bulk(const TempDir& dir, int n) {
 }
 
 // How many articles `searcher QUERY` finds in the index in `cwd` (0 for none).
-int found(const std::string& cwd, const std::string& query) {
-    const CommandResult r = run_command({kSearcher, "--json", "-n", "1", query}, cwd);
+int found(const std::string& cwd, const std::string& query, const std::string& db = "newsidx.db") {
+    const CommandResult r = run_command({kSearcher, "--db", db, "--json", "-n", "1", query}, cwd);
     if (r.exit_code > 1) return -1;
     return json::parse(r.out)["total_estimate"].get<int>();
 }
 
 // Seconds until `searcher QUERY` finds `want` articles (polling), or a large number.
-double seconds_until(const std::string& cwd, const std::string& query, int want) {
+double seconds_until(const std::string& cwd, const std::string& query, int want,
+                     const std::string& db = "newsidx.db") {
     const auto started = Clock::now();
     while (Clock::now() - started < std::chrono::seconds(20)) {
-        if (found(cwd, query) == want)
+        if (found(cwd, query, db) == want)
             return std::chrono::duration<double>(Clock::now() - started).count();
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
@@ -143,32 +178,32 @@ TEST_F(WatchTest, NewChangedMovedAndDeletedFilesAreSearchableWithinTwoSeconds) {
     EXPECT_EQ(found(cwd(), "quokka"), 0);
     // New: searchable within 2 s of its file being closed.
     write_file(dir_ / "in/quokka.txt", article("quokka", 1));
-    EXPECT_LT(seconds_until(cwd(), "quokka", 1), 2.0);
+    EXPECT_LT(seconds_until(cwd(), "quokka", 1), kWithin);
     // Changed.
     write_file(dir_ / "in/quokka.txt", article("numbat", 1));
-    EXPECT_LT(seconds_until(cwd(), "numbat", 1), 2.0);
+    EXPECT_LT(seconds_until(cwd(), "numbat", 1), kWithin);
     EXPECT_EQ(found(cwd(), "quokka"), 0);
     // In a folder made after the watch began, two levels down.
     write_file(dir_ / "in/new/deeper/wombat.txt", article("wombat", 2));
-    EXPECT_LT(seconds_until(cwd(), "wombat", 1), 2.0);
+    EXPECT_LT(seconds_until(cwd(), "wombat", 1), kWithin);
     // Moved out of the watched folders: gone; moved back in: back.
     fs::rename(dir_ / "in/new/deeper/wombat.txt", dir_ / "wombat.txt");
-    EXPECT_LT(seconds_until(cwd(), "wombat", 0), 2.0);
+    EXPECT_LT(seconds_until(cwd(), "wombat", 0), kWithin);
     fs::rename(dir_ / "wombat.txt", dir_ / "in/wombat.txt");
-    EXPECT_LT(seconds_until(cwd(), "wombat", 1), 2.0);
+    EXPECT_LT(seconds_until(cwd(), "wombat", 1), kWithin);
     // A folder deleted with its articles.
     write_file(dir_ / "in/gone/a.txt", article("platypus", 3));
     write_file(dir_ / "in/gone/b.txt", article("platypus", 4));
-    EXPECT_LT(seconds_until(cwd(), "platypus", 2), 2.0);
+    EXPECT_LT(seconds_until(cwd(), "platypus", 2), kWithin);
     fs::remove_all(dir_ / "in/gone");
-    EXPECT_LT(seconds_until(cwd(), "platypus", 0), 2.0);
+    EXPECT_LT(seconds_until(cwd(), "platypus", 0), kWithin);
     // Deleted.
     fs::remove(dir_ / "in/quokka.txt");
-    EXPECT_LT(seconds_until(cwd(), "numbat", 0), 2.0);
+    EXPECT_LT(seconds_until(cwd(), "numbat", 0), kWithin);
     // A broken article is reported as a run reports it, and the rest indexed.
     write_file(dir_ / "in/broken.txt", "only a title\n");
     write_file(dir_ / "in/fine.txt", article("echidna", 5));
-    EXPECT_LT(seconds_until(cwd(), "echidna", 1), 2.0);
+    EXPECT_LT(seconds_until(cwd(), "echidna", 1), kWithin);
     EXPECT_NE(watcher.err().find("in/broken.txt:2: "), std::string::npos) << watcher.err();
     EXPECT_EQ(watcher.stop(SIGTERM), 0);
     EXPECT_FALSE(fs::exists(dir_ / "newsidx.db.lock")) << "the watcher's lock goes with it";
@@ -209,11 +244,46 @@ TEST_F(WatchTest, HoldsTheLockTheWholeTime) {
 TEST_F(WatchTest, AnIndexInsideTheWatchedFolderDoesNotWakeItUp) {
     Watcher watcher(cwd(), {"--db", "in/newsidx.db", "in"});
     ASSERT_TRUE(watcher.ready()) << watcher.err();
-    std::this_thread::sleep_for(std::chrono::seconds(2));
-    EXPECT_EQ(watcher.runs(), 1) << watcher.out();
     write_file(dir_ / "in/quokka.txt", article("quokka", 1));
-    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    EXPECT_LT(seconds_until(cwd(), "quokka", 1, "in/newsidx.db"), kWithin);
+    // Its own writes do not start runs (each would find nothing to do, and say nothing): it
+    // uses no CPU while nothing changes.
+    std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+    const long before = watcher.cpu_ticks();
+    std::this_thread::sleep_for(std::chrono::seconds(2));
+    EXPECT_LE(watcher.cpu_ticks() - before, 2) << "runs woken by the index's own files";
     EXPECT_EQ(watcher.runs(), 2) << watcher.out();
+    // An article whose name starts like the index's is no part of it.
+    write_file(dir_ / "in/newsidx.db-report.txt", article("numbat", 2));
+    EXPECT_LT(seconds_until(cwd(), "numbat", 1, "in/newsidx.db"), kWithin);
+}
+
+TEST_F(WatchTest, TheInputsThemselvesMayComeAndGo) {
+    // An index whose name is the start of an input's; a file given by name (not *.txt).
+    fs::create_directories(dir_ / "newsfeed");
+    write_file(dir_ / "extra.article", article("bilby", 1));
+    Watcher watcher(cwd(), {"--db", "news", "newsfeed", "extra.article"});
+    ASSERT_TRUE(watcher.ready()) << watcher.err();
+    EXPECT_EQ(found(cwd(), "bilby", "news"), 1);
+    write_file(dir_ / "newsfeed/a.txt", article("quoll", 1));
+    EXPECT_LT(seconds_until(cwd(), "quoll", 1, "news"), kWithin);
+    // The file input rewritten.
+    write_file(dir_ / "extra.article", article("dingo", 1));
+    EXPECT_LT(seconds_until(cwd(), "dingo", 1, "news"), kWithin);
+    EXPECT_EQ(found(cwd(), "bilby", "news"), 0);
+    // The folder input made again after it went (moved in whole), then written to.
+    fs::remove_all(dir_ / "newsfeed");
+    write_file(dir_ / "staging/b.txt", article("possum", 1));
+    fs::rename(dir_ / "staging", dir_ / "newsfeed");
+    EXPECT_LT(seconds_until(cwd(), "possum", 1, "news"), kWithin);
+    EXPECT_EQ(found(cwd(), "quoll", "news"), 0);
+    write_file(dir_ / "newsfeed/c.txt", article("possum", 2));
+    EXPECT_LT(seconds_until(cwd(), "possum", 2, "news"), kWithin);
+    // A link to an article made in a watched folder (never written there) counts too.
+    write_file(dir_ / "outside/d.txt", article("kowari", 1));
+    fs::create_hard_link(dir_ / "outside/d.txt", dir_ / "newsfeed/d.txt");
+    EXPECT_LT(seconds_until(cwd(), "kowari", 1, "news"), kWithin);
+    EXPECT_EQ(watcher.stop(SIGTERM), 0) << watcher.err();
 }
 
 TEST_F(WatchTest, ABurstOfTenThousandFilesIsAbsorbed) {
@@ -228,7 +298,7 @@ TEST_F(WatchTest, ABurstOfTenThousandFilesIsAbsorbed) {
     std::cout << "[ info ] watcher's peak memory after a burst of 10,000 files: " << peak / 1024
               << " MB\n";
     EXPECT_GT(peak, 0);
-    EXPECT_LT(peak, 1024 * 1024) << "a burst is read in batches, not all at once";
+    EXPECT_LT(peak, 300 * 1024) << "a burst is one run, read in batches";
     EXPECT_EQ(watcher.stop(SIGINT), 0);
 }
 
@@ -265,8 +335,9 @@ TEST_F(WatchTest, WhatItIndexedIsWhatARebuildIndexes) {
         std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 3 == 0 ? 300 : 5));
     }
     // Quiet: the last batch settles and is indexed.
-    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
-    EXPECT_EQ(watcher.stop(SIGTERM), 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+    watcher.settle();
+    EXPECT_EQ(watcher.stop(SIGTERM), 0) << watcher.err();
     const CommandResult rebuild = run_command({kIndexer, "--db", "rebuilt.db", "in"}, cwd());
     ASSERT_EQ(rebuild.exit_code, 0) << rebuild.err;
     std::size_t compared = 0;
@@ -275,7 +346,9 @@ TEST_F(WatchTest, WhatItIndexedIsWhatARebuildIndexes) {
         const auto exported = [&](const std::string& db) {
             const CommandResult r = run_command(
                 {kSearcher, "--db", db, "--export", "csv", "--sort", "newest", word}, cwd());
+            EXPECT_LE(r.exit_code, 1) << r.err;
             std::vector<std::string> lines = lines_of(r.out);
+            if (lines.empty()) return lines;
             // Rank and docid-dependent tie order aside: the same articles, scores, paths.
             for (std::string& line : lines) line = line.substr(line.find(',') + 1);
             std::sort(lines.begin(), lines.end());
@@ -283,7 +356,7 @@ TEST_F(WatchTest, WhatItIndexedIsWhatARebuildIndexes) {
         };
         const auto watched = exported("newsidx.db");
         EXPECT_EQ(watched, exported("rebuilt.db"));
-        compared += watched.size() - 1;  // the CSV header aside
+        compared += watched.empty() ? 0 : watched.size() - 1;  // the CSV header aside
     }
     EXPECT_GT(compared, 5u) << "the changes left articles to compare";
 }
@@ -309,9 +382,9 @@ TEST_F(WatchTest, TheServerFindsWhatTheWatcherIndexes) {
     };
     EXPECT_EQ(total("quokka"), 0);
     write_file(dir_ / "in/quokka.txt", article("quokka", 1));
-    EXPECT_LT(until("quokka", 1), 2.0);
+    EXPECT_LT(until("quokka", 1), kWithin);
     fs::remove(dir_ / "in/quokka.txt");
-    EXPECT_LT(until("quokka", 0), 2.0);
+    EXPECT_LT(until("quokka", 0), kWithin);
     // A batch large enough for a bulk run (a swapped index folder) is seen whole.
     move_in_bulk(dir_, 1500);
     EXPECT_LT(until("bulkword", 1500), 30.0);

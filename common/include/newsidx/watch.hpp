@@ -38,9 +38,9 @@ struct WatchEvents {
     std::function<void(const IndexStats&)> on_run;
     /// Once the folders are watched: how many.
     std::function<void(std::size_t folders)> on_watching;
-    /// A run that failed (the watcher goes on and tries again at the next change), a folder
-    /// that cannot be watched.
-    std::function<void(const std::string& line)> on_error;
+    /// A run that failed (the watcher tries the batch again after a pause), a folder that
+    /// cannot be watched: what went wrong, and a hint (may be empty).
+    std::function<void(const std::string& what, const std::string& hint)> on_error;
 };
 
 /// Indexes `options.inputs`, then watches them until `options.stop` is set; returns the figures
