@@ -34,8 +34,25 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
+// Text from a request as a message shows it: control bytes and bytes outside printable ASCII
+// as \xHH, at most 60 of them.
+std::string shown(std::string_view text) {
+    std::string out;
+    for (const unsigned char c : text.substr(0, 60)) {
+        if (c < 0x20 || c >= 0x7f) {
+            char hex[8];
+            std::snprintf(hex, sizeof hex, "\\x%02x", c);
+            out += hex;
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    if (text.size() > 60) out += "...";
+    return out;
+}
+
 Error bad(const std::string& name, const std::string& why) {
-    return Error(ErrorCode::BadOption, name + ": " + why);
+    return Error(ErrorCode::BadOption, shown(name) + ": " + why);
 }
 
 // A whole number from `lo` to `hi`.
@@ -43,8 +60,8 @@ unsigned whole_number(const std::string& name, const std::string& text, unsigned
     unsigned value = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec != std::errc() || end != text.data() + text.size() || value < lo || value > hi)
-        throw bad(name, "'" + text + "' is not a whole number from " + std::to_string(lo) + " to " +
-                            std::to_string(hi));
+        throw bad(name, "'" + shown(text) + "' is not a whole number from " + std::to_string(lo) +
+                            " to " + std::to_string(hi));
     return value;
 }
 
@@ -54,7 +71,7 @@ bool switch_value(const std::string& name, const std::string& text) {
         if (text == yes) return true;
     for (const char* no : {"0", "false", "off", "no"})
         if (text == no) return false;
-    throw bad(name, "'" + text + "' is not 1 or 0 (true or false)");
+    throw bad(name, "'" + shown(text) + "' is not 1 or 0 (true or false)");
 }
 
 std::string one_of(const std::string& name, const std::string& text,
@@ -64,7 +81,7 @@ std::string one_of(const std::string& name, const std::string& text,
         if (text == c) return text;
         list += (list.empty() ? "" : ", ") + std::string(c);
     }
-    throw bad(name, "'" + text + "' is not one of " + list);
+    throw bad(name, "'" + shown(text) + "' is not one of " + list);
 }
 
 // A text parameter: valid UTF-8, no NUL, at most kMaxQueryBytes.
@@ -150,7 +167,8 @@ SearchRequest search_request(const SearchOptions& defaults, const Params& params
             const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), days);
             if (ec != std::errc() || end != value.data() + value.size() || !(days >= 0.01) ||
                 days > 100000)
-                throw bad(name, "'" + value + "' is not a number of days from 0.01 to 100000");
+                throw bad(name,
+                          "'" + shown(value) + "' is not a number of days from 0.01 to 100000");
             o.recency_days = days;
         } else if (name == "expand") {
             parse_expand(text_value(name, value), o);
