@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <ctime>
 #include <filesystem>
 #include <iostream>
 
@@ -181,7 +182,8 @@ int main(int argc, char** argv) {
     app.add_flag("--watch", watch,
                  "After indexing, keep watching the folders and index new, changed, moved and "
                  "deleted files as they come (a summary line per batch that changed the index); "
-                 "Ctrl-C, SIGTERM or SIGHUP stop it");
+                 "no other indexer may write the index meanwhile; Ctrl-C, SIGTERM or SIGHUP stop "
+                 "it");
     app.add_option(
            "--max-size", opts.max_size,
            "Reject article files larger than this (bytes, or with a unit: 512k, 16m; default 16m)")
@@ -214,12 +216,23 @@ int main(int argc, char** argv) {
             bool rebuilding = opts.rebuild;  // a watcher's later runs are not rebuilds
             if (watch) {
                 bool first = true;
+                std::uint64_t rejected = 0;
                 newsidx::WatchEvents events;
-                // The first run's summary always; later ones when the index changed.
+                // The first run's summary always; later ones, after the local time, when the
+                // index changed or the files rejected did.
                 events.on_run = [&](const newsidx::IndexStats& run) {
                     observer.clear();
-                    if (first || run.articles() > 0 || run.removed > 0 || run.rejected > 0)
+                    if (first) {
                         std::cout << newsidx::summary_line(run) << std::endl;
+                    } else if (run.articles() > 0 || run.removed > 0 || run.rejected != rejected) {
+                        char clock[16];
+                        const std::time_t now = std::time(nullptr);
+                        std::tm local{};
+                        ::localtime_r(&now, &local);
+                        std::strftime(clock, sizeof clock, "%H:%M:%S", &local);
+                        std::cout << clock << ' ' << newsidx::summary_line(run) << std::endl;
+                    }
+                    rejected = run.rejected;
                     rebuilding = rebuilding && first;
                     first = false;
                 };
@@ -235,7 +248,10 @@ int main(int argc, char** argv) {
                     if (!hint.empty()) std::cerr << "indexer: hint: " << hint << '\n';
                 };
                 stats = newsidx::watch_index(opts, observer, events);
-                if (!stats.interrupted) return cli::kIndexed;  // stopped between runs
+                if (!stats.interrupted) {  // stopped between runs
+                    if (!quiet) std::cerr << "indexer: stopped watching\n";
+                    return cli::kIndexed;
+                }
             } else {
                 stats = newsidx::run_index(opts, observer);
                 observer.clear();

@@ -224,13 +224,18 @@ int main(int argc, char** argv) {
     app.add_option("--serve", serve,
                    "Serve the index over HTTP at [ADDR:]PORT (127.0.0.1 unless ADDR is given; "
                    "port 0: any free one): a search page at /, and JSON at /search?q=..., "
-                   "/article?url=..., /health (docs/serving.md)")
+                   "/article?url=..., /health (docs/serving.md); the other search options given "
+                   "are every request's defaults (--limit at most 1000, --offset + --limit at "
+                   "most 10000)")
         ->type_name("[ADDR:]PORT")
         ->excludes("--batch")
         ->excludes("--show")
         ->excludes("--copies")
         ->excludes("--like")
-        ->excludes("--export");
+        ->excludes("--export")
+        ->excludes("--format")
+        ->excludes("--json")
+        ->excludes("--color");
     unsigned workers = newsidx::serve::kDefaultWorkers;
     app.add_option("--workers", workers,
                    "With --serve: connections served at once, each by a thread with its own "

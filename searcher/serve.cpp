@@ -4,6 +4,7 @@
 #include <httplib.h>
 #include <pthread.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -90,8 +91,9 @@ const std::string& text_value(const std::string& name, const std::string& text) 
         throw Error(ErrorCode::BadQuery, name + ": " + std::to_string(text.size()) +
                                              " bytes; the most a request may give is " +
                                              std::to_string(kMaxQueryBytes));
-    if (text.find('\0') != std::string::npos || !is_valid_utf8(text))
-        throw Error(ErrorCode::BadQuery, name + ": not valid UTF-8 text");
+    if (text.find('\0') != std::string::npos)
+        throw Error(ErrorCode::BadQuery, name + ": a NUL byte is no part of any text");
+    if (!is_valid_utf8(text)) throw Error(ErrorCode::BadQuery, name + ": not valid UTF-8 text");
     return text;
 }
 
@@ -333,10 +335,17 @@ void send_json(httplib::Response& res, int status, const std::string& body) {
 
 void send_error(httplib::Response& res, int status, std::string message,
                 const std::string& hint = {}) {
-    // The library's messages name command-line flags ("--since: ..."); here they are parameters.
-    if (message.starts_with("--")) message.erase(0, 2);
+    // The library's messages name command-line flags ("--since: ...", "after --until 2021");
+    // here they are parameters. Its hints that show a command line are for a terminal.
+    for (const char* flag : {"since", "until", "site", "lang", "like", "now", "recency", "expand",
+                             "limit", "offset", "sort", "facet", "timeline", "collapse"}) {
+        const std::string dashed = std::string("--") + flag;
+        for (std::size_t at = message.find(dashed); at != std::string::npos;
+             at = message.find(dashed, at))
+            message.erase(at, 2);
+    }
     Json doc{{"error", message}, {"status", status}};
-    if (!hint.empty()) doc["hint"] = hint;
+    if (!hint.empty() && hint.find("searcher ") == std::string::npos) doc["hint"] = hint;
     send_json(res, status, doc.dump(-1, ' ', false, Json::error_handler_t::replace));
 }
 
@@ -408,6 +417,13 @@ std::string loggable(const std::string& target) {
 }  // namespace
 
 int run(const Config& config, std::ostream& log) {
+    // The command line's --limit and --offset are each request's defaults: within the bounds.
+    if (config.defaults.limit > kMaxLimit)
+        throw Error(ErrorCode::BadOption,
+                    "--limit: a request shows at most " + std::to_string(kMaxLimit) + " results");
+    if (config.defaults.offset + config.defaults.limit > kMaxDepth)
+        throw Error(ErrorCode::BadOption, "--offset: results past the " +
+                                              std::to_string(kMaxDepth) + "th are not served");
     // Opened once here, so that a missing index is an error at start, not a 503 later; the
     // handle goes to the pool like any other.
     IndexPool pool(config.defaults);
@@ -440,6 +456,13 @@ int run(const Config& config, std::ostream& log) {
     // An answer goes out at once: without it, Nagle's algorithm and the client's delayed ACK
     // held each keep-alive answer for 40 ms.
     server.set_tcp_nodelay(true);
+    // httplib's default is SO_REUSEPORT, with which a second server on a port in use starts
+    // and the kernel splits the connections between the two: SO_REUSEADDR only (a restarted
+    // server may take the port of one that just ended), and a port in use is an error.
+    server.set_socket_options([](socket_t sock) {
+        const int yes = 1;
+        ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
 
     std::mutex log_mutex;
     server.set_pre_routing_handler([&](const httplib::Request& req, httplib::Response& res) {
@@ -459,6 +482,11 @@ int run(const Config& config, std::ostream& log) {
         // (answered here, the body would be read as the next request on the connection).
         if (req.method != "GET" && req.method != "HEAD")
             return httplib::Server::HandlerResponse::Unhandled;
+        if (req.has_header("Range")) {
+            // (httplib 0.11 would cut the answer to the range but still say 200.)
+            send_error(res, 416, "ranges are not served: ask for the whole answer");
+            return httplib::Server::HandlerResponse::Handled;
+        }
         if (req.has_header("Content-Length") || req.has_header("Transfer-Encoding")) {
             // A GET with a body: httplib would not read it. Answered, and the connection closed.
             res.set_header("Connection", "close");
@@ -502,7 +530,8 @@ int run(const Config& config, std::ostream& log) {
             std::snprintf(tail, sizeof tail, "\" %d %zu %.1fms", res.status, res.body.size(), ms);
         }
         t_started = {};
-        const std::string line = iso_time(std::time(nullptr)) + " " + req.remote_addr + " \"" +
+        const std::string line = iso_time(std::time(nullptr)) + " " +
+                                 (req.remote_addr.empty() ? "-" : req.remote_addr) + " \"" +
                                  req.method + " " + loggable(req.target) + tail + "\n";
         const std::lock_guard<std::mutex> lock(log_mutex);
         log << line << std::flush;

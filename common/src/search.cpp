@@ -573,9 +573,11 @@ SearchResult Searcher::search_once(const std::string& query, const MatchSetup& s
                                                              options_.offset + options_.limit + 100)
                                 : db.get_doccount();  // spies count every match
         // Xapian 1.4 counts some matches twice in the spies of a set with a remote shard (the
-        // server's count, and again as the client takes the shard's best matches): there the
-        // spies count in a match of their own, which takes no match to the client.
-        if (!setup.spies.empty() && set_.has_remote()) {
+        // server's count, and again as the client takes the shard's best matches), and of a
+        // match set that starts past the first match (--offset: facet and timeline counts of
+        // page 2 came out above the number of matches): there the spies count in a match of
+        // their own, which takes no match to the client.
+        if (!setup.spies.empty() && (set_.has_remote() || options_.offset > 0)) {
             enquire.get_mset(0, 0, check_at_least);
             enquire.clear_matchspies();
         }

@@ -15,6 +15,7 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "index_files.hpp"
@@ -207,6 +208,48 @@ class Watches {
     int warned_ = 0;
 };
 
+// Passes on what a run says, but what the watcher's previous run said already: a file that
+// stays broken is reported once, not again with every batch.
+class NewsOnly : public IndexObserver {
+  public:
+    explicit NewsOnly(IndexObserver& inner) : inner_(inner) {}
+
+    void on_rejected(const RecordError& error) override {
+        const std::string line = error.to_string();
+        if (said_.count(line) == 0) inner_.on_rejected(error);
+        now_.insert(line);
+    }
+    void on_warning(const std::string& line) override {
+        if (said_.count(line) == 0) inner_.on_warning(line);
+        now_.insert(line);
+    }
+    void on_listed(std::uint64_t files, std::uint64_t bytes) override {
+        inner_.on_listed(files, bytes);
+    }
+    void on_reading(std::uint64_t files, std::uint64_t bytes, bool bulk) override {
+        inner_.on_reading(files, bytes, bulk);
+    }
+    void on_progress(std::uint64_t done, std::uint64_t total, std::uint64_t bytes_done,
+                     std::uint64_t bytes_total) override {
+        inner_.on_progress(done, total, bytes_done, bytes_total);
+    }
+    void on_commit() override { inner_.on_commit(); }
+    void on_swapped() override { inner_.on_swapped(); }
+    void on_shard(unsigned k, unsigned n, const std::string& path) override {
+        inner_.on_shard(k, n, path);
+    }
+    void on_shard_done(unsigned k, unsigned n, const IndexStats& stats) override {
+        inner_.on_shard_done(k, n, stats);
+    }
+
+    // A run ended: what it said is what the next one need not say again.
+    void next_run() { said_ = std::move(now_), now_.clear(); }
+
+  private:
+    IndexObserver& inner_;
+    std::unordered_set<std::string> said_, now_;
+};
+
 }  // namespace
 
 WatchLock::WatchLock(const std::string& db_path) : path_(detail::index_sibling(db_path, ".lock")) {
@@ -254,7 +297,9 @@ IndexStats watch_index(IndexOptions options, IndexObserver& observer, const Watc
     // Watched before the first run, so that nothing written during it goes unseen.
     Watches watches(events, detail::index_sibling(fs::absolute(options.db_path).string(), ""));
     for (const std::string& input : options.inputs) watches.add_input(input);
-    IndexStats stats = run_index(options, observer);
+    NewsOnly news(observer);
+    IndexStats stats = run_index(options, news);
+    news.next_run();
     if (events.on_run) events.on_run(stats);
     if (stats.interrupted) return stats;
     // Later runs are never rebuilds.
@@ -277,7 +322,8 @@ IndexStats watch_index(IndexOptions options, IndexObserver& observer, const Watc
         const auto now = Clock::now();
         if ((now - last < kWatchSettle && now - first < kWatchMaxDelay) || now < retry_at) continue;
         try {
-            stats = run_index(options, observer);
+            stats = run_index(options, news);
+            news.next_run();
         } catch (const Error& e) {
             // The batch stays pending and is tried again after 1 s, 2 s, 4 s ... (at most a
             // minute): a watched folder that went, a full disk.

@@ -218,6 +218,7 @@ async function run() {
   drawChips(s);
   $("error").hidden = true;
   const mine = ++running;  // a search still on its way draws nothing once another began
+  $("json-link").href = "/search?" + new URLSearchParams(Object.entries(s).filter(([k]) => k !== "timeline")).toString();
   if (!s.q) {
     $("hits").replaceChildren();
     $("status").textContent = "";
@@ -229,7 +230,8 @@ async function run() {
   const p = new URLSearchParams();
   p.set("q", s.q);
   for (const f of ["since", "until", "site", "lang", "sort", "offset"]) if (s[f]) p.set(f, s[f]);
-  if (s.collapse === "1") p.set("collapse", "1");
+  // Sent either way, so that the switch overrides a server started with --collapse.
+  p.set("collapse", s.collapse === "1" ? "1" : "0");
   p.set("timeline", s.timeline || "month");
   p.set("facet", "site,year,lang");
   p.set("limit", PAGE);

@@ -196,6 +196,8 @@ TEST_F(PageTest, CollapseShowsSimilarCopiesAndPagingKeepsTheState) {
     b.open(page("?q=rail+link&collapse=1"));
     ASSERT_TRUE(b.until("return document.querySelectorAll('#hits .hit').length > 0"));
     EXPECT_EQ(b.eval("return document.getElementById('collapse').checked"), true);
+    // Two stories: one page, no pager.
+    EXPECT_EQ(b.eval("return getComputedStyle(document.getElementById('pager')).display"), "none");
     EXPECT_EQ(b.eval("return document.querySelector('#hits .hit .similar').textContent"),
               "+1 similar");
     EXPECT_EQ(b.eval("return document.querySelector('#hits .hit .trail').firstChild.textContent"),
@@ -231,9 +233,12 @@ TEST_F(PageTest, FitsAPhoneScreen) {
     ASSERT_TRUE(b.until("return document.querySelectorAll('#hits .hit').length > 0"));
     EXPECT_EQ(b.eval("return document.documentElement.scrollWidth <= window.innerWidth"), true)
         << b.eval("return document.documentElement.scrollWidth + ' > ' + window.innerWidth");
-    // The side column goes above the results.
-    EXPECT_EQ(b.eval("return document.getElementById('side').getBoundingClientRect().top < "
-                     "document.getElementById('results').getBoundingClientRect().top"),
+    // The results first, the timeline and facets after them.
+    EXPECT_EQ(b.eval("return document.getElementById('results').getBoundingClientRect().top < "
+                     "document.getElementById('side').getBoundingClientRect().top"),
+              true);
+    EXPECT_EQ(b.eval("return document.getElementById('hits').getBoundingClientRect().top < "
+                     "window.innerHeight / 2"),
               true);
 }
 

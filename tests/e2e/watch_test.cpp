@@ -12,6 +12,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -227,7 +228,18 @@ TEST_F(WatchTest, NewChangedMovedAndDeletedFilesAreSearchableWithinTwoSeconds) {
     write_file(dir_ / "in/fine.txt", article("echidna", 5));
     EXPECT_LT(seconds_until(cwd(), "echidna", 1), kWithin);
     EXPECT_NE(watcher.err().find("in/broken.txt:2: "), std::string::npos) << watcher.err();
+    // ...once: not again with each later batch while it stays broken.
+    write_file(dir_ / "in/later.txt", article("bandicoot", 6));
+    EXPECT_LT(seconds_until(cwd(), "bandicoot", 1), kWithin);
+    const std::string err = watcher.err();
+    EXPECT_EQ(err.find("in/broken.txt:2: "), err.rfind("in/broken.txt:2: ")) << err;
+    // Later summary lines start with the time.
+    const auto lines = lines_of(watcher.out());
+    ASSERT_GE(lines.size(), 2u);
+    EXPECT_TRUE(std::regex_search(lines.back(), std::regex("^[0-9]{2}:[0-9]{2}:[0-9]{2} indexed ")))
+        << lines.back();
     EXPECT_EQ(watcher.stop(SIGTERM), 0);
+    EXPECT_TRUE(watcher.err().ends_with("indexer: stopped watching\n")) << watcher.err();
     EXPECT_FALSE(fs::exists(dir_ / "newsidx.db.lock")) << "the watcher's lock goes with it";
 }
 
