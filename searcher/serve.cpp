@@ -35,12 +35,14 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-// Text from a request as a message shows it: control bytes and bytes outside printable ASCII
-// as \xHH, at most 60 of them.
-std::string shown(std::string_view text) {
+// `text` with control bytes, DEL and the bytes of `also` as \xHH (with `ascii`, every byte
+// past ASCII too), cut after `max` bytes: request text shown in a message or the log.
+std::string escaped(std::string_view text, std::size_t max, bool ascii,
+                    std::string_view also = {}) {
     std::string out;
-    for (const unsigned char c : text.substr(0, 60)) {
-        if (c < 0x20 || c >= 0x7f) {
+    for (const unsigned char c : text.substr(0, max)) {
+        if (c < 0x20 || c == 0x7f || (ascii && c > 0x7f) ||
+            also.find(static_cast<char>(c)) != std::string_view::npos) {
             char hex[8];
             std::snprintf(hex, sizeof hex, "\\x%02x", c);
             out += hex;
@@ -48,9 +50,12 @@ std::string shown(std::string_view text) {
             out += static_cast<char>(c);
         }
     }
-    if (text.size() > 60) out += "...";
+    if (text.size() > max) out += "...";
     return out;
 }
+
+// Request text in an error message: printable ASCII, at most 60 bytes.
+std::string shown(std::string_view text) { return escaped(text, 60, true); }
 
 Error bad(const std::string& name, const std::string& why) {
     return Error(ErrorCode::BadOption, shown(name) + ": " + why);
@@ -399,20 +404,7 @@ std::string iso_time(std::time_t t) {
 
 // The access log's picture of a request target: control bytes and quotes escaped, long
 // targets cut.
-std::string loggable(const std::string& target) {
-    std::string out;
-    for (unsigned char c : target.substr(0, 300)) {
-        if (c < 0x20 || c == 0x7f || c == '"' || c == '\\') {
-            char hex[8];
-            std::snprintf(hex, sizeof hex, "\\x%02x", c);
-            out += hex;
-        } else {
-            out += static_cast<char>(c);
-        }
-    }
-    if (target.size() > 300) out += "...";
-    return out;
-}
+std::string loggable(const std::string& target) { return escaped(target, 300, false, "\"\\"); }
 
 }  // namespace
 

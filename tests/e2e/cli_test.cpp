@@ -16,6 +16,7 @@
 #include <thread>
 #include <tuple>
 
+#include "binaries.hpp"
 #include "loopback_shards.hpp"
 #include "run_command.hpp"
 #include "temp_dir.hpp"
@@ -26,9 +27,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-const std::string kIndexer = NEWSIDX_INDEX_BIN;
-const std::string kSearcher = NEWSIDX_SEARCH_BIN;
-const std::string kSamples = NEWSIDX_SAMPLES;
 const std::string kMixed = std::string(NEWSIDX_TEST_DATA) + "/mixed";
 
 std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "binaries.hpp"
 #include "run_command.hpp"
 #include "server_process.hpp"
 #include "temp_dir.hpp"
@@ -23,9 +24,6 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
-const std::string kIndexer = NEWSIDX_INDEX_BIN;
-const std::string kSearcher = NEWSIDX_SEARCH_BIN;
-const std::string kSamples = NEWSIDX_SAMPLES;
 const std::string kChromium = "/usr/bin/chromium";
 const std::string kDriver = "/usr/bin/chromedriver";
 constexpr const char* kElement = "element-6066-11e4-a52e-4f735466cecf";

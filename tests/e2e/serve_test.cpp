@@ -13,6 +13,7 @@
 #include <regex>
 #include <thread>
 
+#include "binaries.hpp"
 #include "run_command.hpp"
 #include "server_process.hpp"
 #include "temp_dir.hpp"
@@ -23,9 +24,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-const std::string kIndexer = NEWSIDX_INDEX_BIN;
-const std::string kSearcher = NEWSIDX_SEARCH_BIN;
-const std::string kSamples = NEWSIDX_SAMPLES;
 const std::string kRailOriginal = "https://news.example.org/2023/04/04/rail-link-reopens";
 const std::string kDraft = "https://news.example.org/2022/02/16/draft-text-published";
 

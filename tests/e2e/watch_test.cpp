@@ -17,6 +17,7 @@
 #include <sstream>
 #include <thread>
 
+#include "binaries.hpp"
 #include "run_command.hpp"
 #include "server_process.hpp"
 #include "temp_dir.hpp"
@@ -27,10 +28,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
-
-const std::string kIndexer = NEWSIDX_INDEX_BIN;
-const std::string kSearcher = NEWSIDX_SEARCH_BIN;
-const std::string kSamples = NEWSIDX_SAMPLES;
 
 // What "within 2 s" allows: the sanitizer build runs several times slower.
 // And what a burst's peak memory may be (AddressSanitizer keeps freed memory in quarantine).
