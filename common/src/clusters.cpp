@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <limits>
 #include <map>
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -391,9 +392,72 @@ Xapian::doccount update_all(Xapian::WritableDatabase& db) {
 
 }  // namespace
 
+namespace {
+
+// Only articles added, each later (by date, then id term) than every article already there
+// that is similar to it — a news stream's usual case: then no article already there changes
+// its leader (its earliest similar article is earlier than the new one), so only the new
+// articles need keys, and only their clusters' member lists change. nullopt when that does not
+// hold (an earlier copy arrived, something was removed): the general update must run. Costs the
+// new articles' similar sets, not every member's of every cluster they touch.
+std::optional<Xapian::doccount> update_for_added(Xapian::WritableDatabase& db,
+                                                 const ClusterChanges& changes) {
+    if (!changes.keys.empty() || changes.added.empty()) return std::nullopt;
+    Nodes nodes(db);
+    std::vector<Xapian::docid> added;
+    std::unordered_set<Xapian::docid> is_added;
+    for (const std::string& id : changes.added) {
+        auto p = db.postlist_begin(id);
+        if (p == db.postlist_end(id)) return std::nullopt;
+        added.push_back(*p);
+        is_added.insert(*p);
+    }
+    std::unordered_map<Xapian::docid, Xapian::docid> leader;
+    for (Xapian::docid n : added) {
+        Xapian::docid best = n;
+        for (Xapian::docid e : nodes.similar(n)) {
+            if (!is_added.count(e) && !(nodes[e].own < nodes[n].own)) return std::nullopt;
+            if (nodes[e].own < nodes[best].own) best = e;
+        }
+        leader[n] = best;
+    }
+    // Keys as the general update finds them; for each cluster reached through an article
+    // already there, that article (a cluster of one records no member list: it is the one).
+    std::unordered_map<Xapian::docid, std::string> found;
+    std::map<std::string, Xapian::docid> reached;
+    std::function<std::string(Xapian::docid)> root = [&](Xapian::docid d) -> std::string {
+        if (auto k = found.find(d); k != found.end()) return k->second;
+        auto l = leader.find(d);
+        if (l == leader.end()) {
+            reached.emplace(nodes[d].current, d);
+            return nodes[d].current;
+        }
+        std::string key = l->second == d ? key_of(nodes[d].own) : root(l->second);
+        found[d] = key;
+        return key;
+    };
+    for (Xapian::docid n : added) root(n);
+    std::map<std::string, std::vector<std::string>> lists;
+    for (Xapian::docid n : added) lists[found[n]].push_back(nodes[n].own);
+    const auto metadata = [&](const std::string& k) { return db.get_metadata(k); };
+    for (auto& [key, members] : lists) {
+        std::vector<std::string> recorded = read_members(metadata, key);
+        if (recorded.empty())
+            if (auto r = reached.find(key); r != reached.end())
+                recorded.push_back(nodes[r->second].own);
+        members.insert(members.end(), recorded.begin(), recorded.end());
+        write_members(db, key, members);
+    }
+    return write_keys(db, found,
+                      [&](Xapian::docid d) -> const std::string& { return nodes[d].current; });
+}
+
+}  // namespace
+
 Xapian::doccount update_clusters(Xapian::WritableDatabase& db, const ClusterChanges& changes) {
     if (changes.everything) return update_all(db);
     if (changes.empty()) return 0;
+    if (const auto moved = update_for_added(db, changes)) return *moved;
     Nodes nodes(db);
     // The articles whose similar set changed: those sharing a band with an added or removed one.
     std::vector<Xapian::docid> queue;

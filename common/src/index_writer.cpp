@@ -55,6 +55,7 @@ void IndexWriter::note_holders_removed(const std::string& id_term) {
 void IndexWriter::note_added(const DocumentBuilder::Built& built) {
     if (clusters_ == Clusters::Ignored) return;
     changes_.bands.insert(built.bands.begin(), built.bands.end());
+    changes_.added.insert(built.id_term);
 }
 
 void IndexWriter::defer_clusters() { clusters_ = Clusters::Deferred; }

@@ -140,6 +140,42 @@ TEST_P(ClustersTest, AChainJoinsTheFirstsClusterAndSplitsWhenTheFirstGoes) {
                                      {"b.txt", "b.txt"}, {"c.txt", "d.txt"}, {"d.txt", "d.txt"}}));
 }
 
+// A news stream: each run brings later copies of stories already there (the update that looks
+// only at the new articles and their similar ones). The clusters and the member lists must be
+// what a rebuild makes, the member list of a cluster that had one article included.
+TEST_P(ClustersTest, LaterCopiesJoinTheirStoryRunByRun) {
+    add("a.txt", "20220201", kStory);
+    add("x.txt", "20220201", words(0, 40));
+    EXPECT_EQ(clusters(),
+              (std::map<std::string, std::string>{{"a.txt", "a.txt"}, {"x.txt", "x.txt"}}));
+    add("b.txt", "20220202", kStory + " Reporting by Anna Clarke");
+    add("y.txt", "20220203", words(0, 40) + " " + words(100, 40));  // like x
+    add("z.txt", "20220204", words(100, 40));                       // like y only: a chain
+    const std::map<std::string, std::string> want{{"a.txt", "a.txt"},
+                                                  {"b.txt", "a.txt"},
+                                                  {"x.txt", "x.txt"},
+                                                  {"y.txt", "x.txt"},
+                                                  {"z.txt", "x.txt"}};
+    EXPECT_EQ(clusters(), want);
+    add("c.txt", "20220205", "GENEVA (AP) -- " + kStory);
+    auto later = want;
+    later["c.txt"] = "a.txt";
+    EXPECT_EQ(clusters(), later);
+    // The member lists, as --copies reads them.
+    Xapian::Database db(dir_ / "db");
+    const auto metadata = [&](const std::string& k) { return db.get_metadata(k); };
+    const auto members_of = [&](const std::string& name) {
+        auto p = db.postlist_begin("Qhttps://news.example.org/" + name);
+        return cluster_members(db, *p, metadata).size();
+    };
+    EXPECT_EQ(members_of("c.txt"), 3u);
+    EXPECT_EQ(members_of("a.txt"), 3u);
+    EXPECT_EQ(members_of("z.txt"), 3u);
+    IndexOptions rebuild;
+    rebuild.rebuild = true;
+    EXPECT_EQ(clusters(rebuild), later);
+}
+
 TEST_P(ClustersTest, AStaleMarkIsRepairedByTheNextRun) {
     add("a.txt", "20220201", kStory);
     add("b.txt", "20220202", kStory + " more");

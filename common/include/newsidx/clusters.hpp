@@ -66,6 +66,8 @@ std::string_view key_date(std::string_view key);
 struct ClusterChanges {
     std::set<std::string> bands;
     std::set<std::string> keys;
+    /// The id terms of the articles added (with no removal, a cheaper update may do).
+    std::set<std::string> added;
     bool everything = false;  ///< recompute every key (a merged or repaired index)
     bool empty() const { return bands.empty() && keys.empty() && !everything; }
 };
