@@ -199,6 +199,7 @@ void write_members(Xapian::WritableDatabase& db, const std::string& key,
     std::string value;
     if (members.size() > 1) {
         std::sort(members.begin(), members.end());
+        members.erase(std::unique(members.begin(), members.end()), members.end());
         for (const std::string& m : members) (value += m) += '\n';
     }
     db.set_metadata(std::string(schema::kClusterMembers.key) + key, value);
@@ -401,9 +402,8 @@ namespace {
 // hold (an earlier copy arrived, something was removed): the general update must run. Costs the
 // new articles' similar sets, not every member's of every cluster they touch.
 std::optional<Xapian::doccount> update_for_added(Xapian::WritableDatabase& db,
-                                                 const ClusterChanges& changes) {
+                                                 const ClusterChanges& changes, Nodes& nodes) {
     if (!changes.keys.empty() || changes.added.empty()) return std::nullopt;
-    Nodes nodes(db);
     std::vector<Xapian::docid> added;
     std::unordered_set<Xapian::docid> is_added;
     for (const std::string& id : changes.added) {
@@ -442,9 +442,12 @@ std::optional<Xapian::doccount> update_for_added(Xapian::WritableDatabase& db,
     const auto metadata = [&](const std::string& k) { return db.get_metadata(k); };
     for (auto& [key, members] : lists) {
         std::vector<std::string> recorded = read_members(metadata, key);
-        if (recorded.empty())
+        if (recorded.empty()) {
             if (auto r = reached.find(key); r != reached.end())
                 recorded.push_back(nodes[r->second].own);
+            else if (members.size() == 1)
+                continue;  // a new article alone: no list, as before
+        }
         members.insert(members.end(), recorded.begin(), recorded.end());
         write_members(db, key, members);
     }
@@ -457,8 +460,9 @@ std::optional<Xapian::doccount> update_for_added(Xapian::WritableDatabase& db,
 Xapian::doccount update_clusters(Xapian::WritableDatabase& db, const ClusterChanges& changes) {
     if (changes.everything) return update_all(db);
     if (changes.empty()) return 0;
-    if (const auto moved = update_for_added(db, changes)) return *moved;
+    // (Its nodes, read for the cheap update, serve the general one when that gives up.)
     Nodes nodes(db);
+    if (const auto moved = update_for_added(db, changes, nodes)) return *moved;
     // The articles whose similar set changed: those sharing a band with an added or removed one.
     std::vector<Xapian::docid> queue;
     std::unordered_set<Xapian::docid> affected;
