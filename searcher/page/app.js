@@ -147,7 +147,7 @@ function drawTimeline(t) {
   svg.setAttribute("preserveAspectRatio", "none");
   svg.setAttribute("role", "img");
   svg.setAttribute("aria-label", `${t.total} matches per ${t.period}`);
-  const bw = W / n;
+  const bw = Math.min(W / n, 24);  // a few periods: narrow bars, not one block
   t.buckets.forEach((b, i) => {
     const h = (b.count / max) * H;
     const r = document.createElementNS(ns, "rect");
@@ -162,9 +162,9 @@ function drawTimeline(t) {
     r.append(tip);
     svg.append(r);
   });
-  for (const [i, anchor] of [[0, "start"], [n - 1, "end"]]) {
+  for (const [i, anchor] of n === 1 ? [[0, "start"]] : [[0, "start"], [n - 1, "end"]]) {
     const label = document.createElementNS(ns, "text");
-    label.setAttribute("x", anchor === "start" ? 0 : W);
+    label.setAttribute("x", anchor === "start" ? 0 : Math.min(W, n * bw));
     label.setAttribute("y", H + 12);
     label.setAttribute("text-anchor", anchor);
     label.textContent = t.buckets[i].period;
@@ -257,10 +257,11 @@ async function run() {
   const offset = Number(s.offset || 0);
   const total = body.total_estimate;
   const about = body.total_exact ? "" : "about ";
-  const what = body.collapsed || body.articles !== undefined ? " stories" : " results";
+  const collapsed = body.articles !== undefined;
+  const what = collapsed ? (total === 1 ? " story" : " stories") : (total === 1 ? " result" : " results");
   $("status").replaceChildren(hits.length
     ? `${hits[0].rank}\u2013${hits[hits.length - 1].rank} of ${about}${total.toLocaleString("en")}${what}` +
-      (body.articles !== undefined ? ` (${body.articles.toLocaleString("en")} articles)` : "") +
+      (collapsed ? ` (${body.articles.toLocaleString("en")} article${body.articles === 1 ? "" : "s"})` : "") +
       ` \u00b7 ${body.elapsed_ms.toFixed(1)} ms`
     : offset > 0 ? `no results past ${offset}` : "no results");
   if (body.did_you_mean) {
