@@ -30,7 +30,9 @@ bool use_colour(const std::string& when) {
 }
 
 // A validator that names the choices (CLI11's transformers print their internal maps).
-CLI::Validator one_of(std::vector<std::string> choices) {
+template <typename Choices>
+CLI::Validator one_of(const Choices& names) {
+    const std::vector<std::string> choices(names.begin(), names.end());
     return CLI::Validator(
         [choices](std::string& value) -> std::string {
             std::string list;
@@ -123,7 +125,7 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(0, 1000000));
     std::string sort = "relevance";
     app.add_option("--sort", sort, "relevance (default) | newest | oldest")
-        ->check(one_of({"relevance", "newest", "oldest"}));
+        ->check(one_of(newsidx::kSortOrders));
     app.add_option("--since", opts.since,
                    "Only articles on or after DATE (YYYYMMDD, YYYY-MM-DD, YYYY-MM or YYYY)");
     app.add_option("--until", opts.until,
@@ -133,12 +135,12 @@ int main(int argc, char** argv) {
                  "Every word must match (default: ranked, best matches first)");
     app.add_flag("--json", json, "Machine-readable output (same as --format json)");
     app.add_option("--format", format, "text (default) | json | trec (TREC run lines)")
-        ->check(one_of({"text", "json", "trec"}));
+        ->check(one_of(std::vector<std::string>{"text", "json", "trec"}));
     std::string colour = "auto";
     app.add_option("--color", colour,
                    "auto (default: on a terminal, not with NO_COLOR or TERM=dumb) | always "
                    "(e.g. for less -R) | never")
-        ->check(one_of({"auto", "always", "never"}));
+        ->check(one_of(std::vector<std::string>{"auto", "always", "never"}));
     app.set_version_flag("--version", cli::version_line("searcher"));
     std::string batch;
     app.add_option("--batch", batch,
@@ -178,11 +180,11 @@ int main(int argc, char** argv) {
     app.add_option("--timeline", opts.timeline,
                    "Count every match per day | week | month | year (ISO weeks), empty periods "
                    "too, as a chart or JSON")
-        ->check(one_of({"day", "week", "month", "year"}));
+        ->check(one_of(newsidx::kTimelinePeriods));
     app.add_option("--facet", opts.facets,
                    "Count every match per site | year | lang (top 20 each); repeat for several")
         ->allow_extra_args(false)
-        ->check(one_of({"site", "year", "lang"}));
+        ->check(one_of(newsidx::kFacetFields));
     app.add_option("--lang", opts.language,
                    "Only the articles in this language (fr or french, ...), the query analysed "
                    "as they were (default: every language, each article through its own)");
@@ -190,7 +192,7 @@ int main(int argc, char** argv) {
     app.add_option("--export", export_format,
                    "Print every match, not a page, one line each: jsonl | csv (rank, score, date, "
                    "site, url, title, path, cluster)")
-        ->check(one_of({"jsonl", "csv"}))
+        ->check(one_of(std::vector<std::string>{"jsonl", "csv"}))
         ->excludes("--batch")
         ->excludes("--timeline")
         ->excludes("--facet");
@@ -275,9 +277,7 @@ int main(int argc, char** argv) {
             app, argc, argv, cli::kHits, cli::kSearchError, std::cerr, extras_hint))
         return *code;
     if (json) format = "json";
-    opts.sort = sort == "newest"   ? newsidx::SortOrder::Newest
-                : sort == "oldest" ? newsidx::SortOrder::Oldest
-                                   : newsidx::SortOrder::Relevance;
+    opts.sort = newsidx::sort_order_named(sort);
     const cli::Format chosen = format == "json"   ? cli::Format::Json
                                : format == "trec" ? cli::Format::Trec
                                                   : cli::Format::Text;

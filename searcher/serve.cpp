@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <chrono>
@@ -28,12 +29,18 @@
 #include "newsidx/index_set.hpp"
 #include "newsidx/results.hpp"
 #include "newsidx/search.hpp"
+#include "newsidx/timeline.hpp"
 #include "page_assets.hpp"
 
 namespace newsidx::serve {
 namespace {
 
 using Json = nlohmann::ordered_json;
+
+// The parameters of /search: the searcher's flags of the same names.
+constexpr std::array<std::string_view, 17> kSearchParameters{
+    "q",        "limit", "offset",  "sort", "since", "until",  "site", "all",   "collapse",
+    "timeline", "facet", "recency", "now",  "lang",  "expand", "like", "copies"};
 
 // `text` with control bytes, DEL and the bytes of `also` as \xHH (with `ascii`, every byte
 // past ASCII too), cut after `max` bytes: request text shown in a message or the log.
@@ -80,8 +87,8 @@ bool switch_value(const std::string& name, const std::string& text) {
     throw bad(name, "'" + shown(text) + "' is not 1 or 0 (true or false)");
 }
 
-std::string one_of(const std::string& name, const std::string& text,
-                   std::initializer_list<std::string_view> choices) {
+template <typename Choices>
+std::string one_of(const std::string& name, const std::string& text, const Choices& choices) {
     std::string list;
     for (std::string_view c : choices) {
         if (text == c) return text;
@@ -137,10 +144,7 @@ SearchRequest search_request(const SearchOptions& defaults, const Params& params
         } else if (name == "offset") {
             o.offset = whole_number(name, value, 0, kMaxDepth);
         } else if (name == "sort") {
-            const std::string s = one_of(name, value, {"relevance", "newest", "oldest"});
-            o.sort = s == "newest"   ? SortOrder::Newest
-                     : s == "oldest" ? SortOrder::Oldest
-                                     : SortOrder::Relevance;
+            o.sort = sort_order_named(one_of(name, value, kSortOrders));
         } else if (name == "since") {
             o.since = text_value(name, value);
         } else if (name == "until") {
@@ -156,14 +160,14 @@ SearchRequest search_request(const SearchOptions& defaults, const Params& params
         } else if (name == "collapse") {
             o.collapse = switch_value(name, value);
         } else if (name == "timeline") {
-            o.timeline = one_of(name, value, {"day", "week", "month", "year"});
+            o.timeline = one_of(name, value, kTimelinePeriods);
         } else if (name == "facet") {
             // facet=site&facet=year, or facet=site,year
             std::string_view rest = value;
             while (true) {
                 const std::size_t comma = rest.find(',');
                 const std::string field(rest.substr(0, comma));
-                const std::string facet = one_of(name, field, {"site", "year", "lang"});
+                const std::string facet = one_of(name, field, kFacetFields);
                 if (std::find(o.facets.begin(), o.facets.end(), facet) == o.facets.end())
                     o.facets.push_back(facet);
                 if (comma == std::string_view::npos) break;
@@ -184,10 +188,10 @@ SearchRequest search_request(const SearchOptions& defaults, const Params& params
         } else if (name == "copies") {
             request.copies = text_value(name, value);
         } else {
-            throw bad(name,
-                      "not a parameter of /search (q, limit, offset, sort, since, until, "
-                      "site, all, collapse, timeline, facet, recency, now, lang, expand, "
-                      "like, copies)");
+            std::string list;
+            for (std::string_view p : kSearchParameters)
+                list += (list.empty() ? "" : ", ") + std::string(p);
+            throw bad(name, "not a parameter of /search (" + list + ")");
         }
     }
     if (o.offset + o.limit > kMaxDepth)
@@ -342,12 +346,16 @@ void send_error(httplib::Response& res, int status, std::string message,
                 const std::string& hint = {}) {
     // The library's messages name command-line flags ("--since: ...", "after --until 2021");
     // here they are parameters. Its hints that show a command line are for a terminal.
-    for (const char* flag : {"since", "until", "site", "lang", "like", "now", "recency", "expand",
-                             "limit", "offset", "sort", "facet", "timeline", "collapse"}) {
-        const std::string dashed = std::string("--") + flag;
+    for (std::string_view flag : kSearchParameters) {
+        // (The whole flag: --all, not the start of --all-words.)
+        const std::string dashed = "--" + std::string(flag);
         for (std::size_t at = message.find(dashed); at != std::string::npos;
-             at = message.find(dashed, at))
-            message.erase(at, 2);
+             at = message.find(dashed, at + 1)) {
+            const std::size_t end = at + dashed.size();
+            if (end == message.size() ||
+                (!std::isalnum(static_cast<unsigned char>(message[end])) && message[end] != '-'))
+                message.erase(at, 2);
+        }
     }
     Json doc{{"error", message}, {"status", status}};
     if (!hint.empty() && hint.find("searcher ") == std::string::npos) doc["hint"] = hint;

@@ -18,6 +18,14 @@
 namespace newsidx {
 
 enum class SortOrder { Relevance, Newest, Oldest };
+/// --sort's names, in the order of SortOrder.
+inline constexpr std::array<std::string_view, 3> kSortOrders{"relevance", "newest", "oldest"};
+/// The SortOrder named `name` (one of kSortOrders); Relevance for any other.
+inline SortOrder sort_order_named(std::string_view name) {
+    for (std::size_t i = 0; i < kSortOrders.size(); ++i)
+        if (kSortOrders[i] == name) return static_cast<SortOrder>(i);
+    return SortOrder::Relevance;
+}
 
 // Ranking, in one place (docs/quality.md says how each value was chosen); the title's extra
 // weight at index time is schema::kTitleWdf.
