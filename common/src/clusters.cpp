@@ -395,6 +395,30 @@ Xapian::doccount update_all(Xapian::WritableDatabase& db) {
 
 namespace {
 
+// The keys of `articles` under the rule, `leader` holding the leader of each article whose key
+// is to be found: leaders are followed to an article that leads itself (a founder: its own key)
+// or to one outside `leader` (it kept its cluster, whose key it holds). `reached`, when given,
+// receives the articles outside `leader` that chains end at, by key.
+std::unordered_map<Xapian::docid, std::string> follow_leaders(
+    const std::vector<Xapian::docid>& articles,
+    const std::unordered_map<Xapian::docid, Xapian::docid>& leader, Nodes& nodes,
+    std::map<std::string, Xapian::docid>* reached = nullptr) {
+    std::unordered_map<Xapian::docid, std::string> found;
+    std::function<std::string(Xapian::docid)> root = [&](Xapian::docid d) -> std::string {
+        if (auto k = found.find(d); k != found.end()) return k->second;
+        auto l = leader.find(d);
+        if (l == leader.end()) {
+            if (reached) reached->emplace(nodes[d].current, d);
+            return nodes[d].current;
+        }
+        std::string key = l->second == d ? key_of(nodes[d].own) : root(l->second);
+        found[d] = key;
+        return key;
+    };
+    for (Xapian::docid d : articles) root(d);
+    return found;
+}
+
 // Only articles added, each later (by date, then id term) than every article already there
 // that is similar to it — a news stream's usual case: then no article already there changes
 // its leader (its earliest similar article is earlier than the new one), so only the new
@@ -423,20 +447,8 @@ std::optional<Xapian::doccount> update_for_added(Xapian::WritableDatabase& db,
     }
     // Keys as the general update finds them; for each cluster reached through an article
     // already there, that article (a cluster of one records no member list: it is the one).
-    std::unordered_map<Xapian::docid, std::string> found;
     std::map<std::string, Xapian::docid> reached;
-    std::function<std::string(Xapian::docid)> root = [&](Xapian::docid d) -> std::string {
-        if (auto k = found.find(d); k != found.end()) return k->second;
-        auto l = leader.find(d);
-        if (l == leader.end()) {
-            reached.emplace(nodes[d].current, d);
-            return nodes[d].current;
-        }
-        std::string key = l->second == d ? key_of(nodes[d].own) : root(l->second);
-        found[d] = key;
-        return key;
-    };
-    for (Xapian::docid n : added) root(n);
+    auto found = follow_leaders(added, leader, nodes, &reached);
     std::map<std::string, std::vector<std::string>> lists;
     for (Xapian::docid n : added) lists[found[n]].push_back(nodes[n].own);
     const auto metadata = [&](const std::string& k) { return db.get_metadata(k); };
@@ -486,17 +498,7 @@ Xapian::doccount update_clusters(Xapian::WritableDatabase& db, const ClusterChan
         leader[d] = best;
     }
     // A leader outside the affected set kept its cluster, whose key it holds.
-    std::unordered_map<Xapian::docid, std::string> found;
-    std::function<std::string(Xapian::docid)> root = [&](Xapian::docid d) -> std::string {
-        if (auto k = found.find(d); k != found.end()) return k->second;
-        auto l = leader.find(d);
-        std::string key = l == leader.end() ? nodes[d].current
-                          : l->second == d  ? key_of(nodes[d].own)
-                                            : root(l->second);
-        if (l != leader.end()) found[d] = key;
-        return key;
-    };
-    for (Xapian::docid d : queue) root(d);
+    auto found = follow_leaders(queue, leader, nodes);
     // The member lists of every cluster that lost or gained an article: its recorded members
     // outside the affected set (their keys did not move; gone ones are dropped), and the
     // affected articles that have its key now.
