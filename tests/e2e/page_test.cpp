@@ -31,10 +31,10 @@ constexpr const char* kElement = "element-6066-11e4-a52e-4f735466cecf";
 // One browser session through ChromeDriver.
 class Browser {
   public:
-    explicit Browser(const std::string& profile) {
-        port_ = free_loopback_port();
-        driver_ = spawn_command({kDriver, "--port=" + std::to_string(port_)}, profile + ".out",
-                                profile + ".err");
+    explicit Browser(const std::string& profile)
+        : port_(free_loopback_port()),
+          driver_({kDriver, "--port=" + std::to_string(port_)}, profile + ".out",
+                  profile + ".err") {
         client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
         client_->set_read_timeout(60, 0);
         const auto deadline = Clock::now() + std::chrono::seconds(20);
@@ -62,8 +62,6 @@ class Browser {
     }
     ~Browser() {
         if (!session_.empty()) call("DELETE", "/session/" + session_, nullptr);
-        ::kill(driver_, SIGTERM);
-        wait_command(driver_);
     }
 
     bool ok() const { return !session_.empty(); }
@@ -114,7 +112,7 @@ class Browser {
     }
 
     int port_ = 0;
-    pid_t driver_ = -1;
+    Background driver_;  // stopped after the session is deleted
     std::unique_ptr<httplib::Client> client_;
     std::string session_;
 };

@@ -42,11 +42,8 @@ constexpr long kPeakKb = 300 * 1024;
 // `indexer --watch ARGS...` in `cwd`, stopped with SIGTERM at the end.
 class Watcher {
   public:
-    Watcher(const std::string& cwd, std::vector<std::string> args) : cwd_(cwd) {
-        args.insert(args.begin(), {kIndexer, "--watch"});
-        pid_ = spawn_command(args, cwd + "/watch.out", cwd + "/watch.err", cwd);
-    }
-    ~Watcher() { stop(SIGTERM); }
+    Watcher(const std::string& cwd, std::vector<std::string> args)
+        : process_(with_command(std::move(args)), cwd + "/watch.out", cwd + "/watch.err", cwd) {}
 
     // Waits (up to 30 s) for the first run's summary line: from then on it is watching (its
     // folders were watched before that run began).
@@ -59,16 +56,16 @@ class Watcher {
         }
         return false;
     }
-    std::string out() const { return read_or_empty(cwd_ + "/watch.out"); }
+    std::string out() const { return process_.out(); }
     // How many summary lines it has printed: its first run, and each that changed the index.
     long runs() const {
         const std::string text = out();
         return std::count(text.begin(), text.end(), '\n');
     }
-    std::string err() const { return read_or_empty(cwd_ + "/watch.err"); }
+    std::string err() const { return process_.err(); }
     // The CPU time it has used so far, in clock ticks.
     long cpu_ticks() const {
-        std::ifstream stat("/proc/" + std::to_string(pid_) + "/stat");
+        std::ifstream stat("/proc/" + std::to_string(process_.pid()) + "/stat");
         std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
         std::istringstream fields(text.substr(text.rfind(')') + 2));
         std::string field;
@@ -94,29 +91,20 @@ class Watcher {
     }
     // Its peak resident memory so far, in kB.
     long peak_kb() const {
-        std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
+        std::ifstream status("/proc/" + std::to_string(process_.pid()) + "/status");
         std::string line;
         while (std::getline(status, line))
             if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
         return -1;
     }
-    int stop(int signal) {
-        if (pid_ > 0) {
-            ::kill(pid_, signal);
-            status_ = wait_command(pid_);
-            pid_ = -1;
-        }
-        return status_;
-    }
+    int stop(int signal) { return process_.stop(signal); }
 
   private:
-    static std::string read_or_empty(const std::string& path) {
-        std::error_code ec;
-        return fs::exists(path, ec) ? read_file(path) : std::string();
+    static std::vector<std::string> with_command(std::vector<std::string> args) {
+        args.insert(args.begin(), {kIndexer, "--watch"});
+        return args;
     }
-    std::string cwd_;
-    pid_t pid_ = -1;
-    int status_ = -1;
+    Background process_;
 };
 
 // Article `n` about `word`: a body of 40 words drawn from 64 by `n` (a pseudo-random walk), so

@@ -7,7 +7,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdlib>
+#include <filesystem>
 #include <stdexcept>
 
 #include "temp_dir.hpp"
@@ -39,6 +41,31 @@ pid_t spawn_command(const std::vector<std::string>& argv, const std::string& out
         ::_exit(127);
     }
     return pid;
+}
+
+Background::Background(const std::vector<std::string>& argv, std::string out_path,
+                       std::string err_path, const std::string& cwd)
+    : out_path_(std::move(out_path)), err_path_(std::move(err_path)) {
+    pid_ = spawn_command(argv, out_path_, err_path_, cwd);
+}
+
+namespace {
+std::string read_if_there(const std::string& path) {
+    std::error_code ec;
+    return std::filesystem::exists(path, ec) ? read_file(path) : std::string();
+}
+}  // namespace
+
+std::string Background::out() const { return read_if_there(out_path_); }
+std::string Background::err() const { return read_if_there(err_path_); }
+
+int Background::stop(int signal) {
+    if (pid_ > 0) {
+        ::kill(pid_, signal);
+        status_ = wait_command(pid_);
+        pid_ = -1;
+    }
+    return status_;
 }
 
 int wait_command(pid_t pid) {

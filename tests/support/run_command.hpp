@@ -3,6 +3,7 @@
 
 #include <sys/types.h>
 
+#include <csignal>
 #include <map>
 #include <string>
 #include <vector>
@@ -30,6 +31,30 @@ pid_t spawn_command(const std::vector<std::string>& argv, const std::string& out
 
 /// Waits for a spawned command: its exit status, or 128 + the signal that ended it.
 int wait_command(pid_t pid);
+
+/// A program started without waiting for it, its stdout and stderr going to the files named;
+/// stopped with SIGTERM and waited for when it goes, unless stop() was called.
+class Background {
+  public:
+    Background(const std::vector<std::string>& argv, std::string out_path, std::string err_path,
+               const std::string& cwd = {});
+    ~Background() { stop(); }
+    Background(const Background&) = delete;
+    Background& operator=(const Background&) = delete;
+
+    pid_t pid() const { return pid_; }
+    /// What it has written so far (empty before its file exists).
+    std::string out() const;
+    std::string err() const;
+    /// Sends `signal` and waits: its exit status (128 + signal when a signal ended it), the same
+    /// again when called once more.
+    int stop(int signal = SIGTERM);
+
+  private:
+    std::string out_path_, err_path_;
+    pid_t pid_ = -1;
+    int status_ = -1;
+};
 
 /// A TCP port on the loopback interface that was free a moment ago (the kernel's choice,
 /// released: for a server to listen on, or for nothing to answer on); 0 if none was given.

@@ -24,7 +24,7 @@ ServerProcess::ServerProcess(const std::string& searcher, std::vector<std::strin
     log_path_ = stem + ".log";
     out_path_ = stem + ".out";
     args.insert(args.begin(), {searcher, "--serve", "127.0.0.1:0"});
-    pid_ = spawn_command(args, out_path_, log_path_, cwd);
+    process_ = std::make_unique<Background>(args, out_path_, log_path_, cwd);
     const std::regex serving(R"(on http://127\.0\.0\.1:([0-9]+)/)");
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     while (std::chrono::steady_clock::now() < deadline) {
@@ -35,7 +35,8 @@ ServerProcess::ServerProcess(const std::string& searcher, std::vector<std::strin
             return;
         }
         // It ended with an error: port() stays 0, and log() says why.
-        if (text.find("searcher: error:") != std::string::npos || ::kill(pid_, 0) != 0) return;
+        if (text.find("searcher: error:") != std::string::npos || ::kill(process_->pid(), 0) != 0)
+            return;
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
 }
@@ -44,21 +45,6 @@ ServerProcess::~ServerProcess() {
     stop();
     std::remove(log_path_.c_str());
     std::remove(out_path_.c_str());
-}
-
-std::string ServerProcess::log() const {
-    std::error_code ec;
-    if (!std::filesystem::exists(log_path_, ec)) return {};
-    return read_file(log_path_);
-}
-
-int ServerProcess::stop() {
-    if (pid_ > 0) {
-        ::kill(pid_, SIGTERM);
-        status_ = wait_command(pid_);
-        pid_ = -1;
-    }
-    return status_;
 }
 
 }  // namespace newsidx::test

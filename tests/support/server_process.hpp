@@ -4,8 +4,11 @@
 
 #include <sys/types.h>
 
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "run_command.hpp"
 
 namespace newsidx::test {
 
@@ -21,16 +24,15 @@ class ServerProcess {
 
     int port() const { return port_; }
     /// What it has written to stderr so far: the "serving" line, then the access log.
-    std::string log() const;
+    std::string log() const { return process_->err(); }
     /// Sends SIGTERM and waits: its exit status (128 + signal when a signal ended it).
-    int stop();
+    int stop() { return process_->stop(); }
 
   private:
-    pid_t pid_ = -1;
-    int port_ = 0;
-    int status_ = -1;
     std::string log_path_;
     std::string out_path_;
+    std::unique_ptr<Background> process_;
+    int port_ = 0;
 };
 
 }  // namespace newsidx::test
