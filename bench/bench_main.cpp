@@ -11,11 +11,12 @@
 #include <fstream>
 #include <sstream>
 
-#include "newsidx/analyzer.hpp"
-#include "newsidx/article.hpp"
-#include "newsidx/document.hpp"
+#include "analyzer.hpp"
+#include "article.hpp"
+#include "document.hpp"
 #include "index_writer.hpp"
 #include "newsidx/search.hpp"
+#include "snippet.hpp"
 #include "synthetic_corpus.hpp"
 
 namespace {

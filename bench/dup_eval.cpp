@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "newsidx/analyzer.hpp"
-#include "newsidx/article.hpp"
-#include "newsidx/clusters.hpp"
+#include "analyzer.hpp"
+#include "article.hpp"
+#include "clusters.hpp"
 
 namespace {
 

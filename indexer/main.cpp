@@ -11,7 +11,7 @@
 #include <filesystem>
 #include <iostream>
 
-#include "newsidx/analyzer.hpp"
+#include "newsidx/text.hpp"
 #include "newsidx/cli.hpp"
 #include "newsidx/error.hpp"
 #include "newsidx/indexer.hpp"

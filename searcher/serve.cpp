@@ -24,7 +24,7 @@
 #include <thread>
 #include <vector>
 
-#include "newsidx/analyzer.hpp"
+#include "newsidx/text.hpp"
 #include "newsidx/error.hpp"
 #include "newsidx/index_set.hpp"
 #include "newsidx/results.hpp"

@@ -5,9 +5,9 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "newsidx/analyzer.hpp"
-#include "newsidx/article.hpp"
-#include "newsidx/document.hpp"
+#include "analyzer.hpp"
+#include "article.hpp"
+#include "document.hpp"
 
 namespace {
 

@@ -14,7 +14,7 @@
 #include <sstream>
 #include <string>
 
-#include "newsidx/analyzer.hpp"
+#include "analyzer.hpp"
 #include "newsidx/error.hpp"
 #include "newsidx/indexer.hpp"
 #include "newsidx/results.hpp"

@@ -1,4 +1,4 @@
-#include "newsidx/analyzer.hpp"
+#include "analyzer.hpp"
 
 #include <gtest/gtest.h>
 

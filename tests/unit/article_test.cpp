@@ -1,4 +1,4 @@
-#include "newsidx/article.hpp"
+#include "article.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // Near-duplicate signatures and clusters (clusters.hpp; issue #11, item 1).
-#include "newsidx/clusters.hpp"
+#include "clusters.hpp"
 
 #include <gtest/gtest.h>
 #include <xapian.h>
@@ -8,9 +8,9 @@
 #include <filesystem>
 #include <map>
 
-#include "newsidx/analyzer.hpp"
+#include "analyzer.hpp"
 #include "newsidx/indexer.hpp"
-#include "newsidx/schema.hpp"
+#include "schema.hpp"
 #include "temp_dir.hpp"
 
 namespace newsidx::test {

@@ -1,13 +1,13 @@
-#include "newsidx/document.hpp"
+#include "document.hpp"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <set>
 
-#include "newsidx/clusters.hpp"
+#include "clusters.hpp"
 #include "newsidx/error.hpp"
-#include "newsidx/schema.hpp"
+#include "schema.hpp"
 
 namespace newsidx {
 namespace {

@@ -14,10 +14,10 @@
 #include <set>
 #include <sstream>
 
-#include "newsidx/clusters.hpp"
-#include "newsidx/document.hpp"
+#include "clusters.hpp"
+#include "document.hpp"
 #include "newsidx/indexer.hpp"
-#include "newsidx/schema.hpp"
+#include "schema.hpp"
 #include "temp_dir.hpp"
 
 namespace newsidx::test {

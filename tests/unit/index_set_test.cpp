@@ -8,7 +8,7 @@
 #include <iterator>
 #include <map>
 
-#include "newsidx/document.hpp"
+#include "document.hpp"
 #include "newsidx/error.hpp"
 #include "newsidx/indexer.hpp"
 #include "newsidx/search.hpp"

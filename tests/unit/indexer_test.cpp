@@ -10,10 +10,10 @@
 #include <iterator>
 
 #include "index_writer.hpp"
-#include "newsidx/document.hpp"
+#include "document.hpp"
 #include "newsidx/error.hpp"
 #include "newsidx/index_set.hpp"
-#include "newsidx/schema.hpp"
+#include "schema.hpp"
 #include "temp_dir.hpp"
 
 namespace newsidx::test {

@@ -1,4 +1,4 @@
-#include "newsidx/schema.hpp"
+#include "schema.hpp"
 
 #include <gtest/gtest.h>
 

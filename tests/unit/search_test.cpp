@@ -11,8 +11,9 @@
 #include "newsidx/cli.hpp"
 #include "newsidx/error.hpp"
 #include "newsidx/indexer.hpp"
-#include "newsidx/schema.hpp"
+#include "schema.hpp"
 #include "search_fixture.hpp"
+#include "snippet.hpp"
 
 namespace newsidx::test {
 

@@ -1,4 +1,5 @@
 // Issue #11, item 3: timelines per day, ISO week, month and year, empty periods shown.
+#include "newsidx/results.hpp"
 #include "newsidx/timeline.hpp"
 
 #include <gtest/gtest.h>

@@ -1,0 +1,544 @@
+#include "clusters.hpp"
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <limits>
+#include <map>
+#include <optional>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "analyzer.hpp"
+#include "schema.hpp"
+
+namespace newsidx {
+namespace {
+
+// splitmix64's finaliser: makes the per-function constants.
+constexpr std::uint64_t mix(std::uint64_t x) {
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+// The kMinHashes hash functions of a 3-gram's (already random) XXH3 hash h: h * kMul[i] +
+// kAdd[i] modulo 2^64, kMul odd. One multiply each: computing them is most of a signature's
+// cost, and a signature is made for every article indexed.
+struct Functions {
+    std::array<std::uint64_t, kMinHashes> mul{}, add{};
+};
+constexpr Functions kFunctions = [] {
+    Functions f;
+    std::uint64_t s = 0x6e65777369647831ULL;  // "newsidx1"
+    for (std::size_t i = 0; i < kMinHashes; ++i) {
+        f.mul[i] = (s = mix(s + 0x9e3779b97f4a7c15ULL)) | 1;
+        f.add[i] = s = mix(s + 0x9e3779b97f4a7c15ULL);
+    }
+    return f;
+}();
+
+}  // namespace
+
+std::string Signature::encode() const {
+    std::string out(2 * kMinHashes, '\0');
+    for (std::size_t i = 0; i < kMinHashes; ++i) {
+        out[2 * i] = static_cast<char>(minima[i] >> 8);
+        out[2 * i + 1] = static_cast<char>(minima[i] & 0xff);
+    }
+    return out;
+}
+
+std::optional<Signature> Signature::decode(std::string_view value) {
+    if (value.size() != 2 * kMinHashes) return std::nullopt;
+    Signature s;
+    for (std::size_t i = 0; i < kMinHashes; ++i)
+        s.minima[i] = static_cast<std::uint16_t>((static_cast<unsigned char>(value[2 * i]) << 8) |
+                                                 static_cast<unsigned char>(value[2 * i + 1]));
+    return s;
+}
+
+double Signature::similarity(const Signature& other) const {
+    std::size_t same = 0;
+    for (std::size_t i = 0; i < kMinHashes; ++i) same += minima[i] == other.minima[i];
+    return static_cast<double>(same) / kMinHashes;
+}
+
+std::vector<std::string> Signature::band_terms() const {
+    std::vector<std::string> terms;
+    terms.reserve(kBands);
+    for (std::size_t b = 0; b < kBands; ++b) {
+        char buf[16];
+        std::snprintf(buf, sizeof buf, "%02zx", b);
+        std::string term = std::string(schema::kBand.prefix) + buf;
+        for (std::size_t r = 0; r < kBandRows; ++r) {
+            std::snprintf(buf, sizeof buf, "%04x", minima[b * kBandRows + r]);
+            term += buf;
+        }
+        terms.push_back(std::move(term));
+    }
+    return terms;
+}
+
+std::optional<Signature> signature_of(std::string_view folded) {
+    std::array<std::uint64_t, kMinHashes> mins;
+    mins.fill(std::numeric_limits<std::uint64_t>::max());
+    std::array<std::string_view, 3> last;
+    std::size_t words = 0;
+    std::string gram;
+    std::size_t pos = 0;
+    for (std::string_view w = next_word(folded, &pos); !w.empty(); w = next_word(folded, &pos)) {
+        last[words++ % 3] = w;
+        if (words < 3) continue;
+        gram.clear();
+        for (std::size_t k = words - 3; k < words; ++k) (gram += last[k % 3]) += ' ';
+        const std::uint64_t h = XXH3_64bits(gram.data(), gram.size());
+        for (std::size_t i = 0; i < kMinHashes; ++i)
+            mins[i] = std::min(mins[i], h * kFunctions.mul[i] + kFunctions.add[i]);
+    }
+    if (words < kMinSignatureWords) return std::nullopt;
+    Signature s;
+    // The high bits of a minimum are mostly zeros; bits 16..31 are as random as any.
+    for (std::size_t i = 0; i < kMinHashes; ++i)
+        s.minima[i] = static_cast<std::uint16_t>(mins[i] >> 16);
+    return s;
+}
+
+namespace {
+
+// cluster_key() of an id term whose XXH3-64 is `hash`.
+std::string key_of_hash(std::string_view date, std::uint64_t hash) {
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));
+    return std::string(date) + hex;
+}
+
+// The article's id term (kId), or "" for a document without one.
+std::string id_term_in(const Xapian::Document& doc) {
+    const std::string id_prefix(schema::kId.prefix);
+    auto term = doc.termlist_begin();
+    term.skip_to(id_prefix);
+    return term != doc.termlist_end() && (*term).rfind(id_prefix, 0) == 0 ? *term : std::string();
+}
+
+}  // namespace
+
+std::string cluster_key(std::string_view date, std::string_view id_term) {
+    return key_of_hash(date, XXH3_64bits(id_term.data(), id_term.size()));
+}
+
+std::string_view key_date(std::string_view key) {
+    return key.substr(0, std::min<std::size_t>(8, key.size()));
+}
+
+namespace {
+
+// An article's place in the order of the rule, its date then its id term ("own" below), and
+// the key it has as a founder.
+std::string key_of(const std::string& own) {
+    return cluster_key(std::string_view(own).substr(0, 8), std::string_view(own).substr(8));
+}
+
+// What clustering needs of one article, read once.
+struct Node {
+    std::optional<Signature> signature;
+    std::string own;      // its own key (date, id term)
+    std::string current;  // its stored cluster key
+};
+
+class Nodes {
+  public:
+    explicit Nodes(const Xapian::Database& db) : db_(db) {}
+
+    // Its signature and stored key; its own key (a termlist read) only with `own`.
+    const Node& get(Xapian::docid did, bool own) {
+        auto it = nodes_.find(did);
+        if (it == nodes_.end()) {
+            const Xapian::Document doc = db_.get_document(did, Xapian::DOC_ASSUME_VALID);
+            Node node;
+            node.signature = Signature::decode(doc.get_value(schema::kSignatureSlot.slot));
+            node.current = doc.get_value(schema::kClusterSlot.slot);
+            it = nodes_.emplace(did, std::move(node)).first;
+        }
+        if (own && it->second.own.empty()) {
+            const Xapian::Document doc = db_.get_document(did, Xapian::DOC_ASSUME_VALID);
+            it->second.own = doc.get_value(schema::kDateSlot.slot) + id_term_in(doc);
+        }
+        return it->second;
+    }
+    const Node& operator[](Xapian::docid did) { return get(did, true); }
+
+    // The articles similar to `did` (sharing a band term, with agreeing minima from kSimilarAt).
+    std::vector<Xapian::docid> similar(Xapian::docid did) {
+        const std::optional<Signature> signature = get(did, false).signature;
+        std::vector<Xapian::docid> out;
+        if (!signature) return out;
+        std::unordered_set<Xapian::docid> seen{did};
+        for (const std::string& band : signature->band_terms())
+            for (auto p = db_.postlist_begin(band); p != db_.postlist_end(band); ++p) {
+                if (!seen.insert(*p).second) continue;
+                const Node& other = get(*p, false);
+                if (other.signature && signature->similarity(*other.signature) >= kSimilarAt)
+                    out.push_back(*p);
+            }
+        return out;
+    }
+
+  private:
+    const Xapian::Database& db_;
+    std::unordered_map<Xapian::docid, Node> nodes_;
+};
+
+// Records the members (date and id term each) of cluster `key`; none for a cluster of one.
+void write_members(Xapian::WritableDatabase& db, const std::string& key,
+                   std::vector<std::string>& members) {
+    std::string value;
+    if (members.size() > 1) {
+        std::sort(members.begin(), members.end());
+        members.erase(std::unique(members.begin(), members.end()), members.end());
+        for (const std::string& m : members) (value += m) += '\n';
+    }
+    db.set_metadata(std::string(schema::kClusterMembers.key) + key, value);
+}
+
+// The members recorded for cluster `key`, earliest first.
+std::vector<std::string> read_members(
+    const std::function<std::string(const std::string&)>& metadata, const std::string& key) {
+    std::vector<std::string> members;
+    const std::string value = metadata(std::string(schema::kClusterMembers.key) + key);
+    std::size_t at = 0;
+    while (at < value.size()) {
+        const std::size_t nl = value.find('\n', at);
+        members.push_back(value.substr(at, nl - at));
+        at = nl == std::string::npos ? value.size() : nl + 1;
+    }
+    return members;
+}
+
+// Writes `key` into the documents whose stored key differs; returns how many.
+template <typename Keys>
+Xapian::doccount write_keys(Xapian::WritableDatabase& db, const Keys& keys,
+                            const std::function<const std::string&(Xapian::docid)>& current) {
+    Xapian::doccount moved = 0;
+    for (const auto& [did, key] : keys) {
+        if (current(did) == key) continue;
+        // Only a value changes: Xapian rewrites the value, not the document's terms.
+        Xapian::Document doc = db.get_document(did);
+        doc.add_value(schema::kClusterSlot.slot, key);
+        db.replace_document(did, doc);
+        ++moved;
+    }
+    return moved;
+}
+
+// Every key from scratch (a merged or repaired index), in memory of a few words per article
+// plus the signatures of the articles that share a band term with another (likely copies):
+// no strings per article, so that a million articles that all have copies take about 150 MB
+// (docs/scale-out.md, "Memory").
+Xapian::doccount update_all(Xapian::WritableDatabase& db) {
+    // Indexed by docid: sizes and loops in size_t, so that the greatest docid cannot wrap.
+    const std::size_t last = db.get_lastdocid();
+    // Each article's place in the order of the rule as one number: its date's 8 digits, then
+    // the rank of its id term among all id terms (allterms comes in term order), so that
+    // comparing the numbers compares (date, id term) as the strings of key_of() compare.
+    constexpr std::uint64_t kNone = ~std::uint64_t{0};
+    constexpr std::uint64_t kLow = 0xffffffffULL;
+    std::vector<std::uint64_t> order(last + 1, kNone);
+    // A founder's key: cluster_key() (of an empty id term for an article without one).
+    std::vector<std::uint64_t> id_hash(last + 1, XXH3_64bits("", 0));
+    const std::string id_prefix(schema::kId.prefix);
+    std::uint64_t rank = 0;
+    for (auto t = db.allterms_begin(id_prefix); t != db.allterms_end(id_prefix); ++t, ++rank) {
+        const std::string term = *t;
+        const std::uint64_t hash = XXH3_64bits(term.data(), term.size());
+        for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) {
+            order[*p] = (kLow << 32) | rank;
+            id_hash[*p] = hash;
+        }
+    }
+    // A date that is not 8 digits (none that the indexer writes) sorts last, as no article.
+    const auto date_number = [](const std::string& date) -> std::uint64_t {
+        if (date.size() != 8 ||
+            !std::all_of(date.begin(), date.end(), [](char c) { return c >= '0' && c <= '9'; }))
+            return kLow;
+        return std::stoull(date);
+    };
+    for (auto v = db.valuestream_begin(schema::kDateSlot.slot);
+         v != db.valuestream_end(schema::kDateSlot.slot); ++v)
+        order[v.get_docid()] = (date_number(*v) << 32) | (order[v.get_docid()] & kLow);
+    const auto date_of = [&](Xapian::docid d) {
+        const std::uint64_t date = order[d] >> 32;
+        if (date == kLow)
+            return db.get_document(d, Xapian::DOC_ASSUME_VALID).get_value(schema::kDateSlot.slot);
+        char buf[16];
+        std::snprintf(buf, sizeof buf, "%08llu", static_cast<unsigned long long>(date));
+        return std::string(buf);
+    };
+
+    // The signatures of the articles that share a band term with another: the only ones that
+    // can have a leader other than themselves.
+    constexpr std::uint32_t kNoSignature = 0xffffffffU, kWanted = 0xfffffffeU;
+    std::vector<std::uint32_t> signature_at(last + 1, kNoSignature);
+    const std::string band_prefix(schema::kBand.prefix);
+    for (auto t = db.allterms_begin(band_prefix); t != db.allterms_end(band_prefix); ++t)
+        if (t.get_termfreq() >= 2)
+            for (auto p = db.postlist_begin(*t); p != db.postlist_end(*t); ++p)
+                signature_at[*p] = kWanted;
+    std::vector<Signature> signatures;
+    for (auto v = db.valuestream_begin(schema::kSignatureSlot.slot);
+         v != db.valuestream_end(schema::kSignatureSlot.slot); ++v) {
+        std::uint32_t& at = signature_at[v.get_docid()];
+        if (at != kWanted) continue;
+        at = kNoSignature;
+        if (auto s = Signature::decode(*v)) {
+            at = static_cast<std::uint32_t>(signatures.size());
+            signatures.push_back(*s);
+        }
+    }
+    // (An article with band terms but no signature value is no one's copy.)
+    const auto similar = [&](Xapian::docid a, Xapian::docid b) {
+        return signature_at[a] < signatures.size() && signature_at[b] < signatures.size() &&
+               signatures[signature_at[a]].similarity(signatures[signature_at[b]]) >= kSimilarAt;
+    };
+
+    // Each article's leader: the earliest similar article of any of its bands (0: itself).
+    std::vector<Xapian::docid> leader(last + 1, 0);
+    std::vector<Xapian::docid> postings;
+    for (auto t = db.allterms_begin(band_prefix); t != db.allterms_end(band_prefix); ++t) {
+        if (t.get_termfreq() < 2) continue;
+        postings.assign(db.postlist_begin(*t), db.postlist_end(*t));
+        std::sort(postings.begin(), postings.end(),
+                  [&](Xapian::docid a, Xapian::docid b) { return order[a] < order[b]; });
+        for (Xapian::docid d : postings) {
+            Xapian::docid& best = leader[d];
+            for (Xapian::docid e : postings) {
+                if (e == d || !(order[e] < order[best ? best : d])) break;
+                if (similar(d, e)) {
+                    best = e;
+                    break;
+                }
+            }
+        }
+    }
+    signatures = {};
+    signature_at = {};
+    // Leaders come earlier than their followers: following them ends at the founder.
+    const auto founder = [&](Xapian::docid d) {
+        Xapian::docid f = d;
+        while (leader[f]) f = leader[f];
+        for (Xapian::docid n = d; leader[n] && leader[n] != f;) n = std::exchange(leader[n], f);
+        return f;
+    };
+    const auto key_for = [&](Xapian::docid f) { return key_of_hash(date_of(f), id_hash[f]); };
+
+    // The member lists, written anew: every cluster of two or more, members earliest first.
+    std::vector<std::uint32_t> size(last + 1, 0);
+    for (std::size_t d = 1; d <= last; ++d)
+        if (order[d] != kNone) ++size[founder(static_cast<Xapian::docid>(d))];
+    std::vector<std::pair<Xapian::docid, Xapian::docid>> members;  // (founder, member)
+    for (std::size_t d = 1; d <= last; ++d) {
+        const auto did = static_cast<Xapian::docid>(d);
+        if (order[d] != kNone && size[founder(did)] > 1) members.emplace_back(founder(did), did);
+    }
+    size = {};
+    std::sort(members.begin(), members.end(), [&](const auto& a, const auto& b) {
+        return a.first != b.first ? a.first < b.first : order[a.second] < order[b.second];
+    });
+    std::vector<std::string> keys;  // of the clusters of two or more, sorted
+    std::vector<std::string> list;
+    for (std::size_t i = 0; i < members.size();) {
+        const Xapian::docid f = members[i].first;
+        list.clear();
+        for (; i < members.size() && members[i].first == f; ++i)
+            list.push_back(
+                date_of(members[i].second) +
+                id_term_in(db.get_document(members[i].second, Xapian::DOC_ASSUME_VALID)));
+        keys.push_back(key_for(f));
+        write_members(db, keys.back(), list);
+    }
+    members = {};
+    std::sort(keys.begin(), keys.end());
+    const std::string prefix(schema::kClusterMembers.key);
+    std::vector<std::string> old;
+    for (auto k = db.metadata_keys_begin(prefix); k != db.metadata_keys_end(prefix); ++k)
+        if (!std::binary_search(keys.begin(), keys.end(), (*k).substr(prefix.size())))
+            old.push_back(*k);
+    for (const std::string& k : old) db.set_metadata(k, std::string());
+
+    // The stored keys that differ, read in one pass, then rewritten.
+    std::vector<Xapian::docid> moved;
+    {
+        auto v = db.valuestream_begin(schema::kClusterSlot.slot);
+        const auto end = db.valuestream_end(schema::kClusterSlot.slot);
+        for (std::size_t i = 1; i <= last; ++i) {
+            const auto d = static_cast<Xapian::docid>(i);
+            if (order[d] == kNone) continue;
+            while (v != end && v.get_docid() < d) ++v;
+            const bool has = v != end && v.get_docid() == d;
+            if (!has || *v != key_for(founder(d))) moved.push_back(d);
+        }
+    }
+    for (Xapian::docid d : moved) {
+        // Only a value changes: Xapian rewrites the value, not the document's terms.
+        Xapian::Document doc = db.get_document(d);
+        doc.add_value(schema::kClusterSlot.slot, key_for(founder(d)));
+        db.replace_document(d, doc);
+    }
+    return static_cast<Xapian::doccount>(moved.size());
+}
+
+}  // namespace
+
+namespace {
+
+// The keys of `articles` under the rule, `leader` holding the leader of each article whose key
+// is to be found: leaders are followed to an article that leads itself (a founder: its own key)
+// or to one outside `leader` (it kept its cluster, whose key it holds). `reached`, when given,
+// receives the articles outside `leader` that chains end at, by key.
+std::unordered_map<Xapian::docid, std::string> follow_leaders(
+    const std::vector<Xapian::docid>& articles,
+    const std::unordered_map<Xapian::docid, Xapian::docid>& leader, Nodes& nodes,
+    std::map<std::string, Xapian::docid>* reached = nullptr) {
+    std::unordered_map<Xapian::docid, std::string> found;
+    std::function<std::string(Xapian::docid)> root = [&](Xapian::docid d) -> std::string {
+        if (auto k = found.find(d); k != found.end()) return k->second;
+        auto l = leader.find(d);
+        if (l == leader.end()) {
+            if (reached) reached->emplace(nodes[d].current, d);
+            return nodes[d].current;
+        }
+        std::string key = l->second == d ? key_of(nodes[d].own) : root(l->second);
+        found[d] = key;
+        return key;
+    };
+    for (Xapian::docid d : articles) root(d);
+    return found;
+}
+
+// Only articles added, each later (by date, then id term) than every article already there
+// that is similar to it — a news stream's usual case: then no article already there changes
+// its leader (its earliest similar article is earlier than the new one), so only the new
+// articles need keys, and only their clusters' member lists change. nullopt when that does not
+// hold (an earlier copy arrived, something was removed): the general update must run. Costs the
+// new articles' similar sets, not every member's of every cluster they touch.
+std::optional<Xapian::doccount> update_for_added(Xapian::WritableDatabase& db,
+                                                 const ClusterChanges& changes, Nodes& nodes) {
+    if (!changes.keys.empty() || changes.added.empty()) return std::nullopt;
+    std::vector<Xapian::docid> added;
+    std::unordered_set<Xapian::docid> is_added;
+    for (const std::string& id : changes.added) {
+        auto p = db.postlist_begin(id);
+        if (p == db.postlist_end(id)) return std::nullopt;
+        added.push_back(*p);
+        is_added.insert(*p);
+    }
+    std::unordered_map<Xapian::docid, Xapian::docid> leader;
+    for (Xapian::docid n : added) {
+        Xapian::docid best = n;
+        for (Xapian::docid e : nodes.similar(n)) {
+            if (!is_added.count(e) && !(nodes[e].own < nodes[n].own)) return std::nullopt;
+            if (nodes[e].own < nodes[best].own) best = e;
+        }
+        leader[n] = best;
+    }
+    // Keys as the general update finds them; for each cluster reached through an article
+    // already there, that article (a cluster of one records no member list: it is the one).
+    std::map<std::string, Xapian::docid> reached;
+    auto found = follow_leaders(added, leader, nodes, &reached);
+    std::map<std::string, std::vector<std::string>> lists;
+    for (Xapian::docid n : added) lists[found[n]].push_back(nodes[n].own);
+    const auto metadata = [&](const std::string& k) { return db.get_metadata(k); };
+    for (auto& [key, members] : lists) {
+        std::vector<std::string> recorded = read_members(metadata, key);
+        if (recorded.empty()) {
+            if (auto r = reached.find(key); r != reached.end())
+                recorded.push_back(nodes[r->second].own);
+            else if (members.size() == 1)
+                continue;  // a new article alone: no list, as before
+        }
+        members.insert(members.end(), recorded.begin(), recorded.end());
+        write_members(db, key, members);
+    }
+    return write_keys(db, found,
+                      [&](Xapian::docid d) -> const std::string& { return nodes[d].current; });
+}
+
+}  // namespace
+
+Xapian::doccount update_clusters(Xapian::WritableDatabase& db, const ClusterChanges& changes) {
+    if (changes.everything) return update_all(db);
+    if (changes.empty()) return 0;
+    // (Its nodes, read for the cheap update, serve the general one when that gives up.)
+    Nodes nodes(db);
+    if (const auto moved = update_for_added(db, changes, nodes)) return *moved;
+    // The articles whose similar set changed: those sharing a band with an added or removed one.
+    std::vector<Xapian::docid> queue;
+    std::unordered_set<Xapian::docid> affected;
+    for (const std::string& band : changes.bands)
+        for (auto p = db.postlist_begin(band); p != db.postlist_end(band); ++p)
+            if (affected.insert(*p).second) queue.push_back(*p);
+    // Their clusters, and those of the removed articles, may be re-formed: every member counts.
+    std::set<std::string> keys = changes.keys;
+    for (Xapian::docid d : queue) keys.insert(nodes[d].current);
+    std::unordered_map<Xapian::docid, Xapian::docid> leader;
+    for (std::size_t i = 0; i < queue.size(); ++i) {
+        const Xapian::docid d = queue[i];
+        Xapian::docid best = d;
+        for (Xapian::docid e : nodes.similar(d)) {
+            if (nodes[e].own < nodes[best].own) best = e;
+            if (!affected.count(e) && keys.count(nodes[e].current)) {
+                affected.insert(e);
+                queue.push_back(e);
+            }
+        }
+        leader[d] = best;
+    }
+    // A leader outside the affected set kept its cluster, whose key it holds.
+    auto found = follow_leaders(queue, leader, nodes);
+    // The member lists of every cluster that lost or gained an article: its recorded members
+    // outside the affected set (their keys did not move; gone ones are dropped), and the
+    // affected articles that have its key now.
+    std::set<std::string> touched = changes.keys;
+    for (Xapian::docid d : queue) {
+        touched.insert(nodes[d].current);
+        touched.insert(found[d]);
+    }
+    std::map<std::string, std::vector<std::string>> lists;
+    for (Xapian::docid d : queue) lists[found[d]].push_back(nodes[d].own);
+    const auto metadata = [&](const std::string& k) { return db.get_metadata(k); };
+    for (const std::string& key : touched) {
+        std::vector<std::string>& members = lists[key];
+        for (const std::string& m : read_members(metadata, key)) {
+            const std::string id = m.substr(8);
+            auto p = db.postlist_begin(id);
+            if (p == db.postlist_end(id) || affected.count(*p)) continue;
+            if (nodes.get(*p, false).current == key && nodes[*p].own == m) members.push_back(m);
+        }
+        write_members(db, key, members);
+    }
+    return write_keys(db, found,
+                      [&](Xapian::docid d) -> const std::string& { return nodes[d].current; });
+}
+
+std::vector<Xapian::docid> cluster_members(
+    const Xapian::Database& db, Xapian::docid member,
+    const std::function<std::string(const std::string&)>& metadata) {
+    // The recorded member list: one metadata read, then an id term lookup per member (a
+    // search does this for each hit it shows).
+    const std::string key = db.get_document(member).get_value(schema::kClusterSlot.slot);
+    std::vector<Xapian::docid> members;
+    for (const std::string& m : read_members(metadata, key)) {
+        const std::string id = m.substr(8);
+        if (auto p = db.postlist_begin(id); p != db.postlist_end(id)) members.push_back(*p);
+    }
+    if (members.empty()) return {member};
+    if (std::find(members.begin(), members.end(), member) == members.end())
+        members.push_back(member);
+    return members;
+}
+
+}  // namespace newsidx

@@ -1,0 +1,381 @@
+#include "index_writer.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <tuple>
+
+#include "index_files.hpp"
+#include "newsidx/error.hpp"
+#include "schema.hpp"
+#include "xapian_errors.hpp"
+
+namespace newsidx {
+namespace {
+
+std::string file_key(const std::string& path) { return bounded_term(schema::kFile.key, path); }
+
+// Metadata value: FileState::encode(), a newline, then the path (keys may be hashed).
+std::optional<std::pair<FileState, std::string>> decode_file_entry(std::string_view value) {
+    auto nl = value.find('\n');
+    if (nl == std::string_view::npos) return std::nullopt;
+    auto state = FileState::decode(value.substr(0, nl));
+    if (!state) return std::nullopt;
+    return std::make_pair(std::move(*state), std::string(value.substr(nl + 1)));
+}
+
+}  // namespace
+
+IndexWriter::IndexWriter(Xapian::WritableDatabase db, Analyzer analyzer, std::string path)
+    : db_(std::move(db)), analyzer_(std::move(analyzer)), path_(std::move(path)) {
+    // A run that died between marking the keys stale and recounting them: recount at the
+    // first commit.
+    changes_.everything = detail::guarded("reading index metadata", path_, [&] {
+        return db_.get_metadata(std::string(schema::kClusters.key)) == "stale";
+    });
+}
+
+void IndexWriter::note_removed(Xapian::docid did) {
+    if (clusters_ == Clusters::Ignored) return;
+    const Xapian::Document doc = db_.get_document(did);
+    if (const auto signature = Signature::decode(doc.get_value(schema::kSignatureSlot.slot)))
+        for (std::string& band : signature->band_terms()) changes_.bands.insert(std::move(band));
+    changes_.keys.insert(doc.get_value(schema::kClusterSlot.slot));
+}
+
+void IndexWriter::note_holders_removed(const std::string& id_term) {
+    if (clusters_ == Clusters::Ignored) return;
+    for (auto p = db_.postlist_begin(id_term); p != db_.postlist_end(id_term); ++p)
+        note_removed(*p);
+}
+
+void IndexWriter::note_added(const DocumentBuilder::Built& built) {
+    if (clusters_ == Clusters::Ignored) return;
+    changes_.bands.insert(built.bands.begin(), built.bands.end());
+    changes_.added.insert(built.id_term);
+}
+
+void IndexWriter::defer_clusters() { clusters_ = Clusters::Deferred; }
+
+void IndexWriter::settle_clusters() {
+    if (clusters_ == Clusters::Deferred) {
+        db_.set_metadata(std::string(schema::kClusters.key), "stale");
+    } else if (clusters_ == Clusters::Kept && !changes_.empty()) {
+        update_clusters(db_, changes_);
+        if (changes_.everything) db_.set_metadata(std::string(schema::kClusters.key), "");
+    }
+    changes_ = ClusterChanges();
+}
+
+IndexWriter::IndexWriter(Xapian::WritableDatabase db, const Analyzer& analyzer)
+    : IndexWriter(std::move(db), analyzer, std::string()) {
+    try {
+        if (db_.get_metadata(std::string(schema::kVersion.key)).empty())
+            detail::stamp_schema(db_, analyzer_.name());
+    } catch (...) {
+        detail::rethrow_xapian_error("opening index", path_);
+    }
+}
+
+IndexWriter IndexWriter::open(const std::string& path, bool rebuild, const std::string& language) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (fs::exists(path, ec) && !fs::is_directory(path, ec))
+        throw Error(ErrorCode::NotWritable, "'" + path + "' exists and is not an index directory");
+    // A folder of other files is not made an index: a bulk run replaces the whole folder with
+    // the index it builds beside it, which would take the other files with it.
+    if (fs::is_directory(path, ec) && !fs::exists(fs::path(path) / "iamglass", ec)) {
+        for (const auto& entry : fs::directory_iterator(path, ec)) {
+            const std::string name = entry.path().filename().string();
+            if (name == "flintlock" || name.ends_with(".glass") || name.ends_with(".tmp")) continue;
+            const bool shards = fs::is_directory(fs::path(path) / "1", ec);
+            throw Error(
+                ErrorCode::BadOption,
+                "'" + path + "' is a folder of other files (it holds '" + name + "'), not an index")
+                .with_hint(shards ? "a set of shards whose first run was stopped? run the same "
+                                    "indexer --shards N --db " +
+                                        path + " command again"
+                                  : "give --db a new or empty folder");
+        }
+    }
+    // Xapian reports a lock it cannot create as held by someone else; say what is really wrong.
+    if (fs::is_directory(path, ec) && ::access(path.c_str(), W_OK) != 0)
+        throw Error(ErrorCode::NotWritable,
+                    "cannot write to index '" + path + "': " + std::strerror(errno))
+            .with_hint("index into a folder you can write to, e.g. --db ./newsidx.db");
+    // --rebuild of an existing index leaves it as it is (locked, and read by searchers) while
+    // the new one is built beside it, to be swapped in at the end.
+    const bool replacing = rebuild && fs::exists(fs::path(path) / "iamglass", ec);
+    try {
+        Xapian::WritableDatabase db(path, (replacing ? Xapian::DB_OPEN
+                                           : rebuild ? Xapian::DB_CREATE_OR_OVERWRITE
+                                                     : Xapian::DB_CREATE_OR_OPEN) |
+                                              Xapian::DB_BACKEND_GLASS);
+        // A rebuild replaces the index whatever its schema, but keeps the analyzer of an index
+        // of this schema unless --lang names another. A new index analyses each article in
+        // its own language.
+        const bool current = db.get_metadata(std::string(schema::kVersion.key)) ==
+                             std::to_string(schema::kSchemaVersion);
+        const std::string stored =
+            replacing ? (current ? db.get_metadata(std::string(schema::kLanguage.key)) : "")
+                      : detail::check_schema(db, path, detail::Access::Write);
+        const Analyzer analyzer(!language.empty() ? language
+                                : !stored.empty() ? stored
+                                                  : std::string(kAutoAnalysis));
+        if (!replacing && !stored.empty() && stored != analyzer.name())
+            throw Error(ErrorCode::BadOption, "index '" + path + "' was built with --lang " +
+                                                  stored + ", not " + analyzer.name())
+                .with_hint("use --rebuild to change the stemming language");
+        if (!replacing && stored.empty()) {
+            detail::stamp_schema(db, analyzer.name());
+            // At once: an indexer killed before its first batch leaves an empty newsidx index,
+            // not a Xapian index that searchers cannot tell from someone else's.
+            db.commit();
+        }
+        return IndexWriter(std::move(db), analyzer, path);
+    } catch (...) {
+        detail::rethrow_xapian_error("opening index", path);
+    }
+}
+
+IndexWriter IndexWriter::create_shard(const std::string& path, const Analyzer& analyzer) {
+    try {
+        Xapian::WritableDatabase db(
+            path, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC | Xapian::DB_BACKEND_GLASS);
+        detail::stamp_schema(db, analyzer.name());
+        IndexWriter shard(std::move(db), analyzer, path);
+        shard.clusters_ = Clusters::Ignored;  // merge() counts the keys of the merged index
+        return shard;
+    } catch (...) {
+        detail::rethrow_xapian_error("creating index shard", path);
+    }
+}
+
+void IndexWriter::drop_shared_ids(std::vector<IndexWriter>& shards) {
+    const std::string prefix(schema::kId.prefix);
+    struct Cursor {
+        Xapian::TermIterator it, end;
+        std::size_t shard;
+    };
+    try {
+        std::vector<Cursor> cursors;
+        for (std::size_t s = 0; s < shards.size(); ++s) {
+            const Xapian::WritableDatabase& db = shards[s].db_;
+            cursors.push_back({db.allterms_begin(prefix), db.allterms_end(prefix), s});
+        }
+        for (;;) {
+            std::string smallest;
+            bool any = false;
+            for (const Cursor& c : cursors) {
+                if (c.it == c.end) continue;
+                if (!any || *c.it < smallest) smallest = *c.it;
+                any = true;
+            }
+            if (!any) return;
+            std::vector<std::size_t> in_shards;
+            Xapian::doccount copies = 0;
+            for (Cursor& c : cursors) {
+                if (c.it != c.end && *c.it == smallest) {
+                    in_shards.push_back(c.shard);
+                    copies += c.it.get_termfreq();
+                    ++c.it;
+                }
+            }
+            if (copies < 2) continue;
+            // (path, shard, docid) of every document with the id; the greatest path stays.
+            std::vector<std::tuple<std::string, std::size_t, Xapian::docid>> holders;
+            for (std::size_t shard : in_shards) {
+                Xapian::WritableDatabase& db = shards[shard].db_;
+                for (auto p = db.postlist_begin(smallest); p != db.postlist_end(smallest); ++p)
+                    holders.emplace_back(StoredRecord::of(db.get_document(*p)).path, shard, *p);
+            }
+            std::sort(holders.begin(), holders.end());
+            holders.pop_back();
+            for (const auto& [path, shard, docid] : holders)
+                shards[shard].db_.delete_document(docid);
+        }
+    } catch (...) {
+        detail::rethrow_xapian_error("merging index shards",
+                                     shards.empty() ? std::string() : shards[0].path_);
+    }
+}
+
+IndexWriter IndexWriter::merge(std::vector<IndexWriter>& shards, IndexWriter& states,
+                               const std::string& old_index, const std::string& dest,
+                               const Analyzer& analyzer) {
+    try {
+        Xapian::Database sources;
+        for (IndexWriter& s : shards) {
+            s.close();
+            sources.add_database(Xapian::Database(s.path_));
+        }
+        states.close();
+        sources.add_database(Xapian::Database(states.path_));
+        if (!old_index.empty()) sources.add_database(Xapian::Database(old_index));
+        sources.compact(dest, Xapian::Compactor::FULL, 0);
+        detail::release_free_memory();  // before the cluster count, the largest part of a merge
+        Xapian::WritableDatabase merged(dest, Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
+        // The run's file states are newer than the old index's and than those the workers
+        // wrote into their shards. Compaction hands a key's duplicate values over in no fixed
+        // order (Xapian 1.4 breaks ties between its sources' metadata cursors arbitrarily), so
+        // write them again.
+        const std::string prefix(schema::kFile.key);
+        const Xapian::Database final_states(states.path_);
+        for (auto it = final_states.metadata_keys_begin(prefix);
+             it != final_states.metadata_keys_end(prefix); ++it)
+            merged.set_metadata(*it, final_states.get_metadata(*it));
+        detail::stamp_schema(merged, analyzer.name());
+        // Every cluster key is counted anew (the shards' articles each founded their own), at
+        // the commit, as for any writer whose keys are stale.
+        IndexWriter writer(std::move(merged), analyzer, dest);
+        writer.changes_.everything = true;
+        writer.settle_clusters();
+        writer.db_.commit();  // written without fsync: the caller syncs the folder before the swap
+        return writer;
+    } catch (...) {
+        detail::rethrow_xapian_error("merging index shards", dest);
+    }
+}
+
+Xapian::doccount IndexWriter::size() const {
+    return detail::guarded("reading index", path_, [&] { return db_.get_doccount(); });
+}
+
+std::string IndexWriter::shard() const {
+    return detail::guarded("reading index metadata", path_,
+                           [&] { return db_.get_metadata(std::string(schema::kShard.key)); });
+}
+
+void IndexWriter::set_shard(const std::string& spec) {
+    detail::guarded("writing index metadata", path_,
+                    [&] { db_.set_metadata(std::string(schema::kShard.key), spec); });
+}
+
+bool IndexWriter::has_file_states() const {
+    return detail::guarded("reading index metadata", path_, [&] {
+        const std::string prefix(schema::kFile.key);
+        return db_.metadata_keys_begin(prefix) != db_.metadata_keys_end(prefix);
+    });
+}
+
+std::optional<FileState> IndexWriter::file_state(const std::string& path) const {
+    return detail::guarded("reading index metadata", path_, [&]() -> std::optional<FileState> {
+        auto entry = decode_file_entry(db_.get_metadata(file_key(path)));
+        if (!entry || entry->second != path) return std::nullopt;
+        return std::move(entry->first);
+    });
+}
+
+void IndexWriter::each_known_file(const std::function<void(const std::string&)>& visit) const {
+    detail::guarded("reading index metadata", path_, [&] {
+        const std::string prefix(schema::kFile.key);
+        for (auto it = db_.metadata_keys_begin(prefix); it != db_.metadata_keys_end(prefix); ++it) {
+            if (auto entry = decode_file_entry(db_.get_metadata(*it))) visit(entry->second);
+        }
+    });
+}
+
+void IndexWriter::put(const std::string& path, const FileState& state,
+                      const DocumentBuilder::Built& built) {
+    // The file may have carried another URL before: drop the article it produced then.
+    if (const auto before = file_state(path); before && before->url != state.url)
+        delete_article_of(path, before->url);
+    detail::guarded("writing to index", path_, [&] {
+        note_holders_removed(built.id_term);
+        note_added(built);
+        db_.replace_document(built.id_term, built.doc);
+        db_.set_metadata(file_key(path), state.encode() + '\n' + path);
+        for (const std::string& word : built.spellings) db_.add_spelling(word);
+    });
+}
+
+void IndexWriter::add_new(const std::string& path, const FileState& state,
+                          const DocumentBuilder::Built& built) {
+    detail::guarded("writing to index", path_, [&] {
+        note_added(built);
+        db_.add_document(built.doc);
+        db_.set_metadata(file_key(path), state.encode() + '\n' + path);
+        for (const std::string& word : built.spellings) db_.add_spelling(word);
+    });
+}
+
+std::optional<std::string> IndexWriter::path_of(const std::string& id_term) const {
+    return detail::guarded("reading index", path_, [&]() -> std::optional<std::string> {
+        auto it = db_.postlist_begin(id_term);
+        if (it == db_.postlist_end(id_term)) return std::nullopt;
+        return StoredRecord::of(db_.get_document(*it)).path;
+    });
+}
+
+void IndexWriter::delete_id(const std::string& id_term) {
+    detail::guarded("writing to index", path_, [&] {
+        note_holders_removed(id_term);
+        db_.delete_document(id_term);
+    });
+}
+
+void IndexWriter::delete_article_of(const std::string& path, const std::string& url) {
+    if (url.empty()) return;
+    const std::string id = bounded_term(schema::kId.prefix, url);
+    // Only the file's own: a later file with the same URL may have taken the URL (and a bulk
+    // run's shard may hold several documents with it until drop_shared_ids()).
+    detail::guarded("writing to index", path_, [&] {
+        std::vector<Xapian::docid> own;
+        for (auto p = db_.postlist_begin(id); p != db_.postlist_end(id); ++p)
+            if (StoredRecord::of(db_.get_document(*p)).path == path) own.push_back(*p);
+        for (Xapian::docid docid : own) {
+            note_removed(docid);
+            db_.delete_document(docid);
+        }
+    });
+}
+
+void IndexWriter::touch(const std::string& path, const FileState& state) {
+    detail::guarded("writing to index", path_,
+                    [&] { db_.set_metadata(file_key(path), state.encode() + '\n' + path); });
+}
+
+void IndexWriter::forget(const std::string& path) {
+    if (const auto state = file_state(path)) delete_article_of(path, state->url);
+    detail::guarded("writing to index", path_,
+                    [&] { db_.set_metadata(file_key(path), std::string()); });
+}
+
+void IndexWriter::close() {
+    detail::guarded("committing index", path_, [&] {
+        settle_clusters();
+        db_.commit();
+        db_.close();
+    });
+}
+
+void IndexWriter::release() {
+    // Xapian's close() commits what is pending: nothing, since the caller committed before the
+    // index moved, so nothing is written to its old place.
+    detail::guarded("closing index", path_, [&] { db_.close(); });
+}
+
+void IndexWriter::commit() {
+    detail::guarded("committing index", path_, [&] {
+        settle_clusters();
+        if (in_transaction_) {
+            db_.commit_transaction();
+            in_transaction_ = false;
+        } else {
+            db_.commit();
+        }
+    });
+}
+
+void IndexWriter::hold_until_commit() {
+    detail::guarded("writing to index", path_, [&] {
+        settle_clusters();
+        db_.begin_transaction(true);  // commits what is pending first; so does its end
+        in_transaction_ = true;
+    });
+}
+
+}  // namespace newsidx

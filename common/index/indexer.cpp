@@ -1,0 +1,840 @@
+#include "newsidx/indexer.hpp"
+
+// Header-only: one shared library less to load at every start (docs/benchmarks.md).
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+
+#include "file_scan.hpp"
+#include "index_files.hpp"
+#include "index_writer.hpp"
+#include "newsidx/error.hpp"
+#include "schema.hpp"
+#include "pipeline.hpp"
+#include "xapian_errors.hpp"
+
+namespace newsidx {
+namespace fs = std::filesystem;
+namespace {
+
+using detail::FileList;
+using detail::Outcome;
+using detail::SourceFile;
+
+// URLs are remembered by 64-bit hash, so that a million of them take a few MB.
+std::uint64_t url_key(const std::string& url) { return XXH3_64bits(url.data(), url.size()); }
+
+// The listed file that holds each URL, by url_key(): open addressing in two arrays, 12 bytes
+// a slot (a std::unordered_map node takes 40, and an archive may have a million URLs).
+class UrlOwners {
+  public:
+    static constexpr FileList::Index kNone = UINT32_MAX;
+
+    // The owner of the URL with hash `key`: kNone when none yet (set it through the reference,
+    // which stays good until the next call).
+    FileList::Index& operator[](std::uint64_t key) {
+        if ((used_ + 1) * 4 > keys_.size() * 3) grow();
+        std::size_t i = key & (keys_.size() - 1);
+        while (owners_[i] != kNone && keys_[i] != key) i = (i + 1) & (keys_.size() - 1);
+        if (owners_[i] == kNone) {  // new: counted, though the caller may leave it empty
+            keys_[i] = key;
+            ++used_;
+        }
+        return owners_[i];
+    }
+
+    // Calls `visit` with every owner.
+    template <typename Visit>
+    void each(Visit&& visit) const {
+        for (FileList::Index owner : owners_)
+            if (owner != kNone) visit(owner);
+    }
+
+  private:
+    void grow() {
+        std::vector<std::uint64_t> keys(std::max<std::size_t>(1024, keys_.size() * 2));
+        std::vector<FileList::Index> owners(keys.size(), kNone);
+        used_ = 0;
+        for (std::size_t j = 0; j < keys_.size(); ++j) {
+            if (owners_[j] == kNone) continue;
+            std::size_t i = keys_[j] & (keys.size() - 1);
+            while (owners[i] != kNone) i = (i + 1) & (keys.size() - 1);
+            keys[i] = keys_[j];
+            owners[i] = owners_[j];
+            ++used_;
+        }
+        keys_ = std::move(keys);
+        owners_ = std::move(owners);
+    }
+
+    std::vector<std::uint64_t> keys_;
+    std::vector<FileList::Index> owners_;
+    std::size_t used_ = 0;
+};
+
+// One scratch shard per worker of a bulk build. Every article goes in as a new document, a
+// repeated URL too: which of them stays is decided once all are written
+// (IndexWriter::drop_shared_ids), so that dropping the documents of files a stopped run never
+// took cannot take away another file's.
+struct Shard {
+    std::uint64_t since_commit = 0;
+
+    void write(IndexWriter& writer, const SourceFile& file, Outcome& out,
+               std::uint64_t commit_bytes) {
+        if (out.kind == Outcome::Kind::Touched) {
+            writer.touch(file.path, out.state);
+        } else if (out.kind == Outcome::Kind::Indexed) {
+            writer.add_new(file.path, out.state, *out.built);
+            out.built.reset();
+            since_commit += out.bytes;
+            if (since_commit >= commit_bytes) {
+                writer.commit();
+                since_commit = 0;
+            }
+        }
+    }
+};
+
+std::string format_fixed(double v, int decimals) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    return buf;
+}
+
+// The state one run shares between its direct and bulk paths.
+//
+// Shared URLs: the later path wins, whatever the order in which the files arrived. The run
+// knows which file holds each URL (url_owner_: the greatest path among the files that carry
+// it) and records with each file whether the index holds its article (FileState::holds). A
+// file that wins its URL back without being read (the later file went, or changed its URL) is
+// read again at the end of the run; a run that dies first leaves the flag for the next one.
+class Run {
+  public:
+    Run(const IndexOptions& options, IndexObserver& observer, IndexStats& stats)
+        : options_(options), observer_(observer), stats_(stats) {}
+
+    void execute() {
+        std::vector<std::string> roots;
+        for (const std::string& input : options_.inputs) {
+            std::error_code ec;
+            if (!fs::exists(input, ec))
+                throw Error(ErrorCode::BadOption, "input '" + input + "' does not exist");
+            roots.push_back(fs::absolute(input).lexically_normal().string());
+            if (roots.back().size() > 1 && roots.back().back() == '/') roots.back().pop_back();
+        }
+        roots_ = roots;
+        // The lock first: a second indexer is turned away at once, before any listing.
+        detail::recover_interrupted_swap(options_.db_path);
+        writer_.emplace(IndexWriter::open(options_.db_path, options_.rebuild, options_.language));
+        if (!options_.watched) detail::refuse_if_watched(options_.db_path);
+        // A rebuild starts from nothing: the old index only stays readable until the swap. (A
+        // shard without articles may still hold the states of the other shards' files.)
+        was_empty_ = options_.rebuild || (writer_->size() == 0 && !writer_->has_file_states());
+        settle_shard();
+
+        // --shards N lists the files once per shard: the first one says what it skipped.
+        files_ = detail::find_files(roots, [this](const std::string& line) {
+            if (options_.report_rejections) observer_.on_warning(line);
+        });
+        stats_.files = files_.size();
+        {
+            std::uint64_t bytes = 0;
+            for (FileList::Index i = 0; i < files_.size(); ++i) bytes += files_[i].size;
+            observer_.on_listed(files_.size(), bytes);
+        }
+
+        // Files under the inputs that the index knows but the disk no longer has.
+        if (!options_.rebuild) {
+            std::vector<std::string> gone;
+            // The known paths come in sorted order, mostly: each is looked for after the last.
+            FileList::Index hint = 0;
+            writer_->each_known_file([&](const std::string& known) {
+                if (!files_.find(known, &hint) && under_inputs(known)) gone.push_back(known);
+            });
+            for (const std::string& known : gone) {
+                // A shard counts the files whose articles were its own (every shard keeps the
+                // states of all files), and the first shard the files that had none.
+                const auto state = shard_.whole() ? std::nullopt : writer_->file_state(known);
+                if (!state ||
+                    (state->url.empty() ? shard_.k == 1 : shard_.keeps(id_term_of(state->url))))
+                    ++stats_.removed;
+                writer_->forget(known);
+            }
+        }
+
+        // Unchanged files (same size and mtime) are not read at all. The others' states are
+        // read again when they are (materialize()): a million files to read carry none here.
+        std::vector<FileList::Index> todo;
+        for (FileList::Index i = 0; i < files_.size(); ++i) {
+            FileList::Entry& f = files_[i];
+            std::optional<FileState> previous;
+            if (!options_.rebuild) previous = writer_->file_state(files_.path(i));
+            if (previous && previous->size == f.size && previous->mtime_ns == f.mtime_ns &&
+                !previous->url.empty()) {
+                if (!shard_.keeps(id_term_of(previous->url))) {
+                    set_fate(i, Fate::Elsewhere);
+                    continue;
+                }
+                f.holds = previous->holds;
+                set_fate(i, f.holds ? Fate::Unchanged : Fate::Superseded);
+                // files_ is sorted by path: the greatest path with the URL is the last to come.
+                FileList::Index& owner = url_owner_[url_key(previous->url)];
+                // An earlier file that says it holds the URL does not (a run over another
+                // folder let it win): the later one is read again below if it lacks its article.
+                if (owner != UrlOwners::kNone && files_[owner].holds) supersede(owner);
+                owner = i;
+                continue;
+            }
+            bytes_total_ += f.size;
+            todo.push_back(i);
+        }
+
+        unsigned jobs =
+            options_.jobs ? options_.jobs : std::max(1u, std::thread::hardware_concurrency());
+        jobs = static_cast<unsigned>(
+            std::min<std::size_t>(jobs, std::max<std::size_t>(1, todo.size())));
+
+        const Xapian::doccount existing = writer_->size();
+        const bool bulk = options_.rebuild || options_.mode == BuildMode::Bulk ||
+                          (options_.mode == BuildMode::Auto && todo.size() >= kBulkMinFiles &&
+                           todo.size() >= existing / 4);
+        stats_.bulk = bulk;
+        observer_.on_reading(todo.size(), bytes_total_, bulk);
+        if (bulk)
+            run_bulk(std::move(todo), jobs);
+        else
+            run_direct(todo, jobs);
+    }
+
+  private:
+    using Fate = detail::Fate;
+
+    // Below this many changed files a run updates the index in place.
+    static constexpr std::size_t kBulkMinFiles = 1000;
+
+    // What account() decided to do with one outcome.
+    struct Verdict {
+        enum class Action {
+            None,
+            Write,      // index the article, which holds its URL
+            Supersede,  // a later file holds the URL: record the file's state only
+            Touch,      // same bytes as before: record the file's state only
+            Forget,     // rejected now: drop the article the file had and its state
+        } action = Action::None;
+        bool in_index = false;  // the index already has an article with the URL
+    };
+    using Action = Verdict::Action;
+
+    std::uint64_t& count_of(Fate fate) {
+        switch (fate) {
+            case Fate::Added:
+                return stats_.added;
+            case Fate::Updated:
+                return stats_.updated;
+            case Fate::Unchanged:
+                return stats_.unchanged;
+            case Fate::Superseded:
+                return stats_.superseded;
+            case Fate::Elsewhere:
+                return stats_.elsewhere;
+            case Fate::Rejected:
+            case Fate::Pending:
+                break;
+        }
+        return stats_.rejected;
+    }
+
+    void set_fate(FileList::Index i, Fate fate) {
+        FileList::Entry& f = files_[i];
+        if (f.fate != Fate::Pending) --count_of(f.fate);
+        ++count_of(fate);
+        f.fate = fate;
+    }
+
+    // Which articles the index keeps: the options' --shard, or the index's own. A shard's
+    // split is fixed when it gets its first article; only a rebuild may change it.
+    void settle_shard() {
+        const std::string stored = writer_->shard();
+        shard_ = options_.shard;
+        if (shard_.whole() && !stored.empty()) {  // a rebuild too, unless --shard says otherwise
+            if (const auto own = ShardSpec::parse(stored)) shard_ = *own;
+            return;
+        }
+        if (options_.rebuild) return;
+        if (shard_.text() == stored) return;
+        if (writer_->size() > 0)
+            throw Error(ErrorCode::BadOption,
+                        "index '" + options_.db_path + "' is " +
+                            (stored.empty() ? std::string("a whole index")
+                                            : "shard " + stored + " of a set") +
+                            ", not shard " + shard_.text())
+                .with_hint("to split it otherwise, add --rebuild");
+        writer_->set_shard(shard_.text());
+    }
+
+    // Where the run records file states: the index itself, or the bulk run's state shard.
+    IndexWriter& state_store() { return states_ ? *states_ : *writer_; }
+
+    // What is known of the file at `path` now: the state this run recorded, else the index's.
+    std::optional<FileState> current_state(const std::string& path) {
+        std::optional<FileState> state = state_store().file_state(path);
+        if (!state && states_) state = writer_->file_state(path);  // not read by this run
+        return state;
+    }
+
+    // A later file took the URL of file `i`: its state says that the index no longer holds
+    // its article.
+    void supersede(FileList::Index i) {
+        if (files_[i].fate != Fate::Rejected) set_fate(i, Fate::Superseded);
+        if (!files_[i].holds) return;
+        files_[i].holds = false;
+        let_go(files_.path(i));
+    }
+
+    // Records that the index no longer holds the article of the file at `path`, in the index
+    // and in what the run remembers of the file (it may be a changed file still to come: its
+    // state is read when it is, or it is in the batch being read).
+    void let_go(const std::string& path) {
+        if (const auto i = files_.find(path)) {
+            files_[*i].holds = false;
+            if (SourceFile* f = in_batch(*i); f && f->previous) f->previous->holds = false;
+        }
+        std::optional<FileState> state = current_state(path);
+        if (!state) return;
+        state->holds = false;
+        state_store().touch(path, *state);
+    }
+
+    bool under_inputs(const std::string& path) const {
+        return std::any_of(roots_.begin(), roots_.end(),
+                           [&](const std::string& r) { return detail::is_under(path, r); });
+    }
+
+    // The file of the batch being read that is file `i` of the list, if any.
+    SourceFile* in_batch(FileList::Index i) {
+        if (!batch_) return nullptr;
+        auto it =
+            std::lower_bound(batch_->begin(), batch_->end(), i,
+                             [](const SourceFile& f, FileList::Index j) { return f.index < j; });
+        return it != batch_->end() && it->index == i ? &*it : nullptr;
+    }
+
+    Verdict lose(SourceFile& f, Outcome& out, const std::string& winner) {
+        if (out.kind == Outcome::Kind::Indexed)
+            observer_.on_warning(f.path + ":3: warning: same URL as " + winner +
+                                 ", a later file; this one is not indexed");
+        set_fate(f.index, Fate::Superseded);
+        files_[f.index].holds = out.state.holds = false;
+        return {out.kind == Outcome::Kind::Indexed ? Action::Supersede : Action::Touch};
+    }
+
+    // Reports an outcome, counts it, and decides what to do with it. For an article, resolves
+    // its URL against the files that carry it too.
+    Verdict account(SourceFile& f, Outcome& out) {
+        stats_.bytes_read += out.bytes;
+        // --shards N reads every file once per shard: the first shard reports the broken ones.
+        const bool report = out.kind != Outcome::Kind::Rejected || options_.report_rejections;
+        if (report)
+            for (const std::string& w : out.warnings) observer_.on_warning(w);
+        FileList::Entry& entry = files_[f.index];
+        if (out.kind == Outcome::Kind::Rejected) {
+            set_fate(f.index, Fate::Rejected);
+            if (report) observer_.on_rejected(*out.error);
+            return {f.previous ? Action::Forget : Action::None};
+        }
+        if (out.kind == Outcome::Kind::Elsewhere) {
+            // Another shard's: its state is kept (so that the next run need not read it
+            // again); an article it had here under an earlier URL goes.
+            set_fate(f.index, Fate::Elsewhere);
+            entry.holds = false;
+            return {f.previous ? Action::Supersede : Action::Touch};
+        }
+        const bool indexed = out.kind == Outcome::Kind::Indexed;
+        FileList::Index& owner = url_owner_[url_key(out.state.url)];
+        // The list is sorted by path: a greater index is a greater path.
+        if (owner != UrlOwners::kNone && owner > f.index) return lose(f, out, files_.path(owner));
+        // The file whose article the index holds under the URL now (one lookup answers both
+        // "is the URL in the index" and "whose"), kept only if another one.
+        std::optional<std::string> holder;
+        if (indexed && !was_empty_) holder = writer_->path_of(out.id_term);
+        const bool in_index = holder.has_value();
+        if (holder && *holder == f.path) holder.reset();
+        // Outside this run's inputs (a run over one folder of an index built from several),
+        // it weighs as the files of the run do.
+        const bool outside = holder && !under_inputs(*holder);
+        if (outside && *holder > f.path) return lose(f, out, *holder);
+        const std::optional<FileList::Index> before = owner == UrlOwners::kNone || owner == f.index
+                                                          ? std::nullopt
+                                                          : std::optional<FileList::Index>(owner);
+        owner = f.index;
+        const std::string before_path = before ? files_.path(*before) : std::string();
+        const Fate before_fate = before ? files_[*before].fate : Fate::Pending;
+        const bool before_written = before_fate == Fate::Added || before_fate == Fate::Updated;
+        if (before) {
+            if (indexed)
+                observer_.on_warning(f.path + ":3: warning: same URL as " + before_path +
+                                     "; this later file replaces it");
+            supersede(*before);
+        }
+        if (!indexed) {
+            // Same bytes as when last read: its article is still in the index, unless a later
+            // file held the URL then or a file of this run has just replaced it. If not, the
+            // file is read again at the end of the run (read_again()).
+            set_fate(f.index, Fate::Unchanged);
+            entry.holds = out.state.holds = f.previous->holds && !before_written;
+            return {Action::Touch};
+        }
+        if (outside)
+            observer_.on_warning(f.path + ":3: warning: same URL as " + *holder +
+                                 "; this later file replaces it");
+        // Its state must say so at once: a run stopped before it reaches that file (a changed
+        // one, still to come) would leave it claiming an article it no longer has.
+        if (holder && !(before && before_path == *holder)) let_go(*holder);
+        // A file known before whose article was another shard's is new to this one.
+        const bool was_here = f.previous && (shard_.whole() || f.previous->url.empty() ||
+                                             shard_.keeps(id_term_of(f.previous->url)));
+        set_fate(f.index, before_fate == Fate::Added               ? Fate::Added
+                          : before_written || in_index || was_here ? Fate::Updated
+                                                                   : Fate::Added);
+        entry.holds = out.state.holds = true;
+        return {Action::Write, in_index};
+    }
+
+    // The files that hold their URL now but whose article the index lacks (a later file with
+    // the URL went or changed it; a run stopped before it read them again), sorted by path.
+    // They are read in full, not compared with their old bytes.
+    std::vector<FileList::Index> read_again() {
+        std::vector<FileList::Index> files;
+        url_owner_.each([&](FileList::Index owner) {
+            if (!files_[owner].holds) files.push_back(owner);
+        });
+        std::sort(files.begin(), files.end());
+        for (FileList::Index i : files) {
+            bytes_total_ += files_[i].size;
+            observer_.on_warning(files_.path(i) +
+                                 ":3: note: indexed again: no later file has its URL any more");
+        }
+        return files;
+    }
+
+    // Files `files[from, from + batch_files)` as the workers take them, each with what the index
+    // knows of it now (`with_previous`: compared with its old bytes) — let_go() may have
+    // changed that since the list was made.
+    std::vector<SourceFile> materialize(const std::vector<FileList::Index>& files, std::size_t from,
+                                        bool with_previous) {
+        std::vector<SourceFile> batch;
+        const std::size_t to = std::min(files.size(), from + batch_files());
+        batch.reserve(to - from);
+        for (std::size_t k = from; k < to; ++k) {
+            SourceFile f = files_.source(files[k]);
+            if (with_previous && !options_.rebuild)
+                if (std::optional<FileState> previous = current_state(f.path))
+                    f.previous = std::make_unique<FileState>(std::move(*previous));
+            batch.push_back(std::move(f));
+        }
+        return batch;
+    }
+
+    std::size_t batch_files() const { return std::max<std::size_t>(1, options_.batch_files); }
+
+    // The one loop of both paths: takes the outcomes in file order, accounts for each and
+    // hands it to `apply`, until the files run out or a signal stops the run.
+    // Returns how many outcomes it took. `done` and `total`: the files of the pass before
+    // this batch, and in all (progress).
+    template <typename Apply>
+    std::size_t drain(detail::Pipeline& pipeline, std::vector<SourceFile>& batch, std::size_t done,
+                      std::size_t total, Apply&& apply) {
+        std::size_t taken = 0;
+        for (; taken < batch.size(); ++taken) {
+            if (stopping()) break;
+            Outcome out = pipeline.take(taken);
+            SourceFile& f = batch[taken];
+            const Verdict verdict = account(f, out);
+            apply(f, out, verdict);
+            observer_.on_progress(done + taken + 1, total, stats_.bytes_read, bytes_total_);
+        }
+        pipeline.stop();
+        return taken;
+    }
+
+    // Reads the files to read, then those to read again (read_again()), a batch at a time:
+    // `read(batch, view, done, total)` runs one batch (`view`: its files by address) through
+    // a pipeline; `done` and `total` are drain()'s.
+    template <typename Read>
+    void read_in_batches(const std::vector<FileList::Index>& todo, Read&& read) {
+        const auto pass = [&](const std::vector<FileList::Index>& files, bool with_previous) {
+            for (std::size_t from = 0; from < files.size() && !stopping(); from += batch_files()) {
+                std::vector<SourceFile> batch = materialize(files, from, with_previous);
+                std::vector<const SourceFile*> view;
+                for (const SourceFile& f : batch) view.push_back(&f);
+                batch_ = &batch;
+                struct Clear {
+                    std::vector<SourceFile>*& batch;
+                    ~Clear() { batch = nullptr; }
+                } clear{batch_};
+                read(batch, view, from, files.size());
+            }
+        };
+        pass(todo, true);
+        if (!stopping()) pass(read_again(), false);
+    }
+
+    void run_direct(const std::vector<FileList::Index>& todo, unsigned jobs) {
+        std::uint64_t since_commit = 0;
+        read_in_batches(todo, [&](std::vector<SourceFile>& files,
+                                  const std::vector<const SourceFile*>& view, std::size_t done,
+                                  std::size_t total) {
+            detail::Pipeline pipeline(view, jobs, writer_->analyzer(), options_.max_size, shard_);
+            drain(pipeline, files, done, total,
+                  [&](const SourceFile& f, const Outcome& out, Verdict verdict) {
+                      switch (verdict.action) {
+                          case Action::None:
+                              break;
+                          case Action::Touch:
+                              writer_->touch(f.path, out.state);
+                              break;
+                          case Action::Forget:
+                              writer_->forget(f.path);
+                              break;
+                          case Action::Supersede:
+                              if (f.previous) writer_->delete_article_of(f.path, f.previous->url);
+                              writer_->touch(f.path, out.state);
+                              break;
+                          case Action::Write:
+                              writer_->put(f.path, out.state, *out.built);
+                              since_commit += out.bytes;
+                              break;
+                      }
+                      if (since_commit >= options_.commit_bytes) {
+                          writer_->commit();
+                          since_commit = 0;
+                      }
+                  });
+        });
+        observer_.on_commit();
+        writer_->commit();
+    }
+
+    // Bulk: each worker writes its own scratch shard; the shards and the old index are merged
+    // by compaction into <db>.new, which is swapped in (docs/architecture.md). The file states
+    // are written by the run alone, into a shard of their own.
+    void run_bulk(std::vector<FileList::Index> todo, unsigned jobs) {
+        const std::string build_dir = detail::index_sibling(options_.db_path, ".build");
+        const std::string next_dir = detail::index_sibling(options_.db_path, ".new");
+        std::error_code ec;
+        fs::remove_all(build_dir, ec);
+        fs::remove_all(next_dir, ec);
+        fs::create_directories(build_dir, ec);
+        if (ec)
+            throw Error(ErrorCode::NotWritable,
+                        "cannot create '" + build_dir + "': " + ec.message());
+        // However this ends, the scratch folders go (a failed run must not leave a full disk).
+        struct Scratch {
+            std::string build, next;
+            ~Scratch() {
+                std::error_code ignored;
+                fs::remove_all(build, ignored);
+                fs::remove_all(next, ignored);
+            }
+        } scratch{build_dir, next_dir};
+        // The old articles of changed files are deleted from the index as the run takes the
+        // files, but must not be committed unless the merge that brings their new versions
+        // follows: a run that fails on the way drops those deletions.
+        writer_->hold_until_commit();
+        writer_->defer_clusters();  // merge() recounts the merged index's clusters
+        std::vector<IndexWriter> writers;
+        std::vector<Shard> shards(jobs);
+        for (unsigned j = 0; j < jobs; ++j)
+            writers.push_back(IndexWriter::create_shard(build_dir + "/shard-" + std::to_string(j),
+                                                        writer_->analyzer()));
+        states_.emplace(IndexWriter::create_shard(build_dir + "/states", writer_->analyzer()));
+        states_->set_shard(shard_.text());  // carried into the merged index
+
+        read_in_batches(todo, [&](std::vector<SourceFile>& files,
+                                  const std::vector<const SourceFile*>& view, std::size_t done,
+                                  std::size_t total) {
+            const std::uint64_t commit_bytes = options_.commit_bytes;
+            // Written by the workers, whose shards the run must not touch until they stop:
+            // articles that a later file turned out to hold, deleted from the shards then.
+            std::vector<std::pair<std::string, std::string>> superseded;  // (path, URL)
+            detail::Pipeline pipeline(view, jobs, writer_->analyzer(), options_.max_size, shard_,
+                                      [&](unsigned w, const SourceFile& f, Outcome& out) {
+                                          shards[w].write(writers[w], f, out, commit_bytes);
+                                      });
+            const std::size_t taken =
+                drain(pipeline, files, done, total,
+                      [&](const SourceFile& f, const Outcome& out, Verdict verdict) {
+                          switch (verdict.action) {
+                              case Action::None:
+                                  return;
+                              case Action::Forget:
+                                  writer_->forget(f.path);
+                                  states_->forget(f.path);  // a state let_go() wrote this run
+                                  return;
+                              case Action::Touch:
+                                  break;
+                              case Action::Supersede:
+                                  superseded.emplace_back(f.path, out.state.url);
+                                  [[fallthrough]];
+                              case Action::Write:
+                                  // The index keeps nothing this file or this URL produced before.
+                                  if (f.previous)
+                                      writer_->delete_article_of(f.path, f.previous->url);
+                                  if (verdict.in_index) writer_->delete_id(out.id_term);
+                                  break;
+                          }
+                          states_->touch(f.path, out.state);
+                      });
+            for (const auto& [path, url] : superseded)
+                for (IndexWriter& w : writers) w.delete_article_of(path, url);
+            // Stopped early, the workers may have written files the run never took, whose old
+            // articles are still in the index: leave those files to the next run, as if they
+            // had not been read (their old state stays, so it reads them again).
+            for (std::size_t i = taken; i < files.size(); ++i)
+                for (IndexWriter& w : writers) w.forget(files[i].path);
+        });
+        // Every file is counted: the merge and the cluster count that follow get the memory.
+        todo = {};
+        files_ = FileList();
+        url_owner_ = UrlOwners();
+        detail::release_free_memory();
+        // An interrupted rebuild is dropped whole: the old index stays, rather than one that
+        // lost whatever the rebuild had not reached.
+        if (options_.rebuild && stats_.interrupted) {
+            stats_.added = stats_.updated = stats_.unchanged = stats_.superseded = 0;
+            return;
+        }
+        observer_.on_commit();
+        for (IndexWriter& w : writers) w.commit();
+        IndexWriter::drop_shared_ids(writers);
+        writer_->commit();
+        const bool with_old = !options_.rebuild && (writer_->size() > 0 || !was_empty_);
+        // The merged index is opened, and so locked, before it is swapped in: from here to the
+        // end of the run both the old and the new index are this run's.
+        IndexWriter merged = IndexWriter::merge(writers, *states_, with_old ? options_.db_path : "",
+                                                next_dir, writer_->analyzer());
+        detail::sync_tree(next_dir);
+        detail::swap_in(next_dir, options_.db_path);
+        observer_.on_swapped();
+        // Neither index is written again: the old one is at next_dir now (removed by
+        // `scratch`), and the merged one is where the old one was.
+        writer_->release();
+        writer_.reset();
+        merged.release();
+    }
+
+    bool stopping() {
+        if (options_.stop && options_.stop->load()) stats_.interrupted = true;
+        return stats_.interrupted;
+    }
+
+    const IndexOptions& options_;
+    IndexObserver& observer_;
+    IndexStats& stats_;
+    std::optional<IndexWriter> writer_;
+    std::optional<IndexWriter> states_;  // a bulk run's file states, merged at the end
+    bool was_empty_ = false;
+    ShardSpec shard_;  // the articles the index keeps (settle_shard())
+    std::uint64_t bytes_total_ = 0;
+    // Every source file, sorted by path; the run refers to them by index.
+    FileList files_;
+    std::vector<SourceFile>* batch_ = nullptr;  // the files being read (read_in_batches())
+    std::vector<std::string> roots_;            // the inputs, absolute
+    // The file that holds each URL (by url_key()): the greatest path among those that carry it.
+    UrlOwners url_owner_;
+};
+
+// A set of shards in one folder (indexer --shards N): DIR/1 ... DIR/N and the stub file
+// DIR/XAPIANDB that names them, so that `--db DIR` opens the set.
+constexpr std::string_view kStubName = "XAPIANDB";
+
+std::string stub_text(unsigned shards) {
+    std::string text = "# newsidx: " + std::to_string(shards) +
+                       " shards, split by URL (indexer --shards " + std::to_string(shards) +
+                       "); docs/scale-out.md\n";
+    for (unsigned k = 1; k <= shards; ++k) text += "auto " + std::to_string(k) + "\n";
+    return text;
+}
+
+// How many shards the set in `dir` has: 0 when `dir` is no set folder (no stub file there).
+// Throws Error(BadOption) for a stub that lists anything else than shards 1 to N.
+unsigned set_size(const std::string& dir) {
+    const fs::path stub = fs::path(dir) / kStubName;
+    std::error_code ec;
+    if (!fs::is_regular_file(stub, ec)) return 0;
+    std::ifstream in(stub);
+    std::string line;
+    unsigned n = 0;
+    while (std::getline(in, line)) {
+        if (line.empty() || line[0] == '#') continue;
+        if (line != "auto " + std::to_string(n + 1))
+            throw Error(ErrorCode::BadOption, "'" + stub.string() +
+                                                  "' names other members than shards 1 to N: "
+                                                  "not a set that indexer --shards wrote")
+                .with_hint("index each shard with --db SHARD --shard K/N");
+        ++n;
+    }
+    return n;
+}
+
+// Writes the stub file for `shards` shards into `dir`, whole or not at all.
+void write_stub(const std::string& dir, unsigned shards) {
+    const fs::path stub = fs::path(dir) / kStubName;
+    const fs::path scratch = fs::path(dir) / (std::string(kStubName) + ".new");
+    {
+        std::ofstream out(scratch, std::ios::trunc);
+        out << stub_text(shards);
+        out.flush();
+        if (!out) throw Error(ErrorCode::NotWritable, "cannot write '" + scratch.string() + "'");
+    }
+    std::error_code ec;
+    fs::rename(scratch, stub, ec);
+    if (ec)
+        throw Error(ErrorCode::NotWritable,
+                    "cannot write '" + stub.string() + "': " + ec.message());
+}
+
+// --shards N: each shard indexed in turn from the same files, as shard K of N.
+IndexStats run_set(const IndexOptions& options, IndexObserver& observer) {
+    const std::string& dir = options.db_path;
+    const unsigned n = options.shards;
+    std::error_code ec;
+    if (fs::exists(fs::path(dir) / "iamglass", ec)) {
+        const std::string part = detail::guarded("reading index metadata", dir, [&] {
+            return Xapian::Database(dir).get_metadata(std::string(schema::kShard.key));
+        });
+        throw Error(ErrorCode::BadOption, "'" + dir + "' is " +
+                                              (part.empty() ? "a single index" : "shard " + part) +
+                                              "; --shards " + std::to_string(n) +
+                                              " builds a set of shards in a folder of its own")
+            .with_hint(part.empty() ? "give --db a new folder"
+                                    : "update this shard with --db " + dir);
+    }
+    if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
+        throw Error(ErrorCode::BadOption, "'" + dir + "' is a file, not a folder of shards");
+    const unsigned existing = set_size(dir);
+    // Before its first complete run a set is its shards' folders (and their scratch folders):
+    // shards indexed one by one with --shard K/N, or a first run that was stopped.
+    const auto shard_entry = [n](const std::string& name) {
+        const std::string number = name.substr(0, name.find('.'));
+        const std::string rest = name.substr(number.size());
+        return !number.empty() && number.size() < 6 &&
+               std::all_of(number.begin(), number.end(),
+                           [](char c) { return c >= '0' && c <= '9'; }) &&
+               std::stoul(number) >= 1 && std::stoul(number) <= n &&
+               (rest.empty() || rest == ".build" || rest == ".new" || rest == ".old");
+    };
+    if (existing == 0 && fs::is_directory(dir, ec))
+        for (const auto& entry : fs::directory_iterator(dir, ec)) {
+            const std::string name = entry.path().filename().string();
+            if (name != std::string(kStubName) + ".new" && !shard_entry(name))
+                throw Error(
+                    ErrorCode::BadOption,
+                    "'" + dir + "' is neither empty nor a set of shards (it holds '" + name + "')")
+                    .with_hint("give --db a new folder");
+        }
+    if (existing != 0 && existing != n)
+        throw Error(ErrorCode::BadOption, "'" + dir + "' holds " + std::to_string(existing) +
+                                              " shards, not " + std::to_string(n))
+            .with_hint("update it with --shards " + std::to_string(existing) +
+                       ", or split the articles otherwise into a new folder");
+    fs::create_directories(dir, ec);
+    if (ec) throw Error(ErrorCode::NotWritable, "cannot create '" + dir + "': " + ec.message());
+
+    IndexStats total;
+    for (unsigned k = 1; k <= n; ++k) {
+        IndexOptions one = options;
+        one.shards = 0;
+        one.shard = ShardSpec{k, n};
+        one.db_path = (fs::path(dir) / std::to_string(k)).string();
+        one.report_rejections = k == 1;
+        observer.on_shard(k, n, one.db_path);
+        const IndexStats stats = run_index(one, observer);
+        observer.on_shard_done(k, n, stats);
+        // Every shard reads every file: the first one's count of files and rejections is the
+        // set's; each counts the removed files whose articles it had.
+        if (k == 1) {
+            total.files = stats.files;
+            total.rejected = stats.rejected;
+        }
+        total.removed += stats.removed;
+        total.added += stats.added;
+        total.updated += stats.updated;
+        total.unchanged += stats.unchanged;
+        total.superseded += stats.superseded;
+        total.bytes_read += stats.bytes_read;
+        total.bulk = total.bulk || stats.bulk;
+        total.seconds += stats.seconds;
+        if (stats.interrupted) {
+            total.interrupted = true;
+            break;
+        }
+    }
+    // Named once every shard exists (an earlier stub names the same N shards).
+    if (!total.interrupted && existing == 0) write_stub(dir, n);
+    return total;
+}
+
+}  // namespace
+
+IndexStats run_index(const IndexOptions& options, IndexObserver& observer) {
+    if (options.shards > 0 || (options.shard.whole() && set_size(options.db_path) > 0)) {
+        if (!options.shard.whole())
+            throw Error(ErrorCode::BadOption, "--shard and --shards cannot be combined")
+                .with_hint("--shards N indexes all N shards of DIR; --shard K/N one index");
+        IndexOptions set = options;
+        if (set.shards == 0) set.shards = set_size(options.db_path);
+        return run_set(set, observer);
+    }
+    if (!options.shard.whole() && set_size(options.db_path) > 0)
+        throw Error(ErrorCode::BadOption, "'" + options.db_path + "' is a set of " +
+                                              std::to_string(set_size(options.db_path)) +
+                                              " shards, not one shard")
+            .with_hint("index one shard with --db " + options.db_path + "/K --shard K/N");
+    const auto started = std::chrono::steady_clock::now();
+    IndexStats stats;
+    detail::guarded("indexing", options.db_path, [&] { Run(options, observer, stats).execute(); });
+    stats.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return stats;
+}
+
+double time_left(double reading_seconds, std::uint64_t bytes_done, std::uint64_t bytes_total,
+                 bool bulk) {
+    if (bytes_done == 0 || reading_seconds <= 0) return -1;
+    const double reading_left =
+        reading_seconds * static_cast<double>(bytes_total - std::min(bytes_done, bytes_total)) /
+        static_cast<double>(bytes_done);
+    const double finish =
+        (bulk ? kBulkFinishShare : kDirectFinishShare) * (reading_seconds + reading_left);
+    return reading_left + finish;
+}
+
+std::string summary_line(const IndexStats& s) {
+    const double secs = std::max(s.seconds, 1e-6);
+    const double written = static_cast<double>(s.added + s.updated);
+    const double rate = written / secs;
+    const double mbps = static_cast<double>(s.bytes_read) / 1e6 / secs;
+    return "indexed " + std::to_string(s.articles()) +
+           (s.articles() == 1 ? " article (" : " articles (") + std::to_string(s.added) + " new, " +
+           std::to_string(s.updated) + " updated, " + std::to_string(s.unchanged) + " unchanged, " +
+           std::to_string(s.removed) + " removed, " + std::to_string(s.rejected) + " rejected" +
+           (s.superseded ? ", " + std::to_string(s.superseded) + " superseded" : std::string()) +
+           (s.elsewhere ? ", " + std::to_string(s.elsewhere) + " in other shards" : std::string()) +
+           ") in " + format_fixed(s.seconds, 1) + " s" +
+           // A rate of nothing written says nothing.
+           (s.articles() ? " \xE2\x80\x94 " + format_fixed(std::round(rate), 0) + " articles/s, " +
+                               format_fixed(mbps, 1) + " MB/s"
+                         : std::string());
+}
+
+}  // namespace newsidx

@@ -1,0 +1,53 @@
+// Rendering search results for people (text) and for scripts (JSON).
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+
+#include "newsidx/search.hpp"
+
+namespace newsidx {
+
+/// 1016 -> "1,016": counts for people.
+std::string with_thousands(std::uint64_t n);
+
+/// Human output: rank, title and date; URL; snippet. With `terminal`, titles and highlights
+/// are bold (ANSI); otherwise the text is plain. Then each facet's counts, and "did you mean".
+void render_text(std::ostream& out, const SearchResult& result, bool terminal);
+
+/// One JSON object as DESIGN.md specifies; no trailing newline. With `id` (batch mode) the
+/// object starts with "id".
+std::string render_json(const SearchResult& result, const std::string& id = {});
+
+/// The line the text output ends with, on stderr: "showing 1-10 of about 120 results (3.1 ms)";
+/// for no hits, why: "no results for 'Q'", naming the filters the options add ("with --since
+/// 2023-01-01, --site bbc.co.uk"), or, past the last page, how many results there are.
+std::string status_line(const SearchResult& result, const SearchOptions& options);
+
+/// --show: one stored article in full. Text: title, then date, site and language, URL, the
+/// source file, a blank line and the body's paragraphs. JSON: one object with title, date
+/// (YYYY-MM-DD), url, site, language, path and body (paragraphs joined by newlines).
+/// With `copies` (its cluster, earliest first, itself included), a list of the others.
+void render_article_text(std::ostream& out, const StoredRecord& article, bool terminal,
+                         const std::vector<Copy>& copies = {});
+std::string render_article_json(const StoredRecord& article, const std::vector<Copy>& copies = {});
+
+/// --copies: the articles of one cluster, earliest first. Text: date, site and title, then the
+/// URL; JSON: {"count":N,"copies":[{"date","site","url","title","path"}…]}.
+void render_copies_text(std::ostream& out, const std::vector<Copy>& copies, bool terminal);
+std::string render_copies_json(const std::vector<Copy>& copies);
+
+/// --export: the CSV header line, and one line per match (no newline) as CSV (RFC 4180
+/// quoting) or as a JSON object: rank, score, date, site, url, title, path.
+inline constexpr const char* kExportCsvHeader = "rank,score,date,site,url,title,path,cluster";
+std::string export_line(const Hit& hit, bool csv);
+
+/// TREC run lines, one per hit: `qid Q0 docid rank score newsidx`, where docid is the
+/// article file's name without ".txt".
+void render_trec(std::ostream& out, const std::string& qid, const SearchResult& result);
+
+/// The timeline as a bar chart, one line per period, that fits `columns`.
+void render_timeline(std::ostream& out, const Timeline& timeline, int columns);
+
+}  // namespace newsidx

@@ -1,0 +1,331 @@
+#include "newsidx/results.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "article.hpp"
+
+namespace newsidx {
+
+namespace {
+
+constexpr const char* kBold = "\x1b[1m";
+constexpr const char* kUrlColour = "\x1b[32m";
+constexpr const char* kHighlight = "\x1b[1;33m";
+constexpr const char* kReset = "\x1b[0m";
+
+void write_snippet(std::ostream& out, const Snippet& snippet, bool terminal) {
+    if (!terminal) {
+        out << snippet.text;
+        return;
+    }
+    std::size_t at = 0;
+    for (auto [start, end] : snippet.highlights) {
+        out.write(snippet.text.data() + at, static_cast<std::streamsize>(start - at));
+        out << kHighlight;
+        out.write(snippet.text.data() + start, static_cast<std::streamsize>(end - start));
+        out << kReset;
+        at = end;
+    }
+    out.write(snippet.text.data() + at, static_cast<std::streamsize>(snippet.text.size() - at));
+}
+
+// "+3 similar · first: aawsat.com, 2015-07-21 · also on 4 sites: a, b, c, …"; empty for an
+// article without copies.
+std::string trail_line(const Trail& t) {
+    if (t.copies < 2 && t.similar == 0) return {};
+    std::string line;
+    if (t.similar > 0) line = "+" + std::to_string(t.similar) + " similar \xC2\xB7 ";
+    line += "first: " + t.first.site + ", " + t.first.date;
+    if (!t.also_on.empty()) {
+        line += " \xC2\xB7 also on " + std::to_string(t.also_on.size()) +
+                (t.also_on.size() == 1 ? " site: " : " sites: ");
+        for (std::size_t i = 0; i < t.also_on.size() && i < 3; ++i)
+            line += (i ? ", " : "") + t.also_on[i];
+        if (t.also_on.size() > 3) line += ", \xE2\x80\xA6";
+    }
+    return line;
+}
+
+nlohmann::ordered_json copy_json(const Copy& c) {
+    return {
+        {"date", c.date}, {"site", c.site}, {"url", c.url}, {"title", c.title}, {"path", c.path}};
+}
+
+}  // namespace
+
+std::string with_thousands(std::uint64_t n) {
+    std::string digits = std::to_string(n), out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+        out += digits[i];
+    }
+    return out;
+}
+
+void render_text(std::ostream& out, const SearchResult& result, bool terminal) {
+    for (std::size_t i = 0; i < result.hits.size(); ++i) {
+        const Hit& hit = result.hits[i];
+        if (i > 0) out << '\n';
+        out << hit.rank << ". ";
+        if (terminal) out << kBold;
+        out << hit.title;
+        if (terminal) out << kReset;
+        out << "    " << hit.date << '\n';
+        out << "   ";
+        if (terminal) out << kUrlColour;
+        out << hit.url;
+        if (terminal) out << kReset;
+        out << '\n';
+        if (hit.trail)
+            if (const std::string line = trail_line(*hit.trail); !line.empty())
+                out << "   " << line << '\n';
+        if (!hit.snippet.text.empty()) {
+            out << "   ";
+            write_snippet(out, hit.snippet, terminal);
+            out << '\n';
+        }
+    }
+    for (const Facet& facet : result.facets) {
+        if (facet.top.empty()) continue;
+        out << (result.hits.empty() ? "" : "\n") << facet.field << " (" << facet.top.size()
+            << " of " << with_thousands(facet.values) << (facet.values == 1 ? " value" : " values")
+            << ", articles matching):\n";
+        std::size_t width = 0;
+        for (const Facet::Count& c : facet.top)
+            width = std::max(width, with_thousands(c.count).size());
+        for (const Facet::Count& c : facet.top) {
+            const std::string count = with_thousands(c.count);
+            out << "  " << std::string(width - count.size(), ' ') << count << "  " << c.value
+                << '\n';
+        }
+    }
+    if (!result.did_you_mean.empty()) out << "did you mean: " << result.did_you_mean << '\n';
+}
+
+std::string render_json(const SearchResult& result, const std::string& id) {
+    nlohmann::ordered_json doc;
+    if (!id.empty()) doc["id"] = id;
+    doc["query"] = result.query;
+    doc["total_estimate"] = result.total_estimate;
+    doc["total_exact"] = result.total_exact;
+    doc["elapsed_ms"] = std::round(result.elapsed_ms * 1000) / 1000;
+    if (result.collapsed) doc["articles"] = result.articles;
+    doc["results"] = nlohmann::ordered_json::array();
+    for (const Hit& hit : result.hits) {
+        nlohmann::ordered_json h{{"rank", hit.rank},         {"score", hit.score},
+                                 {"percent", hit.percent},   {"title", hit.title},
+                                 {"date", hit.date},         {"url", hit.url},
+                                 {"site", hit.site},         {"path", hit.path},
+                                 {"language", hit.language}, {"snippet", hit.snippet.text}};
+        h["highlights"] = nlohmann::ordered_json::array();
+        for (auto [start, end] : hit.snippet.highlights) h["highlights"].push_back({start, end});
+        if (hit.trail) {
+            const Trail& t = *hit.trail;
+            h["cluster"] = {
+                {"similar", t.similar},
+                {"copies", t.copies},
+                {"first", {{"site", t.first.site}, {"date", t.first.date}, {"url", t.first.url}}},
+                {"also_on", t.also_on}};
+        }
+        doc["results"].push_back(std::move(h));
+    }
+    if (!result.expansion.empty()) doc["expansion"] = result.expansion;
+    if (result.timeline) {
+        nlohmann::ordered_json buckets = nlohmann::ordered_json::array();
+        for (const Timeline::Bucket& b : result.timeline->buckets)
+            buckets.push_back({{"period", b.label}, {"start", b.start}, {"count", b.count}});
+        doc["timeline"] = {{"period", result.timeline->period},
+                           {"counts", result.timeline->counts()},
+                           {"total", result.timeline->total},
+                           {"buckets", std::move(buckets)}};
+    }
+    if (!result.facets.empty()) {
+        nlohmann::ordered_json facets = nlohmann::ordered_json::object();
+        for (const Facet& facet : result.facets) {
+            nlohmann::ordered_json top = nlohmann::ordered_json::array();
+            for (const Facet::Count& c : facet.top)
+                top.push_back({{"value", c.value}, {"count", c.count}});
+            facets[facet.field] = {{"values", facet.values}, {"top", std::move(top)}};
+        }
+        doc["facets"] = std::move(facets);
+    }
+    if (!result.missing_shards.empty()) {
+        doc["partial"] = true;
+        doc["missing_shards"] = result.missing_shards;
+    }
+    if (!result.notes.empty()) doc["notes"] = result.notes;
+    if (result.did_you_mean.empty())
+        doc["did_you_mean"] = nullptr;
+    else
+        doc["did_you_mean"] = result.did_you_mean;
+    return doc.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+std::string status_line(const SearchResult& result, const SearchOptions& options) {
+    if (!result.hits.empty()) {
+        // --collapse: how many articles the results stand for, or that none was a copy.
+        std::string copies;
+        if (result.collapsed && result.total_exact && result.articles == result.total_estimate)
+            copies = ", no copies among them";
+        else if (result.collapsed)
+            copies = ", copies collapsed: " + with_thousands(result.articles) +
+                     (result.articles == 1 ? " article" : " articles");
+        char line[200];
+        std::snprintf(line, sizeof line, "showing %u-%u of %s%s result%s%s (%.1f ms)",
+                      result.hits.front().rank, result.hits.back().rank,
+                      result.total_exact ? "" : "about ",
+                      with_thousands(result.total_estimate).c_str(),
+                      result.total_estimate == 1 ? "" : "s", copies.c_str(), result.elapsed_ms);
+        return line;
+    }
+    // A long (pasted) query is shown by its head: one line on the terminal.
+    constexpr std::size_t kShown = 80;
+    const std::string& query = result.query;
+    std::string shown = query.substr(0, kShown);
+    while (!shown.empty() && query.size() > kShown &&
+           (static_cast<unsigned char>(query[shown.size()]) & 0xC0) == 0x80)
+        shown.pop_back();  // do not cut a UTF-8 character in two
+    if (shown.size() < query.size()) shown += "...";
+    if (result.total_estimate > 0) {
+        const auto total = with_thousands(result.total_estimate);
+        return "no results on this page: '" + shown + "' has " + total +
+               (result.total_estimate == 1 ? " result" : " results") + ", and --offset " +
+               std::to_string(options.offset) + " is past the last";
+    }
+    std::string filters;
+    const auto add = [&](const std::string& flag, const std::string& value) {
+        if (!value.empty()) filters += (filters.empty() ? " with " : ", ") + flag + " " + value;
+    };
+    add("--since", options.since);
+    add("--until", options.until);
+    add("--site", options.site);
+    add("--lang", options.language);
+    if (options.match_all) filters += filters.empty() ? " with --all" : ", --all";
+    return "no results for '" + shown + "'" + filters;
+}
+
+void render_article_text(std::ostream& out, const StoredRecord& a, bool terminal,
+                         const std::vector<Copy>& copies) {
+    if (terminal) out << kBold;
+    out << a.title;
+    if (terminal) out << kReset;
+    out << '\n'
+        << dashed_date(a.date) << " \xC2\xB7 " << url_host(a.url).value_or("") << " \xC2\xB7 "
+        << a.language << '\n';
+    if (terminal) out << kUrlColour;
+    out << a.url;
+    if (terminal) out << kReset;
+    out << "\nfile: " << a.path << "\n\n";
+    std::size_t at = 0;
+    while (at <= a.body.size()) {
+        const std::size_t nl = std::min(a.body.find('\n', at), a.body.size());
+        out << a.body.substr(at, nl - at) << '\n';
+        if (nl + 1 < a.body.size()) out << '\n';  // paragraphs apart
+        at = nl + 1;
+    }
+    if (copies.size() < 2) return;
+    out << "\ncopies: " << copies.size() - 1 << (copies.size() == 2 ? " other" : " others")
+        << ", earliest first\n";
+    for (const Copy& c : copies)
+        if (c.url != a.url) out << "  " << c.date << "  " << c.site << "  " << c.url << '\n';
+}
+
+std::string render_article_json(const StoredRecord& a, const std::vector<Copy>& copies) {
+    nlohmann::ordered_json doc{{"title", a.title},       {"date", dashed_date(a.date)},
+                               {"url", a.url},           {"site", url_host(a.url).value_or("")},
+                               {"language", a.language}, {"path", a.path},
+                               {"body", a.body}};
+    doc["copies"] = nlohmann::ordered_json::array();
+    for (const Copy& c : copies)
+        if (c.url != a.url) doc["copies"].push_back(copy_json(c));
+    return doc.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+void render_copies_text(std::ostream& out, const std::vector<Copy>& copies, bool terminal) {
+    for (std::size_t i = 0; i < copies.size(); ++i) {
+        const Copy& c = copies[i];
+        out << c.date << "  " << c.site << "  ";
+        if (terminal) out << kBold;
+        out << c.title;
+        if (terminal) out << kReset;
+        out << (i == 0 ? "  (first)" : "") << "\n            ";
+        if (terminal) out << kUrlColour;
+        out << c.url;
+        if (terminal) out << kReset;
+        out << '\n';
+    }
+}
+
+std::string render_copies_json(const std::vector<Copy>& copies) {
+    nlohmann::ordered_json doc{{"count", copies.size()}};
+    doc["copies"] = nlohmann::ordered_json::array();
+    for (const Copy& c : copies) doc["copies"].push_back(copy_json(c));
+    return doc.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+std::string export_line(const Hit& hit, bool csv) {
+    char score[32];
+    std::snprintf(score, sizeof score, "%.6f", hit.score);
+    if (!csv) {
+        const nlohmann::ordered_json doc{{"rank", hit.rank}, {"score", hit.score},
+                                         {"date", hit.date}, {"site", hit.site},
+                                         {"url", hit.url},   {"title", hit.title},
+                                         {"path", hit.path}, {"cluster", hit.first_url}};
+        return doc.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    }
+    // A field with a comma, quote or line break is quoted, its quotes doubled.
+    const auto field = [](const std::string& v) {
+        if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
+        std::string out = "\"";
+        for (char c : v) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+        return out + "\"";
+    };
+    return std::to_string(hit.rank) + ',' + score + ',' + hit.date + ',' + field(hit.site) + ',' +
+           field(hit.url) + ',' + field(hit.title) + ',' + field(hit.path) + ',' +
+           field(hit.first_url);
+}
+
+void render_trec(std::ostream& out, const std::string& qid, const SearchResult& result) {
+    char score[32];
+    for (const Hit& hit : result.hits) {
+        std::string docid = hit.path.substr(hit.path.rfind('/') + 1);
+        if (docid.size() > 4 && docid.compare(docid.size() - 4, 4, ".txt") == 0)
+            docid.resize(docid.size() - 4);
+        std::snprintf(score, sizeof score, "%.6f", hit.score);
+        out << qid << " Q0 " << docid << ' ' << hit.rank << ' ' << score << " newsidx\n";
+    }
+}
+
+void render_timeline(std::ostream& out, const Timeline& t, int columns) {
+    Xapian::doccount most = 0;
+    std::size_t label_width = 0;
+    for (const auto& b : t.buckets) {
+        most = std::max(most, b.count);
+        label_width = std::max(label_width, b.label.size());
+    }
+    const std::size_t count_width = with_thousands(most).size();
+    out << "timeline by " << t.period << ": " << with_thousands(t.total) << ' '
+        << (t.total != 1 ? t.counts()
+            : t.stories  ? "story"
+                         : "article")
+        << " in " << with_thousands(t.buckets.size()) << ' ' << t.period
+        << (t.buckets.size() == 1 ? "" : "s") << '\n';
+    // label, two spaces, count, two spaces, bar: the bar takes what the terminal leaves.
+    const int bar_width = std::max(columns - static_cast<int>(label_width + count_width + 5), 0);
+    for (const auto& b : t.buckets) {
+        const std::string count = with_thousands(b.count);
+        out << b.label << std::string(label_width - b.label.size() + 2, ' ')
+            << std::string(count_width - count.size(), ' ') << count;
+        if (bar_width > 0 && b.count > 0) {
+            // At least one mark for a period with any match.
+            const auto marks = static_cast<std::size_t>(std::max<long>(
+                1, static_cast<long>(b.count) * bar_width / static_cast<long>(most)));
+            out << "  " << std::string(marks, '#');
+        }
+        out << '\n';
+    }
+}
+
+}  // namespace newsidx

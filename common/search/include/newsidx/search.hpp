@@ -1,0 +1,208 @@
+// Search execution: a Searcher holds an open index set and checked options, and answers
+// queries with ranked hits and snippets. Everything a search asks of Xapian's Enquire beyond
+// the query goes through one seam, MatchSetup, where the news features attach: match spies
+// (timelines, facets), the collapse key (near-duplicates), the sort order, posting-source
+// boosts and relevance-set expansion (feedback, more-like-this). --recency is set up with the
+// query (its boost is scaled to the query's best weight), not through MatchSetup::boosts.
+#pragma once
+
+#include <xapian.h>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "newsidx/index_set.hpp"
+#include "newsidx/query.hpp"
+#include "newsidx/stored_record.hpp"
+#include "newsidx/timeline.hpp"
+
+namespace newsidx {
+
+/// A snippet as plain text, with the [start, end) byte offsets of its highlighted words.
+struct Snippet {
+    std::string text;
+    std::vector<std::pair<std::size_t, std::size_t>> highlights;
+};
+
+
+/// A search counts its matches exactly up to this many (so "about" means a real estimate).
+inline constexpr Xapian::doccount kExactCountUpTo = 10000;
+
+/// How many times a search starts over when an indexer's commit overtakes it.
+inline constexpr int kSearchAttempts = 5;
+
+/// One article of a near-duplicate cluster, as --copies and the trail name it.
+struct Copy {
+    std::string date;  ///< YYYY-MM-DD
+    std::string site;
+    std::string url;
+    std::string title;
+    std::string path;
+};
+
+/// --collapse: a hit's cluster. "First" is the earliest article (by date, then URL).
+struct Trail {
+    Xapian::doccount similar = 0;  ///< other articles of the cluster that match the query
+    Xapian::doccount copies = 0;   ///< articles in the cluster, matching or not, the hit included
+    Copy first;
+    std::vector<std::string> also_on;  ///< the other sites it ran on, sorted
+};
+
+struct Hit {
+    unsigned rank = 0;  ///< 1-based, counting from the first result of the query (offset included)
+    double score = 0;
+    int percent = 0;
+    std::string title;
+    std::string date;  ///< YYYY-MM-DD
+    std::string url;
+    std::string site;
+    std::string path;
+    std::string language;  ///< ISO 639-1 code (kLanguageSlot)
+    Snippet snippet;
+    std::string cluster;         ///< its near-duplicate cluster key (kClusterSlot)
+    std::string first_url;       ///< --export: the URL of its cluster's first article
+    std::optional<Trail> trail;  ///< with --collapse
+};
+
+/// How many values of a facet are shown, the most frequent first.
+inline constexpr std::size_t kFacetTop = 20;
+
+/// --facet: the matches counted per value of one field (all matches, not only a page).
+struct Facet {
+    struct Count {
+        std::string value;
+        Xapian::doccount count = 0;
+    };
+    std::string field;       ///< site, year or lang
+    std::vector<Count> top;  ///< at most kFacetTop, most matches first, then by value
+    std::size_t values = 0;  ///< how many distinct values the matches have
+};
+
+struct SearchResult {
+    std::string query;
+    Xapian::doccount total_estimate = 0;
+    bool total_exact = false;  ///< total_estimate is the exact number of matches
+    double elapsed_ms = 0;
+    std::vector<Hit> hits;
+    std::string
+        did_you_mean;  ///< a correction that finds many more articles (fewer than kFewHits found)
+    std::vector<std::string> expansion;  ///< terms --expand added, best first
+    /// The spies MatchSetup::spies made, in order, after they saw every match of the search.
+    std::vector<std::shared_ptr<Xapian::MatchSpy>> spies;
+    std::vector<Facet> facets;         ///< one per --facet, in the order asked
+    std::optional<Timeline> timeline;  ///< with --timeline
+    bool collapsed = false;            ///< --collapse: one hit per cluster; total counts clusters
+    Xapian::doccount articles = 0;     ///< --collapse: the matching articles, copies included
+    /// --allow-partial: the remote shards left out ("HOST:PORT: why"); the answer is partial.
+    std::vector<std::string> missing_shards;
+    /// Where an index set answers otherwise than one index of the same articles would (near-
+    /// duplicate clusters per shard, no spelling data from remote shards), a sentence each.
+    std::vector<std::string> notes;
+};
+
+/// The seam: what one search run asks of Xapian's Enquire beyond the query. Features fill it
+/// from their options; Searcher applies it in one place.
+struct MatchSetup {
+    SortOrder sort = SortOrder::Relevance;
+    /// Keep one hit per value of this slot (e.g. schema::kClusterSlot.slot).
+    std::optional<Xapian::valueno> collapse_key;
+    /// Makers of spies that see every match (counts per value: timelines, facets). Each
+    /// attempt of a search makes its own, so that a retry does not count twice; the spies of
+    /// the attempt that answered come back in SearchResult::spies. With spies a search looks
+    /// at every match, not only as many as an exact count up to kExactCountUpTo needs.
+    std::vector<std::function<std::shared_ptr<Xapian::MatchSpy>()>> spies;
+    /// Extra weight from a caller's posting sources, each added with OP_AND_MAYBE.
+    std::vector<std::shared_ptr<Xapian::PostingSource>> boosts;
+};
+
+/// Relevance-set expansion, shared by pseudo-relevance feedback and more-like-this: the
+/// `count` best unprefixed terms (Xapian's ESet) of the documents in `rset`, leaving out the terms
+/// of `own`, as an OR query weighted by `weight`; empty when there are none. `added`, when
+/// given, receives the terms, best first. With `by_eset_weight` each term's weight is also
+/// scaled by its ESet weight (relative to the best), so the article's most telling terms count
+/// most, and terms no other article of `db` has are left out (more-like-this).
+Xapian::Query expansion_query(const Xapian::Enquire& enquire, const Xapian::Database& db,
+                              const Xapian::RSet& rset, const Xapian::Query& own, unsigned count,
+                              double weight, std::vector<std::string>* added = nullptr,
+                              bool by_eset_weight = false);
+
+/// What --show, --copies and --like say of an article the index does not have: "no article
+/// with the URL 'U' in the index" (or "from the file 'P'").
+std::string no_article(const std::string& url_or_path);
+
+class Searcher {
+  public:
+    /// Checks the options (throws Error(BadOption)) and opens options.db_paths (throws what
+    /// IndexSet::open throws).
+    explicit Searcher(SearchOptions options);
+
+    /// Over an open index set. Checks the options.
+    Searcher(SearchOptions options, IndexSet set);
+
+    // The query builder refers to the options and the index set: a Searcher stays put.
+    Searcher(const Searcher&) = delete;
+    Searcher& operator=(const Searcher&) = delete;
+
+    /// With --allow-partial: the remote shards left out ("HOST:PORT: why").
+    const std::vector<std::string>& missing_shards() const { return set_.missing(); }
+    /// What the answers of the index set leave out or count twice (IndexSet::notes()), and,
+    /// for a set of several indexes, that near-duplicate copies are those of each index.
+    std::vector<std::string> set_notes() const;
+
+    /// Answers one query (options.query is ignored) with the MatchSetup the options ask for.
+    /// Throws Error: BadQuery, or a failure of the index naming it; reopens and retries when
+    /// an indexer's commit overtakes it.
+    SearchResult search(const std::string& query);
+
+    /// The same with the given setup: where a feature's spies, collapse key and boosts attach.
+    SearchResult search(const std::string& query, const MatchSetup& setup);
+
+    /// --show: the stored article with the URL `url_or_path` (one with "://"), or the one the
+    /// index holds for the file at that path (a later file with the same URL may have it:
+    /// its record's path says so); nullopt when there is none. Throws Error on a failure of
+    /// the index.
+    std::optional<StoredRecord> article(const std::string& url_or_path);
+
+    /// --copies: every article of the cluster of the article `url_or_path` names (as
+    /// article() finds it), earliest first (by date, then URL); nullopt when there is none.
+    std::optional<std::vector<Copy>> copies(const std::string& url_or_path);
+
+    /// What the options ask of the match: the sort order, a spy per --facet (first, in the
+    /// order of options.facets), then one for --timeline.
+    MatchSetup match_setup() const;
+
+    /// --export: every match of `query` in rank order (or the options' sort), handed to `emit`
+    /// one at a time, without snippets; ignores the options' limit, offset and spies. Returns
+    /// how many. Throws what search() throws.
+    Xapian::doccount each_match(const std::string& query,
+                                const std::function<void(const Hit&)>& emit);
+
+  private:
+    // The document article() finds.
+    std::optional<Xapian::docid> find(const std::string& url_or_path);
+    // The query to run: options.like's (its terms go to `terms`) or the parsed `query`.
+    QueryBuilder::Built built_for(const std::string& query,
+                                  std::vector<std::string>* terms = nullptr);
+    SearchResult search_once(const std::string& query, const MatchSetup& setup);
+    // Sets up `enquire` for `built` with the options and `setup`: weighting, feedback
+    // (expansion terms go to `out`), boosts, filters, sort, collapse key, and the setup's spies
+    // (made fresh into `out.spies`).
+    void configure(Xapian::Enquire& enquire, const Xapian::Database& db,
+                   const QueryBuilder::Built& built, const MatchSetup& setup,
+                   SearchResult& out) const;
+
+    SearchOptions options_;
+    Filters filters_;
+    IndexSet set_;
+    QueryBuilder builder_;
+};
+
+/// Checks the options, opens the indexes and answers options.query.
+SearchResult search(const SearchOptions& options);
+
+}  // namespace newsidx

@@ -1,0 +1,42 @@
+// Timelines: how many articles a query matches per day, ISO week, month or year, every period
+// from the first match's to the last's, empty ones too (issue #11, item 3).
+#pragma once
+
+#include <xapian.h>
+
+#include <array>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace newsidx {
+
+/// The periods --timeline counts by.
+inline constexpr std::array<std::string_view, 4> kTimelinePeriods{"day", "week", "month", "year"};
+
+/// A timeline longer than this many periods is refused (a day timeline over centuries).
+inline constexpr std::size_t kMaxTimelinePeriods = 10000;
+
+struct Timeline {
+    struct Bucket {
+        std::string label;  ///< 2022-02-08, 2022-W06 (ISO 8601 week), 2022-02, 2022
+        std::string start;  ///< the period's first day, YYYY-MM-DD
+        Xapian::doccount count = 0;
+    };
+    std::string period;  ///< day, week, month or year
+    std::vector<Bucket> buckets;
+    Xapian::doccount total = 0;  ///< the sum of the counts: every match
+    /// The counts are of stories (near-duplicate clusters, --collapse), not articles.
+    bool stories = false;
+    /// What a count counts: "articles" or "stories".
+    const char* counts() const { return stories ? "stories" : "articles"; }
+};
+
+/// Buckets the matches counted per day (YYYYMMDD -> articles) into `period`s. Throws
+/// Error(BadOption) for an unknown period, or when the timeline would pass
+/// kMaxTimelinePeriods.
+Timeline make_timeline(const std::string& period,
+                       const std::map<std::string, Xapian::doccount>& days);
+
+}  // namespace newsidx

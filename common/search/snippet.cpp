@@ -1,0 +1,218 @@
+#include "snippet.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <optional>
+
+#include "analyzer.hpp"
+#include "schema.hpp"
+
+namespace newsidx {
+namespace {
+
+// Marks that delimit highlights inside Xapian's snippet; control characters never occur in
+// stored text (the reader rejects files with them).
+constexpr char kHiStart = '\x01';
+constexpr char kHiEnd = '\x02';
+constexpr char kWordBreak = '\x03';
+
+// Xapian's snippet escapes text for HTML; turn it back into plain text.
+bool take_entity(std::string_view s, std::size_t* i, std::string* out) {
+    static constexpr std::array<std::pair<std::string_view, char>, 5> kEntities{
+        {{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&#39;", '\''}}};
+    for (auto [entity, c] : kEntities) {
+        if (s.substr(*i, entity.size()) == entity) {
+            *out += c;
+            *i += entity.size();
+            return true;
+        }
+    }
+    return false;
+}
+
+// The opening of `text`, about `length` bytes cut at a space (or at a character boundary in
+// text without spaces), with an ellipsis when cut; nothing highlighted.
+Snippet opening(const std::string& text, unsigned length) {
+    Snippet snippet;
+    if (text.size() <= length) {
+        snippet.text = text;
+        return snippet;
+    }
+    std::size_t cut = text.rfind(' ', length);
+    if (cut == std::string::npos || cut < length / 2) {
+        cut = length;
+        while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+    }
+    snippet.text = text.substr(0, cut) + "\xE2\x80\xA6";
+    return snippet;
+}
+
+}  // namespace
+
+SnippetTerms snippet_terms(const Xapian::Query& query) {
+    // Xapian's snippet generator recognises a stemmed word only as a "Z"-prefixed term, but
+    // the index holds stems without a prefix (and title stems under "S"): name each stem
+    // both ways so that every matched word is highlighted.
+    SnippetTerms out;
+    std::vector<Xapian::Query> terms;
+    for (auto it = query.get_unique_terms_begin(); it != query.get_unique_terms_end(); ++it) {
+        const std::string& term = *it;
+        if (!schema::is_text_term(term)) continue;  // filters (site, date, ...) are not words
+        std::string word(schema::word_of(term));
+        if (std::find(out.stems.begin(), out.stems.end(), word) != out.stems.end()) continue;
+        terms.emplace_back(word);
+        terms.emplace_back("Z" + word);
+        out.stems.push_back(std::move(word));
+    }
+    out.query = Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+    return out;
+}
+
+std::pair<std::size_t, std::size_t> match_window(std::string_view text,
+                                                 const std::vector<std::string>& stems,
+                                                 std::size_t span, const Xapian::Stem* stemmer) {
+    if (text.size() <= 2 * span || stems.empty()) return {0, text.size()};
+    // Where words start that begin like a query stem ("guarantees" for "guarante"; one letter
+    // less, so that "policy" is found for "polici"), or contain it (CJK runs).
+    struct Match {
+        std::size_t at, stem;
+    };
+    std::vector<Match> matches;
+    // Each stem less its last character: what a word of another script must hold before it is
+    // stemmed to make sure.
+    std::vector<std::string> cores;
+    for (const std::string& stem : stems) {
+        std::size_t most = stem.size();
+        do --most;
+        while (most > 0 && (static_cast<unsigned char>(stem[most]) & 0xC0) == 0x80);
+        cores.push_back(stem.substr(0, most > 0 ? most : stem.size()));
+    }
+    std::string word;
+    bool ascii_only = true;
+    std::size_t pos = 0;
+    for (std::string_view raw = next_word(text, &pos); !raw.empty(); raw = next_word(text, &pos)) {
+        const auto i = static_cast<std::size_t>(raw.data() - text.data());
+        word.clear();
+        bool ascii_word = true;
+        for (char ch : raw) {
+            const auto c = static_cast<unsigned char>(ch);
+            if (c >= 0x80) ascii_word = false;
+            word += static_cast<char>(std::tolower(c));
+        }
+        ascii_only = ascii_only && ascii_word;
+        std::optional<std::string> stemmed;  // the word as the indexer stemmed it, when needed
+        for (std::size_t k = 0; k < stems.size(); ++k) {
+            const std::string& stem = stems[k];
+            const bool cjk = static_cast<unsigned char>(stem[0]) >= 0xE3;
+            bool match;
+            if (ascii_word || !stemmer) {
+                const std::size_t head = stem.size() > 4 ? stem.size() - 1 : stem.size();
+                match = word.compare(0, head, stem, 0, head) == 0 ||
+                        (cjk && word.find(stem) != std::string::npos);
+            } else {
+                // Other scripts have prefixes (Arabic ال, لل) and letters that fold: a word
+                // that holds most of the stem is stemmed as the indexer did to make sure.
+                match = cjk && word.find(stem) != std::string::npos;
+                if (!match && word.find(cores[k]) != std::string::npos) {
+                    if (!stemmed) stemmed = (*stemmer)(std::string(raw));
+                    match = *stemmed == stem;
+                }
+            }
+            if (match) {
+                matches.push_back({i, k});
+                break;
+            }
+        }
+    }
+    std::size_t begin = 0;
+    if (matches.empty()) {
+        // Nothing found by this cheap scan: in plain ASCII that means the match is in the
+        // title only, so the opening will do; other text may need Xapian's full folding.
+        if (!ascii_only) return {0, text.size()};
+    } else {
+        // The span with the most distinct query words, then the most matches.
+        std::vector<int> seen(stems.size(), 0);
+        int distinct = 0, best_distinct = -1;
+        std::size_t best_count = 0, left = 0;
+        for (std::size_t right = 0; right < matches.size(); ++right) {
+            if (seen[matches[right].stem]++ == 0) ++distinct;
+            while (matches[right].at - matches[left].at > span) {
+                if (--seen[matches[left].stem] == 0) --distinct;
+                ++left;
+            }
+            const std::size_t count = right - left + 1;
+            if (distinct > best_distinct || (distinct == best_distinct && count > best_count)) {
+                best_distinct = distinct;
+                best_count = count;
+                begin = matches[left].at;
+            }
+        }
+        begin = begin > span / 2 ? begin - span / 2 : 0;
+    }
+    std::size_t end = std::min(text.size(), begin + 2 * span);
+    // Cut at spaces (or, in text without them, at character boundaries).
+    auto to_boundary = [&](std::size_t at, bool forward) {
+        if (at == 0 || at >= text.size()) return at;
+        const std::size_t space = forward ? text.find(' ', at) : text.rfind(' ', at);
+        if (space != std::string_view::npos && (forward ? space - at : at - space) < span / 4)
+            return forward ? space + 1 : space;
+        while (at > 0 && (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80) --at;
+        return at;
+    };
+    return {to_boundary(begin, true), to_boundary(end, false)};
+}
+
+Snippet make_snippet(const Xapian::MSet& mset, const std::string& text, const Xapian::Stem& stemmer,
+                     unsigned length, const std::vector<std::string>& stems) {
+    // No words to look for (a date- or site-only query): the opening of the text.
+    if (stems.empty()) return opening(text, length);
+    Snippet snippet;
+    // MSet::snippet reads every word it is given; give it the part where the words are.
+    const auto [begin, end] = match_window(text, stems, std::size_t{1} * length, &stemmer);
+    const std::string part = text.substr(begin, end - begin);
+    // Words of unspaced scripts are split as the indexer split them, by a separator byte that
+    // Xapian reads as a word boundary and that never occurs in stored text; it is taken out
+    // below.
+    const std::string words = segment(part, std::string(1, kWordBreak), false);
+    const std::string marked =
+        mset.snippet(words, length, stemmer,
+                     Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE,
+                     std::string(1, kHiStart), std::string(1, kHiEnd), "\xE2\x80\xA6");
+    std::size_t start = 0;
+    for (std::size_t i = 0; i < marked.size();) {
+        if (marked[i] == kHiStart) {
+            start = snippet.text.size();
+            ++i;
+        } else if (marked[i] == kHiEnd) {
+            // CJK n-grams come back one character at a time: join touching highlights.
+            if (!snippet.highlights.empty() && snippet.highlights.back().second == start)
+                snippet.highlights.back().second = snippet.text.size();
+            else
+                snippet.highlights.emplace_back(start, snippet.text.size());
+            ++i;
+        } else if (marked[i] == kWordBreak) {
+            ++i;
+        } else if (marked[i] != '&' || !take_entity(marked, &i, &snippet.text)) {
+            snippet.text += marked[i++];
+        }
+    }
+    // Xapian marks omissions relative to the part it saw: where its snippet runs to an edge
+    // of the part that is not an edge of the text, mark the cut too.
+    const std::string kEllipsis = "\xE2\x80\xA6";
+    const std::size_t probe = std::min<std::size_t>(snippet.text.size(), 16);
+    if (begin > 0 && part.compare(0, probe, snippet.text, 0, probe) == 0) {
+        snippet.text.insert(0, kEllipsis);
+        for (auto& [b, e] : snippet.highlights) b += kEllipsis.size(), e += kEllipsis.size();
+    }
+    if (end < text.size() && part.size() >= probe &&
+        part.compare(part.size() - probe, probe, snippet.text, snippet.text.size() - probe,
+                     probe) == 0)
+        snippet.text += kEllipsis;
+    // The words matched the title only: a passage of the body that has none of them says less
+    // than the body's opening.
+    if (snippet.highlights.empty()) return opening(text, length);
+    return snippet;
+}
+
+}  // namespace newsidx

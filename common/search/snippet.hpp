@@ -1,0 +1,42 @@
+// Snippets: the passage of an article's text where the query's words are, with the byte
+// offsets of each highlighted word. Xapian's MSet::snippet does the choosing and highlighting;
+// this module gives it the right terms, stemmer and window, and turns its HTML into plain text.
+#pragma once
+
+#include <xapian.h>
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "newsidx/search.hpp"
+
+namespace newsidx {
+
+/// What snippets look for: the words of a query's text terms (schema::is_text_term), and the
+/// query that names each of them unprefixed and as Xapian's "Z" stemmed form (what
+/// MSet::snippet highlights).
+struct SnippetTerms {
+    Xapian::Query query;
+    std::vector<std::string> stems;
+};
+SnippetTerms snippet_terms(const Xapian::Query& query);
+
+/// The [begin, end) byte range of `text`, about 2 * span long and cut at spaces, where the
+/// words starting like `stems` are densest; the whole text when it is short. A cheap scan
+/// (ASCII case only; with `stemmer`, a word of another script that holds most of a stem is
+/// stemmed to make sure) that lets MSet::snippet read a window instead of a long body.
+std::pair<std::size_t, std::size_t> match_window(std::string_view text,
+                                                 const std::vector<std::string>& stems,
+                                                 std::size_t span,
+                                                 const Xapian::Stem* stemmer = nullptr);
+
+/// Builds a snippet of `text` for the hits in `mset`: Xapian's MSet::snippet with `stemmer`
+/// (Analyzer::snippet_stemmer()) over match_window() of the text, split into plain text and
+/// highlight offsets. Without `stems` (the query names no words) the snippet is the opening of
+/// the text.
+Snippet make_snippet(const Xapian::MSet& mset, const std::string& text, const Xapian::Stem& stemmer,
+                     unsigned length, const std::vector<std::string>& stems);
+
+}  // namespace newsidx
