@@ -390,18 +390,6 @@ Params params_of(const httplib::Request& req) {
     return Params(req.params.begin(), req.params.end());
 }
 
-// The newest modification time of the members' revision files (a commit rewrites it).
-std::time_t last_commit(const IndexSet& set) {
-    std::time_t newest = 0;
-    for (const IndexMember& m : set.members()) {
-        if (m.remote) continue;
-        struct stat st {};
-        if (::stat((m.path + "/iamglass").c_str(), &st) == 0)
-            newest = std::max(newest, st.st_mtim.tv_sec);
-    }
-    return newest;
-}
-
 std::string iso_time(std::time_t t) {
     std::tm tm{};
     ::gmtime_r(&t, &tm);
@@ -628,7 +616,7 @@ int run(const Config& config, std::ostream& log) {
                      {"index", set.label()},
                      {"documents", set.database().get_doccount()},
                      {"last_commit", nullptr}};
-            if (const std::time_t t = last_commit(set); t != 0) doc["last_commit"] = iso_time(t);
+            if (const std::time_t t = set.last_commit(); t != 0) doc["last_commit"] = iso_time(t);
             if (!set.missing().empty()) {
                 doc["partial"] = true;
                 doc["missing_shards"] = set.missing();

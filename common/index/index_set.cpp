@@ -1,12 +1,14 @@
 #include "newsidx/index_set.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <map>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
-#include "index_files.hpp"
+#include "layout.hpp"
 #include "analyzer.hpp"
 #include "document.hpp"
 #include "newsidx/error.hpp"
@@ -125,8 +127,8 @@ IndexSet IndexSet::open(const std::vector<std::string>& paths, const OpenOptions
         if (!fs::exists(path, ec)) throw no_index(path);
         if (fs::is_regular_file(path, ec))
             locations = read_stub(path);
-        else if (const fs::path stub = fs::path(path) / "XAPIANDB"; fs::is_regular_file(stub, ec))
-            locations = read_stub(stub.string());  // a folder of shards (indexer --shards N)
+        else if (const std::string stub = detail::stub_file(path); fs::is_regular_file(stub, ec))
+            locations = read_stub(stub);  // a folder of shards (indexer --shards N)
         else
             locations.push_back(local(path));
         for (const Location& loc : locations) {
@@ -274,6 +276,17 @@ std::string IndexSet::metadata(const std::string& key) const {
         if (!value.empty()) return value;
     }
     return {};
+}
+
+std::int64_t IndexSet::last_commit() const {
+    std::int64_t newest = 0;
+    for (const IndexMember& m : members_) {
+        if (m.remote) continue;
+        struct stat st {};
+        if (::stat(detail::revision_file(m.path).c_str(), &st) == 0)
+            newest = std::max<std::int64_t>(newest, st.st_mtim.tv_sec);
+    }
+    return newest;
 }
 
 }  // namespace newsidx

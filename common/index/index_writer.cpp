@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <tuple>
 
-#include "index_files.hpp"
+#include "layout.hpp"
 #include "newsidx/error.hpp"
 #include "schema.hpp"
 #include "xapian_errors.hpp"
@@ -87,7 +87,7 @@ IndexWriter IndexWriter::open(const std::string& path, bool rebuild, const std::
         throw Error(ErrorCode::NotWritable, "'" + path + "' exists and is not an index directory");
     // A folder of other files is not made an index: a bulk run replaces the whole folder with
     // the index it builds beside it, which would take the other files with it.
-    if (fs::is_directory(path, ec) && !fs::exists(fs::path(path) / "iamglass", ec)) {
+    if (fs::is_directory(path, ec) && !detail::holds_index(path)) {
         for (const auto& entry : fs::directory_iterator(path, ec)) {
             const std::string name = entry.path().filename().string();
             if (name == "flintlock" || name.ends_with(".glass") || name.ends_with(".tmp")) continue;
@@ -108,7 +108,7 @@ IndexWriter IndexWriter::open(const std::string& path, bool rebuild, const std::
             .with_hint("index into a folder you can write to, e.g. --db ./newsidx.db");
     // --rebuild of an existing index leaves it as it is (locked, and read by searchers) while
     // the new one is built beside it, to be swapped in at the end.
-    const bool replacing = rebuild && fs::exists(fs::path(path) / "iamglass", ec);
+    const bool replacing = rebuild && detail::holds_index(path);
     try {
         Xapian::WritableDatabase db(path, (replacing ? Xapian::DB_OPEN
                                            : rebuild ? Xapian::DB_CREATE_OR_OVERWRITE

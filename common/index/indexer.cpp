@@ -15,7 +15,7 @@
 #include <unordered_map>
 
 #include "file_scan.hpp"
-#include "index_files.hpp"
+#include "layout.hpp"
 #include "index_writer.hpp"
 #include "newsidx/error.hpp"
 #include "schema.hpp"
@@ -528,8 +528,8 @@ class Run {
     // by compaction into <db>.new, which is swapped in (docs/architecture.md). The file states
     // are written by the run alone, into a shard of their own.
     void run_bulk(std::vector<FileList::Index> todo, unsigned jobs) {
-        const std::string build_dir = detail::index_sibling(options_.db_path, ".build");
-        const std::string next_dir = detail::index_sibling(options_.db_path, ".new");
+        const std::string build_dir = detail::index_sibling(options_.db_path, detail::kBuildSuffix);
+        const std::string next_dir = detail::index_sibling(options_.db_path, detail::kNextSuffix);
         std::error_code ec;
         fs::remove_all(build_dir, ec);
         fs::remove_all(next_dir, ec);
@@ -554,7 +554,7 @@ class Run {
         std::vector<IndexWriter> writers;
         std::vector<Shard> shards(jobs);
         for (unsigned j = 0; j < jobs; ++j)
-            writers.push_back(IndexWriter::create_shard(build_dir + "/shard-" + std::to_string(j),
+            writers.push_back(IndexWriter::create_shard(detail::scratch_shard(build_dir, j),
                                                         writer_->analyzer()));
         states_.emplace(IndexWriter::create_shard(build_dir + "/states", writer_->analyzer()));
         states_->set_shard(shard_.text());  // carried into the merged index
@@ -653,10 +653,6 @@ class Run {
     UrlOwners url_owner_;
 };
 
-// A set of shards in one folder (indexer --shards N): DIR/1 ... DIR/N and the stub file
-// DIR/XAPIANDB that names them, so that `--db DIR` opens the set.
-constexpr std::string_view kStubName = "XAPIANDB";
-
 std::string stub_text(unsigned shards) {
     std::string text = "# newsidx: " + std::to_string(shards) +
                        " shards, split by URL (indexer --shards " + std::to_string(shards) +
@@ -668,7 +664,7 @@ std::string stub_text(unsigned shards) {
 // How many shards the set in `dir` has: 0 when `dir` is no set folder (no stub file there).
 // Throws Error(BadOption) for a stub that lists anything else than shards 1 to N.
 unsigned set_size(const std::string& dir) {
-    const fs::path stub = fs::path(dir) / kStubName;
+    const fs::path stub = detail::stub_file(dir);
     std::error_code ec;
     if (!fs::is_regular_file(stub, ec)) return 0;
     std::ifstream in(stub);
@@ -688,8 +684,8 @@ unsigned set_size(const std::string& dir) {
 
 // Writes the stub file for `shards` shards into `dir`, whole or not at all.
 void write_stub(const std::string& dir, unsigned shards) {
-    const fs::path stub = fs::path(dir) / kStubName;
-    const fs::path scratch = fs::path(dir) / (std::string(kStubName) + ".new");
+    const fs::path stub = detail::stub_file(dir);
+    const fs::path scratch = detail::stub_scratch(dir);
     {
         std::ofstream out(scratch, std::ios::trunc);
         out << stub_text(shards);
@@ -708,7 +704,7 @@ IndexStats run_set(const IndexOptions& options, IndexObserver& observer) {
     const std::string& dir = options.db_path;
     const unsigned n = options.shards;
     std::error_code ec;
-    if (fs::exists(fs::path(dir) / "iamglass", ec)) {
+    if (detail::holds_index(dir)) {
         const std::string part = detail::guarded("reading index metadata", dir, [&] {
             return Xapian::Database(dir).get_metadata(std::string(schema::kShard.key));
         });
@@ -731,12 +727,12 @@ IndexStats run_set(const IndexOptions& options, IndexObserver& observer) {
                std::all_of(number.begin(), number.end(),
                            [](char c) { return c >= '0' && c <= '9'; }) &&
                std::stoul(number) >= 1 && std::stoul(number) <= n &&
-               (rest.empty() || rest == ".build" || rest == ".new" || rest == ".old");
+               detail::is_shard_sibling(rest);
     };
     if (existing == 0 && fs::is_directory(dir, ec))
         for (const auto& entry : fs::directory_iterator(dir, ec)) {
             const std::string name = entry.path().filename().string();
-            if (name != std::string(kStubName) + ".new" && !shard_entry(name))
+            if (fs::path(dir) / name != fs::path(detail::stub_scratch(dir)) && !shard_entry(name))
                 throw Error(
                     ErrorCode::BadOption,
                     "'" + dir + "' is neither empty nor a set of shards (it holds '" + name + "')")

@@ -18,7 +18,7 @@
 #include <unordered_set>
 #include <vector>
 
-#include "index_files.hpp"
+#include "layout.hpp"
 #include "newsidx/error.hpp"
 
 namespace newsidx {
@@ -165,8 +165,8 @@ class Watches {
     // The index's folder, or one of its siblings, or under them.
     bool is_own(const fs::path& path) const {
         const std::string& p = path.native();
-        for (const char* suffix : {"", ".lock", ".build", ".new", ".old"}) {
-            const std::string own = own_ + suffix;
+        for (const std::string_view suffix : detail::kSiblingSuffixes) {
+            const std::string own = own_ + std::string(suffix);
             if (p == own || (p.starts_with(own) && p[own.size()] == '/')) return true;
         }
         return false;
@@ -252,7 +252,7 @@ class NewsOnly : public IndexObserver {
 
 }  // namespace
 
-WatchLock::WatchLock(const std::string& db_path) : path_(detail::index_sibling(db_path, ".lock")) {
+WatchLock::WatchLock(const std::string& db_path) : path_(detail::index_sibling(db_path, detail::kLockSuffix)) {
     // A lock on a file that an ending watcher has just removed locks nothing: the file at the
     // path must be the one locked. And an indexer checking for a watcher holds a shared lock for
     // a moment: a few tries before saying another watcher has it.

@@ -5,6 +5,7 @@
 
 #include <xapian.h>
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -70,6 +71,10 @@ class IndexSet {
     /// The members' paths for messages, which quote it: joined by "', '", so that 'LABEL'
     /// reads 'a', 'b'.
     std::string label() const;
+
+    /// When the last commit was made: the newest modification time of the local members'
+    /// revision files (seconds since the epoch); 0 when none can be read.
+    std::int64_t last_commit() const;
 
     /// Reopens every member at its newest revision (after an indexer's commit overtook a
     /// search). Throws Error.

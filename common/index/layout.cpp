@@ -1,4 +1,4 @@
-#include "index_files.hpp"
+#include "layout.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -27,13 +27,36 @@ std::string index_sibling(const std::string& db_path, std::string_view suffix) {
     return p.append(suffix);
 }
 
+bool holds_index(const std::string& path) {
+    std::error_code ec;
+    return fs::exists(fs::path(path) / kRevisionFile, ec);
+}
+
+std::string revision_file(const std::string& path) {
+    return (fs::path(path) / kRevisionFile).string();
+}
+
+std::string stub_file(const std::string& dir) { return (fs::path(dir) / kStubFile).string(); }
+
+std::string stub_scratch(const std::string& dir) {
+    return (fs::path(dir) / (std::string(kStubFile) + std::string(kNextSuffix))).string();
+}
+
+std::string scratch_shard(const std::string& build_dir, unsigned j) {
+    return build_dir + "/shard-" + std::to_string(j);
+}
+
+bool is_shard_sibling(std::string_view rest) {
+    return rest.empty() || rest == kBuildSuffix || rest == kNextSuffix || rest == kOldSuffix;
+}
+
 void refuse_if_watched(const std::string& db_path) {
-    std::vector<std::string> locks{index_sibling(db_path, ".lock")};
+    std::vector<std::string> locks{index_sibling(db_path, kLockSuffix)};
     // A shard of a set (DIR/K, beside the stub file DIR/XAPIANDB): the set's watcher too.
     const fs::path parent = fs::absolute(db_path).lexically_normal().parent_path();
     std::error_code ec;
-    if (fs::is_regular_file(parent / "XAPIANDB", ec))
-        locks.push_back(index_sibling(parent.string(), ".lock"));
+    if (fs::is_regular_file(stub_file(parent.string()), ec))
+        locks.push_back(index_sibling(parent.string(), kLockSuffix));
     for (const std::string& lock : locks) {
         const int fd = ::open(lock.c_str(), O_RDONLY | O_CLOEXEC);
         if (fd < 0) continue;  // no watcher ever, or one that ended
@@ -82,7 +105,7 @@ void stamp_schema(Xapian::WritableDatabase& db, const std::string& analyzer) {
 
 std::string resolve_for_reading(const std::string& db_path) {
     std::error_code ec;
-    const std::string old = index_sibling(db_path, ".old");
+    const std::string old = index_sibling(db_path, kOldSuffix);
     for (int tries = 0; tries < 50 && !fs::exists(db_path, ec) && fs::exists(old, ec); ++tries)
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     return !fs::exists(db_path, ec) && fs::exists(old, ec) ? old : db_path;
@@ -90,13 +113,13 @@ std::string resolve_for_reading(const std::string& db_path) {
 
 void recover_interrupted_swap(const std::string& db_path) {
     std::error_code ec;
-    const std::string old = index_sibling(db_path, ".old");
+    const std::string old = index_sibling(db_path, kOldSuffix);
     if (!fs::exists(db_path, ec) && fs::exists(old, ec)) fs::rename(old, db_path, ec);
 }
 
 void swap_in(const std::string& next, const std::string& db_path) {
     std::error_code ec;
-    const std::string old_dir = index_sibling(db_path, ".old");
+    const std::string old_dir = index_sibling(db_path, kOldSuffix);
     fs::remove_all(old_dir, ec);
     if (::renameat2(AT_FDCWD, next.c_str(), AT_FDCWD, db_path.c_str(), RENAME_EXCHANGE) != 0) {
         fs::rename(db_path, old_dir, ec);

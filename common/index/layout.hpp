@@ -1,7 +1,8 @@
-// What an index is on disk, in one place for the indexer and the searcher: its schema stamp
-// (checked by both), and the folders of a bulk build's swap — <db>.build (scratch shards),
-// <db>.new (the merged index) and <db>.old (the fallback swap's old index) — which the
-// indexer makes and the searcher waits out.
+// What an index is on disk, in one place for the indexer, the watcher and the searcher: every
+// name beside and inside an index folder, its schema stamp (checked by both), and the folders
+// of a bulk build's swap — <db>.build (scratch shards), <db>.new (the merged index) and
+// <db>.old (the fallback swap's old index) — which the indexer makes and the searcher waits
+// out. No other file spells one of these names.
 #pragma once
 
 #include <xapian.h>
@@ -11,8 +12,38 @@
 
 namespace newsidx::detail {
 
+/// The names beside an index folder <db>: the watcher's lock, a bulk build's scratch folder,
+/// the merged index before the swap, and the old index during a fallback swap.
+inline constexpr std::string_view kLockSuffix = ".lock";
+inline constexpr std::string_view kBuildSuffix = ".build";
+inline constexpr std::string_view kNextSuffix = ".new";
+inline constexpr std::string_view kOldSuffix = ".old";
+/// Every name a run may make beside <db> ("" for <db> itself), for the watcher to ignore.
+inline constexpr std::string_view kSiblingSuffixes[] = {"", kLockSuffix, kBuildSuffix,
+                                                        kNextSuffix, kOldSuffix};
+
 /// `db_path` normalised, without trailing slashes, followed by `suffix`.
 std::string index_sibling(const std::string& db_path, std::string_view suffix);
+
+/// The file Xapian's glass backend rewrites at each commit: a folder holds an index when it
+/// has one (and its modification time is the last commit's).
+inline constexpr std::string_view kRevisionFile = "iamglass";
+/// Whether the folder `path` holds a Xapian index.
+bool holds_index(const std::string& path);
+/// The revision file of the index at `path`.
+std::string revision_file(const std::string& path);
+
+/// A set of shards (indexer --shards N) is a folder DIR of shards DIR/1 .. DIR/N and a stub
+/// file DIR/XAPIANDB naming them, which Xapian opens as one database.
+inline constexpr std::string_view kStubFile = "XAPIANDB";
+/// The stub file of the set in `dir`, and the name it is written under before a rename.
+std::string stub_file(const std::string& dir);
+std::string stub_scratch(const std::string& dir);
+/// Scratch shard `j` of a bulk build, in the build folder `build_dir`.
+std::string scratch_shard(const std::string& build_dir, unsigned j);
+/// Whether `name`, an entry of a shard set's folder, is a name a run makes beside shard
+/// `shard` ("3", "3.build", "3.new", "3.old"): `rest` is what follows the shard's number.
+bool is_shard_sibling(std::string_view rest);
 
 /// Who checks a schema stamp: a writer may stamp an index that has none; a reader may open
 /// one that an indexer is only now creating.
