@@ -13,6 +13,8 @@
 #include <tuple>
 
 #include "all_words.hpp"
+#include "query_parser.hpp"
+#include "query_text.hpp"
 #include "analyzer.hpp"
 #include "article.hpp"
 #include "document.hpp"
@@ -22,474 +24,6 @@
 
 namespace newsidx {
 namespace {
-
-// The date: field, checked and rewritten as the day range Xapian's DateRangeProcessor takes
-// (which would compare any text it is given, so that a typo silently matched nothing):
-// date:2022, date:2022-02, date:20220208 and ranges of them, date:2022..2023, date:..2021-06.
-// Boolean fields a single date: period becomes (not for users to type, but harmless if they do).
-constexpr std::string_view kYearField = "dateyear:";
-constexpr std::string_view kMonthField = "datemonth:";
-constexpr std::string_view kDayField = "dateday:";
-
-// `text` with each `field` (e.g. "date:") that starts a word, and its value (up to a space or
-// ')'), replaced by what `rewrite` makes of the value.
-std::string rewrite_fields(const std::string& text, std::string_view field,
-                           const std::function<std::string(const std::string&)>& rewrite) {
-    std::string out;
-    std::size_t i = 0;
-    while (i < text.size()) {
-        const std::size_t at = text.find(field, i);
-        if (at == std::string::npos || (at > 0 && is_word_byte(text[at - 1]))) {
-            const std::size_t stop = at == std::string::npos ? text.size() : at + field.size();
-            out.append(text, i, stop - i);
-            i = stop;
-            continue;
-        }
-        out.append(text, i, at - i);
-        const std::size_t begin = at + field.size();
-        std::size_t end = begin;
-        while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end])) &&
-               text[end] != ')')
-            ++end;
-        out += rewrite(text.substr(begin, end - begin));
-        i = end;
-    }
-    return out;
-}
-
-// `lang:` values as ISO 639-1 codes: a name (lang:french) is read as its code, an unknown
-// language is an error, as with --lang.
-std::string checked_lang_fields(const std::string& text) {
-    return rewrite_fields(text, "lang:", [](const std::string& value) {
-        if (value.empty()) return std::string("lang:");
-        try {
-            return "lang:" + language_code(value);
-        } catch (const Error& e) {
-            throw Error(ErrorCode::BadQuery, "lang:" + value + ": unknown language")
-                .with_hint(e.hint());
-        }
-    });
-}
-
-std::string checked_date_fields(const std::string& text) {
-    static constexpr std::string_view kField = "date:";
-    return rewrite_fields(text, kField, [](const std::string& value) {
-        const std::string field = "date:" + value;
-        std::string from, to;
-        if (value.empty())
-            throw Error(ErrorCode::BadQuery, "date: needs a date or a range after it")
-                .with_hint("e.g. date:2022, date:2022-02-08 or date:2022-01..2022-06");
-        if (const std::size_t dots = value.find(".."); dots != std::string::npos) {
-            if (dots > 0)
-                from = parse_period(value.substr(0, dots), field, ErrorCode::BadQuery).first;
-            if (dots + 2 < value.size())
-                to = parse_period(value.substr(dots + 2), field, ErrorCode::BadQuery).second;
-            if (!from.empty() && !to.empty() && from > to)
-                throw Error(ErrorCode::BadQuery, field + ": the range ends before it starts");
-            return std::string(kField) + from + ".." + to;
-        }
-        // One day, month or year is one boolean term (D, M or Y): its count is exact and free
-        // (a term frequency), unlike a range over the date slot.
-        std::tie(from, to) = parse_period(value, field, ErrorCode::BadQuery);
-        const std::size_t digits = std::count_if(value.begin(), value.end(), [](char c) {
-            return std::isdigit(static_cast<unsigned char>(c));
-        });
-        return digits == 4   ? std::string(kYearField) + from.substr(0, 4)
-               : digits == 6 ? std::string(kMonthField) + from.substr(0, 6)
-                             : std::string(kDayField) + from;
-    });
-}
-
-// The white-space separated tokens of `text`, each with its byte offset.
-std::vector<std::pair<std::size_t, std::string_view>> tokens(std::string_view text) {
-    std::vector<std::pair<std::size_t, std::string_view>> out;
-    for (std::size_t i = 0; i < text.size();) {
-        if (std::isspace(static_cast<unsigned char>(text[i]))) {
-            ++i;
-            continue;
-        }
-        std::size_t j = i;
-        while (j < text.size() && !std::isspace(static_cast<unsigned char>(text[j]))) ++j;
-        out.emplace_back(i, text.substr(i, j - i));
-        i = j;
-    }
-    return out;
-}
-
-// What Xapian's parser would read as something broader than the user wrote, refused with the
-// column: NEAR/ADJ with a distance that is not a whole number of at least 1 (Xapian silently
-// reads those as OR), NEAR/ADJ beside a "phrase" (Xapian silently drops the phrase), and a
-// leading wildcard (Xapian silently searches for the rest of the word).
-void check_operators(const std::string& query) {
-    const auto refuse = [&](std::size_t at, const std::string& why, const std::string& hint) {
-        throw Error(ErrorCode::BadQuery, "cannot parse query '" + query + "' at column " +
-                                             std::to_string(at + 1) + ": " + why)
-            .with_hint(hint);
-    };
-    const auto words = tokens(query);
-    for (std::size_t k = 0; k < words.size(); ++k) {
-        auto [at, token] = words[k];
-        while (!token.empty() &&
-               (token.front() == '(' || token.front() == '+' || token.front() == '-')) {
-            token.remove_prefix(1);
-            ++at;
-        }
-        while (!token.empty() && token.back() == ')') token.remove_suffix(1);
-        const bool near = token.substr(0, 4) == "NEAR", adj = token.substr(0, 3) == "ADJ";
-        const std::size_t name = near ? 4 : 3;
-        if ((near || adj) && (token.size() == name || token[name] == '/')) {
-            const std::string op(token.substr(0, name));
-            const std::string_view distance =
-                token.size() > name + 1 ? token.substr(name + 1) : std::string_view();
-            if (token.size() > name &&
-                (distance.empty() ||
-                 !std::all_of(distance.begin(), distance.end(),
-                              [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }) ||
-                 std::stoul(std::string(distance.substr(0, 6))) == 0))
-                refuse(at,
-                       std::string(token) + ": the distance after " + op +
-                           "/ must be a whole number of at least 1",
-                       "e.g. talks " + op + "/3 geneva; see docs/query-syntax.md");
-            const bool phrase_before = k > 0 && words[k - 1].second.back() == '"';
-            const bool phrase_after = k + 1 < words.size() && words[k + 1].second.front() == '"';
-            if (phrase_before || phrase_after)
-                refuse(at, op + " joins words, not \"phrases\"",
-                       "write the words without quotes, e.g. security " + op + " guarantees");
-        }
-        // A wildcard that starts a word, wherever the word starts: "*hafen", title:*oil,
-        // "*oil price", "oil *pric".
-        for (std::size_t star = token.find('*'); star != std::string_view::npos;
-             star = token.find('*', star + 1)) {
-            if (star + 1 >= token.size() || !is_word_byte(token[star + 1])) continue;
-            if (star > 0 && is_word_byte(token[star - 1])) continue;
-            std::size_t end = star + 1;
-            const std::string word(next_word(token, &end));
-            refuse(at + star, "a wildcard at the start of a word (*" + word + ") is not supported",
-                   "put it at the end of a word, e.g. " + word + "*");
-        }
-        // Lucene's proximity ("a phrase"~3): Xapian would read the number as one more word.
-        if (const std::size_t tilde = token.find("\"~"); tilde != std::string_view::npos)
-            refuse(at + tilde + 1, "\"phrase\"~N is not supported",
-                   "write the words with NEAR/N instead, e.g. oil NEAR/3 price");
-    }
-}
-
-// The field name of a boolean filter token ("site" for "site:bbc.co.uk" or "(site:x)"), or
-// empty.
-std::string_view filter_field(std::string_view token) {
-    while (!token.empty() && token.front() == '(') token.remove_prefix(1);
-    const std::size_t colon = token.find(':');
-    if (colon == std::string_view::npos || colon + 1 >= token.size()) return {};
-    const std::string_view name = token.substr(0, colon);
-    for (const schema::Prefix* p : schema::kPrefixes)
-        if (p->is_boolean && !p->query_name.empty() && p->query_name == name) return name;
-    return {};
-}
-
-// Filters on one field OR together and AND with the words, as Omega treats boolean prefixes:
-// "ceasefire site:a OR site:b" and "ceasefire (site:a OR site:b)" mean ceasefire from site a or
-// b. Xapian does so for "ceasefire site:a site:b" but reads an explicit OR as one between
-// "ceasefire site:a" and "site:b", so the ORs (and brackets) between filters of one field go.
-std::string join_field_filters(const std::string& folded) {
-    const auto words = tokens(folded);
-    std::vector<std::string> out;
-    for (std::size_t k = 0; k < words.size(); ++k) {
-        std::string token(words[k].second);
-        if (token == "OR" && k > 0 && k + 1 < words.size()) {
-            const std::string_view before = filter_field(words[k - 1].second);
-            if (!before.empty() && before == filter_field(words[k + 1].second)) continue;
-        }
-        // "(site:a site:b)" once its ORs are gone: the brackets go too.
-        if (token.front() == '(' && !filter_field(token).empty()) {
-            std::size_t end = k;
-            while (end < words.size() && words[end].second.back() != ')') ++end;
-            bool only_filters = end < words.size();
-            for (std::size_t m = k; only_filters && m <= end; ++m)
-                only_filters =
-                    words[m].second == "OR" || filter_field(words[m].second) == filter_field(token);
-            if (only_filters && token.find('(', 1) == std::string::npos) {
-                token.erase(0, 1);
-                std::string last(words[end].second);
-                if (end == k) {
-                    token.pop_back();
-                } else {
-                    for (std::size_t m = k + 1; m < end; ++m) {
-                        if (words[m].second != "OR") out.emplace_back(words[m].second);
-                    }
-                    out.push_back(std::move(token));
-                    last.pop_back();
-                    out.push_back(std::move(last));
-                    k = end;
-                    continue;
-                }
-            }
-        }
-        out.push_back(std::move(token));
-    }
-    std::string joined;
-    for (const std::string& w : out) (joined += joined.empty() ? "" : " ") += w;
-    return joined;
-}
-
-// True when every word of the query is excluded ("-sport", "-talks -sport"): Xapian would
-// read that as the words themselves.
-bool only_excluded(const std::string& folded) {
-    const auto words = tokens(folded);
-    return !words.empty() && std::all_of(words.begin(), words.end(), [](const auto& w) {
-        return w.second.size() > 1 && w.second.front() == '-';
-    });
-}
-
-// Xapian says "Syntax: <expression> AND <expression>" without a position; find the operator
-// that has nothing on one side and name its column.
-std::string describe_syntax_error(const std::string& query, const std::string& xapian_msg) {
-    for (std::string_view op : kQueryOperators) {
-        if (xapian_msg.find("<expression> " + std::string(op)) == std::string::npos) continue;
-        for (std::size_t at = query.find(op); at != std::string::npos;
-             at = query.find(op, at + 1)) {
-            const bool starts = at == 0 || !is_word_byte(query[at - 1]);
-            const std::size_t end = at + op.size();
-            const bool ends = end == query.size() || !is_word_byte(query[end]) || query[end] == '/';
-            if (starts && ends)
-                return " at column " + std::to_string(at + 1) + ": " + std::string(op) +
-                       " needs a word or phrase on both sides";
-        }
-    }
-    return ": " + xapian_msg;
-}
-
-// Wildcards are expanded here, against the terms of the whole index set, not by Xapian's
-// parser and matcher:
-// - Xapian 1.4's PHRASE takes plain terms only, and its parser reads a wildcard inside a phrase
-//   as the bare word ("security guarant*" looks for the term "guarant" and finds nothing). So a
-//   phrase with wildcards is taken out of the text before parsing, replaced by a field the
-//   parser hands back here, and becomes an OR of phrases over each wildcard's most frequent
-//   expansions: at most kMaxPhraseVariants phrases, shared out evenly when a phrase has several
-//   wildcards.
-// - A wildcard word (bank*, title:bank*) becomes the SYNONYM of its kMaxWildcardTerms most
-//   frequent expansions, as Xapian's own wildcard would on one index. Xapian expands a wildcard
-//   in each shard of a set on its own (its most frequent terms, and its weight, per shard), so
-//   shards would rank it otherwise than one index of the same articles.
-class WildcardPhrases : public Xapian::FieldProcessor {
-  public:
-    static constexpr std::string_view kField = "xwildcardphrase";
-
-    WildcardPhrases(const Xapian::Database& db, const Analyzer& analyzer)
-        : db_(db), stem_(analyzer.stemmer()), stems_(analyzer.stems()) {}
-
-    // `text` with each quoted phrase (title: ones too) that has a wildcard, and (with `words`)
-    // each wildcard word outside quotes, replaced by kField:N.
-    std::string take(const std::string& text, bool words) {
-        phrases_.clear();
-        std::string out;
-        for (std::size_t i = 0;;) {
-            const std::size_t open = text.find('"', i);
-            const std::size_t close =
-                open == std::string::npos ? std::string::npos : text.find('"', open + 1);
-            const std::string_view outside = std::string_view(text).substr(
-                i, open == std::string::npos ? std::string::npos : open - i);
-            if (words)
-                out += take_words(outside);
-            else
-                out.append(outside);
-            if (open == std::string::npos) break;
-            if (close == std::string::npos) {  // an unclosed quote: a phrase to the end, as it is
-                out.append(text, open);
-                break;
-            }
-            take_phrase(std::string_view(text).substr(open + 1, close - open - 1), out);
-            i = close + 1;
-        }
-        return out;
-    }
-
-    // `text` with each wildcard word (word*, title:word*) replaced by kField:N.
-    std::string take_words(std::string_view text) {
-        std::string out;
-        std::size_t i = 0;
-        while (i < text.size()) {
-            if (!is_word_byte(text[i])) {
-                out += text[i++];
-                continue;
-            }
-            std::size_t j = i;
-            while (j < text.size() && is_word_byte(text[j])) ++j;
-            const std::string_view word = text.substr(i, j - i);
-            const bool after_colon = i > 0 && text[i - 1] == ':';
-            const bool in_title = ends_with_title_field(out);
-            // Other fields (site:, lang:, date:) are Xapian's to read as they are, and so is
-            // a wildcard beside NEAR or ADJ, which take only Xapian's own wildcards (expanded
-            // in each shard of a set: docs/scale-out.md).
-            if (j >= text.size() || text[j] != '*' || (after_colon && !in_title) ||
-                beside_proximity(text, i, j + 1)) {
-                out.append(word);
-                i = j;
-                continue;
-            }
-            if (in_title) out.resize(out.size() - kTitleField.size());
-            out += std::string(kField) + ":" + std::to_string(phrases_.size());
-            phrases_.push_back({in_title ? std::string(schema::kTitle.prefix) : std::string(),
-                                {{std::string(word), true}},
-                                true});
-            i = j + 1;
-        }
-        return out;
-    }
-
-    // Appends the quoted phrase `inside` (its words) to `out`: as it is, or, when it has a
-    // wildcard, as kField:N (with the title: before it, if any).
-    void take_phrase(std::string_view inside, std::string& out) {
-        if (inside.find('*') == std::string_view::npos) {
-            out += '"';
-            out.append(inside);
-            out += '"';
-            return;
-        }
-        Phrase phrase;
-        if (ends_with_title_field(out)) {
-            out.resize(out.size() - kTitleField.size());
-            phrase.prefix = schema::kTitle.prefix;
-        }
-        for (std::size_t pos = 0;;) {
-            const std::string_view word = next_word(inside, &pos);
-            if (word.empty()) break;
-            const bool wild = pos < inside.size() && inside[pos] == '*';
-            phrase.words.push_back({std::string(word), wild});
-        }
-        out += " " + std::string(kField) + ":" + std::to_string(phrases_.size()) + " ";
-        phrases_.push_back(std::move(phrase));
-    }
-
-    Xapian::Query operator()(const std::string& value) override {
-        const std::size_t n = std::strtoul(value.c_str(), nullptr, 10);
-        // A query that matches nothing but is not empty (an empty one would read as "no words").
-        if (n >= phrases_.size()) return Xapian::Query(Xapian::Query::OP_WILDCARD, value);
-        const Phrase& phrase = phrases_[n];
-        if (phrase.bare) return expand(phrase.prefix + phrase.words.front().text);
-        std::size_t wildcards = 0;
-        for (const Word& w : phrase.words) wildcards += w.wild;
-        // Each wildcard keeps this many expansions, so that their product stays in bounds.
-        const auto per_wildcard = static_cast<std::size_t>(std::max(
-            1.0,
-            std::floor(std::pow(static_cast<double>(kMaxPhraseVariants),
-                                1.0 / static_cast<double>(std::max<std::size_t>(1, wildcards))) +
-                       1e-9)));
-        std::vector<std::vector<std::string>> choices;
-        for (const Word& w : phrase.words) {
-            if (!w.wild) {
-                choices.push_back({phrase.prefix + (stems_ ? stem_(w.text) : w.text)});
-                continue;
-            }
-            std::vector<std::pair<Xapian::doccount, std::string>> terms;
-            const std::string start = phrase.prefix + w.text;
-            for (auto t = db_.allterms_begin(start); t != db_.allterms_end(start); ++t)
-                terms.emplace_back(t.get_termfreq(), *t);
-            if (terms.empty()) return Xapian::Query(Xapian::Query::OP_WILDCARD, start);
-            const std::size_t keep = std::min(per_wildcard, terms.size());
-            std::partial_sort(terms.begin(), terms.begin() + static_cast<std::ptrdiff_t>(keep),
-                              terms.end(), [](const auto& a, const auto& b) {
-                                  return a.first != b.first ? a.first > b.first
-                                                            : a.second < b.second;
-                              });
-            std::vector<std::string> kept;
-            for (std::size_t k = 0; k < keep; ++k) kept.push_back(terms[k].second);
-            choices.push_back(std::move(kept));
-        }
-        // Every combination of the choices, as one phrase each.
-        std::vector<Xapian::Query> phrases;
-        std::vector<std::size_t> at(choices.size(), 0);
-        for (;;) {
-            std::vector<Xapian::Query> terms;
-            for (std::size_t k = 0; k < choices.size(); ++k) {
-                terms.emplace_back(choices[k][at[k]], 1, static_cast<Xapian::termpos>(k + 1));
-            }
-            phrases.emplace_back(Xapian::Query::OP_PHRASE, terms.begin(), terms.end(),
-                                 static_cast<Xapian::termcount>(terms.size()));
-            std::size_t k = 0;
-            while (k < choices.size() && ++at[k] == choices[k].size()) at[k++] = 0;
-            if (k == choices.size()) break;
-        }
-        return Xapian::Query(Xapian::Query::OP_OR, phrases.begin(), phrases.end());
-    }
-
-  private:
-    // Whether the token before text[begin] or the one from text[end] on is NEAR or ADJ (with
-    // or without /N).
-    static bool beside_proximity(std::string_view text, std::size_t begin, std::size_t end) {
-        const auto is_operator = [](std::string_view token) {
-            for (const std::string_view op : {std::string_view("NEAR"), std::string_view("ADJ")})
-                if (token.substr(0, op.size()) == op &&
-                    (token.size() == op.size() || token[op.size()] == '/'))
-                    return true;
-            return false;
-        };
-        while (begin > 0 && text[begin - 1] != ' ') --begin;  // title:word*, +word*
-        std::size_t before_end = begin;
-        while (before_end > 0 && text[before_end - 1] == ' ') --before_end;
-        std::size_t before = before_end;
-        while (before > 0 && text[before - 1] != ' ') --before;
-        while (end < text.size() && text[end] != ' ') ++end;  // the rest of word*'s token
-        while (end < text.size() && text[end] == ' ') ++end;
-        std::size_t after = end;
-        while (after < text.size() && text[after] != ' ') ++after;
-        return is_operator(text.substr(before, before_end - before)) ||
-               is_operator(text.substr(end, after - end));
-    }
-
-    static constexpr std::string_view kTitleField = "title:";
-    static bool ends_with_title_field(const std::string& text) {
-        return text.size() >= kTitleField.size() &&
-               text.compare(text.size() - kTitleField.size(), kTitleField.size(), kTitleField) == 0;
-    }
-
-    struct Word {
-        std::string text;
-        bool wild;
-    };
-    struct Phrase {
-        std::string prefix;
-        std::vector<Word> words;
-        bool bare = false;  // a wildcard word outside quotes
-    };
-
-    // The SYNONYM of the kMaxWildcardTerms most frequent terms that start with `start` (ties:
-    // the first in term order), or a query that matches nothing.
-    Xapian::Query expand(const std::string& start) const {
-        std::vector<std::pair<Xapian::doccount, std::string>> terms;
-        for (auto t = db_.allterms_begin(start); t != db_.allterms_end(start); ++t)
-            terms.emplace_back(t.get_termfreq(), *t);
-        if (terms.empty()) return Xapian::Query(Xapian::Query::OP_WILDCARD, start);
-        const std::size_t keep = std::min<std::size_t>(kMaxWildcardTerms, terms.size());
-        std::partial_sort(terms.begin(), terms.begin() + static_cast<std::ptrdiff_t>(keep),
-                          terms.end(), [](const auto& a, const auto& b) {
-                              return a.first != b.first ? a.first > b.first : a.second < b.second;
-                          });
-        terms.resize(keep);
-        std::sort(terms.begin(), terms.end(),
-                  [](const auto& a, const auto& b) { return a.second < b.second; });
-        std::vector<Xapian::Query> parts;
-        for (const auto& term : terms) parts.emplace_back(term.second);
-        return Xapian::Query(Xapian::Query::OP_SYNONYM, parts.begin(), parts.end());
-    }
-    const Xapian::Database& db_;
-    Xapian::Stem stem_;
-    bool stems_;
-    std::vector<Phrase> phrases_;
-};
-
-// True when every token of a folded query is a bare word: no quotes, brackets, fields, + or -,
-// operators. Only such a query gets the character-pair fallback (QueryBuilder::build), which
-// is ORed with the whole query and so would undo any of those.
-bool only_bare_words(std::string_view folded) {
-    for (const auto& located : tokens(folded)) {
-        const std::string_view token = located.second;
-        if (token.find_first_of("\"():+-*") != std::string_view::npos ||
-            std::any_of(kQueryOperators.begin(), kQueryOperators.end(),
-                        [&](std::string_view op) { return token.substr(0, op.size()) == op; }))
-            return false;
-    }
-    return true;
-}
 
 // The scale of one language's parse in a mixed index. Xapian weighs a word by how rare it is in
 // the whole index, but an article matches only its own language's parse: a stem that every one
@@ -518,58 +52,6 @@ double language_scale(const Xapian::Database& db, const Xapian::Query& parse,
         own += detail::bm25_idf(own_documents, own_with_term);
     }
     return whole > 0 ? std::min(1.0, own / whole) : 1.0;
-}
-
-// `raw` is the query as the user wrote it, for messages; `folded` what the parser reads.
-Xapian::Query parse(const Analyzer& analyzer, const Xapian::Database& db,
-                    const SearchOptions& options, const std::string& raw, const std::string& folded,
-                    bool plain) {
-    Xapian::QueryParser qp;
-    qp.set_database(db);
-    analyzer.configure(qp);
-    for (const schema::Prefix* field : schema::kPrefixes) {
-        if (field->query_name.empty()) continue;
-        if (field->is_boolean)
-            qp.add_boolean_prefix(std::string(field->query_name), std::string(field->prefix));
-        else
-            qp.add_prefix(std::string(field->query_name), std::string(field->prefix));
-    }
-    qp.add_rangeprocessor(
-        (new Xapian::DateRangeProcessor(schema::kDateSlot.slot, "date:"))->release());
-    for (const auto& [field, prefix] :
-         {std::pair{kYearField, schema::kYear.prefix},
-          std::pair{kMonthField, schema::kMonth.prefix}, std::pair{kDayField, schema::kDay.prefix}})
-        qp.add_boolean_prefix(std::string(field.substr(0, field.size() - 1)), std::string(prefix));
-    qp.set_default_op(options.match_all ? Xapian::Query::OP_AND : Xapian::Query::OP_OR);
-    // "a*" on a large index would OR together every word starting with "a": keep the most
-    // common ones (docs/query-syntax.md).
-    qp.set_max_expansion(kMaxWildcardTerms, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
-    unsigned flags = plain ? 0u
-                           : Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
-                                 Xapian::QueryParser::FLAG_LOVEHATE |
-                                 Xapian::QueryParser::FLAG_WILDCARD |
-                                 Xapian::QueryParser::FLAG_PURE_NOT;
-    WildcardPhrases wildcard_phrases(db, analyzer);
-    const std::string cut = analyzer.cut_wildcards(folded);
-    if (!plain) qp.add_prefix(std::string(WildcardPhrases::kField), &wildcard_phrases);
-    try {
-        try {
-            return qp.parse_query(plain ? cut : wildcard_phrases.take(cut, true), flags);
-        } catch (const Xapian::UnimplementedError&) {
-            // A wildcard word that the client expanded where Xapian's operators take only
-            // terms or Xapian's own wildcards (beside NEAR in a way beside_proximity() missed):
-            // the words' wildcards are left to Xapian.
-            if (plain) throw;
-            return qp.parse_query(wildcard_phrases.take(cut, false), flags);
-        }
-    } catch (const Xapian::QueryParserError& e) {
-        throw Error(ErrorCode::BadQuery,
-                    "cannot parse query '" + raw + "'" + describe_syntax_error(raw, e.get_msg()))
-            .with_hint(
-                "quote words that look like operators, e.g. \"AND\"; see docs/query-syntax.md");
-    } catch (...) {
-        detail::rethrow_xapian_error("parsing query", "");
-    }
 }
 
 // Evidence beyond each word's own BM25 weight, for a ranked query of bare words (its parse
@@ -815,7 +297,7 @@ void check_query_text(std::string_view query) {
     if (!is_valid_utf8(query))
         throw Error(ErrorCode::BadQuery, "the query is not valid UTF-8")
             .with_hint("check the terminal's or the file's character encoding");
-    if (const std::size_t words = tokens(query).size(); words > kMaxQueryWords)
+    if (const std::size_t words = query::lex(query).tokens.size(); words > kMaxQueryWords)
         throw Error(ErrorCode::BadQuery, "the query has " + std::to_string(words) +
                                              " words; the most a query may have is " +
                                              std::to_string(kMaxQueryWords));
@@ -858,7 +340,9 @@ std::string QueryBuilder::correction(const Built& built, const Xapian::Database&
     };
     std::vector<Word> words;
     const std::string& raw = built.raw;
-    for (const auto& [offset, token] : tokens(raw)) {
+    for (const query::Token& t : query::lex(raw).tokens) {
+        const std::string_view token = t.text;
+        const std::size_t offset = t.column;
         // Field values (site:, date:, lang:) are not words to correct; title: words are.
         std::size_t pos = 0;
         if (const std::size_t colon = token.find(':'); colon != std::string_view::npos) {
@@ -870,8 +354,8 @@ std::string QueryBuilder::correction(const Built& built, const Xapian::Database&
             const std::string_view word = next_word(token, &pos);
             if (word.empty()) break;
             if (pos < token.size() && token[pos] == '*') continue;  // a wildcard's stem
-            if (std::find(kQueryOperators.begin(), kQueryOperators.end(), word) !=
-                kQueryOperators.end())
+            if (std::find(std::begin(query::kOperators), std::end(query::kOperators), word) !=
+                std::end(query::kOperators))
                 continue;
             std::string folded = fold(word);
             // Words of unspaced scripts are not in the dictionary as typed (they are split).
@@ -938,26 +422,10 @@ Xapian::Query QueryBuilder::Built::combined() const {
 
 QueryBuilder::Built QueryBuilder::build(const std::string& query) const {
     check_query_text(query);
-    std::string folded, unsplit;  // unsplit: before segment()
-    if (options_.plain) {
-        // Words only: everything else (quotes, brackets, colons, +, -, *) separates words.
-        folded = fold(query);
-        for (char& c : folded)
-            if (!is_word_byte(c)) c = ' ';
-        unsplit = folded;
-        folded = segment(folded);
-    } else {
-        check_operators(query);
-        unsplit = join_field_filters(checked_lang_fields(checked_date_fields(fold_query(query))));
-        folded = segment_query(unsplit);
-    }
-    // "-sport" means the articles without the word, as "NOT sport" does.
-    const bool negative = !options_.plain && only_excluded(folded);
-    if (negative)
-        for (std::size_t i = 0; i < folded.size(); ++i)
-            if (folded[i] == '-' &&
-                (i == 0 || std::isspace(static_cast<unsigned char>(folded[i - 1]))))
-                folded[i] = ' ';
+    const query::Rewritten text = query::rewrite(query, options_.plain);
+    const std::string& folded = text.folded;
+    const std::string& unsplit = text.unsplit;
+    const bool negative = text.negative;
     if (folded.find_first_not_of(" \t\r\n") == std::string::npos)
         throw Error(ErrorCode::BadQuery, "empty query")
             .with_hint("try: searcher \"security guarantees\"");
@@ -970,9 +438,11 @@ QueryBuilder::Built QueryBuilder::build(const std::string& query) const {
     // every article; with several (an English and a French index searched together), each
     // parse is kept to the articles of its analyzer.
     std::vector<std::pair<std::string, Xapian::Query>> parses;
-    const bool bare_words = !negative && (options_.plain || only_bare_words(unsplit));
+    const bool bare_words =
+        !negative && (options_.plain || query::bare_words(query::lex(unsplit)));
     for (const std::string& name : analyzers_) {
-        Xapian::Query q = parse(Analyzer(name), db, options_, query, folded, options_.plain);
+        Xapian::Query q = query::parse(Analyzer(name), db, query, folded,
+                                       {options_.plain, options_.match_all});
         if (q.empty()) continue;
         built.words = std::max<std::size_t>(
             built.words, std::distance(q.get_unique_terms_begin(), q.get_unique_terms_end()));
@@ -1039,9 +509,9 @@ QueryBuilder::Built QueryBuilder::build(const std::string& query) const {
     // --all, phrases, fields, + / - and operators keep the words.
     if (built.bare_words) {
         std::vector<Xapian::Query> fallbacks;
-        for (const auto& [offset, token] : tokens(unsplit)) {
+        for (const query::Token& token : query::lex(unsplit).tokens) {
             std::vector<Xapian::Query> pairs;
-            for (const std::string& pair : han_pairs(token))
+            for (const std::string& pair : han_pairs(token.text))
                 pairs.emplace_back(std::string(schema::kCharPair.prefix) + pair);
             if (!pairs.empty())
                 fallbacks.emplace_back(Xapian::Query::OP_AND, pairs.begin(), pairs.end());

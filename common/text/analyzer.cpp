@@ -253,19 +253,6 @@ std::string normalized_utf8(const icu::Normalizer2& n, const icu::UnicodeString&
     return out;
 }
 
-bool is_operator(std::string_view word) {
-    for (std::string_view op : kQueryOperators) {
-        if (word.substr(0, op.size()) != op) continue;
-        std::string_view rest = word.substr(op.size());
-        if (rest.empty()) return true;
-        if ((op == "NEAR" || op == "ADJ") && rest.size() > 1 && rest[0] == '/' &&
-            std::all_of(rest.begin() + 1, rest.end(),
-                        [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
-            return true;
-    }
-    return false;
-}
-
 }  // namespace
 
 bool is_word_byte(char c) {
@@ -308,23 +295,20 @@ std::string fold(std::string_view text) {
     return normalized_utf8(nfc(), stripped, "composing");
 }
 
-std::string fold_query(std::string_view query) {
-    std::string out;
-    out.reserve(query.size());
-    std::size_t i = 0;
-    while (i < query.size()) {
-        std::size_t space = query.find_first_of(" \t\r\n", i);
-        if (space == i) {
-            out += query[i++];
-            continue;
-        }
-        std::string_view token =
-            query.substr(i, space == std::string_view::npos ? query.npos : space - i);
-        std::string_view core = token;
-        while (!core.empty() && core.front() == '(') core.remove_prefix(1);
-        while (!core.empty() && core.back() == ')') core.remove_suffix(1);
-        out += is_operator(core) ? std::string(token) : fold(token);
-        i += token.size();
+LatinLetters latin_letters(std::string_view word) {
+    LatinLetters out;
+    const auto* bytes = reinterpret_cast<const std::uint8_t*>(word.data());
+    const auto length = static_cast<std::int32_t>(word.size());
+    for (std::int32_t i = 0; i < length;) {
+        UChar32 c = 0;
+        U8_NEXT(bytes, i, length, c);
+        if (c < 0 || !u_isalpha(c)) continue;
+        UErrorCode status = U_ZERO_ERROR;
+        if (uscript_getScript(c, &status) != USCRIPT_LATIN || U_FAILURE(status)) continue;
+        if (u_isupper(c) || u_istitle(c))
+            ++out.upper;
+        else if (u_islower(c))
+            ++out.lower;
     }
     return out;
 }
@@ -672,69 +656,6 @@ std::vector<std::string> han_pairs(std::string_view folded, bool singles) {
     return out;
 }
 
-std::string segment_query(std::string_view folded) {
-    // Whitespace-separated tokens, and whether each is inside "quotes".
-    struct Token {
-        std::string text;
-        bool quoted;
-    };
-    std::vector<Token> tokens;
-    std::vector<std::string> gaps{""};
-    bool in_quotes = false;
-    std::size_t i = 0;
-    while (i < folded.size()) {
-        if (std::isspace(static_cast<unsigned char>(folded[i]))) {
-            gaps.back() += folded[i++];
-            continue;
-        }
-        std::size_t j = i;
-        while (j < folded.size() && !std::isspace(static_cast<unsigned char>(folded[j]))) ++j;
-        std::string token(folded.substr(i, j - i));
-        const bool opens = token.find('"') != std::string::npos;
-        tokens.push_back({token, in_quotes || opens});
-        if (std::count(token.begin(), token.end(), '"') % 2 == 1) in_quotes = !in_quotes;
-        gaps.emplace_back();
-        i = j;
-    }
-    auto proximity = [&](std::size_t k) -> std::string {
-        if (k >= tokens.size()) return {};
-        const std::string& t = tokens[k].text;
-        return (t.rfind("NEAR", 0) == 0 || t.rfind("ADJ", 0) == 0) ? t : std::string();
-    };
-    std::string out = gaps[0];
-    for (std::size_t k = 0; k < tokens.size(); ++k) {
-        const Token& token = tokens[k];
-        std::string words = segment(token.text, " ", true);
-        if (words.find(' ') != std::string::npos && !token.quoted) {
-            // Words typed together stay together, as the phrase of their words (after a field
-            // name, + or -, and inside brackets too); with NEAR or ADJ beside them, each takes
-            // part in it.
-            std::string op = k > 0 ? proximity(k - 1) : std::string();
-            if (op.empty()) op = proximity(k + 1);
-            if (!op.empty()) {
-                std::string chained;
-                for (char ch : words) chained += ch == ' ' ? " " + op + " " : std::string(1, ch);
-                words = chained;
-            } else {
-                std::size_t head = 0;
-                while (head < words.size() &&
-                       (words[head] == '+' || words[head] == '-' || words[head] == '('))
-                    ++head;
-                if (const std::size_t colon = words.find(':');
-                    colon != std::string::npos && words.find(' ') > colon)
-                    head = colon + 1;
-                std::size_t tail = words.size();
-                while (tail > head && words[tail - 1] == ')') --tail;
-                words = words.substr(0, head) + '"' + words.substr(head, tail - head) + '"' +
-                        words.substr(tail);
-            }
-        }
-        out += words;
-        out += gaps[k + 1];
-    }
-    return out;
-}
-
 std::string stemmer_language(std::string_view lang) {
     std::string name = ascii_lower(lang);
     if (name == "none" || name == kAutoAnalysis) return name;
@@ -830,32 +751,6 @@ std::set<std::string> Analyzer::stop_terms() const {
         terms.insert(stem(word));
     }
     return terms;
-}
-
-std::string Analyzer::cut_wildcards(const std::string& query) const {
-    if (!stems()) return query;
-    const Xapian::Stem stem_word = stemmer();
-    std::string out;
-    std::size_t i = 0;
-    while (i < query.size()) {
-        if (!is_word_byte(query[i])) {
-            out += query[i++];
-            continue;
-        }
-        std::size_t j = i;
-        while (j < query.size() && is_word_byte(query[j])) ++j;
-        std::string word = query.substr(i, j - i);
-        if (j < query.size() && query[j] == '*') {
-            const std::string stem = stem_word(word);
-            std::size_t common = 0;
-            while (common < word.size() && common < stem.size() && word[common] == stem[common])
-                ++common;
-            if (common >= 2) word.resize(common);
-        }
-        out += word;
-        i = j;
-    }
-    return out;
 }
 
 }  // namespace newsidx

@@ -44,25 +44,18 @@ std::string segment(std::string_view text, std::string_view separator = " ", boo
 /// find what a different split of the same characters misses (北京大学 in 北京|大学生).
 std::vector<std::string> han_pairs(std::string_view folded, bool singles = false);
 
-/// segment() for a folded query: a run of several words becomes the phrase of its words
-/// ("恢复通车" -> "\"恢复 通车\"", title:"北京 地铁", +"北京 地铁"); next to NEAR or ADJ each of
-/// its words takes part ("恢复通车 NEAR 铁路" -> "恢复 NEAR 通车 NEAR 铁路").
-std::string segment_query(std::string_view folded);
-
-/// The query parser's operators, in the upper case they must be typed in (NEAR and ADJ may
-/// carry a distance: NEAR/3).
-inline constexpr std::array<std::string_view, 6> kQueryOperators{"AND", "OR",   "NOT",
-                                                                 "XOR", "NEAR", "ADJ"};
-
-/// Folds the words of a query as fold() does, but keeps the operators the query parser
-/// needs in upper case (AND, OR, NOT, XOR, NEAR, NEAR/n, ADJ, ADJ/n).
-std::string fold_query(std::string_view query);
-
 /// The words of `text`, folded as fold() does and joined by single spaces: every run of
 /// characters that are neither letters, digits nor combining marks becomes one space, and
 /// leading and trailing ones are dropped. "U.S. trade -- deficit" -> "u s trade deficit".
 /// Two texts have the same key when they are the same words in the same order.
 std::string word_key(std::string_view text);
+
+/// The Latin letters of `word`, counted by case: a word with upper > 0 is a Latin-script word,
+/// and all capitals when lower == 0 ("FED", "U.S.", "3RD"; "Fed" is not; "المملكة" has none).
+struct LatinLetters {
+    std::size_t upper = 0, lower = 0;
+};
+LatinLetters latin_letters(std::string_view word);
 
 /// NFC normalisation, for stored text (titles and bodies are displayed as NFC).
 std::string to_nfc(std::string_view text);
@@ -118,10 +111,6 @@ class Analyzer {
     /// Its stop words as index terms (each word and its stem); empty for a language without a
     /// stop list. More-like-this leaves them out.
     std::set<std::string> stop_terms() const;
-
-    /// With stems in the index, "guarantee*" must expand over stems ("guarante..."): cuts each
-    /// wildcard's word (a word followed by '*') back to what it shares with its own stem.
-    std::string cut_wildcards(const std::string& query) const;
 
   private:
     std::string name_;

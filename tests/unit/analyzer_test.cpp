@@ -1,4 +1,5 @@
 #include "analyzer.hpp"
+#include "query_text.hpp"
 
 #include <gtest/gtest.h>
 
@@ -34,12 +35,12 @@ TEST(Fold, FoldsTextTheWayQueriesWillBeFolded) {
 }
 
 TEST(Fold, QueryKeepsOperatorsButFoldsWords) {
-    EXPECT_EQ(fold_query("Café AND Straße"), "cafe AND strasse");
-    EXPECT_EQ(fold_query("(Paris OR Berlin) NOT Rome"), "(paris OR berlin) NOT rome");
-    EXPECT_EQ(fold_query("talks NEAR/5 Geneva"), "talks NEAR/5 geneva");
-    EXPECT_EQ(fold_query("title:\"Security Guarantees\" site:BBC.co.uk"),
+    EXPECT_EQ(query::fold_query("Café AND Straße"), "cafe AND strasse");
+    EXPECT_EQ(query::fold_query("(Paris OR Berlin) NOT Rome"), "(paris OR berlin) NOT rome");
+    EXPECT_EQ(query::fold_query("talks NEAR/5 Geneva"), "talks NEAR/5 geneva");
+    EXPECT_EQ(query::fold_query("title:\"Security Guarantees\" site:BBC.co.uk"),
               "title:\"security guarantees\" site:bbc.co.uk");
-    EXPECT_EQ(fold_query("Android"), "android") << "a word starting with AND is a word";
+    EXPECT_EQ(query::fold_query("Android"), "android") << "a word starting with AND is a word";
 }
 
 TEST(WordKey, IsTheFoldedWordsJoinedBySingleSpaces) {
@@ -88,14 +89,14 @@ TEST(Segment, HanPairsAreTheFallbackForOtherSplits) {
 }
 
 TEST(Segment, QueriesKeepTheirWordsTogether) {
-    EXPECT_EQ(segment_query("恢复通车"), "\"恢复 通车\"") << "words typed together: a phrase";
-    EXPECT_EQ(segment_query("(恢复通车 OR 铁路)"), "(\"恢复 通车\" OR 铁路)");
-    EXPECT_EQ(segment_query("\"恢复通车\""), "\"恢复 通车\"") << "a phrase of the words";
-    EXPECT_EQ(segment_query("恢复通车 NEAR 铁路"), "恢复 NEAR 通车 NEAR 铁路");
-    EXPECT_EQ(segment_query("铁路 ADJ/3 恢复通车"), "铁路 ADJ/3 恢复 ADJ/3 通车");
-    EXPECT_EQ(segment_query("title:北京地铁"), "title:\"北京 地铁\"");
-    EXPECT_EQ(segment_query("+恢复通车 -铁路"), "+\"恢复 通车\" -铁路");
-    EXPECT_EQ(segment_query("talks AND geneva"), "talks AND geneva");
+    EXPECT_EQ(query::segment_query("恢复通车"), "\"恢复 通车\"") << "words typed together: a phrase";
+    EXPECT_EQ(query::segment_query("(恢复通车 OR 铁路)"), "(\"恢复 通车\" OR 铁路)");
+    EXPECT_EQ(query::segment_query("\"恢复通车\""), "\"恢复 通车\"") << "a phrase of the words";
+    EXPECT_EQ(query::segment_query("恢复通车 NEAR 铁路"), "恢复 NEAR 通车 NEAR 铁路");
+    EXPECT_EQ(query::segment_query("铁路 ADJ/3 恢复通车"), "铁路 ADJ/3 恢复 ADJ/3 通车");
+    EXPECT_EQ(query::segment_query("title:北京地铁"), "title:\"北京 地铁\"");
+    EXPECT_EQ(query::segment_query("+恢复通车 -铁路"), "+\"恢复 通车\" -铁路");
+    EXPECT_EQ(query::segment_query("talks AND geneva"), "talks AND geneva");
 }
 
 TEST(GuessLanguage, TellsScriptsAndCommonWords) {

@@ -98,7 +98,10 @@ bool a_fix_applies(const std::string& query) {
     bool dots = false, operators = false;
     std::size_t capitals = 0, lower = 0;
     while (tokens >> token) {
-        if (token.rfind("date:", 0) != 0 && token.find("..") != std::string::npos) dots = true;
+        // (An ellipsis folds to three dots.)
+        if (token.rfind("date:", 0) != 0 && (token.find("..") != std::string::npos ||
+                                             token.find("\u2026") != std::string::npos))
+            dots = true;
         if (token.size() > 1 && token[0] == '-') operators = true;
         std::string word;
         for (const char c : token + ' ') {

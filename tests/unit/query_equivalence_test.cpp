@@ -114,6 +114,9 @@ TEST(QueryEquivalence, EveryQueryOfTheTestsBuildsTheQueryTheStringPassesBuilt) {
             }
             if (a_fix_applies(query)) {
                 ++fixed;
+                if (std::getenv("NEWSIDX_SHOW_FIXED"))
+                    std::cout << variant.name << ": " << line << "\n  was: " << row->second.shown
+                              << "\n  now: " << shown << '\n';
                 continue;
             }
             ADD_FAILURE() << variant.name << ": " << line << "\n  was: " << row->second.shown

@@ -14,6 +14,7 @@
 #include "schema.hpp"
 #include "search_fixture.hpp"
 #include "snippet.hpp"
+#include "wildcards.hpp"
 
 namespace newsidx::test {
 
@@ -705,7 +706,7 @@ TEST(Search, AQueryThatIsAWholeTitleFindsThatArticleFirst) {
 TEST(Search, AWildcardExpandsToTheMostCommonWordsOnly) {
     TempDir dir;
     std::string common;
-    for (unsigned i = 0; i < kMaxWildcardTerms; ++i)
+    for (unsigned i = 0; i < query::kMaxWildcardTerms; ++i)
         common += "zq" + std::to_string(1000 + i) + " ";
     write_file(dir / "c/b.txt", article_text("B", "20220101", "https://x.org/b", common));
     write_file(dir / "c/c.txt", article_text("C", "20220101", "https://x.org/c", common));

@@ -127,15 +127,10 @@ inline constexpr std::array<std::string_view, 3> kFacetFields{"site", "year", "l
 
 /// A longer query is refused (BadQuery): it would take seconds and is never typed by hand.
 inline constexpr std::size_t kMaxQueryWords = 1000;
-/// A wildcard expands to at most this many words, the most common ones.
-inline constexpr unsigned kMaxWildcardTerms = 1000;
 
 /// Weight of the Chinese/Japanese character-pair fallback against the words' own (an article
 /// found only through the pairs ranks below those that have the words).
 inline constexpr double kCharPairWeight = 0.5;
-/// A phrase with wildcards ("security guarant*") becomes at most this many phrases, over the
-/// wildcards' most frequent expansions (10 each for two wildcards, 4 for three).
-inline constexpr std::size_t kMaxPhraseVariants = 100;
 /// "Did you mean" (QueryBuilder::correction) is looked for when a query finds fewer articles
 /// than this, or when one of its words is in at most kRareWord articles ("goverment").
 inline constexpr Xapian::doccount kFewHits = 3;
