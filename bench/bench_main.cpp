@@ -16,6 +16,7 @@
 #include "document.hpp"
 #include "index_writer.hpp"
 #include "newsidx/search.hpp"
+#include "query_builder.hpp"
 #include "snippet.hpp"
 #include "synthetic_corpus.hpp"
 

@@ -174,6 +174,9 @@ int main(int argc, char** argv) {
                    "Ranking: extra weight, W times their own, for query words in an article's "
                    "title (default 0.2; 0 turns it off)")
         ->check(CLI::Range(0.0, 100.0));
+    app.add_flag("--explain", opts.explain,
+                 "Show each hit's score as the sum of its parts: BM25 per word, title words, "
+                 "all-words, proximity, exact title, feedback, recency (newsidx/ranking.hpp)");
     bool plain_flag = false;
     app.add_flag("--plain", plain_flag,
                  "Treat the query as plain words, no operators (default with --batch)");

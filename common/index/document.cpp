@@ -105,6 +105,15 @@ std::string bounded_term(std::string_view prefix, std::string_view value) {
     return term;
 }
 
+std::string analyzer_of(const Xapian::Document& doc) {
+    const std::string prefix(schema::kAnalyzer.prefix);
+    Xapian::TermIterator it = doc.termlist_begin();
+    it.skip_to(prefix);
+    if (it != doc.termlist_end() && (*it).compare(0, prefix.size(), prefix) == 0)
+        return (*it).substr(prefix.size());
+    return "english";
+}
+
 std::string id_term_of(std::string_view url) { return bounded_term(schema::kId.prefix, url); }
 
 std::uint64_t id_hash(std::string_view id_term) {

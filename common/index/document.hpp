@@ -38,6 +38,9 @@ std::string content_hash(std::string_view bytes);
 /// prefix + value, or prefix + "#" + hash of value when that would exceed the term limit.
 std::string bounded_term(std::string_view prefix, std::string_view value);
 
+/// The analyzer that indexed `doc` (its kAnalyzer term); "english" when it has none.
+std::string analyzer_of(const Xapian::Document& doc);
+
 /// The id term (kId) of the article with URL `url`.
 std::string id_term_of(std::string_view url);
 

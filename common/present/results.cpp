@@ -64,6 +64,22 @@ std::string with_thousands(std::uint64_t n) {
     return out;
 }
 
+namespace {
+
+// --explain: a hit's score, then each part's weight on a line of its own.
+void write_explanation(std::ostream& out, const Hit& hit) {
+    char line[64];
+    std::snprintf(line, sizeof line, "%.6g", hit.score);
+    out << "   score " << line << " = the sum of:\n";
+    for (const ScorePart& p : hit.explanation) {
+        std::snprintf(line, sizeof line, "%12.6f", p.weight);
+        out << "   " << line << "  " << p.part << (p.detail.empty() ? "" : ": ") << p.detail
+            << '\n';
+    }
+}
+
+}  // namespace
+
 void render_text(std::ostream& out, const SearchResult& result, bool terminal) {
     for (std::size_t i = 0; i < result.hits.size(); ++i) {
         const Hit& hit = result.hits[i];
@@ -86,6 +102,7 @@ void render_text(std::ostream& out, const SearchResult& result, bool terminal) {
             write_snippet(out, hit.snippet, terminal);
             out << '\n';
         }
+        if (result.explained) write_explanation(out, hit);
     }
     for (const Facet& facet : result.facets) {
         if (facet.top.empty()) continue;
@@ -128,6 +145,12 @@ std::string render_json(const SearchResult& result, const std::string& id) {
                 {"copies", t.copies},
                 {"first", {{"site", t.first.site}, {"date", t.first.date}, {"url", t.first.url}}},
                 {"also_on", t.also_on}};
+        }
+        if (result.explained) {
+            nlohmann::ordered_json parts = nlohmann::ordered_json::array();
+            for (const ScorePart& p : hit.explanation)
+                parts.push_back({{"part", p.part}, {"detail", p.detail}, {"weight", p.weight}});
+            h["explain"] = std::move(parts);
         }
         doc["results"].push_back(std::move(h));
     }

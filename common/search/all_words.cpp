@@ -1,16 +1,13 @@
 #include "all_words.hpp"
 
+#include "ranking_model.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <utility>
 
 namespace newsidx::detail {
-double bm25_idf(double documents, double with_term) {
-    double ratio = (documents - with_term + 0.5) / (with_term + 0.5);
-    if (ratio < 2) ratio = ratio * 0.5 + 1;
-    return std::log(ratio);
-}
 
 AllWordsSource::AllWordsSource(const Xapian::Database& whole, std::vector<std::string> words,
                                Bm25Parameters bm25, double scale, Window window)
@@ -20,7 +17,7 @@ AllWordsSource::AllWordsSource(const Xapian::Database& whole, std::vector<std::s
     if (average_length_ <= 0) average_length_ = 1;  // no article has a word
     // As BM25Weight with k3 = 1 weighs a word the query has once.
     for (const std::string& w : words_)
-        term_weights_.push_back(bm25_idf(documents, whole.get_termfreq(w)) * (bm25_.k1 + 1) *
+        term_weights_.push_back(ranking::bm25_idf(documents, whole.get_termfreq(w)) * (bm25_.k1 + 1) *
                                 scale);
 }
 

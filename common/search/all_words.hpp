@@ -9,11 +9,6 @@
 
 namespace newsidx::detail {
 
-/// BM25's inverse document frequency as Xapian 1.4's BM25Weight computes it without a
-/// relevance set: log((N - n + 0.5) / (n + 0.5)), with a ratio r below 2 taken as r / 2 + 1 so
-/// that no word weighs less than nothing.
-double bm25_idf(double documents, double with_term);
-
 /// The BM25 parameters of a weight (Xapian::BM25Weight's k1, b and min_normlen; k2 0, k3 1).
 struct Bm25Parameters {
     double k1 = 0;

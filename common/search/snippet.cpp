@@ -6,6 +6,9 @@
 #include <optional>
 
 #include "analyzer.hpp"
+#include "document.hpp"
+#include "query_builder.hpp"
+#include "ranking_model.hpp"
 #include "schema.hpp"
 
 namespace newsidx {
@@ -213,6 +216,48 @@ Snippet make_snippet(const Xapian::MSet& mset, const std::string& text, const Xa
     // than the body's opening.
     if (snippet.highlights.empty()) return opening(text, length);
     return snippet;
+}
+
+Snippet SnippetMaker::of(const Xapian::Document& doc, const StoredRecord& record) {
+    std::string body = record.body;
+    std::replace(body.begin(), body.end(), '\n', ' ');
+    const std::string analyzer = analyzer_of(doc);
+    auto stemmer = stemmers_.find(analyzer);
+    if (stemmer == stemmers_.end())
+        stemmer = stemmers_.emplace(analyzer, Analyzer(analyzer).snippet_stemmer()).first;
+    const ForAnalyzer& part = for_analyzer(analyzer);
+    return make_snippet(part.weights, body, stemmer->second, length_, part.words.stems);
+}
+
+const SnippetMaker::ForAnalyzer& SnippetMaker::for_analyzer(const std::string& analyzer) {
+    const auto& by_analyzer = built_.terms_by_analyzer;
+    const std::string key =
+        by_analyzer.size() > 1 && by_analyzer.count(analyzer) ? analyzer : std::string();
+    if (const auto found = parts_.find(key); found != parts_.end()) return found->second;
+    const Xapian::Query whole = built_.combined();
+    std::vector<std::string> terms(whole.get_unique_terms_begin(), whole.get_unique_terms_end());
+    if (!key.empty()) {
+        const std::vector<std::string>& own = by_analyzer.at(key);
+        // A word, bare or as the title-words evidence's title term, that another analyzer's
+        // parse holds and this one's does not.
+        const auto foreign = [&](const std::string& term) {
+            if (!schema::is_text_term(term)) return false;
+            const std::string word(schema::word_of(term));
+            if (std::find(own.begin(), own.end(), word) != own.end()) return false;
+            for (const auto& [other, theirs] : by_analyzer)
+                if (other != key && std::find(theirs.begin(), theirs.end(), word) != theirs.end())
+                    return true;
+            return false;
+        };
+        terms.erase(std::remove_if(terms.begin(), terms.end(), foreign), terms.end());
+    }
+    ForAnalyzer part;
+    part.words = snippet_terms(Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()));
+    // Snippets weigh a query word by its idf (log N/df, from the whole set's counts) against
+    // the text's other words (SNIPPET_BACKGROUND_MODEL): BM25's weight bound would depend on
+    // each shard's document lengths.
+    part.weights = ranking::snippet_weights(db_, part.words.query);
+    return parts_.emplace(key, std::move(part)).first->second;
 }
 
 }  // namespace newsidx

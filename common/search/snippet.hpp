@@ -5,6 +5,7 @@
 
 #include <xapian.h>
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -38,5 +39,35 @@ std::pair<std::size_t, std::size_t> match_window(std::string_view text,
 /// the text.
 Snippet make_snippet(const Xapian::MSet& mset, const std::string& text, const Xapian::Stem& stemmer,
                      unsigned length, const std::vector<std::string>& stems);
+
+struct BuiltQuery;
+
+/// The snippets of one search's hits: each article's highlights what its own language's parse
+/// of the query matched, not a word that only another language keeps ("to" is no French stop
+/// word), and its words are stemmed as its own analyzer stems them. What each analyzer needs is
+/// made when first wanted.
+class SnippetMaker {
+  public:
+    /// Over `db` (the set's database, or one member's while a failure is traced), for the query
+    /// `built`, snippets of about `length` bytes.
+    SnippetMaker(const Xapian::Database& db, const BuiltQuery& built, unsigned length)
+        : db_(db), built_(built), length_(length) {}
+
+    /// The snippet of the article `doc`, whose stored record is `record`.
+    Snippet of(const Xapian::Document& doc, const StoredRecord& record);
+
+  private:
+    struct ForAnalyzer {
+        SnippetTerms words;
+        Xapian::MSet weights;  // ranking::snippet_weights() of the words
+    };
+    const ForAnalyzer& for_analyzer(const std::string& analyzer);
+
+    const Xapian::Database& db_;
+    const BuiltQuery& built_;
+    unsigned length_;
+    std::map<std::string, ForAnalyzer> parts_;      // by analyzer ("" for every analyzer)
+    std::map<std::string, Xapian::Stem> stemmers_;  // by analyzer
+};
 
 }  // namespace newsidx

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "newsidx/error.hpp"
+#include "query_builder.hpp"
 
 namespace newsidx::test {
 

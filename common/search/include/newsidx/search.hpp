@@ -23,6 +23,12 @@
 
 namespace newsidx {
 
+class QueryBuilder;
+struct BuiltQuery;
+namespace ranking {
+class RankedQuery;
+}
+
 /// A snippet as plain text, with the [start, end) byte offsets of its highlighted words.
 struct Snippet {
     std::string text;
@@ -67,6 +73,8 @@ struct Hit {
     std::string cluster;         ///< its near-duplicate cluster key (kClusterSlot)
     std::string first_url;       ///< --export: the URL of its cluster's first article
     std::optional<Trail> trail;  ///< with --collapse
+    /// With --explain: its score as the sum of its parts (newsidx/ranking.hpp).
+    std::vector<ScorePart> explanation;
 };
 
 /// How many values of a facet are shown, the most frequent first.
@@ -97,6 +105,7 @@ struct SearchResult {
     std::vector<Facet> facets;         ///< one per --facet, in the order asked
     std::optional<Timeline> timeline;  ///< with --timeline
     bool collapsed = false;            ///< --collapse: one hit per cluster; total counts clusters
+    bool explained = false;            ///< --explain: each hit has its Hit::explanation
     Xapian::doccount articles = 0;     ///< --collapse: the matching articles, copies included
     /// --allow-partial: the remote shards left out ("HOST:PORT: why"); the answer is partial.
     std::vector<std::string> missing_shards;
@@ -120,17 +129,6 @@ struct MatchSetup {
     std::vector<std::shared_ptr<Xapian::PostingSource>> boosts;
 };
 
-/// Relevance-set expansion, shared by pseudo-relevance feedback and more-like-this: the
-/// `count` best unprefixed terms (Xapian's ESet) of the documents in `rset`, leaving out the terms
-/// of `own`, as an OR query weighted by `weight`; empty when there are none. `added`, when
-/// given, receives the terms, best first. With `by_eset_weight` each term's weight is also
-/// scaled by its ESet weight (relative to the best), so the article's most telling terms count
-/// most, and terms no other article of `db` has are left out (more-like-this).
-Xapian::Query expansion_query(const Xapian::Enquire& enquire, const Xapian::Database& db,
-                              const Xapian::RSet& rset, const Xapian::Query& own, unsigned count,
-                              double weight, std::vector<std::string>* added = nullptr,
-                              bool by_eset_weight = false);
-
 /// What --show, --copies and --like say of an article the index does not have: "no article
 /// with the URL 'U' in the index" (or "from the file 'P'").
 std::string no_article(const std::string& url_or_path);
@@ -143,6 +141,8 @@ class Searcher {
 
     /// Over an open index set. Checks the options.
     Searcher(SearchOptions options, IndexSet set);
+
+    ~Searcher();
 
     // The query builder refers to the options and the index set: a Searcher stays put.
     Searcher(const Searcher&) = delete;
@@ -186,20 +186,29 @@ class Searcher {
     // The document article() finds.
     std::optional<Xapian::docid> find(const std::string& url_or_path);
     // The query to run: options.like's (its terms go to `terms`) or the parsed `query`.
-    QueryBuilder::Built built_for(const std::string& query,
-                                  std::vector<std::string>* terms = nullptr);
+    BuiltQuery built_for(const std::string& query, std::vector<std::string>* terms = nullptr);
+    BuiltQuery like_query(std::vector<std::string>* terms);
     SearchResult search_once(const std::string& query, const MatchSetup& setup);
+    // One search run over `db` (the set's database, or one member's while a failure is traced).
+    void answer(const Xapian::Database& db, const BuiltQuery& built, const MatchSetup& setup,
+                SearchResult& out) const;
+    // The page's hits, with snippets, trails and explanations as the options ask.
+    void fill_hits(const Xapian::Database& db, const BuiltQuery& built,
+                   const ranking::RankedQuery& ranked,
+                   const std::vector<Xapian::MSetIterator>& page, SearchResult& out) const;
+    // What the answer of the set leaves out or counts otherwise than one index.
+    std::vector<std::string> answer_notes(Xapian::doccount matches, const SearchResult& out) const;
     // Sets up `enquire` for `built` with the options and `setup`: weighting, feedback
-    // (expansion terms go to `out`), boosts, filters, sort, collapse key, and the setup's spies
-    // (made fresh into `out.spies`).
-    void configure(Xapian::Enquire& enquire, const Xapian::Database& db,
-                   const QueryBuilder::Built& built, const MatchSetup& setup,
-                   SearchResult& out) const;
+    // (expansion terms go to `out`), recency, boosts, filters, sort, collapse key, and the
+    // setup's spies (made fresh into `out.spies`). Returns the ranked query it runs.
+    ranking::RankedQuery configure(Xapian::Enquire& enquire, const Xapian::Database& db,
+                                   const BuiltQuery& built, const MatchSetup& setup,
+                                   SearchResult& out) const;
 
     SearchOptions options_;
     Filters filters_;
     IndexSet set_;
-    QueryBuilder builder_;
+    std::unique_ptr<QueryBuilder> builder_;
 };
 
 /// Checks the options, opens the indexes and answers options.query.

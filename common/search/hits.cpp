@@ -1,0 +1,212 @@
+#include "hits.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include "article.hpp"
+#include "clusters.hpp"
+#include "document.hpp"
+#include "schema.hpp"
+
+namespace newsidx {
+namespace {
+
+Copy copy_of(const StoredRecord& record) {
+    return Copy{dashed_date(record.date), url_host(record.url).value_or(""), record.url,
+                record.title, record.path};
+}
+
+// The value slot a facet counts.
+Xapian::valueno facet_slot(const std::string& field) {
+    if (field == "site") return schema::kHostSlot.slot;
+    if (field == "lang") return schema::kLanguageSlot.slot;
+    return schema::kDateSlot.slot;  // year: the first four digits of YYYYMMDD
+}
+
+Facet facet_of(const std::string& field, const Xapian::ValueCountMatchSpy& spy) {
+    std::map<std::string, Xapian::doccount> counts;
+    for (auto it = spy.values_begin(); it != spy.values_end(); ++it) {
+        const std::string value = field == "year" ? (*it).substr(0, 4) : *it;
+        if (!value.empty()) counts[value] += it.get_termfreq();
+    }
+    Facet facet;
+    facet.field = field;
+    facet.values = counts.size();
+    for (const auto& [value, count] : counts) facet.top.push_back({value, count});
+    std::stable_sort(
+        facet.top.begin(), facet.top.end(),
+        [](const Facet::Count& a, const Facet::Count& b) { return a.count > b.count; });
+    if (facet.top.size() > kFacetTop) facet.top.resize(kFacetTop);
+    return facet;
+}
+
+}  // namespace
+
+std::pair<Xapian::MSet, std::vector<Xapian::MSetIterator>> page_in_order(
+    Xapian::Enquire& enquire, SortOrder sort, Xapian::doccount first, Xapian::doccount count,
+    Xapian::doccount check_at_least) {
+    if (sort == SortOrder::Relevance) {
+        Xapian::MSet mset = enquire.get_mset(first, count, check_at_least);
+        std::vector<Xapian::MSetIterator> page;
+        for (auto it = mset.begin(); it != mset.end(); ++it) page.push_back(it);
+        return {std::move(mset), std::move(page)};
+    }
+    // Each item with what orders it, read once (a document of a remote shard is a request).
+    struct Item {
+        Xapian::MSetIterator at;
+        double weight;
+        std::string date, order;
+    };
+    const auto tied = [](const Item& a, const Item& b) {
+        return a.weight == b.weight && a.date == b.date;
+    };
+    for (Xapian::doccount margin = 8;; margin *= 4) {
+        const Xapian::doccount from = first > margin ? first - margin : 0;
+        Xapian::MSet mset = enquire.get_mset(from, first - from + count + margin, check_at_least);
+        std::vector<Item> items;
+        for (auto it = mset.begin(); it != mset.end(); ++it) {
+            const Xapian::Document doc = it.get_document();
+            items.push_back({it, it.get_weight(), doc.get_value(schema::kDateSlot.slot),
+                             doc.get_value(schema::kOrderSlot.slot)});
+        }
+        const std::size_t lo = first - from, hi = std::min<std::size_t>(items.size(), lo + count);
+        if (lo >= items.size()) return {std::move(mset), {}};
+        // A run of ties at an edge of the page that reaches the edge of what was fetched may
+        // go on beyond it.
+        const bool open_start = from > 0 && tied(items.front(), items[lo]);
+        const bool open_end =
+            items.size() == first - from + count + margin && tied(items[hi - 1], items.back());
+        if (open_start || open_end) continue;
+        for (std::size_t run = 0; run < items.size();) {
+            std::size_t end = run + 1;
+            while (end < items.size() && tied(items[run], items[end])) ++end;
+            if (end - run > 1)
+                std::sort(items.begin() + static_cast<std::ptrdiff_t>(run),
+                          items.begin() + static_cast<std::ptrdiff_t>(end),
+                          [](const Item& a, const Item& b) { return a.order < b.order; });
+            run = end;
+        }
+        std::vector<Xapian::MSetIterator> page;
+        for (std::size_t i = lo; i < hi; ++i) page.push_back(items[i].at);
+        return {std::move(mset), std::move(page)};
+    }
+}
+
+Hit hit_of(const Xapian::Document& doc, const StoredRecord& record, unsigned rank,
+           const Xapian::MSetIterator& at) {
+    Hit hit;
+    hit.rank = rank;
+    hit.score = at.get_weight();
+    hit.percent = at.get_percent();
+    hit.title = record.title;
+    hit.date = dashed_date(record.date);
+    hit.url = record.url;
+    hit.site = url_host(record.url).value_or("");
+    hit.path = record.path;
+    hit.language = record.language;
+    hit.cluster = doc.get_value(schema::kClusterSlot.slot);
+    return hit;
+}
+
+std::vector<Xapian::docid> members_of(const IndexSet& set, const Xapian::Database& db,
+                                      Xapian::docid self) {
+    return cluster_members(db, self, [&](const std::string& k) { return set.metadata(k); });
+}
+
+std::vector<Copy> cluster_copies(const IndexSet& set, Xapian::docid self) {
+    const Xapian::Database& db = set.database();
+    const std::vector<Xapian::docid> members = members_of(set, db, self);
+    std::vector<Copy> copies;
+    for (Xapian::docid d : members) copies.push_back(copy_of(StoredRecord::of(db.get_document(d))));
+    std::sort(copies.begin(), copies.end(), [](const Copy& a, const Copy& b) {
+        return std::tie(a.date, a.url) < std::tie(b.date, b.url);
+    });
+    return copies;
+}
+
+Trail trail_of(const IndexSet& set, const Xapian::Database& db, Xapian::docid self) {
+    const std::vector<Xapian::docid> members = members_of(set, db, self);
+    Trail trail;
+    trail.copies = static_cast<Xapian::doccount>(members.size());
+    trail.first = copy_of(StoredRecord::of(db.get_document(members.front())));
+    std::set<std::string> sites;
+    for (Xapian::docid d : members) {
+        std::string site =
+            db.get_document(d, Xapian::DOC_ASSUME_VALID).get_value(schema::kHostSlot.slot);
+        if (site != trail.first.site) sites.insert(std::move(site));
+    }
+    trail.also_on.assign(sites.begin(), sites.end());
+    return trail;
+}
+
+std::string first_url_of(const IndexSet& set, const Xapian::Database& db, Xapian::docid self,
+                         const Hit& hit, const std::string& date) {
+    if (hit.cluster == cluster_key(date, id_term_of(hit.url))) return hit.url;
+    return StoredRecord::of(db.get_document(members_of(set, db, self).front())).url;
+}
+
+std::vector<std::function<std::shared_ptr<Xapian::MatchSpy>()>> spies_for(
+    const SearchOptions& options) {
+    std::vector<std::function<std::shared_ptr<Xapian::MatchSpy>()>> spies;
+    for (const std::string& field : options.facets) {
+        const Xapian::valueno slot = facet_slot(field);
+        spies.push_back([slot] { return std::make_shared<Xapian::ValueCountMatchSpy>(slot); });
+    }
+    // With --collapse one spy counts the matches per cluster: the "+N similar", the count of
+    // clusters, and the timeline (a cluster once, at its first article's date, in its key).
+    if (options.collapse)
+        spies.push_back(
+            [] { return std::make_shared<Xapian::ValueCountMatchSpy>(schema::kClusterSlot.slot); });
+    else if (!options.timeline.empty())
+        spies.push_back(
+            [] { return std::make_shared<Xapian::ValueCountMatchSpy>(schema::kDateSlot.slot); });
+    return spies;
+}
+
+namespace {
+
+// --collapse: the clusters the spy counted; the days of their first articles into `days`.
+void count_clusters(const Xapian::ValueCountMatchSpy& spy, SearchResult& result,
+                    std::map<std::string, Xapian::doccount>& days) {
+    // Exact, unlike Xapian's collapse count (a lower bound): every match was seen.
+    std::map<std::string, Xapian::doccount> per_cluster;
+    for (auto it = spy.values_begin(); it != spy.values_end(); ++it) {
+        per_cluster[*it] = it.get_termfreq();
+        days[std::string(key_date(*it))] += 1;
+    }
+    result.collapsed = true;
+    result.total_estimate = static_cast<Xapian::doccount>(per_cluster.size());
+    for (const auto& [key, n] : per_cluster) result.articles += n;
+    result.total_exact = true;
+    for (Hit& hit : result.hits)
+        if (hit.trail) {
+            const auto n = per_cluster.find(hit.cluster);
+            hit.trail->similar = n == per_cluster.end() ? 0 : n->second - 1;
+        }
+}
+
+}  // namespace
+
+void count_spies(const SearchOptions& options, SearchResult& result) {
+    for (std::size_t i = 0; i < options.facets.size(); ++i)
+        result.facets.push_back(facet_of(
+            options.facets[i], dynamic_cast<const Xapian::ValueCountMatchSpy&>(*result.spies[i])));
+    if (options.timeline.empty() && !options.collapse) return;
+    const auto& spy =
+        dynamic_cast<const Xapian::ValueCountMatchSpy&>(*result.spies[options.facets.size()]);
+    std::map<std::string, Xapian::doccount> days;
+    if (options.collapse) {
+        count_clusters(spy, result, days);
+    } else {
+        for (auto it = spy.values_begin(); it != spy.values_end(); ++it)
+            days[*it] += it.get_termfreq();
+    }
+    if (!options.timeline.empty()) {
+        result.timeline = make_timeline(options.timeline, days);
+        result.timeline->stories = options.collapse;
+    }
+}
+
+}  // namespace newsidx

@@ -1,0 +1,188 @@
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdlib>
+#include <initializer_list>
+
+#include "analyzer.hpp"
+#include "article.hpp"
+#include "newsidx/query.hpp"
+#include "newsidx/text.hpp"
+#include "newsidx/timeline.hpp"
+#include "query_text.hpp"
+
+namespace newsidx {
+
+std::pair<std::string, std::string> parse_period(const std::string& text, const std::string& what,
+                                                 ErrorCode code) {
+    std::string digits;
+    for (char c : text)
+        if (c != '-') digits += c;
+    const bool numeric = !digits.empty() && std::all_of(digits.begin(), digits.end(), [](char c) {
+        return std::isdigit(static_cast<unsigned char>(c));
+    });
+    const bool dashes_fit = text.find('-') == std::string::npos ||
+                            (text.size() == 7 && text[4] == '-') ||
+                            (text.size() == 10 && text[4] == '-' && text[7] == '-');
+    // A day of the period, checked; the reason names the period as the user wrote it.
+    auto day = [&](const std::string& d) {
+        const DateCheck check = parse_date(d);
+        if (!check.yyyymmdd) {
+            std::string reason = check.reason;
+            if (const std::size_t at = reason.find(d); at != std::string::npos)
+                reason.replace(at, d.size(), text);
+            throw Error(code, what + ": " + reason);
+        }
+        return *check.yyyymmdd;
+    };
+    if (numeric && dashes_fit && digits.size() == 4)
+        return {day(digits + "0101"), day(digits + "1231")};
+    if (numeric && dashes_fit && digits.size() == 6)
+        return {day(digits + "01"), digits + "31"};  // slot values compare as text
+    if (numeric && dashes_fit && digits.size() == 8) {
+        const std::string d = day(text);
+        return {d, d};
+    }
+    throw Error(code, what + ": '" + text +
+                          "' is not a date; use YYYYMMDD, YYYY-MM-DD, YYYY-MM or YYYY" +
+                          (code == ErrorCode::BadQuery ? ", or a range FROM..TO of those" : ""));
+}
+
+Filters check_options(const SearchOptions& options) {
+    Filters f;
+    if (!options.since.empty())
+        f.since = parse_period(options.since, "--since", ErrorCode::BadOption).first;
+    if (!options.until.empty())
+        f.until = parse_period(options.until, "--until", ErrorCode::BadOption).second;
+    if (!f.since.empty() && !f.until.empty() && f.since > f.until)
+        throw Error(ErrorCode::BadOption,
+                    "--since " + options.since + " is after --until " + options.until);
+    if (!options.site.empty()) {
+        // A pasted URL (https://www.bbc.co.uk/news/...) means its host.
+        const auto url =
+            options.site.find("://") != std::string::npos ? url_host(options.site) : std::nullopt;
+        f.host = fold(url ? *url : options.site);
+        while (!f.host.empty() && f.host.back() == '.') f.host.pop_back();
+        if (f.host.empty() || f.host.find_first_of(" /") != std::string::npos)
+            throw Error(ErrorCode::BadOption, "--site: '" + options.site + "' is not a host name");
+    }
+    if (!options.language.empty()) f.language = language_code(options.language);
+    if (!options.timeline.empty()) make_timeline(options.timeline, {});  // checks the period
+    for (const std::string& facet : options.facets)
+        if (std::find(kFacetFields.begin(), kFacetFields.end(), facet) == kFacetFields.end())
+            throw Error(ErrorCode::BadOption, "--facet: '" + facet +
+                                                  "' is not a field to count by; use site, year "
+                                                  "or lang");
+    if (options.recency_days < 0)
+        throw Error(ErrorCode::BadOption, "--recency wants a half-life in days, above 0");
+    if (!options.now.empty()) {
+        const auto day = parse_period(options.now, "--now", ErrorCode::BadOption);
+        if (day.first != day.second)
+            throw Error(ErrorCode::BadOption,
+                        "--now: '" + options.now + "' is not a day; use YYYYMMDD or YYYY-MM-DD");
+        f.now = day.first;
+    }
+    // CLI11's range check lets "nan" through (it compares false both ways).
+    if (!(options.title_words >= 0 && options.title_words <= 100))
+        throw Error(ErrorCode::BadOption, "--title-words wants a weight from 0 to 100");
+    if (!(options.title_boost >= 0 && options.title_boost <= 100))
+        throw Error(ErrorCode::BadOption, "--title-boost wants a weight from 0 to 100");
+    if (options.all_words_b < 0 || options.all_words_b > 1)
+        throw Error(ErrorCode::BadOption, "--all-words wants B between 0 and 1");
+    if (options.bm25_k1 < 0 || options.bm25_b < 0 || options.bm25_b > 1 ||
+        options.bm25_min_length < 0 || options.bm25_min_length > 1)
+        throw Error(ErrorCode::BadOption,
+                    "--bm25 wants K1[,B[,L]] with K1 >= 0, 0 <= B <= 1 and 0 <= L <= 1");
+    return f;
+}
+
+namespace {
+
+// Comma-separated decimal numbers, "2" or "2,0.4" or "2,0.4,0.1": the first is needed, each
+// later one optional (left as it was) unless a comma announces it. False for anything else,
+// hex or exponents included ("0x1", "1e2").
+bool parse_numbers(const std::string& s, std::initializer_list<double*> values) {
+    std::size_t at = 0;
+    for (double* value : values) {
+        std::size_t end = s.find(',', at);
+        if (end == std::string::npos) end = s.size();
+        const std::string part = s.substr(at, end - at);
+        if (part.find_first_of("0123456789") == std::string::npos ||
+            part.find_first_not_of("+-0123456789.") != std::string::npos)
+            return false;
+        char* stop = nullptr;
+        *value = std::strtod(part.c_str(), &stop);
+        if (*stop != '\0' || !std::isfinite(*value)) return false;
+        if (end == s.size()) return true;
+        at = end + 1;
+    }
+    return false;  // a comma after the last value
+}
+
+}  // namespace
+
+void parse_bm25(std::string_view text, SearchOptions& options) {
+    const std::string s(text);
+    double k1 = 0, b = options.bm25_b, shortest = options.bm25_min_length;
+    if (!parse_numbers(s, {&k1, &b, &shortest}) || k1 < 0 || b < 0 || b > 1 || shortest < 0 ||
+        shortest > 1)
+        throw Error(
+            ErrorCode::BadOption,
+            "--bm25 wants K1[,B[,L]] with K1 >= 0, 0 <= B <= 1 and 0 <= L <= 1, got '" + s + "'");
+    options.bm25_k1 = k1;
+    options.bm25_b = b;
+    options.bm25_min_length = shortest;
+}
+
+void parse_expand(std::string_view text, SearchOptions& options) {
+    const std::string s(text);
+    double terms = 0, words = 0;
+    if (!parse_numbers(s, {&terms, &words}) || terms < 0 || terms > 100 ||
+        terms != std::floor(terms) || words < 0 || words > kMaxQueryWords ||
+        words != std::floor(words))
+        throw Error(ErrorCode::BadOption,
+                    "--expand wants N or N,W: N terms (0-100) for queries of at least W words, "
+                    "got '" +
+                        s + "'");
+    options.expand = static_cast<unsigned>(terms);
+    options.expand_min_words = static_cast<unsigned>(words);
+}
+
+void parse_all_words(std::string_view text, SearchOptions& options) {
+    const std::string s(text);
+    double weight = 0, words = options.max_all_words_terms, b = options.all_words_b;
+    if (!parse_numbers(s, {&weight, &words, &b}) || weight < 0 || weight > 100 || words < 2 ||
+        words > kMaxQueryWords || words != std::floor(words) || b < 0 || b > 1)
+        throw Error(ErrorCode::BadOption,
+                    "--all-words wants W[,N[,B]] with 0 <= W <= 100, N a number of words >= 2 "
+                    "and 0 <= B <= 1, got '" +
+                        s + "'");
+    options.all_words = weight;
+    options.max_all_words_terms = static_cast<unsigned>(words);
+    options.all_words_b = b;
+}
+
+void parse_proximity(std::string_view text, SearchOptions& options) {
+    const std::string s(text);
+    double ordered = 0, unordered = options.unordered_proximity;
+    if (!parse_numbers(s, {&ordered, &unordered}) || ordered < 0 || unordered < 0 ||
+        ordered > 100 || unordered > 100)
+        throw Error(ErrorCode::BadOption,
+                    "--proximity wants W,U with 0 <= W, U <= 100, got '" + s + "'");
+    options.ordered_proximity = ordered;
+    options.unordered_proximity = unordered;
+}
+
+void check_query_text(std::string_view query) {
+    if (query.find('\0') != std::string::npos)
+        throw Error(ErrorCode::BadQuery, "the query contains a NUL byte");
+    if (!is_valid_utf8(query))
+        throw Error(ErrorCode::BadQuery, "the query is not valid UTF-8")
+            .with_hint("check the terminal's or the file's character encoding");
+    if (const std::size_t words = query::lex(query).tokens.size(); words > kMaxQueryWords)
+        throw Error(ErrorCode::BadQuery, "the query has " + std::to_string(words) +
+                                             " words; the most a query may have is " +
+                                             std::to_string(kMaxQueryWords));
+}
+
+}  // namespace newsidx

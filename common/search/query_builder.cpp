@@ -1,0 +1,149 @@
+#include "query_builder.hpp"
+
+#include <algorithm>
+
+#include "analyzer.hpp"
+#include "document.hpp"
+#include "newsidx/error.hpp"
+#include "query_parser.hpp"
+#include "query_text.hpp"
+#include "schema.hpp"
+#include "xapian_errors.hpp"
+
+namespace newsidx {
+
+QueryBuilder::QueryBuilder(const IndexSet& set, const SearchOptions& options, Filters filters)
+    : set_(set), options_(options), filters_(std::move(filters)), analyzers_(set.analyzers()) {
+    if (!filters_.language.empty()) {
+        // Only that language's articles: the query is parsed only as they were analysed (by
+        // its own stemmer in an "auto" index, by the index's in one built with --lang).
+        std::vector<std::string> wanted;
+        for (const IndexMember& member : set.members()) {
+            const std::string name = Analyzer(member.analyzer.empty() ? "english" : member.analyzer)
+                                         .for_article(filters_.language)
+                                         .name();
+            if (std::find(wanted.begin(), wanted.end(), name) == wanted.end())
+                wanted.push_back(name);
+        }
+        restricted_ = wanted.size() < analyzers_.size();
+        analyzers_ = wanted;
+    }
+}
+
+Xapian::Query BuiltQuery::combined() const {
+    return filter.empty() ? text() : Xapian::Query(Xapian::Query::OP_FILTER, text(), filter);
+}
+
+BuiltQuery QueryBuilder::build(const std::string& query) const {
+    check_query_text(query);
+    const query::Rewritten text = query::rewrite(query, options_.plain);
+    if (text.folded.find_first_not_of(" \t\r\n") == std::string::npos)
+        throw Error(ErrorCode::BadQuery, "empty query")
+            .with_hint("try: searcher \"security guarantees\"");
+    BuiltQuery built;
+    built.raw = query;
+    built.folded = text.folded;
+    built.bare_words = !text.negative && !options_.match_all &&
+                       (options_.plain || query::bare_words(query::lex(text.unsplit)));
+    Parses parses = parse_each(query, text.folded, text.negative, built);
+    const Xapian::Database& db = set_.database();
+    const std::vector<std::string> title_terms =
+        text.negative ? std::vector<std::string>()
+                      : detail::guarded("searching", set_.label(),
+                                        [&] { return ranking::title_terms(query, db, options_); });
+    // A query that is some article's whole title is that headline pasted: the exact-title
+    // term finds it, and the all-words evidence, which favours a short article with every
+    // word, would put a twin that repeats the words above it. (The written-title term is
+    // found only where the exact one is: the same title, less folded.)
+    const bool is_a_title = built.bare_words && !title_terms.empty();
+    built.ranked = rank(std::move(parses), is_a_title, built);
+    // Chinese, Japanese and Korean typed as bare words also match through their character
+    // pairs. Ranked queries of bare words only: --all, phrases, fields, + / - and operators
+    // keep the words.
+    if (built.bare_words) {
+        std::vector<std::string> tokens;
+        for (const query::Token& t : query::lex(text.unsplit).tokens) tokens.push_back(t.text);
+        ranking::add_char_pairs(built.ranked, tokens);
+    }
+    ranking::add_title_boosts(built.ranked, title_terms, options_);
+    built.filter = filter();
+    return built;
+}
+
+QueryBuilder::Parses QueryBuilder::parse_each(const std::string& query, const std::string& folded,
+                                              bool negative, BuiltQuery& built) const {
+    const Xapian::Database& db = set_.database();
+    Parses parses;
+    for (const std::string& name : analyzers_) {
+        Xapian::Query q = query::parse(Analyzer(name), db, query, folded,
+                                       {options_.plain, options_.match_all});
+        if (q.empty()) continue;
+        built.words = std::max<std::size_t>(
+            built.words, std::distance(q.get_unique_terms_begin(), q.get_unique_terms_end()));
+        // "-sport" means the articles without the word, as "NOT sport" does.
+        if (negative) q = Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query::MatchAll, q);
+        parses.emplace_back(name, std::move(q));
+    }
+    // A query every analyzer reads alike (fields and dates only, or words no stemmer changes)
+    // is one query for every article: no split, and Xapian's counts stay exact.
+    const bool alike = std::all_of(parses.begin(), parses.end(), [&](const auto& p) {
+        return p.second.get_description() == parses.front().second.get_description();
+    });
+    if (alike && !restricted_ && !parses.empty()) parses.resize(1);
+    if (parses.empty())
+        throw Error(ErrorCode::BadQuery, "nothing to search for in '" + query + "' (no words)")
+            .with_hint("try: searcher \"security guarantees\"");
+    return parses;
+}
+
+ranking::RankedQuery QueryBuilder::rank(Parses parses, bool is_a_title, BuiltQuery& built) const {
+    // An article matches the query as its own analyzer parses it: with one analyzer that is
+    // every article; with several (an English and a French index searched together), each
+    // parse is kept to the articles of its analyzer.
+    const bool mixed = parses.size() > 1 || restricted_;
+    const Xapian::Database& db = set_.database();
+    std::vector<ranking::RankedQuery> ranked;
+    for (auto& [name, words] : parses) {
+        // Percentages count the words of the parse only: the evidence's title terms and
+        // copies would lower a perfect match's (ranking::percent_scale).
+        if (mixed || built.bare_words)
+            built.terms_by_analyzer[name].assign(words.get_unique_terms_begin(),
+                                                 words.get_unique_terms_end());
+        ranking::RankedQuery q(words);
+        if (built.bare_words)
+            q.add_bonuses(detail::guarded("searching", set_.label(), [&] {
+                return ranking::evidence(words, db, options_, !is_a_title, set_.has_remote());
+            }));
+        if (mixed) {
+            const std::string analyzer_term = std::string(schema::kAnalyzer.prefix) + name;
+            const double scale = detail::guarded("searching", set_.label(), [&] {
+                return parses.size() > 1 ? ranking::language_scale(db, words, analyzer_term)
+                                         : 1.0;
+            });
+            q = q.within(analyzer_term, scale);
+        }
+        ranked.push_back(std::move(q));
+    }
+    return ranking::RankedQuery::any_of(std::move(ranked));
+}
+
+Xapian::Query QueryBuilder::filter() const {
+    std::vector<Xapian::Query> filters;
+    if (!filters_.since.empty() && !filters_.until.empty())
+        filters.emplace_back(Xapian::Query::OP_VALUE_RANGE, schema::kDateSlot.slot, filters_.since,
+                             filters_.until);
+    else if (!filters_.since.empty())
+        filters.emplace_back(Xapian::Query::OP_VALUE_GE, schema::kDateSlot.slot, filters_.since);
+    else if (!filters_.until.empty())
+        filters.emplace_back(Xapian::Query::OP_VALUE_LE, schema::kDateSlot.slot, filters_.until);
+    if (!filters_.host.empty())
+        filters.emplace_back(bounded_term(schema::kHost.prefix, filters_.host));
+    if (!filters_.language.empty())
+        filters.emplace_back(std::string(schema::kLang.prefix) + filters_.language);
+    if (filters.empty()) return Xapian::Query();
+    return filters.size() == 1
+               ? filters[0]
+               : Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end());
+}
+
+}  // namespace newsidx

@@ -1,0 +1,93 @@
+// Query building: query text + checked options -> the ranked Xapian query for one index set:
+// the text passes (query_text.hpp), one parse per analyzer the set holds (query_parser.hpp),
+// the ranking's parts (ranking_model.hpp) and the options' filters; and "did you mean".
+#pragma once
+
+#include <xapian.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "newsidx/index_set.hpp"
+#include "newsidx/query.hpp"
+#include "ranking_model.hpp"
+
+namespace newsidx {
+
+/// "Did you mean" (QueryBuilder::correction) is looked for when a query finds fewer articles
+/// than this, or when one of its words is in at most kRareWord articles ("goverment").
+inline constexpr Xapian::doccount kFewHits = 3;
+inline constexpr Xapian::doccount kRareWord = 10;
+/// A word with articles of its own is replaced only by a correction in this many times as many
+/// articles. Measured on the news corpora: typos stand at 270-2,400 times ("goverment" 10 against
+/// "government" 2,743; "securty" 1 against 2,361), real words at 4-40 ("fuer" 7 against "fuel"
+/// 252; "geneva" 75 against "general" 1,785; "news" against "new").
+inline constexpr Xapian::doccount kWordGain = 100;
+/// ... and is at least this long, and in no title (the spelling dictionary).
+inline constexpr std::size_t kMinCorrectedWithHits = 6;
+/// A query with a few hits gets a correction only if that finds this many times as many.
+inline constexpr Xapian::doccount kQueryGain = 10;
+
+/// A query, built.
+struct BuiltQuery {
+    ranking::RankedQuery ranked;  ///< the ranked part: what the user typed, and its evidence
+    Xapian::Query filter;         ///< the options' filters; empty when there are none
+    std::string raw;              ///< the query text as the user wrote it
+    std::string folded;           ///< the query text as the parser read it
+    /// With several analyzers: the terms each one's parse has (for percentages).
+    std::map<std::string, std::vector<std::string>> terms_by_analyzer;
+    /// The most distinct terms any analyzer's parse has (stop words left out).
+    std::size_t words = 0;
+    /// A ranked query of bare words (no operator, field, phrase, +/-, --all): it gets the
+    /// ranking evidence and, when long enough, feedback.
+    bool bare_words = false;
+
+    const Xapian::Query& text() const { return ranked.query(); }
+    /// The ranked part with the filters.
+    Xapian::Query combined() const;
+};
+
+/// Builds queries for one index set with checked options.
+class QueryBuilder {
+  public:
+    using Built = BuiltQuery;
+
+    QueryBuilder(const IndexSet& set, const SearchOptions& options, Filters filters);
+
+    /// Parses `query` with each analyzer of the set (an article matches the parse of its own
+    /// analyzer) and applies the filters. Throws Error(BadQuery).
+    BuiltQuery build(const std::string& query) const;
+
+    /// The options' filters (--since, --until, --site, --lang) as one query; empty when there
+    /// are none.
+    Xapian::Query filter() const;
+
+    /// "Did you mean": the query as the user wrote it, with a word replaced by Xapian's
+    /// spelling suggestion (from the titles' words, within one edit for words under eight
+    /// letters, two for longer ones) when the word is in no article, or the suggestion is in
+    /// kWordGain times as many. Looked for only when the query found fewer than kFewHits
+    /// articles (`hits`) or has a word in at most kRareWord; so the spelling table is read
+    /// for few queries. Empty when no word changes, or when the corrected query (filters kept)
+    /// finds no article, or, for a query with a few hits, fewer than kQueryGain times as many.
+    std::string correction(const BuiltQuery& built, const Xapian::Database& db,
+                           Xapian::doccount hits) const;
+
+  private:
+    using Parses = std::vector<std::pair<std::string, Xapian::Query>>;
+    // One parse per analyzer (negated for a query of only excluded words), or one for all when
+    // every analyzer reads the query alike; counts the words into `built`.
+    Parses parse_each(const std::string& query, const std::string& folded, bool negative,
+                      BuiltQuery& built) const;
+    // The parses as one ranked query: each with its evidence, and, in an index of several
+    // languages, kept to its own articles and scaled.
+    ranking::RankedQuery rank(Parses parses, bool is_a_title, BuiltQuery& built) const;
+
+    const IndexSet& set_;
+    const SearchOptions& options_;
+    Filters filters_;
+    std::vector<std::string> analyzers_;  // the parses: the index's, or --lang's
+    bool restricted_ = false;             // --lang leaves out some of the index's analyzers
+};
+
+}  // namespace newsidx

@@ -1,0 +1,534 @@
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
+#include <set>
+
+#include "all_words.hpp"
+#include "analyzer.hpp"
+#include "calendar.hpp"
+#include "article.hpp"
+#include "document.hpp"
+#include "newsidx/index_set.hpp"
+#include "ranking_model.hpp"
+#include "schema.hpp"
+
+namespace newsidx::ranking {
+
+double bm25_idf(double documents, double with_term) {
+    double ratio = (documents - with_term + 0.5) / (with_term + 0.5);
+    if (ratio < 2) ratio = ratio * 0.5 + 1;
+    return std::log(ratio);
+}
+
+double set_idf(const Xapian::Database& db, const std::string& term) {
+    const Xapian::doccount df = db.get_termfreq(term);
+    return df ? std::log(static_cast<double>(db.get_doccount()) / df) : 0.0;
+}
+
+Xapian::BM25Weight bm25(const SearchOptions& options) {
+    return Xapian::BM25Weight(options.bm25_k1, 0, 1, options.bm25_b, options.bm25_min_length);
+}
+
+// ---- the ranked query ----------------------------------------------------------------------
+
+RankedQuery::RankedQuery(Xapian::Query words, std::string kind) : query_(std::move(words)) {
+    parts_.push_back({std::move(kind), "", query_, true});
+}
+
+void RankedQuery::add_bonuses(std::vector<Part> parts) {
+    if (parts.empty()) return;
+    std::vector<Xapian::Query> branches{query_};
+    for (const Part& p : parts) branches.push_back(p.query);
+    query_ = Xapian::Query(Xapian::Query::OP_AND_MAYBE, branches.begin(), branches.end());
+    for (Part& p : parts) parts_.push_back(std::move(p));
+}
+
+void RankedQuery::add_bonus(Part part) { add_bonuses({std::move(part)}); }
+
+void RankedQuery::add_alternative(Part part) {
+    query_ = Xapian::Query(Xapian::Query::OP_OR, query_, part.query);
+    parts_.push_back(std::move(part));
+}
+
+RankedQuery RankedQuery::within(const std::string& analyzer_term, double scale) const {
+    const auto wrap = [&](const Xapian::Query& q) {
+        Xapian::Query out(Xapian::Query::OP_FILTER, q, Xapian::Query(analyzer_term));
+        return scale < 1 ? Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, out, scale) : out;
+    };
+    RankedQuery out;
+    out.query_ = wrap(query_);
+    const std::string language(analyzer_term.substr(schema::kAnalyzer.prefix.size()));
+    for (const Part& p : parts_) {
+        Part q = p;
+        q.query = wrap(p.query);
+        char scaled[32] = "";
+        if (scale < 1) std::snprintf(scaled, sizeof scaled, " x%.3g", scale);
+        q.detail += (q.detail.empty() ? "" : " ") + ("(" + language + scaled + ")");
+        out.parts_.push_back(std::move(q));
+    }
+    return out;
+}
+
+RankedQuery RankedQuery::any_of(std::vector<RankedQuery> queries) {
+    if (queries.size() == 1) return std::move(queries.front());
+    RankedQuery out;
+    std::vector<Xapian::Query> branches;
+    for (RankedQuery& q : queries) {
+        branches.push_back(q.query_);
+        for (Part& p : q.parts_) out.parts_.push_back(std::move(p));
+    }
+    out.query_ = Xapian::Query(Xapian::Query::OP_OR, branches.begin(), branches.end());
+    return out;
+}
+
+// ---- evidence --------------------------------------------------------------------------------
+
+namespace {
+
+Part scaled(std::string kind, std::string detail, Xapian::Query query, double weight) {
+    return {std::move(kind), std::move(detail),
+            Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, std::move(query), weight)};
+}
+
+std::string joined(const std::vector<std::string>& words) {
+    std::string out;
+    for (const std::string& w : words) out += (out.empty() ? "" : " ") + w;
+    return out;
+}
+
+// An article with every word, weighed by a source of its own: its length normalisation is not
+// the ranking's. A remote shard's server knows only Xapian's own query parts, so with one in
+// the set the bonus is the AND of the words at the ranking's normalisation
+// (docs/architecture.md).
+Part all_words_part(const std::vector<std::string>& words, const Xapian::Database& db,
+                    const SearchOptions& options, bool remote) {
+    if (remote) {
+        const std::vector<Xapian::Query> all(words.begin(), words.end());
+        return scaled("all-words", joined(words),
+                      Xapian::Query(Xapian::Query::OP_AND, all.begin(), all.end()),
+                      options.all_words);
+    }
+    return {"all-words", joined(words),
+            Xapian::Query((new detail::AllWordsSource(
+                               db, words,
+                               {options.bm25_k1, options.all_words_b, options.bm25_min_length},
+                               options.all_words))
+                              ->release())};
+}
+
+// Two consecutive words near each other, weighed as Xapian weighs a phrase (the sum of its
+// words' BM25 weights), by a source that reads the positions itself: Xapian 1.4's OP_PHRASE and
+// OP_NEAR, beside the other optional parts, match some articles outside their window. A
+// remote shard's server knows only Xapian's own query parts.
+Part proximity_part(const std::string& a, const std::string& b, Xapian::termpos span, bool ordered,
+                    double weight, const Xapian::Database& db, const SearchOptions& options,
+                    bool remote) {
+    const std::string detail = a + (ordered ? " then " : " near ") + b;
+    if (remote) {
+        const std::array<Xapian::Query, 2> pair{Xapian::Query(a), Xapian::Query(b)};
+        return scaled("proximity", detail,
+                      Xapian::Query(ordered ? Xapian::Query::OP_PHRASE : Xapian::Query::OP_NEAR,
+                                    pair.begin(), pair.end(), span),
+                      weight);
+    }
+    return {"proximity", detail,
+            Xapian::Query((new detail::AllWordsSource(
+                               db, {a, b}, {options.bm25_k1, options.bm25_b, options.bm25_min_length},
+                               weight, {span, ordered}))
+                              ->release())};
+}
+
+}  // namespace
+
+// Evidence beyond each word's own BM25 weight, for a ranked query of bare words (its parse
+// ORs them): an article with every word (--all-words), with consecutive words near each other
+// (--proximity, a sequential-dependence model), with the words in its title (--title-words).
+// Xapian 1.4 weighs a phrase as the sum of its words' weights in the article, so the proximity
+// and title bonuses are scaled copies of those; the all-words bonus weighs for itself, with a
+// length normalisation of its own (AllWordsSource). Each leaf is weighed with its own wqf, so a
+// copy weighs what the word does in the parse.
+std::vector<Part> evidence(const Xapian::Query& words_query, const Xapian::Database& db,
+                           const SearchOptions& options, bool all_words, bool remote) {
+    std::vector<std::string> words;  // in query order, each once
+    for (auto t = words_query.get_terms_begin(); t != words_query.get_terms_end(); ++t)
+        if (std::find(words.begin(), words.end(), *t) == words.end()) words.push_back(*t);
+    std::vector<Part> parts;
+    if (all_words && options.all_words > 0 && words.size() >= 2 &&
+        words.size() <= options.max_all_words_terms)
+        parts.push_back(all_words_part(words, db, options, remote));
+    if (words.size() >= 2 && words.size() <= kMaxProximityTerms)
+        for (std::size_t i = 0; i + 1 < words.size(); ++i) {
+            if (options.ordered_proximity > 0)
+                parts.push_back(proximity_part(words[i], words[i + 1], kOrderedWindow, true,
+                                               options.ordered_proximity, db, options, remote));
+            if (options.unordered_proximity > 0)
+                parts.push_back(proximity_part(words[i], words[i + 1], kUnorderedWindow, false,
+                                               options.unordered_proximity, db, options, remote));
+        }
+    if (options.title_words > 0 && !words.empty()) {
+        std::vector<Xapian::Query> in_title;
+        for (const std::string& w : words)
+            in_title.emplace_back(std::string(schema::kTitle.prefix) + w);
+        parts.push_back(scaled("title words", joined(words),
+                               Xapian::Query(Xapian::Query::OP_OR, in_title.begin(), in_title.end()),
+                               options.title_words));
+    }
+    return parts;
+}
+
+// Xapian weighs a word by how rare it is in the whole index, but an article matches only its
+// own language's parse: a stem that every one of 13 pages in a minority language has (a title
+// word the English analyzer leaves whole in Arabic text) is rare in the index and would outrank
+// the real matches of the majority. Each parse is scaled by the ratio of its words' weights
+// within its language's articles to their weights in the whole index (at most 1), which is what
+// BM25 would give if each language were an index of its own.
+double language_scale(const Xapian::Database& db, const Xapian::Query& words,
+                      const std::string& analyzer_term) {
+    const double documents = db.get_doccount();
+    const double own_documents = db.get_termfreq(analyzer_term);
+    if (own_documents <= 0 || own_documents >= documents) return 1;
+    double whole = 0, own = 0;
+    for (auto it = words.get_unique_terms_begin(); it != words.get_unique_terms_end(); ++it) {
+        if (!schema::is_text_term(*it)) continue;
+        const double with_term = db.get_termfreq(*it);
+        if (with_term == 0) continue;
+        Xapian::Enquire count(db);
+        count.set_query(Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(*it),
+                                      Xapian::Query(analyzer_term)));
+        count.set_weighting_scheme(Xapian::BoolWeight());
+        const double own_with_term =
+            count.get_mset(0, 0, db.get_doccount()).get_matches_estimated();
+        whole += bm25_idf(documents, with_term);
+        own += bm25_idf(own_documents, own_with_term);
+    }
+    return whole > 0 ? std::min(1.0, own / whole) : 1.0;
+}
+
+// Chinese, Japanese and Korean typed as bare words also match, at a lower weight, the articles
+// that have all their character pairs: the dictionary may split the same characters otherwise
+// in the article (北京大学 in 北京|大学生) than in the query, and Korean particles stick to their
+// words (서울에서).
+void add_char_pairs(RankedQuery& ranked, const std::vector<std::string>& tokens) {
+    std::vector<Xapian::Query> fallbacks;
+    std::vector<std::string> shown;
+    for (const std::string& token : tokens) {
+        std::vector<Xapian::Query> pairs;
+        for (const std::string& pair : han_pairs(token))
+            pairs.emplace_back(std::string(schema::kCharPair.prefix) + pair);
+        if (pairs.empty()) continue;
+        fallbacks.emplace_back(Xapian::Query::OP_AND, pairs.begin(), pairs.end());
+        shown.push_back(token);
+    }
+    if (fallbacks.empty()) return;
+    ranked.add_alternative(
+        scaled("character pairs", joined(shown),
+               Xapian::Query(Xapian::Query::OP_OR, fallbacks.begin(), fallbacks.end()),
+               kCharPairWeight));
+}
+
+// A query that repeats a title word for word also scores the exact-title term, so that a pasted
+// headline finds its article first even among near-identical twins; one that repeats it as
+// written, punctuation and all, scores the written-title term too (twins whose titles differ
+// only in quotes or brackets). Only terms some article has: an unmatched term would lower every
+// hit's percentage.
+std::vector<std::string> title_terms(const std::string& query, const Xapian::Database& db,
+                                     const SearchOptions& options) {
+    std::vector<std::string> terms;
+    if (options.title_boost <= 0) return terms;
+    for (const std::string& term : {exact_title_term(query), written_title_term(query)})
+        if (!term.empty() && db.term_exists(term)) terms.push_back(term);
+    return terms;
+}
+
+void add_title_boosts(RankedQuery& ranked, const std::vector<std::string>& terms,
+                      const SearchOptions& options) {
+    for (const std::string& term : terms) {
+        const bool exact = term.rfind(schema::kExactTitle.prefix, 0) == 0;
+        ranked.add_bonus(scaled(exact ? "exact title" : "written title", "", Xapian::Query(term),
+                                options.title_boost));
+    }
+}
+
+// ---- feedback, more-like-this, recency -------------------------------------------------------
+
+namespace {
+
+// Expansion terms: unprefixed words of the text only (not title-field or boolean terms), none
+// of the query's own and no stop word of the index's languages (feedback on news would
+// otherwise add "is" and "have", which every top hit has).
+class ExpansionTerms : public Xapian::ExpandDecider {
+  public:
+    // With `shared_only`, also none that only the relevance set's one article has
+    // (more-like-this: such a term can find no other article).
+    ExpansionTerms(const Xapian::Query& own, const Xapian::Database& db, bool shared_only)
+        : own_(own.get_unique_terms_begin(), own.get_unique_terms_end()),
+          db_(db),
+          shared_only_(shared_only) {
+        for (const std::string& analyzer : analyzers_in(db_))
+            own_.merge(Analyzer(analyzer).stop_terms());
+    }
+    bool operator()(const std::string& term) const override {
+        return !term.empty() && schema::prefix_of(term) == nullptr && !own_.count(term) &&
+               (!shared_only_ || db_.get_termfreq(term) > 1);
+    }
+
+  private:
+    std::set<std::string> own_;
+    const Xapian::Database& db_;
+    bool shared_only_;
+};
+
+// --recency: a weight per publication day, `top` * kRecencyShare * 0.5^(age / half_life), age
+// in days from `now` (either way: a --now in the past favours its own days); one entry per day
+// the index has (its D terms).
+Xapian::PostingSource* recency_source(const Xapian::Database& db, const std::string& now,
+                                      double half_life, double top) {
+    auto* source = new Xapian::ValueMapPostingSource(schema::kDateSlot.slot);
+    const long today = calendar::day_number(now).value_or(0);
+    const std::string prefix(schema::kDay.prefix);
+    for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t) {
+        const std::string day = (*t).substr(prefix.size());
+        const auto number = calendar::day_number(day);
+        if (!number) continue;
+        const double age = static_cast<double>(std::labs(today - *number));
+        source->add_mapping(day, top * kRecencyShare * std::pow(0.5, age / half_life));
+    }
+    source->set_default_weight(0);
+    return source->release();  // the query that holds it deletes it
+}
+
+Xapian::Query filtered(const Xapian::Query& query, const Xapian::Query& filter) {
+    return filter.empty() ? query : Xapian::Query(Xapian::Query::OP_FILTER, query, filter);
+}
+
+}  // namespace
+
+Xapian::Query expansion_query(const Xapian::Enquire& enquire, const Xapian::Database& db,
+                              const Xapian::RSet& rset, const Xapian::Query& own, unsigned count,
+                              double weight, std::vector<std::string>* added, bool by_eset_weight) {
+    const ExpansionTerms decider(own, db, by_eset_weight);
+    // Exact term frequencies: by default Xapian weighs a term by the frequency in the shard of
+    // the document it was read from, so that shards would choose other terms than one index.
+    const Xapian::ESet eset =
+        enquire.get_eset(count, rset, Xapian::Enquire::USE_EXACT_TERMFREQ, &decider);
+    std::vector<Xapian::Query> terms;
+    const double best = eset.empty() ? 1 : eset.begin().get_weight();
+    for (auto it = eset.begin(); it != eset.end(); ++it) {
+        if (by_eset_weight && best > 0)
+            terms.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(*it),
+                               it.get_weight() / best);
+        else
+            terms.emplace_back(*it);
+        if (added) added->push_back(*it);
+    }
+    if (terms.empty()) return Xapian::Query();
+    return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                         Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()), weight);
+}
+
+Xapian::Query like_query(const Xapian::Database& db, Xapian::docid did,
+                         std::vector<std::string>* added) {
+    // Its best terms (Xapian's ESet over a relevance set of one).
+    Xapian::Enquire enquire(db);
+    Xapian::RSet rset;
+    rset.add_document(did);
+    return expansion_query(enquire, db, rset, Xapian::Query(), kLikeTerms, 1, added, true);
+}
+
+bool wants_feedback(const SearchOptions& options, bool bare_words, std::size_t words) {
+    return options.expand > 0 && bare_words && words >= options.expand_min_words;
+}
+
+void add_feedback(RankedQuery& ranked, Xapian::Enquire& enquire, const Xapian::Database& db,
+                  const Xapian::Query& filter, const SearchOptions& options,
+                  std::vector<std::string>* added) {
+    // Relevance-set expansion from the top hits of the query as typed, filters applied.
+    enquire.set_query(filtered(ranked.query(), filter));
+    const Xapian::MSet top = enquire.get_mset(0, kFeedbackDocuments);
+    Xapian::RSet rset;
+    for (auto it = top.begin(); it != top.end(); ++it) rset.add_document(*it);
+    if (rset.empty()) return;
+    const std::size_t before = added ? added->size() : 0;
+    const Xapian::Query more = expansion_query(enquire, db, rset, ranked.query(), options.expand,
+                                               kFeedbackWeight, added);
+    if (more.empty()) return;
+    std::vector<std::string> terms;
+    if (added) terms.assign(added->begin() + static_cast<std::ptrdiff_t>(before), added->end());
+    ranked.add_alternative({"feedback", joined(terms), more});
+}
+
+void add_recency(RankedQuery& ranked, Xapian::Enquire& enquire, const Xapian::Database& db,
+                 const Xapian::Query& filter, const std::string& now, double half_life) {
+    // Scaled to this query: the best BM25 weight among its matches (one more pass).
+    enquire.set_query(filtered(ranked.query(), filter));
+    const Xapian::MSet best = enquire.get_mset(0, 1);
+    if (best.empty() || best.begin().get_weight() <= 0 || now.size() != 8) return;
+    ranked.add_bonus({"recency", "from " + dashed_date(now),
+                      Xapian::Query(recency_source(db, now, half_life, best.begin().get_weight()))});
+}
+
+// ---- percentages and snippets ----------------------------------------------------------------
+
+std::optional<double> percent_scale(
+    const Xapian::Enquire& enquire, const Xapian::Database& db, const Xapian::MSet& best,
+    const std::map<std::string, std::vector<std::string>>& terms_by_analyzer) {
+    if (best.empty() || best.begin().get_weight() <= 0) return std::nullopt;
+    // A query with operators: every weighted term of the query counts (filters weigh nothing).
+    const Xapian::Query& query = enquire.get_query();
+    std::map<std::string, std::vector<std::string>> every{{"", {}}};
+    for (auto t = query.get_unique_terms_begin(); t != query.get_unique_terms_end(); ++t)
+        if (const schema::Prefix* prefix = schema::prefix_of(*t); !prefix || !prefix->is_boolean)
+            every[""].push_back(*t);
+    const auto& parses = terms_by_analyzer.empty() ? every : terms_by_analyzer;
+    auto own = parses.find(analyzer_of(best.begin().get_document()));
+    if (own == parses.end() && parses.size() == 1) own = parses.begin();  // one parse for all
+    if (own == parses.end()) return std::nullopt;
+    double total = 0, matched = 0;
+    for (const std::string& term : own->second) total += set_idf(db, term);
+    for (auto t = enquire.get_matching_terms_begin(best.begin());
+         t != enquire.get_matching_terms_end(best.begin()); ++t)
+        if (std::find(own->second.begin(), own->second.end(), *t) != own->second.end())
+            matched += set_idf(db, *t);
+    if (total <= 0) return std::nullopt;
+    return 100.0 * matched / total / best.begin().get_weight();
+}
+
+int percent_of(double score, double scale) {
+    return std::clamp(static_cast<int>(score * scale + 0.5), 1, 100);
+}
+
+// Xapian 1.4 does not weigh a word alike across an index set: it adds up the weight bounds of
+// the local members that have the word, but not those of remote shards. So on a set, a first
+// match reads what Xapian makes of each word's idf, and a second one scales each word to what
+// one index gives it.
+Xapian::MSet snippet_weights(const Xapian::Database& db, const Xapian::Query& words) {
+    Xapian::Enquire enquire(db);
+    enquire.set_weighting_scheme(Xapian::TfIdfWeight("btn"));  // weight bound: the idf
+    if (db.size() <= 1) {
+        enquire.set_query(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, words, kSnippetWordWeight));
+        return enquire.get_mset(0, 0);
+    }
+    enquire.set_query(words);
+    const Xapian::MSet plain = enquire.get_mset(0, 0);
+    std::vector<Xapian::Query> terms;
+    for (auto it = words.get_unique_terms_begin(); it != words.get_unique_terms_end(); ++it) {
+        const double got = plain.get_termweight(*it);
+        const double want = kSnippetWordWeight * set_idf(db, *it);
+        terms.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(*it),
+                           got > 0 ? want / got : kSnippetWordWeight);
+    }
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()));
+    return enquire.get_mset(0, 0);
+}
+
+// ---- explain ---------------------------------------------------------------------------------
+
+namespace {
+
+// The weight of `query` alone on one article, or nullopt when the article does not match it.
+class OnOneArticle {
+  public:
+    OnOneArticle(const Xapian::Database& db, const SearchOptions& options, std::string id_term)
+        : db_(db), weighting_(bm25(options)), id_term_(std::move(id_term)) {}
+
+    std::optional<double> weight(const Xapian::Query& query) const {
+        Xapian::Enquire enquire(db_);
+        enquire.set_weighting_scheme(weighting_);
+        enquire.set_query(
+            Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(id_term_)));
+        const Xapian::MSet mset = enquire.get_mset(0, 1);
+        if (mset.empty()) return std::nullopt;
+        return mset.begin().get_weight();
+    }
+
+  private:
+    const Xapian::Database& db_;
+    Xapian::BM25Weight weighting_;
+    std::string id_term_;
+};
+
+// A term as a reader knows it: the word, title:word for a title term.
+std::string shown_term(const std::string& term) {
+    if (term.rfind(schema::kTitle.prefix, 0) == 0 && schema::is_text_term(term))
+        return "title:" + std::string(schema::word_of(term));
+    return term;
+}
+
+// The terms of a branch that weighs as one (a wildcard's SYNONYM), briefly.
+std::string shown_terms(const Xapian::Query& query) {
+    std::vector<std::string> terms(query.get_unique_terms_begin(), query.get_unique_terms_end());
+    std::string out;
+    for (std::size_t i = 0; i < terms.size() && i < 3; ++i)
+        out += (out.empty() ? "" : " | ") + shown_term(terms[i]);
+    if (terms.size() > 3) out += " | ... (" + std::to_string(terms.size()) + " terms)";
+    return out;
+}
+
+// The words' part on one article, term by term: each branch Xapian adds up (OR, AND, AND_MAYBE,
+// XOR, PHRASE, NEAR) is walked into, the left side only of AND_NOT and FILTER, a scaled branch
+// with its factor; a term, a posting source or a branch that weighs as one (SYNONYM, MAX) is one
+// part. `scale`: the factor of the branches above.
+void walk(const OnOneArticle& on, const Xapian::Query& query, double scale, const std::string& detail,
+          std::vector<ScorePart>& out) {
+    const std::optional<double> weight = on.weight(query);
+    if (!weight || *weight == 0) return;
+    switch (query.get_type()) {
+        case Xapian::Query::LEAF_TERM:
+            out.push_back({"bm25", shown_term(*query.get_terms_begin()) + detail, *weight * scale});
+            return;
+        case Xapian::Query::OP_AND:
+        case Xapian::Query::OP_OR:
+        case Xapian::Query::OP_AND_MAYBE:
+        case Xapian::Query::OP_XOR:
+        case Xapian::Query::OP_PHRASE:
+        case Xapian::Query::OP_NEAR:
+            for (std::size_t i = 0; i < query.get_num_subqueries(); ++i)
+                walk(on, query.get_subquery(i), scale, detail, out);
+            return;
+        case Xapian::Query::OP_AND_NOT:
+        case Xapian::Query::OP_FILTER:
+            walk(on, query.get_subquery(0), scale, detail, out);
+            return;
+        case Xapian::Query::OP_SCALE_WEIGHT: {
+            const Xapian::Query inner = query.get_subquery(0);
+            const std::optional<double> unscaled = on.weight(inner);
+            if (unscaled && *unscaled != 0) walk(on, inner, scale * *weight / *unscaled, detail, out);
+            return;
+        }
+        default:
+            out.push_back({"bm25", shown_terms(query) + detail, *weight * scale});
+    }
+}
+
+}  // namespace
+
+std::vector<ScorePart> explain(const Xapian::Database& db, const SearchOptions& options,
+                               const RankedQuery& ranked, const std::string& id_term) {
+    const OnOneArticle on(db, options, id_term);
+    std::vector<ScorePart> out;
+    for (const Part& part : ranked.parts()) {
+        const std::optional<double> weight = on.weight(part.query);
+        if (!weight || *weight == 0) continue;
+        if (!part.by_term) {
+            out.push_back({part.kind, part.detail, *weight});
+            continue;
+        }
+        // Its terms, and what they leave out of the part's weight (none in a query Xapian adds
+        // up term by term).
+        const std::size_t first = out.size();
+        walk(on, part.query, 1.0, part.detail.empty() ? "" : " " + part.detail, out);
+        double terms = 0;
+        for (std::size_t i = first; i < out.size(); ++i) {
+            out[i].part = part.kind;
+            terms += out[i].weight;
+        }
+        if (std::abs(terms - *weight) > 1e-9 * std::max(1.0, std::abs(*weight)))
+            out.push_back({"other", "the query's operators", *weight - terms});
+    }
+    return out;
+}
+
+}  // namespace newsidx::ranking

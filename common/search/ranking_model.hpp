@@ -1,0 +1,152 @@
+// The ranking module's computations (its parameters and the table of what each part adds are in
+// newsidx/ranking.hpp): the weighting scheme, the ranked query assembled from named parts, each
+// part of the evidence, feedback, recency, percentages, snippet weights, and --explain. Nothing
+// else in newsidx weighs a term.
+#pragma once
+
+#include <xapian.h>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "newsidx/query.hpp"
+#include "newsidx/ranking.hpp"
+
+namespace newsidx::ranking {
+
+/// BM25's inverse document frequency as Xapian 1.4's BM25Weight computes it without a
+/// relevance set: log((N - n + 0.5) / (n + 0.5)), with a ratio r below 2 taken as r / 2 + 1 so
+/// that no word weighs less than nothing.
+double bm25_idf(double documents, double with_term);
+
+/// log(N/df): a term's idf in the whole set (0 for a term no article has). Snippets and
+/// percentages weigh terms by it, the same in every layout of the set.
+double set_idf(const Xapian::Database& db, const std::string& term);
+
+/// The weighting scheme of the options' BM25 parameters.
+Xapian::BM25Weight bm25(const SearchOptions& options);
+
+/// One named part of a ranked query: what it adds to a hit's score is the weight `query` has
+/// alone on that hit (its context, the language filter and scale, included).
+struct Part {
+    std::string kind;    ///< as ScorePart::part
+    std::string detail;  ///< as ScorePart::detail
+    Xapian::Query query;
+    /// The words a user typed: explained term by term (BM25 per word, phrases and wildcards as
+    /// one), not as one part.
+    bool by_term = false;
+};
+
+/// A ranked query assembled from parts, so that a hit's score can be told as their sum: each
+/// step wraps the query so far (Xapian weighs OR and AND_MAYBE as the sum of the branches that
+/// match, FILTER's right side as nothing).
+class RankedQuery {
+  public:
+    RankedQuery() = default;
+    /// The words a user typed, as parsed (or, with `kind` "like", the terms of --like):
+    /// explained term by term.
+    explicit RankedQuery(Xapian::Query words, std::string kind = "bm25");
+
+    const Xapian::Query& query() const { return query_; }
+    const std::vector<Part>& parts() const { return parts_; }
+    bool empty() const { return query_.empty(); }
+
+    /// Weight for the hits that match them, no hit added: AND_MAYBE of the query and `parts`.
+    void add_bonuses(std::vector<Part> parts);
+    void add_bonus(Part part);
+    /// Hits and weight: OR of the query and `part`.
+    void add_alternative(Part part);
+    /// Only the articles indexed with the analyzer term `analyzer_term` (XA...), scaled by
+    /// `scale` (below 1) — one language's parse of a query in an index of several.
+    RankedQuery within(const std::string& analyzer_term, double scale) const;
+    /// The OR of several (one language's parse each), their parts together.
+    static RankedQuery any_of(std::vector<RankedQuery> queries);
+
+  private:
+    Xapian::Query query_;
+    std::vector<Part> parts_;
+};
+
+/// Evidence beyond each word's own BM25 weight, for a ranked query of bare words: the
+/// all-words bonus (when `all_words`), proximity, title words. With `remote`, only Xapian's
+/// own query parts (a remote shard's server runs no posting source of ours).
+std::vector<Part> evidence(const Xapian::Query& words, const Xapian::Database& db,
+                           const SearchOptions& options, bool all_words, bool remote);
+
+/// The scale of one language's parse in an index of several (the table's language scale).
+double language_scale(const Xapian::Database& db, const Xapian::Query& words,
+                      const std::string& analyzer_term);
+
+/// The character-pair fallback of Chinese, Japanese and Korean bare words: the articles that
+/// have all the adjacent pairs of a token's characters (the dictionary may split the same
+/// characters otherwise in the article than in the query). `tokens`: the query's tokens,
+/// folded, before segmentation. Nothing when no token has such characters.
+void add_char_pairs(RankedQuery& ranked, const std::vector<std::string>& tokens);
+
+/// The exact-title and written-title terms of `query` that some article of `db` has (a query
+/// that repeats an article's title, word for word or as written); none with --title-boost 0.
+std::vector<std::string> title_terms(const std::string& query, const Xapian::Database& db,
+                                     const SearchOptions& options);
+/// Adds each of `terms` with --title-boost's weight.
+void add_title_boosts(RankedQuery& ranked, const std::vector<std::string>& terms,
+                      const SearchOptions& options);
+
+/// Relevance-set expansion, shared by pseudo-relevance feedback and more-like-this: the
+/// `count` best unprefixed terms (Xapian's ESet) of the documents in `rset`, leaving out the terms
+/// of `own` and the stop words of the index's languages, as an OR query weighted by `weight`;
+/// empty when there are none. `added`, when given, receives the terms, best first. With
+/// `by_eset_weight` each term's weight is also scaled by its ESet weight (relative to the
+/// best), so the article's most telling terms count most, and terms no other article of `db`
+/// has are left out (more-like-this).
+Xapian::Query expansion_query(const Xapian::Enquire& enquire, const Xapian::Database& db,
+                              const Xapian::RSet& rset, const Xapian::Query& own, unsigned count,
+                              double weight, std::vector<std::string>* added = nullptr,
+                              bool by_eset_weight = false);
+
+/// --like: the kLikeTerms best terms of the article `did`, weighed by how telling each is.
+Xapian::Query like_query(const Xapian::Database& db, Xapian::docid did,
+                         std::vector<std::string>* added);
+
+/// Pseudo-relevance feedback (--expand N,W): the best terms of the top kFeedbackDocuments
+/// hits of `ranked` (`filter` applied) join it, weighed kFeedbackWeight. The caller decides it
+/// applies (wants_feedback()). `enquire` is set up with the weighting scheme; `added`
+/// receives the terms.
+/// Whether a query gets feedback: ranked bare words (ORed with --all, a field or an exclusion,
+/// the added terms would bring in the articles those keep out), at least W of them.
+bool wants_feedback(const SearchOptions& options, bool bare_words, std::size_t words);
+void add_feedback(RankedQuery& ranked, Xapian::Enquire& enquire, const Xapian::Database& db,
+                  const Xapian::Query& filter, const SearchOptions& options,
+                  std::vector<std::string>* added);
+
+/// --recency: a boost by publication day that halves every options.recency_days days from
+/// `now` (YYYYMMDD), scaled to the best weight the query has among its matches (`filter`
+/// applied); nothing when no match weighs anything.
+void add_recency(RankedQuery& ranked, Xapian::Enquire& enquire, const Xapian::Database& db,
+                 const Xapian::Query& filter, const std::string& now, double half_life);
+
+/// Percentages as Xapian makes them (a hit's weight relative to the best one's, times the
+/// share of the query the best one matches), counting only the words of the best hit's own
+/// parse (`terms_by_analyzer`: each analyzer's terms; empty: every weighted term of the query)
+/// and weighing each by its idf in the whole set: what a score is multiplied by for its
+/// percentage (percent_of()). `best` holds the match of greatest weight. Xapian's own
+/// percentages stand when nullopt (no weight, no words).
+std::optional<double> percent_scale(
+    const Xapian::Enquire& enquire, const Xapian::Database& db, const Xapian::MSet& best,
+    const std::map<std::string, std::vector<std::string>>& terms_by_analyzer);
+/// A score's percentage, 1 to 100.
+int percent_of(double score, double scale);
+
+/// The match set whose term weights MSet::snippet weighs the words of `words` by: each word's
+/// idf (log N/df over the whole set) times kSnippetWordWeight, the same on one index and on any
+/// set of shards.
+Xapian::MSet snippet_weights(const Xapian::Database& db, const Xapian::Query& words);
+
+/// --explain: the score of the article with the id term `id_term` under `ranked` (filters
+/// aside), as the weights of its parts, the words' part broken into its terms; they add up to
+/// the hit's score. Empty when the article does not match.
+std::vector<ScorePart> explain(const Xapian::Database& db, const SearchOptions& options,
+                               const RankedQuery& ranked, const std::string& id_term);
+
+}  // namespace newsidx::ranking
