@@ -6,7 +6,7 @@
 set -euo pipefail
 
 packages=(
-  cmake g++ make pkg-config ca-certificates
+  cmake g++ make pkg-config ca-certificates python3
   libxapian-dev xapian-tools        # index, query, snippets; xapian-check/compact for tests
   libicu-dev                        # normalisation, case folding, charset detection
   libcli11-dev                      # command-line flags

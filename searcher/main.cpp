@@ -393,7 +393,8 @@ int main(int argc, char** argv) {
             const newsidx::SearchResult result = searcher.search(opts.query);
             if (chosen == cli::Format::Text)
                 for (const std::string& note : result.notes)
-                    std::cerr << "searcher: note: " << note << '\n';
+                    std::cerr << "searcher: note: "
+                              << newsidx::spelled(note, newsidx::Spelling::Cli) << '\n';
             print_result(result, opts, chosen, use_colour(colour));
             return result.hits.empty() ? cli::kNoHits : cli::kHits;
         },

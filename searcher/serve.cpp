@@ -342,24 +342,19 @@ void send_json(httplib::Response& res, int status, const std::string& body) {
     res.set_content(body + "\n", "application/json; charset=utf-8");
 }
 
-void send_error(httplib::Response& res, int status, std::string message,
+void send_error(httplib::Response& res, int status, const std::string& message,
                 const std::string& hint = {}) {
-    // The library's messages name command-line flags ("--since: ...", "after --until 2021");
-    // here they are parameters. Its hints that show a command line are for a terminal.
-    for (std::string_view flag : kSearchParameters) {
-        // (The whole flag: --all, not the start of --all-words.)
-        const std::string dashed = "--" + std::string(flag);
-        for (std::size_t at = message.find(dashed); at != std::string::npos;
-             at = message.find(dashed, at + 1)) {
-            const std::size_t end = at + dashed.size();
-            if (end == message.size() ||
-                (!std::isalnum(static_cast<unsigned char>(message[end])) && message[end] != '-'))
-                message.erase(at, 2);
-        }
-    }
     Json doc{{"error", message}, {"status", status}};
-    if (!hint.empty() && hint.find("searcher ") == std::string::npos) doc["hint"] = hint;
+    // The engine's hints that show a command line are for a terminal.
+    if (!hint.empty() && hint.find("searcher ") == std::string::npos &&
+        hint.find("indexer ") == std::string::npos)
+        doc["hint"] = hint;
     send_json(res, status, doc.dump(-1, ' ', false, Json::error_handler_t::replace));
+}
+
+// An Error as JSON, its options named as parameters ("since", not "--since").
+void send_error(httplib::Response& res, const Error& e) {
+    send_error(res, status_of(e), e.message(Spelling::Http), e.hint(Spelling::Http));
 }
 
 // Runs `answer` with a handle of the pool; an Error becomes a JSON error with its status. A
@@ -377,7 +372,7 @@ void with_index(IndexPool& pool, httplib::Response& res,
         } catch (const Error& e) {
             if (status_of(e) == 503 && attempt == 1) continue;
             if (status_of(e) != 503 && h) pool.give_back(std::move(h));
-            send_error(res, status_of(e), e.what(), e.hint());
+            send_error(res, e);
             return;
         } catch (const std::exception& e) {
             send_error(res, 500, std::string("internal error: ") + e.what());
@@ -563,7 +558,7 @@ int run(const Config& config, std::ostream& log) {
         try {
             request = search_request(defaults, params_of(req));
         } catch (const Error& e) {
-            send_error(res, status_of(e), e.what(), e.hint());
+            send_error(res, e);
             return;
         }
         with_index(pool, res, [&](IndexSet& set) {
@@ -580,7 +575,8 @@ int run(const Config& config, std::ostream& log) {
                 send_error(res, 404, no_article(request.options.like));
                 return;
             }
-            send_json(res, 200, render_json(searcher.search(request.options.query)));
+            send_json(res, 200,
+                      render_json(searcher.search(request.options.query), {}, Spelling::Http));
         });
     });
     server.Get("/article", [&](const httplib::Request& req, httplib::Response& res) {
@@ -593,7 +589,7 @@ int run(const Config& config, std::ostream& log) {
             which = text_value("url", req.get_param_value("url"));
             if (which.empty()) throw bad("url", "empty");
         } catch (const Error& e) {
-            send_error(res, status_of(e), e.what(), e.hint());
+            send_error(res, e);
             return;
         }
         with_index(pool, res, [&](IndexSet& set) {

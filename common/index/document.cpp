@@ -165,7 +165,7 @@ StoredRecord StoredRecord::of(const Xapian::Document& doc) {
     auto fields = split(data, '\0', 4);
     if (fields.size() != 4)
         throw Error(ErrorCode::SchemaMismatch, "document data is not a newsidx record")
-            .with_hint("re-index with: indexer --rebuild PATH...");
+            .with_hint("re-index with: indexer " NEWSIDX_OPT("rebuild") " PATH...");
     return StoredRecord{
         std::string(fields[0]), doc.get_value(schema::kDateSlot.slot),     std::string(fields[1]),
         std::string(fields[2]), doc.get_value(schema::kLanguageSlot.slot), std::string(fields[3])};

@@ -205,7 +205,7 @@ std::optional<std::string> read_file(const std::string& path, std::uint64_t limi
         if (n == 0) break;
         bytes.append(buf, static_cast<std::size_t>(n));
         if (bytes.size() > limit) {  // the file grew past the limit since it was listed
-            *error = "file too large (over --max-size " + std::to_string(limit) + " bytes)";
+            *error = "file too large (over " NEWSIDX_OPT("max-size") " " + std::to_string(limit) + " bytes)";
             ::close(fd);
             return std::nullopt;
         }

@@ -37,7 +37,7 @@ Error no_index(const std::string& path) {
     return Error(ErrorCode::NoIndex, "no index at '" + path + "'")
         .with_hint(path == "newsidx.db" || path == "./newsidx.db"
                        ? "run indexer first, e.g.: indexer samples/"
-                       : "run indexer first, e.g.: indexer --db " + path + " samples/");
+                       : "run indexer first, e.g.: indexer " NEWSIDX_OPT("db") " " + path + " samples/");
 }
 
 // A stub file's members, with the members of stub files it names in their place (up to

@@ -96,16 +96,16 @@ IndexWriter IndexWriter::open(const std::string& path, bool rebuild, const std::
                 ErrorCode::BadOption,
                 "'" + path + "' is a folder of other files (it holds '" + name + "'), not an index")
                 .with_hint(shards ? "a set of shards whose first run was stopped? run the same "
-                                    "indexer --shards N --db " +
+                                    "indexer " NEWSIDX_OPT("shards") " N " NEWSIDX_OPT("db") " " +
                                         path + " command again"
-                                  : "give --db a new or empty folder");
+                                  : "give " NEWSIDX_OPT("db") " a new or empty folder");
         }
     }
     // Xapian reports a lock it cannot create as held by someone else; say what is really wrong.
     if (fs::is_directory(path, ec) && ::access(path.c_str(), W_OK) != 0)
         throw Error(ErrorCode::NotWritable,
                     "cannot write to index '" + path + "': " + std::strerror(errno))
-            .with_hint("index into a folder you can write to, e.g. --db ./newsidx.db");
+            .with_hint("index into a folder you can write to, e.g. " NEWSIDX_OPT("db") " ./newsidx.db");
     // --rebuild of an existing index leaves it as it is (locked, and read by searchers) while
     // the new one is built beside it, to be swapped in at the end.
     const bool replacing = rebuild && detail::holds_index(path);
@@ -126,9 +126,9 @@ IndexWriter IndexWriter::open(const std::string& path, bool rebuild, const std::
                                 : !stored.empty() ? stored
                                                   : std::string(kAutoAnalysis));
         if (!replacing && !stored.empty() && stored != analyzer.name())
-            throw Error(ErrorCode::BadOption, "index '" + path + "' was built with --lang " +
+            throw Error(ErrorCode::BadOption, "index '" + path + "' was built with " NEWSIDX_OPT("lang") " " +
                                                   stored + ", not " + analyzer.name())
-                .with_hint("use --rebuild to change the stemming language");
+                .with_hint("use " NEWSIDX_OPT("rebuild") " to change the stemming language");
         if (!replacing && stored.empty()) {
             detail::stamp_schema(db, analyzer.name());
             // At once: an indexer killed before its first batch leaves an empty newsidx index,

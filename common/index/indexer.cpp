@@ -277,7 +277,7 @@ class Run {
                             (stored.empty() ? std::string("a whole index")
                                             : "shard " + stored + " of a set") +
                             ", not shard " + shard_.text())
-                .with_hint("to split it otherwise, add --rebuild");
+                .with_hint("to split it otherwise, add " NEWSIDX_OPT("rebuild"));
         writer_->set_shard(shard_.text());
     }
 
@@ -654,9 +654,10 @@ class Run {
 };
 
 std::string stub_text(unsigned shards) {
-    std::string text = "# newsidx: " + std::to_string(shards) +
-                       " shards, split by URL (indexer --shards " + std::to_string(shards) +
-                       "); docs/scale-out.md\n";
+    // File content, not a message: the command that wrote it, as a person would type it.
+    std::string text = "# newsidx: " + std::to_string(shards) + " shards, split by URL (" +
+                       spelled("indexer " NEWSIDX_OPT("shards") " ", Spelling::Cli) +
+                       std::to_string(shards) + "); docs/scale-out.md\n";
     for (unsigned k = 1; k <= shards; ++k) text += "auto " + std::to_string(k) + "\n";
     return text;
 }
@@ -675,8 +676,8 @@ unsigned set_size(const std::string& dir) {
         if (line != "auto " + std::to_string(n + 1))
             throw Error(ErrorCode::BadOption, "'" + stub.string() +
                                                   "' names other members than shards 1 to N: "
-                                                  "not a set that indexer --shards wrote")
-                .with_hint("index each shard with --db SHARD --shard K/N");
+                                                  "not a set that indexer " NEWSIDX_OPT("shards") " wrote")
+                .with_hint("index each shard with " NEWSIDX_OPT("db") " SHARD " NEWSIDX_OPT("shard") " K/N");
         ++n;
     }
     return n;
@@ -710,10 +711,10 @@ IndexStats run_set(const IndexOptions& options, IndexObserver& observer) {
         });
         throw Error(ErrorCode::BadOption, "'" + dir + "' is " +
                                               (part.empty() ? "a single index" : "shard " + part) +
-                                              "; --shards " + std::to_string(n) +
+                                              "; " NEWSIDX_OPT("shards") " " + std::to_string(n) +
                                               " builds a set of shards in a folder of its own")
-            .with_hint(part.empty() ? "give --db a new folder"
-                                    : "update this shard with --db " + dir);
+            .with_hint(part.empty() ? "give " NEWSIDX_OPT("db") " a new folder"
+                                    : "update this shard with " NEWSIDX_OPT("db") " " + dir);
     }
     if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
         throw Error(ErrorCode::BadOption, "'" + dir + "' is a file, not a folder of shards");
@@ -736,12 +737,12 @@ IndexStats run_set(const IndexOptions& options, IndexObserver& observer) {
                 throw Error(
                     ErrorCode::BadOption,
                     "'" + dir + "' is neither empty nor a set of shards (it holds '" + name + "')")
-                    .with_hint("give --db a new folder");
+                    .with_hint("give " NEWSIDX_OPT("db") " a new folder");
         }
     if (existing != 0 && existing != n)
         throw Error(ErrorCode::BadOption, "'" + dir + "' holds " + std::to_string(existing) +
                                               " shards, not " + std::to_string(n))
-            .with_hint("update it with --shards " + std::to_string(existing) +
+            .with_hint("update it with " NEWSIDX_OPT("shards") " " + std::to_string(existing) +
                        ", or split the articles otherwise into a new folder");
     fs::create_directories(dir, ec);
     if (ec) throw Error(ErrorCode::NotWritable, "cannot create '" + dir + "': " + ec.message());
@@ -785,8 +786,8 @@ IndexStats run_set(const IndexOptions& options, IndexObserver& observer) {
 IndexStats run_index(const IndexOptions& options, IndexObserver& observer) {
     if (options.shards > 0 || (options.shard.whole() && set_size(options.db_path) > 0)) {
         if (!options.shard.whole())
-            throw Error(ErrorCode::BadOption, "--shard and --shards cannot be combined")
-                .with_hint("--shards N indexes all N shards of DIR; --shard K/N one index");
+            throw Error(ErrorCode::BadOption, NEWSIDX_OPT("shard") " and " NEWSIDX_OPT("shards") " cannot be combined")
+                .with_hint(NEWSIDX_OPT("shards") " N indexes all N shards of DIR; " NEWSIDX_OPT("shard") " K/N one index");
         IndexOptions set = options;
         if (set.shards == 0) set.shards = set_size(options.db_path);
         return run_set(set, observer);
@@ -795,7 +796,7 @@ IndexStats run_index(const IndexOptions& options, IndexObserver& observer) {
         throw Error(ErrorCode::BadOption, "'" + options.db_path + "' is a set of " +
                                               std::to_string(set_size(options.db_path)) +
                                               " shards, not one shard")
-            .with_hint("index one shard with --db " + options.db_path + "/K --shard K/N");
+            .with_hint("index one shard with " NEWSIDX_OPT("db") " " + options.db_path + "/K " NEWSIDX_OPT("shard") " K/N");
     const auto started = std::chrono::steady_clock::now();
     IndexStats stats;
     detail::guarded("indexing", options.db_path, [&] { Run(options, observer, stats).execute(); });

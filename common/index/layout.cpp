@@ -65,7 +65,7 @@ void refuse_if_watched(const std::string& db_path) {
         if (held)
             throw Error(
                 ErrorCode::IndexLocked,
-                "index '" + db_path + "' is kept up to date by indexer --watch ('" + lock + "')")
+                "index '" + db_path + "' is kept up to date by indexer " NEWSIDX_OPT("watch") " ('" + lock + "')")
                 .with_hint(
                     "the watcher indexes the changes to its folders itself; stop it "
                     "first to index others");
@@ -83,7 +83,7 @@ std::string check_schema(const Xapian::Database& db, const std::string& path, Ac
         if (access == Access::Write)
             throw Error(ErrorCode::SchemaMismatch,
                         "'" + path + "' is a Xapian index, but not newsidx's")
-                .with_hint("choose another --db, or replace it with --rebuild");
+                .with_hint("choose another " NEWSIDX_OPT("db") ", or replace it with " NEWSIDX_OPT("rebuild"));
     }
     const Error error(ErrorCode::SchemaMismatch,
                       "index '" + path + "' has schema version " +
@@ -93,9 +93,9 @@ std::string check_schema(const Xapian::Database& db, const std::string& path, Ac
     if (std::atoi(version.c_str()) > schema::kSchemaVersion)
         throw error.with_hint(
             "a newer newsidx wrote it: use that one, or start the index again with: "
-            "indexer --rebuild --db " +
+            "indexer " NEWSIDX_OPT("rebuild") " " NEWSIDX_OPT("db") " " +
             path + " PATH...");
-    throw error.with_hint("re-index with: indexer --rebuild --db " + path + " PATH...");
+    throw error.with_hint("re-index with: indexer " NEWSIDX_OPT("rebuild") " " NEWSIDX_OPT("db") " " + path + " PATH...");
 }
 
 void stamp_schema(Xapian::WritableDatabase& db, const std::string& analyzer) {

@@ -13,7 +13,7 @@ Outcome process(const SourceFile& file, DocumentBuilder& builder, std::uint64_t 
         return std::move(out);
     };
     if (file.size > max_size)
-        return reject("file too large (" + std::to_string(file.size) + " bytes; --max-size is " +
+        return reject("file too large (" + std::to_string(file.size) + " bytes; " NEWSIDX_OPT("max-size") " is " +
                       std::to_string(max_size) + ")");
     std::string read_error;
     std::optional<std::string> bytes = read_file(file.path, max_size, &read_error);

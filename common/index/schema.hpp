@@ -81,7 +81,7 @@ inline constexpr MetadataKey kLanguage{"newsidx.lang", "the index's analyzer: en
 inline constexpr MetadataKey kFile{"newsidx.file:",
                                    "per source file: size, mtime, hash, holds-its-article, URL"};
 inline constexpr MetadataKey kShard{"newsidx.shard",
-                                     "K/N: shard K of N (indexer --shard), empty: whole"};
+                                     "K/N: shard K of N, empty: a whole index"};
 inline constexpr MetadataKey kClusters{"newsidx.clusters",
                                        "'stale' while cluster keys await a full recount"};
 /// Per cluster of two or more articles: key + cluster key -> its members, a line each, date

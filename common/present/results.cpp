@@ -121,7 +121,7 @@ void render_text(std::ostream& out, const SearchResult& result, bool terminal) {
     if (!result.did_you_mean.empty()) out << "did you mean: " << result.did_you_mean << '\n';
 }
 
-std::string render_json(const SearchResult& result, const std::string& id) {
+std::string render_json(const SearchResult& result, const std::string& id, Spelling spelling) {
     nlohmann::ordered_json doc;
     if (!id.empty()) doc["id"] = id;
     doc["query"] = result.query;
@@ -178,7 +178,10 @@ std::string render_json(const SearchResult& result, const std::string& id) {
         doc["partial"] = true;
         doc["missing_shards"] = result.missing_shards;
     }
-    if (!result.notes.empty()) doc["notes"] = result.notes;
+    if (!result.notes.empty()) {
+        doc["notes"] = nlohmann::ordered_json::array();
+        for (const std::string& note : result.notes) doc["notes"].push_back(spelled(note, spelling));
+    }
     if (result.did_you_mean.empty())
         doc["did_you_mean"] = nullptr;
     else
@@ -213,20 +216,22 @@ std::string status_line(const SearchResult& result, const SearchOptions& options
     if (shown.size() < query.size()) shown += "...";
     if (result.total_estimate > 0) {
         const auto total = with_thousands(result.total_estimate);
-        return "no results on this page: '" + shown + "' has " + total +
-               (result.total_estimate == 1 ? " result" : " results") + ", and --offset " +
-               std::to_string(options.offset) + " is past the last";
+        return spelled("no results on this page: '" + shown + "' has " + total +
+                           (result.total_estimate == 1 ? " result" : " results") +
+                           ", and " NEWSIDX_OPT("offset") " " + std::to_string(options.offset) +
+                           " is past the last",
+                       Spelling::Cli);
     }
     std::string filters;
     const auto add = [&](const std::string& flag, const std::string& value) {
         if (!value.empty()) filters += (filters.empty() ? " with " : ", ") + flag + " " + value;
     };
-    add("--since", options.since);
-    add("--until", options.until);
-    add("--site", options.site);
-    add("--lang", options.language);
-    if (options.match_all) filters += filters.empty() ? " with --all" : ", --all";
-    return "no results for '" + shown + "'" + filters;
+    add(opt("since"), options.since);
+    add(opt("until"), options.until);
+    add(opt("site"), options.site);
+    add(opt("lang"), options.language);
+    if (options.match_all) filters += (filters.empty() ? " with " : ", ") + opt("all");
+    return spelled("no results for '" + shown + "'" + filters, Spelling::Cli);
 }
 
 void render_article_text(std::ostream& out, const StoredRecord& a, bool terminal,

@@ -51,12 +51,12 @@ std::pair<std::string, std::string> parse_period(const std::string& text, const 
 Filters check_options(const SearchOptions& options) {
     Filters f;
     if (!options.since.empty())
-        f.since = parse_period(options.since, "--since", ErrorCode::BadOption).first;
+        f.since = parse_period(options.since, NEWSIDX_OPT("since"), ErrorCode::BadOption).first;
     if (!options.until.empty())
-        f.until = parse_period(options.until, "--until", ErrorCode::BadOption).second;
+        f.until = parse_period(options.until, NEWSIDX_OPT("until"), ErrorCode::BadOption).second;
     if (!f.since.empty() && !f.until.empty() && f.since > f.until)
         throw Error(ErrorCode::BadOption,
-                    "--since " + options.since + " is after --until " + options.until);
+                    NEWSIDX_OPT("since") " " + options.since + " is after " NEWSIDX_OPT("until") " " + options.until);
     if (!options.site.empty()) {
         // A pasted URL (https://www.bbc.co.uk/news/...) means its host.
         const auto url =
@@ -64,35 +64,35 @@ Filters check_options(const SearchOptions& options) {
         f.host = fold(url ? *url : options.site);
         while (!f.host.empty() && f.host.back() == '.') f.host.pop_back();
         if (f.host.empty() || f.host.find_first_of(" /") != std::string::npos)
-            throw Error(ErrorCode::BadOption, "--site: '" + options.site + "' is not a host name");
+            throw Error(ErrorCode::BadOption, NEWSIDX_OPT("site") ": '" + options.site + "' is not a host name");
     }
     if (!options.language.empty()) f.language = language_code(options.language);
     if (!options.timeline.empty()) make_timeline(options.timeline, {});  // checks the period
     for (const std::string& facet : options.facets)
         if (std::find(kFacetFields.begin(), kFacetFields.end(), facet) == kFacetFields.end())
-            throw Error(ErrorCode::BadOption, "--facet: '" + facet +
+            throw Error(ErrorCode::BadOption, NEWSIDX_OPT("facet") ": '" + facet +
                                                   "' is not a field to count by; use site, year "
                                                   "or lang");
     if (options.recency_days < 0)
-        throw Error(ErrorCode::BadOption, "--recency wants a half-life in days, above 0");
+        throw Error(ErrorCode::BadOption, NEWSIDX_OPT("recency") " wants a half-life in days, above 0");
     if (!options.now.empty()) {
-        const auto day = parse_period(options.now, "--now", ErrorCode::BadOption);
+        const auto day = parse_period(options.now, NEWSIDX_OPT("now"), ErrorCode::BadOption);
         if (day.first != day.second)
             throw Error(ErrorCode::BadOption,
-                        "--now: '" + options.now + "' is not a day; use YYYYMMDD or YYYY-MM-DD");
+                        NEWSIDX_OPT("now") ": '" + options.now + "' is not a day; use YYYYMMDD or YYYY-MM-DD");
         f.now = day.first;
     }
     // CLI11's range check lets "nan" through (it compares false both ways).
     if (!(options.title_words >= 0 && options.title_words <= 100))
-        throw Error(ErrorCode::BadOption, "--title-words wants a weight from 0 to 100");
+        throw Error(ErrorCode::BadOption, NEWSIDX_OPT("title-words") " wants a weight from 0 to 100");
     if (!(options.title_boost >= 0 && options.title_boost <= 100))
-        throw Error(ErrorCode::BadOption, "--title-boost wants a weight from 0 to 100");
+        throw Error(ErrorCode::BadOption, NEWSIDX_OPT("title-boost") " wants a weight from 0 to 100");
     if (options.all_words_b < 0 || options.all_words_b > 1)
-        throw Error(ErrorCode::BadOption, "--all-words wants B between 0 and 1");
+        throw Error(ErrorCode::BadOption, NEWSIDX_OPT("all-words") " wants B between 0 and 1");
     if (options.bm25_k1 < 0 || options.bm25_b < 0 || options.bm25_b > 1 ||
         options.bm25_min_length < 0 || options.bm25_min_length > 1)
         throw Error(ErrorCode::BadOption,
-                    "--bm25 wants K1[,B[,L]] with K1 >= 0, 0 <= B <= 1 and 0 <= L <= 1");
+                    NEWSIDX_OPT("bm25") " wants K1[,B[,L]] with K1 >= 0, 0 <= B <= 1 and 0 <= L <= 1");
     return f;
 }
 
@@ -128,7 +128,7 @@ void parse_bm25(std::string_view text, SearchOptions& options) {
         shortest > 1)
         throw Error(
             ErrorCode::BadOption,
-            "--bm25 wants K1[,B[,L]] with K1 >= 0, 0 <= B <= 1 and 0 <= L <= 1, got '" + s + "'");
+            NEWSIDX_OPT("bm25") " wants K1[,B[,L]] with K1 >= 0, 0 <= B <= 1 and 0 <= L <= 1, got '" + s + "'");
     options.bm25_k1 = k1;
     options.bm25_b = b;
     options.bm25_min_length = shortest;
@@ -141,7 +141,7 @@ void parse_expand(std::string_view text, SearchOptions& options) {
         terms != std::floor(terms) || words < 0 || words > kMaxQueryWords ||
         words != std::floor(words))
         throw Error(ErrorCode::BadOption,
-                    "--expand wants N or N,W: N terms (0-100) for queries of at least W words, "
+                    NEWSIDX_OPT("expand") " wants N or N,W: N terms (0-100) for queries of at least W words, "
                     "got '" +
                         s + "'");
     options.expand = static_cast<unsigned>(terms);
@@ -154,7 +154,7 @@ void parse_all_words(std::string_view text, SearchOptions& options) {
     if (!parse_numbers(s, {&weight, &words, &b}) || weight < 0 || weight > 100 || words < 2 ||
         words > kMaxQueryWords || words != std::floor(words) || b < 0 || b > 1)
         throw Error(ErrorCode::BadOption,
-                    "--all-words wants W[,N[,B]] with 0 <= W <= 100, N a number of words >= 2 "
+                    NEWSIDX_OPT("all-words") " wants W[,N[,B]] with 0 <= W <= 100, N a number of words >= 2 "
                     "and 0 <= B <= 1, got '" +
                         s + "'");
     options.all_words = weight;
@@ -168,7 +168,7 @@ void parse_proximity(std::string_view text, SearchOptions& options) {
     if (!parse_numbers(s, {&ordered, &unordered}) || ordered < 0 || unordered < 0 ||
         ordered > 100 || unordered > 100)
         throw Error(ErrorCode::BadOption,
-                    "--proximity wants W,U with 0 <= W, U <= 100, got '" + s + "'");
+                    NEWSIDX_OPT("proximity") " wants W,U with 0 <= W, U <= 100, got '" + s + "'");
     options.ordered_proximity = ordered;
     options.unordered_proximity = unordered;
 }

@@ -81,12 +81,12 @@ BuiltQuery Searcher::built_for(const std::string& query, std::vector<std::string
 
 BuiltQuery Searcher::like_query(std::vector<std::string>* terms) {
     const auto did = find(options_.like);
-    if (!did) throw Error(ErrorCode::BadOption, "--like: " + no_article(options_.like));
+    if (!did) throw Error(ErrorCode::BadOption, NEWSIDX_OPT("like") ": " + no_article(options_.like));
     return detail::guarded("searching", set_.label(), [&] {
         const Xapian::Database& db = set_.database();
         const Xapian::Query like = ranking::like_query(db, *did, terms);
         if (like.empty())
-            throw Error(ErrorCode::BadQuery, "--like: the article has no words to compare");
+            throw Error(ErrorCode::BadQuery, NEWSIDX_OPT("like") ": the article has no words to compare");
         // Its cluster left out.
         const std::string key = db.get_document(*did).get_value(schema::kClusterSlot.slot);
         BuiltQuery built;
@@ -284,7 +284,7 @@ std::vector<std::string> Searcher::answer_notes(Xapian::doccount matches,
             "by different shards are not folded together");
     if ((options_.ordered_proximity > 0 || options_.unordered_proximity > 0) && set_.has_remote())
         notes.push_back(
-            "--proximity with a remote shard uses Xapian's own phrase and near operators, "
+            NEWSIDX_OPT("proximity") " with a remote shard uses Xapian's own phrase and near operators, "
             "which Xapian 1.4 matches outside their window in some articles: the bonus can "
             "differ from one index's");
     if (set_.has_remote() && out.did_you_mean.empty() && matches < kFewHits)

@@ -22,7 +22,7 @@ Timeline make_timeline(const std::string& period,
     if (std::find(kTimelinePeriods.begin(), kTimelinePeriods.end(), period) ==
         kTimelinePeriods.end())
         throw Error(ErrorCode::BadOption,
-                    "--timeline: '" + period + "' is not a period; use day, week, month or year");
+                    NEWSIDX_OPT("timeline") ": '" + period + "' is not a period; use day, week, month or year");
     Timeline t;
     t.period = period;
     const calendar::Period p = period_named(period);
@@ -39,13 +39,13 @@ Timeline make_timeline(const std::string& period,
     for (long s = counts.begin()->first; s <= counts.rbegin()->first; s = calendar::next_period(p, s))
         if (++periods > kMaxTimelinePeriods)
             throw Error(ErrorCode::BadOption,
-                        "--timeline " + period + ": the matches span more than " +
+                        NEWSIDX_OPT("timeline") " " + period + ": the matches span more than " +
                             std::to_string(kMaxTimelinePeriods) + " " + period + "s (" +
                             calendar::dashed(counts.begin()->first) + " to " +
                             calendar::dashed(counts.rbegin()->first) + ")")
                 .with_hint(
-                    "use a longer period, e.g. --timeline year, or narrow the dates with "
-                    "--since/--until");
+                    "use a longer period, e.g. " NEWSIDX_OPT("timeline") " year, or narrow the dates with "
+                    NEWSIDX_OPT("since") "/" NEWSIDX_OPT("until"));
     for (long s = counts.begin()->first; s <= counts.rbegin()->first; s = calendar::next_period(p, s)) {
         const auto it = counts.find(s);
         t.buckets.push_back(

@@ -17,28 +17,28 @@ void rethrow_xapian_error(std::string_view action, const std::string& db_path) {
         throw;
     } catch (const Xapian::DatabaseLockError&) {
         throw Error(ErrorCode::IndexLocked, "index '" + db_path + "' is locked by another indexer")
-            .with_hint("wait for the other indexer to finish, or use another --db");
+            .with_hint("wait for the other indexer to finish, or use another " NEWSIDX_OPT("db"));
     } catch (const Xapian::DatabaseModifiedError& e) {
         throw Error(ErrorCode::IndexChanged, "index '" + db_path + "' changed while " +
                                                  std::string(action) + ": " + e.get_msg());
     } catch (const Xapian::DatabaseVersionError& e) {
         throw Error(ErrorCode::SchemaMismatch,
                     "index '" + db_path + "' has an unsupported format: " + e.get_msg())
-            .with_hint("re-index with: indexer --rebuild --db " + db_path + " PATH...");
+            .with_hint("re-index with: indexer " NEWSIDX_OPT("rebuild") " " NEWSIDX_OPT("db") " " + db_path + " PATH...");
     } catch (const Xapian::DatabaseNotFoundError&) {
         throw Error(ErrorCode::NoIndex, "no index at '" + db_path + "'")
-            .with_hint("run indexer first, e.g.: indexer --db " + db_path + " samples/");
+            .with_hint("run indexer first, e.g.: indexer " NEWSIDX_OPT("db") " " + db_path + " samples/");
     } catch (const Xapian::DatabaseCreateError& e) {
         throw Error(ErrorCode::NotWritable,
                     "cannot create index '" + db_path + "': " + e.get_msg());
     } catch (const Xapian::DatabaseOpeningError& e) {
         throw Error(ErrorCode::NoIndex, "cannot open index '" + db_path + "': " + e.get_msg())
-            .with_hint("run indexer first, e.g.: indexer --db " + db_path + " samples/");
+            .with_hint("run indexer first, e.g.: indexer " NEWSIDX_OPT("db") " " + db_path + " samples/");
     } catch (const Xapian::DatabaseCorruptError& e) {
         throw Error(ErrorCode::Xapian, "index '" + db_path + "' is damaged (" +
                                            std::string(action) + "): " + e.get_msg())
             .with_hint("check it with: xapian-check " + db_path +
-                       "; rebuild it with: indexer --rebuild --db " + db_path + " PATH...");
+                       "; rebuild it with: indexer " NEWSIDX_OPT("rebuild") " " NEWSIDX_OPT("db") " " + db_path + " PATH...");
     } catch (const Xapian::DatabaseError& e) {
         // get_error_string() is the system's reason ("No space left on device"), when any.
         const char* why = e.get_error_string();

@@ -17,8 +17,9 @@ std::string with_thousands(std::uint64_t n);
 void render_text(std::ostream& out, const SearchResult& result, bool terminal);
 
 /// One JSON object as DESIGN.md specifies; no trailing newline. With `id` (batch mode) the
-/// object starts with "id".
-std::string render_json(const SearchResult& result, const std::string& id = {});
+/// object starts with "id". Notes name options as `spelling` does (the server's, without --).
+std::string render_json(const SearchResult& result, const std::string& id = {},
+                        Spelling spelling = Spelling::Cli);
 
 /// The line the text output ends with, on stderr: "showing 1-10 of about 120 results (3.1 ms)";
 /// for no hits, why: "no results for 'Q'", naming the filters the options add ("with --since
