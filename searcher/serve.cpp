@@ -37,11 +37,6 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-// The parameters of /search: the searcher's flags of the same names.
-constexpr std::array<std::string_view, 17> kSearchParameters{
-    "q",        "limit", "offset",  "sort", "since", "until",  "site", "all",   "collapse",
-    "timeline", "facet", "recency", "now",  "lang",  "expand", "like", "copies"};
-
 // `text` with control bytes, DEL and the bytes of `also` as \xHH (with `ascii`, every byte
 // past ASCII too), cut after `max` bytes: request text shown in a message or the log.
 std::string escaped(std::string_view text, std::size_t max, bool ascii,
@@ -69,12 +64,25 @@ Error bad(const std::string& name, const std::string& why) {
 }
 
 // A whole number from `lo` to `hi`.
-unsigned whole_number(const std::string& name, const std::string& text, unsigned lo, unsigned hi) {
+unsigned whole_number(const std::string& name, const std::string& text, double lo, double hi) {
     unsigned value = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec != std::errc() || end != text.data() + text.size() || value < lo || value > hi)
-        throw bad(name, "'" + shown(text) + "' is not a whole number from " + std::to_string(lo) +
-                            " to " + std::to_string(hi));
+        throw bad(name, "'" + shown(text) + "' is not a whole number from " +
+                            std::to_string(static_cast<unsigned>(lo)) + " to " +
+                            std::to_string(static_cast<unsigned>(hi)));
+    return value;
+}
+
+// A decimal number from `lo` to `hi`.
+double number(const std::string& name, const std::string& text, double lo, double hi) {
+    double value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || !(value >= lo) || value > hi) {
+        char range[64];
+        std::snprintf(range, sizeof range, " from %g to %g", lo, hi);
+        throw bad(name, "'" + shown(text) + "' is not a number" + range);
+    }
     return value;
 }
 
@@ -128,6 +136,96 @@ std::pair<std::string, int> parse_address(const std::string& text) {
     return {host, value};
 }
 
+namespace {
+
+// What a request asks for, whole: one of q, like and copies; a page within the bounds; each
+// option with what it needs. Throws Error(BadOption or BadQuery).
+void check_request(SearchOptions& o, bool has_query, const std::string& copies);
+
+// The parameters of /search: q and copies, and every search option the table offers over HTTP.
+std::string parameter_list() {
+    std::string list = "q";
+    for (const SearchOption& row : search_options())
+        if (row.over_http) list += ", " + std::string(row.name);
+    return list + ", copies";
+}
+
+// The server's own bounds, tighter than the command line's: a page of at most kMaxLimit, no
+// deeper than kMaxDepth.
+double server_max(const SearchOption& row) {
+    if (row.name == "limit") return kMaxLimit;
+    if (row.name == "offset") return kMaxDepth;
+    return row.max;
+}
+
+// One parameter of a table row into `o`, checked by the row's type as a request writes it.
+void set_parameter(const SearchOption& row, const std::string& name, const std::string& value,
+                   SearchOptions& o) {
+    switch (row.type) {
+        case OptionType::Switch:
+            row.set(o, switch_value(name, value) ? "1" : "0");
+            return;
+        case OptionType::Whole:
+            row.set(o, std::to_string(whole_number(name, value, row.min, server_max(row))));
+            return;
+        case OptionType::Number:
+            number(name, value, row.min, server_max(row));
+            row.set(o, value);
+            return;
+        case OptionType::Choice:
+            if (!row.repeatable) {
+                row.set(o, one_of(name, value, row.choices));
+                return;
+            }
+            // facet=site&facet=year, or facet=site,year; each once.
+            for (std::string_view rest = value;;) {
+                const std::size_t comma = rest.find(',');
+                const std::string choice = one_of(name, std::string(rest.substr(0, comma)), row.choices);
+                if (std::find(o.facets.begin(), o.facets.end(), choice) == o.facets.end())
+                    row.set(o, choice);
+                if (comma == std::string_view::npos) break;
+                rest.remove_prefix(comma + 1);
+            }
+            return;
+        case OptionType::Text:
+            row.set(o, text_value(name, value));
+            return;
+    }
+}
+
+// What the rows say one option needs or excludes, over the options a request ends with (its
+// own and the server's defaults).
+void check_combinations(const SearchOptions& o) {
+    for (const SearchOption& row : search_options()) {
+        if (!row.over_http || !row.is_set(o)) continue;
+        if (const SearchOption* needed = search_option(row.needs); needed && !needed->is_set(o))
+            throw bad(std::string(row.name), "needs " + std::string(row.needs));
+        for (const std::string_view other : row.excludes)
+            if (const SearchOption* x = search_option(other); x && x->over_http && x->is_set(o))
+                throw bad(std::string(row.name), "cannot be combined with " + std::string(other));
+    }
+}
+
+void check_request(SearchOptions& o, bool has_query, const std::string& copies) {
+    if (o.offset + o.limit > kMaxDepth)
+        throw bad("offset", "results past the " + std::to_string(kMaxDepth) +
+                                "th are not served (offset + limit at most " +
+                                std::to_string(kMaxDepth) + "); narrow the search instead");
+    check_combinations(o);
+    const int asks = (has_query ? 1 : 0) + (o.like.empty() ? 0 : 1) + (copies.empty() ? 0 : 1);
+    if (asks > 1) throw bad("q", "give one of q, like and copies");
+    if (asks == 0)
+        throw Error(ErrorCode::BadQuery, "q: a query is required (or like=URL, or copies=URL)");
+    if (has_query) {
+        if (o.query.find_first_not_of(" \t\r\n") == std::string::npos)
+            throw Error(ErrorCode::BadQuery, "q: the query is empty");
+        check_query_text(o.query);
+    }
+    if (!o.like.empty()) o.query = "like:" + o.like;
+}
+
+}  // namespace
+
 SearchRequest search_request(const SearchOptions& defaults, const Params& params) {
     SearchRequest request{defaults, {}};
     SearchOptions& o = request.options;
@@ -135,83 +233,21 @@ SearchRequest search_request(const SearchOptions& defaults, const Params& params
     bool has_query = false;
     std::set<std::string> seen;
     for (const auto& [name, value] : params) {
-        if (name != "facet" && !seen.insert(name).second) throw bad(name, "given more than once");
+        const SearchOption* row = search_option(name);
+        if (!(row && row->repeatable) && !seen.insert(name).second)
+            throw bad(name, "given more than once");
         if (name == "q") {
             o.query = text_value(name, value);
             has_query = true;
-        } else if (name == "limit") {
-            o.limit = whole_number(name, value, 1, kMaxLimit);
-        } else if (name == "offset") {
-            o.offset = whole_number(name, value, 0, kMaxDepth);
-        } else if (name == "sort") {
-            o.sort = sort_order_named(one_of(name, value, kSortOrders));
-        } else if (name == "since") {
-            o.since = text_value(name, value);
-        } else if (name == "until") {
-            o.until = text_value(name, value);
-        } else if (name == "site") {
-            o.site = text_value(name, value);
-        } else if (name == "lang") {
-            o.language = text_value(name, value);
-        } else if (name == "now") {
-            o.now = text_value(name, value);
-        } else if (name == "all") {
-            o.match_all = switch_value(name, value);
-        } else if (name == "collapse") {
-            o.collapse = switch_value(name, value);
-        } else if (name == "timeline") {
-            o.timeline = one_of(name, value, kTimelinePeriods);
-        } else if (name == "facet") {
-            // facet=site&facet=year, or facet=site,year
-            std::string_view rest = value;
-            while (true) {
-                const std::size_t comma = rest.find(',');
-                const std::string field(rest.substr(0, comma));
-                const std::string facet = one_of(name, field, kFacetFields);
-                if (std::find(o.facets.begin(), o.facets.end(), facet) == o.facets.end())
-                    o.facets.push_back(facet);
-                if (comma == std::string_view::npos) break;
-                rest.remove_prefix(comma + 1);
-            }
-        } else if (name == "recency") {
-            double days = 0;
-            const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), days);
-            if (ec != std::errc() || end != value.data() + value.size() || !(days >= 0.01) ||
-                days > 100000)
-                throw bad(name,
-                          "'" + shown(value) + "' is not a number of days from 0.01 to 100000");
-            o.recency_days = days;
-        } else if (name == "expand") {
-            parse_expand(text_value(name, value), o);
-        } else if (name == "like") {
-            o.like = text_value(name, value);
         } else if (name == "copies") {
             request.copies = text_value(name, value);
+        } else if (row && row->over_http) {
+            set_parameter(*row, name, value, o);
         } else {
-            std::string list;
-            for (std::string_view p : kSearchParameters)
-                list += (list.empty() ? "" : ", ") + std::string(p);
-            throw bad(name, "not a parameter of /search (" + list + ")");
+            throw bad(name, "not a parameter of /search (" + parameter_list() + ")");
         }
     }
-    if (o.offset + o.limit > kMaxDepth)
-        throw bad("offset", "results past the " + std::to_string(kMaxDepth) +
-                                "th are not served (offset + limit at most " +
-                                std::to_string(kMaxDepth) + "); narrow the search instead");
-    if (!o.now.empty() && o.recency_days == 0) throw bad("now", "needs recency");
-    if (o.recency_days > 0 && o.sort != SortOrder::Relevance)
-        throw bad("recency", "cannot be combined with sort");
-    const int asks =
-        (has_query ? 1 : 0) + (o.like.empty() ? 0 : 1) + (request.copies.empty() ? 0 : 1);
-    if (asks > 1) throw bad("q", "give one of q, like and copies");
-    if (asks == 0)
-        throw Error(ErrorCode::BadQuery, "q: a query is required (or like=URL, or copies=URL)");
-    if (has_query) {
-        if (o.query.empty() || o.query.find_first_not_of(" \t\r\n") == std::string::npos)
-            throw Error(ErrorCode::BadQuery, "q: the query is empty");
-        check_query_text(o.query);
-    }
-    if (!o.like.empty()) o.query = "like:" + o.like;
+    check_request(o, has_query, request.copies);
     return request;
 }
 

@@ -13,7 +13,7 @@
 #include <string>
 #include <utility>
 
-#include "newsidx/query.hpp"
+#include "newsidx/options.hpp"
 
 namespace newsidx::serve {
 

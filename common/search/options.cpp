@@ -6,7 +6,7 @@
 
 #include "analyzer.hpp"
 #include "article.hpp"
-#include "newsidx/query.hpp"
+#include "newsidx/options.hpp"
 #include "newsidx/text.hpp"
 #include "newsidx/timeline.hpp"
 #include "query_text.hpp"
@@ -183,6 +183,156 @@ void check_query_text(std::string_view query) {
         throw Error(ErrorCode::BadQuery, "the query has " + std::to_string(words) +
                                              " words; the most a query may have is " +
                                              std::to_string(kMaxQueryWords));
+}
+
+
+// ---- the option table -----------------------------------------------------------------------
+
+namespace {
+
+using Row = SearchOption;
+using T = OptionType;
+constexpr std::array<std::string_view, 6> kNone{};
+
+unsigned whole(const std::string& v) { return static_cast<unsigned>(std::stoul(v)); }
+double number(const std::string& v) { return std::strtod(v.c_str(), nullptr); }
+bool on(const std::string& v) { return v == "1"; }
+
+// clang-format off
+constexpr SearchOption kRows[] = {
+    {"db", 'd', T::Text, "DIR", 0, 0, {}, true, false, {}, kNone,
+     "Index to search; repeat to search several as one, or give a stub file that names indexes "
+     "and remote shards (default: $NEWSIDX_DB, else ./newsidx.db)",
+     [](SearchOptions& o, const std::string& v) { o.db_paths.push_back(v); },
+     [](const SearchOptions&) { return true; },
+     [](SearchOptions& o) { o.db_paths.clear(); }},
+    {"timeout", 0, T::Number, "S", 0.1, 3600, {}, false, false, {}, kNone,
+     "Seconds to wait for a remote shard to connect and for each reply (default 10)",
+     [](SearchOptions& o, const std::string& v) {
+         const double seconds = number(v);
+         // CLI11's range check lets "nan" through (it compares false both ways).
+         if (!(seconds >= 0.1 && seconds <= 3600))
+             throw Error(ErrorCode::BadOption, NEWSIDX_OPT("timeout") " wants seconds from 0.1 to 3600");
+         o.timeout_ms = static_cast<unsigned>(seconds * 1000 + 0.5);
+     },
+     [](const SearchOptions& o) { return o.timeout_ms != SearchOptions{}.timeout_ms; }, nullptr},
+    {"allow-partial", 0, T::Switch, "", 0, 0, {}, false, false, {}, kNone,
+     "Answer without a remote shard that is down, unreachable or silent for " NEWSIDX_OPT("timeout")
+     " (a warning, and \"partial\" in JSON), instead of failing",
+     [](SearchOptions& o, const std::string& v) { o.allow_partial = on(v); },
+     [](const SearchOptions& o) { return o.allow_partial; }, nullptr},
+    {"limit", 'n', T::Whole, "N", 1, 10000, {}, false, true, {}, kNone,
+     "Results to show (default 10)",
+     [](SearchOptions& o, const std::string& v) { o.limit = whole(v); },
+     [](const SearchOptions& o) { return o.limit != SearchOptions{}.limit; }, nullptr},
+    {"offset", 0, T::Whole, "N", 0, 1000000, {}, false, true, {}, kNone,
+     "Skip the first N results (paging)",
+     [](SearchOptions& o, const std::string& v) { o.offset = whole(v); },
+     [](const SearchOptions& o) { return o.offset != 0; }, nullptr},
+    {"sort", 0, T::Choice, "ORDER", 0, 0, kSortOrders, false, true, {}, kNone,
+     "relevance (default) | newest | oldest",
+     [](SearchOptions& o, const std::string& v) { o.sort = sort_order_named(v); },
+     [](const SearchOptions& o) { return o.sort != SortOrder::Relevance; }, nullptr},
+    {"since", 0, T::Text, "DATE", 0, 0, {}, false, true, {}, kNone,
+     "Only articles on or after DATE (YYYYMMDD, YYYY-MM-DD, YYYY-MM or YYYY)",
+     [](SearchOptions& o, const std::string& v) { o.since = v; },
+     [](const SearchOptions& o) { return !o.since.empty(); }, nullptr},
+    {"until", 0, T::Text, "DATE", 0, 0, {}, false, true, {}, kNone,
+     "Only articles on or before DATE (a month or a year: to its last day)",
+     [](SearchOptions& o, const std::string& v) { o.until = v; },
+     [](const SearchOptions& o) { return !o.until.empty(); }, nullptr},
+    {"site", 0, T::Text, "HOST", 0, 0, {}, false, true, {}, kNone,
+     "Only articles from HOST or its subdomains",
+     [](SearchOptions& o, const std::string& v) { o.site = v; },
+     [](const SearchOptions& o) { return !o.site.empty(); }, nullptr},
+    {"lang", 0, T::Text, "LANG", 0, 0, {}, false, true, {}, kNone,
+     "Only the articles in this language (fr or french, ...), the query analysed as they were "
+     "(default: every language, each article through its own)",
+     [](SearchOptions& o, const std::string& v) { o.language = v; },
+     [](const SearchOptions& o) { return !o.language.empty(); }, nullptr},
+    {"all", 0, T::Switch, "", 0, 0, {}, false, true, {}, kNone,
+     "Every word must match (default: ranked, best matches first)",
+     [](SearchOptions& o, const std::string& v) { o.match_all = on(v); },
+     [](const SearchOptions& o) { return o.match_all; }, nullptr},
+    {"plain", 0, T::Switch, "", 0, 0, {}, false, false, {}, kNone,
+     "Treat the query as plain words, no operators (default with " NEWSIDX_OPT("batch") ")",
+     [](SearchOptions& o, const std::string& v) { o.plain = on(v); },
+     [](const SearchOptions& o) { return o.plain; }, nullptr},
+    {"explain", 0, T::Switch, "", 0, 0, {}, false, true, {}, kNone,
+     "Show each hit's score as the sum of its parts: BM25 per word, title words, all-words, "
+     "proximity, exact title, feedback, recency (newsidx/ranking.hpp)",
+     [](SearchOptions& o, const std::string& v) { o.explain = on(v); },
+     [](const SearchOptions& o) { return o.explain; }, nullptr},
+    {"expand", 0, T::Text, "N[,W]", 0, 0, {}, false, true, {}, kNone,
+     "Pseudo-relevance feedback N[,W]: add the N best terms of the top 10 hits to queries of at "
+     "least W words (default 10,12; N alone: every query; 0: off)",
+     [](SearchOptions& o, const std::string& v) { parse_expand(v, o); },
+     [](const SearchOptions& o) { return o.expand != SearchOptions{}.expand; }, nullptr},
+    {"bm25", 0, T::Text, "K1[,B[,L]]", 0, 0, {}, false, false, {}, kNone,
+     "BM25 parameters K1,B,L: saturation, length normalisation, shortest normalised length "
+     "(default 2,0.4,0.1)",
+     [](SearchOptions& o, const std::string& v) { parse_bm25(v, o); },
+     [](const SearchOptions& o) { return o.bm25_k1 != kDefaultBm25K1; }, nullptr},
+    {"title-boost", 0, T::Number, "W", 0, 100, {}, false, false, {}, kNone,
+     "Weight of an exact title match, a query that is an article's whole title (default 3; 0 "
+     "turns it off)",
+     [](SearchOptions& o, const std::string& v) { o.title_boost = number(v); },
+     [](const SearchOptions& o) { return o.title_boost != kDefaultTitleBoost; }, nullptr},
+    {"all-words", 0, T::Text, "W[,N[,B]]", 0, 0, {}, false, false, {}, kNone,
+     "Ranking: W,N,B: extra weight, W times the words' own BM25 weight with length "
+     "normalisation B, for an article with every word of a query of 2 to N words (default "
+     "3,5,1; 0 turns it off)",
+     [](SearchOptions& o, const std::string& v) { parse_all_words(v, o); },
+     [](const SearchOptions& o) { return o.all_words != kDefaultAllWords; }, nullptr},
+    {"proximity", 0, T::Text, "W[,U]", 0, 0, {}, false, false, {}, kNone,
+     "Ranking: extra weight W,U for consecutive query words in order within 3 words (W) or in "
+     "any order within 8 (U), queries of 2-6 words (default 0,0)",
+     [](SearchOptions& o, const std::string& v) { parse_proximity(v, o); },
+     [](const SearchOptions& o) { return o.ordered_proximity > 0 || o.unordered_proximity > 0; },
+     nullptr},
+    {"title-words", 0, T::Number, "W", 0, 100, {}, false, false, {}, kNone,
+     "Ranking: extra weight, W times their own, for query words in an article's title (default "
+     "0.2; 0 turns it off)",
+     [](SearchOptions& o, const std::string& v) { o.title_words = number(v); },
+     [](const SearchOptions& o) { return o.title_words != kDefaultTitleWords; }, nullptr},
+    {"timeline", 0, T::Choice, "PERIOD", 0, 0, kTimelinePeriods, false, true, {}, kNone,
+     "Count every match per day | week | month | year (ISO weeks), empty periods too, as a "
+     "chart or JSON",
+     [](SearchOptions& o, const std::string& v) { o.timeline = v; },
+     [](const SearchOptions& o) { return !o.timeline.empty(); }, nullptr},
+    {"facet", 0, T::Choice, "FIELD", 0, 0, kFacetFields, true, true, {}, kNone,
+     "Count every match per site | year | lang (top 20 each); repeat for several",
+     [](SearchOptions& o, const std::string& v) { o.facets.push_back(v); },
+     [](const SearchOptions& o) { return !o.facets.empty(); },
+     [](SearchOptions& o) { o.facets.clear(); }},
+    {"collapse", 0, T::Switch, "", 0, 0, {}, false, true, {}, {"export"},
+     "Near-duplicate copies fold into their best hit, with \"+N similar\", who ran it first and "
+     "where else; counts and " NEWSIDX_OPT("timeline") " count stories",
+     [](SearchOptions& o, const std::string& v) { o.collapse = on(v); },
+     [](const SearchOptions& o) { return o.collapse; }, nullptr},
+    {"recency", 0, T::Number, "DAYS", 0.01, 100000, {}, false, true, {}, {"sort"},
+     "Favour fresh articles: the boost halves every DAYS days from " NEWSIDX_OPT("now"),
+     [](SearchOptions& o, const std::string& v) { o.recency_days = number(v); },
+     [](const SearchOptions& o) { return o.recency_days > 0; }, nullptr},
+    {"now", 0, T::Text, "DATE", 0, 0, {}, false, true, "recency", kNone,
+     "The day " NEWSIDX_OPT("recency") " counts from (default: the newest article in the index)",
+     [](SearchOptions& o, const std::string& v) { o.now = v; },
+     [](const SearchOptions& o) { return !o.now.empty(); }, nullptr},
+    {"like", 0, T::Text, "URL|PATH", 0, 0, {}, false, true, {}, {"batch", "show", "copies"},
+     "Instead of a query: articles like this one (URL or path), its copies left out",
+     [](SearchOptions& o, const std::string& v) { o.like = v; },
+     [](const SearchOptions& o) { return !o.like.empty(); }, nullptr},
+};
+// clang-format on
+
+}  // namespace
+
+std::span<const SearchOption> search_options() { return kRows; }
+
+const SearchOption* search_option(std::string_view name) {
+    for (const SearchOption& row : kRows)
+        if (row.name == name) return &row;
+    return nullptr;
 }
 
 }  // namespace newsidx

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "newsidx/index_set.hpp"
-#include "newsidx/query.hpp"
+#include "newsidx/options.hpp"
 #include "ranking_model.hpp"
 
 namespace newsidx {

@@ -6,7 +6,7 @@
 
 #include "analyzer.hpp"
 #include "newsidx/error.hpp"
-#include "newsidx/query.hpp"
+#include "newsidx/options.hpp"
 #include "schema.hpp"
 
 namespace newsidx::query {

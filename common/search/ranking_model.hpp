@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "newsidx/query.hpp"
+#include "newsidx/options.hpp"
 #include "newsidx/ranking.hpp"
 
 namespace newsidx::ranking {

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <regex>
 #include <sstream>
 #include <thread>
 #include <tuple>
@@ -124,6 +125,54 @@ TEST_F(SamplesTest, DbBeforeTheQueryAndAPastedHeadline) {
                   std::string("searcher: error: ") + flag + " wants a weight from 0 to 100\n")
             << flag;
     }
+}
+
+// --explain (issue #25): each hit's score, then its parts, one a line, which add up to it.
+TEST_F(SamplesTest, ExplainShowsPartsThatAddUpToEachScore) {
+    for (const std::vector<std::string>& args :
+         {std::vector<std::string>{"security guarantees"},
+          std::vector<std::string>{"\"security guarantees\" OR title:ceasefire"},
+          std::vector<std::string>{"border talks", "--expand", "5,1", "--recency", "30"}}) {
+        SCOPED_TRACE(args.front());
+        std::vector<std::string> text_args = args;
+        text_args.insert(text_args.end(), {"--explain", "-n", "5"});
+        const CommandResult r = search(text_args);
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        // "   score 10.4576 = the sum of:" then "      1.212123  bm25: secur (english x0.859)".
+        std::istringstream lines(r.out);
+        std::string line;
+        int scores = 0;
+        double score = 0, sum = 0;
+        const auto close = [&] {
+            if (scores > 0) {
+                EXPECT_NEAR(sum, score, 1e-5 * score) << r.out;
+            }
+        };
+        while (std::getline(lines, line)) {
+            if (line.rfind("   score ", 0) == 0) {
+                close();
+                ++scores;
+                score = std::stod(line.substr(9));
+                sum = 0;
+            } else if (std::smatch m; scores > 0 &&
+                       std::regex_match(line, m, std::regex(R"( +(-?[0-9]+\.[0-9]{6})  [a-z].*)"))) {
+                sum += std::stod(m[1]);
+            }
+        }
+        close();
+        EXPECT_EQ(scores, 5) << r.out;
+        text_args.push_back("--json");
+        const json j = json::parse(search(text_args).out);
+        for (const auto& hit : j["results"]) {
+            double parts = 0;
+            for (const auto& part : hit["explain"]) parts += part["weight"].get<double>();
+            EXPECT_NEAR(parts, hit["score"].get<double>(), 1e-9 * hit["score"].get<double>());
+        }
+    }
+    const CommandResult feedback =
+        search({"border talks", "--expand", "5,1", "--recency", "30", "--explain", "-n", "1"});
+    EXPECT_NE(feedback.out.find("  feedback: "), std::string::npos) << feedback.out;
+    EXPECT_NE(feedback.out.find("  recency: from "), std::string::npos) << feedback.out;
 }
 
 TEST_F(SamplesTest, PhraseNarrowsTheRankedQuery) {

@@ -133,6 +133,21 @@ TEST_F(ServeTest, SearchAnswersWithTheCliJsonForEveryOption) {
     EXPECT_EQ(get_json(port(), "/search?copies=" + kRailOriginal)["count"], 2);
 }
 
+TEST_F(ServeTest, ExplainTellsEachScoreAsItsParts) {
+    const json http = get_json(port(), "/search?q=security+guarantees&explain=1&limit=3");
+    EXPECT_EQ(timeless(http), timeless(cli_json({"security guarantees", "--explain", "-n", "3"})));
+    ASSERT_EQ(http["results"].size(), 3u);
+    for (const auto& hit : http["results"]) {
+        double sum = 0;
+        for (const auto& part : hit["explain"]) sum += part["weight"].get<double>();
+        EXPECT_NEAR(sum, hit["score"].get<double>(), 1e-9 * hit["score"].get<double>());
+    }
+    EXPECT_FALSE(get_json(port(), "/search?q=security")["results"][0].contains("explain"))
+        << "only when asked";
+    EXPECT_EQ(get_json(port(), "/search?q=security&explain=maybe", 400)["error"],
+              "explain: 'maybe' is not 1 or 0 (true or false)");
+}
+
 TEST_F(ServeTest, ArticleIsTheShowJson) {
     const json http = get_json(port(), "/article?url=" + kRailOriginal);
     EXPECT_EQ(http, cli_json({"--show", kRailOriginal}));

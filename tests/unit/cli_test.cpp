@@ -8,7 +8,7 @@
 #include <stdexcept>
 
 #include "newsidx/error.hpp"
-#include "newsidx/query.hpp"
+#include "newsidx/options.hpp"
 #include "search_fixture.hpp"
 
 namespace newsidx::test {

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "newsidx/index_set.hpp"
-#include "newsidx/query.hpp"
+#include "newsidx/options.hpp"
 
 namespace newsidx::test {
 

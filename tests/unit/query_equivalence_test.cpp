@@ -15,7 +15,7 @@
 
 #include "newsidx/error.hpp"
 #include "newsidx/indexer.hpp"
-#include "newsidx/query.hpp"
+#include "newsidx/options.hpp"
 #include "query_corpus.hpp"
 #include "search_fixture.hpp"
 #include "temp_dir.hpp"

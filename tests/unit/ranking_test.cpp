@@ -12,7 +12,7 @@
 #include "all_words.hpp"
 #include "newsidx/error.hpp"
 #include "newsidx/indexer.hpp"
-#include "newsidx/query.hpp"
+#include "newsidx/options.hpp"
 #include "newsidx/search.hpp"
 #include "search_fixture.hpp"
 #include "temp_dir.hpp"

@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "newsidx/index_set.hpp"
-#include "newsidx/query.hpp"
+#include "newsidx/options.hpp"
 #include "newsidx/stored_record.hpp"
 #include "newsidx/timeline.hpp"
 

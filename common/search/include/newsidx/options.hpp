@@ -1,11 +1,13 @@
-// Query building: the searcher's options, checked once before any index is opened, and query
-// text + filters -> Xapian::Query through the same Analyzer the indexer used. One date parser
-// serves --since/--until and the date: field; the schema's rows name the query fields.
+// The search options: SearchOptions, the one table every front end makes its options from
+// (search_options(): the command line's flags, the server's parameters, their types, ranges,
+// choices, help, what each needs and excludes), and the checks every search runs on them
+// before any index is opened. One date parser serves since/until and the date: field.
 #pragma once
 
 #include <xapian.h>
 
 #include <array>
+#include <span>
 #include <map>
 #include <string>
 #include <string_view>
@@ -88,6 +90,43 @@ inline constexpr std::array<std::string_view, 3> kFacetFields{"site", "year", "l
 /// A longer query is refused (BadQuery): it would take seconds and is never typed by hand.
 inline constexpr std::size_t kMaxQueryWords = 1000;
 
+
+/// How an option's value is written.
+enum class OptionType {
+    Switch,  ///< given or not (--all); over HTTP 1/0, true/false, on/off, yes/no
+    Whole,   ///< a whole number from `min` to `max`
+    Number,  ///< a decimal number from `min` to `max`
+    Choice,  ///< one of `choices`
+    Text,    ///< text that the option's setter and check_options() check
+};
+
+/// One search option: a row of the table both front ends are made from.
+struct SearchOption {
+    std::string_view name;        ///< --name on the command line, name= over HTTP
+    char alias;                   ///< -alias on the command line, or 0
+    OptionType type;
+    std::string_view value_name;  ///< what the value is, in help: N, DATE, K1[,B[,L]]
+    double min, max;              ///< a Whole or Number's range
+    std::span<const std::string_view> choices;  ///< a Choice's values
+    bool repeatable;              ///< may be given more than once (--facet, --db)
+    bool over_http;               ///< a parameter of GET /search too
+    std::string_view needs;       ///< an option it needs, or empty
+    std::array<std::string_view, 6> excludes;  ///< options it cannot be combined with
+    std::string_view help;        ///< other options named with NEWSIDX_OPT()
+    /// Stores one value into `options` (a Switch's is "1" or "0"); checks what the type does not
+    /// say, or leaves it to check_options(). Throws Error(BadOption) naming the option.
+    void (*set)(SearchOptions& options, const std::string& value);
+    /// Whether `options` has the option set otherwise than by default (for needs and excludes
+    /// where the values, not the words typed, are what there is to check).
+    bool (*is_set)(const SearchOptions& options);
+    /// A repeatable option's values given replace the default ones: this clears them first.
+    void (*clear)(SearchOptions& options);
+};
+
+/// Every search option, in the order the command line's help lists them.
+std::span<const SearchOption> search_options();
+/// The row named `name`, or nullptr.
+const SearchOption* search_option(std::string_view name);
 
 /// The first and last day (YYYYMMDD) of a period written as a year (2022), a month (2022-02,
 /// 202202) or a day (2022-02-08, 20220208). The last day of a month is written as its 31st
