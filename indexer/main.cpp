@@ -130,30 +130,41 @@ class ConsoleObserver : public newsidx::IndexObserver {
     std::chrono::steady_clock::time_point last_draw_{};
 };
 
-}  // namespace
+constexpr const char* kFooter =
+    "Article files: line 1 title, line 2 date (YYYYMMDD or YYYY-MM-DD), line 3 URL,\n"
+    "then the body, one paragraph per line.\n\n"
+    "Examples:\n"
+    "  indexer samples/                      index ./samples into ./newsidx.db\n"
+    "  indexer --db ~/news.db crawl/ extra/  update another index from two folders\n"
+    "  indexer --rebuild --jobs 2 crawl/     start again from an empty index\n"
+    "  indexer --shards 4 --db news crawl/   a set of 4 shards, news/1 ... news/4\n"
+    "  indexer --shard 2/4 --db part2 crawl/ this machine's part of a set of 4\n"
+    "  indexer --watch incoming/             index, then index each change as it comes\n\n"
+    "Runs are incremental: unchanged files are skipped, changed files replaced, and files\n"
+    "that vanished from the given folders removed.\n\n"
+    "Exit status: 0 all indexed; 1 fatal error, nothing committed; 2 usage error;\n"
+    "3 some files rejected, all others committed; 130 interrupted (Ctrl-C, SIGTERM, SIGHUP),\n"
+    "work so far committed.";
 
-int main(int argc, char** argv) {
-    newsidx::IndexOptions opts;
+// The command line's options that are not IndexOptions as they are.
+struct Command {
     bool quiet = false;
-    opts.db_path = cli::default_db();
+    bool watch = false;
+    std::string shard;
+};
 
-    CLI::App app{"Index folders of news article files (*.txt) into a newsidx (Xapian) index.",
-                 "indexer"};
-    app.footer(
-        "Article files: line 1 title, line 2 date (YYYYMMDD or YYYY-MM-DD), line 3 URL,\n"
-        "then the body, one paragraph per line.\n\n"
-        "Examples:\n"
-        "  indexer samples/                      index ./samples into ./newsidx.db\n"
-        "  indexer --db ~/news.db crawl/ extra/  update another index from two folders\n"
-        "  indexer --rebuild --jobs 2 crawl/     start again from an empty index\n"
-        "  indexer --shards 4 --db news crawl/   a set of 4 shards, news/1 ... news/4\n"
-        "  indexer --shard 2/4 --db part2 crawl/ this machine's part of a set of 4\n"
-        "  indexer --watch incoming/             index, then index each change as it comes\n\n"
-        "Runs are incremental: unchanged files are skipped, changed files replaced, and files\n"
-        "that vanished from the given folders removed.\n\n"
-        "Exit status: 0 all indexed; 1 fatal error, nothing committed; 2 usage error;\n"
-        "3 some files rejected, all others committed; 130 interrupted (Ctrl-C, SIGTERM, SIGHUP),\n"
-        "work so far committed.");
+// --shard K/N, checked as the command line is read.
+CLI::Validator shard_spec() {
+    return CLI::Validator(
+        [](std::string& text) {
+            return newsidx::ShardSpec::parse(text) && !text.empty()
+                       ? std::string()
+                       : "'" + text + "' is not K/N with 1 <= K <= N <= 4096";
+        },
+        "K/N");
+}
+
+void declare(CLI::App& app, newsidx::IndexOptions& opts, Command& c) {
     app.add_option("-d,--db", opts.db_path,
                    "Index to create or update (default: $NEWSIDX_DB, else ./newsidx.db)");
     app.add_option("-j,--jobs", opts.jobs, "Worker threads (default: all cores)")
@@ -162,24 +173,16 @@ int main(int argc, char** argv) {
                    "auto (default for a new index: each article stemmed in its own guessed "
                    "language), or one stemmer for every article: english, french, ..., or none");
     app.add_flag("--rebuild", opts.rebuild, "Start from an empty index instead of updating");
-    std::string shard;
-    app.add_option("--shard", shard,
+    app.add_option("--shard", c.shard,
                    "K/N: keep only the articles of shard K of N (split by a hash of the URL), "
                    "for N machines that index one corpus; later runs keep the index's own")
-        ->check(CLI::Validator(
-            [](std::string& text) {
-                return newsidx::ShardSpec::parse(text) && !text.empty()
-                           ? std::string()
-                           : "'" + text + "' is not K/N with 1 <= K <= N <= 4096";
-            },
-            "K/N"));
+        ->check(shard_spec());
     app.add_option("--shards", opts.shards,
                    "Build a set of N shards in the --db folder (DIR/1 ... DIR/N, and a stub file "
                    "DIR/XAPIANDB that lets searcher --db DIR search them as one)")
         ->check(CLI::Range(1, 4096));
-    app.add_flag("-q,--quiet", quiet, "No progress, only errors and the summary");
-    bool watch = false;
-    app.add_flag("--watch", watch,
+    app.add_flag("-q,--quiet", c.quiet, "No progress, only errors and the summary");
+    app.add_flag("--watch", c.watch,
                  "After indexing, keep watching the folders and index new, changed, moved and "
                  "deleted files as they come (a summary line per batch that changed the index); "
                  "no other indexer may write the index meanwhile; Ctrl-C, SIGTERM or SIGHUP stop "
@@ -198,76 +201,98 @@ int main(int argc, char** argv) {
                    "Files or folders to index (searched recursively for *.txt, any case; symbolic "
                    "links to folders are not followed)")
         ->required();
+}
+
+// "12:03:44": the local time, before a watcher's later summary lines.
+std::string clock_now() {
+    char clock[16];
+    const std::time_t now = std::time(nullptr);
+    std::tm local{};
+    ::localtime_r(&now, &local);
+    std::strftime(clock, sizeof clock, "%H:%M:%S", &local);
+    return clock;
+}
+
+// --watch: the first run's summary always; later ones, after the local time, when the index
+// changed or the files rejected did. `rebuilding` is cleared after the first run (a watcher's
+// later runs are not rebuilds).
+newsidx::IndexStats watch(const newsidx::IndexOptions& opts, const Command& c,
+                          ConsoleObserver& observer, bool& rebuilding) {
+    bool first = true;
+    std::uint64_t rejected = 0;
+    newsidx::WatchEvents events;
+    events.on_run = [&](const newsidx::IndexStats& run) {
+        observer.clear();
+        if (first)
+            std::cout << newsidx::summary_line(run) << std::endl;
+        else if (run.articles() > 0 || run.removed > 0 || run.rejected != rejected)
+            std::cout << clock_now() << ' ' << newsidx::summary_line(run) << std::endl;
+        rejected = run.rejected;
+        rebuilding = rebuilding && first;
+        first = false;
+    };
+    events.on_watching = [&](std::size_t folders) {
+        if (c.quiet) return;
+        std::cerr << "indexer: watching " << folders << (folders == 1 ? " folder" : " folders")
+                  << " for changes; Ctrl-C stops\n";
+    };
+    events.on_error = [&](const std::string& what, const std::string& hint) {
+        observer.clear();
+        std::cerr << "indexer: error: " << what << '\n';
+        if (!hint.empty()) std::cerr << "indexer: hint: " << hint << '\n';
+    };
+    return newsidx::watch_index(opts, observer, events);
+}
+
+// The run (or the watcher), its summary, and the exit code.
+int index(newsidx::IndexOptions& opts, const Command& c) {
+    if (!opts.language.empty()) opts.language = newsidx::stemmer_language(opts.language);
+    if (!c.shard.empty()) opts.shard = *newsidx::ShardSpec::parse(c.shard);
+    // Ctrl-C, kill and a closed terminal all stop the run the same way: the work so far is
+    // committed.
+    for (int signal : {SIGINT, SIGTERM, SIGHUP}) std::signal(signal, on_signal);
+    opts.stop = &g_stop;
+    ConsoleObserver observer(!c.quiet && ::isatty(STDERR_FILENO), !c.quiet);
+    bool rebuilding = opts.rebuild;
+    newsidx::IndexStats stats;
+    if (c.watch) {
+        stats = watch(opts, c, observer, rebuilding);
+        if (!stats.interrupted) {  // stopped between runs
+            if (!c.quiet) std::cerr << "indexer: stopped watching\n";
+            return cli::kIndexed;
+        }
+    } else {
+        stats = newsidx::run_index(opts, observer);
+        observer.clear();
+        std::cout << newsidx::summary_line(stats) << std::endl;
+    }
+    if (stats.interrupted) {
+        if (rebuilding)
+            std::cerr << "indexer: interrupted; the index is as it was (a rebuild replaces it "
+                         "only once complete)\n";
+        else
+            std::cerr << "indexer: interrupted; the work so far is committed — run the same "
+                         "command again to finish\n";
+        return cli::kInterrupted;
+    }
+    return stats.rejected > 0 ? cli::kRejected : cli::kIndexed;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    newsidx::IndexOptions opts;
+    opts.db_path = cli::default_db();
+    Command command;
+    CLI::App app{"Index folders of news article files (*.txt) into a newsidx (Xapian) index.",
+                 "indexer"};
+    app.footer(kFooter);
+    declare(app, opts, command);
     if (const auto code = cli::parse_command_line<CLI::ParseError, CLI::ExtrasError>(
             app, argc, argv, cli::kIndexed, cli::kUsage, std::cerr))
         return *code;
-
     return cli::run(
-        "indexer", std::cerr,
-        [&] {
-            if (!opts.language.empty()) opts.language = newsidx::stemmer_language(opts.language);
-            if (!shard.empty()) opts.shard = *newsidx::ShardSpec::parse(shard);
-            // Ctrl-C, kill and a closed terminal all stop the run the same way: the work so
-            // far is committed.
-            for (int signal : {SIGINT, SIGTERM, SIGHUP}) std::signal(signal, on_signal);
-            opts.stop = &g_stop;
-            ConsoleObserver observer(!quiet && ::isatty(STDERR_FILENO), !quiet);
-            newsidx::IndexStats stats;
-            bool rebuilding = opts.rebuild;  // a watcher's later runs are not rebuilds
-            if (watch) {
-                bool first = true;
-                std::uint64_t rejected = 0;
-                newsidx::WatchEvents events;
-                // The first run's summary always; later ones, after the local time, when the
-                // index changed or the files rejected did.
-                events.on_run = [&](const newsidx::IndexStats& run) {
-                    observer.clear();
-                    if (first) {
-                        std::cout << newsidx::summary_line(run) << std::endl;
-                    } else if (run.articles() > 0 || run.removed > 0 || run.rejected != rejected) {
-                        char clock[16];
-                        const std::time_t now = std::time(nullptr);
-                        std::tm local{};
-                        ::localtime_r(&now, &local);
-                        std::strftime(clock, sizeof clock, "%H:%M:%S", &local);
-                        std::cout << clock << ' ' << newsidx::summary_line(run) << std::endl;
-                    }
-                    rejected = run.rejected;
-                    rebuilding = rebuilding && first;
-                    first = false;
-                };
-                events.on_watching = [&](std::size_t folders) {
-                    if (quiet) return;
-                    std::cerr << "indexer: watching " << folders
-                              << (folders == 1 ? " folder" : " folders")
-                              << " for changes; Ctrl-C stops\n";
-                };
-                events.on_error = [&](const std::string& what, const std::string& hint) {
-                    observer.clear();
-                    std::cerr << "indexer: error: " << what << '\n';
-                    if (!hint.empty()) std::cerr << "indexer: hint: " << hint << '\n';
-                };
-                stats = newsidx::watch_index(opts, observer, events);
-                if (!stats.interrupted) {  // stopped between runs
-                    if (!quiet) std::cerr << "indexer: stopped watching\n";
-                    return cli::kIndexed;
-                }
-            } else {
-                stats = newsidx::run_index(opts, observer);
-                observer.clear();
-                std::cout << newsidx::summary_line(stats) << std::endl;
-            }
-            if (stats.interrupted) {
-                if (rebuilding)
-                    std::cerr << "indexer: interrupted; the index is as it was (a rebuild "
-                                 "replaces it only once complete)\n";
-                else
-                    std::cerr << "indexer: interrupted; the work so far is committed — run the "
-                                 "same command again to finish\n";
-                return cli::kInterrupted;
-            }
-            return stats.rejected > 0 ? cli::kRejected : cli::kIndexed;
-        },
+        "indexer", std::cerr, [&] { return index(opts, command); },
         [](const newsidx::Error& e) {
             return e.code() == newsidx::ErrorCode::BadOption ? cli::kUsage : cli::kFatal;
         },

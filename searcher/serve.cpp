@@ -435,7 +435,45 @@ std::string loggable(const std::string& target) { return escaped(target, 300, fa
 
 }  // namespace
 
-int run(const Config& config, std::ostream& log) {
+namespace {
+
+// The server: its configuration, the pool of index handles, httplib's server with the guards,
+// the log and the routes, and the signals that stop it.
+class Service {
+  public:
+    // Checks the defaults and opens the index once, so that a missing index is an error at
+    // start, not a 503 later. Throws Error.
+    Service(const Config& config, std::ostream& log);
+
+    // Binds, says where it serves, and serves until a signal (SIGINT, SIGTERM, SIGHUP) or a
+    // failure of the listening socket. Returns the exit code. Throws Error.
+    int serve();
+
+  private:
+    void set_up();
+    httplib::Server::HandlerResponse guard(const httplib::Request& req, httplib::Response& res);
+    void log_request(const httplib::Request& req, const httplib::Response& res);
+    void add_routes();
+    void search(const httplib::Request& req, httplib::Response& res);
+    void article(const httplib::Request& req, httplib::Response& res);
+    void health(const httplib::Request& req, httplib::Response& res);
+    int bind();
+    void announce(int port);
+    bool listen_until_signal();
+
+    const Config& config_;
+    std::ostream& log_;
+    IndexPool pool_;
+    std::string label_;
+    Xapian::doccount documents_ = 0;
+    bool loopback_ = false;
+    httplib::Server server_;
+    std::mutex log_mutex_;
+    sigset_t signals_{};
+};
+
+Service::Service(const Config& config, std::ostream& log)
+    : config_(config), log_(log), pool_(config.defaults) {
     // The command line's --limit and --offset are each request's defaults: within the bounds.
     if (config.defaults.limit > kMaxLimit)
         throw Error(ErrorCode::BadOption,
@@ -443,120 +481,38 @@ int run(const Config& config, std::ostream& log) {
     if (config.defaults.offset + config.defaults.limit > kMaxDepth)
         throw Error(ErrorCode::BadOption, "--offset: results past the " +
                                               std::to_string(kMaxDepth) + "th are not served");
-    // Opened once here, so that a missing index is an error at start, not a 503 later; the
-    // handle goes to the pool like any other.
-    IndexPool pool(config.defaults);
-    std::string label;
-    Xapian::doccount documents = 0;
-    {
-        std::unique_ptr<Handle> first = pool.take();
-        label = first->set.label();
-        documents = first->set.database().get_doccount();
-        pool.give_back(std::move(first));
-    }
-    const bool loopback =
-        config.host == "127.0.0.1" || config.host == "::1" || config.host == "localhost";
+    // The handle opened here goes to the pool like any other.
+    std::unique_ptr<Handle> first = pool_.take();
+    label_ = first->set.label();
+    documents_ = first->set.database().get_doccount();
+    pool_.give_back(std::move(first));
+    loopback_ = config.host == "127.0.0.1" || config.host == "::1" || config.host == "localhost";
+}
 
-    // Signals are taken by one thread (sigwait), so that no handler runs inside the server.
-    sigset_t signals;
-    sigemptyset(&signals);
-    for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&signals, s);
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-    std::signal(SIGPIPE, SIG_IGN);
-
-    httplib::Server server;
-    const unsigned workers = std::max(1u, config.workers);
-    server.new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
-    server.set_read_timeout(kTimeoutSeconds, 0);
-    server.set_write_timeout(kTimeoutSeconds, 0);
-    server.set_keep_alive_timeout(kTimeoutSeconds);
-    server.set_keep_alive_max_count(100);
-    server.set_payload_max_length(64 * 1024);
+void Service::set_up() {
+    const unsigned workers = std::max(1u, config_.workers);
+    server_.new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
+    server_.set_read_timeout(kTimeoutSeconds, 0);
+    server_.set_write_timeout(kTimeoutSeconds, 0);
+    server_.set_keep_alive_timeout(kTimeoutSeconds);
+    server_.set_keep_alive_max_count(100);
+    server_.set_payload_max_length(64 * 1024);
     // An answer goes out at once: without it, Nagle's algorithm and the client's delayed ACK
     // held each keep-alive answer for 40 ms.
-    server.set_tcp_nodelay(true);
+    server_.set_tcp_nodelay(true);
     // httplib's default is SO_REUSEPORT, with which a second server on a port in use starts
     // and the kernel splits the connections between the two: SO_REUSEADDR only (a restarted
     // server may take the port of one that just ended), and a port in use is an error.
-    server.set_socket_options([](socket_t sock) {
+    server_.set_socket_options([](socket_t sock) {
         const int yes = 1;
         ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
     });
-
-    std::mutex log_mutex;
-    server.set_pre_routing_handler([&](const httplib::Request& req, httplib::Response& res) {
-        t_started = std::chrono::steady_clock::now();
-        if (!t_reniced) {
-            // This worker thread only (Linux gives each thread its own niceness).
-            t_reniced = true;
-            if (config.nice > 0) {
-                errno = 0;
-                const int now = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()));
-                if (errno == 0)
-                    (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()),
-                                        std::min(19, now + config.nice));
-            }
-        }
-        // Other methods are answered 405 by their routes, once httplib has read their body
-        // (answered here, the body would be read as the next request on the connection).
-        if (req.method != "GET" && req.method != "HEAD")
-            return httplib::Server::HandlerResponse::Unhandled;
-        if (req.has_header("Range")) {
-            // (httplib 0.11 would cut the answer to the range but still say 200.)
-            send_error(res, 416, "ranges are not served: ask for the whole answer");
-            return httplib::Server::HandlerResponse::Handled;
-        }
-        if (req.has_header("Content-Length") || req.has_header("Transfer-Encoding")) {
-            // A GET with a body: httplib would not read it. Answered, and the connection closed.
-            res.set_header("Connection", "close");
-            send_error(res, 400, "a GET request carries no body");
-            return httplib::Server::HandlerResponse::Handled;
-        }
-        // A page of any site may point a browser at a loopback server through a name of its
-        // own (DNS rebinding): without a token, only requests for this machine's names.
-        if (loopback && config.token.empty()) {
-            std::string host = req.get_header_value("Host");
-            if (const std::size_t colon = host.rfind(':');
-                colon != std::string::npos && host.find(']', colon) == std::string::npos)
-                host.erase(colon);
-            if (!host.empty() && host != "127.0.0.1" && host != "localhost" && host != "[::1]" &&
-                host != config.host) {
-                send_error(res, 403,
-                           "the Host header names another machine ('" + host +
-                               "'): this server answers requests for 127.0.0.1 or localhost");
-                return httplib::Server::HandlerResponse::Handled;
-            }
-        }
-        const bool page = req.path == "/" || req.path == "/app.js" || req.path == "/style.css";
-        if (!config.token.empty() && !page &&
-            req.get_header_value("Authorization") != "Bearer " + config.token) {
-            res.set_header("WWW-Authenticate", "Bearer");
-            send_error(res, 401, "this server wants a token: Authorization: Bearer TOKEN");
-            return httplib::Server::HandlerResponse::Handled;
-        }
-        return httplib::Server::HandlerResponse::Unhandled;
-    });
-    server.set_logger([&](const httplib::Request& req, const httplib::Response& res) {
-        // (A request httplib refused itself, too long or malformed, never reached the
-        // pre-routing handler: its time is not known.)
-        char tail[96];
-        if (t_started == std::chrono::steady_clock::time_point{}) {
-            std::snprintf(tail, sizeof tail, "\" %d %zu -", res.status, res.body.size());
-        } else {
-            const double ms = std::chrono::duration<double, std::milli>(
-                                  std::chrono::steady_clock::now() - t_started)
-                                  .count();
-            std::snprintf(tail, sizeof tail, "\" %d %zu %.1fms", res.status, res.body.size(), ms);
-        }
-        t_started = {};
-        const std::string line = iso_time(std::time(nullptr)) + " " +
-                                 (req.remote_addr.empty() ? "-" : req.remote_addr) + " \"" +
-                                 req.method + " " + loggable(req.target) + tail + "\n";
-        const std::lock_guard<std::mutex> lock(log_mutex);
-        log << line << std::flush;
-    });
+    server_.set_pre_routing_handler(
+        [this](const httplib::Request& req, httplib::Response& res) { return guard(req, res); });
+    server_.set_logger(
+        [this](const httplib::Request& req, const httplib::Response& res) { log_request(req, res); });
     // Errors httplib answers itself (an unknown path, a request too long) come as JSON too.
-    server.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    server_.set_error_handler([](const httplib::Request&, httplib::Response& res) {
         if (!res.body.empty()) return;
         const char* what = res.status == 404
                                ? "no such page: try /search?q=WORDS, /article?url=URL, "
@@ -566,7 +522,7 @@ int run(const Config& config, std::ostream& log) {
                                                : "bad request";
         send_error(res, res.status, what);
     });
-    server.set_exception_handler(
+    server_.set_exception_handler(
         [](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
             std::string what = "unknown";
             try {
@@ -577,87 +533,106 @@ int run(const Config& config, std::ostream& log) {
             }
             send_error(res, 500, "internal error: " + what);
         });
+    add_routes();
+}
 
-    const SearchOptions& defaults = config.defaults;
+// This worker thread only (Linux gives each thread its own niceness), once.
+void renice_this_thread(int nice) {
+    if (t_reniced) return;
+    t_reniced = true;
+    if (nice <= 0) return;
+    errno = 0;
+    const int now = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()));
+    if (errno == 0)
+        (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), std::min(19, now + nice));
+}
+
+// A page of any site may point a browser at a loopback server through a name of its own (DNS
+// rebinding): the Host a request names, when it is not this machine's.
+std::string foreign_host(const httplib::Request& req, const std::string& own) {
+    std::string host = req.get_header_value("Host");
+    if (const std::size_t colon = host.rfind(':');
+        colon != std::string::npos && host.find(']', colon) == std::string::npos)
+        host.erase(colon);
+    if (host.empty() || host == "127.0.0.1" || host == "localhost" || host == "[::1]" ||
+        host == own)
+        return {};
+    return host;
+}
+
+httplib::Server::HandlerResponse Service::guard(const httplib::Request& req,
+                                                httplib::Response& res) {
+    using Answer = httplib::Server::HandlerResponse;
+    t_started = std::chrono::steady_clock::now();
+    renice_this_thread(config_.nice);
+    // Other methods are answered 405 by their routes, once httplib has read their body
+    // (answered here, the body would be read as the next request on the connection).
+    if (req.method != "GET" && req.method != "HEAD") return Answer::Unhandled;
+    if (req.has_header("Range")) {
+        // (httplib 0.11 would cut the answer to the range but still say 200.)
+        send_error(res, 416, "ranges are not served: ask for the whole answer");
+        return Answer::Handled;
+    }
+    if (req.has_header("Content-Length") || req.has_header("Transfer-Encoding")) {
+        // A GET with a body: httplib would not read it. Answered, and the connection closed.
+        res.set_header("Connection", "close");
+        send_error(res, 400, "a GET request carries no body");
+        return Answer::Handled;
+    }
+    // Without a token, a loopback server answers only requests for this machine's names.
+    if (loopback_ && config_.token.empty())
+        if (const std::string host = foreign_host(req, config_.host); !host.empty()) {
+            send_error(res, 403,
+                       "the Host header names another machine ('" + host +
+                           "'): this server answers requests for 127.0.0.1 or localhost");
+            return Answer::Handled;
+        }
+    const bool page = req.path == "/" || req.path == "/app.js" || req.path == "/style.css";
+    if (!config_.token.empty() && !page &&
+        req.get_header_value("Authorization") != "Bearer " + config_.token) {
+        res.set_header("WWW-Authenticate", "Bearer");
+        send_error(res, 401, "this server wants a token: Authorization: Bearer TOKEN");
+        return Answer::Handled;
+    }
+    return Answer::Unhandled;
+}
+
+void Service::log_request(const httplib::Request& req, const httplib::Response& res) {
+    // (A request httplib refused itself, too long or malformed, never reached the guard: its
+    // time is not known.)
+    char tail[96];
+    if (t_started == std::chrono::steady_clock::time_point{}) {
+        std::snprintf(tail, sizeof tail, "\" %d %zu -", res.status, res.body.size());
+    } else {
+        const double ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_started)
+                .count();
+        std::snprintf(tail, sizeof tail, "\" %d %zu %.1fms", res.status, res.body.size(), ms);
+    }
+    t_started = {};
+    const std::string line = iso_time(std::time(nullptr)) + " " +
+                             (req.remote_addr.empty() ? "-" : req.remote_addr) + " \"" +
+                             req.method + " " + loggable(req.target) + tail + "\n";
+    const std::lock_guard<std::mutex> lock(log_mutex_);
+    log_ << line << std::flush;
+}
+
+void Service::add_routes() {
     // Every other method: read (within the payload bound) and refused.
     const auto refuse = [](const httplib::Request& req, httplib::Response& res) {
         res.set_header("Allow", "GET, HEAD");
         send_error(res, 405, "method " + req.method + " not allowed: the server only reads");
     };
-    server.Post(".*", refuse);
-    server.Put(".*", refuse);
-    server.Patch(".*", refuse);
-    server.Delete(".*", refuse);
-    server.Options(".*", refuse);
-    server.Get("/search", [&](const httplib::Request& req, httplib::Response& res) {
-        SearchRequest request;
-        try {
-            request = search_request(defaults, params_of(req));
-        } catch (const Error& e) {
-            send_error(res, e);
-            return;
-        }
-        with_index(pool, res, [&](IndexSet& set) {
-            Searcher searcher(request.options, set);
-            if (!request.copies.empty()) {
-                const auto cluster = searcher.copies(request.copies);
-                if (!cluster)
-                    send_error(res, 404, no_article(request.copies));
-                else
-                    send_json(res, 200, render_copies_json(*cluster));
-                return;
-            }
-            if (!request.options.like.empty() && !searcher.article(request.options.like)) {
-                send_error(res, 404, no_article(request.options.like));
-                return;
-            }
-            send_json(res, 200,
-                      render_json(searcher.search(request.options.query), {}, Spelling::Http));
-        });
-    });
-    server.Get("/article", [&](const httplib::Request& req, httplib::Response& res) {
-        std::string which;
-        try {
-            for (const auto& [name, value] : req.params)
-                if (name != "url") throw bad(name, "not a parameter of /article (url)");
-            if (req.get_param_value_count("url") != 1)
-                throw bad("url", "give one url=URL (or the path of its file)");
-            which = text_value("url", req.get_param_value("url"));
-            if (which.empty()) throw bad("url", "empty");
-        } catch (const Error& e) {
-            send_error(res, e);
-            return;
-        }
-        with_index(pool, res, [&](IndexSet& set) {
-            Searcher searcher(defaults, set);
-            const auto article = searcher.article(which);
-            const auto cluster = searcher.copies(which);
-            if (!article || !cluster)
-                send_error(res, 404, no_article(which));
-            else
-                send_json(res, 200, render_article_json(*article, *cluster));
-        });
-    });
-    server.Get("/health", [&](const httplib::Request& req, httplib::Response& res) {
-        if (!req.params.empty()) {
-            send_error(res, 400, "/health takes no parameters");
-            return;
-        }
-        with_index(pool, res, [&](IndexSet& set) {
-            Json doc{{"status", "ok"},
-                     {"index", set.label()},
-                     {"documents", set.database().get_doccount()},
-                     {"last_commit", nullptr}};
-            if (const std::time_t t = set.last_commit(); t != 0) doc["last_commit"] = iso_time(t);
-            if (!set.missing().empty()) {
-                doc["partial"] = true;
-                doc["missing_shards"] = set.missing();
-            }
-            send_json(res, 200, doc.dump(-1, ' ', false, Json::error_handler_t::replace));
-        });
-    });
+    server_.Post(".*", refuse);
+    server_.Put(".*", refuse);
+    server_.Patch(".*", refuse);
+    server_.Delete(".*", refuse);
+    server_.Options(".*", refuse);
+    server_.Get("/search", [this](const auto& req, auto& res) { search(req, res); });
+    server_.Get("/article", [this](const auto& req, auto& res) { article(req, res); });
+    server_.Get("/health", [this](const auto& req, auto& res) { health(req, res); });
     const auto asset = [&](const char* path, std::string_view body, const char* type) {
-        server.Get(path, [body, type](const httplib::Request&, httplib::Response& res) {
+        server_.Get(path, [body, type](const httplib::Request&, httplib::Response& res) {
             res.set_header("Content-Security-Policy",
                            "default-src 'self'; img-src 'self' data:; base-uri 'none'; "
                            "form-action 'self'; frame-ancestors 'none'");
@@ -669,54 +644,151 @@ int run(const Config& config, std::ostream& log) {
     asset("/", kPageHtml, "text/html; charset=utf-8");
     asset("/app.js", kPageJs, "text/javascript; charset=utf-8");
     asset("/style.css", kPageCss, "text/css; charset=utf-8");
+}
 
-    int port = config.port;
-    if (port == 0) {
-        port = server.bind_to_any_port(config.host);
+void Service::search(const httplib::Request& req, httplib::Response& res) {
+    SearchRequest request;
+    try {
+        request = search_request(config_.defaults, params_of(req));
+    } catch (const Error& e) {
+        send_error(res, e);
+        return;
+    }
+    with_index(pool_, res, [&](IndexSet& set) {
+        Searcher searcher(request.options, set);
+        if (!request.copies.empty()) {
+            const auto cluster = searcher.copies(request.copies);
+            if (!cluster)
+                send_error(res, 404, no_article(request.copies));
+            else
+                send_json(res, 200, render_copies_json(*cluster));
+            return;
+        }
+        if (!request.options.like.empty() && !searcher.article(request.options.like)) {
+            send_error(res, 404, no_article(request.options.like));
+            return;
+        }
+        send_json(res, 200,
+                  render_json(searcher.search(request.options.query), {}, Spelling::Http));
+    });
+}
+
+void Service::article(const httplib::Request& req, httplib::Response& res) {
+    std::string which;
+    try {
+        for (const auto& [name, value] : req.params)
+            if (name != "url") throw bad(name, "not a parameter of /article (url)");
+        if (req.get_param_value_count("url") != 1)
+            throw bad("url", "give one url=URL (or the path of its file)");
+        which = text_value("url", req.get_param_value("url"));
+        if (which.empty()) throw bad("url", "empty");
+    } catch (const Error& e) {
+        send_error(res, e);
+        return;
+    }
+    with_index(pool_, res, [&](IndexSet& set) {
+        Searcher searcher(config_.defaults, set);
+        const auto found = searcher.article(which);
+        const auto cluster = searcher.copies(which);
+        if (!found || !cluster)
+            send_error(res, 404, no_article(which));
+        else
+            send_json(res, 200, render_article_json(*found, *cluster));
+    });
+}
+
+void Service::health(const httplib::Request& req, httplib::Response& res) {
+    if (!req.params.empty()) {
+        send_error(res, 400, "/health takes no parameters");
+        return;
+    }
+    with_index(pool_, res, [&](IndexSet& set) {
+        Json doc{{"status", "ok"},
+                 {"index", set.label()},
+                 {"documents", set.database().get_doccount()},
+                 {"last_commit", nullptr}};
+        if (const std::time_t t = set.last_commit(); t != 0) doc["last_commit"] = iso_time(t);
+        if (!set.missing().empty()) {
+            doc["partial"] = true;
+            doc["missing_shards"] = set.missing();
+        }
+        send_json(res, 200, doc.dump(-1, ' ', false, Json::error_handler_t::replace));
+    });
+}
+
+int Service::bind() {
+    if (config_.port == 0) {
+        const int port = server_.bind_to_any_port(config_.host);
         if (port < 0)
             throw Error(ErrorCode::BadOption,
-                        "cannot listen on " + config.host + ": " + std::strerror(errno));
-    } else if (!server.bind_to_port(config.host, port)) {
-        throw Error(ErrorCode::BadOption, "cannot listen on " + config.host + ":" +
-                                              std::to_string(port) + ": " + std::strerror(errno))
+                        "cannot listen on " + config_.host + ": " + std::strerror(errno));
+        return port;
+    }
+    if (!server_.bind_to_port(config_.host, config_.port))
+        throw Error(ErrorCode::BadOption, "cannot listen on " + config_.host + ":" +
+                                              std::to_string(config_.port) + ": " +
+                                              std::strerror(errno))
             .with_hint("is another server on that port? --serve 0 picks a free one");
-    }
-    const std::string shown_host =
-        config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host;
-    {
-        const std::lock_guard<std::mutex> lock(log_mutex);
-        log << "searcher: serving '" << label << "' (" << with_thousands(documents)
-            << (documents == 1 ? " article" : " articles") << ") on http://" << shown_host << ':'
-            << port << "/ with " << workers << " workers; Ctrl-C stops\n";
-        if (!loopback && config.token.empty())
-            log << "searcher: warning: serving beyond this machine without --token-file: "
-                   "anyone who reaches the port can search the index\n";
-        log << std::flush;
-    }
+    return config_.port;
+}
 
+std::string shown_host(const std::string& host) {
+    return host.find(':') != std::string::npos ? "[" + host + "]" : host;
+}
+
+void Service::announce(int port) {
+    const std::lock_guard<std::mutex> lock(log_mutex_);
+    log_ << "searcher: serving '" << label_ << "' (" << with_thousands(documents_)
+         << (documents_ == 1 ? " article" : " articles") << ") on http://"
+         << shown_host(config_.host) << ':' << port << "/ with " << std::max(1u, config_.workers)
+         << " workers; Ctrl-C stops\n";
+    if (!loopback_ && config_.token.empty())
+        log_ << "searcher: warning: serving beyond this machine without --token-file: "
+                "anyone who reaches the port can search the index\n";
+    log_ << std::flush;
+}
+
+bool Service::listen_until_signal() {
     std::atomic<bool> done{false};
     std::thread stopper([&] {
         int got = 0;
-        sigwait(&signals, &got);
+        sigwait(&signals_, &got);
         // httplib's stop() does nothing before its listening loop has begun: a signal that
         // came right after the "serving" line waits for it.
-        while (!done.load() && !server.is_running())
+        while (!done.load() && !server_.is_running())
             std::this_thread::sleep_for(std::chrono::milliseconds(1));
-        if (!done.load()) server.stop();
+        if (!done.load()) server_.stop();
     });
-    const bool ok = server.listen_after_bind();
+    const bool ok = server_.listen_after_bind();
     done.store(true);
     // Wake the signal thread when the server stopped on its own.
     ::pthread_kill(stopper.native_handle(), SIGTERM);
     stopper.join();
-    if (!ok)
-        throw Error(ErrorCode::Io,
-                    "the server stopped listening on " + shown_host + ":" + std::to_string(port));
-    {
-        const std::lock_guard<std::mutex> lock(log_mutex);
-        log << "searcher: stopped serving\n" << std::flush;
-    }
+    return ok;
+}
+
+int Service::serve() {
+    // Signals are taken by one thread (sigwait), so that no handler runs inside the server.
+    sigemptyset(&signals_);
+    for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&signals_, s);
+    pthread_sigmask(SIG_BLOCK, &signals_, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+    set_up();
+    const int port = bind();
+    announce(port);
+    if (!listen_until_signal())
+        throw Error(ErrorCode::Io, "the server stopped listening on " + shown_host(config_.host) +
+                                       ":" + std::to_string(port));
+    const std::lock_guard<std::mutex> lock(log_mutex_);
+    log_ << "searcher: stopped serving\n" << std::flush;
     return 0;
+}
+
+}  // namespace
+
+int run(const Config& config, std::ostream& log) {
+    Service service(config, log);
+    return service.serve();
 }
 
 }  // namespace newsidx::serve

@@ -238,158 +238,196 @@ Xapian::doccount write_keys(Xapian::WritableDatabase& db, const Keys& keys,
 // Every key from scratch (a merged or repaired index), in memory of a few words per article
 // plus the signatures of the articles that share a band term with another (likely copies):
 // no strings per article, so that a million articles that all have copies take about 150 MB
-// (docs/scale-out.md, "Memory").
-Xapian::doccount update_all(Xapian::WritableDatabase& db) {
-    // Indexed by docid: sizes and loops in size_t, so that the greatest docid cannot wrap.
-    const std::size_t last = db.get_lastdocid();
+// (docs/scale-out.md, "Memory"). Arrays are indexed by docid: sizes and loops in size_t, so
+// that the greatest docid cannot wrap.
+class Recount {
+  public:
+    explicit Recount(Xapian::WritableDatabase& db)
+        : db_(db), last_(db.get_lastdocid()), order_(last_ + 1, kNone) {}
+
+    // The steps in order; returns how many stored keys changed.
+    Xapian::doccount run() {
+        order_articles();
+        read_signatures();
+        find_leaders();
+        write_member_lists();
+        return rewrite_keys();
+    }
+
+  private:
+    static constexpr std::uint64_t kNone = ~std::uint64_t{0};
+    static constexpr std::uint64_t kLow = 0xffffffffULL;
+    static constexpr std::uint32_t kNoSignature = 0xffffffffU, kWanted = 0xfffffffeU;
+
     // Each article's place in the order of the rule as one number: its date's 8 digits, then
     // the rank of its id term among all id terms (allterms comes in term order), so that
-    // comparing the numbers compares (date, id term) as the strings of key_of() compare.
-    constexpr std::uint64_t kNone = ~std::uint64_t{0};
-    constexpr std::uint64_t kLow = 0xffffffffULL;
-    std::vector<std::uint64_t> order(last + 1, kNone);
-    // A founder's key: cluster_key() (of an empty id term for an article without one).
-    std::vector<std::uint64_t> id_hash(last + 1, XXH3_64bits("", 0));
-    const std::string id_prefix(schema::kId.prefix);
-    std::uint64_t rank = 0;
-    for (auto t = db.allterms_begin(id_prefix); t != db.allterms_end(id_prefix); ++t, ++rank) {
-        const std::string term = *t;
-        const std::uint64_t hash = XXH3_64bits(term.data(), term.size());
-        for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) {
-            order[*p] = (kLow << 32) | rank;
-            id_hash[*p] = hash;
+    // comparing the numbers compares (date, id term) as the strings of key_of() compare. A
+    // date that is not 8 digits (none that the indexer writes) sorts last, as no article.
+    void order_articles() {
+        // A founder's key: cluster_key() (of an empty id term for an article without one).
+        id_hash_.assign(last_ + 1, XXH3_64bits("", 0));
+        const std::string id_prefix(schema::kId.prefix);
+        std::uint64_t rank = 0;
+        for (auto t = db_.allterms_begin(id_prefix); t != db_.allterms_end(id_prefix);
+             ++t, ++rank) {
+            const std::string term = *t;
+            const std::uint64_t hash = XXH3_64bits(term.data(), term.size());
+            for (auto p = db_.postlist_begin(term); p != db_.postlist_end(term); ++p) {
+                order_[*p] = (kLow << 32) | rank;
+                id_hash_[*p] = hash;
+            }
         }
+        const auto date_number = [](const std::string& date) -> std::uint64_t {
+            if (date.size() != 8 || !std::all_of(date.begin(), date.end(),
+                                                 [](char c) { return c >= '0' && c <= '9'; }))
+                return kLow;
+            return std::stoull(date);
+        };
+        for (auto v = db_.valuestream_begin(schema::kDateSlot.slot);
+             v != db_.valuestream_end(schema::kDateSlot.slot); ++v)
+            order_[v.get_docid()] = (date_number(*v) << 32) | (order_[v.get_docid()] & kLow);
     }
-    // A date that is not 8 digits (none that the indexer writes) sorts last, as no article.
-    const auto date_number = [](const std::string& date) -> std::uint64_t {
-        if (date.size() != 8 ||
-            !std::all_of(date.begin(), date.end(), [](char c) { return c >= '0' && c <= '9'; }))
-            return kLow;
-        return std::stoull(date);
-    };
-    for (auto v = db.valuestream_begin(schema::kDateSlot.slot);
-         v != db.valuestream_end(schema::kDateSlot.slot); ++v)
-        order[v.get_docid()] = (date_number(*v) << 32) | (order[v.get_docid()] & kLow);
-    const auto date_of = [&](Xapian::docid d) {
-        const std::uint64_t date = order[d] >> 32;
+
+    std::string date_of(Xapian::docid d) const {
+        const std::uint64_t date = order_[d] >> 32;
         if (date == kLow)
-            return db.get_document(d, Xapian::DOC_ASSUME_VALID).get_value(schema::kDateSlot.slot);
+            return db_.get_document(d, Xapian::DOC_ASSUME_VALID).get_value(schema::kDateSlot.slot);
         char buf[16];
         std::snprintf(buf, sizeof buf, "%08llu", static_cast<unsigned long long>(date));
-        return std::string(buf);
-    };
+        return buf;
+    }
 
     // The signatures of the articles that share a band term with another: the only ones that
     // can have a leader other than themselves.
-    constexpr std::uint32_t kNoSignature = 0xffffffffU, kWanted = 0xfffffffeU;
-    std::vector<std::uint32_t> signature_at(last + 1, kNoSignature);
-    const std::string band_prefix(schema::kBand.prefix);
-    for (auto t = db.allterms_begin(band_prefix); t != db.allterms_end(band_prefix); ++t)
-        if (t.get_termfreq() >= 2)
-            for (auto p = db.postlist_begin(*t); p != db.postlist_end(*t); ++p)
-                signature_at[*p] = kWanted;
-    std::vector<Signature> signatures;
-    for (auto v = db.valuestream_begin(schema::kSignatureSlot.slot);
-         v != db.valuestream_end(schema::kSignatureSlot.slot); ++v) {
-        std::uint32_t& at = signature_at[v.get_docid()];
-        if (at != kWanted) continue;
-        at = kNoSignature;
-        if (auto s = Signature::decode(*v)) {
-            at = static_cast<std::uint32_t>(signatures.size());
-            signatures.push_back(*s);
-        }
-    }
-    // (An article with band terms but no signature value is no one's copy.)
-    const auto similar = [&](Xapian::docid a, Xapian::docid b) {
-        return signature_at[a] < signatures.size() && signature_at[b] < signatures.size() &&
-               signatures[signature_at[a]].similarity(signatures[signature_at[b]]) >= kSimilarAt;
-    };
-
-    // Each article's leader: the earliest similar article of any of its bands (0: itself).
-    std::vector<Xapian::docid> leader(last + 1, 0);
-    std::vector<Xapian::docid> postings;
-    for (auto t = db.allterms_begin(band_prefix); t != db.allterms_end(band_prefix); ++t) {
-        if (t.get_termfreq() < 2) continue;
-        postings.assign(db.postlist_begin(*t), db.postlist_end(*t));
-        std::sort(postings.begin(), postings.end(),
-                  [&](Xapian::docid a, Xapian::docid b) { return order[a] < order[b]; });
-        for (Xapian::docid d : postings) {
-            Xapian::docid& best = leader[d];
-            for (Xapian::docid e : postings) {
-                if (e == d || !(order[e] < order[best ? best : d])) break;
-                if (similar(d, e)) {
-                    best = e;
-                    break;
-                }
+    void read_signatures() {
+        signature_at_.assign(last_ + 1, kNoSignature);
+        const std::string band_prefix(schema::kBand.prefix);
+        for (auto t = db_.allterms_begin(band_prefix); t != db_.allterms_end(band_prefix); ++t)
+            if (t.get_termfreq() >= 2)
+                for (auto p = db_.postlist_begin(*t); p != db_.postlist_end(*t); ++p)
+                    signature_at_[*p] = kWanted;
+        for (auto v = db_.valuestream_begin(schema::kSignatureSlot.slot);
+             v != db_.valuestream_end(schema::kSignatureSlot.slot); ++v) {
+            std::uint32_t& at = signature_at_[v.get_docid()];
+            if (at != kWanted) continue;
+            at = kNoSignature;
+            if (auto sig = Signature::decode(*v)) {
+                at = static_cast<std::uint32_t>(signatures_.size());
+                signatures_.push_back(*sig);
             }
         }
     }
-    signatures = {};
-    signature_at = {};
-    // Leaders come earlier than their followers: following them ends at the founder.
-    const auto founder = [&](Xapian::docid d) {
-        Xapian::docid f = d;
-        while (leader[f]) f = leader[f];
-        for (Xapian::docid n = d; leader[n] && leader[n] != f;) n = std::exchange(leader[n], f);
-        return f;
-    };
-    const auto key_for = [&](Xapian::docid f) { return key_of_hash(date_of(f), id_hash[f]); };
 
-    // The member lists, written anew: every cluster of two or more, members earliest first.
-    std::vector<std::uint32_t> size(last + 1, 0);
-    for (std::size_t d = 1; d <= last; ++d)
-        if (order[d] != kNone) ++size[founder(static_cast<Xapian::docid>(d))];
-    std::vector<std::pair<Xapian::docid, Xapian::docid>> members;  // (founder, member)
-    for (std::size_t d = 1; d <= last; ++d) {
-        const auto did = static_cast<Xapian::docid>(d);
-        if (order[d] != kNone && size[founder(did)] > 1) members.emplace_back(founder(did), did);
+    // (An article with band terms but no signature value is no one's copy.)
+    bool similar(Xapian::docid a, Xapian::docid b) const {
+        return signature_at_[a] < signatures_.size() && signature_at_[b] < signatures_.size() &&
+               signatures_[signature_at_[a]].similarity(signatures_[signature_at_[b]]) >=
+                   kSimilarAt;
     }
-    size = {};
-    std::sort(members.begin(), members.end(), [&](const auto& a, const auto& b) {
-        return a.first != b.first ? a.first < b.first : order[a.second] < order[b.second];
-    });
-    std::vector<std::string> keys;  // of the clusters of two or more, sorted
-    std::vector<std::string> list;
-    for (std::size_t i = 0; i < members.size();) {
-        const Xapian::docid f = members[i].first;
-        list.clear();
-        for (; i < members.size() && members[i].first == f; ++i)
-            list.push_back(
-                date_of(members[i].second) +
-                id_term_in(db.get_document(members[i].second, Xapian::DOC_ASSUME_VALID)));
-        keys.push_back(key_for(f));
-        write_members(db, keys.back(), list);
+
+    // Each article's leader: the earliest similar article of any of its bands (0: itself).
+    void find_leaders() {
+        leader_.assign(last_ + 1, 0);
+        std::vector<Xapian::docid> postings;
+        const std::string band_prefix(schema::kBand.prefix);
+        for (auto t = db_.allterms_begin(band_prefix); t != db_.allterms_end(band_prefix); ++t) {
+            if (t.get_termfreq() < 2) continue;
+            postings.assign(db_.postlist_begin(*t), db_.postlist_end(*t));
+            std::sort(postings.begin(), postings.end(),
+                      [&](Xapian::docid a, Xapian::docid b) { return order_[a] < order_[b]; });
+            for (Xapian::docid d : postings) {
+                Xapian::docid& best = leader_[d];
+                for (Xapian::docid e : postings) {
+                    if (e == d || !(order_[e] < order_[best ? best : d])) break;
+                    if (similar(d, e)) {
+                        best = e;
+                        break;
+                    }
+                }
+            }
+        }
+        signatures_ = {};
+        signature_at_ = {};
     }
-    members = {};
-    std::sort(keys.begin(), keys.end());
-    const std::string prefix(schema::kClusterMembers.key);
-    std::vector<std::string> old;
-    for (auto k = db.metadata_keys_begin(prefix); k != db.metadata_keys_end(prefix); ++k)
-        if (!std::binary_search(keys.begin(), keys.end(), (*k).substr(prefix.size())))
-            old.push_back(*k);
-    for (const std::string& k : old) db.set_metadata(k, std::string());
+
+    // Leaders come earlier than their followers: following them ends at the founder.
+    Xapian::docid founder(Xapian::docid d) {
+        Xapian::docid f = d;
+        while (leader_[f]) f = leader_[f];
+        for (Xapian::docid n = d; leader_[n] && leader_[n] != f;) n = std::exchange(leader_[n], f);
+        return f;
+    }
+
+    std::string key_for(Xapian::docid f) const { return key_of_hash(date_of(f), id_hash_[f]); }
+
+    // The member lists, written anew: every cluster of two or more, members earliest first;
+    // the lists of clusters that are no more, cleared.
+    void write_member_lists() {
+        std::vector<std::uint32_t> size(last_ + 1, 0);
+        for (std::size_t d = 1; d <= last_; ++d)
+            if (order_[d] != kNone) ++size[founder(static_cast<Xapian::docid>(d))];
+        std::vector<std::pair<Xapian::docid, Xapian::docid>> members;  // (founder, member)
+        for (std::size_t d = 1; d <= last_; ++d) {
+            const auto did = static_cast<Xapian::docid>(d);
+            if (order_[d] != kNone && size[founder(did)] > 1)
+                members.emplace_back(founder(did), did);
+        }
+        size = {};
+        std::sort(members.begin(), members.end(), [&](const auto& a, const auto& b) {
+            return a.first != b.first ? a.first < b.first : order_[a.second] < order_[b.second];
+        });
+        std::vector<std::string> keys;  // of the clusters of two or more, sorted
+        std::vector<std::string> list;
+        for (std::size_t i = 0; i < members.size();) {
+            const Xapian::docid f = members[i].first;
+            list.clear();
+            for (; i < members.size() && members[i].first == f; ++i)
+                list.push_back(
+                    date_of(members[i].second) +
+                    id_term_in(db_.get_document(members[i].second, Xapian::DOC_ASSUME_VALID)));
+            keys.push_back(key_for(f));
+            write_members(db_, keys.back(), list);
+        }
+        std::sort(keys.begin(), keys.end());
+        const std::string prefix(schema::kClusterMembers.key);
+        std::vector<std::string> old;
+        for (auto k = db_.metadata_keys_begin(prefix); k != db_.metadata_keys_end(prefix); ++k)
+            if (!std::binary_search(keys.begin(), keys.end(), (*k).substr(prefix.size())))
+                old.push_back(*k);
+        for (const std::string& k : old) db_.set_metadata(k, std::string());
+    }
 
     // The stored keys that differ, read in one pass, then rewritten.
-    std::vector<Xapian::docid> moved;
-    {
-        auto v = db.valuestream_begin(schema::kClusterSlot.slot);
-        const auto end = db.valuestream_end(schema::kClusterSlot.slot);
-        for (std::size_t i = 1; i <= last; ++i) {
+    Xapian::doccount rewrite_keys() {
+        std::vector<Xapian::docid> moved;
+        auto v = db_.valuestream_begin(schema::kClusterSlot.slot);
+        const auto end = db_.valuestream_end(schema::kClusterSlot.slot);
+        for (std::size_t i = 1; i <= last_; ++i) {
             const auto d = static_cast<Xapian::docid>(i);
-            if (order[d] == kNone) continue;
+            if (order_[d] == kNone) continue;
             while (v != end && v.get_docid() < d) ++v;
             const bool has = v != end && v.get_docid() == d;
             if (!has || *v != key_for(founder(d))) moved.push_back(d);
         }
+        for (Xapian::docid d : moved) {
+            // Only a value changes: Xapian rewrites the value, not the document's terms.
+            Xapian::Document doc = db_.get_document(d);
+            doc.add_value(schema::kClusterSlot.slot, key_for(founder(d)));
+            db_.replace_document(d, doc);
+        }
+        return static_cast<Xapian::doccount>(moved.size());
     }
-    for (Xapian::docid d : moved) {
-        // Only a value changes: Xapian rewrites the value, not the document's terms.
-        Xapian::Document doc = db.get_document(d);
-        doc.add_value(schema::kClusterSlot.slot, key_for(founder(d)));
-        db.replace_document(d, doc);
-    }
-    return static_cast<Xapian::doccount>(moved.size());
-}
+
+    Xapian::WritableDatabase& db_;
+    const std::size_t last_;
+    std::vector<std::uint64_t> order_;
+    std::vector<std::uint64_t> id_hash_;
+    std::vector<std::uint32_t> signature_at_;
+    std::vector<Signature> signatures_;
+    std::vector<Xapian::docid> leader_;
+};
+
+Xapian::doccount update_all(Xapian::WritableDatabase& db) { return Recount(db).run(); }
 
 }  // namespace
 

@@ -175,9 +175,47 @@ DocumentBuilder::DocumentBuilder(const Analyzer& analyzer) : analyzer_(analyzer)
     spellgen_.set_stemming_strategy(Xapian::TermGenerator::STEM_NONE);
 }
 
+namespace {
+
+// The boolean terms of an article (its id, hosts, day, month, year, language, analyzer) and
+// its weighted title terms.
+void add_terms(Xapian::Document& doc, const Article& article, const std::string& language,
+               const std::string& analyzer, const std::string& id_term) {
+    doc.add_boolean_term(id_term);
+    for (const std::string& host : host_and_parents(article.host))
+        doc.add_boolean_term(bounded_term(schema::kHost.prefix, host));
+    doc.add_boolean_term(std::string(schema::kDay.prefix) + article.date);
+    doc.add_boolean_term(std::string(schema::kMonth.prefix) + article.date.substr(0, 6));
+    doc.add_boolean_term(std::string(schema::kYear.prefix) + article.date.substr(0, 4));
+    doc.add_boolean_term(std::string(schema::kLang.prefix) + language);
+    doc.add_boolean_term(std::string(schema::kAnalyzer.prefix) + analyzer);
+    // Weighted (wdf 1), unlike the filters above: it scores, it does not filter.
+    if (const std::string exact = exact_title_term(article.title); !exact.empty())
+        doc.add_term(exact);
+    if (const std::string written = written_title_term(article.title); !written.empty())
+        doc.add_term(written);
+}
+
+// The value slots of an article; its near-duplicate signature and band terms (clusters.hpp):
+// every article founds its own cluster until IndexWriter's commit finds its earlier copies.
+void add_values(Xapian::Document& doc, const Article& article, const std::string& language,
+                const std::string& body, DocumentBuilder::Built& built) {
+    doc.add_value(schema::kDateSlot.slot, article.date);
+    doc.add_value(schema::kHostSlot.slot, article.host);
+    if (const std::optional<Signature> signature = signature_of(body)) {
+        doc.add_value(schema::kSignatureSlot.slot, signature->encode());
+        built.bands = signature->band_terms();
+        for (const std::string& band : built.bands) doc.add_boolean_term(band);
+    }
+    doc.add_value(schema::kClusterSlot.slot, cluster_key(article.date, built.id_term));
+    doc.add_value(schema::kLanguageSlot.slot, language);
+    doc.add_value(schema::kOrderSlot.slot, order_key(built.id_term));
+}
+
+}  // namespace
+
 DocumentBuilder::Built DocumentBuilder::build(const Article& article, std::string_view path) {
     Built built;
-    Xapian::Document& doc = built.doc;
     // The article's own analyzer (the index's, unless that is "auto"), set up again only
     // when it differs from the last article's.
     const Analyzer analyzer = analyzer_.for_article(article.language);
@@ -193,6 +231,20 @@ DocumentBuilder::Built DocumentBuilder::build(const Article& article, std::strin
     const std::string folded_title = fold(article.title), folded_body = fold(article.body);
     const std::string title = segment(folded_title);
     const std::string body = segment(folded_body);
+    index_words(built.doc, title, body, folded_title, folded_body);
+    built.id_term = id_term_of(article.url);
+    add_terms(built.doc, article, language, analyzer.name(), built.id_term);
+    add_values(built.doc, article, language, body, built);
+    built.doc.set_data(StoredRecord{article.title, article.date, article.url, std::string(path),
+                                    language, article.body}
+                           .encode());
+    built.spellings = spellings(title);
+    return built;
+}
+
+void DocumentBuilder::index_words(Xapian::Document& doc, const std::string& title,
+                                  const std::string& body, const std::string& folded_title,
+                                  const std::string& folded_body) {
     termgen_.set_document(doc);
     termgen_.index_text(title, 1, std::string(schema::kTitle.prefix));
     termgen_.increase_termpos(10);
@@ -200,50 +252,21 @@ DocumentBuilder::Built DocumentBuilder::build(const Article& article, std::strin
     termgen_.increase_termpos(10);
     termgen_.index_text(body);
     // Chinese and Japanese character pairs, a fallback for what the dictionary splits
-    // differently in a query (QueryBuilder::build).
+    // differently in a query (ranking::add_char_pairs).
     for (const std::string* text : {&folded_title, &folded_body})
         for (const std::string& pair : han_pairs(*text, true))
             doc.add_term(std::string(schema::kCharPair.prefix) + pair);
     // Drop the generator's reference before the document moves to the writer's thread:
     // Xapian's reference counts are not atomic.
     termgen_.set_document(Xapian::Document());
+}
 
-    built.id_term = id_term_of(article.url);
-    doc.add_boolean_term(built.id_term);
-    for (const std::string& host : host_and_parents(article.host))
-        doc.add_boolean_term(bounded_term(schema::kHost.prefix, host));
-    doc.add_boolean_term(std::string(schema::kDay.prefix) + article.date);
-    doc.add_boolean_term(std::string(schema::kMonth.prefix) + article.date.substr(0, 6));
-    doc.add_boolean_term(std::string(schema::kYear.prefix) + article.date.substr(0, 4));
-    doc.add_boolean_term(std::string(schema::kLang.prefix) + language);
-    doc.add_boolean_term(std::string(schema::kAnalyzer.prefix) + analyzer.name());
-    // Weighted (wdf 1), unlike the filters above: it scores, it does not filter.
-    if (const std::string exact = exact_title_term(article.title); !exact.empty())
-        doc.add_term(exact);
-    if (const std::string written = written_title_term(article.title); !written.empty())
-        doc.add_term(written);
-
-    doc.add_value(schema::kDateSlot.slot, article.date);
-    doc.add_value(schema::kHostSlot.slot, article.host);
-    // Near-duplicates (clusters.hpp): the signature and its band terms; every article founds
-    // its own cluster until IndexWriter's commit finds its earlier copies.
-    if (const std::optional<Signature> signature = signature_of(body)) {
-        doc.add_value(schema::kSignatureSlot.slot, signature->encode());
-        built.bands = signature->band_terms();
-        for (const std::string& band : built.bands) doc.add_boolean_term(band);
-    }
-    doc.add_value(schema::kClusterSlot.slot, cluster_key(article.date, built.id_term));
-    doc.add_value(schema::kLanguageSlot.slot, language);
-    doc.add_value(schema::kOrderSlot.slot, order_key(built.id_term));
-
-    doc.set_data(StoredRecord{article.title, article.date, article.url, std::string(path), language,
-                              article.body}
-                     .encode());
-
+std::vector<std::string> DocumentBuilder::spellings(const std::string& title) {
     // Title words feed the spelling dictionary behind "did you mean" (numbers left out).
     // Body words too cost a quarter more indexing time on Reuters-21578 (docs/query-syntax.md),
     // so the dictionary has the titles' words; a suggestion is still checked against every
     // article's words (QueryBuilder::correction).
+    std::vector<std::string> out;
     Xapian::Document scratch;
     spellgen_.set_document(scratch);
     spellgen_.index_text_without_positions(title);
@@ -251,10 +274,10 @@ DocumentBuilder::Built DocumentBuilder::build(const Article& article, std::strin
         const std::string& word = *it;
         if (word.size() > 2 && word.size() < 40 &&
             !std::isdigit(static_cast<unsigned char>(word[0])))
-            built.spellings.push_back(word);
+            out.push_back(word);
     }
     spellgen_.set_document(Xapian::Document());
-    return built;
+    return out;
 }
 
 }  // namespace newsidx

@@ -76,6 +76,13 @@ class DocumentBuilder {
     Built build(const Article& article, std::string_view path);
 
   private:
+    // The text terms: title words (under kTitle and, kTitleWdf times, unprefixed), body words,
+    // character pairs.
+    void index_words(Xapian::Document& doc, const std::string& title, const std::string& body,
+                     const std::string& folded_title, const std::string& folded_body);
+    // The words the title gives the spelling dictionary.
+    std::vector<std::string> spellings(const std::string& title);
+
     Analyzer analyzer_;       // the index's: "auto" picks each article's own
     std::string configured_;  // the analyzer termgen_ is set up for
     Xapian::TermGenerator termgen_;

@@ -122,16 +122,10 @@ class Run {
     Run(const IndexOptions& options, IndexObserver& observer, IndexStats& stats)
         : options_(options), observer_(observer), stats_(stats) {}
 
+    // The run, in its steps: inputs, the index and its lock, the file list, vanished files,
+    // the files to read, then the direct or the bulk path.
     void execute() {
-        std::vector<std::string> roots;
-        for (const std::string& input : options_.inputs) {
-            std::error_code ec;
-            if (!fs::exists(input, ec))
-                throw Error(ErrorCode::BadOption, "input '" + input + "' does not exist");
-            roots.push_back(fs::absolute(input).lexically_normal().string());
-            if (roots.back().size() > 1 && roots.back().back() == '/') roots.back().pop_back();
-        }
-        roots_ = roots;
+        roots_ = absolute_inputs();
         // The lock first: a second indexer is turned away at once, before any listing.
         detail::recover_interrupted_swap(options_.db_path);
         writer_.emplace(IndexWriter::open(options_.db_path, options_.rebuild, options_.language));
@@ -140,69 +134,13 @@ class Run {
         // shard without articles may still hold the states of the other shards' files.)
         was_empty_ = options_.rebuild || (writer_->size() == 0 && !writer_->has_file_states());
         settle_shard();
-
-        // --shards N lists the files once per shard: the first one says what it skipped.
-        files_ = detail::find_files(roots, [this](const std::string& line) {
-            if (options_.report_rejections) observer_.on_warning(line);
-        });
-        stats_.files = files_.size();
-        {
-            std::uint64_t bytes = 0;
-            for (FileList::Index i = 0; i < files_.size(); ++i) bytes += files_[i].size;
-            observer_.on_listed(files_.size(), bytes);
-        }
-
-        // Files under the inputs that the index knows but the disk no longer has.
-        if (!options_.rebuild) {
-            std::vector<std::string> gone;
-            // The known paths come in sorted order, mostly: each is looked for after the last.
-            FileList::Index hint = 0;
-            writer_->each_known_file([&](const std::string& known) {
-                if (!files_.find(known, &hint) && under_inputs(known)) gone.push_back(known);
-            });
-            for (const std::string& known : gone) {
-                // A shard counts the files whose articles were its own (every shard keeps the
-                // states of all files), and the first shard the files that had none.
-                const auto state = shard_.whole() ? std::nullopt : writer_->file_state(known);
-                if (!state ||
-                    (state->url.empty() ? shard_.k == 1 : shard_.keeps(id_term_of(state->url))))
-                    ++stats_.removed;
-                writer_->forget(known);
-            }
-        }
-
-        // Unchanged files (same size and mtime) are not read at all. The others' states are
-        // read again when they are (materialize()): a million files to read carry none here.
-        std::vector<FileList::Index> todo;
-        for (FileList::Index i = 0; i < files_.size(); ++i) {
-            FileList::Entry& f = files_[i];
-            std::optional<FileState> previous;
-            if (!options_.rebuild) previous = writer_->file_state(files_.path(i));
-            if (previous && previous->size == f.size && previous->mtime_ns == f.mtime_ns &&
-                !previous->url.empty()) {
-                if (!shard_.keeps(id_term_of(previous->url))) {
-                    set_fate(i, Fate::Elsewhere);
-                    continue;
-                }
-                f.holds = previous->holds;
-                set_fate(i, f.holds ? Fate::Unchanged : Fate::Superseded);
-                // files_ is sorted by path: the greatest path with the URL is the last to come.
-                FileList::Index& owner = url_owner_[url_key(previous->url)];
-                // An earlier file that says it holds the URL does not (a run over another
-                // folder let it win): the later one is read again below if it lacks its article.
-                if (owner != UrlOwners::kNone && files_[owner].holds) supersede(owner);
-                owner = i;
-                continue;
-            }
-            bytes_total_ += f.size;
-            todo.push_back(i);
-        }
-
+        list_files();
+        if (!options_.rebuild) forget_vanished();
+        std::vector<FileList::Index> todo = files_to_read();
         unsigned jobs =
             options_.jobs ? options_.jobs : std::max(1u, std::thread::hardware_concurrency());
         jobs = static_cast<unsigned>(
             std::min<std::size_t>(jobs, std::max<std::size_t>(1, todo.size())));
-
         const Xapian::doccount existing = writer_->size();
         const bool bulk = options_.rebuild || options_.mode == BuildMode::Bulk ||
                           (options_.mode == BuildMode::Auto && todo.size() >= kBulkMinFiles &&
@@ -216,6 +154,87 @@ class Run {
     }
 
   private:
+    // The inputs, absolute and without a trailing slash. Throws Error(BadOption) for one that
+    // does not exist.
+    std::vector<std::string> absolute_inputs() const {
+        std::vector<std::string> roots;
+        for (const std::string& input : options_.inputs) {
+            std::error_code ec;
+            if (!fs::exists(input, ec))
+                throw Error(ErrorCode::BadOption, "input '" + input + "' does not exist");
+            roots.push_back(fs::absolute(input).lexically_normal().string());
+            if (roots.back().size() > 1 && roots.back().back() == '/') roots.back().pop_back();
+        }
+        return roots;
+    }
+
+    void list_files() {
+        // --shards N lists the files once per shard: the first one says what it skipped.
+        files_ = detail::find_files(roots_, [this](const std::string& line) {
+            if (options_.report_rejections) observer_.on_warning(line);
+        });
+        stats_.files = files_.size();
+        std::uint64_t bytes = 0;
+        for (FileList::Index i = 0; i < files_.size(); ++i) bytes += files_[i].size;
+        observer_.on_listed(files_.size(), bytes);
+    }
+
+    // Files under the inputs that the index knows but the disk no longer has.
+    void forget_vanished() {
+        std::vector<std::string> gone;
+        // The known paths come in sorted order, mostly: each is looked for after the last.
+        FileList::Index hint = 0;
+        writer_->each_known_file([&](const std::string& known) {
+            if (!files_.find(known, &hint) && under_inputs(known)) gone.push_back(known);
+        });
+        for (const std::string& known : gone) {
+            // A shard counts the files whose articles were its own (every shard keeps the
+            // states of all files), and the first shard the files that had none.
+            const auto state = shard_.whole() ? std::nullopt : writer_->file_state(known);
+            if (!state ||
+                (state->url.empty() ? shard_.k == 1 : shard_.keeps(id_term_of(state->url))))
+                ++stats_.removed;
+            writer_->forget(known);
+        }
+    }
+
+    // The files to read: not the unchanged ones (same size and mtime), which are not read at
+    // all. The others' states are read again when they are (materialize()): a million files
+    // to read carry none here.
+    std::vector<FileList::Index> files_to_read() {
+        std::vector<FileList::Index> todo;
+        for (FileList::Index i = 0; i < files_.size(); ++i) {
+            FileList::Entry& f = files_[i];
+            std::optional<FileState> previous;
+            if (!options_.rebuild) previous = writer_->file_state(files_.path(i));
+            if (previous && previous->size == f.size && previous->mtime_ns == f.mtime_ns &&
+                !previous->url.empty()) {
+                keep_unchanged(i, *previous);
+                continue;
+            }
+            bytes_total_ += f.size;
+            todo.push_back(i);
+        }
+        return todo;
+    }
+
+    // File `i`, unchanged since `previous` was recorded: its fate and its URL's owner.
+    void keep_unchanged(FileList::Index i, const FileState& previous) {
+        if (!shard_.keeps(id_term_of(previous.url))) {
+            set_fate(i, Fate::Elsewhere);
+            return;
+        }
+        FileList::Entry& f = files_[i];
+        f.holds = previous.holds;
+        set_fate(i, f.holds ? Fate::Unchanged : Fate::Superseded);
+        // files_ is sorted by path: the greatest path with the URL is the last to come.
+        FileList::Index& owner = url_owner_[url_key(previous.url)];
+        // An earlier file that says it holds the URL does not (a run over another folder let it
+        // win): the later one is read again below if it lacks its article.
+        if (owner != UrlOwners::kNone && files_[owner].holds) supersede(owner);
+        owner = i;
+    }
+
     using Fate = detail::Fate;
 
     // Below this many changed files a run updates the index in place.
@@ -524,41 +543,66 @@ class Run {
         writer_->commit();
     }
 
-    // Bulk: each worker writes its own scratch shard; the shards and the old index are merged
-    // by compaction into <db>.new, which is swapped in (docs/architecture.md). The file states
-    // are written by the run alone, into a shard of their own.
-    void run_bulk(std::vector<FileList::Index> todo, unsigned jobs) {
-        const std::string build_dir = detail::index_sibling(options_.db_path, detail::kBuildSuffix);
-        const std::string next_dir = detail::index_sibling(options_.db_path, detail::kNextSuffix);
+    // A bulk run's scratch: <db>.build with a shard per worker and one of file states, and
+    // <db>.new for the merged index. However the run ends, both folders go (a failed run must
+    // not leave a full disk).
+    struct Scratch {
+        std::string build, next;
+        std::vector<IndexWriter> writers;  // one per worker
+        std::vector<Shard> shards;
+        ~Scratch() {
+            writers.clear();
+            std::error_code ignored;
+            fs::remove_all(build, ignored);
+            fs::remove_all(next, ignored);
+        }
+    };
+
+    // The scratch folders, empty, and the writers of their shards.
+    void prepare(Scratch& scratch, unsigned jobs) {
         std::error_code ec;
-        fs::remove_all(build_dir, ec);
-        fs::remove_all(next_dir, ec);
-        fs::create_directories(build_dir, ec);
+        fs::remove_all(scratch.build, ec);
+        fs::remove_all(scratch.next, ec);
+        fs::create_directories(scratch.build, ec);
         if (ec)
             throw Error(ErrorCode::NotWritable,
-                        "cannot create '" + build_dir + "': " + ec.message());
-        // However this ends, the scratch folders go (a failed run must not leave a full disk).
-        struct Scratch {
-            std::string build, next;
-            ~Scratch() {
-                std::error_code ignored;
-                fs::remove_all(build, ignored);
-                fs::remove_all(next, ignored);
-            }
-        } scratch{build_dir, next_dir};
-        // The old articles of changed files are deleted from the index as the run takes the
-        // files, but must not be committed unless the merge that brings their new versions
-        // follows: a run that fails on the way drops those deletions.
-        writer_->hold_until_commit();
-        writer_->defer_clusters();  // merge() recounts the merged index's clusters
-        std::vector<IndexWriter> writers;
-        std::vector<Shard> shards(jobs);
+                        "cannot create '" + scratch.build + "': " + ec.message());
+        scratch.shards.resize(jobs);
         for (unsigned j = 0; j < jobs; ++j)
-            writers.push_back(IndexWriter::create_shard(detail::scratch_shard(build_dir, j),
-                                                        writer_->analyzer()));
-        states_.emplace(IndexWriter::create_shard(build_dir + "/states", writer_->analyzer()));
+            scratch.writers.push_back(IndexWriter::create_shard(
+                detail::scratch_shard(scratch.build, j), writer_->analyzer()));
+        states_.emplace(IndexWriter::create_shard(scratch.build + "/states", writer_->analyzer()));
         states_->set_shard(shard_.text());  // carried into the merged index
+    }
 
+    // One outcome of a bulk run, taken in file order: what the index and the states shard
+    // keep of it. `superseded` collects the articles that the workers' shards must drop.
+    void apply_bulk(const SourceFile& f, const Outcome& out, Verdict verdict,
+                    std::vector<std::pair<std::string, std::string>>& superseded) {
+        switch (verdict.action) {
+            case Action::None:
+                return;
+            case Action::Forget:
+                writer_->forget(f.path);
+                states_->forget(f.path);  // a state let_go() wrote this run
+                return;
+            case Action::Touch:
+                break;
+            case Action::Supersede:
+                superseded.emplace_back(f.path, out.state.url);
+                [[fallthrough]];
+            case Action::Write:
+                // The index keeps nothing this file or this URL produced before.
+                if (f.previous) writer_->delete_article_of(f.path, f.previous->url);
+                if (verdict.in_index) writer_->delete_id(out.id_term);
+                break;
+        }
+        states_->touch(f.path, out.state);
+    }
+
+    // The files through the workers, each writing the articles it analyses into its own shard.
+    void read_into_shards(const std::vector<FileList::Index>& todo, Scratch& scratch,
+                          unsigned jobs) {
         read_in_batches(todo, [&](std::vector<SourceFile>& files,
                                   const std::vector<const SourceFile*>& view, std::size_t done,
                                   std::size_t total) {
@@ -566,42 +610,61 @@ class Run {
             // Written by the workers, whose shards the run must not touch until they stop:
             // articles that a later file turned out to hold, deleted from the shards then.
             std::vector<std::pair<std::string, std::string>> superseded;  // (path, URL)
-            detail::Pipeline pipeline(view, jobs, writer_->analyzer(), options_.max_size, shard_,
-                                      [&](unsigned w, const SourceFile& f, Outcome& out) {
-                                          shards[w].write(writers[w], f, out, commit_bytes);
-                                      });
-            const std::size_t taken =
-                drain(pipeline, files, done, total,
-                      [&](const SourceFile& f, const Outcome& out, Verdict verdict) {
-                          switch (verdict.action) {
-                              case Action::None:
-                                  return;
-                              case Action::Forget:
-                                  writer_->forget(f.path);
-                                  states_->forget(f.path);  // a state let_go() wrote this run
-                                  return;
-                              case Action::Touch:
-                                  break;
-                              case Action::Supersede:
-                                  superseded.emplace_back(f.path, out.state.url);
-                                  [[fallthrough]];
-                              case Action::Write:
-                                  // The index keeps nothing this file or this URL produced before.
-                                  if (f.previous)
-                                      writer_->delete_article_of(f.path, f.previous->url);
-                                  if (verdict.in_index) writer_->delete_id(out.id_term);
-                                  break;
-                          }
-                          states_->touch(f.path, out.state);
-                      });
+            detail::Pipeline pipeline(
+                view, jobs, writer_->analyzer(), options_.max_size, shard_,
+                [&](unsigned w, const SourceFile& f, Outcome& out) {
+                    scratch.shards[w].write(scratch.writers[w], f, out, commit_bytes);
+                });
+            const std::size_t taken = drain(
+                pipeline, files, done, total,
+                [&](const SourceFile& f, const Outcome& out, Verdict verdict) {
+                    apply_bulk(f, out, verdict, superseded);
+                });
             for (const auto& [path, url] : superseded)
-                for (IndexWriter& w : writers) w.delete_article_of(path, url);
+                for (IndexWriter& w : scratch.writers) w.delete_article_of(path, url);
             // Stopped early, the workers may have written files the run never took, whose old
             // articles are still in the index: leave those files to the next run, as if they
             // had not been read (their old state stays, so it reads them again).
             for (std::size_t i = taken; i < files.size(); ++i)
-                for (IndexWriter& w : writers) w.forget(files[i].path);
+                for (IndexWriter& w : scratch.writers) w.forget(files[i].path);
         });
+    }
+
+    // The shards and the old index merged by compaction into <db>.new, swapped in.
+    void merge_and_swap(Scratch& scratch) {
+        observer_.on_commit();
+        for (IndexWriter& w : scratch.writers) w.commit();
+        IndexWriter::drop_shared_ids(scratch.writers);
+        writer_->commit();
+        const bool with_old = !options_.rebuild && (writer_->size() > 0 || !was_empty_);
+        // The merged index is opened, and so locked, before it is swapped in: from here to the
+        // end of the run both the old and the new index are this run's.
+        IndexWriter merged =
+            IndexWriter::merge(scratch.writers, *states_, with_old ? options_.db_path : "",
+                               scratch.next, writer_->analyzer());
+        detail::sync_tree(scratch.next);
+        detail::swap_in(scratch.next, options_.db_path);
+        observer_.on_swapped();
+        // Neither index is written again: the old one is at <db>.new now (removed with the
+        // scratch), and the merged one is where the old one was.
+        writer_->release();
+        writer_.reset();
+        merged.release();
+    }
+
+    // Bulk: each worker writes its own scratch shard; the shards and the old index are merged
+    // by compaction into <db>.new, which is swapped in (docs/architecture.md). The file states
+    // are written by the run alone, into a shard of their own.
+    void run_bulk(std::vector<FileList::Index> todo, unsigned jobs) {
+        Scratch scratch{detail::index_sibling(options_.db_path, detail::kBuildSuffix),
+                        detail::index_sibling(options_.db_path, detail::kNextSuffix), {}, {}};
+        prepare(scratch, jobs);
+        // The old articles of changed files are deleted from the index as the run takes the
+        // files, but must not be committed unless the merge that brings their new versions
+        // follows: a run that fails on the way drops those deletions.
+        writer_->hold_until_commit();
+        writer_->defer_clusters();  // merge() recounts the merged index's clusters
+        read_into_shards(todo, scratch, jobs);
         // Every file is counted: the merge and the cluster count that follow get the memory.
         todo = {};
         files_ = FileList();
@@ -613,23 +676,7 @@ class Run {
             stats_.added = stats_.updated = stats_.unchanged = stats_.superseded = 0;
             return;
         }
-        observer_.on_commit();
-        for (IndexWriter& w : writers) w.commit();
-        IndexWriter::drop_shared_ids(writers);
-        writer_->commit();
-        const bool with_old = !options_.rebuild && (writer_->size() > 0 || !was_empty_);
-        // The merged index is opened, and so locked, before it is swapped in: from here to the
-        // end of the run both the old and the new index are this run's.
-        IndexWriter merged = IndexWriter::merge(writers, *states_, with_old ? options_.db_path : "",
-                                                next_dir, writer_->analyzer());
-        detail::sync_tree(next_dir);
-        detail::swap_in(next_dir, options_.db_path);
-        observer_.on_swapped();
-        // Neither index is written again: the old one is at next_dir now (removed by
-        // `scratch`), and the merged one is where the old one was.
-        writer_->release();
-        writer_.reset();
-        merged.release();
+        merge_and_swap(scratch);
     }
 
     bool stopping() {

@@ -34,30 +34,99 @@ constexpr std::uint32_t kMask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | I
                                 IN_CREATE | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR |
                                 IN_DONT_FOLLOW;
 
-// The inotify watches of the inputs: every folder under a folder input ("tree" watches, where
-// article files and folders count), and each input's parent folder ("anchors", where only the
-// input's own name counts: a folder input removed and made again, a file input, whatever its
-// name, written or replaced).
-class Watches {
+// The kernel's side: an inotify instance and its watches, one per folder, each knowing whether
+// its articles and folders count (a "tree" watch) and which inputs it holds by name.
+class WatchTable {
   public:
-    // `own`: the index's path, absolute; it and its siblings (<db>.lock, <db>.build, ...) are
-    // not watched, since every run writes there.
-    Watches(const WatchEvents& events, std::string own) : events_(events), own_(std::move(own)) {
+    struct Watch {
+        fs::path path;
+        bool tree = false;                // its article files and folders count
+        std::vector<std::string> inputs;  // names of inputs in it, which count whatever they are
+    };
+
+    explicit WatchTable(const WatchEvents& events) : events_(events) {
         fd_ = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
         if (fd_ < 0)
             throw Error(ErrorCode::Io,
                         std::string("cannot watch folders (inotify): ") + std::strerror(errno));
     }
-    ~Watches() { ::close(fd_); }
-    Watches(const Watches&) = delete;
-    Watches& operator=(const Watches&) = delete;
+    ~WatchTable() { ::close(fd_); }
+    WatchTable(const WatchTable&) = delete;
+    WatchTable& operator=(const WatchTable&) = delete;
 
     int fd() const { return fd_; }
-    // The folders watched for their articles.
-    std::size_t size() const {
-        return static_cast<std::size_t>(std::count_if(watched_.begin(), watched_.end(),
-                                                      [](const auto& w) { return w.second.tree; }));
+
+    // Watches `dir` (the same folder twice is one watch); a folder that cannot be watched is
+    // said, the first ten times, and left to the next change elsewhere.
+    void add(const fs::path& dir, bool tree, const std::string& input = {}) {
+        const int wd = ::inotify_add_watch(fd_, dir.c_str(), kMask);
+        if (wd < 0) {
+            if (events_.on_error && warned_ < 10) {
+                ++warned_;
+                events_.on_error("cannot watch '" + dir.string() + "': " + std::strerror(errno) +
+                                     (errno == ENOSPC ? " (the system's limit of watches: raise "
+                                                        "fs.inotify.max_user_watches)"
+                                                      : "") +
+                                     "; its changes are indexed with the next change elsewhere",
+                                 {});
+            }
+            return;
+        }
+        Watch& w = watched_[wd];
+        w.path = dir;
+        w.tree = w.tree || tree;
+        if (!input.empty()) w.inputs.push_back(input);
     }
+
+    // The watch of `wd`, or nullptr (one that went).
+    const Watch* find(int wd) const {
+        const auto at = watched_.find(wd);
+        return at == watched_.end() ? nullptr : &at->second;
+    }
+    void erase(int wd) { watched_.erase(wd); }
+
+    // Stops watching `dir` and the folders under it, but not an input's anchor.
+    void forget_tree(const fs::path& dir) {
+        const std::string prefix = dir.string() + "/";
+        for (auto it = watched_.begin(); it != watched_.end();) {
+            const std::string& p = it->second.path.native();
+            if (it->second.inputs.empty() && (p == dir.native() || p.starts_with(prefix))) {
+                ::inotify_rm_watch(fd_, it->first);
+                it = watched_.erase(it);
+            } else {
+                ++it;
+            }
+        }
+    }
+
+    // The folders watched for their articles.
+    std::vector<fs::path> trees() const {
+        std::vector<fs::path> out;
+        for (const auto& [wd, w] : watched_)
+            if (w.tree) out.push_back(w.path);
+        return out;
+    }
+
+  private:
+    const WatchEvents& events_;
+    int fd_ = -1;
+    std::unordered_map<int, Watch> watched_;
+    int warned_ = 0;
+};
+
+// The inotify watches of the inputs: every folder under a folder input ("tree" watches, where
+// article files and folders count), and each input's parent folder ("anchors", where only the
+// input's own name counts: a folder input removed and made again, a file input, whatever its
+// name, written or replaced); and which events are changes to the inputs.
+class Watches {
+  public:
+    // `own`: the index's path, absolute; it and its siblings (<db>.lock, <db>.build, ...) are
+    // not watched, since every run writes there.
+    Watches(const WatchEvents& events, std::string own) : table_(events), own_(std::move(own)) {}
+
+    int fd() const { return table_.fd(); }
+    // The folders watched for their articles.
+    std::size_t size() const { return table_.trees().size(); }
 
     // An input, as a run is given it.
     void add_input(const std::string& input) {
@@ -66,7 +135,7 @@ class Watches {
         if (path.has_filename() == false) path = path.parent_path();  // "in/" -> "in"
         // A symbolic link given as an input is followed, as a run follows it.
         if (const fs::path real = fs::canonical(path, ec); !ec) path = real;
-        add(path.parent_path(), false, path.filename().string());
+        table_.add(path.parent_path(), false, path.filename().string());
         if (fs::is_directory(path, ec)) add_tree(path);
     }
 
@@ -76,7 +145,7 @@ class Watches {
         alignas(inotify_event) char buf[64 * 1024];
         bool changed = false;
         while (true) {
-            const ssize_t n = ::read(fd_, buf, sizeof buf);
+            const ssize_t n = ::read(table_.fd(), buf, sizeof buf);
             if (n <= 0) break;  // EAGAIN: nothing more for now
             for (char* p = buf; p < buf + n;) {
                 const auto* e = reinterpret_cast<const inotify_event*>(p);
@@ -88,54 +157,43 @@ class Watches {
     }
 
   private:
-    struct Watch {
-        fs::path path;
-        bool tree = false;                // its article files and folders count
-        std::vector<std::string> inputs;  // names of inputs in it, which count whatever they are
-    };
-
     // One event: whether it is a change to the inputs.
     bool take(const inotify_event& e) {
         if (e.mask & IN_Q_OVERFLOW) {
             // Events were lost: a run lists everything anyway; watch any folder that came.
-            std::vector<fs::path> trees;
-            for (const auto& [wd, w] : watched_)
-                if (w.tree) trees.push_back(w.path);
-            for (const fs::path& t : trees) add_tree(t);
+            for (const fs::path& t : table_.trees()) add_tree(t);
             return true;
         }
         if (e.mask & IN_IGNORED) {
-            watched_.erase(e.wd);
+            table_.erase(e.wd);
             return false;
         }
-        const auto at = watched_.find(e.wd);
-        if (at == watched_.end()) return false;
-        const Watch& w = at->second;
-        if (e.len == 0) return w.tree;  // a watched folder itself went or moved
+        const WatchTable::Watch* w = table_.find(e.wd);
+        if (!w) return false;
+        if (e.len == 0) return w->tree;  // a watched folder itself went or moved
         const std::string name = e.name;
-        const fs::path path = w.path / name;
-        const bool input = std::find(w.inputs.begin(), w.inputs.end(), name) != w.inputs.end();
-        if (!input && (!w.tree || is_own(path))) return false;
+        const fs::path path = w->path / name;
+        const bool input = std::find(w->inputs.begin(), w->inputs.end(), name) != w->inputs.end();
+        if (!input && (!w->tree || is_own(path))) return false;
         if (e.mask & IN_ISDIR) {
             if (e.mask & (IN_CREATE | IN_MOVED_TO)) add_tree(path);
             if (e.mask & IN_MOVED_FROM)
-                forget_tree(path);  // its watches would report from elsewhere
+                table_.forget_tree(path);  // its watches would report from elsewhere
             return true;
         }
-        if (input || is_article_name(name)) {
-            if (!(e.mask & IN_CREATE)) return true;
-            // A file being written is read once it is closed (IN_CLOSE_WRITE); a link made to
-            // an existing file (symbolic or hard) is never written: it counts now.
-            struct stat st {};
-            return ::lstat(path.c_str(), &st) == 0 && (S_ISLNK(st.st_mode) || st.st_nlink > 1);
-        }
-        return false;
+        if (!input && !is_article_name(name)) return false;
+        if (!(e.mask & IN_CREATE)) return true;
+        // A file being written is read once it is closed (IN_CLOSE_WRITE); a link made to an
+        // existing file (symbolic or hard) is never written: it counts now.
+        struct stat st {};
+        return ::lstat(path.c_str(), &st) == 0 && (S_ISLNK(st.st_mode) || st.st_nlink > 1);
     }
 
     // Watches `dir` and every folder under it (symbolic links are not followed, as a run
-    // does not follow them).
+    // does not follow them), but not the index's own.
     void add_tree(const fs::path& dir) {
-        add(dir, true);
+        if (is_own(dir)) return;
+        table_.add(dir, true);
         std::error_code ec;
         fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec);
         for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
@@ -144,20 +202,7 @@ class Watches {
                 if (is_own(it->path()))
                     it.disable_recursion_pending();
                 else
-                    add(it->path(), true);
-            }
-        }
-    }
-
-    void forget_tree(const fs::path& dir) {
-        const std::string prefix = dir.string() + "/";
-        for (auto it = watched_.begin(); it != watched_.end();) {
-            const std::string& p = it->second.path.native();
-            if (it->second.inputs.empty() && (p == dir.native() || p.starts_with(prefix))) {
-                ::inotify_rm_watch(fd_, it->first);
-                it = watched_.erase(it);
-            } else {
-                ++it;
+                    table_.add(it->path(), true);
             }
         }
     }
@@ -180,32 +225,8 @@ class Watches {
         return ext == ".txt";
     }
 
-    void add(const fs::path& dir, bool tree, const std::string& input = {}) {
-        if (tree && is_own(dir)) return;
-        const int wd = ::inotify_add_watch(fd_, dir.c_str(), kMask);
-        if (wd < 0) {
-            if (events_.on_error && warned_ < 10) {
-                ++warned_;
-                events_.on_error("cannot watch '" + dir.string() + "': " + std::strerror(errno) +
-                                     (errno == ENOSPC ? " (the system's limit of watches: raise "
-                                                        "fs.inotify.max_user_watches)"
-                                                      : "") +
-                                     "; its changes are indexed with the next change elsewhere",
-                                 {});
-            }
-            return;
-        }
-        Watch& w = watched_[wd];  // the same folder twice is one watch
-        w.path = dir;
-        w.tree = w.tree || tree;
-        if (!input.empty()) w.inputs.push_back(input);
-    }
-
-    const WatchEvents& events_;
+    WatchTable table_;
     std::string own_;
-    int fd_ = -1;
-    std::unordered_map<int, Watch> watched_;
-    int warned_ = 0;
 };
 
 // Passes on what a run says, but what the watcher's previous run said already: a file that

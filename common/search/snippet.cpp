@@ -72,18 +72,16 @@ SnippetTerms snippet_terms(const Xapian::Query& query) {
     return out;
 }
 
-std::pair<std::size_t, std::size_t> match_window(std::string_view text,
-                                                 const std::vector<std::string>& stems,
-                                                 std::size_t span, const Xapian::Stem* stemmer) {
-    if (text.size() <= 2 * span || stems.empty()) return {0, text.size()};
-    // Where words start that begin like a query stem ("guarantees" for "guarante"; one letter
-    // less, so that "policy" is found for "polici"), or contain it (CJK runs).
-    struct Match {
-        std::size_t at, stem;
-    };
-    std::vector<Match> matches;
-    // Each stem less its last character: what a word of another script must hold before it is
-    // stemmed to make sure.
+namespace {
+
+// A word of the text where a query stem may be: its byte offset and the stem's index.
+struct WindowMatch {
+    std::size_t at, stem;
+};
+
+// Each stem less its last character: what a word of another script must hold before it is
+// stemmed to make sure.
+std::vector<std::string> stem_cores(const std::vector<std::string>& stems) {
     std::vector<std::string> cores;
     for (const std::string& stem : stems) {
         std::size_t most = stem.size();
@@ -91,11 +89,20 @@ std::pair<std::size_t, std::size_t> match_window(std::string_view text,
         while (most > 0 && (static_cast<unsigned char>(stem[most]) & 0xC0) == 0x80);
         cores.push_back(stem.substr(0, most > 0 ? most : stem.size()));
     }
+    return cores;
+}
+
+// Where words start that begin like a query stem ("guarantees" for "guarante"; one letter
+// less, so that "policy" is found for "polici"), or contain it (CJK runs). `ascii_only` says
+// whether every word of the text is ASCII.
+std::vector<WindowMatch> stem_matches(std::string_view text, const std::vector<std::string>& stems,
+                                      const Xapian::Stem* stemmer, bool* ascii_only) {
+    const std::vector<std::string> cores = stem_cores(stems);
+    std::vector<WindowMatch> matches;
     std::string word;
-    bool ascii_only = true;
+    *ascii_only = true;
     std::size_t pos = 0;
     for (std::string_view raw = next_word(text, &pos); !raw.empty(); raw = next_word(text, &pos)) {
-        const auto i = static_cast<std::size_t>(raw.data() - text.data());
         word.clear();
         bool ascii_word = true;
         for (char ch : raw) {
@@ -103,7 +110,7 @@ std::pair<std::size_t, std::size_t> match_window(std::string_view text,
             if (c >= 0x80) ascii_word = false;
             word += static_cast<char>(std::tolower(c));
         }
-        ascii_only = ascii_only && ascii_word;
+        *ascii_only = *ascii_only && ascii_word;
         std::optional<std::string> stemmed;  // the word as the indexer stemmed it, when needed
         for (std::size_t k = 0; k < stems.size(); ++k) {
             const std::string& stem = stems[k];
@@ -123,47 +130,66 @@ std::pair<std::size_t, std::size_t> match_window(std::string_view text,
                 }
             }
             if (match) {
-                matches.push_back({i, k});
+                matches.push_back({static_cast<std::size_t>(raw.data() - text.data()), k});
                 break;
             }
         }
     }
+    return matches;
+}
+
+// Where the span with the most distinct query words, then the most matches, starts.
+std::size_t densest_start(const std::vector<WindowMatch>& matches, std::size_t stems,
+                          std::size_t span) {
+    std::vector<int> seen(stems, 0);
+    int distinct = 0, best_distinct = -1;
+    std::size_t best_count = 0, left = 0, begin = 0;
+    for (std::size_t right = 0; right < matches.size(); ++right) {
+        if (seen[matches[right].stem]++ == 0) ++distinct;
+        while (matches[right].at - matches[left].at > span) {
+            if (--seen[matches[left].stem] == 0) --distinct;
+            ++left;
+        }
+        const std::size_t count = right - left + 1;
+        if (distinct > best_distinct || (distinct == best_distinct && count > best_count)) {
+            best_distinct = distinct;
+            best_count = count;
+            begin = matches[left].at;
+        }
+    }
+    return begin;
+}
+
+// `at` moved to a space near it (within a quarter span, forward or back), or else to a
+// character boundary (text without spaces).
+std::size_t to_boundary(std::string_view text, std::size_t at, bool forward, std::size_t span) {
+    if (at == 0 || at >= text.size()) return at;
+    const std::size_t space = forward ? text.find(' ', at) : text.rfind(' ', at);
+    if (space != std::string_view::npos && (forward ? space - at : at - space) < span / 4)
+        return forward ? space + 1 : space;
+    while (at > 0 && (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80) --at;
+    return at;
+}
+
+}  // namespace
+
+std::pair<std::size_t, std::size_t> match_window(std::string_view text,
+                                                 const std::vector<std::string>& stems,
+                                                 std::size_t span, const Xapian::Stem* stemmer) {
+    if (text.size() <= 2 * span || stems.empty()) return {0, text.size()};
+    bool ascii_only = true;
+    const std::vector<WindowMatch> matches = stem_matches(text, stems, stemmer, &ascii_only);
     std::size_t begin = 0;
     if (matches.empty()) {
         // Nothing found by this cheap scan: in plain ASCII that means the match is in the
         // title only, so the opening will do; other text may need Xapian's full folding.
         if (!ascii_only) return {0, text.size()};
     } else {
-        // The span with the most distinct query words, then the most matches.
-        std::vector<int> seen(stems.size(), 0);
-        int distinct = 0, best_distinct = -1;
-        std::size_t best_count = 0, left = 0;
-        for (std::size_t right = 0; right < matches.size(); ++right) {
-            if (seen[matches[right].stem]++ == 0) ++distinct;
-            while (matches[right].at - matches[left].at > span) {
-                if (--seen[matches[left].stem] == 0) --distinct;
-                ++left;
-            }
-            const std::size_t count = right - left + 1;
-            if (distinct > best_distinct || (distinct == best_distinct && count > best_count)) {
-                best_distinct = distinct;
-                best_count = count;
-                begin = matches[left].at;
-            }
-        }
+        begin = densest_start(matches, stems.size(), span);
         begin = begin > span / 2 ? begin - span / 2 : 0;
     }
-    std::size_t end = std::min(text.size(), begin + 2 * span);
-    // Cut at spaces (or, in text without them, at character boundaries).
-    auto to_boundary = [&](std::size_t at, bool forward) {
-        if (at == 0 || at >= text.size()) return at;
-        const std::size_t space = forward ? text.find(' ', at) : text.rfind(' ', at);
-        if (space != std::string_view::npos && (forward ? space - at : at - space) < span / 4)
-            return forward ? space + 1 : space;
-        while (at > 0 && (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80) --at;
-        return at;
-    };
-    return {to_boundary(begin, true), to_boundary(end, false)};
+    const std::size_t end = std::min(text.size(), begin + 2 * span);
+    return {to_boundary(text, begin, true, span), to_boundary(text, end, false, span)};
 }
 
 Snippet make_snippet(const Xapian::MSet& mset, const std::string& text, const Xapian::Stem& stemmer,

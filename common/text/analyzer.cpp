@@ -362,9 +362,11 @@ bool is_valid_utf8(std::string_view text) {
 // docs/languages.md).
 constexpr int kMinLanguageEvidence = 2;
 
-std::string guess_language(std::string_view text) {
-    // Count letters per script over the first 4 KB: a non-Latin script that dominates
-    // decides the language outright.
+namespace {
+
+// The language a non-Latin script that dominates the first 4 KB decides outright; empty for
+// Latin script (or none).
+std::string language_of_script(std::string_view text) {
     const auto* s = reinterpret_cast<const uint8_t*>(text.data());
     const auto length = static_cast<int32_t>(std::min<std::size_t>(text.size(), 4096));
     std::map<UScriptCode, int> scripts;
@@ -378,29 +380,17 @@ std::string guess_language(std::string_view text) {
         UScriptCode script = uscript_getScript(c, &status);
         if (U_FAILURE(status)) continue;
         if (script == USCRIPT_HIRAGANA || script == USCRIPT_KATAKANA) has_kana = true;
-        switch (u_tolower(c)) {
-            case 0x0456:
-            case 0x0457:
-            case 0x0454:
-            case 0x0491:  // і ї є ґ
-                ++ukrainian;
-                break;
-            case 0x044B:
-            case 0x044D:
-            case 0x044A:
-            case 0x0451:  // ы э ъ ё
-                ++russian;
-                break;
-            default:
-                break;
-        }
+        const UChar32 lower = u_tolower(c);
+        if (lower == 0x0456 || lower == 0x0457 || lower == 0x0454 || lower == 0x0491)  // і ї є ґ
+            ++ukrainian;
+        else if (lower == 0x044B || lower == 0x044D || lower == 0x044A || lower == 0x0451)  // ы э ъ ё
+            ++russian;
         ++scripts[script];
     }
     UScriptCode best = USCRIPT_LATIN;
     int best_count = 0;
-    for (auto [script, count] : scripts) {
+    for (auto [script, count] : scripts)
         if (count > best_count) best = script, best_count = count;
-    }
     switch (best) {
         case USCRIPT_ARABIC:
             return "ar";
@@ -420,10 +410,13 @@ std::string guess_language(std::string_view text) {
         case USCRIPT_HAN:
             return has_kana ? "ja" : "zh";
         default:
-            break;
+            return {};
     }
-    // Latin script: count each language's most frequent function words that no other
-    // language in the list shares.
+}
+
+// Latin script: each language's most frequent function words that no other language in the
+// list shares, counted in the first 4 KB.
+std::string language_of_words(std::string_view text) {
     struct Words {
         std::string_view code;
         std::array<std::string_view, 12> words;  // unused places are empty
@@ -444,12 +437,11 @@ std::string guess_language(std::string_view text) {
     const std::string sample = fold(text.substr(0, 4096));
     std::map<std::string_view, int> hits;
     std::map<std::string_view, std::set<std::string_view>> distinct;
-    std::size_t i = 0;
-    while (i < sample.size()) {
+    for (std::size_t i = 0; i < sample.size();) {
         while (i < sample.size() && !std::isalpha(static_cast<unsigned char>(sample[i]))) ++i;
         std::size_t j = i;
         while (j < sample.size() && std::isalpha(static_cast<unsigned char>(sample[j]))) ++j;
-        std::string_view word(sample.data() + i, j - i);
+        const std::string_view word(sample.data() + i, j - i);
         for (const auto& lang : kWords) {
             if (word.empty()) break;
             if (std::find(lang.words.begin(), lang.words.end(), word) != lang.words.end()) {
@@ -464,13 +456,19 @@ std::string guess_language(std::string_view text) {
     // words, and a stray "los" or "det" must not make it Spanish or Swedish.
     std::string_view winner = "en";
     int most = 0;
-    for (const auto& lang : kWords) {
+    for (const auto& lang : kWords)
         if (hits[lang.code] > most) winner = lang.code, most = hits[lang.code];
-    }
     if (winner != "en" &&
         (static_cast<int>(distinct[winner].size()) < kMinLanguageEvidence || most <= hits["en"]))
         winner = "en";
     return std::string(winner);
+}
+
+}  // namespace
+
+std::string guess_language(std::string_view text) {
+    std::string code = language_of_script(text);
+    return code.empty() ? language_of_words(text) : code;
 }
 
 namespace {

@@ -81,8 +81,83 @@ Decoded from_charset(std::string_view bytes, const char* charset) {
     return d;
 }
 
-Decoded decode(std::string_view bytes) {
+// Valid UTF-8 text: itself, unless it holds control characters.
+Decoded as_utf8(std::string_view bytes) {
     Decoded d;
+    d.text = std::string(bytes);
+    if (looks_binary(d.text)) d.problem = "binary file (control characters)";
+    return d;
+}
+
+// UTF-8 text cut off in the middle of its last character (a truncated download): the text,
+// without the partial character. Only when the rest shows it is UTF-8 (some non-ASCII
+// character), since one Latin-1 letter at the very end looks the same.
+std::optional<Decoded> cut_utf8(std::string_view bytes) {
+    const std::size_t tail = incomplete_utf8_tail(bytes);
+    if (tail == 0) return std::nullopt;
+    const std::string_view head = bytes.substr(0, bytes.size() - tail);
+    const bool has_non_ascii = std::any_of(
+        head.begin(), head.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+    if (!has_non_ascii || !is_valid_utf8(head)) return std::nullopt;
+    Decoded d = as_utf8(head);
+    d.warning = "file ends in the middle of a UTF-8 character; its " + std::to_string(tail) +
+                " byte(s) dropped";
+    return d;
+}
+
+// UTF-8 with a few stray bytes (a Latin-1 "é" pasted into a UTF-8 file): the UTF-8 kept and
+// only the stray bytes read as Windows-1252, their usual source, rather than the whole file as
+// one charset (which would turn every UTF-8 "é" into mojibake). Only when the file shows real
+// UTF-8 (a valid multi-byte character), so that a Latin-1 file stays Latin-1.
+std::optional<Decoded> mostly_utf8(std::string_view bytes) {
+    const auto* s = reinterpret_cast<const uint8_t*>(bytes.data());
+    const auto length = static_cast<int32_t>(bytes.size());
+    std::size_t stray = 0, multibyte = 0, first_line = 0, line = 1;
+    std::string text;
+    for (int32_t i = 0; i < length;) {
+        const int32_t start = i;
+        UChar32 c;
+        U8_NEXT(s, i, length, c);
+        if (c == '\n') ++line;
+        if (c >= 0) {
+            if (i - start > 1) ++multibyte;
+            text.append(bytes.data() + start, static_cast<std::size_t>(i - start));
+            continue;
+        }
+        for (int32_t b = start; b < i; ++b) {  // each byte of the bad sequence on its own
+            bool ok = false;
+            text += convert_to_utf8(bytes.substr(static_cast<std::size_t>(b), 1), "windows-1252",
+                                    &ok);
+            if (stray++ == 0) first_line = line;
+        }
+    }
+    if (multibyte == 0 || stray * 100 >= bytes.size()) return std::nullopt;
+    Decoded d = as_utf8(text);
+    d.warning = std::to_string(stray) + (stray == 1 ? " byte" : " bytes") +
+                " not UTF-8 (the first on this line) read as Windows-1252; the rest is UTF-8";
+    d.warning_line = first_line;
+    return d;
+}
+
+// Not UTF-8: the charset ICU guesses from the bytes.
+Decoded guessed_charset(std::string_view bytes) {
+    UErrorCode status = U_ZERO_ERROR;
+    std::unique_ptr<UCharsetDetector, decltype(&ucsdet_close)> detector(ucsdet_open(&status),
+                                                                        &ucsdet_close);
+    if (U_SUCCESS(status))
+        ucsdet_setText(detector.get(), bytes.data(), static_cast<int32_t>(bytes.size()), &status);
+    const UCharsetMatch* match =
+        U_SUCCESS(status) ? ucsdet_detect(detector.get(), &status) : nullptr;
+    const char* name = match && U_SUCCESS(status) ? ucsdet_getName(match, &status) : nullptr;
+    if (!name || U_FAILURE(status) || starts_with(name, "UTF-8")) {
+        Decoded d;
+        d.problem = "not valid UTF-8, and no other charset fits";
+        return d;
+    }
+    return from_charset(bytes, name);
+}
+
+Decoded decode(std::string_view bytes) {
     if (starts_with(bytes, "\xEF\xBB\xBF")) bytes.remove_prefix(3);
     const char* utf16 = nullptr;
     if (starts_with(bytes, "\xFF\xFE")) {
@@ -94,82 +169,16 @@ Decoded decode(std::string_view bytes) {
     } else if (bytes.find('\0') != std::string_view::npos) {
         utf16 = guess_utf16(bytes);
         if (!utf16) {
+            Decoded d;
             d.problem = "binary file (contains NUL bytes)";
             return d;
         }
     }
     if (utf16) return from_charset(bytes, utf16);
-    if (is_valid_utf8(bytes)) {
-        d.text = std::string(bytes);
-        if (looks_binary(d.text)) d.problem = "binary file (control characters)";
-        return d;
-    }
-    // UTF-8 text cut off in the middle of its last character (a truncated download): keep
-    // the text, drop the partial character. Only when the rest shows it is UTF-8 (some
-    // non-ASCII character), since one Latin-1 letter at the very end looks the same.
-    if (const std::size_t tail = incomplete_utf8_tail(bytes); tail > 0) {
-        const std::string_view head = bytes.substr(0, bytes.size() - tail);
-        const bool has_non_ascii = std::any_of(
-            head.begin(), head.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
-        if (has_non_ascii && is_valid_utf8(head)) {
-            d.text = std::string(head);
-            d.warning = "file ends in the middle of a UTF-8 character; its " +
-                        std::to_string(tail) + " byte(s) dropped";
-            if (looks_binary(d.text)) d.problem = "binary file (control characters)";
-            return d;
-        }
-    }
-    // UTF-8 with a few stray bytes (a Latin-1 "é" pasted into a UTF-8 file): keep the UTF-8 and
-    // read only the stray bytes as Windows-1252, their usual source, rather than the whole file
-    // as one charset (which would turn every UTF-8 "é" into mojibake). Only when the file shows
-    // real UTF-8 (a valid multi-byte character), so that a Latin-1 file stays Latin-1.
-    {
-        const auto* s = reinterpret_cast<const uint8_t*>(bytes.data());
-        const auto length = static_cast<int32_t>(bytes.size());
-        std::size_t stray = 0, multibyte = 0, first_line = 0, line = 1;
-        std::string text;
-        for (int32_t i = 0; i < length;) {
-            const int32_t start = i;
-            UChar32 c;
-            U8_NEXT(s, i, length, c);
-            if (c == '\n') ++line;
-            if (c >= 0) {
-                if (i - start > 1) ++multibyte;
-                text.append(bytes.data() + start, static_cast<std::size_t>(i - start));
-                continue;
-            }
-            for (int32_t b = start; b < i; ++b) {  // each byte of the bad sequence on its own
-                bool ok = false;
-                text += convert_to_utf8(bytes.substr(static_cast<std::size_t>(b), 1),
-                                        "windows-1252", &ok);
-                if (stray++ == 0) first_line = line;
-            }
-        }
-        if (multibyte > 0 && stray * 100 < bytes.size()) {
-            d.text = std::move(text);
-            d.warning = std::to_string(stray) + (stray == 1 ? " byte" : " bytes") +
-                        " not UTF-8 (the first on this line) read as Windows-1252; the rest "
-                        "is UTF-8";
-            d.warning_line = first_line;
-            if (looks_binary(d.text)) d.problem = "binary file (control characters)";
-            return d;
-        }
-    }
-    // Not UTF-8: let ICU guess the charset from the bytes.
-    UErrorCode status = U_ZERO_ERROR;
-    std::unique_ptr<UCharsetDetector, decltype(&ucsdet_close)> detector(ucsdet_open(&status),
-                                                                        &ucsdet_close);
-    if (U_SUCCESS(status)) {
-        ucsdet_setText(detector.get(), bytes.data(), static_cast<int32_t>(bytes.size()), &status);
-    }
-    const UCharsetMatch* match =
-        U_SUCCESS(status) ? ucsdet_detect(detector.get(), &status) : nullptr;
-    const char* name = match && U_SUCCESS(status) ? ucsdet_getName(match, &status) : nullptr;
-    if (!name || U_FAILURE(status) || starts_with(name, "UTF-8")) {
-        d.problem = "not valid UTF-8, and no other charset fits";
-        return d;
-    }
-    return from_charset(bytes, name);
+    if (is_valid_utf8(bytes)) return as_utf8(bytes);
+    if (auto cut = cut_utf8(bytes)) return std::move(*cut);
+    if (auto mostly = mostly_utf8(bytes)) return std::move(*mostly);
+    return guessed_charset(bytes);
 }
 
 std::string_view trim(std::string_view s) {
