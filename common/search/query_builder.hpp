@@ -16,18 +16,8 @@
 namespace newsidx {
 
 /// "Did you mean" (QueryBuilder::correction) is looked for when a query finds fewer articles
-/// than this, or when one of its words is in at most kRareWord articles ("goverment").
+/// than this (and when one of its words is rare: spelling.cpp has the rule's other numbers).
 inline constexpr Xapian::doccount kFewHits = 3;
-inline constexpr Xapian::doccount kRareWord = 10;
-/// A word with articles of its own is replaced only by a correction in this many times as many
-/// articles. Measured on the news corpora: typos stand at 270-2,400 times ("goverment" 10 against
-/// "government" 2,743; "securty" 1 against 2,361), real words at 4-40 ("fuer" 7 against "fuel"
-/// 252; "geneva" 75 against "general" 1,785; "news" against "new").
-inline constexpr Xapian::doccount kWordGain = 100;
-/// ... and is at least this long, and in no title (the spelling dictionary).
-inline constexpr std::size_t kMinCorrectedWithHits = 6;
-/// A query with a few hits gets a correction only if that finds this many times as many.
-inline constexpr Xapian::doccount kQueryGain = 10;
 
 /// A query, built.
 struct BuiltQuery {

@@ -402,27 +402,22 @@ bool bare_words(const Tokens& tokens) {
 std::string cut_wildcards(const std::string& folded,
                           const std::function<std::string(const std::string&)>& stem) {
     std::string out;
-    std::size_t i = 0;
-    while (i < folded.size()) {
-        if (!is_word_byte(folded[i])) {
-            out += folded[i++];
-            continue;
-        }
-        std::size_t j = i;
-        while (j < folded.size() && is_word_byte(folded[j])) ++j;
-        std::string word = folded.substr(i, j - i);
-        if (j < folded.size() && folded[j] == '*') {
-            const std::string stemmed = stem(word);
-            std::size_t common = 0;
-            while (common < word.size() && common < stemmed.size() &&
-                   word[common] == stemmed[common])
-                ++common;
-            if (common >= 2) word.resize(common);
-        }
-        out += word;
-        i = j;
+    std::size_t copied = 0;
+    for (std::size_t pos = 0;;) {
+        const std::string_view word = next_word(folded, &pos);
+        if (word.empty()) break;
+        if (pos >= folded.size() || folded[pos] != '*') continue;
+        const std::string stemmed = stem(std::string(word));
+        std::size_t common = 0;
+        while (common < word.size() && common < stemmed.size() && word[common] == stemmed[common])
+            ++common;
+        if (common < 2) continue;
+        // The word up to what it shares with its stem, then the '*'.
+        const auto at = static_cast<std::size_t>(word.data() - folded.data());
+        out.append(folded, copied, at + common - copied);
+        copied = pos;
     }
-    return out;
+    return out.append(folded, copied);
 }
 
 Rewritten rewrite(const std::string& query, bool plain) {

@@ -16,6 +16,21 @@
 
 namespace newsidx::ranking {
 
+// The constants no option changes (newsidx/ranking.hpp's table says what each part adds).
+inline constexpr Xapian::doccount kFeedbackDocuments = 10;  ///< --expand: the top hits it reads
+inline constexpr double kFeedbackWeight = 0.3;  ///< their terms against the query's (RM3-like)
+inline constexpr std::size_t kMaxProximityTerms = 6;  ///< --proximity: queries of 2 to 6 words,
+inline constexpr Xapian::termcount kOrderedWindow = 3;    ///< pairs within 3 in order (W),
+inline constexpr Xapian::termcount kUnorderedWindow = 8;  ///< within 8 in any order (U)
+/// The character-pair fallback weighs this share of the words' own: an article found only
+/// through the pairs ranks below those that have the words.
+inline constexpr double kCharPairWeight = 0.5;
+inline constexpr double kRecencyShare = 0.5;  ///< --recency: a fresh article's share of the best
+inline constexpr unsigned kLikeTerms = 25;    ///< --like: the article's best terms (an ESet)
+/// A query word's weight in a snippet, times its idf: about BM25's bound for a word at the
+/// default k1 (k1 + 1).
+inline constexpr double kSnippetWordWeight = 3.0;
+
 /// BM25's inverse document frequency as Xapian 1.4's BM25Weight computes it without a
 /// relevance set: log((N - n + 0.5) / (n + 0.5)), with a ratio r below 2 taken as r / 2 + 1 so
 /// that no word weighs less than nothing.

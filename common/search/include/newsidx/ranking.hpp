@@ -1,6 +1,7 @@
-// The ranking: every weight, constant and boost of a hit's score, and what each part adds.
-// The parts are computed in one module (search/ranking_model.hpp, ranking.cpp and the posting
-// sources of all_words.cpp) and nowhere else; `searcher --explain` shows each hit's score as
+// The ranking: what each part of a hit's score adds, and the defaults of the options that tune
+// them. The parts, and the constants no option changes, are in one module
+// (search/ranking_model.hpp, ranking.cpp and the posting sources of all_words.cpp) and nowhere
+// else; `searcher --explain` shows each hit's score as
 // the sum of these parts. docs/quality.md says how each default was chosen (bench/tune.py,
 // across eight test sets).
 //
@@ -34,51 +35,29 @@
 
 namespace newsidx {
 
-/// BM25 term-frequency saturation and document-length normalisation (--bm25 K1,B,L).
-inline constexpr double kDefaultBm25K1 = 2.0;
-inline constexpr double kDefaultBm25B = 0.4;
-/// BM25's shortest normalised length (--bm25 K1,B,L): an article shorter than L times the
-/// average is weighed as if it were that long (Xapian's min_normlen).
-inline constexpr double kDefaultBm25MinLength = 0.1;
-/// Scale of the exact-title term's weight (--title-boost).
+// The defaults of the options that tune the ranking, one declaration per option (bench/tune.py
+// chose them across eight test sets; docs/quality.md has the figures).
+
+/// --bm25 K1,B,L: BM25's term-frequency saturation K1 and document-length normalisation B; an
+/// article shorter than L times the average weighs as if it were that long (min_normlen).
+inline constexpr double kDefaultBm25K1 = 2.0, kDefaultBm25B = 0.4, kDefaultBm25MinLength = 0.1;
+/// --title-boost: the scale of the exact-title term's weight.
 inline constexpr double kDefaultTitleBoost = 3.0;
-/// Pseudo-relevance feedback (--expand): how many top hits feed it, and the weight their terms
-/// get relative to the query's own (RM3-like interpolation).
-inline constexpr Xapian::doccount kFeedbackDocuments = 10;
-inline constexpr double kFeedbackWeight = 0.3;
-/// Feedback by default (--expand N,W): the N best terms, for queries of at least W words (a
-/// word: a distinct term of the parse, stop words left out). Long, descriptive queries gain
-/// from it; short ones, typed to find one story, lose.
-inline constexpr unsigned kDefaultExpandTerms = 10;
-inline constexpr unsigned kDefaultExpandMinWords = 12;
-/// All-words evidence (--all-words W,N,B): an article with every word of a query of 2 to N
-/// words gains W times those words' BM25 weight, computed with length normalisation B (the
-/// ranking's K1 and L).
-inline constexpr double kDefaultAllWords = 3;
+/// --expand N,W: feedback by default, the N best terms for queries of at least W words (a word:
+/// a distinct term of the parse, stop words left out). Long, descriptive queries gain from it;
+/// short ones, typed to find one story, lose.
+inline constexpr unsigned kDefaultExpandTerms = 10, kDefaultExpandMinWords = 12;
+/// --all-words W,N,B: an article with every word of a query of 2 to N words gains W times those
+/// words' BM25 weight, computed with length normalisation B (the ranking's K1 and L).
+inline constexpr double kDefaultAllWords = 3, kDefaultAllWordsB = 1;
 inline constexpr unsigned kDefaultMaxAllWordsTerms = 5;
-inline constexpr double kDefaultAllWordsB = 1;
-/// Proximity evidence (--proximity W,U): for queries of 2 to kMaxProximityTerms words, an
-/// article with two consecutive query words in order within kOrderedWindow positions gains W
-/// times their weight, and with them in any order within kUnorderedWindow, U times.
-inline constexpr double kDefaultOrderedProximity = 0;
-inline constexpr double kDefaultUnorderedProximity = 0;
-inline constexpr std::size_t kMaxProximityTerms = 6;
-inline constexpr Xapian::termcount kOrderedWindow = 3;
-inline constexpr Xapian::termcount kUnorderedWindow = 8;
-/// Title-words evidence (--title-words W): each query word in an article's title adds W times
-/// its weight as a title term.
+/// --proximity W,U: an article with two consecutive query words in order within 3 positions
+/// gains W times their weight, and with them in any order within 8, U times (queries of 2 to 6
+/// words; ranking_model.hpp has the windows).
+inline constexpr double kDefaultOrderedProximity = 0, kDefaultUnorderedProximity = 0;
+/// --title-words W: each query word in an article's title adds W times its weight as a title
+/// term.
 inline constexpr double kDefaultTitleWords = 0.2;
-/// Weight of the Chinese/Japanese character-pair fallback against the words' own (an article
-/// found only through the pairs ranks below those that have the words).
-inline constexpr double kCharPairWeight = 0.5;
-/// --recency: a fresh article gains this share of the query's best BM25 weight, one
-/// `recency_days` old half of it (docs/news-features.md, "Recency").
-inline constexpr double kRecencyShare = 0.5;
-/// --like: how many of the article's best terms (Xapian's ESet) make the query.
-inline constexpr unsigned kLikeTerms = 25;
-/// A query word's weight in a snippet, times its idf: about BM25's bound for a word at the
-/// default k1 (k1 + 1).
-inline constexpr double kSnippetWordWeight = 3.0;
 
 /// One part of a hit's score (--explain): the parts of a hit add up to its score.
 struct ScorePart {
