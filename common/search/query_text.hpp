@@ -3,10 +3,10 @@
 // joined into the text Xapian's QueryParser reads. Nothing here needs an index; the table tests
 // in tests/unit/query_language_test.cpp run every pass on its own.
 //
-//   typed text ─ lex ─ check_operators ─ fold_tokens ─ dates ─ langs ─ dots ─ join_field_filters
-//              └──────────────────────────────────────────────────────────────┬──────────────┘
-//                                                  "unsplit" (bare_words(), han pair fallback)
-//              segment ─ drop_exclusions  ──  "folded": per analyzer, cut_wildcards ─ WildcardSlots
+//   typed text ─ lex ─ is_headline, check_operators ─ fold_tokens ─ rewrite_dates
+//     ─ rewrite_langs ─ dots_as_punctuation ─ join_field_filters   = Rewritten::unsplit
+//     ─ segment ─ drop_exclusions                                  = Rewritten::folded,
+//   which each analyzer parses (query_parser.hpp: cut_wildcards, WildcardSlots, QueryParser).
 //
 // A token is what Xapian's parser separates by white space: a word, an operator, a field and
 // its value, a phrase's first or last word with its quote, with the brackets and + / - marks
