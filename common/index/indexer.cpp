@@ -110,62 +110,56 @@ std::string format_fixed(double v, int decimals) {
     return buf;
 }
 
-// The state one run shares between its direct and bulk paths.
+using Fate = detail::Fate;
+
+// What the run decided to do with one outcome (Ledger::account).
+struct Verdict {
+    enum class Action {
+        None,
+        Write,      // index the article, which holds its URL
+        Supersede,  // a later file holds the URL: record the file's state only
+        Touch,      // same bytes as before: record the file's state only
+        Forget,     // rejected now: drop the article the file had and its state
+    } action = Action::None;
+    bool in_index = false;  // the index already has an article with the URL
+};
+using Action = Verdict::Action;
+
+// What one run knows of its files and their URLs, and what each outcome means for them: every
+// file's fate (the counts of IndexStats), which file holds each URL, and what the index and the
+// file states must record. The run's reading and writing (Run) ask it.
 //
-// Shared URLs: the later path wins, whatever the order in which the files arrived. The run
+// Shared URLs: the later path wins, whatever the order in which the files arrived. The ledger
 // knows which file holds each URL (url_owner_: the greatest path among the files that carry
 // it) and records with each file whether the index holds its article (FileState::holds). A
 // file that wins its URL back without being read (the later file went, or changed its URL) is
 // read again at the end of the run; a run that dies first leaves the flag for the next one.
-class Run {
+class Ledger {
   public:
-    Run(const IndexOptions& options, IndexObserver& observer, IndexStats& stats)
+    Ledger(const IndexOptions& options, IndexObserver& observer, IndexStats& stats)
         : options_(options), observer_(observer), stats_(stats) {}
 
-    // The run, in its steps: inputs, the index and its lock, the file list, vanished files,
-    // the files to read, then the direct or the bulk path.
-    void execute() {
-        roots_ = absolute_inputs();
-        // The lock first: a second indexer is turned away at once, before any listing.
-        detail::recover_interrupted_swap(options_.db_path);
-        writer_.emplace(IndexWriter::open(options_.db_path, options_.rebuild, options_.language));
-        if (!options_.watched) detail::refuse_if_watched(options_.db_path);
-        // A rebuild starts from nothing: the old index only stays readable until the swap. (A
-        // shard without articles may still hold the states of the other shards' files.)
-        was_empty_ = options_.rebuild || (writer_->size() == 0 && !writer_->has_file_states());
-        settle_shard();
-        list_files();
-        if (!options_.rebuild) forget_vanished();
-        std::vector<FileList::Index> todo = files_to_read();
-        unsigned jobs =
-            options_.jobs ? options_.jobs : std::max(1u, std::thread::hardware_concurrency());
-        jobs = static_cast<unsigned>(
-            std::min<std::size_t>(jobs, std::max<std::size_t>(1, todo.size())));
-        const Xapian::doccount existing = writer_->size();
-        const bool bulk = options_.rebuild || options_.mode == BuildMode::Bulk ||
-                          (options_.mode == BuildMode::Auto && todo.size() >= kBulkMinFiles &&
-                           todo.size() >= existing / 4);
-        stats_.bulk = bulk;
-        observer_.on_reading(todo.size(), bytes_total_, bulk);
-        if (bulk)
-            run_bulk(std::move(todo), jobs);
-        else
-            run_direct(todo, jobs);
+    // The index, once open and locked: its writer, the articles it keeps, whether the run
+    // starts from nothing, and the inputs (absolute).
+    void open(IndexWriter& writer, const ShardSpec& shard, bool was_empty,
+              std::vector<std::string> roots) {
+        writer_ = &writer;
+        shard_ = shard;
+        was_empty_ = was_empty;
+        roots_ = std::move(roots);
     }
-
-  private:
-    // The inputs, absolute and without a trailing slash. Throws Error(BadOption) for one that
-    // does not exist.
-    std::vector<std::string> absolute_inputs() const {
-        std::vector<std::string> roots;
-        for (const std::string& input : options_.inputs) {
-            std::error_code ec;
-            if (!fs::exists(input, ec))
-                throw Error(ErrorCode::BadOption, "input '" + input + "' does not exist");
-            roots.push_back(fs::absolute(input).lexically_normal().string());
-            if (roots.back().size() > 1 && roots.back().back() == '/') roots.back().pop_back();
-        }
-        return roots;
+    // A bulk run records the file states in a shard of their own.
+    void use_states(IndexWriter& states) { states_ = &states; }
+    // The batch being read (or nullptr): let_go() corrects a file of it.
+    void set_batch(std::vector<SourceFile>* batch) { batch_ = batch; }
+    // Bytes to read in all, for progress.
+    std::uint64_t bytes_total() const { return bytes_total_; }
+    // File `i` as a worker reads it.
+    SourceFile source(FileList::Index i) const { return files_.source(i); }
+    // Every file is counted: the memory goes to what follows (a bulk run's merge).
+    void release() {
+        files_ = FileList();
+        url_owner_ = UrlOwners();
     }
 
     void list_files() {
@@ -218,142 +212,11 @@ class Run {
         return todo;
     }
 
-    // File `i`, unchanged since `previous` was recorded: its fate and its URL's owner.
-    void keep_unchanged(FileList::Index i, const FileState& previous) {
-        if (!shard_.keeps(id_term_of(previous.url))) {
-            set_fate(i, Fate::Elsewhere);
-            return;
-        }
-        FileList::Entry& f = files_[i];
-        f.holds = previous.holds;
-        set_fate(i, f.holds ? Fate::Unchanged : Fate::Superseded);
-        // files_ is sorted by path: the greatest path with the URL is the last to come.
-        FileList::Index& owner = url_owner_[url_key(previous.url)];
-        // An earlier file that says it holds the URL does not (a run over another folder let it
-        // win): the later one is read again below if it lacks its article.
-        if (owner != UrlOwners::kNone && files_[owner].holds) supersede(owner);
-        owner = i;
-    }
-
-    using Fate = detail::Fate;
-
-    // Below this many changed files a run updates the index in place.
-    static constexpr std::size_t kBulkMinFiles = 1000;
-
-    // What account() decided to do with one outcome.
-    struct Verdict {
-        enum class Action {
-            None,
-            Write,      // index the article, which holds its URL
-            Supersede,  // a later file holds the URL: record the file's state only
-            Touch,      // same bytes as before: record the file's state only
-            Forget,     // rejected now: drop the article the file had and its state
-        } action = Action::None;
-        bool in_index = false;  // the index already has an article with the URL
-    };
-    using Action = Verdict::Action;
-
-    std::uint64_t& count_of(Fate fate) {
-        switch (fate) {
-            case Fate::Added:
-                return stats_.added;
-            case Fate::Updated:
-                return stats_.updated;
-            case Fate::Unchanged:
-                return stats_.unchanged;
-            case Fate::Superseded:
-                return stats_.superseded;
-            case Fate::Elsewhere:
-                return stats_.elsewhere;
-            case Fate::Rejected:
-            case Fate::Pending:
-                break;
-        }
-        return stats_.rejected;
-    }
-
-    void set_fate(FileList::Index i, Fate fate) {
-        FileList::Entry& f = files_[i];
-        if (f.fate != Fate::Pending) --count_of(f.fate);
-        ++count_of(fate);
-        f.fate = fate;
-    }
-
-    // Which articles the index keeps: the options' --shard, or the index's own. A shard's
-    // split is fixed when it gets its first article; only a rebuild may change it.
-    void settle_shard() {
-        const std::string stored = writer_->shard();
-        shard_ = options_.shard;
-        if (shard_.whole() && !stored.empty()) {  // a rebuild too, unless --shard says otherwise
-            if (const auto own = ShardSpec::parse(stored)) shard_ = *own;
-            return;
-        }
-        if (options_.rebuild) return;
-        if (shard_.text() == stored) return;
-        if (writer_->size() > 0)
-            throw Error(ErrorCode::BadOption,
-                        "index '" + options_.db_path + "' is " +
-                            (stored.empty() ? std::string("a whole index")
-                                            : "shard " + stored + " of a set") +
-                            ", not shard " + shard_.text())
-                .with_hint("to split it otherwise, add " NEWSIDX_OPT("rebuild"));
-        writer_->set_shard(shard_.text());
-    }
-
-    // Where the run records file states: the index itself, or the bulk run's state shard.
-    IndexWriter& state_store() { return states_ ? *states_ : *writer_; }
-
     // What is known of the file at `path` now: the state this run recorded, else the index's.
     std::optional<FileState> current_state(const std::string& path) {
         std::optional<FileState> state = state_store().file_state(path);
         if (!state && states_) state = writer_->file_state(path);  // not read by this run
         return state;
-    }
-
-    // A later file took the URL of file `i`: its state says that the index no longer holds
-    // its article.
-    void supersede(FileList::Index i) {
-        if (files_[i].fate != Fate::Rejected) set_fate(i, Fate::Superseded);
-        if (!files_[i].holds) return;
-        files_[i].holds = false;
-        let_go(files_.path(i));
-    }
-
-    // Records that the index no longer holds the article of the file at `path`, in the index
-    // and in what the run remembers of the file (it may be a changed file still to come: its
-    // state is read when it is, or it is in the batch being read).
-    void let_go(const std::string& path) {
-        if (const auto i = files_.find(path)) {
-            files_[*i].holds = false;
-            if (SourceFile* f = in_batch(*i); f && f->previous) f->previous->holds = false;
-        }
-        std::optional<FileState> state = current_state(path);
-        if (!state) return;
-        state->holds = false;
-        state_store().touch(path, *state);
-    }
-
-    bool under_inputs(const std::string& path) const {
-        return std::any_of(roots_.begin(), roots_.end(),
-                           [&](const std::string& r) { return detail::is_under(path, r); });
-    }
-
-    // The file of the batch being read that is file `i` of the list, if any.
-    SourceFile* in_batch(FileList::Index i) {
-        if (!batch_) return nullptr;
-        auto it =
-            std::lower_bound(batch_->begin(), batch_->end(), i,
-                             [](const SourceFile& f, FileList::Index j) { return f.index < j; });
-        return it != batch_->end() && it->index == i ? &*it : nullptr;
-    }
-
-    Verdict lose(SourceFile& f, Outcome& out, const std::string& winner) {
-        if (out.kind == Outcome::Kind::Indexed)
-            observer_.on_warning(f.path + ":3: warning: same URL as " + winner +
-                                 ", a later file; this one is not indexed");
-        set_fate(f.index, Fate::Superseded);
-        files_[f.index].holds = out.state.holds = false;
-        return {out.kind == Outcome::Kind::Indexed ? Action::Supersede : Action::Touch};
     }
 
     // Reports an outcome, counts it, and decides what to do with it. For an article, resolves
@@ -445,6 +308,194 @@ class Run {
         return files;
     }
 
+  private:
+    // File `i`, unchanged since `previous` was recorded: its fate and its URL's owner.
+    void keep_unchanged(FileList::Index i, const FileState& previous) {
+        if (!shard_.keeps(id_term_of(previous.url))) {
+            set_fate(i, Fate::Elsewhere);
+            return;
+        }
+        FileList::Entry& f = files_[i];
+        f.holds = previous.holds;
+        set_fate(i, f.holds ? Fate::Unchanged : Fate::Superseded);
+        // files_ is sorted by path: the greatest path with the URL is the last to come.
+        FileList::Index& owner = url_owner_[url_key(previous.url)];
+        // An earlier file that says it holds the URL does not (a run over another folder let it
+        // win): the later one is read again below if it lacks its article.
+        if (owner != UrlOwners::kNone && files_[owner].holds) supersede(owner);
+        owner = i;
+    }
+
+    std::uint64_t& count_of(Fate fate) {
+        switch (fate) {
+            case Fate::Added:
+                return stats_.added;
+            case Fate::Updated:
+                return stats_.updated;
+            case Fate::Unchanged:
+                return stats_.unchanged;
+            case Fate::Superseded:
+                return stats_.superseded;
+            case Fate::Elsewhere:
+                return stats_.elsewhere;
+            case Fate::Rejected:
+            case Fate::Pending:
+                break;
+        }
+        return stats_.rejected;
+    }
+
+    void set_fate(FileList::Index i, Fate fate) {
+        FileList::Entry& f = files_[i];
+        if (f.fate != Fate::Pending) --count_of(f.fate);
+        ++count_of(fate);
+        f.fate = fate;
+    }
+
+    // Where the run records file states: the index itself, or the bulk run's state shard.
+    IndexWriter& state_store() { return states_ ? *states_ : *writer_; }
+
+    // A later file took the URL of file `i`: its state says that the index no longer holds
+    // its article.
+    void supersede(FileList::Index i) {
+        if (files_[i].fate != Fate::Rejected) set_fate(i, Fate::Superseded);
+        if (!files_[i].holds) return;
+        files_[i].holds = false;
+        let_go(files_.path(i));
+    }
+
+    // Records that the index no longer holds the article of the file at `path`, in the index
+    // and in what the run remembers of the file (it may be a changed file still to come: its
+    // state is read when it is, or it is in the batch being read).
+    void let_go(const std::string& path) {
+        if (const auto i = files_.find(path)) {
+            files_[*i].holds = false;
+            if (SourceFile* f = in_batch(*i); f && f->previous) f->previous->holds = false;
+        }
+        std::optional<FileState> state = current_state(path);
+        if (!state) return;
+        state->holds = false;
+        state_store().touch(path, *state);
+    }
+
+    bool under_inputs(const std::string& path) const {
+        return std::any_of(roots_.begin(), roots_.end(),
+                           [&](const std::string& r) { return detail::is_under(path, r); });
+    }
+
+    // The file of the batch being read that is file `i` of the list, if any.
+    SourceFile* in_batch(FileList::Index i) {
+        if (!batch_) return nullptr;
+        auto it =
+            std::lower_bound(batch_->begin(), batch_->end(), i,
+                             [](const SourceFile& f, FileList::Index j) { return f.index < j; });
+        return it != batch_->end() && it->index == i ? &*it : nullptr;
+    }
+
+    Verdict lose(SourceFile& f, Outcome& out, const std::string& winner) {
+        if (out.kind == Outcome::Kind::Indexed)
+            observer_.on_warning(f.path + ":3: warning: same URL as " + winner +
+                                 ", a later file; this one is not indexed");
+        set_fate(f.index, Fate::Superseded);
+        files_[f.index].holds = out.state.holds = false;
+        return {out.kind == Outcome::Kind::Indexed ? Action::Supersede : Action::Touch};
+    }
+
+    const IndexOptions& options_;
+    IndexObserver& observer_;
+    IndexStats& stats_;
+    IndexWriter* writer_ = nullptr;
+    IndexWriter* states_ = nullptr;  // a bulk run's file states, merged at the end
+    bool was_empty_ = false;
+    ShardSpec shard_;
+    std::vector<std::string> roots_;  // the inputs, absolute
+    std::uint64_t bytes_total_ = 0;
+    // Every source file, sorted by path; the run refers to them by index.
+    FileList files_;
+    std::vector<SourceFile>* batch_ = nullptr;  // the files being read (Run::read_in_batches())
+    // The file that holds each URL (by url_key()): the greatest path among those that carry it.
+    UrlOwners url_owner_;
+};
+
+// One indexing run: the index opened and locked, the files read by a pipeline of workers in
+// batches, each outcome accounted for by the ledger, and written directly or in bulk.
+class Run {
+  public:
+    Run(const IndexOptions& options, IndexObserver& observer, IndexStats& stats)
+        : options_(options), observer_(observer), stats_(stats), ledger_(options, observer, stats) {}
+
+    // The run, in its steps: inputs, the index and its lock, the file list, vanished files,
+    // the files to read, then the direct or the bulk path.
+    void execute() {
+        const std::vector<std::string> roots = absolute_inputs();
+        // The lock first: a second indexer is turned away at once, before any listing.
+        detail::recover_interrupted_swap(options_.db_path);
+        writer_.emplace(IndexWriter::open(options_.db_path, options_.rebuild, options_.language));
+        if (!options_.watched) detail::refuse_if_watched(options_.db_path);
+        // A rebuild starts from nothing: the old index only stays readable until the swap. (A
+        // shard without articles may still hold the states of the other shards' files.)
+        was_empty_ = options_.rebuild || (writer_->size() == 0 && !writer_->has_file_states());
+        settle_shard();
+        ledger_.open(*writer_, shard_, was_empty_, roots);
+        ledger_.list_files();
+        if (!options_.rebuild) ledger_.forget_vanished();
+        std::vector<FileList::Index> todo = ledger_.files_to_read();
+        unsigned jobs =
+            options_.jobs ? options_.jobs : std::max(1u, std::thread::hardware_concurrency());
+        jobs = static_cast<unsigned>(
+            std::min<std::size_t>(jobs, std::max<std::size_t>(1, todo.size())));
+        const Xapian::doccount existing = writer_->size();
+        const bool bulk = options_.rebuild || options_.mode == BuildMode::Bulk ||
+                          (options_.mode == BuildMode::Auto && todo.size() >= kBulkMinFiles &&
+                           todo.size() >= existing / 4);
+        stats_.bulk = bulk;
+        observer_.on_reading(todo.size(), ledger_.bytes_total(), bulk);
+        if (bulk)
+            run_bulk(std::move(todo), jobs);
+        else
+            run_direct(todo, jobs);
+    }
+
+  private:
+    // The inputs, absolute and without a trailing slash. Throws Error(BadOption) for one that
+    // does not exist.
+    std::vector<std::string> absolute_inputs() const {
+        std::vector<std::string> roots;
+        for (const std::string& input : options_.inputs) {
+            std::error_code ec;
+            if (!fs::exists(input, ec))
+                throw Error(ErrorCode::BadOption, "input '" + input + "' does not exist");
+            roots.push_back(fs::absolute(input).lexically_normal().string());
+            if (roots.back().size() > 1 && roots.back().back() == '/') roots.back().pop_back();
+        }
+        return roots;
+    }
+
+    // Below this many changed files a run updates the index in place.
+    static constexpr std::size_t kBulkMinFiles = 1000;
+
+
+    // Which articles the index keeps: the options' --shard, or the index's own. A shard's
+    // split is fixed when it gets its first article; only a rebuild may change it.
+    void settle_shard() {
+        const std::string stored = writer_->shard();
+        shard_ = options_.shard;
+        if (shard_.whole() && !stored.empty()) {  // a rebuild too, unless --shard says otherwise
+            if (const auto own = ShardSpec::parse(stored)) shard_ = *own;
+            return;
+        }
+        if (options_.rebuild) return;
+        if (shard_.text() == stored) return;
+        if (writer_->size() > 0)
+            throw Error(ErrorCode::BadOption,
+                        "index '" + options_.db_path + "' is " +
+                            (stored.empty() ? std::string("a whole index")
+                                            : "shard " + stored + " of a set") +
+                            ", not shard " + shard_.text())
+                .with_hint("to split it otherwise, add " NEWSIDX_OPT("rebuild"));
+        writer_->set_shard(shard_.text());
+    }
+
     // Files `files[from, from + batch_files)` as the workers take them, each with what the index
     // knows of it now (`with_previous`: compared with its old bytes) — let_go() may have
     // changed that since the list was made.
@@ -454,9 +505,9 @@ class Run {
         const std::size_t to = std::min(files.size(), from + batch_files());
         batch.reserve(to - from);
         for (std::size_t k = from; k < to; ++k) {
-            SourceFile f = files_.source(files[k]);
+            SourceFile f = ledger_.source(files[k]);
             if (with_previous && !options_.rebuild)
-                if (std::optional<FileState> previous = current_state(f.path))
+                if (std::optional<FileState> previous = ledger_.current_state(f.path))
                     f.previous = std::make_unique<FileState>(std::move(*previous));
             batch.push_back(std::move(f));
         }
@@ -477,9 +528,9 @@ class Run {
             if (stopping()) break;
             Outcome out = pipeline.take(taken);
             SourceFile& f = batch[taken];
-            const Verdict verdict = account(f, out);
+            const Verdict verdict = ledger_.account(f, out);
             apply(f, out, verdict);
-            observer_.on_progress(done + taken + 1, total, stats_.bytes_read, bytes_total_);
+            observer_.on_progress(done + taken + 1, total, stats_.bytes_read, ledger_.bytes_total());
         }
         pipeline.stop();
         return taken;
@@ -495,16 +546,16 @@ class Run {
                 std::vector<SourceFile> batch = materialize(files, from, with_previous);
                 std::vector<const SourceFile*> view;
                 for (const SourceFile& f : batch) view.push_back(&f);
-                batch_ = &batch;
+                ledger_.set_batch(&batch);
                 struct Clear {
-                    std::vector<SourceFile>*& batch;
-                    ~Clear() { batch = nullptr; }
-                } clear{batch_};
+                    Ledger& ledger;
+                    ~Clear() { ledger.set_batch(nullptr); }
+                } clear{ledger_};
                 read(batch, view, from, files.size());
             }
         };
         pass(todo, true);
-        if (!stopping()) pass(read_again(), false);
+        if (!stopping()) pass(ledger_.read_again(), false);
     }
 
     void run_direct(const std::vector<FileList::Index>& todo, unsigned jobs) {
@@ -573,6 +624,7 @@ class Run {
                 detail::scratch_shard(scratch.build, j), writer_->analyzer()));
         states_.emplace(IndexWriter::create_shard(scratch.build + "/states", writer_->analyzer()));
         states_->set_shard(shard_.text());  // carried into the merged index
+        ledger_.use_states(*states_);
     }
 
     // One outcome of a bulk run, taken in file order: what the index and the states shard
@@ -667,8 +719,7 @@ class Run {
         read_into_shards(todo, scratch, jobs);
         // Every file is counted: the merge and the cluster count that follow get the memory.
         todo = {};
-        files_ = FileList();
-        url_owner_ = UrlOwners();
+        ledger_.release();
         detail::release_free_memory();
         // An interrupted rebuild is dropped whole: the old index stays, rather than one that
         // lost whatever the rebuild had not reached.
@@ -691,13 +742,7 @@ class Run {
     std::optional<IndexWriter> states_;  // a bulk run's file states, merged at the end
     bool was_empty_ = false;
     ShardSpec shard_;  // the articles the index keeps (settle_shard())
-    std::uint64_t bytes_total_ = 0;
-    // Every source file, sorted by path; the run refers to them by index.
-    FileList files_;
-    std::vector<SourceFile>* batch_ = nullptr;  // the files being read (read_in_batches())
-    std::vector<std::string> roots_;            // the inputs, absolute
-    // The file that holds each URL (by url_key()): the greatest path among those that carry it.
-    UrlOwners url_owner_;
+    Ledger ledger_;
 };
 
 std::string stub_text(unsigned shards) {
