@@ -216,7 +216,7 @@ int show(const Command& c, const newsidx::SearchOptions& options) {
     newsidx::Searcher searcher(options);
     warn_missing(searcher);
     for (const std::string& note : searcher.set_notes())
-        std::cerr << "searcher: note: " << note << '\n';
+        std::cerr << "searcher: note: " << newsidx::spelled(note, newsidx::Spelling::Cli) << '\n';
     const auto cluster = searcher.copies(which);
     const auto article = searcher.article(which);
     if (!article || !cluster) {

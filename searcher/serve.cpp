@@ -74,14 +74,16 @@ unsigned whole_number(const std::string& name, const std::string& text, double l
     return value;
 }
 
-// A decimal number from `lo` to `hi`.
-double number(const std::string& name, const std::string& text, double lo, double hi) {
+// A decimal number from `lo` to `hi`; `unit`, when given, says of what ("days").
+double number(const std::string& name, const std::string& text, double lo, double hi,
+              std::string_view unit) {
     double value = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec != std::errc() || end != text.data() + text.size() || !(value >= lo) || value > hi) {
         char range[64];
         std::snprintf(range, sizeof range, " from %g to %g", lo, hi);
-        throw bad(name, "'" + shown(text) + "' is not a number" + range);
+        throw bad(name, "'" + shown(text) + "' is not a number" +
+                            (unit.empty() ? "" : " of " + std::string(unit)) + range);
     }
     return value;
 }
@@ -168,10 +170,14 @@ void set_parameter(const SearchOption& row, const std::string& name, const std::
         case OptionType::Whole:
             row.set(o, std::to_string(whole_number(name, value, row.min, server_max(row))));
             return;
-        case OptionType::Number:
-            number(name, value, row.min, server_max(row));
+        case OptionType::Number: {
+            // The row's value name, when it is a unit: DAYS.
+            std::string unit(row.value_name.size() > 2 ? row.value_name : "");
+            for (char& c : unit) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            number(name, value, row.min, server_max(row), unit);
             row.set(o, value);
             return;
+        }
         case OptionType::Choice:
             if (!row.repeatable) {
                 row.set(o, one_of(name, value, row.choices));
@@ -212,6 +218,11 @@ void check_request(SearchOptions& o, bool has_query, const std::string& copies) 
                                 "th are not served (offset + limit at most " +
                                 std::to_string(kMaxDepth) + "); narrow the search instead");
     check_combinations(o);
+    // Each hit explained is a search per part of the query: a page of them at most.
+    if (o.explain && o.limit > kMaxExplained)
+        throw bad("explain", "explains at most " + std::to_string(kMaxExplained) +
+                                 " results at a time; ask with limit at most " +
+                                 std::to_string(kMaxExplained));
     const int asks = (has_query ? 1 : 0) + (o.like.empty() ? 0 : 1) + (copies.empty() ? 0 : 1);
     if (asks > 1) throw bad("q", "give one of q, like and copies");
     if (asks == 0)

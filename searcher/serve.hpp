@@ -21,6 +21,7 @@ namespace newsidx::serve {
 inline constexpr std::size_t kMaxQueryBytes = 4096;  ///< q (and like, copies, url) at most
 inline constexpr unsigned kMaxLimit = 1000;          ///< limit at most (the CLI's is 10,000)
 inline constexpr unsigned kMaxDepth = 10000;         ///< offset + limit at most
+inline constexpr unsigned kMaxExplained = 100;       ///< limit at most with explain
 inline constexpr unsigned kDefaultWorkers = 48;      ///< --workers: connections served at once
 inline constexpr int kTimeoutSeconds = 5;            ///< reading a request, writing, keep-alive
 /// --nice: the workers' niceness. On a machine that also indexes (indexer --watch), a

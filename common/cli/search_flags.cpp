@@ -66,6 +66,11 @@ void SearchFlags::apply(SearchOptions& options) const {
         } else if (flag.row->repeatable) {
             if (flag.row->clear) flag.row->clear(options);
             for (const std::string& value : flag.values) flag.row->set(options, value);
+        } else if (flag.row->type == OptionType::Whole) {
+            // As CLI11's range check read it (0x2 is 2), not as text: the setter takes decimals.
+            std::uint64_t value = 0;
+            CLI::detail::lexical_cast(flag.value, value);
+            flag.row->set(options, std::to_string(value));
         } else {
             flag.row->set(options, flag.value);
         }

@@ -70,6 +70,10 @@ namespace {
 void write_explanation(std::ostream& out, const Hit& hit) {
     char line[64];
     std::snprintf(line, sizeof line, "%.6g", hit.score);
+    if (hit.explanation.empty()) {
+        out << "   score " << line << ": no part weighs anything (the query only filters)\n";
+        return;
+    }
     out << "   score " << line << " = the sum of:\n";
     for (const ScorePart& p : hit.explanation) {
         std::snprintf(line, sizeof line, "%12.6f", p.weight);

@@ -260,7 +260,8 @@ constexpr SearchOption kRows[] = {
      [](const SearchOptions& o) { return o.plain; }, nullptr},
     {"explain", 0, T::Switch, "", 0, 0, {}, false, true, {}, kNone,
      "Show each hit's score as the sum of its parts: BM25 per word, title words, all-words, "
-     "proximity, exact title, feedback, recency (newsidx/ranking.hpp)",
+     "proximity, exact title, written title, character pairs, feedback, recency "
+     "(docs/architecture.md)",
      [](SearchOptions& o, const std::string& v) { o.explain = on(v); },
      [](const SearchOptions& o) { return o.explain; }, nullptr},
     {"expand", 0, T::Text, "N[,W]", 0, 0, {}, false, true, {}, kNone,

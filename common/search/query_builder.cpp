@@ -38,11 +38,14 @@ BuiltQuery QueryBuilder::build(const std::string& query) const {
     check_query_text(query);
     const query::Rewritten text = query::rewrite(query, options_.plain);
     if (text.folded.find_first_not_of(" \t\r\n") == std::string::npos)
-        throw Error(ErrorCode::BadQuery, "empty query")
+        throw Error(ErrorCode::BadQuery, text.dots ? "nothing to search for in '" + query +
+                                                         "' (no words)"
+                                                   : std::string("empty query"))
             .with_hint("try: searcher \"security guarantees\"");
     BuiltQuery built;
     built.raw = query;
     built.folded = text.folded;
+    built.headline = text.headline;
     built.bare_words = !text.negative && !options_.match_all &&
                        (options_.plain || query::bare_words(query::lex(text.unsplit)));
     Parses parses = parse_each(query, text.folded, text.negative, built);
@@ -103,7 +106,10 @@ ranking::RankedQuery QueryBuilder::rank(Parses parses, bool is_a_title, BuiltQue
     const bool mixed = parses.size() > 1 || restricted_;
     const Xapian::Database& db = set_.database();
     std::vector<ranking::RankedQuery> ranked;
-    for (auto& [name, words] : parses) {
+    for (const auto& parse : parses) {
+        // (Named, not bound: clang 14 refuses a lambda capture of a structured binding.)
+        const std::string& name = parse.first;
+        const Xapian::Query& words = parse.second;
         // Percentages count the words of the parse only: the evidence's title terms and
         // copies would lower a perfect match's (ranking::percent_scale).
         if (mixed || built.bare_words)

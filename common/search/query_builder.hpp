@@ -32,6 +32,8 @@ struct BuiltQuery {
     /// A ranked query of bare words (no operator, field, phrase, +/-, --all): it gets the
     /// ranking evidence and, when long enough, feedback.
     bool bare_words = false;
+    /// A pasted all-capitals headline whose operator words were read as words (a note says so).
+    bool headline = false;
 
     const Xapian::Query& text() const { return ranked.query(); }
     /// The ranked part with the filters.

@@ -245,15 +245,18 @@ std::string_view core_of(std::string_view token, bool marks) {
 bool is_headline(const Tokens& typed) {
     std::size_t capitals = 0;
     for (const Token& t : typed.tokens) {
-        for (std::size_t pos = 0;;) {
-            const std::string_view word = next_word(t.text, &pos);
-            if (word.empty()) break;
-            const LatinLetters letters = latin_letters(word);
-            if (letters.lower > 0) return false;
-            if (letters.upper > 0 && !operator_of(word)) ++capitals;
-        }
+        const LatinLetters letters = latin_letters(t.text);
+        if (letters.lower > 0) return false;
+        if (letters.upper > 0 && !operator_of(core_of(t.text, true))) ++capitals;
     }
     return capitals >= 3;
+}
+
+bool has_operators(const Tokens& typed) {
+    return std::any_of(typed.tokens.begin(), typed.tokens.end(), [](const Token& t) {
+        const std::string_view core = core_of(t.text, false);
+        return operator_of(core) || (!core.empty() && core.front() == '-');
+    });
 }
 
 void check_operators(const Tokens& typed, std::string_view query, bool headline) {
@@ -309,14 +312,16 @@ void rewrite_langs(Tokens& tokens) {
     });
 }
 
-void dots_as_punctuation(Tokens& tokens) {
+bool dots_as_punctuation(Tokens& tokens) {
     bool changed = false;
     for (Token& t : tokens.tokens) {
         if (t.text.find("..") == std::string::npos) continue;
-        t.text = dots_outside_fields(t.text);
-        changed = true;
+        std::string text = dots_outside_fields(t.text);
+        changed = changed || text != t.text;
+        t.text = std::move(text);
     }
     if (changed) tokens = lex(join(tokens));
+    return changed;
 }
 
 void join_field_filters(Tokens& tokens) {
@@ -431,12 +436,13 @@ Rewritten rewrite(const std::string& query, bool plain) {
         return out;
     }
     const Tokens typed = lex(query);
-    out.headline = is_headline(typed);
-    check_operators(typed, query, out.headline);
-    Tokens tokens = fold_tokens(typed, out.headline);
+    const bool headline = is_headline(typed);
+    out.headline = headline && has_operators(typed);
+    check_operators(typed, query, headline);
+    Tokens tokens = fold_tokens(typed, headline);
     rewrite_dates(tokens);
     rewrite_langs(tokens);
-    dots_as_punctuation(tokens);
+    out.dots = dots_as_punctuation(tokens);
     join_field_filters(tokens);
     out.unsplit = join(tokens);
     segment(tokens);

@@ -63,9 +63,12 @@ std::string_view proximity_of(std::string_view token);
 std::string_view core_of(std::string_view token, bool marks);
 
 /// Issue #25: a pasted wire headline ("FED NOT EXPECTED TO ADD RESERVES"): its Latin-script
-/// words are all capitals, and at least three of them are not operators. In one, AND, OR, NOT,
+/// words (white-space separated tokens with a Latin letter: U.S. is one) are all capitals, and
+/// at least three of them are not operators. In one, AND, OR, NOT,
 /// XOR, NEAR and ADJ are words, and so is a word with a leading '-', as inside quotes.
 bool is_headline(const Tokens& typed);
+/// Whether a token is an operator or starts with '-' (what a headline reads as words).
+bool has_operators(const Tokens& typed);
 
 /// Refuses what Xapian's parser would read as something broader than the user wrote, naming
 /// the column of `typed` (the text as typed): NEAR/ADJ with a distance that is not a whole
@@ -89,8 +92,9 @@ void rewrite_dates(Tokens& tokens);
 /// unknown language.
 void rewrite_langs(Tokens& tokens);
 /// Issue #25: ".." outside a date: value or another field's value is punctuation, not a range
-/// (3,691 SaudiNewsNet titles have one): each run of dots becomes a space.
-void dots_as_punctuation(Tokens& tokens);
+/// (3,691 SaudiNewsNet titles have one): each run of dots becomes a space. Returns whether
+/// one did.
+bool dots_as_punctuation(Tokens& tokens);
 /// Filters on one field OR together and AND with the words, as Omega treats boolean prefixes:
 /// the ORs between filters of one field go, and the brackets around only such filters. Joins
 /// the tokens with single spaces.
@@ -121,7 +125,10 @@ struct Rewritten {
     std::string unsplit;  ///< folded, dates and fields rewritten, not yet segmented
     std::string folded;   ///< what every analyzer's parse reads (before wildcards are cut)
     bool negative = false;  ///< only excluded words: the parse is to be negated
-    bool headline = false;  ///< a pasted all-capitals headline (is_headline())
+    /// A pasted all-capitals headline (is_headline()) whose operator words or leading '-' were
+    /// read as words.
+    bool headline = false;
+    bool dots = false;  ///< dots_as_punctuation() changed the text
 };
 
 /// Runs the passes above, in order, on `query` (already checked by check_query_text()). With

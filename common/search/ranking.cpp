@@ -172,9 +172,12 @@ std::vector<Part> evidence(const Xapian::Query& words_query, const Xapian::Datab
         std::vector<Xapian::Query> in_title;
         for (const std::string& w : words)
             in_title.emplace_back(std::string(schema::kTitle.prefix) + w);
-        parts.push_back(scaled("title words", joined(words),
-                               Xapian::Query(Xapian::Query::OP_OR, in_title.begin(), in_title.end()),
-                               options.title_words));
+        // Explained by the words the article's title has.
+        Part title = scaled("title words", "",
+                            Xapian::Query(Xapian::Query::OP_OR, in_title.begin(), in_title.end()),
+                            options.title_words);
+        title.by_term = true;
+        parts.push_back(std::move(title));
     }
     return parts;
 }
@@ -351,13 +354,10 @@ void add_feedback(RankedQuery& ranked, Xapian::Enquire& enquire, const Xapian::D
     Xapian::RSet rset;
     for (auto it = top.begin(); it != top.end(); ++it) rset.add_document(*it);
     if (rset.empty()) return;
-    const std::size_t before = added ? added->size() : 0;
     const Xapian::Query more = expansion_query(enquire, db, rset, ranked.query(), options.expand,
                                                kFeedbackWeight, added);
-    if (more.empty()) return;
-    std::vector<std::string> terms;
-    if (added) terms.assign(added->begin() + static_cast<std::ptrdiff_t>(before), added->end());
-    ranked.add_alternative({"feedback", joined(terms), more});
+    // Explained by the added terms the article has.
+    if (!more.empty()) ranked.add_alternative({"feedback", "", more, true});
 }
 
 void add_recency(RankedQuery& ranked, Xapian::Enquire& enquire, const Xapian::Database& db,

@@ -253,6 +253,11 @@ void Searcher::answer(const Xapian::Database& db, const BuiltQuery& built, const
     if (options_.like.empty())
         out.did_you_mean = builder_->correction(built, db, mset.get_matches_estimated());
     out.notes = answer_notes(mset.get_matches_estimated(), out);
+    if (built.headline)
+        out.notes.insert(out.notes.begin(),
+                         "read as a pasted headline, its words all capitals: AND, OR, NOT, XOR, "
+                         "NEAR, ADJ and a leading - are words in it (write a word in lower case "
+                         "to use them as operators)");
 }
 
 void Searcher::fill_hits(const Xapian::Database& db, const BuiltQuery& built,

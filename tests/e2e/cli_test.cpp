@@ -173,6 +173,9 @@ TEST_F(SamplesTest, ExplainShowsPartsThatAddUpToEachScore) {
         search({"border talks", "--expand", "5,1", "--recency", "30", "--explain", "-n", "1"});
     EXPECT_NE(feedback.out.find("  feedback: "), std::string::npos) << feedback.out;
     EXPECT_NE(feedback.out.find("  recency: from "), std::string::npos) << feedback.out;
+    EXPECT_NE(search({"site:news.example.org", "--explain", "-n", "1"})
+                  .out.find("   score 0: no part weighs anything (the query only filters)"),
+              std::string::npos);
 }
 
 TEST_F(SamplesTest, PhraseNarrowsTheRankedQuery) {

@@ -146,6 +146,10 @@ TEST_F(ServeTest, ExplainTellsEachScoreAsItsParts) {
         << "only when asked";
     EXPECT_EQ(get_json(port(), "/search?q=security&explain=maybe", 400)["error"],
               "explain: 'maybe' is not 1 or 0 (true or false)");
+    EXPECT_EQ(get_json(port(), "/search?q=security&explain=1&limit=101", 400)["error"],
+              "explain: explains at most 100 results at a time; ask with limit at most 100");
+    EXPECT_EQ(get_json(port(), "/search?q=security&recency=0", 400)["error"],
+              "recency: '0' is not a number of days from 0.01 to 100000");
 }
 
 TEST_F(ServeTest, ArticleIsTheShowJson) {

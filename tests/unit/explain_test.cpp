@@ -3,10 +3,12 @@
 // scaled), for queries that bring in each part, every hit's parts add up to its score.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <cmath>
 #include <set>
 #include <string>
 
+#include "newsidx/error.hpp"
 #include "newsidx/indexer.hpp"
 #include "newsidx/search.hpp"
 #include "search_fixture.hpp"
@@ -14,19 +16,6 @@
 
 namespace newsidx::test {
 namespace {
-
-const std::string& samples_db() {
-    static const TempDir dir;
-    static const std::string db = [] {
-        IndexOptions opts;
-        opts.db_path = (dir.path() / "db").string();
-        opts.inputs = {NEWSIDX_SAMPLES};
-        SilentObserver quiet;
-        run_index(opts, quiet);
-        return opts.db_path;
-    }();
-    return db;
-}
 
 SearchResult explained(const std::string& query, SearchOptions options = {}) {
     options.db_paths = {samples_db()};
@@ -110,6 +99,45 @@ TEST(Explain, WildcardsCharacterPairsAndExcludedWords) {
     ASSERT_FALSE(none.hits.empty());
     EXPECT_TRUE(none.hits.front().explanation.empty()) << "an excluded word weighs nothing";
     EXPECT_EQ(none.hits.front().score, 0);
+}
+
+TEST(Explain, TitleWordsAndFeedbackAreTheTermsTheArticleHas) {
+    SearchOptions feedback;
+    feedback.expand = 5;
+    feedback.expand_min_words = 1;
+    const SearchResult r = explained("border talks geneva", feedback);
+    expect_sums(r);
+    for (const Hit& hit : r.hits)
+        for (const ScorePart& p : hit.explanation) {
+            if (p.part == "title words") {
+                EXPECT_EQ(p.detail.rfind("title:", 0), 0u) << "one title term a part: " << p.detail;
+                const std::string word = p.detail.substr(6, p.detail.find(' ') - 6);
+                std::string title = hit.title;
+                for (char& c : title) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+                EXPECT_NE(title.find(word.substr(0, 4)), std::string::npos)
+                    << "a word of this title: " << word << " in " << hit.title;
+            }
+            if (p.part == "feedback") {
+                EXPECT_EQ(p.detail.find(' '), p.detail.find(" (")) << "one term a part";
+            }
+        }
+}
+
+TEST(QueryFixes, DotsAloneAreNoWordsAndAHeadlineIsSaid) {
+    SearchOptions options;
+    options.db_paths = {samples_db()};
+    Searcher searcher(options);
+    try {
+        searcher.search("..");
+        ADD_FAILURE() << "'..' was searched";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::BadQuery);
+        EXPECT_STREQ(e.what(), "nothing to search for in '..' (no words)");
+    }
+    const SearchResult headline = searcher.search("BORDER TALKS NOT GENEVA");
+    ASSERT_FALSE(headline.notes.empty());
+    EXPECT_EQ(headline.notes.front().rfind("read as a pasted headline", 0), 0u);
+    EXPECT_TRUE(searcher.search("border talks NOT geneva").notes.empty()) << "an operator typed";
 }
 
 TEST(Explain, NothingIsExplainedUnlessAsked) {

@@ -102,6 +102,19 @@ TEST(OptionTable, AFlagsTypeIsCheckedAsTheRowSays) {
     EXPECT_EQ(parse({"--now", "2022-01-01"}), "--now requires --recency");
     EXPECT_EQ(parse({"--recency", "3", "--sort", "newest"}), "--sort excludes --recency");
     EXPECT_EQ(parse({"--recency", "3", "--now", "2022-01-01"}), "ok");
+    EXPECT_EQ(parse({"-n", "0x2"}), "ok") << "a whole number as CLI11 reads it";
+    CLI::App app;
+    cli::SearchFlags flags(app);
+    for (const std::string& name : kFrontEndOptions) app.add_option("--" + name);
+    flags.link(app);
+    std::vector<std::string> args{"searcher", "-n", "0x2", "--offset", "010"};
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    app.parse(static_cast<int>(argv.size()), argv.data());
+    SearchOptions o;
+    flags.apply(o);
+    EXPECT_EQ(o.limit, 2u) << "0x2 is 2, as the range check read it (was 0)";
+    EXPECT_EQ(o.offset, 8u) << "010 is octal to CLI11, as before the table";
 }
 
 TEST(Spelling, TheEngineNamesOptionsTheFrontEndsSpellThem) {

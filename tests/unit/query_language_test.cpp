@@ -210,15 +210,23 @@ TEST(QueryLanguage, AHeadlineIsAllCapitalsWithThreeWordsBesidesOperators) {
         {"Fed NOT expected", false, "a lower-case letter"},
         {"الرياض AND جدة OR مكة", false, "Arabic words are not Latin-script words"},
         {"ÉTATS UNIS ÉLECTIONS", true, "accented capitals are capitals"},
+        {"U.S. AND UK", false, "U.S. is one word: two besides AND"},
+        {"BORDER AND Q.Z.", false, "initials with dots are one word"},
     };
     for (const Case& c : cases) EXPECT_EQ(is_headline(lex(c.query)), c.headline) << c.why;
+    EXPECT_TRUE(rewrite("FED NOT EXPECTED TO ADD", false).headline) << "its NOT read as a word";
+    EXPECT_FALSE(rewrite("FED WILL ADD RESERVES", false).headline) << "nothing read otherwise";
+    EXPECT_TRUE(rewrite("RATES -- CUT AGAIN -SOON", false).headline) << "a leading -";
 }
 
 TEST(QueryLanguage, EachPassOnItsOwn) {
     Tokens t = lex("x..y date:2022..2023 site:a..b \"a...b\"");
-    dots_as_punctuation(t);
+    EXPECT_TRUE(dots_as_punctuation(t));
     EXPECT_EQ(join(t), "x y date:2022..2023 site:a..b \"a b\"")
         << "dots are punctuation outside field values";
+
+    t = lex("no dots. here");
+    EXPECT_FALSE(dots_as_punctuation(t)) << "says whether it changed anything";
 
     t = lex("talks (site:a OR site:b OR site:c) OR lang:fr");
     join_field_filters(t);

@@ -26,6 +26,10 @@ std::string index_folder(const TempDir& dir, const std::string& folder = "c");
 /// Builds (once per process) an index of the articles a1..a8 and returns its path.
 const std::string& search_fixture_db();
 
+/// Builds (once per process) an index of samples/ (five languages, each article analysed in its
+/// own) and returns its path.
+const std::string& samples_db();
+
 /// The ids (last URL segment) of the hits, in rank order.
 std::vector<std::string> ids_of(const SearchResult& result);
 

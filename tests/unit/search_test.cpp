@@ -63,6 +63,19 @@ const std::string& search_fixture_db() {
     return db;
 }
 
+const std::string& samples_db() {
+    static const TempDir dir;
+    static const std::string db = [] {
+        IndexOptions opts;
+        opts.db_path = (dir.path() / "db").string();
+        opts.inputs = {NEWSIDX_SAMPLES};
+        SilentObserver quiet;
+        run_index(opts, quiet);
+        return opts.db_path;
+    }();
+    return db;
+}
+
 std::string index_folder(const TempDir& dir, const std::string& folder) {
     IndexOptions opts;
     opts.db_path = dir / "db";
