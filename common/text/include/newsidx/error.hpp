@@ -28,7 +28,8 @@ enum class Spelling { Cli, Http };
 /// An option's name in a message of the engine, which never speaks a front end's language: the
 /// name between two markers (U+001E, U+001F) that spelled() turns into the front end's
 /// spelling. opt("since") + ": impossible date" reads "--since: impossible date" on the
-/// command line and "since: impossible date" over HTTP.
+/// command line and "since: impossible date" over HTTP. (Text a user typed that holds the two
+/// control characters around a name reads as that option's name too: they are no query's.)
 std::string opt(std::string_view name);
 #define NEWSIDX_OPT(name) "\x1e" name "\x1f"
 
