@@ -99,12 +99,8 @@ bool switch_value(const std::string& name, const std::string& text) {
 
 template <typename Choices>
 std::string one_of(const std::string& name, const std::string& text, const Choices& choices) {
-    std::string list;
-    for (std::string_view c : choices) {
-        if (text == c) return text;
-        list += (list.empty() ? "" : ", ") + std::string(c);
-    }
-    throw bad(name, "'" + shown(text) + "' is not one of " + list);
+    if (not_one_of(text, choices).empty()) return text;
+    throw bad(name, not_one_of(shown(text), choices));
 }
 
 // A text parameter: valid UTF-8, no NUL, at most kMaxQueryBytes.

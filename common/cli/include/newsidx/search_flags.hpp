@@ -19,15 +19,7 @@ template <typename Choices>
 CLI::Validator one_of(const Choices& names) {
     const std::vector<std::string> choices(std::begin(names), std::end(names));
     return CLI::Validator(
-        [choices](std::string& value) -> std::string {
-            std::string list;
-            for (const std::string& c : choices) {
-                if (value == c) return {};
-                list += (list.empty() ? "" : ", ") + c;
-            }
-            return "'" + value + "' is not one of " + list;
-        },
-        "");
+        [choices](std::string& value) { return not_one_of(value, choices); }, "");
 }
 
 class SearchFlags {

@@ -123,6 +123,18 @@ struct SearchOption {
     void (*clear)(SearchOptions& options);
 };
 
+/// Why `value` is none of `choices` ("'newst' is not one of relevance, newest, oldest"), or
+/// empty when it is one: the words both front ends say it in.
+template <typename Choices>
+std::string not_one_of(std::string_view value, const Choices& choices) {
+    std::string list;
+    for (const auto& c : choices) {
+        if (value == c) return {};
+        list += (list.empty() ? "" : ", ") + std::string(c);
+    }
+    return "'" + std::string(value) + "' is not one of " + list;
+}
+
 /// Every search option, in the order the command line's help lists them.
 std::span<const SearchOption> search_options();
 /// The row named `name`, or nullptr.
