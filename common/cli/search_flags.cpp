@@ -77,10 +77,4 @@ void SearchFlags::apply(SearchOptions& options) const {
     }
 }
 
-bool SearchFlags::given(std::string_view name) const {
-    for (const Flag& flag : flags_)
-        if (flag.row->name == name) return flag.option->count() > 0;
-    return false;
-}
-
 }  // namespace newsidx::cli

@@ -46,8 +46,9 @@ BuiltQuery QueryBuilder::build(const std::string& query) const {
     built.raw = query;
     built.folded = text.folded;
     built.headline = text.headline;
+    const query::Tokens unsplit = query::lex(text.unsplit);
     built.bare_words = !text.negative && !options_.match_all &&
-                       (options_.plain || query::bare_words(query::lex(text.unsplit)));
+                       (options_.plain || query::bare_words(unsplit));
     Parses parses = parse_each(query, text.folded, text.negative, built);
     const Xapian::Database& db = set_.database();
     const std::vector<std::string> title_terms =
@@ -65,7 +66,7 @@ BuiltQuery QueryBuilder::build(const std::string& query) const {
     // keep the words.
     if (built.bare_words) {
         std::vector<std::string> tokens;
-        for (const query::Token& t : query::lex(text.unsplit).tokens) tokens.push_back(t.text);
+        for (const query::Token& t : unsplit.tokens) tokens.push_back(t.text);
         ranking::add_char_pairs(built.ranked, tokens);
     }
     ranking::add_title_boosts(built.ranked, title_terms, options_);

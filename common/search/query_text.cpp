@@ -48,6 +48,13 @@ std::string rewrite_fields(const std::string& text, std::string_view field,
     return out;
 }
 
+// Whether `name` is a boolean filter field of the schema (site, lang).
+bool is_schema_filter(std::string_view name) {
+    for (const schema::Prefix* p : schema::kPrefixes)
+        if (p->is_boolean && !p->query_name.empty() && p->query_name == name) return true;
+    return false;
+}
+
 // The field name of a boolean filter token ("site" for "site:bbc.co.uk" or "(site:x)"), or
 // empty.
 std::string_view filter_field(std::string_view token) {
@@ -55,9 +62,7 @@ std::string_view filter_field(std::string_view token) {
     const std::size_t colon = token.find(':');
     if (colon == std::string_view::npos || colon + 1 >= token.size()) return {};
     const std::string_view name = token.substr(0, colon);
-    for (const schema::Prefix* p : schema::kPrefixes)
-        if (p->is_boolean && !p->query_name.empty() && p->query_name == name) return name;
-    return {};
+    return is_schema_filter(name) ? name : std::string_view();
 }
 
 [[noreturn]] void refuse(std::string_view query, std::size_t at, const std::string& why,
@@ -186,9 +191,7 @@ std::string dots_outside_fields(const std::string& text) {
 bool is_boolean_field(std::string_view name) {
     for (const std::string_view field : {kYearField, kMonthField, kDayField})
         if (field.substr(0, field.size() - 1) == name) return true;
-    for (const schema::Prefix* p : schema::kPrefixes)
-        if (p->is_boolean && !p->query_name.empty() && p->query_name == name) return true;
-    return false;
+    return is_schema_filter(name);
 }
 
 Tokens lex(std::string_view text) {
@@ -213,6 +216,12 @@ std::string join(const Tokens& tokens) {
     std::string out = tokens.lead;
     for (const Token& t : tokens.tokens) out += t.text + t.space;
     return out;
+}
+
+std::string_view operator_prefix(std::string_view token) {
+    for (const std::string_view op : kOperators)
+        if (token.substr(0, op.size()) == op) return op;
+    return {};
 }
 
 std::optional<std::string_view> operator_of(std::string_view word) {
@@ -366,10 +375,11 @@ void join_field_filters(Tokens& tokens) {
 
 void segment(Tokens& tokens) {
     std::vector<Token>& list = tokens.tokens;
+    // (Folding left only operators in capitals; a token that starts like one is one.)
     const auto proximity = [&](std::size_t k) -> std::string {
         if (k >= list.size()) return {};
-        const std::string& t = list[k].text;
-        return (t.rfind("NEAR", 0) == 0 || t.rfind("ADJ", 0) == 0) ? t : std::string();
+        const std::string_view op = operator_prefix(list[k].text);
+        return op == "NEAR" || op == "ADJ" ? list[k].text : std::string();
     };
     std::vector<std::string> texts;
     for (std::size_t k = 0; k < list.size(); ++k) {
@@ -397,8 +407,7 @@ bool drop_exclusions(Tokens& tokens) {
 bool bare_words(const Tokens& tokens) {
     for (const Token& t : tokens.tokens) {
         if (t.text.find_first_of("\"():+-*") != std::string::npos ||
-            std::any_of(std::begin(kOperators), std::end(kOperators),
-                        [&](std::string_view op) { return t.text.substr(0, op.size()) == op; }))
+            !operator_prefix(t.text).empty())
             return false;
     }
     return true;

@@ -54,6 +54,8 @@ inline constexpr std::string_view kOperators[] = {"AND", "OR", "NOT", "XOR", "NE
 /// The operator `word` is: "AND", "OR", "NOT", "XOR", "NEAR" or "ADJ" for the word itself or,
 /// for NEAR and ADJ, followed by /DIGITS; nullopt for any other word ("ANDROID", "NEAR/x").
 std::optional<std::string_view> operator_of(std::string_view word);
+/// The operator `token` starts with, typed in capitals ("NEAR" for "NEAR/3"), or empty.
+std::string_view operator_prefix(std::string_view token);
 /// "NEAR" or "ADJ" when `token` is one of them written as a proximity operator, with or
 /// without a distance, well formed or not ("NEAR", "ADJ/3", "NEAR/x"); empty otherwise.
 std::string_view proximity_of(std::string_view token);

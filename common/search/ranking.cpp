@@ -470,14 +470,24 @@ std::string shown_terms(const Xapian::Query& query) {
 // The words' part on one article, term by term: each branch Xapian adds up (OR, AND, AND_MAYBE,
 // XOR, PHRASE, NEAR) is walked into, the left side only of AND_NOT and FILTER, a scaled branch
 // with its factor; a term, a posting source or a branch that weighs as one (SYNONYM, MAX) is one
-// part. `scale`: the factor of the branches above.
-void walk(const OnOneArticle& on, const Xapian::Query& query, double scale, const std::string& detail,
-          std::vector<ScorePart>& out) {
-    const std::optional<double> weight = on.weight(query);
-    if (!weight || *weight == 0) return;
+// part. `weight`: the query's own weight on the article, above 0; `scale`: the factor of the
+// branches above.
+void walk(const OnOneArticle& on, const Xapian::Query& query, double weight, double scale,
+          const std::string& detail, std::vector<ScorePart>& out);
+
+// walk() for a branch whose weight is not known yet: nothing when the article does not match
+// it or it weighs nothing there.
+void walk_matching(const OnOneArticle& on, const Xapian::Query& query, double scale,
+                   const std::string& detail, std::vector<ScorePart>& out) {
+    if (const std::optional<double> weight = on.weight(query); weight && *weight != 0)
+        walk(on, query, *weight, scale, detail, out);
+}
+
+void walk(const OnOneArticle& on, const Xapian::Query& query, double weight, double scale,
+          const std::string& detail, std::vector<ScorePart>& out) {
     switch (query.get_type()) {
         case Xapian::Query::LEAF_TERM:
-            out.push_back({"bm25", shown_term(*query.get_terms_begin()) + detail, *weight * scale});
+            out.push_back({"bm25", shown_term(*query.get_terms_begin()) + detail, weight * scale});
             return;
         case Xapian::Query::OP_AND:
         case Xapian::Query::OP_OR:
@@ -486,20 +496,21 @@ void walk(const OnOneArticle& on, const Xapian::Query& query, double scale, cons
         case Xapian::Query::OP_PHRASE:
         case Xapian::Query::OP_NEAR:
             for (std::size_t i = 0; i < query.get_num_subqueries(); ++i)
-                walk(on, query.get_subquery(i), scale, detail, out);
+                walk_matching(on, query.get_subquery(i), scale, detail, out);
             return;
         case Xapian::Query::OP_AND_NOT:
         case Xapian::Query::OP_FILTER:
-            walk(on, query.get_subquery(0), scale, detail, out);
+            walk_matching(on, query.get_subquery(0), scale, detail, out);
             return;
         case Xapian::Query::OP_SCALE_WEIGHT: {
             const Xapian::Query inner = query.get_subquery(0);
             const std::optional<double> unscaled = on.weight(inner);
-            if (unscaled && *unscaled != 0) walk(on, inner, scale * *weight / *unscaled, detail, out);
+            if (unscaled && *unscaled != 0)
+                walk(on, inner, *unscaled, scale * weight / *unscaled, detail, out);
             return;
         }
         default:
-            out.push_back({"bm25", shown_terms(query) + detail, *weight * scale});
+            out.push_back({"bm25", shown_terms(query) + detail, weight * scale});
     }
 }
 
@@ -519,7 +530,7 @@ std::vector<ScorePart> explain(const Xapian::Database& db, const SearchOptions& 
         // Its terms, and what they leave out of the part's weight (none in a query Xapian adds
         // up term by term).
         const std::size_t first = out.size();
-        walk(on, part.query, 1.0, part.detail.empty() ? "" : " " + part.detail, out);
+        walk(on, part.query, *weight, 1.0, part.detail.empty() ? "" : " " + part.detail, out);
         double terms = 0;
         for (std::size_t i = first; i < out.size(); ++i) {
             out[i].part = part.kind;

@@ -40,9 +40,6 @@ class SearchFlags {
     /// option.
     void apply(SearchOptions& options) const;
 
-    /// Whether the row `name` was given.
-    bool given(std::string_view name) const;
-
   private:
     struct Flag {
         const SearchOption* row = nullptr;
