@@ -457,14 +457,23 @@ std::string shown_term(const std::string& term) {
     return term;
 }
 
-// The terms of a branch that weighs as one (a wildcard's SYNONYM), briefly.
+// A branch that weighs as one, briefly: a wildcard's SYNONYM as the start its terms share
+// ("guarant* (4 terms)"), another by its first terms.
 std::string shown_terms(const Xapian::Query& query) {
     std::vector<std::string> terms(query.get_unique_terms_begin(), query.get_unique_terms_end());
+    if (terms.empty()) return {};
+    std::size_t common = terms.front().size();
+    for (const std::string& t : terms) {
+        std::size_t n = 0;
+        while (n < common && n < t.size() && t[n] == terms.front()[n]) ++n;
+        common = n;
+    }
+    const std::string count = " (" + std::to_string(terms.size()) + " terms)";
+    if (terms.size() > 1 && common >= 2) return shown_term(terms.front().substr(0, common)) + "*" + count;
     std::string out;
     for (std::size_t i = 0; i < terms.size() && i < 3; ++i)
         out += (out.empty() ? "" : " | ") + shown_term(terms[i]);
-    if (terms.size() > 3) out += " | ... (" + std::to_string(terms.size()) + " terms)";
-    return out;
+    return terms.size() > 3 ? out + " | ..." + count : out;
 }
 
 // The words' part on one article, term by term: each branch Xapian adds up (OR, AND, AND_MAYBE,
