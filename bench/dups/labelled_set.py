@@ -6,6 +6,10 @@ committed labels.tsv is the set, and `materialise` rebuilds its articles from th
   labelled_set.py build CORPORA_DIR > labels.tsv     (done once; do not re-run to tune)
   labelled_set.py materialise CORPORA_DIR OUT_DIR    (writes OUT_DIR/a, OUT_DIR/pairs.tsv)
 
+materialise writes the pairs of templated.tsv too (issue #26: templated reports, drawn by
+templated_pairs.py and labelled by readers; its rows have this file's four columns, files
+straight from the corpora).
+
 CORPORA_DIR holds the unpacked saudinewsnet-ar/, reuters21578/ and bbc-news-zitros/.
 
 Rows of labels.tsv (tab-separated): kind, label, file A, file B or an edit recipe.
@@ -181,20 +185,26 @@ def write(path, art):
 
 
 def materialise(corpora, out_dir):
-    labels = os.path.join(os.path.dirname(os.path.abspath(__file__)), "labels.tsv")
+    here = os.path.dirname(os.path.abspath(__file__))
     os.makedirs(os.path.join(out_dir, "a"), exist_ok=True)
-    with open(labels, encoding="utf-8") as f, open(os.path.join(out_dir, "pairs.tsv"), "w") as pairs:
-        for n, line in enumerate(f):
-            kind, label, a, b = line.rstrip("\n").split("\t")
-            art_a = read(os.path.join(corpora, corpus_of(a), a))
-            write(os.path.join(out_dir, "a", a), art_a)
-            if kind == "edited":
-                b_name = "copy-%04d-%s" % (n, a)
-                write(os.path.join(out_dir, "a", b_name), apply(b, art_a))
-            else:
-                b_name = b
-                write(os.path.join(out_dir, "a", b), read(os.path.join(corpora, corpus_of(b), b)))
-            pairs.write("%s\t%s\t%s\t%s\n" % (kind, label, a, b_name))
+    with open(os.path.join(out_dir, "pairs.tsv"), "w") as pairs:
+        for name in ("labels.tsv", "templated.tsv"):
+            with open(os.path.join(here, name), encoding="utf-8") as f:
+                materialise_rows(corpora, out_dir, f, pairs)
+
+
+def materialise_rows(corpora, out_dir, f, pairs):
+    for n, line in enumerate(f):
+        kind, label, a, b = line.rstrip("\n").split("\t")
+        art_a = read(os.path.join(corpora, corpus_of(a), a))
+        write(os.path.join(out_dir, "a", a), art_a)
+        if kind == "edited":
+            b_name = "copy-%04d-%s" % (n, a)
+            write(os.path.join(out_dir, "a", b_name), apply(b, art_a))
+        else:
+            b_name = b
+            write(os.path.join(out_dir, "a", b), read(os.path.join(corpora, corpus_of(b), b)))
+        pairs.write("%s\t%s\t%s\t%s\n" % (kind, label, a, b_name))
 
 
 if __name__ == "__main__":

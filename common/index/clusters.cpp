@@ -12,6 +12,8 @@
 #include <unordered_set>
 
 #include "analyzer.hpp"
+#include "copies.hpp"
+#include "newsidx/stored_record.hpp"
 #include "schema.hpp"
 
 namespace newsidx {
@@ -143,6 +145,35 @@ std::string key_of(const std::string& own) {
     return cluster_key(std::string_view(own).substr(0, 8), std::string_view(own).substr(8));
 }
 
+// Texts read for the copy test: at most this many articles' words are kept at once.
+constexpr std::size_t kTextCache = 20'000;
+
+// The copy test (copies.hpp) between articles of an index, each article's words read from its
+// stored record once while kept.
+class Texts {
+  public:
+    explicit Texts(const Xapian::Database& db) : db_(db) {}
+
+    bool copies(Xapian::docid a, Xapian::docid b) {
+        if (texts_.size() + 2 > kTextCache) texts_.clear();
+        const CopyText& x = get(a);
+        return compare_copies(x, get(b)) == CopyVerdict::Copy;
+    }
+
+  private:
+    const CopyText& get(Xapian::docid d) {
+        auto it = texts_.find(d);
+        if (it == texts_.end()) {
+            const StoredRecord r = StoredRecord::of(db_.get_document(d, Xapian::DOC_ASSUME_VALID));
+            it = texts_.emplace(d, copy_text(r.title, r.body)).first;
+        }
+        return it->second;
+    }
+
+    const Xapian::Database& db_;
+    std::unordered_map<Xapian::docid, CopyText> texts_;
+};
+
 // What clustering needs of one article, read once.
 struct Node {
     std::optional<Signature> signature;
@@ -172,25 +203,51 @@ class Nodes {
     }
     const Node& operator[](Xapian::docid did) { return get(did, true); }
 
-    // The articles similar to `did` (sharing a band term, with agreeing minima from kSimilarAt).
-    std::vector<Xapian::docid> similar(Xapian::docid did) {
+    // Whether its stored key says it founded its cluster.
+    bool founder_now(Xapian::docid did) {
+        const Node& n = get(did, true);
+        return n.current == key_of(n.own);
+    }
+
+    // Its candidates (sharing a band term, with agreeing minima from kCandidateAt).
+    const std::vector<Xapian::docid>& candidates(Xapian::docid did) {
+        auto cached = candidates_.find(did);
+        if (cached != candidates_.end()) return cached->second;
         const std::optional<Signature> signature = get(did, false).signature;
         std::vector<Xapian::docid> out;
-        if (!signature) return out;
-        std::unordered_set<Xapian::docid> seen{did};
-        for (const std::string& band : signature->band_terms())
-            for (auto p = db_.postlist_begin(band); p != db_.postlist_end(band); ++p) {
-                if (!seen.insert(*p).second) continue;
-                const Node& other = get(*p, false);
-                if (other.signature && signature->similarity(*other.signature) >= kSimilarAt)
-                    out.push_back(*p);
-            }
-        return out;
+        if (signature) {
+            std::unordered_set<Xapian::docid> seen{did};
+            for (const std::string& band : signature->band_terms())
+                for (auto p = db_.postlist_begin(band); p != db_.postlist_end(band); ++p) {
+                    if (!seen.insert(*p).second) continue;
+                    const Node& other = get(*p, false);
+                    if (other.signature && signature->similarity(*other.signature) >= kCandidateAt)
+                        out.push_back(*p);
+                }
+        }
+        return candidates_.emplace(did, std::move(out)).first->second;
+    }
+
+    // The article's first under the rule: the earliest (by date, then id term) of its earlier
+    // candidates that founded their cluster (`is_founder`) and of which it is a copy; itself
+    // when there is none.
+    template <typename IsFounder>
+    Xapian::docid first_of(Xapian::docid did, Texts& texts, IsFounder is_founder) {
+        std::vector<Xapian::docid> earlier;
+        for (Xapian::docid e : candidates(did))
+            if ((*this)[e].own < (*this)[did].own) earlier.push_back(e);
+        std::sort(earlier.begin(), earlier.end(), [&](Xapian::docid x, Xapian::docid y) {
+            return (*this)[x].own < (*this)[y].own;
+        });
+        for (Xapian::docid e : earlier)
+            if (is_founder(e) && texts.copies(did, e)) return e;
+        return did;
     }
 
   private:
     const Xapian::Database& db_;
     std::unordered_map<Xapian::docid, Node> nodes_;
+    std::unordered_map<Xapian::docid, std::vector<Xapian::docid>> candidates_;
 };
 
 // Records the members (date and id term each) of cluster `key`; none for a cluster of one.
@@ -219,6 +276,16 @@ std::vector<std::string> read_members(
     return members;
 }
 
+// Gives article `did` cluster key `key` (and its story value). Only values change: Xapian
+// rewrites the values, not the document's terms.
+void set_key(Xapian::WritableDatabase& db, Xapian::docid did, const std::string& key) {
+    Xapian::Document doc = db.get_document(did);
+    doc.add_value(schema::kClusterSlot.slot, key);
+    doc.add_value(schema::kStorySlot.slot,
+                  schema::story_value(key, doc.get_value(schema::kDateSlot.slot)));
+    db.replace_document(did, doc);
+}
+
 // Writes `key` into the documents whose stored key differs; returns how many.
 template <typename Keys>
 Xapian::doccount write_keys(Xapian::WritableDatabase& db, const Keys& keys,
@@ -226,10 +293,7 @@ Xapian::doccount write_keys(Xapian::WritableDatabase& db, const Keys& keys,
     Xapian::doccount moved = 0;
     for (const auto& [did, key] : keys) {
         if (current(did) == key) continue;
-        // Only a value changes: Xapian rewrites the value, not the document's terms.
-        Xapian::Document doc = db.get_document(did);
-        doc.add_value(schema::kClusterSlot.slot, key);
-        db.replace_document(did, doc);
+        set_key(db, did, key);
         ++moved;
     }
     return moved;
@@ -249,7 +313,7 @@ class Recount {
     Xapian::doccount run() {
         order_articles();
         read_signatures();
-        find_leaders();
+        find_founders();
         write_member_lists();
         return rewrite_keys();
     }
@@ -298,14 +362,16 @@ class Recount {
     }
 
     // The signatures of the articles that share a band term with another: the only ones that
-    // can have a leader other than themselves.
+    // can be copies.
     void read_signatures() {
         signature_at_.assign(last_ + 1, kNoSignature);
         const std::string band_prefix(schema::kBand.prefix);
         for (auto t = db_.allterms_begin(band_prefix); t != db_.allterms_end(band_prefix); ++t)
-            if (t.get_termfreq() >= 2)
+            if (t.get_termfreq() >= 2) {
+                shared_bands_.insert(band_hash(*t));
                 for (auto p = db_.postlist_begin(*t); p != db_.postlist_end(*t); ++p)
                     signature_at_[*p] = kWanted;
+            }
         for (auto v = db_.valuestream_begin(schema::kSignatureSlot.slot);
              v != db_.valuestream_end(schema::kSignatureSlot.slot); ++v) {
             std::uint32_t& at = signature_at_[v.get_docid()];
@@ -318,45 +384,58 @@ class Recount {
         }
     }
 
-    // (An article with band terms but no signature value is no one's copy.)
-    bool similar(Xapian::docid a, Xapian::docid b) const {
-        return signature_at_[a] < signatures_.size() && signature_at_[b] < signatures_.size() &&
-               signatures_[signature_at_[a]].similarity(signatures_[signature_at_[b]]) >=
-                   kSimilarAt;
+    // Its founders so far per shared band term (by the term's XXH3-64), earliest first.
+    using Founders = std::unordered_map<std::uint64_t, std::vector<Xapian::docid>>;
+
+    static std::uint64_t band_hash(const std::string& band) {
+        return XXH3_64bits(band.data(), band.size());
     }
 
-    // Each article's leader: the earliest similar article of any of its bands (0: itself).
-    void find_leaders() {
-        leader_.assign(last_ + 1, 0);
-        std::vector<Xapian::docid> postings;
-        const std::string band_prefix(schema::kBand.prefix);
-        for (auto t = db_.allterms_begin(band_prefix); t != db_.allterms_end(band_prefix); ++t) {
-            if (t.get_termfreq() < 2) continue;
-            postings.assign(db_.postlist_begin(*t), db_.postlist_end(*t));
-            std::sort(postings.begin(), postings.end(),
-                      [&](Xapian::docid a, Xapian::docid b) { return order_[a] < order_[b]; });
-            for (Xapian::docid d : postings) {
-                Xapian::docid& best = leader_[d];
-                for (Xapian::docid e : postings) {
-                    if (e == d || !(order_[e] < order_[best ? best : d])) break;
-                    if (similar(d, e)) {
-                        best = e;
-                        break;
-                    }
-                }
-            }
+    // The earliest founder of `d`'s bands that is a candidate (kCandidateAt) and of which `d`
+    // is a copy; 0 when none.
+    Xapian::docid first_of(Xapian::docid d, const std::vector<std::string>& bands,
+                           const Founders& founders, Texts& texts) const {
+        const Signature& own = signatures_[signature_at_[d]];
+        std::vector<Xapian::docid> earlier;
+        for (const std::string& band : bands) {
+            auto it = founders.find(band_hash(band));
+            if (it == founders.end()) continue;
+            for (Xapian::docid f : it->second)
+                if (own.similarity(signatures_[signature_at_[f]]) >= kCandidateAt)
+                    earlier.push_back(f);
+        }
+        std::sort(earlier.begin(), earlier.end(),
+                  [&](Xapian::docid a, Xapian::docid b) { return order_[a] < order_[b]; });
+        earlier.erase(std::unique(earlier.begin(), earlier.end()), earlier.end());
+        for (Xapian::docid f : earlier)
+            if (texts.copies(d, f)) return f;
+        return 0;
+    }
+
+    // Each article's first, in the order of the rule: the earliest founder it is a copy of, or
+    // itself (0) when it founds a cluster. Only articles with a shared band term can be copies.
+    void find_founders() {
+        first_.assign(last_ + 1, 0);
+        std::vector<Xapian::docid> wanted;
+        for (std::size_t d = 1; d <= last_; ++d)
+            if (signature_at_[d] < signatures_.size()) wanted.push_back(static_cast<Xapian::docid>(d));
+        std::sort(wanted.begin(), wanted.end(),
+                  [&](Xapian::docid a, Xapian::docid b) { return order_[a] < order_[b]; });
+        Founders founders;
+        Texts texts(db_);
+        for (Xapian::docid d : wanted) {
+            const std::vector<std::string> bands = signatures_[signature_at_[d]].band_terms();
+            first_[d] = first_of(d, bands, founders, texts);
+            if (first_[d]) continue;
+            for (const std::string& band : bands)
+                if (shared_bands_.count(band_hash(band))) founders[band_hash(band)].push_back(d);
         }
         signatures_ = {};
         signature_at_ = {};
+        shared_bands_ = {};
     }
 
-    // Leaders come earlier than their followers: following them ends at the founder.
-    Xapian::docid founder(Xapian::docid d) {
-        Xapian::docid f = d;
-        while (leader_[f]) f = leader_[f];
-        for (Xapian::docid n = d; leader_[n] && leader_[n] != f;) n = std::exchange(leader_[n], f);
-        return f;
-    }
+    Xapian::docid founder(Xapian::docid d) const { return first_[d] ? first_[d] : d; }
 
     std::string key_for(Xapian::docid f) const { return key_of_hash(date_of(f), id_hash_[f]); }
 
@@ -410,10 +489,7 @@ class Recount {
             if (!has || *v != key_for(founder(d))) moved.push_back(d);
         }
         for (Xapian::docid d : moved) {
-            // Only a value changes: Xapian rewrites the value, not the document's terms.
-            Xapian::Document doc = db_.get_document(d);
-            doc.add_value(schema::kClusterSlot.slot, key_for(founder(d)));
-            db_.replace_document(d, doc);
+            set_key(db_, d, key_for(founder(d)));
         }
         return static_cast<Xapian::doccount>(moved.size());
     }
@@ -424,7 +500,8 @@ class Recount {
     std::vector<std::uint64_t> id_hash_;
     std::vector<std::uint32_t> signature_at_;
     std::vector<Signature> signatures_;
-    std::vector<Xapian::docid> leader_;
+    std::unordered_set<std::uint64_t> shared_bands_;
+    std::vector<Xapian::docid> first_;  // 0: the article founds its cluster
 };
 
 Xapian::doccount update_all(Xapian::WritableDatabase& db) { return Recount(db).run(); }
@@ -433,38 +510,35 @@ Xapian::doccount update_all(Xapian::WritableDatabase& db) { return Recount(db).r
 
 namespace {
 
-// The keys of `articles` under the rule, `leader` holding the leader of each article whose key
-// is to be found: leaders are followed to an article that leads itself (a founder: its own key)
-// or to one outside `leader` (it kept its cluster, whose key it holds). `reached`, when given,
-// receives the articles outside `leader` that chains end at, by key.
-std::unordered_map<Xapian::docid, std::string> follow_leaders(
-    const std::vector<Xapian::docid>& articles,
-    const std::unordered_map<Xapian::docid, Xapian::docid>& leader, Nodes& nodes,
-    std::map<std::string, Xapian::docid>* reached = nullptr) {
-    std::unordered_map<Xapian::docid, std::string> found;
-    std::function<std::string(Xapian::docid)> root = [&](Xapian::docid d) -> std::string {
-        if (auto k = found.find(d); k != found.end()) return k->second;
-        auto l = leader.find(d);
-        if (l == leader.end()) {
-            if (reached) reached->emplace(nodes[d].current, d);
-            return nodes[d].current;
+// The member lists of `keys` after the articles of `found` took their keys: each list keeps
+// its recorded members outside `found` that still hold its key, and gains the articles of
+// `found` that hold it now (`found` may name a cluster's first whose key did not move).
+void rewrite_member_lists(Xapian::WritableDatabase& db, const std::set<std::string>& keys,
+                          const std::unordered_map<Xapian::docid, std::string>& found,
+                          Nodes& nodes) {
+    std::map<std::string, std::vector<std::string>> lists;
+    for (const auto& [d, key] : found) lists[key].push_back(nodes[d].own);
+    const auto metadata = [&](const std::string& k) { return db.get_metadata(k); };
+    for (const std::string& key : keys) {
+        std::vector<std::string>& members = lists[key];
+        for (const std::string& m : read_members(metadata, key)) {
+            const std::string id = m.substr(8);
+            auto p = db.postlist_begin(id);
+            if (p == db.postlist_end(id) || found.count(*p)) continue;
+            if (nodes.get(*p, false).current == key && nodes[*p].own == m) members.push_back(m);
         }
-        std::string key = l->second == d ? key_of(nodes[d].own) : root(l->second);
-        found[d] = key;
-        return key;
-    };
-    for (Xapian::docid d : articles) root(d);
-    return found;
+        write_members(db, key, members);
+    }
 }
 
-// Only articles added, each later (by date, then id term) than every article already there
-// that is similar to it — a news stream's usual case: then no article already there changes
-// its leader (its earliest similar article is earlier than the new one), so only the new
-// articles need keys, and only their clusters' member lists change. nullopt when that does not
-// hold (an earlier copy arrived, something was removed): the general update must run. Costs the
-// new articles' similar sets, not every member's of every cluster they touch.
+// Only articles added, each later (by date, then id term) than every candidate already there —
+// a news stream's usual case, and `indexer --watch`'s: then no article already there can see
+// another first (its candidates that could be firsts are all earlier than the new ones), so only
+// the new articles need keys, and only their clusters' member lists change. nullopt when that
+// does not hold (an earlier copy arrived, something was removed): the general update must run.
 std::optional<Xapian::doccount> update_for_added(Xapian::WritableDatabase& db,
-                                                 const ClusterChanges& changes, Nodes& nodes) {
+                                                 const ClusterChanges& changes, Nodes& nodes,
+                                                 Texts& texts) {
     if (!changes.keys.empty() || changes.added.empty()) return std::nullopt;
     std::vector<Xapian::docid> added;
     std::unordered_set<Xapian::docid> is_added;
@@ -474,33 +548,73 @@ std::optional<Xapian::doccount> update_for_added(Xapian::WritableDatabase& db,
         added.push_back(*p);
         is_added.insert(*p);
     }
-    std::unordered_map<Xapian::docid, Xapian::docid> leader;
-    for (Xapian::docid n : added) {
-        Xapian::docid best = n;
-        for (Xapian::docid e : nodes.similar(n)) {
+    for (Xapian::docid n : added)
+        for (Xapian::docid e : nodes.candidates(n))
             if (!is_added.count(e) && !(nodes[e].own < nodes[n].own)) return std::nullopt;
-            if (nodes[e].own < nodes[best].own) best = e;
-        }
-        leader[n] = best;
+    std::sort(added.begin(), added.end(),
+              [&](Xapian::docid x, Xapian::docid y) { return nodes[x].own < nodes[y].own; });
+    std::unordered_map<Xapian::docid, Xapian::docid> first;
+    std::unordered_map<Xapian::docid, std::string> found;
+    for (Xapian::docid n : added) {
+        first[n] = nodes.first_of(n, texts, [&](Xapian::docid e) {
+            return is_added.count(e) ? first.at(e) == e : nodes.founder_now(e);
+        });
+        found[n] = key_of(nodes[first[n]].own);
     }
-    // Keys as the general update finds them; for each cluster reached through an article
-    // already there, that article (a cluster of one records no member list: it is the one).
-    std::map<std::string, Xapian::docid> reached;
-    auto found = follow_leaders(added, leader, nodes, &reached);
-    std::map<std::string, std::vector<std::string>> lists;
-    for (Xapian::docid n : added) lists[found[n]].push_back(nodes[n].own);
+    // The clusters that grew; one founded by an article already there, alone until now, has
+    // no list yet: it is its first member.
+    std::set<std::string> keys;
+    std::unordered_map<Xapian::docid, std::string> listed = found;
+    for (Xapian::docid n : added) {
+        keys.insert(found[n]);
+        if (!is_added.count(first[n])) listed.emplace(first[n], found[n]);
+    }
+    rewrite_member_lists(db, keys, listed, nodes);
+    return write_keys(db, found,
+                      [&](Xapian::docid d) -> const std::string& { return nodes[d].current; });
+}
+
+// Any change: the articles whose first may differ are found (those sharing a band term with an
+// added or removed article, the other members of a removed article's cluster, and then every
+// later candidate of any of them), and their firsts are found again in the order of the rule;
+// the others keep theirs, read from their stored keys.
+Xapian::doccount update_general(Xapian::WritableDatabase& db, const ClusterChanges& changes,
+                                Nodes& nodes, Texts& texts) {
+    std::vector<Xapian::docid> queue;
+    std::unordered_set<Xapian::docid> affected;
+    const auto push = [&](Xapian::docid d) {
+        if (affected.insert(d).second) queue.push_back(d);
+    };
+    for (const std::string& band : changes.bands)
+        for (auto p = db.postlist_begin(band); p != db.postlist_end(band); ++p) push(*p);
     const auto metadata = [&](const std::string& k) { return db.get_metadata(k); };
-    for (auto& [key, members] : lists) {
-        std::vector<std::string> recorded = read_members(metadata, key);
-        if (recorded.empty()) {
-            if (auto r = reached.find(key); r != reached.end())
-                recorded.push_back(nodes[r->second].own);
-            else if (members.size() == 1)
-                continue;  // a new article alone: no list, as before
+    for (const std::string& key : changes.keys)
+        for (const std::string& m : read_members(metadata, key)) {
+            const std::string id = m.substr(8);
+            if (auto p = db.postlist_begin(id); p != db.postlist_end(id)) push(*p);
         }
-        members.insert(members.end(), recorded.begin(), recorded.end());
-        write_members(db, key, members);
+    for (std::size_t i = 0; i < queue.size(); ++i)
+        for (Xapian::docid e : nodes.candidates(queue[i]))
+            if (nodes[queue[i]].own < nodes[e].own) push(e);
+    std::sort(queue.begin(), queue.end(),
+              [&](Xapian::docid x, Xapian::docid y) { return nodes[x].own < nodes[y].own; });
+    std::unordered_map<Xapian::docid, Xapian::docid> first;
+    std::unordered_map<Xapian::docid, std::string> found;
+    std::set<std::string> keys = changes.keys;
+    for (Xapian::docid d : queue) {
+        first[d] = nodes.first_of(d, texts, [&](Xapian::docid e) {
+            auto f = first.find(e);
+            return f != first.end() ? f->second == e : nodes.founder_now(e);
+        });
+        found[d] = key_of(nodes[first[d]].own);
+        keys.insert(nodes[d].current);
+        keys.insert(found[d]);
     }
+    // A first outside the affected articles that was alone until now has no list yet.
+    std::unordered_map<Xapian::docid, std::string> listed = found;
+    for (Xapian::docid d : queue)
+        if (!affected.count(first[d])) listed.emplace(first[d], found[d]);
+    rewrite_member_lists(db, keys, listed, nodes);
     return write_keys(db, found,
                       [&](Xapian::docid d) -> const std::string& { return nodes[d].current; });
 }
@@ -510,56 +624,11 @@ std::optional<Xapian::doccount> update_for_added(Xapian::WritableDatabase& db,
 Xapian::doccount update_clusters(Xapian::WritableDatabase& db, const ClusterChanges& changes) {
     if (changes.everything) return update_all(db);
     if (changes.empty()) return 0;
-    // (Its nodes, read for the cheap update, serve the general one when that gives up.)
+    // (Its nodes and texts, read for the cheap update, serve the general one when that gives up.)
     Nodes nodes(db);
-    if (const auto moved = update_for_added(db, changes, nodes)) return *moved;
-    // The articles whose similar set changed: those sharing a band with an added or removed one.
-    std::vector<Xapian::docid> queue;
-    std::unordered_set<Xapian::docid> affected;
-    for (const std::string& band : changes.bands)
-        for (auto p = db.postlist_begin(band); p != db.postlist_end(band); ++p)
-            if (affected.insert(*p).second) queue.push_back(*p);
-    // Their clusters, and those of the removed articles, may be re-formed: every member counts.
-    std::set<std::string> keys = changes.keys;
-    for (Xapian::docid d : queue) keys.insert(nodes[d].current);
-    std::unordered_map<Xapian::docid, Xapian::docid> leader;
-    for (std::size_t i = 0; i < queue.size(); ++i) {
-        const Xapian::docid d = queue[i];
-        Xapian::docid best = d;
-        for (Xapian::docid e : nodes.similar(d)) {
-            if (nodes[e].own < nodes[best].own) best = e;
-            if (!affected.count(e) && keys.count(nodes[e].current)) {
-                affected.insert(e);
-                queue.push_back(e);
-            }
-        }
-        leader[d] = best;
-    }
-    // A leader outside the affected set kept its cluster, whose key it holds.
-    auto found = follow_leaders(queue, leader, nodes);
-    // The member lists of every cluster that lost or gained an article: its recorded members
-    // outside the affected set (their keys did not move; gone ones are dropped), and the
-    // affected articles that have its key now.
-    std::set<std::string> touched = changes.keys;
-    for (Xapian::docid d : queue) {
-        touched.insert(nodes[d].current);
-        touched.insert(found[d]);
-    }
-    std::map<std::string, std::vector<std::string>> lists;
-    for (Xapian::docid d : queue) lists[found[d]].push_back(nodes[d].own);
-    const auto metadata = [&](const std::string& k) { return db.get_metadata(k); };
-    for (const std::string& key : touched) {
-        std::vector<std::string>& members = lists[key];
-        for (const std::string& m : read_members(metadata, key)) {
-            const std::string id = m.substr(8);
-            auto p = db.postlist_begin(id);
-            if (p == db.postlist_end(id) || affected.count(*p)) continue;
-            if (nodes.get(*p, false).current == key && nodes[*p].own == m) members.push_back(m);
-        }
-        write_members(db, key, members);
-    }
-    return write_keys(db, found,
-                      [&](Xapian::docid d) -> const std::string& { return nodes[d].current; });
+    Texts texts(db);
+    if (const auto moved = update_for_added(db, changes, nodes, texts)) return *moved;
+    return update_general(db, changes, nodes, texts);
 }
 
 std::vector<Xapian::docid> cluster_members(

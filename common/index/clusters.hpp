@@ -1,13 +1,16 @@
-// Near-duplicate detection and clusters (issue #11; docs/news-features.md, "Near-duplicates").
+// Story clusters (issues #11, #26; docs/news-features.md, "Near-duplicates").
 //
 // Each article's body gets a MinHash signature over its word 3-grams (kSignatureSlot) and band
 // terms (kBand: locality-sensitive hashing, so that finding an article's likely copies is a
-// Xapian lookup, not a scan). Two articles are *similar* when they share a band term and at
-// least kSimilarAt of their signatures' minima agree (an estimate of the Jaccard similarity of
-// their 3-gram sets). An article's *leader* is the earliest (by date, then id term) of itself
-// and the articles similar to it; its cluster is its leader's cluster, and an article that is
-// its own leader founds one. The cluster key (kClusterSlot) is the founder's date and a hash of
-// its id term.
+// Xapian lookup, not a scan). Two articles are *candidates* when they share a band term and at
+// least kCandidateAt of their signatures' minima agree; a candidate is a *copy* when the copy
+// test on both texts says so (copies.hpp: the words line up, and no name, number or date
+// differs where they do not).
+// The rule: articles are taken in order, by date then id term; each joins the cluster of the
+// earliest earlier *founder* it is a copy of, and founds a cluster when there is none. So every
+// member of a cluster is a copy of its first article, the founder (no chains: a copy of a copy
+// that is not a copy of the first is elsewhere). The cluster key (kClusterSlot) is the founder's
+// date and a hash of its id term.
 // The rule depends on the set of articles only: any sequence of runs gives a rebuild's keys.
 #pragma once
 
@@ -32,9 +35,10 @@ inline constexpr std::size_t kBands = 16;
 inline constexpr std::size_t kBandRows = 2;
 /// Bodies with fewer words get no signature and are never anyone's copy.
 inline constexpr std::size_t kMinSignatureWords = 8;
-/// Two articles are copies of each other from this share of agreeing minima on (tuned on the
-/// labelled set of bench/dups; docs/benchmarks.md, "Near-duplicates").
-inline constexpr double kSimilarAt = 0.4;
+/// Two articles are candidate copies from this share of agreeing minima on (below the copy
+/// test's share of words, which the 3-gram estimate runs under; bench/dups,
+/// docs/benchmarks.md, "Near-duplicates").
+inline constexpr double kCandidateAt = 0.25;
 
 struct Signature {
     std::array<std::uint16_t, kMinHashes> minima{};

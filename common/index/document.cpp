@@ -208,6 +208,8 @@ void add_values(Xapian::Document& doc, const Article& article, const std::string
         for (const std::string& band : built.bands) doc.add_boolean_term(band);
     }
     doc.add_value(schema::kClusterSlot.slot, cluster_key(article.date, built.id_term));
+    doc.add_value(schema::kStorySlot.slot,
+                  schema::story_value(cluster_key(article.date, built.id_term), article.date));
     doc.add_value(schema::kLanguageSlot.slot, language);
     doc.add_value(schema::kOrderSlot.slot, order_key(built.id_term));
 }

@@ -1,4 +1,4 @@
-// The index format (schema 7): every term prefix, value slot and metadata key, one row each,
+// The index format (schema 8): every term prefix, value slot and metadata key, one row each,
 // with its meaning. The document builder, the query parser's fields, the snippet terms and
 // feedback all read these rows; docs/schema.md describes the same table (a unit test checks
 // that it names every row). Bump kSchemaVersion whenever anything below changes meaning.
@@ -7,13 +7,14 @@
 #include <xapian.h>
 
 #include <array>
+#include <string>
 #include <string_view>
 
 namespace newsidx::schema {
 
 /// Stored in the index metadata under kVersion; an index of another version is refused with
 /// "re-index with: indexer --rebuild …". It also versions the stored record (document data).
-inline constexpr int kSchemaVersion = 7;
+inline constexpr int kSchemaVersion = 8;
 
 /// One kind of term. Free-text terms are case-folded, so they never start with a capital
 /// letter; every prefix does, which is how a term's prefix is told from its text.
@@ -62,10 +63,17 @@ inline constexpr Slot kSignatureSlot{2, "signature", "MinHash of the body's word
 inline constexpr Slot kClusterSlot{3, "cluster", "near-duplicate cluster: its first date, id term"};
 inline constexpr Slot kLanguageSlot{4, "language", "the article's language, ISO 639-1"};
 inline constexpr Slot kOrderSlot{5, "order", "XXH3-64 of the id term: equal scores' order"};
+inline constexpr Slot kStorySlot{6, "story", "the cluster key, then the article's date: stories per day"};
 // clang-format on
 
-inline constexpr std::array<const Slot*, 6> kSlots{&kDateSlot,    &kHostSlot,     &kSignatureSlot,
-                                                   &kClusterSlot, &kLanguageSlot, &kOrderSlot};
+inline constexpr std::array<const Slot*, 7> kSlots{&kDateSlot,     &kHostSlot,    &kSignatureSlot,
+                                                   &kClusterSlot,  &kLanguageSlot, &kOrderSlot,
+                                                   &kStorySlot};
+
+/// kStorySlot's value: cluster key `key` of an article of `date` (YYYYMMDD).
+inline std::string story_value(std::string_view key, std::string_view date) {
+    return std::string(key) + std::string(date);
+}
 
 /// One metadata key (a key prefix when it ends in ':').
 struct MetadataKey {

@@ -119,10 +119,10 @@ std::vector<Copy> cluster_copies(const IndexSet& set, Xapian::docid self) {
     const Xapian::Database& db = set.database();
     const std::vector<Xapian::docid> members = members_of(set, db, self);
     std::vector<Copy> copies;
+    // In the order of the rule (date, then id term), as recorded: the first is the cluster's
+    // first, as the trail and the export's cluster column name it (a URL over 240 bytes is
+    // ordered by its hashed id term, not by its text).
     for (Xapian::docid d : members) copies.push_back(copy_of(StoredRecord::of(db.get_document(d))));
-    std::sort(copies.begin(), copies.end(), [](const Copy& a, const Copy& b) {
-        return std::tie(a.date, a.url) < std::tie(b.date, b.url);
-    });
     return copies;
 }
 
@@ -154,11 +154,12 @@ std::vector<std::function<std::shared_ptr<Xapian::MatchSpy>()>> spies_for(
         const Xapian::valueno slot = facet_slot(field);
         spies.push_back([slot] { return std::make_shared<Xapian::ValueCountMatchSpy>(slot); });
     }
-    // With --collapse one spy counts the matches per cluster: the "+N similar", the count of
-    // clusters, and the timeline (a cluster once, at its first article's date, in its key).
+    // With --collapse one spy counts the matches per cluster and day (kStorySlot): the "+N
+    // similar", the count of clusters, and the timeline (a cluster once, at the day of its
+    // earliest match, so inside the dates asked).
     if (options.collapse)
         spies.push_back(
-            [] { return std::make_shared<Xapian::ValueCountMatchSpy>(schema::kClusterSlot.slot); });
+            [] { return std::make_shared<Xapian::ValueCountMatchSpy>(schema::kStorySlot.slot); });
     else if (!options.timeline.empty())
         spies.push_back(
             [] { return std::make_shared<Xapian::ValueCountMatchSpy>(schema::kDateSlot.slot); });
@@ -167,15 +168,22 @@ std::vector<std::function<std::shared_ptr<Xapian::MatchSpy>()>> spies_for(
 
 namespace {
 
-// --collapse: the clusters the spy counted; the days of their first articles into `days`.
+// --collapse: the clusters the spy counted (per cluster and day); each cluster once into
+// `days`, at the day of its earliest match.
 void count_clusters(const Xapian::ValueCountMatchSpy& spy, SearchResult& result,
                     std::map<std::string, Xapian::doccount>& days) {
     // Exact, unlike Xapian's collapse count (a lower bound): every match was seen.
     std::map<std::string, Xapian::doccount> per_cluster;
+    std::map<std::string, std::string> earliest;
     for (auto it = spy.values_begin(); it != spy.values_end(); ++it) {
-        per_cluster[*it] = it.get_termfreq();
-        days[std::string(key_date(*it))] += 1;
+        const std::string value = *it;
+        if (value.size() < 8) continue;
+        const std::string key = value.substr(0, value.size() - 8), day = value.substr(value.size() - 8);
+        per_cluster[key] += it.get_termfreq();
+        auto [at, fresh] = earliest.try_emplace(key, day);
+        if (!fresh && day < at->second) at->second = day;
     }
+    for (const auto& [key, day] : earliest) days[day] += 1;
     result.collapsed = true;
     result.total_estimate = static_cast<Xapian::doccount>(per_cluster.size());
     for (const auto& [key, n] : per_cluster) result.articles += n;

@@ -52,7 +52,7 @@ TEST(Signature, CopiesWithRealEditsAreSimilarAndOtherTextsAreNot) {
              "town hall for a second day running over quotas berths and the price of diesel"));
     for (const auto& copy : {dateline, credit, typo}) {
         ASSERT_TRUE(copy);
-        EXPECT_GE(original->similarity(*copy), kSimilarAt);
+        EXPECT_GE(original->similarity(*copy), kCandidateAt);
     }
     EXPECT_LT(original->similarity(*other), 0.2);
     EXPECT_EQ(Signature::decode(original->encode()), original);
@@ -115,23 +115,48 @@ TEST_P(ClustersTest, OnTheSameDayTheSmallerUrlComesFirst) {
               (std::map<std::string, std::string>{{"a.txt", "a.txt"}, {"b.txt", "a.txt"}}));
 }
 
-// A is like B and B like C, but A and C share nothing: C joins B's cluster, which is A's.
-TEST_P(ClustersTest, AChainJoinsTheFirstsClusterAndSplitsWhenTheFirstGoes) {
-    add("a.txt", "20220201", words(0, 40));
-    add("b.txt", "20220202", words(0, 40) + " " + words(100, 40));
-    add("c.txt", "20220203", words(100, 40));
+// Three stories of about one length; kStoryB and kStoryC share nothing with kStory (and the
+// ends of kStoryB and kStoryC hold no number, date or place, which would tell copies apart).
+const std::string kStoryB =
+    "farmers in the valley began the harvest a fortnight early after the dry spring left the "
+    "wheat short but sound the cooperative said prices at the mill would hold until the "
+    "autumn while the river authority warned that irrigation quotas could be tightened again";
+const std::string kStoryC =
+    "the museum reopened its east wing on saturday after a three year restoration that "
+    "uncovered painted ceilings hidden under plaster since the war visitors queued around the "
+    "square and the curator said the frescoes would be lit for evening tours this summer";
+
+// The first `share` of a's words, then the rest of b's: a text between two stories.
+std::string blend(const std::string& a, const std::string& b, double share) {
+    std::vector<std::string> x, y;
+    std::size_t at = 0;
+    for (std::string_view w = next_word(a, &at); !w.empty(); w = next_word(a, &at)) x.emplace_back(w);
+    at = 0;
+    for (std::string_view w = next_word(b, &at); !w.empty(); w = next_word(b, &at)) y.emplace_back(w);
+    const auto cut = static_cast<std::size_t>(share * static_cast<double>(x.size()));
+    std::string out;
+    for (std::size_t i = 0; i < x.size() && i < y.size(); ++i)
+        out += (out.empty() ? "" : " ") + (i < cut ? x[i] : y[i]);
+    return out;
+}
+
+// B is a copy of A and C a copy of B, but C is no copy of A: C is not in A's cluster (no
+// chains); when A goes, B founds the cluster and C, a copy of B, joins it.
+TEST_P(ClustersTest, EveryMemberIsACopyOfTheFirstNoChains) {
+    add("a.txt", "20220201", kStory);
+    add("b.txt", "20220202", blend(kStory, kStoryB, 0.8));
+    add("c.txt", "20220203", blend(kStory, kStoryB, 0.4));
     EXPECT_EQ(clusters(), (std::map<std::string, std::string>{
-                              {"a.txt", "a.txt"}, {"b.txt", "a.txt"}, {"c.txt", "a.txt"}}));
-    // Removing the first article re-elects the next; C, which shares no band with A, moves too.
+                              {"a.txt", "a.txt"}, {"b.txt", "a.txt"}, {"c.txt", "c.txt"}}));
     fs::remove(dir_ / "corpus/a.txt");
     EXPECT_EQ(clusters(),
               (std::map<std::string, std::string>{{"b.txt", "b.txt"}, {"c.txt", "b.txt"}}));
     // An earlier copy of C founds the cluster instead, whatever order the runs came in.
-    add("d.txt", "20220101", words(100, 40) + " again");
+    add("d.txt", "20220101", "GENEVA (AP) -- " + blend(kStory, kStoryB, 0.4));
     EXPECT_EQ(clusters(), (std::map<std::string, std::string>{
                               {"b.txt", "d.txt"}, {"c.txt", "d.txt"}, {"d.txt", "d.txt"}}));
-    // An edit that makes B unlike both splits the cluster.
-    add("b.txt", "20220202", words(500, 40));
+    // An edit that makes B another story leaves it alone.
+    add("b.txt", "20220202", kStoryC);
     EXPECT_EQ(clusters(), (std::map<std::string, std::string>{
                               {"b.txt", "b.txt"}, {"c.txt", "d.txt"}, {"d.txt", "d.txt"}}));
     IndexOptions rebuild;
@@ -140,22 +165,59 @@ TEST_P(ClustersTest, AChainJoinsTheFirstsClusterAndSplitsWhenTheFirstGoes) {
                                      {"b.txt", "b.txt"}, {"c.txt", "d.txt"}, {"d.txt", "d.txt"}}));
 }
 
+// Templated reports are different events: one body, two companies in the headlines; one
+// cable, two countries. Exact copies with a dash and a trailing link line are one story.
+TEST_P(ClustersTest, TemplatedReportsStayApartAndExactCopiesTogether) {
+    const std::string notice = "Qtly div 35 cts vs 35 cts prior\nPay April 15\nRecord April one";
+    write_file(dir_ / "corpus/d1.txt", article_text("EMHART CORP <EMH> QTLY DIVIDEND", "19870226",
+                                                    "https://news.example.org/d1.txt", notice));
+    write_file(dir_ / "corpus/d2.txt", article_text("TULTEX CORP <TTX> SETS QUARTERLY", "19870226",
+                                                    "https://news.example.org/d2.txt", notice));
+    const std::string cable =
+        "the king sent a cable of congratulations to the president of {} on the anniversary of "
+        "the independence of his country and wished the government and people of {} further "
+        "progress and prosperity in the name of the people of the kingdom";
+    const auto to = [&](const std::string& country) {
+        std::string out = cable;
+        for (std::size_t at; (at = out.find("{}")) != std::string::npos;) out.replace(at, 2, country);
+        return out;
+    };
+    write_file(dir_ / "corpus/c1.txt", article_text("King congratulates president of Niger",
+                                                    "20150802", "https://news.example.org/c1.txt",
+                                                    to("Niger")));
+    write_file(dir_ / "corpus/c2.txt", article_text("King congratulates president of Chad",
+                                                    "20150811", "https://news.example.org/c2.txt",
+                                                    to("Chad")));
+    write_file(dir_ / "corpus/w1.txt",
+               article_text("Weather today", "20150724", "https://news.example.org/w1.txt",
+                            kStory + " - winds at 15-35 km/h"));
+    write_file(dir_ / "corpus/w2.txt",
+               article_text("Weather today", "20150724", "https://news.example.org/w2.txt",
+                            kStory + " winds at 15-35 km/h\nlink to the story"));
+    EXPECT_EQ(clusters(), (std::map<std::string, std::string>{{"c1.txt", "c1.txt"},
+                                                              {"c2.txt", "c2.txt"},
+                                                              {"d1.txt", "d1.txt"},
+                                                              {"d2.txt", "d2.txt"},
+                                                              {"w1.txt", "w1.txt"},
+                                                              {"w2.txt", "w1.txt"}}));
+}
+
 // A news stream: each run brings later copies of stories already there (the update that looks
-// only at the new articles and their similar ones). The clusters and the member lists must be
+// only at the new articles and their candidates). The clusters and the member lists must be
 // what a rebuild makes, the member list of a cluster that had one article included.
 TEST_P(ClustersTest, LaterCopiesJoinTheirStoryRunByRun) {
     add("a.txt", "20220201", kStory);
-    add("x.txt", "20220201", words(0, 40));
+    add("x.txt", "20220201", kStoryB);
     EXPECT_EQ(clusters(),
               (std::map<std::string, std::string>{{"a.txt", "a.txt"}, {"x.txt", "x.txt"}}));
     add("b.txt", "20220202", kStory + " Reporting by Anna Clarke");
-    add("y.txt", "20220203", words(0, 40) + " " + words(100, 40));  // like x
-    add("z.txt", "20220204", words(100, 40));                       // like y only: a chain
+    add("y.txt", "20220203", blend(kStoryB, kStoryC, 0.7));   // a copy of x
+    add("z.txt", "20220204", blend(kStoryB, kStoryC, 0.35));  // a copy of y only: no chain
     const std::map<std::string, std::string> want{{"a.txt", "a.txt"},
                                                   {"b.txt", "a.txt"},
                                                   {"x.txt", "x.txt"},
                                                   {"y.txt", "x.txt"},
-                                                  {"z.txt", "x.txt"}};
+                                                  {"z.txt", "z.txt"}};
     EXPECT_EQ(clusters(), want);
     add("c.txt", "20220205", "GENEVA (AP) -- " + kStory);
     auto later = want;
@@ -170,7 +232,8 @@ TEST_P(ClustersTest, LaterCopiesJoinTheirStoryRunByRun) {
     };
     EXPECT_EQ(members_of("c.txt"), 3u);
     EXPECT_EQ(members_of("a.txt"), 3u);
-    EXPECT_EQ(members_of("z.txt"), 3u);
+    EXPECT_EQ(members_of("y.txt"), 2u);
+    EXPECT_EQ(members_of("z.txt"), 1u);
     IndexOptions rebuild;
     rebuild.rebuild = true;
     EXPECT_EQ(clusters(rebuild), later);
@@ -197,13 +260,14 @@ TEST_P(ClustersTest, AStaleMarkIsRepairedByTheNextRun) {
     EXPECT_EQ(Xapian::Database(dir_ / "db").get_metadata(std::string(schema::kClusters.key)), "");
 }
 
-TEST(ClusterMembers, FindsEveryMemberFromTheFirstThroughTheBands) {
+TEST(ClusterMembers, FindsEveryMemberFromAnyMemberFirstFirst) {
     TempDir dir;
-    write_file(dir / "c/a.txt", article_text("A", "20220201", "https://x.org/a", words(0, 40)));
+    write_file(dir / "c/a.txt", article_text("A", "20220201", "https://x.org/a", kStory));
     write_file(dir / "c/b.txt", article_text("B", "20220202", "https://x.org/b",
-                                             words(0, 40) + " " + words(100, 40)));
-    write_file(dir / "c/c.txt", article_text("C", "20220203", "https://x.org/c", words(100, 40)));
-    write_file(dir / "c/d.txt", article_text("D", "20220203", "https://x.org/d", words(900, 40)));
+                                             "GENEVA (AP) -- " + kStory));
+    write_file(dir / "c/c.txt", article_text("C", "20220203", "https://x.org/c",
+                                             kStory + " Reporting by Anna Clarke"));
+    write_file(dir / "c/d.txt", article_text("D", "20220203", "https://x.org/d", kStoryB));
     IndexOptions opts;
     opts.db_path = dir / "db";
     opts.inputs = {dir / "c"};
@@ -220,7 +284,6 @@ TEST(ClusterMembers, FindsEveryMemberFromTheFirstThroughTheBands) {
         }
         return urls;
     };
-    // From any member, the founder first: C shares no band with A, yet finds it through B.
     const std::vector<std::string> abc{"https://x.org/a", "https://x.org/b", "https://x.org/c"};
     EXPECT_EQ(urls_from("https://x.org/a"), abc);
     EXPECT_EQ(urls_from("https://x.org/c"), abc);

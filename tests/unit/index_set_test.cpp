@@ -204,7 +204,7 @@ TEST_F(TwoLanguages, ErrorsNameTheMemberThatFailed) {
             EXPECT_EQ(e.code(), ErrorCode::SchemaMismatch);
             EXPECT_EQ(std::string(e.what()), "index '" + dir_ / "fr.db" +
                                                  "' has schema version 2; this searcher reads "
-                                                 "version 7");
+                                                 "version 8");
             EXPECT_EQ(e.hint(),
                       "re-index with: indexer --rebuild --db " + dir_ / "fr.db" + " PATH...");
         }
