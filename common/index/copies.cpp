@@ -419,6 +419,9 @@ double title_overlap(const CopyText& a, const CopyText& b) {
 // Matches of at most this many words do not end a stretch where the bodies differ.
 constexpr std::size_t kBridge = 1;
 // A last stretch with this many words on each side is an outlet's own lines.
+// A stretch only dropped and the next only added (or the other way), at most this many matched
+// words apart, are one replacement.
+constexpr std::size_t kShift = 3;
 constexpr std::size_t kFurniture = 3;
 
 // The test with `a` first; the stretches read go to `out`, the verdict too.
@@ -452,6 +455,21 @@ void compare_ordered(const CopyText& a, const CopyText& b, CopyExplanation& out)
                                                        next.b_at - j >= kFurniture,
                        CopyVerdict::Copy};
             if (!st.furniture) st.verdict = compare_stretch(pair, i, next.a_at, j, next.b_at);
+            // A word dropped on one side and another added on the other a few words on is one
+            // word replaced, the words between matched by shifting ("5,000 to 6,000 tonnes"
+            // against "4,000 to 5,000 tonnes"): the two stretches are read as one.
+            if (!out.stretches.empty() && st.verdict == CopyVerdict::Copy && !st.furniture) {
+                const Stretch& before = out.stretches.back();
+                const bool dropped_then_added = before.b_from == before.b_to && st.a_from == st.a_to;
+                const bool added_then_dropped = before.a_from == before.a_to && st.b_from == st.b_to;
+                if ((dropped_then_added || added_then_dropped) &&
+                    st.a_from - before.a_to <= kShift && st.b_from - before.b_to <= kShift) {
+                    st = Stretch{before.a_from, st.a_to, before.b_from, st.b_to, false,
+                                 compare_stretch(pair, before.a_from, st.a_to, before.b_from,
+                                                 st.b_to)};
+                    out.stretches.pop_back();
+                }
+            }
             out.stretches.push_back(st);
             if (st.verdict != CopyVerdict::Copy) {
                 out.verdict = st.verdict;

@@ -131,6 +131,8 @@ std::string render_json(const SearchResult& result, const std::string& id, Spell
     doc["query"] = result.query;
     doc["total_estimate"] = result.total_estimate;
     doc["total_exact"] = result.total_exact;
+    doc["total_about"] = result.total_about;
+    doc["total_at_least"] = result.total_at_least;
     doc["elapsed_ms"] = std::round(result.elapsed_ms * 1000) / 1000;
     if (result.collapsed) doc["articles"] = result.articles;
     doc["results"] = nlohmann::ordered_json::array();
@@ -202,12 +204,15 @@ std::string status_line(const SearchResult& result, const SearchOptions& options
         else if (result.collapsed)
             copies = ", copies collapsed: " + with_thousands(result.articles) +
                      (result.articles == 1 ? " article" : " articles");
+        // Exact, "about" only within kAboutWithin, or what is certain: a lower bound.
+        const bool at_least = !result.total_exact && !result.total_about;
+        const Xapian::doccount total = at_least ? result.total_at_least : result.total_estimate;
         char line[200];
         std::snprintf(line, sizeof line, "showing %u-%u of %s%s result%s%s (%.1f ms)",
                       result.hits.front().rank, result.hits.back().rank,
-                      result.total_exact ? "" : "about ",
-                      with_thousands(result.total_estimate).c_str(),
-                      result.total_estimate == 1 ? "" : "s", copies.c_str(), result.elapsed_ms);
+                      result.total_exact ? "" : at_least ? "at least " : "about ",
+                      with_thousands(total).c_str(), total == 1 ? "" : "s", copies.c_str(),
+                      result.elapsed_ms);
         return line;
     }
     // A long (pasted) query is shown by its head: one line on the terminal.

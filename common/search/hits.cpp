@@ -188,6 +188,7 @@ void count_clusters(const Xapian::ValueCountMatchSpy& spy, SearchResult& result,
     result.total_estimate = static_cast<Xapian::doccount>(per_cluster.size());
     for (const auto& [key, n] : per_cluster) result.articles += n;
     result.total_exact = true;
+    result.total_at_least = result.total_estimate;
     for (Hit& hit : result.hits)
         if (hit.trail) {
             const auto n = per_cluster.find(hit.cluster);

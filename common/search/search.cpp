@@ -235,7 +235,11 @@ void Searcher::answer(const Xapian::Database& db, const BuiltQuery& built, const
     const auto [mset, page] =
         page_in_order(enquire, setup.sort, options_.offset, options_.limit, check_at_least);
     out.total_estimate = mset.get_matches_estimated();
-    out.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
+    out.total_at_least = mset.get_matches_lower_bound();
+    out.total_exact = out.total_at_least == mset.get_matches_upper_bound();
+    const double within = kAboutWithin * out.total_estimate;
+    out.total_about = !out.total_exact && out.total_estimate - out.total_at_least <= within &&
+                      mset.get_matches_upper_bound() - out.total_estimate <= within;
     fill_hits(db, built, ranked, page, out);
     if (!out.hits.empty()) {
         // The match of greatest weight, whatever the order of the page.

@@ -255,8 +255,10 @@ async function run() {
   }
   const hits = body.results;
   const offset = Number(s.offset || 0);
-  const total = body.total_estimate;
-  const about = body.total_exact ? "" : "about ";
+  // Exact, "about" only when the estimate is within 10%, else what is certain: a lower bound.
+  const atLeast = !body.total_exact && !body.total_about;
+  const total = atLeast ? body.total_at_least : body.total_estimate;
+  const about = body.total_exact ? "" : atLeast ? "at least " : "about ";
   const collapsed = body.articles !== undefined;
   const what = collapsed ? (total === 1 ? " story" : " stories") : (total === 1 ? " result" : " results");
   $("status").replaceChildren(hits.length

@@ -64,6 +64,13 @@ TEST(CopyTest, AnotherFigureDateOrPlaceIsAnotherReport) {
     EXPECT_EQ(compare("Weather", kBody + " winds north westerly as forecast", "Weather",
                       kBody + " winds south westerly as forecast"),
               CopyVerdict::PlacesDiffer);
+    // A figure replaced where the alignment shifts: "5,000 to 6,000" against "4,000 to 5,000".
+    const std::string bought =
+        "japanese crushers bought {} tonnes of canadian rapeseed in export business overnight "
+        "for may shipment trade sources said";
+    EXPECT_EQ(compare("Crushers buy rapeseed", replaced(bought, "{}", "5,000 to 6,000"),
+                      "Crushers buy rapeseed", replaced(bought, "{}", "4,000 to 5,000")),
+              CopyVerdict::NumbersDiffer);
     // The same figures in another order or with another separator are the same figures.
     EXPECT_EQ(compare("Oil", kBody + " at 52.88 dollars today", "Oil",
                       kBody + " at 88 52 dollars today"),

@@ -37,7 +37,10 @@ struct Snippet {
 
 
 /// A search counts its matches exactly up to this many (so "about" means a real estimate).
-inline constexpr Xapian::doccount kExactCountUpTo = 10000;
+inline constexpr Xapian::doccount kExactCountUpTo = 100000;
+/// Beyond, a count is said to be "about" N only when Xapian's bounds keep it within this share
+/// of N; otherwise it is "at least" the lower bound.
+inline constexpr double kAboutWithin = 0.1;
 
 /// How many times a search starts over when an indexer's commit overtakes it.
 inline constexpr int kSearchAttempts = 5;
@@ -95,6 +98,10 @@ struct SearchResult {
     std::string query;
     Xapian::doccount total_estimate = 0;
     bool total_exact = false;  ///< total_estimate is the exact number of matches
+    /// Not exact: whether the estimate is within kAboutWithin of the true count (Xapian's
+    /// bounds say so); when not, only total_at_least is certain.
+    bool total_about = false;
+    Xapian::doccount total_at_least = 0;  ///< a lower bound (the count, when exact)
     double elapsed_ms = 0;
     std::vector<Hit> hits;
     std::string
