@@ -173,6 +173,10 @@ void declare(CLI::App& app, newsidx::IndexOptions& opts, Command& c) {
                    "auto (default for a new index: each article stemmed in its own guessed "
                    "language), or one stemmer for every article: english, french, ..., or none");
     app.add_flag("--rebuild", opts.rebuild, "Start from an empty index instead of updating");
+    app.add_flag("--allow-empty", opts.allow_empty,
+                 "Let an input folder that now holds no article files remove every article "
+                 "indexed from it (without it such a run stops and changes nothing: an unmounted "
+                 "share looks the same)");
     app.add_option("--shard", c.shard,
                    "K/N: keep only the articles of shard K of N (split by a hash of the URL), "
                    "for N machines that index one corpus; later runs keep the index's own")
@@ -199,8 +203,7 @@ void declare(CLI::App& app, newsidx::IndexOptions& opts, Command& c) {
     app.set_version_flag("--version", cli::version_line("indexer"));
     app.add_option("paths", opts.inputs,
                    "Files or folders to index (searched recursively for *.txt, any case; symbolic "
-                   "links to folders are not followed)")
-        ->required();
+                   "links to folders are not followed)");
 }
 
 // "12:03:44": the local time, before a watcher's later summary lines.
@@ -291,6 +294,14 @@ int main(int argc, char** argv) {
     if (const auto code = cli::parse_command_line<CLI::ParseError, CLI::ExtrasError>(
             app, argc, argv, cli::kIndexed, cli::kUsage, std::cerr))
         return *code;
+    // Checked after the parse (not CLI11's required()), so that an unknown option is what a
+    // command line with one is told, not that the paths are missing.
+    if (opts.inputs.empty()) {
+        std::cerr << "indexer: error: no folders or files to index\n"
+                     "indexer: hint: name them, e.g.: indexer samples/  (indexer --help lists "
+                     "the options)\n";
+        return cli::kUsage;
+    }
     return cli::run(
         "indexer", std::cerr, [&] { return index(opts, command); },
         [](const newsidx::Error& e) {

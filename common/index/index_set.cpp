@@ -72,7 +72,12 @@ std::vector<Location> read_stub(const std::string& stub, int depth = 8) {
             if (fs::is_regular_file(member, ec)) {
                 for (Location& nested : read_stub(member, depth - 1)) out.push_back(nested);
             } else if (!fs::exists(member, ec)) {
-                throw bad("no index at '" + member + "'");
+                // The line is right; the shard is missing: say what to do about that.
+                throw Error(ErrorCode::NoIndex, stub + ":" + std::to_string(line_no) +
+                                                    ": no index at '" + member + "'")
+                    .with_hint("is it on another machine or mount? index it with: indexer "
+                               NEWSIDX_OPT("db") " " + member +
+                               " PATH...; or drop the line to search without it");
             } else {
                 out.push_back(local(member));
             }

@@ -91,7 +91,8 @@ IndexWriter IndexWriter::open(const std::string& path, bool rebuild, const std::
         for (const auto& entry : fs::directory_iterator(path, ec)) {
             const std::string name = entry.path().filename().string();
             if (name == "flintlock" || name.ends_with(".glass") || name.ends_with(".tmp")) continue;
-            const bool shards = fs::is_directory(fs::path(path) / "1", ec);
+            // (Only a folder whose "1" is an index: the command the hint names must work.)
+            const bool shards = detail::holds_index((fs::path(path) / "1").string());
             throw Error(
                 ErrorCode::BadOption,
                 "'" + path + "' is a folder of other files (it holds '" + name + "'), not an index")
@@ -108,12 +109,25 @@ IndexWriter IndexWriter::open(const std::string& path, bool rebuild, const std::
             .with_hint("index into a folder you can write to, e.g. " NEWSIDX_OPT("db") " ./newsidx.db");
     // --rebuild of an existing index leaves it as it is (locked, and read by searchers) while
     // the new one is built beside it, to be swapped in at the end.
-    const bool replacing = rebuild && detail::holds_index(path);
+    bool replacing = rebuild && detail::holds_index(path);
     try {
-        Xapian::WritableDatabase db(path, (replacing ? Xapian::DB_OPEN
-                                           : rebuild ? Xapian::DB_CREATE_OR_OVERWRITE
-                                                     : Xapian::DB_CREATE_OR_OPEN) |
-                                              Xapian::DB_BACKEND_GLASS);
+        Xapian::WritableDatabase db;
+        try {
+            db = Xapian::WritableDatabase(path, (replacing ? Xapian::DB_OPEN
+                                                 : rebuild ? Xapian::DB_CREATE_OR_OVERWRITE
+                                                           : Xapian::DB_CREATE_OR_OPEN) |
+                                                    Xapian::DB_BACKEND_GLASS);
+        } catch (const Xapian::DatabaseLockError&) {
+            throw;
+        } catch (const Xapian::DatabaseError& e) {
+            // --rebuild of a damaged index (it cannot be opened for no reason of the system's):
+            // started again in place, from nothing; there is nothing in it to keep readable.
+            const char* why = e.get_error_string();
+            if (!replacing || (why && *why)) throw;
+            replacing = false;
+            db = Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OVERWRITE |
+                                                    Xapian::DB_BACKEND_GLASS);
+        }
         // A rebuild replaces the index whatever its schema, but keeps the analyzer of an index
         // of this schema unless --lang names another. A new index analyses each article in
         // its own language.

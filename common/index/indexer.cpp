@@ -181,6 +181,7 @@ class Ledger {
         writer_->each_known_file([&](const std::string& known) {
             if (!files_.find(known, &hint) && under_inputs(known)) gone.push_back(known);
         });
+        refuse_emptied_inputs(gone);
         for (const std::string& known : gone) {
             // A shard counts the files whose articles were its own (every shard keeps the
             // states of all files), and the first shard the files that had none.
@@ -376,6 +377,31 @@ class Ledger {
         if (!state) return;
         state->holds = false;
         state_store().touch(path, *state);
+    }
+
+    // An input that held articles and now holds no file at all (an unmounted share, an emptied
+    // or replaced folder) removes nothing unless --allow-empty says so: the run stops before
+    // it writes anything.
+    void refuse_emptied_inputs(const std::vector<std::string>& gone) const {
+        if (options_.allow_empty || gone.empty()) return;
+        for (std::size_t r = 0; r < roots_.size(); ++r) {
+            const auto is_under = [&](const std::string& p) { return detail::is_under(p, roots_[r]); };
+            const auto lost = std::count_if(gone.begin(), gone.end(), is_under);
+            if (lost == 0) continue;
+            bool holds = false;
+            for (FileList::Index i = 0; i < files_.size() && !holds; ++i)
+                holds = is_under(files_.path(i));
+            if (holds) continue;
+            throw Error(ErrorCode::Io, "input '" + options_.inputs[r] +
+                                           "' holds no article files now, but the index has " +
+                                           std::to_string(lost) +
+                                           (lost == 1 ? " article file" : " article files") +
+                                           " from it (an unmounted share, an emptied folder?); "
+                                           "nothing was changed")
+                .with_hint("if they are gone for good, remove them from the index with: "
+                           "indexer " NEWSIDX_OPT("allow-empty") " " NEWSIDX_OPT("db") " " +
+                           options_.db_path + " " + options_.inputs[r]);
+        }
     }
 
     bool under_inputs(const std::string& path) const {

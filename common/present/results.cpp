@@ -131,8 +131,11 @@ std::string render_json(const SearchResult& result, const std::string& id, Spell
     doc["query"] = result.query;
     doc["total_estimate"] = result.total_estimate;
     doc["total_exact"] = result.total_exact;
-    doc["total_about"] = result.total_about;
-    doc["total_at_least"] = result.total_at_least;
+    if (!result.total_exact) {
+        // Only an estimate: whether it is within 10%, and what is certain.
+        doc["total_about"] = result.total_about;
+        doc["total_at_least"] = result.total_at_least;
+    }
     doc["elapsed_ms"] = std::round(result.elapsed_ms * 1000) / 1000;
     if (result.collapsed) doc["articles"] = result.articles;
     doc["results"] = nlohmann::ordered_json::array();

@@ -360,12 +360,52 @@ void add_feedback(RankedQuery& ranked, Xapian::Enquire& enquire, const Xapian::D
     if (!more.empty()) ranked.add_alternative({"feedback", "", more, true});
 }
 
+namespace {
+
+// The days from `now` to the match nearest to it (two passes, by date either way), or nullopt
+// when there is no match.
+std::optional<long> nearest_match_days(Xapian::Enquire& enquire, const Xapian::Query& query,
+                                       const std::string& now) {
+    const long today = calendar::day_number(now).value_or(0);
+    std::optional<long> nearest;
+    for (const bool later : {false, true}) {
+        const Xapian::Query side(later ? Xapian::Query::OP_VALUE_GE : Xapian::Query::OP_VALUE_LE,
+                                 schema::kDateSlot.slot, now);
+        enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query, side));
+        enquire.set_sort_by_value(schema::kDateSlot.slot, !later);
+        const Xapian::MSet one = enquire.get_mset(0, 1);
+        if (one.empty()) continue;
+        const auto day = calendar::day_number(one.begin().get_document().get_value(
+            schema::kDateSlot.slot));
+        if (!day) continue;
+        const long days = later ? *day - today : today - *day;
+        if (!nearest || days < *nearest) nearest = days;
+    }
+    enquire.set_sort_by_relevance();
+    return nearest;
+}
+
+}  // namespace
+
 void add_recency(RankedQuery& ranked, Xapian::Enquire& enquire, const Xapian::Database& db,
-                 const Xapian::Query& filter, const std::string& now, double half_life) {
+                 const Xapian::Query& filter, const std::string& now, double half_life,
+                 std::vector<std::string>* notes) {
     // Scaled to this query: the best BM25 weight among its matches (one more pass).
     enquire.set_query(filtered(ranked.query(), filter));
     const Xapian::MSet best = enquire.get_mset(0, 1);
     if (best.empty() || best.begin().get_weight() <= 0 || now.size() != 8) return;
+    // A boost that cannot move any rank is said, not silently added: every match is many
+    // half-lives from `now` (an archive of 1987 and the default --now, a --now far off).
+    const std::optional<long> nearest =
+        nearest_match_days(enquire, filtered(ranked.query(), filter), now);
+    if (notes && nearest &&
+        kRecencyShare * std::pow(0.5, static_cast<double>(*nearest) / half_life) < kRecencyNoEffect)
+        notes->push_back(NEWSIDX_OPT("recency") " changes no rank here: the nearest match is " +
+                         std::to_string(*nearest) + " days from " + dashed_date(now) +
+                         ", where the boost has halved " +
+                         std::to_string(static_cast<long>(static_cast<double>(*nearest) / half_life)) +
+                         " times (give " NEWSIDX_OPT("now") " a date among the matches, or more "
+                         "days)");
     ranked.add_bonus({"recency", "from " + dashed_date(now),
                       Xapian::Query(recency_source(db, now, half_life, best.begin().get_weight()))});
 }

@@ -25,7 +25,10 @@ inline constexpr Xapian::termcount kUnorderedWindow = 8;  ///< within 8 in any o
 /// The character-pair fallback weighs this share of the words' own: an article found only
 /// through the pairs ranks below those that have the words.
 inline constexpr double kCharPairWeight = 0.5;
-inline constexpr double kRecencyShare = 0.5;  ///< --recency: a fresh article's share of the best
+inline constexpr double kRecencyShare = 0.5;
+/// --recency: a boost below this share of the best weight for every match changes no rank
+/// worth the name; the answer says so.
+inline constexpr double kRecencyNoEffect = 0.001;  ///< --recency: a fresh article's share of the best
 inline constexpr unsigned kLikeTerms = 25;    ///< --like: the article's best terms (an ESet)
 /// A query word's weight in a snippet, times its idf: about BM25's bound for a word at the
 /// default k1 (k1 + 1).
@@ -138,8 +141,11 @@ void add_feedback(RankedQuery& ranked, Xapian::Enquire& enquire, const Xapian::D
 /// --recency: a boost by publication day that halves every options.recency_days days from
 /// `now` (YYYYMMDD), scaled to the best weight the query has among its matches (`filter`
 /// applied); nothing when no match weighs anything.
+/// When the boost is below kRecencyNoEffect of the best weight for every match, `notes` gets
+/// a note saying so.
 void add_recency(RankedQuery& ranked, Xapian::Enquire& enquire, const Xapian::Database& db,
-                 const Xapian::Query& filter, const std::string& now, double half_life);
+                 const Xapian::Query& filter, const std::string& now, double half_life,
+                 std::vector<std::string>* notes = nullptr);
 
 /// Percentages as Xapian makes them (a hit's weight relative to the best one's, times the
 /// share of the query the best one matches), counting only the words of the best hit's own

@@ -132,7 +132,7 @@ ranking::RankedQuery Searcher::configure(Xapian::Enquire& enquire, const Xapian:
         ranking::add_recency(
             ranked, enquire, db, built.filter,
             filters_.now.empty() ? db.get_value_upper_bound(schema::kDateSlot.slot) : filters_.now,
-            options_.recency_days);
+            options_.recency_days, &out.notes);
     for (const auto& boost : setup.boosts)
         ranked.add_bonus({"boost", boost->get_description(), Xapian::Query(boost.get())});
     enquire.set_query(built.filter.empty() ? ranked.query()
@@ -256,7 +256,9 @@ void Searcher::answer(const Xapian::Database& db, const BuiltQuery& built, const
     // hits.
     if (options_.like.empty())
         out.did_you_mean = builder_->correction(built, db, mset.get_matches_estimated());
-    out.notes = answer_notes(mset.get_matches_estimated(), out);
+    std::vector<std::string> notes = answer_notes(db, mset.get_matches_estimated(), out);
+    notes.insert(notes.end(), out.notes.begin(), out.notes.end());  // the ranking's, if any
+    out.notes = std::move(notes);
     if (built.headline)
         out.notes.insert(out.notes.begin(),
                          "read as a pasted headline, its words all capitals: AND, OR, NOT, XOR, "
@@ -283,10 +285,22 @@ void Searcher::fill_hits(const Xapian::Database& db, const BuiltQuery& built,
     }
 }
 
-std::vector<std::string> Searcher::answer_notes(Xapian::doccount matches,
+std::vector<std::string> Searcher::answer_notes(const Xapian::Database& db,
+                                                Xapian::doccount matches,
                                                 const SearchResult& out) const {
     // docs/scale-out.md, "Where a set answers otherwise".
     std::vector<std::string> notes = set_.notes();
+    // A pasted URL is searched as words; the article it names is a --show away.
+    const std::string& text = out.query;
+    if (matches < kFewHits && (text.starts_with("http://") || text.starts_with("https://")) &&
+        text.find_first_of(" \t") == std::string::npos) {
+        const std::string id = id_term_of(text);
+        if (db.postlist_begin(id) != db.postlist_end(id))
+            notes.push_back("that is the URL of an article in the index: " NEWSIDX_OPT(
+                                "show") " URL prints it, " NEWSIDX_OPT("copies") " URL lists its copies, " NEWSIDX_OPT("like") " URL finds articles like it");
+        else
+            notes.push_back("a URL is searched as words; the index has no article with this URL");
+    }
     if ((options_.collapse || !options_.like.empty()) && set_.members().size() > 1)
         notes.push_back(
             "near-duplicate clusters are formed within each index of the set: copies held "

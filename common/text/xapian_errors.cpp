@@ -10,6 +10,14 @@
 
 namespace newsidx::detail {
 
+Error damaged(std::string_view action, const std::string& db_path, const std::string& what) {
+    return Error(ErrorCode::Xapian,
+                 "index '" + db_path + "' is damaged (" + std::string(action) + "): " + what)
+        .with_hint("check it with: xapian-check " + db_path +
+                   "; rebuild it with: indexer " NEWSIDX_OPT("rebuild") " " NEWSIDX_OPT("db") " " +
+                   db_path + " PATH...");
+}
+
 void rethrow_xapian_error(std::string_view action, const std::string& db_path) {
     try {
         throw;
@@ -35,13 +43,13 @@ void rethrow_xapian_error(std::string_view action, const std::string& db_path) {
         throw Error(ErrorCode::NoIndex, "cannot open index '" + db_path + "': " + e.get_msg())
             .with_hint("run indexer first, e.g.: indexer " NEWSIDX_OPT("db") " " + db_path + " samples/");
     } catch (const Xapian::DatabaseCorruptError& e) {
-        throw Error(ErrorCode::Xapian, "index '" + db_path + "' is damaged (" +
-                                           std::string(action) + "): " + e.get_msg())
-            .with_hint("check it with: xapian-check " + db_path +
-                       "; rebuild it with: indexer " NEWSIDX_OPT("rebuild") " " NEWSIDX_OPT("db") " " + db_path + " PATH...");
+        throw damaged(action, db_path, e.get_msg());
     } catch (const Xapian::DatabaseError& e) {
-        // get_error_string() is the system's reason ("No space left on device"), when any.
+        // get_error_string() is the system's reason ("No space left on device"), when any; an
+        // index that cannot be read for no reason of the system's is damaged ("EOF reading
+        // block 4": a table cut short).
         const char* why = e.get_error_string();
+        if (!why || !*why) throw damaged(action, db_path, e.get_msg());
         const bool full = why && std::string_view(why) == std::strerror(ENOSPC);
         Error error(ErrorCode::NotWritable, std::string(action) + " '" + db_path +
                                                 "' failed: " + e.get_msg() +

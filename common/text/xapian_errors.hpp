@@ -5,7 +5,15 @@
 #include <string>
 #include <string_view>
 
+namespace newsidx {
+class Error;
+}
+
 namespace newsidx::detail {
+
+/// The error for an index that cannot be read for no reason of the system's (a damaged
+/// table): names it damaged, with the hint to check and rebuild it.
+Error damaged(std::string_view action, const std::string& db_path, const std::string& what);
 
 /// Call only from inside a catch block: rethrows the current exception as newsidx::Error
 /// (an Error as it is; Xapian's by kind, naming `db_path`; any other as ErrorCode::Internal).

@@ -328,6 +328,12 @@ TEST_F(SamplesTest, ShowPrintsOneArticleByUrlOrFile) {
             << flag;
     }
     EXPECT_EQ(search({"--show", url, "talks"}).exit_code, 2) << "a URL or a query, not both";
+    // A flag between the option and its URL is a flag, not the URL (issue #26).
+    for (const std::string flag : {"--show", "--copies", "--like"}) {
+        r = search({flag, "--json", url});
+        EXPECT_EQ(r.exit_code, 0) << flag << ": " << r.err;
+        EXPECT_TRUE(json::accept(r.out)) << flag << ": " << r.out;
+    }
 }
 
 // Issue #11, item 7 (export): --export prints every match, in the ranking's order, as CSV or
@@ -483,6 +489,28 @@ TEST_F(SamplesTest, RecencyFavoursArticlesNearNow) {
     r = search({"security guarantees", "--recency", "3", "--now", "2022-03"});
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(r.err.find("--now: '2022-03' is not a day"), std::string::npos) << r.err;
+    // A boost that can move no rank is said (issue #26): the newest match, the editorial of
+    // 2023-08-30, is 2,316 days before 2030-01-01.
+    r = search({"security guarantees", "--recency", "3", "--now", "2030-01-01", "-n", "1"});
+    EXPECT_EQ(r.exit_code, 0);
+    EXPECT_EQ(r.err.substr(0, r.err.find('\n')),
+              "searcher: note: --recency changes no rank here: the nearest match is 2316 days "
+              "from 2030-01-01, where the boost has halved 772 times (give --now a date among "
+              "the matches, or more days)");
+    r = search({"security guarantees", "--recency", "3", "--now", "2023-08-30", "-n", "1"});
+    EXPECT_EQ(r.err.find("note:"), std::string::npos) << r.err;
+}
+
+// A pasted URL is searched as words; when it is an article's, the answer says how to read it.
+TEST_F(SamplesTest, APastedUrlPointsToShow) {
+    CommandResult r = search({"https://news.example.org/2022/02/16/draft-text-published"});
+    EXPECT_EQ(r.err.substr(0, r.err.find('\n')),
+              "searcher: note: that is the URL of an article in the index: --show URL prints it, "
+              "--copies URL lists its copies, --like URL finds articles like it");
+    r = search({"https://news.example.org/no-such-story"});
+    EXPECT_EQ(r.err.substr(0, r.err.find('\n')),
+              "searcher: note: a URL is searched as words; the index has no article with this "
+              "URL");
 }
 
 TEST_F(SamplesTest, LikeFindsRelatedArticlesWithoutTheArticleOrItsCopies) {
@@ -1188,7 +1216,13 @@ TEST(Indexer, UsageErrorsExitTwo) {
     TempDir dir;
     CommandResult r = run_command({kIndexer, "--db", dir / "db"});
     EXPECT_EQ(r.exit_code, 2);
-    EXPECT_NE(r.err.find("paths is required"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err, "indexer: error: no folders or files to index\nindexer: hint: name them, "
+                     "e.g.: indexer samples/  (indexer --help lists the options)\n");
+    // An unknown option is what is said of one, even with no paths.
+    r = run_command({kIndexer, "--bogus"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.err.substr(0, r.err.find('\n')),
+              "indexer: error: The following argument was not expected: --bogus");
 
     r = run_command({kIndexer, "--db", dir / "db", dir / "missing"});
     EXPECT_EQ(r.exit_code, 2);

@@ -115,6 +115,70 @@ TEST(Faults, AnIndexTheUserMayNotWriteIsAClearError) {
     EXPECT_EQ(Xapian::Database(db).get_doccount(), 5u);
 }
 
+// An input folder that held articles and now holds none (an unmounted share) removes nothing:
+// the run says why and exits 1, the index as it was; --allow-empty says that they are gone.
+TEST(Faults, AnEmptiedInputRemovesNothingWithoutAllowEmpty) {
+    TempDir dir;
+    write_corpus(dir / "share", 0, 5, 100);
+    write_corpus(dir / "local", 5, 2, 100);
+    const std::string db = dir / "db";
+    ASSERT_EQ(run_command({kIndexer, "--quiet", "--db", db, "share", "local"}, dir.path().string()).exit_code, 0);
+    const Xapian::rev before = Xapian::Database(db).get_revision();
+    for (const auto& e : fs::directory_iterator(dir / "share")) fs::remove(e.path());
+    CommandResult r = run_command({kIndexer, "--db", db, "share", "local"}, dir.path().string());
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_EQ(r.err,
+              "share: warning: no article files (*.txt) in this folder or below it\n"
+              "indexer: error: input 'share' holds no article files now, but the index has 5 "
+              "article files from it (an unmounted share, an emptied folder?); nothing was "
+              "changed\nindexer: hint: if they are gone for good, remove them from the index "
+              "with: indexer --allow-empty --db " + db + " share\n");
+    EXPECT_EQ(Xapian::Database(db).get_revision(), before) << "not a byte written";
+    EXPECT_EQ(Xapian::Database(db).get_doccount(), 7u);
+    // One file left in it is no unmounted share: the others' removal goes ahead.
+    write_corpus(dir / "share", 0, 1, 100);
+    r = run_command({kIndexer, "--db", db, "share", "local"}, dir.path().string());
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(Xapian::Database(db).get_doccount(), 3u);
+    fs::remove(dir / "share/a0.txt");
+    r = run_command({kIndexer, "--allow-empty", "--db", db, "share", "local"}, dir.path().string());
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("(0 new, 0 updated, 2 unchanged, 1 removed, 0 rejected)"),
+              std::string::npos)
+        << r.out;
+    EXPECT_EQ(Xapian::Database(db).get_doccount(), 2u);
+}
+
+// A damaged index (a table cut short, a version file overwritten): the searcher and an
+// updating indexer name it damaged and give the hint, which works: --rebuild replaces it.
+TEST(Faults, ADamagedIndexIsNamedAndRebuildReplacesIt) {
+    for (const std::string table : {"postlist.glass", "iamglass"}) {
+        TempDir dir;
+        write_corpus(dir / "c", 0, 5, 100);
+        const std::string db = dir / "db";
+        ASSERT_EQ(run_command({kIndexer, "--quiet", "--db", db, dir / "c"}).exit_code, 0);
+        {
+            std::ofstream cut(db + "/" + table, std::ios::binary | std::ios::trunc);
+            cut << "garbage";
+        }
+        const std::string hint = "hint: check it with: xapian-check " + db +
+                                 "; rebuild it with: indexer --rebuild --db " + db + " PATH...\n";
+        CommandResult r = run_command({kSearcher, "--db", db, "harbour"});
+        EXPECT_EQ(r.exit_code, 2) << table;
+        EXPECT_EQ(r.err.rfind("searcher: error: index '" + db + "' is damaged (opening index): ", 0),
+                  0u)
+            << r.err;
+        EXPECT_TRUE(r.err.ends_with("searcher: " + hint)) << r.err;
+        r = run_command({kIndexer, "--db", db, dir / "c"});
+        EXPECT_EQ(r.exit_code, 1) << table;
+        EXPECT_TRUE(r.err.ends_with("indexer: " + hint)) << r.err;
+        r = run_command({kIndexer, "--rebuild", "--db", db, dir / "c"});
+        EXPECT_EQ(r.exit_code, 0) << table << ": " << r.err;
+        EXPECT_EQ(Xapian::Database(db).get_doccount(), 5u);
+        EXPECT_EQ(run_command({kSearcher, "--db", db, "harbour"}).exit_code, 0);
+    }
+}
+
 TEST(Faults, AnIndexFromANewerSchemaIsLeftAlone) {
     TempDir dir;
     write_corpus(dir / "c", 0, 5, 100);

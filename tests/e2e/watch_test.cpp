@@ -305,6 +305,29 @@ TEST_F(WatchTest, TheInputsThemselvesMayComeAndGo) {
     EXPECT_EQ(watcher.stop(SIGTERM), 0) << watcher.err();
 }
 
+// Every file of a watched folder gone at once (an unmounted share): the watcher says why,
+// removes nothing and keeps watching; an article written there again lets the run go ahead.
+TEST_F(WatchTest, AFolderEmptiedAtOnceRemovesNothing) {
+    Watcher watcher(cwd(), {"--db", "news", "in"});
+    ASSERT_TRUE(watcher.ready()) << watcher.err();
+    const int all = found(cwd(), "the", "news");
+    ASSERT_GT(all, 10);
+    for (const auto& e : fs::directory_iterator(dir_ / "in")) fs::remove(e.path());
+    const auto started = Clock::now();
+    while (watcher.err().find("holds no article files now") == std::string::npos &&
+           Clock::now() - started < std::chrono::seconds(10))
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    EXPECT_NE(watcher.err().find("indexer: error: input 'in' holds no article files now, but the "
+                                 "index has "),
+              std::string::npos)
+        << watcher.err();
+    EXPECT_EQ(found(cwd(), "the", "news"), all);
+    write_file(dir_ / "in/a.txt", article("quokka", 1));
+    EXPECT_LT(seconds_until(cwd(), "quokka", 1, "news"), kWithin + 2);
+    EXPECT_EQ(found(cwd(), "the", "news"), 1);
+    EXPECT_EQ(watcher.stop(SIGTERM), 0) << watcher.err();
+}
+
 TEST_F(WatchTest, ABurstOfTenThousandFilesIsAbsorbed) {
     Watcher watcher(cwd(), {"--quiet", "in"});
     ASSERT_TRUE(watcher.ready()) << watcher.err();

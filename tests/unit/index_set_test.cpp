@@ -188,6 +188,12 @@ TEST_F(TwoLanguages, ErrorsNameTheMemberThatFailed) {
         } catch (const Error& e) {
             EXPECT_EQ(e.code(), ErrorCode::NoIndex);
             EXPECT_EQ(std::string(e.what()), c.message);
+            // A missing member of a right line is no syntax error: the hint says what to do.
+            if (c.stub == "auto missing.db\n") {
+                EXPECT_EQ(e.hint(), "is it on another machine or mount? index it with: indexer "
+                                    "--db " + missing + " PATH...; or drop the line to search "
+                                    "without it");
+            }
         }
     }
     // A member of another schema is named, wherever it stands.

@@ -860,9 +860,18 @@ TEST_P(IndexerTest, AFolderOfOtherFilesIsNotMadeAnIndex) {
         EXPECT_EQ(e.hint(), "give --db a new or empty folder");
     }
     EXPECT_TRUE(fs::exists(db() + "/important.txt"));
-    // The shards of a set whose first run was stopped, searched for as one index.
+    // The shards of a set whose first run was stopped, searched for as one index; only when
+    // its "1" is an index does the hint say so (issue #26: the command it named was refused).
     fs::remove(db() + "/important.txt");
     fs::create_directories(db() + "/1");
+    try {
+        index();
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.hint(), "give --db a new or empty folder");
+    }
+    Xapian::WritableDatabase(db() + "/1", Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS)
+        .commit();
     try {
         index();
         FAIL();

@@ -11,6 +11,8 @@ SearchResult sample_result() {
     SearchResult r;
     r.query = "security guarantees";
     r.total_estimate = 7;
+    r.total_about = true;
+    r.total_at_least = 6;
     r.elapsed_ms = 1.23456;
     Hit h;
     h.rank = 1;
@@ -31,7 +33,8 @@ SearchResult sample_result() {
 TEST(RenderJson, PrintsTheContractFieldsInOrder) {
     EXPECT_EQ(
         render_json(sample_result()),
-        R"({"query":"security guarantees","total_estimate":7,"total_exact":false,"elapsed_ms":1.235,)"
+        R"({"query":"security guarantees","total_estimate":7,"total_exact":false,"total_about":true,)"
+        R"("total_at_least":6,"elapsed_ms":1.235,)"
         R"("results":[)"
         R"({"rank":1,"score":2.5,"percent":100,"title":"Talks end with \"offer\"",)"
         R"("date":"2022-02-08","url":"https://news.example.org/a","site":"news.example.org",)"
@@ -42,10 +45,11 @@ TEST(RenderJson, PrintsTheContractFieldsInOrder) {
 TEST(RenderJson, CarriesTheSpellingSuggestion) {
     SearchResult r;
     r.query = "secruity";
+    r.total_exact = true;
     r.did_you_mean = "security";
     EXPECT_EQ(
         render_json(r),
-        R"({"query":"secruity","total_estimate":0,"total_exact":false,"elapsed_ms":0.0,"results":[],)"
+        R"({"query":"secruity","total_estimate":0,"total_exact":true,"elapsed_ms":0.0,"results":[],)"
         R"("did_you_mean":"security"})");
 }
 
@@ -66,8 +70,9 @@ TEST(RenderTrec, PrintsOneRunLinePerHitWithTheFileNameAsDocid) {
 TEST(RenderJson, BatchLinesStartWithTheId) {
     SearchResult r;
     r.query = "x";
+    r.total_exact = true;
     EXPECT_EQ(render_json(r, "q1"),
-              R"({"id":"q1","query":"x","total_estimate":0,"total_exact":false,"elapsed_ms":0.0,)"
+              R"({"id":"q1","query":"x","total_estimate":0,"total_exact":true,"elapsed_ms":0.0,)"
               R"("results":[],"did_you_mean":null})");
 }
 
@@ -104,6 +109,10 @@ TEST(StatusLine, SaysWhyThereIsNothingToShow) {
     SearchResult r = sample_result();
     r.elapsed_ms = 3.14;
     EXPECT_EQ(status_line(r, o), "showing 1-1 of about 7 results (3.1 ms)");
+    // An estimate that Xapian's bounds do not keep within 10%: only what is certain (#26).
+    r.total_about = false;
+    EXPECT_EQ(status_line(r, o), "showing 1-1 of at least 6 results (3.1 ms)");
+    r.total_about = true;
     r.total_exact = true;
     EXPECT_EQ(status_line(r, o), "showing 1-1 of 7 results (3.1 ms)") << "about only when it is";
     r.total_estimate = 1;

@@ -3,12 +3,14 @@
 // and the searcher's batch runner.
 #pragma once
 
+#include <algorithm>
 #include <functional>
 #include <iosfwd>
 #include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "newsidx/error.hpp"
 #include "newsidx/search.hpp"
@@ -38,11 +40,38 @@ int run(std::string_view program, std::ostream& err, const std::function<int()>&
 /// app does not know (an ExtrasError), `extras_hint`, when given, follows the error on `err`.
 /// A template, so that the library needs no CLI11:
 /// `parse_command_line<CLI::ParseError, CLI::ExtrasError>(app, argc, argv, 0, 2, std::cerr)`.
+/// The arguments as `app` is to read them (CLI11's order: last first), where an option that
+/// takes a value is followed by flags: the flags go before it, so that "--show --json URL"
+/// shows URL as JSON rather than show "--json".
+template <typename App>
+std::vector<std::string> flags_before_values(App& app, int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    const auto expects = [&](const std::string& arg) -> int {  // -1: no option of the app
+        if (arg.size() < 2 || arg[0] != '-' || arg.find('=') != std::string::npos) return -1;
+        const auto* option = app.get_option_no_throw(arg);
+        return option ? option->get_expected_min() : -1;
+    };
+    for (std::size_t i = 0; i + 1 < args.size() && args[i] != "--"; ++i) {
+        if (expects(args[i]) < 1) continue;
+        std::size_t j = i + 1;
+        while (j < args.size() && args[j] != "--" && expects(args[j]) == 0) ++j;
+        if (j > i + 1 && j < args.size()) {
+            std::rotate(args.begin() + static_cast<std::ptrdiff_t>(i),
+                        args.begin() + static_cast<std::ptrdiff_t>(i) + 1,
+                        args.begin() + static_cast<std::ptrdiff_t>(j));
+            i = j - 1;
+        }
+    }
+    std::reverse(args.begin(), args.end());
+    return args;
+}
+
 template <typename ParseError, typename ExtrasError, typename App>
 std::optional<int> parse_command_line(App& app, int argc, char** argv, int ok, int usage,
                                       std::ostream& err, std::string_view extras_hint = {}) {
     try {
-        app.parse(argc, argv);
+        std::vector<std::string> args = flags_before_values(app, argc, argv);
+        app.parse(args);
         return std::nullopt;
     } catch (const ParseError& e) {
         if (e.get_exit_code() == 0) {  // --help or --version: CLI11 prints them

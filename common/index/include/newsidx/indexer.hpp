@@ -44,6 +44,9 @@ struct IndexOptions {
     unsigned jobs = 0;                ///< worker threads; 0 = one per core
     std::string language;             ///< --lang: stemmer language; empty = the index's own
     bool rebuild = false;
+    /// --allow-empty: an input that held articles and now holds none may remove them all (by
+    /// default such a run stops, nothing written: an unmounted share looks like that).
+    bool allow_empty = false;
     std::uint64_t max_size = 16u << 20;     ///< files larger than this are rejected
     std::uint64_t commit_bytes = 2u << 20;  ///< commit after this many bytes of articles
     BuildMode mode = BuildMode::Auto;
