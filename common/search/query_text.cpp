@@ -404,13 +404,26 @@ bool drop_exclusions(Tokens& tokens) {
     return true;
 }
 
+bool is_filter_token(std::string_view text) {
+    const std::size_t colon = text.find(':');
+    return colon != std::string_view::npos && colon > 0 && colon + 1 < text.size() &&
+           (is_boolean_field(text.substr(0, colon)) || text.substr(0, colon) == "date") &&
+           text.find_first_of("\"()") == std::string_view::npos;
+}
+
 bool bare_words(const Tokens& tokens) {
+    bool words = false;
     for (const Token& t : tokens.tokens) {
+        // A filter (site:, lang:, date: and its day, month and year forms) narrows the
+        // matches and leaves the words bare: "oil date:198703" ranks as "oil" does with
+        // --since 1987-03 --until 1987-03.
+        if (is_filter_token(t.text)) continue;
         if (t.text.find_first_of("\"():+-*") != std::string::npos ||
             !operator_prefix(t.text).empty())
             return false;
+        words = true;
     }
-    return true;
+    return words;
 }
 
 std::string cut_wildcards(const std::string& folded,

@@ -112,9 +112,15 @@ void segment(Tokens& tokens);
 /// changes) otherwise.
 bool drop_exclusions(Tokens& tokens);
 
-/// Whether every token is a bare word: no quotes, brackets, fields, + or -, wildcards or
-/// operators. Only such a query gets the ranking evidence and the character-pair fallback.
+/// Whether every token is a bare word (no quotes, brackets, fields, + or -, wildcards or
+/// operators) or a filter (is_filter_token()), with one word at least. Only such a query gets
+/// the ranking evidence and the character-pair fallback; its filters narrow it as the
+/// options' do (QueryBuilder).
 bool bare_words(const Tokens& tokens);
+
+/// A filter token of a query: a boolean field or a date with its value, no parentheses or
+/// quotes ("site:bbc.co.uk", "date:1987-03..1987-04", "month:198703").
+bool is_filter_token(std::string_view text);
 
 /// With stems in the index, "guarantee*" must expand over stems ("guarante..."): each wildcard's
 /// word (a word followed by '*') is cut back to what it shares with its own stem, when that is

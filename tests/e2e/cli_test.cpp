@@ -501,6 +501,24 @@ TEST_F(SamplesTest, RecencyFavoursArticlesNearNow) {
     EXPECT_EQ(r.err.find("note:"), std::string::npos) << r.err;
 }
 
+// A date or site typed in the query narrows it as the flags do, and ranks alike (issue #26:
+// the title-words bonus was lost with date:).
+TEST_F(SamplesTest, TypedFiltersRankAsTheirFlags) {
+    const auto ranking = [](const json& j) {
+        std::vector<std::pair<std::string, double>> out;
+        for (const json& hit : j["results"]) out.emplace_back(hit["url"], hit["score"]);
+        return out;
+    };
+    const json typed = search_json({"security guarantees date:2022-02"});
+    const json flags = search_json({"security guarantees", "--since", "2022-02", "--until",
+                                    "2022-02"});
+    ASSERT_GT(typed["results"].size(), 1u);
+    EXPECT_EQ(ranking(typed), ranking(flags));
+    EXPECT_EQ(typed["total_estimate"], flags["total_estimate"]);
+    EXPECT_EQ(ranking(search_json({"talks site:news.example.org"})),
+              ranking(search_json({"talks", "--site", "news.example.org"})));
+}
+
 // A pasted URL is searched as words; when it is an article's, the answer says how to read it.
 TEST_F(SamplesTest, APastedUrlPointsToShow) {
     CommandResult r = search({"https://news.example.org/2022/02/16/draft-text-published"});

@@ -96,9 +96,13 @@ std::string describe_built_query(const IndexSet& set, const SearchOptions& optio
 bool a_fix_applies(const std::string& query) {
     std::istringstream tokens(query);
     std::string token;
-    bool dots = false, operators = false;
+    bool dots = false, operators = false, filter = false;
     std::size_t capitals = 0, lower = 0;
     while (tokens >> token) {
+        // Issue #26: a field filter beside words narrows them as the options do, outside the
+        // ranked parse.
+        for (const char* field : {"site:", "lang:", "date:", "(site:"})
+            filter = filter || token.rfind(field, 0) == 0;
         // (An ellipsis folds to three dots.)
         if (token.rfind("date:", 0) != 0 && (token.find("..") != std::string::npos ||
                                              token.find("\u2026") != std::string::npos))
@@ -121,7 +125,7 @@ bool a_fix_applies(const std::string& query) {
             word.clear();
         }
     }
-    return dots || (operators && lower == 0 && capitals >= 3);
+    return dots || filter || (operators && lower == 0 && capitals >= 3);
 }
 
 }  // namespace newsidx::test

@@ -22,9 +22,10 @@ std::string escape_query(const std::string& query);
 std::string describe_built_query(const IndexSet& set, const SearchOptions& options,
                                  const std::string& query);
 
-/// Whether one of issue #25's two fixes changes what `query` builds: a ".." outside date:, or
-/// a pasted all-capitals headline (three or more Latin-script words besides the operators, all
-/// capitals) with an operator word or a leading '-' in it.
+/// Whether one of the fixes changes what `query` builds: issue #25's ".." outside date:, or a
+/// pasted all-capitals headline (three or more Latin-script words besides the operators, all
+/// capitals) with an operator word or a leading '-' in it; issue #26's field filter (site:,
+/// lang:, date:) beside bare words, which narrows them outside the ranked parse.
 bool a_fix_applies(const std::string& query);
 
 }  // namespace newsidx::test

@@ -127,7 +127,7 @@ TEST(QueryEquivalence, EveryQueryOfTheTestsBuildsTheQueryTheStringPassesBuilt) {
         // The fixes change few queries; a comparison that skipped many would prove little.
         EXPECT_GT(compared, 4 * queries.size() - 200);
         std::cout << compared << " queries build what they built; " << fixed
-                  << " changed by the two fixes\n";
+                  << " changed by the fixes\n";
     }
 }
 
