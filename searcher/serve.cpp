@@ -710,12 +710,17 @@ void Service::health(const httplib::Request& req, httplib::Response& res) {
         return;
     }
     with_index(pool_, res, [&](IndexSet& set) {
-        Json doc{{"status", "ok"},
-                 {"index", set.label()},
+        // "index": the members' paths, one string ("a.db" or "a.db, host:7601"); "status" is
+        // "partial" while a remote shard is left out, "ok" only when every member answers.
+        std::string index;
+        for (const IndexMember& m : set.members()) index += (index.empty() ? "" : ", ") + m.path;
+        const bool partial = !set.missing().empty();
+        Json doc{{"status", partial ? "partial" : "ok"},
+                 {"index", index},
                  {"documents", set.database().get_doccount()},
                  {"last_commit", nullptr}};
         if (const std::time_t t = set.last_commit(); t != 0) doc["last_commit"] = iso_time(t);
-        if (!set.missing().empty()) {
+        if (partial) {
             doc["partial"] = true;
             doc["missing_shards"] = set.missing();
         }

@@ -371,6 +371,23 @@ TEST_F(LiveServeTest, AnIndexThatGoesAwayIs503UntilItIsBack) {
     EXPECT_GT(get_json(server.port(), "/search?q=security")["total_estimate"], 0);
 }
 
+// A set whose remote shard is down, served with --allow-partial: /health says "partial", not
+// "ok", and names the members plainly (issue #26: "a', 'b"), the missing one apart.
+TEST_F(LiveServeTest, HealthOfAPartialSetSaysPartial) {
+    const std::string shard = "127.0.0.1:" + std::to_string(free_loopback_port());
+    write_file(dir_ / "set.stub", "auto newsidx.db\nremote :" + shard + "\n");
+    ServerProcess server(kSearcher,
+                         {"--db", "set.stub", "--allow-partial", "--timeout", "1", "--workers", "1"},
+                         dir_.path().string());
+    ASSERT_NE(server.port(), 0) << server.log();
+    const json h = get_json(server.port(), "/health");
+    EXPECT_EQ(h["status"], "partial");
+    EXPECT_EQ(h["index"], "newsidx.db") << "the members that answer, as the stub names them";
+    EXPECT_EQ(h["partial"], true);
+    ASSERT_EQ(h["missing_shards"].size(), 1u);
+    EXPECT_EQ(h["documents"], 34);
+}
+
 TEST_F(LiveServeTest, NoIndexNoServer) {
     fs::remove_all(dir_ / "newsidx.db");
     const CommandResult r = run_command({kSearcher, "--serve", "0"}, dir_.path().string());

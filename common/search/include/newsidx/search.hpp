@@ -215,6 +215,9 @@ class Searcher {
 
     SearchOptions options_;
     Filters filters_;
+    // When the set has remote shards, the time opening it took (waiting for a silent shard up
+    // to --timeout): counted into the first answer's elapsed_ms, which the wait delayed.
+    double opening_ms_ = 0;
     IndexSet set_;
     std::unique_ptr<QueryBuilder> builder_;
 };
