@@ -348,8 +348,13 @@ class Ledger {
 
     void set_fate(FileList::Index i, Fate fate) {
         FileList::Entry& f = files_[i];
+        // The bytes of the files whose articles this run wrote: its MB/s (a shard of
+        // --shards N reads every file, but writes only its own).
+        const auto written = [](Fate x) { return x == Fate::Added || x == Fate::Updated; };
         if (f.fate != Fate::Pending) --count_of(f.fate);
+        if (written(f.fate)) stats_.bytes_written -= f.size;
         ++count_of(fate);
+        if (written(fate)) stats_.bytes_written += f.size;
         f.fate = fate;
     }
 
@@ -887,6 +892,7 @@ IndexStats run_set(const IndexOptions& options, IndexObserver& observer) {
         total.unchanged += stats.unchanged;
         total.superseded += stats.superseded;
         total.bytes_read += stats.bytes_read;
+        total.bytes_written += stats.bytes_written;
         total.bulk = total.bulk || stats.bulk;
         total.seconds += stats.seconds;
         if (stats.interrupted) {
@@ -935,10 +941,11 @@ double time_left(double reading_seconds, std::uint64_t bytes_done, std::uint64_t
 }
 
 std::string summary_line(const IndexStats& s) {
+    constexpr std::uint64_t kRateMinArticles = 10;
     const double secs = std::max(s.seconds, 1e-6);
     const double written = static_cast<double>(s.added + s.updated);
     const double rate = written / secs;
-    const double mbps = static_cast<double>(s.bytes_read) / 1e6 / secs;
+    const double mbps = static_cast<double>(s.bytes_written) / 1e6 / secs;
     return "indexed " + std::to_string(s.articles()) +
            (s.articles() == 1 ? " article (" : " articles (") + std::to_string(s.added) + " new, " +
            std::to_string(s.updated) + " updated, " + std::to_string(s.unchanged) + " unchanged, " +
@@ -946,10 +953,12 @@ std::string summary_line(const IndexStats& s) {
            (s.superseded ? ", " + std::to_string(s.superseded) + " superseded" : std::string()) +
            (s.elsewhere ? ", " + std::to_string(s.elsewhere) + " in other shards" : std::string()) +
            ") in " + format_fixed(s.seconds, 1) + " s" +
-           // A rate of nothing written says nothing.
-           (s.articles() ? " \xE2\x80\x94 " + format_fixed(std::round(rate), 0) + " articles/s, " +
-                               format_fixed(mbps, 1) + " MB/s"
-                         : std::string());
+           // A rate of a few articles says nothing (a watcher's batch of one file spends its
+           // time committing): from kRateMinArticles written.
+           (s.articles() >= kRateMinArticles
+                ? " \xE2\x80\x94 " + format_fixed(std::round(rate), 0) + " articles/s, " +
+                      format_fixed(mbps, 1) + " MB/s"
+                : std::string());
 }
 
 }  // namespace newsidx

@@ -909,10 +909,29 @@ TEST(SummaryLine, MatchesTheDocumentedShape) {
     s.added = 2225;
     s.rejected = 3;
     s.seconds = 4.1;
-    s.bytes_read = 4920000;
+    s.bytes_read = 4990000;
+    s.bytes_written = 4920000;
     EXPECT_EQ(summary_line(s),
               "indexed 2225 articles (2225 new, 0 updated, 0 unchanged, 0 removed, 3 rejected) in "
               "4.1 s \xE2\x80\x94 543 articles/s, 1.2 MB/s");
+}
+
+// Issue #26: a rate counts what the run wrote (a shard of --shards N reads every file), and a
+// batch of a few articles has no rate worth printing.
+TEST(SummaryLine, ARateCountsWhatWasWrittenAndNeedsTenArticles) {
+    IndexStats s;
+    s.added = 1068;
+    s.elsewhere = 1027;
+    s.seconds = 0.5;
+    s.bytes_read = 4800000;
+    s.bytes_written = 2400000;
+    EXPECT_NE(summary_line(s).find(" 2136 articles/s, 4.8 MB/s"), std::string::npos)
+        << summary_line(s);
+    IndexStats one;
+    one.added = 1;
+    one.seconds = 0.3;
+    one.bytes_written = 1000;
+    EXPECT_EQ(summary_line(one).find("articles/s"), std::string::npos) << summary_line(one);
 }
 
 TEST(SummaryLine, OneArticleIsSingular) {

@@ -81,6 +81,7 @@ struct IndexStats {
     std::uint64_t rejected = 0;
     std::uint64_t files = 0;       ///< article files found
     std::uint64_t bytes_read = 0;  ///< bytes of files read (unchanged ones are not read)
+    std::uint64_t bytes_written = 0;  ///< bytes of the files whose articles it wrote: MB/s
     double seconds = 0;
     bool interrupted = false;  ///< stopped early by IndexOptions::stop; work so far committed
     bool bulk = false;         ///< written through parallel shards and compaction
