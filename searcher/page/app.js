@@ -112,11 +112,21 @@ async function toggleCopies(hit, li, button) {
   li.append(list);
 }
 
+// Arabic, Hebrew and the other right-to-left scripts: the direction of a hit's text.
+const RTL = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]/;
+function direction(text) {
+  const first = (text || "").match(/[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]/);
+  return first && RTL.test(first[0]) ? "rtl" : "ltr";
+}
+
 function drawHit(hit) {
-  const li = el("li", { class: "hit" });
-  li.append(el("h3", {}, el("a", { href: hit.url, rel: "noopener noreferrer" }, hit.title || hit.url)));
-  li.append(el("div", { class: "meta" }, hit.date + " \u00b7 " + hit.site + " \u00b7 " + hit.url));
-  li.append(snippet(hit.snippet, hit.highlights));
+  // A hit reads in the direction of its title's script: an Arabic article right to left.
+  const li = el("li", { class: "hit", dir: direction(hit.title || hit.snippet) });
+  li.append(el("h3", { dir: "auto" }, el("a", { href: hit.url, rel: "noopener noreferrer" }, hit.title || hit.url)));
+  li.append(el("div", { class: "meta", dir: "ltr" }, hit.date + " \u00b7 " + hit.site + " \u00b7 " + hit.url));
+  const text = snippet(hit.snippet, hit.highlights);
+  text.setAttribute("dir", "auto");
+  li.append(text);
   if (hit.cluster && hit.cluster.copies > 1) {
     const c = hit.cluster;
     const trail = el("div", { class: "trail" });
@@ -134,11 +144,28 @@ function drawHit(hit) {
   return li;
 }
 
-function drawTimeline(t) {
+// At most this many bars: more (342 months of 1987-2015) would be hair-thin, so the periods
+// are drawn a coarser one at a time: days as months, weeks and months as years.
+const MAX_BARS = 120;
+function coarser(t) {
+  const key = (period) => t.period === "day" ? period.slice(0, 7) : period.slice(0, 4);
+  const buckets = [];
+  for (const b of t.buckets) {
+    const k = key(b.period);
+    if (buckets.length && buckets[buckets.length - 1].period === k) buckets[buckets.length - 1].count += b.count;
+    else buckets.push({ period: k, count: b.count });
+  }
+  return { ...t, period: t.period === "day" ? "month" : "year", buckets };
+}
+
+function drawTimeline(asked) {
   const box = $("chart");
   box.replaceChildren();
-  if (!t || !t.buckets.length) { $("timeline-box").hidden = true; return; }
+  if (!asked || !asked.buckets.length) { $("timeline-box").hidden = true; return; }
   $("timeline-box").hidden = false;
+  let t = asked;
+  while (t.buckets.length > MAX_BARS && t.period !== "year") t = coarser(t);
+  box.dataset.period = t.period;
   const W = 300, H = 110, n = t.buckets.length;
   const max = Math.max(1, ...t.buckets.map((b) => b.count));
   const ns = "http://www.w3.org/2000/svg";
@@ -162,15 +189,24 @@ function drawTimeline(t) {
     r.append(tip);
     svg.append(r);
   });
-  for (const [i, anchor] of n === 1 ? [[0, "start"]] : [[0, "start"], [n - 1, "end"]]) {
+  // The first and the last period under the bars; when the bars are too few to hold both
+  // apart (a label is about 60 units wide), one label names the span.
+  const first = t.buckets[0].period, last = t.buckets[n - 1].period;
+  const apart = n * bw >= 130;
+  const labels = n === 1 ? [[first, 0, "start"]]
+    : apart ? [[first, 0, "start"], [last, Math.min(W, n * bw), "end"]]
+    : [[first + "\u2013" + last, 0, "start"]];
+  for (const [text, x, anchor] of labels) {
     const label = document.createElementNS(ns, "text");
-    label.setAttribute("x", anchor === "start" ? 0 : Math.min(W, n * bw));
+    label.setAttribute("x", x);
     label.setAttribute("y", H + 12);
     label.setAttribute("text-anchor", anchor);
-    label.textContent = t.buckets[i].period;
+    label.textContent = text;
     svg.append(label);
   }
   box.append(svg);
+  if (t.period !== asked.period)
+    box.append(el("p", { class: "notes" }, `by ${t.period}: ${asked.buckets.length} ${asked.period}s are too many to draw`));
 }
 
 // A facet value narrows the search: a site, a year (its first to last day), a language.
@@ -220,6 +256,8 @@ async function run() {
   const mine = ++running;  // a search still on its way draws nothing once another began
   $("json-link").href = "/search?" + new URLSearchParams(Object.entries(s).filter(([k]) => k !== "timeline")).toString();
   if (!s.q) {
+    $("partial").hidden = true;
+    $("notes").hidden = true;
     $("hits").replaceChildren();
     $("status").textContent = "";
     $("pager").hidden = true;
@@ -245,6 +283,8 @@ async function run() {
   if (mine !== running) return;  // a newer search is on its way
   const { ok, body } = reply;
   if (!ok) {
+    $("partial").hidden = true;
+    $("notes").hidden = true;
     $("error").textContent = body.error + (body.hint ? " (" + body.hint + ")" : "");
     $("error").hidden = false;
     $("status").textContent = "";
@@ -271,6 +311,12 @@ async function run() {
     a.addEventListener("click", (e) => { e.preventDefault(); const n = state(); n.q = body.did_you_mean; delete n.offset; go(n); });
     $("status").append(" \u00b7 did you mean: ", a);
   }
+  // A partial answer says so, and what the server noted is shown.
+  $("partial").hidden = !body.partial;
+  $("partial").textContent = body.partial
+    ? "Partial answer: left out " + (body.missing_shards || []).join("; ") : "";
+  $("notes").replaceChildren(...(body.notes || []).map((n) => el("li", {}, n)));
+  $("notes").hidden = !(body.notes && body.notes.length);
   $("hits").replaceChildren(...hits.map(drawHit));
   $("pager").hidden = offset === 0 && offset + hits.length >= total;
   $("prev").disabled = offset === 0;

@@ -222,6 +222,68 @@ TEST_F(PageTest, CollapseShowsSimilarCopiesAndPagingKeepsTheState) {
         << b.eval("return document.getElementById('error').textContent");
 }
 
+// Issue #26: an Arabic hit reads right to left; a partial answer (a remote shard left out) says
+// so above the hits, with the server's notes; the two labels under a timeline of few bars do
+// not overlap; a month timeline over 29 years is drawn by year, not as 342 hair-thin bars.
+TEST_F(PageTest, ArabicRightToLeftAPartialAnswerAndATimelineThatFits) {
+    TempDir other;
+    fs::create_directories(other / "c");
+    fs::copy_file(std::string(NEWSIDX_TEST_DATA) + "/multilingual/ar-mustashfa.txt",
+                  other / "c/ar-mustashfa.txt");
+    write_file(other / "c/old.txt", article_text("Harbour dues rise", "1987-01-05",
+                                                 "https://example.org/1987/harbour",
+                                                 "The harbour board raised its dues."));
+    write_file(other / "c/new.txt", article_text("Harbour dues fall", "2015-08-10",
+                                                 "https://example.org/2015/harbour",
+                                                 "The harbour board cut its dues again."));
+    ASSERT_EQ(run_command({kIndexer, "--quiet", "c"}, other.path().string()).exit_code, 0);
+    const std::string down = "127.0.0.1:" + std::to_string(free_loopback_port());
+    write_file(other / "set.stub", "auto newsidx.db\nremote :" + down + "\n");
+    ServerProcess server(kSearcher, {"--db", "set.stub", "--allow-partial", "--timeout", "1"},
+                         other.path().string());
+    ASSERT_NE(server.port(), 0) << server.log();
+    const std::string origin = "http://127.0.0.1:" + std::to_string(server.port()) + "/";
+    Browser& b = *browser_;
+
+    b.open(origin + "?q=" + "%D9%85%D8%B3%D8%AA%D8%B4%D9%81%D9%89");  // مستشفى
+    ASSERT_TRUE(b.until("return document.querySelectorAll('#hits .hit').length == 1"));
+    EXPECT_EQ(b.eval("return getComputedStyle(document.querySelector('#hits .hit h3')).direction"),
+              "rtl");
+    EXPECT_EQ(b.eval("return getComputedStyle(document.querySelector('#hits .hit .snippet'))"
+                     ".direction"),
+              "rtl");
+    // Right to left: the title ends at the right edge of the results, not the left.
+    EXPECT_EQ(b.eval("const a = document.querySelector('#hits .hit h3 a').getBoundingClientRect();"
+                     "const r = document.getElementById('hits').getBoundingClientRect();"
+                     "return Math.abs(a.right - r.right) < 2 && a.left - r.left > 20"),
+              true);
+    // The partial answer, said above the hits.
+    EXPECT_EQ(b.eval("return document.getElementById('partial').hidden"), false);
+    EXPECT_EQ(b.eval("return document.getElementById('partial').textContent"
+                     ".startsWith('Partial answer: left out " + down + ": ')"),
+              true)
+        << b.eval("return document.getElementById('partial').textContent");
+
+    b.open(origin + "?q=harbour+dues");
+    ASSERT_TRUE(b.until("return document.querySelectorAll('#hits .hit').length == 2"));
+    EXPECT_EQ(b.eval("return document.getElementById('chart').dataset.period"), "year");
+    EXPECT_EQ(b.eval("return document.querySelectorAll('#chart svg rect').length"), 29);
+    EXPECT_EQ(b.eval("return [...document.querySelectorAll('#chart svg rect')]"
+                     ".reduce((n, r) => n + Number(r.dataset.count), 0)"),
+              2);
+    EXPECT_EQ(b.eval("return document.querySelector('#chart p').textContent"),
+              "by year: 344 months are too many to draw");
+
+    // Few bars (five months of "election" in the samples): the labels under them stay apart.
+    b.open(page("?q=election"));
+    ASSERT_TRUE(b.until("return document.querySelectorAll('#chart svg rect').length == 5"));
+    EXPECT_EQ(b.eval("const t = [...document.querySelectorAll('#chart svg text')]"
+                     ".map(e => e.getBoundingClientRect());"
+                     "return t.every((a, i) => t.every((c, j) => i >= j || a.right <= c.left || "
+                     "c.right <= a.left))"),
+              true);
+}
+
 TEST_F(PageTest, FitsAPhoneScreen) {
     Browser& b = *browser_;
     b.resize(390, 844);
