@@ -19,6 +19,8 @@
 #include "article.hpp"
 #include "clusters.hpp"
 #include "copies.hpp"
+#include "newsidx/stored_record.hpp"
+#include "schema.hpp"
 
 namespace {
 
@@ -88,8 +90,54 @@ int explain(const std::string& a, const std::string& b) {
     return 0;
 }
 
+// --check-index DB: every cluster of an index checked as a cluster: each member a copy of the
+// cluster's first (the copy test on the stored texts), the first the earliest by date and id
+// term, and every article's key its first's. Prints the counts; exit 1 when any check fails.
+int check_index(const std::string& path) {
+    Xapian::Database db(path);
+    const std::string prefix(newsidx::schema::kClusterMembers.key);
+    std::size_t clusters = 0, members = 0, not_copies = 0, bad_first = 0, bad_keys = 0;
+    const auto text_of = [&](Xapian::docid d) {
+        const auto r = newsidx::StoredRecord::of(db.get_document(d));
+        return newsidx::copy_text(r.title, r.body);
+    };
+    for (auto k = db.metadata_keys_begin(prefix); k != db.metadata_keys_end(prefix); ++k) {
+        const std::string key = (*k).substr(prefix.size());
+        // The recorded members, a line each: date (8 digits) and id term, earliest first.
+        std::vector<Xapian::docid> list;
+        std::istringstream lines(db.get_metadata(*k));
+        for (std::string line; std::getline(lines, line);) {
+            const std::string id = line.substr(std::min<std::size_t>(8, line.size()));
+            if (auto p = db.postlist_begin(id); p != db.postlist_end(id)) list.push_back(*p);
+        }
+        if (list.size() < 2) continue;
+        ++clusters;
+        const Xapian::Document first = db.get_document(list.front());
+        const std::string own = first.get_value(newsidx::schema::kDateSlot.slot);
+        const auto first_text = text_of(list.front());
+        for (std::size_t i = 0; i < list.size(); ++i) {
+            const Xapian::Document doc = db.get_document(list[i]);
+            bad_keys += doc.get_value(newsidx::schema::kClusterSlot.slot) != key;
+            if (i == 0) continue;
+            ++members;
+            bad_first += doc.get_value(newsidx::schema::kDateSlot.slot) < own;
+            if (newsidx::compare_copies(first_text, text_of(list[i])) !=
+                newsidx::CopyVerdict::Copy) {
+                ++not_copies;
+                std::printf("not a copy of its first: %s\n",
+                            newsidx::StoredRecord::of(doc).path.c_str());
+            }
+        }
+    }
+    std::printf("%zu clusters of 2 or more, %zu members besides their firsts: %zu not copies of "
+                "their first, %zu dated before it, %zu with another cluster's key\n",
+                clusters, members, not_copies, bad_first, bad_keys);
+    return not_copies || bad_first || bad_keys ? 1 : 0;
+}
+
 int main(int argc, char** argv) {
     if (argc == 4 && std::string(argv[1]) == "--explain") return explain(argv[2], argv[3]);
+    if (argc == 3 && std::string(argv[1]) == "--check-index") return check_index(argv[2]);
     const bool misses = argc == 3 && std::string(argv[2]) == "--misses";
     if (argc != 2 && !misses) {
         std::cerr << "usage: newsidx_dup_eval DIR [--misses]  (DIR from labelled_set.py "

@@ -432,8 +432,13 @@ void compare_ordered(const CopyText& a, const CopyText& b, CopyExplanation& out)
     std::size_t matched = 0;
     for (const Match& m : matches) matched += m.size;
     out.verdict = CopyVerdict::TooDifferent;
-    if (static_cast<double>(matched) <
-        kCopyShare * static_cast<double>(std::max(a.body.size(), b.body.size())))
+    // Most of the longer body, or nearly all of the shorter one when it is not a small part of
+    // the longer (an outlet's trimmed copy; not one story inside a roundup of many).
+    const double longer = static_cast<double>(std::max(a.body.size(), b.body.size()));
+    const double shorter = static_cast<double>(std::min(a.body.size(), b.body.size()));
+    const double share = static_cast<double>(matched);
+    if (share < kCopyShare * longer &&
+        (share < kTrimmedShare * shorter || share < kTrimmedFloor * longer))
         return;
     out.verdict = CopyVerdict::Copy;
     const Pair pair(a, b);

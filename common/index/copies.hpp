@@ -3,8 +3,9 @@
 // this reads both texts, lines their words up and decides.
 //
 // Two articles are copies when
-//   1. their bodies share most of their words in order: the words of the longest common
-//      sequence are at least kCopyShare of the longer body's words;
+//   1. their bodies share most of their words in order: the words they have in common, lined
+//      up, are at least kCopyShare of the longer body's words, or (a trimmed copy) at least
+//      kTrimmedShare of the shorter body's and kTrimmedFloor of the longer's;
 //   2. no number or date differs where the two bodies differ: a stretch that one body has in
 //      place of the other's holds numbers on both sides (digits, number words: "three" is 3,
 //      and the words that give a figure its sign: "profit", "loss", "rose", "fell") and not
@@ -36,6 +37,10 @@
 namespace newsidx {
 
 inline constexpr double kCopyShare = 0.5;
+/// Rule 1 for a trimmed copy: kTrimmedShare of the shorter body's words, and at least
+/// kTrimmedFloor of the longer's.
+inline constexpr double kTrimmedShare = 0.8;
+inline constexpr double kTrimmedFloor = 0.4;
 inline constexpr std::size_t kShortBody = 60;
 inline constexpr double kTitleCover = 0.5;
 inline constexpr double kTitleOverlap = 0.5;
