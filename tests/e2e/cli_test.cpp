@@ -825,6 +825,36 @@ TEST_F(SamplesTest, BatchModeAnswersEveryLineAndReportsBadOnes) {
     EXPECT_EQ(r.err, "searcher: error: cannot read batch file '/nonexistent/q.tsv'\n");
 }
 
+// Issue #26: a collapsed timeline counts each story once, at the day of its earliest match
+// inside the dates asked, not at its first article's date outside them.
+TEST(Searcher, ACollapsedTimelineCountsStoriesInsideTheDatesAsked) {
+    TempDir dir;
+    const std::string story =
+        "the delegation said written security guarantees would be sent within a week covering "
+        "troop movements near the border and a hotline between the two ministries officials "
+        "said the draft had been agreed late on tuesday after talks that ran for nine hours";
+    write_file(dir / "c/a.txt", article_text("Guarantees agreed", "2022-02-01",
+                                             "https://a.example.org/1", story));
+    write_file(dir / "c/b.txt", article_text("Guarantees agreed", "2022-02-05",
+                                             "https://b.example.org/1", story + " (Reuters)"));
+    write_file(dir / "c/c.txt", article_text("Guarantees agreed", "2022-02-06",
+                                             "https://c.example.org/1", story + " (AFP)"));
+    ASSERT_EQ(run_command({kIndexer, "--quiet", "--db", dir / "db", dir / "c"}).exit_code, 0);
+    const CommandResult r =
+        run_command({kSearcher, "--db", dir / "db", "--json", "--collapse", "--timeline", "day",
+                     "--since", "2022-02-05", "guarantees"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const json j = json::parse(r.out);
+    EXPECT_EQ(j["total_estimate"], 1);
+    EXPECT_EQ(j["articles"], 2);
+    ASSERT_EQ(j["timeline"]["buckets"].size(), 1u) << j["timeline"].dump();
+    EXPECT_EQ(j["timeline"]["buckets"][0]["period"], "2022-02-05");
+    EXPECT_EQ(j["timeline"]["buckets"][0]["count"], 1);
+    // The trail still names the story's first, outside the dates asked.
+    EXPECT_EQ(j["results"][0]["cluster"]["first"]["date"], "2022-02-01");
+    EXPECT_EQ(j["results"][0]["cluster"]["similar"], 1);
+}
+
 TEST(Searcher, WithoutAnIndexSaysRunIndexerFirst) {
     TempDir empty;
     const CommandResult r = run_command({kSearcher, "security guarantees"}, empty.path().string());
