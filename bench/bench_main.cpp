@@ -1,5 +1,5 @@
-// Google Benchmark programs for the hot paths: read + parse, analyse, index a batch, search,
-// snippet. Each reports bytes/s and items/s (articles or queries).
+// Google Benchmark programs for the hot paths: read + parse, analyse, index a batch, the copy
+// test and a stream's commit of later copies, search, snippet. Each reports bytes/s and items/s (articles or queries).
 //
 //   build/bin/newsidx_bench                          synthetic articles (fixed seed)
 //   NEWSIDX_BENCH_CORPUS=dir build/bin/newsidx_bench  also the first 2,000 files of a corpus
@@ -13,6 +13,7 @@
 
 #include "analyzer.hpp"
 #include "article.hpp"
+#include "copies.hpp"
 #include "document.hpp"
 #include "index_writer.hpp"
 #include "newsidx/search.hpp"
@@ -111,6 +112,72 @@ void BM_IndexBatch(benchmark::State& state) {
     state.SetBytesProcessed(state.iterations() * total_bytes(files));
 }
 BENCHMARK(BM_IndexBatch)->Unit(benchmark::kMillisecond)->Iterations(3);
+
+// The copy test (copies.hpp) on two versions of one article: a dateline, a credit and a changed
+// word (what a story cluster's upkeep runs for each candidate it tests).
+void BM_CopyTest(benchmark::State& state) {
+    const auto& files = articles();
+    std::vector<std::pair<newsidx::CopyText, newsidx::CopyText>> pairs;
+    for (std::size_t i = 0; i < files.size() && pairs.size() < 200; ++i) {
+        const auto parsed = newsidx::parse_article("f", files[i]);
+        if (!parsed.ok()) continue;
+        const auto& a = parsed.article();
+        std::string edited = "LONDON (Reuters) - " + a.body + "\n(Reporting by Anna Clarke)";
+        if (const auto at = edited.find(" the "); at != std::string::npos) edited.replace(at, 5, " a ");
+        pairs.emplace_back(newsidx::copy_text(a.title, a.body), newsidx::copy_text(a.title, edited));
+    }
+    for (auto _ : state)
+        for (const auto& [a, b] : pairs) benchmark::DoNotOptimize(newsidx::compare_copies(a, b));
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(pairs.size()));
+}
+BENCHMARK(BM_CopyTest)->Unit(benchmark::kMicrosecond);
+
+// A news stream's commit: 500 later copies of a story added to an index that holds 3,000 of
+// its copies and 2,000 other articles (the update that decides only the new articles).
+void BM_AddLaterCopies(benchmark::State& state) {
+    const auto& files = articles();
+    const fs::path dir = fs::temp_directory_path() / "newsidx-bench-stream";
+    newsidx::DocumentBuilder builder{newsidx::Analyzer("english")};
+    const auto story = newsidx::parse_article("f", files.front()).article();
+    const auto copy = [&](int n) {
+        newsidx::Article a = story;
+        a.url = "https://copies.example.org/" + std::to_string(n);
+        a.date = n < 3000 ? "20220201" : "20220301";
+        a.body = "Outlet " + std::to_string(n % 7) + " - " + story.body;
+        return a;
+    };
+    for (auto _ : state) {
+        state.PauseTiming();
+        fs::remove_all(dir);
+        {
+            auto writer = newsidx::IndexWriter::open(dir.string(), true, "english");
+            for (std::size_t i = 1; i < files.size(); ++i) {
+                const auto parsed = newsidx::parse_article("f", files[i]);
+                if (!parsed.ok()) continue;
+                const std::string path = "/bench/o" + std::to_string(i);
+                writer.put(path, {files[i].size(), 0, newsidx::content_hash(files[i]), parsed.article().url},
+                           builder.build(parsed.article(), path));
+            }
+            for (int n = 0; n < 3000; ++n) {
+                const std::string path = "/bench/c" + std::to_string(n);
+                const auto a = copy(n);
+                writer.put(path, {1, 0, std::to_string(n), a.url}, builder.build(a, path));
+            }
+            writer.commit();
+        }
+        auto writer = newsidx::IndexWriter::open(dir.string(), false, "english");
+        state.ResumeTiming();
+        for (int n = 3000; n < 3500; ++n) {
+            const std::string path = "/bench/c" + std::to_string(n);
+            const auto a = copy(n);
+            writer.put(path, {1, 0, std::to_string(n), a.url}, builder.build(a, path));
+        }
+        writer.commit();
+    }
+    fs::remove_all(dir);
+    state.SetItemsProcessed(state.iterations() * 500);
+}
+BENCHMARK(BM_AddLaterCopies)->Unit(benchmark::kMillisecond)->Iterations(2);
 
 // A shared on-disk index of the articles, for the query benchmarks.
 const std::string& bench_index() {
