@@ -40,7 +40,7 @@ std::optional<Text> read_text(const std::string& path) {
     }
     const auto& article = parsed.article();
     return Text{newsidx::signature_of(newsidx::fold(article.body)),
-                newsidx::copy_text(article.title, article.body)};
+                newsidx::copy_text(article.title, article.body, article.date)};
 }
 
 bool share_band(const newsidx::Signature& a, const newsidx::Signature& b) {
@@ -54,6 +54,7 @@ const char* verdict_name(newsidx::CopyVerdict v) {
     switch (v) {
         case newsidx::CopyVerdict::Copy: return "copy";
         case newsidx::CopyVerdict::TooShort: return "too short";
+        case newsidx::CopyVerdict::TooFarApart: return "too far apart";
         case newsidx::CopyVerdict::TooDifferent: return "too different";
         case newsidx::CopyVerdict::NumbersDiffer: return "numbers differ";
         case newsidx::CopyVerdict::DatesDiffer: return "dates differ";
@@ -99,7 +100,7 @@ int check_index(const std::string& path) {
     std::size_t clusters = 0, members = 0, not_copies = 0, bad_first = 0, bad_keys = 0;
     const auto text_of = [&](Xapian::docid d) {
         const auto r = newsidx::StoredRecord::of(db.get_document(d));
-        return newsidx::copy_text(r.title, r.body);
+        return newsidx::copy_text(r.title, r.body, r.date);
     };
     for (auto k = db.metadata_keys_begin(prefix); k != db.metadata_keys_end(prefix); ++k) {
         const std::string key = (*k).substr(prefix.size());

@@ -165,7 +165,7 @@ class Texts {
         auto it = texts_.find(d);
         if (it == texts_.end()) {
             const StoredRecord r = StoredRecord::of(db_.get_document(d, Xapian::DOC_ASSUME_VALID));
-            it = texts_.emplace(d, copy_text(r.title, r.body)).first;
+            it = texts_.emplace(d, copy_text(r.title, r.body, r.date)).first;
         }
         return it->second;
     }

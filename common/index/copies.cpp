@@ -1,16 +1,23 @@
 #include "copies.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "analyzer.hpp"
+#include "calendar.hpp"
 
 namespace newsidx {
 namespace {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_number(const std::string& w) { return !w.empty() && is_digit(w[0]); }
+
+// A headline name replaced by at most this many words is another name (rule 3), when that
+// happens in kNameSwaps stretches or more.
+constexpr std::size_t kNameSwap = 3;
+constexpr std::size_t kNameSwaps = 2;
 
 // The words of word_key(text), digit runs apart from the rest, leading zeros dropped.
 std::vector<std::string> words_of(std::string_view text) {
@@ -194,10 +201,41 @@ std::size_t common_run(const std::string& x, const std::string& y) {
     return best;
 }
 
+// The code points of a UTF-8 word (bytes of an invalid sequence as they are).
+std::vector<std::string_view> letters(const std::string& w) {
+    std::vector<std::string_view> out;
+    for (std::size_t i = 0; i < w.size();) {
+        const auto c = static_cast<unsigned char>(w[i]);
+        std::size_t n = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+        n = std::min(n, w.size() - i);
+        out.emplace_back(w.data() + i, n);
+        i += n;
+    }
+    return out;
+}
+
+// One letter added, dropped or changed ("بالدراجات", "بالدرجات").
+bool one_letter_apart(const std::string& x, const std::string& y) {
+    const auto a = letters(x), b = letters(y);
+    const std::size_t n = a.size(), m = b.size();
+    if (n > m + 1 || m > n + 1) return false;
+    std::size_t i = 0;
+    while (i < n && i < m && a[i] == b[i]) ++i;
+    std::size_t j = 0;
+    while (j < n - i && j < m - i && a[n - 1 - j] == b[m - 1 - j]) ++j;
+    return i + j + 1 >= std::max(n, m);
+}
+
 // One spelling apart: a letter changed, or most of the shorter word inside the other ("تشاد" and
 // "التشادي", "سنغافوره" and "السنغافوري").
 bool near_spelling(const std::string& x, const std::string& y) {
+    if (one_letter_apart(x, y)) return true;
     if (x.size() == y.size()) {
+        // The same letters in another order ("الامريكيه", "الاميركيه").
+        std::string sx = x, sy = y;
+        std::sort(sx.begin(), sx.end());
+        std::sort(sy.begin(), sy.end());
+        if (sx == sy) return true;
         std::size_t differ = 0;
         for (std::size_t k = 0; k < x.size(); ++k) differ += x[k] != y[k];
         // (Bytes: a changed letter of a two-byte script differs in one byte or two.)
@@ -223,6 +261,7 @@ class Lexicon {
         const char* tens[] = {"عشرون عشرين", "ثلاثون ثلاثين", "أربعون أربعين", "خمسون خمسين",
                               "ستون ستين", "سبعون سبعين", "ثمانون ثمانين", "تسعون تسعين"};
         for (int v = 2; v <= 9; ++v) add_all(tens[v - 2], std::to_string(10 * v));
+        add_all("nil flat", "0");  // "rainfall nil", "the market flat"
         add_all("half", "0.5");
         add_all("quarter", "0.25");
         // A figure's sign is part of it: a profit is not a loss.
@@ -242,10 +281,15 @@ class Lexicon {
                  "شعبان رمضان شوال القعدة الحجة الأحد الاثنين الإثنين الثلاثاء الأربعاء الخميس "
                  "الجمعة السبت"))
             dates_.insert(w);
+        // Days named from the day of writing: a copy published a day later says "yesterday"
+        // where the first said "today"; they are no names.
+        for (const std::string& w : words_of("today tomorrow yesterday tonight اليوم غدا أمس "
+                                             "الليلة البارحة"))
+            relative_.insert(w);
         for (const std::string& w :
              words_of("north south east west northern southern eastern western northeast "
-                      "northwest southeast southwest شمال جنوب شرق غرب شمالي جنوبي شرقي غربي "
-                      "شمالية جنوبية شرقية غربية"))
+                      "northwest southeast southwest central شمال جنوب شرق غرب وسط شمالي جنوبي "
+                      "شرقي غربي شمالية جنوبية شرقية غربية"))
             places_.insert(w);
     }
 
@@ -258,8 +302,18 @@ class Lexicon {
     }
     /// The month or weekday a word names, or nullptr.
     const std::string* date(const std::string& w) const { return find(w, dates_); }
-    /// The point of the compass a word names, or nullptr.
-    const std::string* place(const std::string& w) const { return find(w, places_); }
+    /// The point of the compass a word names, or nullptr ("وغربها", its west: the suffix too).
+    const std::string* place(const std::string& w) const {
+        if (const std::string* p = find(w, places_)) return p;
+        for (const std::string& suffix : suffixes_)
+            if (w.size() > suffix.size() &&
+                w.compare(w.size() - suffix.size(), suffix.size(), suffix) == 0)
+                if (const std::string* p = find(w.substr(0, w.size() - suffix.size()), places_))
+                    return p;
+        return nullptr;
+    }
+    /// Whether a word names a day from the day of writing ("today", "امس").
+    bool relative(const std::string& w) const { return find(w, relative_) != nullptr; }
 
   private:
     void add_numbers(const char* list, int first, int step) {
@@ -290,8 +344,9 @@ class Lexicon {
     }
 
     std::unordered_map<std::string, std::string> numbers_;
-    std::unordered_set<std::string> dates_, places_;
+    std::unordered_set<std::string> dates_, places_, relative_;
     const std::vector<std::string> prefixes_ = words_of("و ب ل ال وال بال لل");
+    const std::vector<std::string> suffixes_ = words_of("ها");
 };
 
 const Lexicon& lexicon() {
@@ -305,7 +360,8 @@ std::vector<std::string> own_names(const CopyText& self,
                                    const std::unordered_set<std::string>& other) {
     std::vector<std::string> names;
     for (const std::string& w : self.title)
-        if (!is_number(w) && w.size() >= 3 && !other.count(w)) names.push_back(w);
+        if (!is_number(w) && letters(w).size() >= 3 && !other.count(w) && !lexicon().relative(w))
+            names.push_back(w);
     return names;
 }
 
@@ -315,6 +371,8 @@ struct Side {
     std::vector<std::string> dates;    // its month and weekday names
     std::vector<std::string> places;   // its points of the compass
     std::vector<std::string> names;    // its words that spell a headline name of its article
+    std::vector<std::string> fresh;    // its words of 3 bytes or more, no numbers
+    std::size_t size = 0;
 };
 
 std::string joined(const std::vector<std::string>& words) {
@@ -358,11 +416,14 @@ Side read_side(const std::vector<std::string>& words, std::size_t from, std::siz
         if (!number.empty()) side.numbers.push_back(number);
         if (const std::string* d = lexicon().date(w)) side.dates.push_back(*d);
         if (const std::string* p = lexicon().place(w)) side.places.push_back(*p);
-        if (w.size() >= 3 && !other.count(w) &&
-            std::any_of(names.begin(), names.end(),
+        if (letters(w).size() < 3 || lexicon().relative(w)) continue;
+        if (number.empty()) side.fresh.push_back(w);
+        if (other.count(w)) continue;
+        if (std::any_of(names.begin(), names.end(),
                         [&](const std::string& n) { return near_spelling(n, w); }))
             side.names.push_back(w);
     }
+    side.size = to - from;
     return side;
 }
 
@@ -372,6 +433,7 @@ struct Pair {
     const CopyText& b;
     std::unordered_set<std::string> a_all, b_all;
     std::vector<std::string> a_names, b_names;
+    mutable std::size_t swaps = 0;  // stretches where a headline name was replaced
 
     Pair(const CopyText& x, const CopyText& y) : a(x), b(y) {
         a_all.insert(a.body.begin(), a.body.end());
@@ -396,6 +458,19 @@ CopyVerdict compare_stretch(const Pair& p, std::size_t i0, std::size_t i1, std::
     for (const std::string& m : x.names)
         for (const std::string& n : y.names)
             if (!near_spelling(m, n)) return CopyVerdict::NamesDiffer;
+    // A headline's name replaced by a few words the first article nowhere has ("تشاد" by "مصر
+    // العربيه", when the other headline names the president instead of the country).
+    const auto swapped = [](const Side& named, const Side& other) {
+        if (named.names.empty() || other.size > kNameSwap || named.size > kNameSwap) return false;
+        for (const std::string& f : other.fresh)
+            if (std::none_of(named.names.begin(), named.names.end(),
+                             [&](const std::string& n) { return near_spelling(n, f); }))
+                return true;
+        return false;
+    };
+    // Twice: a template names its subject more than once, a paraphrase ("his excellency" for
+    // "the Egyptian president") is a one-off.
+    if ((swapped(x, y) || swapped(y, x)) && ++p.swaps >= kNameSwaps) return CopyVerdict::NamesDiffer;
     return CopyVerdict::Copy;
 }
 
@@ -428,6 +503,8 @@ constexpr std::size_t kFurniture = 3;
 void compare_ordered(const CopyText& a, const CopyText& b, CopyExplanation& out) {
     out.verdict = CopyVerdict::TooShort;
     if (a.body.size() < kMinCopyWords || b.body.size() < kMinCopyWords) return;
+    out.verdict = CopyVerdict::TooFarApart;
+    if (a.day && b.day && std::abs(*a.day - *b.day) > kCopyDays && a.body != b.body) return;
     const std::vector<Match> matches = matching_words(a.body, b.body);
     std::size_t matched = 0;
     for (const Match& m : matches) matched += m.size;
@@ -491,8 +568,9 @@ void compare_ordered(const CopyText& a, const CopyText& b, CopyExplanation& out)
 
 }  // namespace
 
-CopyText copy_text(std::string_view title, std::string_view body) {
-    return {words_of(title), words_of(body)};
+CopyText copy_text(std::string_view title, std::string_view body, std::string_view date) {
+    return {words_of(title), words_of(body),
+            date.empty() ? std::nullopt : calendar::day_number(date)};
 }
 
 std::vector<Match> matching_words(const std::vector<std::string>& a,

@@ -3,6 +3,9 @@
 // this reads both texts, lines their words up and decides.
 //
 // Two articles are copies when
+//   0. their bodies are the same words, whatever their dates (a report republished word for
+//      word is that report), or they were published at most kCopyDays apart: a report on a
+//      template that comes back (a weekly meeting, a monthly tender) is another report;
 //   1. their bodies share most of their words in order: the words they have in common, lined
 //      up, are at least kCopyShare of the longer body's words, or (a trimmed copy) at least
 //      kTrimmedShare of the shorter body's and kTrimmedFloor of the longer's;
@@ -30,12 +33,14 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace newsidx {
 
+inline constexpr long kCopyDays = 7;
 inline constexpr double kCopyShare = 0.5;
 /// Rule 1 for a trimmed copy: kTrimmedShare of the shorter body's words, and at least
 /// kTrimmedFloor of the longer's.
@@ -53,13 +58,16 @@ inline constexpr std::size_t kMinCopyWords = 8;
 struct CopyText {
     std::vector<std::string> title;
     std::vector<std::string> body;
+    std::optional<long> day;  ///< the publication day (calendar::day_number), when known
 };
 
-CopyText copy_text(std::string_view title, std::string_view body);
+/// `date` YYYYMMDD, or empty when unknown (then rule 0 does not apply).
+CopyText copy_text(std::string_view title, std::string_view body, std::string_view date = {});
 
 enum class CopyVerdict {
     Copy,
     TooShort,       ///< a body under kMinCopyWords words
+    TooFarApart,    ///< rule 0
     TooDifferent,   ///< rule 1
     NumbersDiffer,  ///< rule 2, numbers
     DatesDiffer,    ///< rule 2, months or weekdays

@@ -8,6 +8,22 @@
 
 namespace newsidx::query {
 
+namespace {
+
+// A query of filters only ("date:1987", "site:bbc.co.uk") comes back from the parser as
+// "0 * terms": Xapian 1.4.22 then reads the terms' postings without their wdf, and once an
+// article was deleted, a term that every article has (Y1987 in an index of 1987) fails half
+// way ("Unexpected end of posting list"; issue #26). The same matches as a filter of every
+// document, which reads them otherwise.
+Xapian::Query weighted_filters(const Xapian::Query& q) {
+    if (q.get_type() == Xapian::Query::OP_SCALE_WEIGHT && q.get_num_subqueries() == 1 &&
+        q.get_description().rfind("Query(0 * ", 0) == 0)
+        return Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query::MatchAll, q.get_subquery(0));
+    return q;
+}
+
+}  // namespace
+
 Xapian::Query parse(const Analyzer& analyzer, const Xapian::Database& db, const std::string& raw,
                     const std::string& folded, const ParseOptions& options) {
     const bool plain = options.plain;
@@ -46,13 +62,13 @@ Xapian::Query parse(const Analyzer& analyzer, const Xapian::Database& db, const 
     if (!plain) qp.add_prefix(std::string(WildcardSlots::kField), &expander);
     try {
         try {
-            return qp.parse_query(plain ? cut : slots.take(cut, true), flags);
+            return weighted_filters(qp.parse_query(plain ? cut : slots.take(cut, true), flags));
         } catch (const Xapian::UnimplementedError&) {
             // A wildcard word that the client expanded where Xapian's operators take only
             // terms or Xapian's own wildcards (beside NEAR in a way beside_proximity() missed):
             // the words' wildcards are left to Xapian.
             if (plain) throw;
-            return qp.parse_query(slots.take(cut, false), flags);
+            return weighted_filters(qp.parse_query(slots.take(cut, false), flags));
         }
     } catch (const Xapian::QueryParserError& e) {
         throw Error(ErrorCode::BadQuery,

@@ -243,7 +243,10 @@ void Searcher::answer(const Xapian::Database& db, const BuiltQuery& built, const
     // set that starts past the first match (--offset: facet and timeline counts of page 2 came
     // out above the number of matches): there the spies count in a match of their own, which
     // takes no match to the client.
-    if (!setup.spies.empty() && (set_.has_remote() || options_.offset > 0)) {
+    // So does a date order, whose page is found in two matches (the page, then the ties at
+    // its edges: hits.cpp), each running the spies.
+    if (!setup.spies.empty() &&
+        (set_.has_remote() || options_.offset > 0 || setup.sort != SortOrder::Relevance)) {
         enquire.get_mset(0, 0, check_at_least);
         enquire.clear_matchspies();
     }

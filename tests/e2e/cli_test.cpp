@@ -519,6 +519,30 @@ TEST_F(SamplesTest, TypedFiltersRankAsTheirFlags) {
               ranking(search_json({"talks", "--site", "news.example.org"})));
 }
 
+// The order of the page changes no count (issue #26: --collapse --sort newest counted the
+// matches at the page's edges twice, "+1 similar" on articles without a copy).
+TEST_F(SamplesTest, ADateOrderCountsAsRelevanceDoes) {
+    const auto counts = [](const json& j) {
+        std::vector<long> out{j["total_estimate"].get<long>(), j["articles"].get<long>()};
+        for (const json& b : j["timeline"]["buckets"]) out.push_back(b["count"]);
+        for (const json& c : j["facets"]["site"]["top"]) out.push_back(c["count"]);
+        for (const json& hit : j["results"]) out.push_back(hit.contains("cluster") ? hit["cluster"]["similar"].get<long>() : -1);
+        return out;
+    };
+    const std::vector<std::string> flags{"--collapse", "--facet", "site", "--timeline", "month", "-n", "40"};
+    std::vector<std::string> relevance{"security"}, newest{"security", "--sort", "newest"};
+    relevance.insert(relevance.end(), flags.begin(), flags.end());
+    newest.insert(newest.end(), flags.begin(), flags.end());
+    const json r = search_json(relevance), n = search_json(newest);
+    EXPECT_EQ(r["articles"], n["articles"]);
+    EXPECT_EQ(counts(r).size(), counts(n).size());
+    std::vector<long> a = counts(r), b = counts(n);
+    // (The hits come in another order: their "+N similar" compared as a multiset.)
+    std::sort(a.begin() + 2, a.end());
+    std::sort(b.begin() + 2, b.end());
+    EXPECT_EQ(a, b);
+}
+
 // A pasted URL is searched as words; when it is an article's, the answer says how to read it.
 TEST_F(SamplesTest, APastedUrlPointsToShow) {
     CommandResult r = search({"https://news.example.org/2022/02/16/draft-text-published"});

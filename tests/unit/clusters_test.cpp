@@ -152,7 +152,7 @@ TEST_P(ClustersTest, EveryMemberIsACopyOfTheFirstNoChains) {
     EXPECT_EQ(clusters(),
               (std::map<std::string, std::string>{{"b.txt", "b.txt"}, {"c.txt", "b.txt"}}));
     // An earlier copy of C founds the cluster instead, whatever order the runs came in.
-    add("d.txt", "20220101", "GENEVA (AP) -- " + blend(kStory, kStoryB, 0.4));
+    add("d.txt", "20220130", "GENEVA (AP) -- " + blend(kStory, kStoryB, 0.4));
     EXPECT_EQ(clusters(), (std::map<std::string, std::string>{
                               {"b.txt", "d.txt"}, {"c.txt", "d.txt"}, {"d.txt", "d.txt"}}));
     // An edit that makes B another story leaves it alone.
