@@ -251,8 +251,15 @@ void DocumentBuilder::index_words(Xapian::Document& doc, const std::string& titl
     termgen_.index_text(title, 1, std::string(schema::kTitle.prefix));
     termgen_.increase_termpos(10);
     termgen_.index_text(title, schema::kTitleWdf);
-    termgen_.increase_termpos(10);
-    termgen_.index_text(body);
+    // Paragraph by paragraph, 10 positions apart: a phrase does not match across a paragraph
+    // break ("demand for oil." then "Prices..." is no "oil prices").
+    std::size_t at = 0;
+    while (at <= body.size()) {
+        const std::size_t end = std::min(body.find('\n', at), body.size());
+        termgen_.increase_termpos(10);
+        termgen_.index_text(body.substr(at, end - at));
+        at = end + 1;
+    }
     // Chinese and Japanese character pairs, a fallback for what the dictionary splits
     // differently in a query (ranking::add_char_pairs).
     for (const std::string* text : {&folded_title, &folded_body})

@@ -879,6 +879,24 @@ TEST(Searcher, ACollapsedTimelineCountsStoriesInsideTheDatesAsked) {
     EXPECT_EQ(j["results"][0]["cluster"]["similar"], 1);
 }
 
+// A phrase does not match across a paragraph break (issue #26: '"oil prices"' counted
+// "demand for oil." and "Prices fell" in the next paragraph).
+TEST(Searcher, APhraseStaysInsideAParagraph) {
+    TempDir dir;
+    write_file(dir / "c/a.txt", article_text("Demand", "2022-02-01", "https://a.example.org/1",
+                                             "Refiners cut their demand for oil.\nPrices fell "
+                                             "on the spot market in the afternoon."));
+    write_file(dir / "c/b.txt", article_text("Prices", "2022-02-01", "https://b.example.org/1",
+                                             "Traders said oil prices fell on the spot market."));
+    ASSERT_EQ(run_command({kIndexer, "--quiet", "--db", dir / "db", dir / "c"}).exit_code, 0);
+    const CommandResult r =
+        run_command({kSearcher, "--db", dir / "db", "--json", "\"oil prices\""});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const json j = json::parse(r.out);
+    ASSERT_EQ(j["total_estimate"], 1);
+    EXPECT_EQ(j["results"][0]["url"], "https://b.example.org/1");
+}
+
 TEST(Searcher, WithoutAnIndexSaysRunIndexerFirst) {
     TempDir empty;
     const CommandResult r = run_command({kSearcher, "security guarantees"}, empty.path().string());
