@@ -9,6 +9,7 @@ many members that are no copy of their first.
   crosscheck.py export.jsonl          (reads the articles' files, as the export names them)
 """
 import collections
+import datetime
 import difflib
 import json
 import re
@@ -26,7 +27,7 @@ for forms, value in [("واحد واحده", 1), ("اثنان اثنين اثن�
                      ("خمسين خمسون", 50), ("ستين ستون", 60), ("سبعين سبعون", 70), ("ثمانين ثمانون", 80),
                      ("تسعين تسعون", 90)]:
     NUMBERS.update({w: str(value) for w in forms.split()})
-NUMBERS.update({"half": "0.5", "quarter": "0.25"})
+NUMBERS.update({"half": "0.5", "quarter": "0.25", "nil": "0", "flat": "0"})
 SIGNS = {w: "+" for w in "profit profits gain gains up rise rises rose higher increase increased raise raised surplus".split()}
 SIGNS.update({w: "-" for w in "loss losses down fall falls fell lower decrease decreased cut cuts reduced reduction deficit".split()})
 
@@ -41,6 +42,16 @@ def words(text):
 MONTHS = set(words("january february march april may june july august september october november december "
                    "monday tuesday wednesday thursday friday saturday sunday يناير فبراير مارس ابريل مايو يونيو "
                    "يوليو اغسطس سبتمبر اكتوبر نوفمبر ديسمبر الاحد الاثنين الثلاثاء الاربعاء الخميس الجمعه السبت"))
+
+
+PLACES = set(words("north south east west northern southern eastern western northeast northwest southeast "
+                   "southwest central شمال جنوب شرق غرب وسط شمالي جنوبي شرقي غربي شماليه جنوبيه شرقيه غربيه"))
+RELATIVE = set(words("today tomorrow yesterday tonight اليوم غدا امس الليله البارحه"))
+
+
+def place(w):
+    b = bare(w, PLACES)
+    return b or (bare(w[:-2], PLACES) if w.endswith("ها") else None)
 
 
 def bare(w, table):
@@ -58,29 +69,41 @@ def number(w):
 
 
 def near(x, y):
-    if x in y or y in x:
+    if x in y or y in x or sorted(x) == sorted(y):
         return True
+    if abs(len(x) - len(y)) <= 1:  # one letter added, dropped or changed
+        i = 0
+        while i < min(len(x), len(y)) and x[i] == y[i]:
+            i += 1
+        j = 0
+        while j < min(len(x), len(y)) - i and x[-1 - j] == y[-1 - j]:
+            j += 1
+        if i + j + 1 >= max(len(x), len(y)):
+            return True
     m = difflib.SequenceMatcher(None, x, y).find_longest_match(0, len(x), 0, len(y))
     return m.size >= 0.75 * min(len(x), len(y))
 
 
 def read(path):
     lines = open(path, encoding="utf-8", errors="replace").read().split("\n")
-    return words(lines[0]), words(" ".join(lines[3:]))
+    day = datetime.date(int(lines[1][:4]), int(lines[1][4:6]), int(lines[1][6:8]))
+    return words(lines[0]), words(" ".join(lines[3:])), day
 
 
 def copy(first, other):
-    (ta, a), (tb, b) = first, other
+    (ta, a, da), (tb, b, db) = first, other
     if len(a) < 8 or len(b) < 8:
         return "too short"
+    if abs((da - db).days) > 7 and a != b:
+        return "too far apart"
     ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
     matched = sum(i2 - i1 for op, i1, i2, _, _ in ops if op == "equal")
     longer, shorter = max(len(a), len(b)), min(len(a), len(b))
     if matched < 0.5 * longer and not (matched >= 0.8 * shorter and matched >= 0.4 * longer):
         return "too different"
     all_a, all_b = set(a) | set(ta), set(b) | set(tb)
-    names_a = [w for w in ta if w not in all_b and not w.isdigit() and len(w) >= 3]
-    names_b = [w for w in tb if w not in all_a and not w.isdigit() and len(w) >= 3]
+    names_a = [w for w in ta if w not in all_b and not w.isdigit() and len(w) >= 3 and w not in RELATIVE]
+    names_b = [w for w in tb if w not in all_a and not w.isdigit() and len(w) >= 3 and w not in RELATIVE]
     for op, i1, i2, j1, j2 in ops:
         if op != "replace":
             continue
@@ -91,8 +114,11 @@ def copy(first, other):
         dx, dy = {bare(w, MONTHS) for w in x} - {None}, {bare(w, MONTHS) for w in y} - {None}
         if dx and dy and not (dx <= dy or dy <= dx):
             return "dates differ"
-        px = [w for w in x if w not in all_b and len(w) >= 3 and any(near(n, w) for n in names_a)]
-        py = [w for w in y if w not in all_a and len(w) >= 3 and any(near(n, w) for n in names_b)]
+        lx, ly = [place(w) for w in x if place(w)], [place(w) for w in y if place(w)]
+        if lx and ly and lx != ly:
+            return "places differ"
+        px = [w for w in x if w not in all_b and len(w) >= 3 and w not in RELATIVE and any(near(n, w) for n in names_a)]
+        py = [w for w in y if w not in all_a and len(w) >= 3 and w not in RELATIVE and any(near(n, w) for n in names_b)]
         if any(not near(p, q) for p in px for q in py):
             return "names differ"
     cover = lambda t, body: sum(w in set(body) for w in t) / max(1, len(t))
