@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <limits>
 #include <map>
 #include <optional>
@@ -12,6 +13,7 @@
 #include <unordered_set>
 
 #include "analyzer.hpp"
+#include "calendar.hpp"
 #include "copies.hpp"
 #include "newsidx/stored_record.hpp"
 #include "schema.hpp"
@@ -145,8 +147,15 @@ std::string key_of(const std::string& own) {
     return cluster_key(std::string_view(own).substr(0, 8), std::string_view(own).substr(8));
 }
 
-// Texts read for the copy test: at most this many articles' words are kept at once.
-constexpr std::size_t kTextCache = 20'000;
+// Texts read for the copy test: at most this many words are kept at once (some 100 MB).
+constexpr std::size_t kTextCacheWords = 2'000'000;
+
+// Rule 0 of the copy test without reading the texts: more than kCopyDays apart and not the
+// same words (which would give the same signature). `a` and `b` start with YYYYMMDD.
+bool too_far_apart(std::string_view a, std::string_view b, const Signature& x, const Signature& y) {
+    const auto da = calendar::day_number(a.substr(0, 8)), db = calendar::day_number(b.substr(0, 8));
+    return da && db && std::abs(*da - *db) > kCopyDays && !(x == y);
+}
 
 // The copy test (copies.hpp) between articles of an index, each article's words read from its
 // stored record once while kept.
@@ -155,7 +164,10 @@ class Texts {
     explicit Texts(const Xapian::Database& db) : db_(db) {}
 
     bool copies(Xapian::docid a, Xapian::docid b) {
-        if (texts_.size() + 2 > kTextCache) texts_.clear();
+        if (words_ > kTextCacheWords) {
+            texts_.clear();
+            words_ = 0;
+        }
         const CopyText& x = get(a);
         return compare_copies(x, get(b)) == CopyVerdict::Copy;
     }
@@ -166,12 +178,14 @@ class Texts {
         if (it == texts_.end()) {
             const StoredRecord r = StoredRecord::of(db_.get_document(d, Xapian::DOC_ASSUME_VALID));
             it = texts_.emplace(d, copy_text(r.title, r.body, r.date)).first;
+            words_ += it->second.title.size() + it->second.body.size();
         }
         return it->second;
     }
 
     const Xapian::Database& db_;
     std::unordered_map<Xapian::docid, CopyText> texts_;
+    std::size_t words_ = 0;
 };
 
 // What clustering needs of one article, read once.
@@ -239,8 +253,13 @@ class Nodes {
         std::sort(earlier.begin(), earlier.end(), [&](Xapian::docid x, Xapian::docid y) {
             return (*this)[x].own < (*this)[y].own;
         });
+        if (earlier.empty()) return did;  // (so, too, without a signature: no candidates)
+        const Signature& own = *get(did, false).signature;
         for (Xapian::docid e : earlier)
-            if (is_founder(e) && texts.copies(did, e)) return e;
+            if (is_founder(e) &&
+                !too_far_apart((*this)[did].own, (*this)[e].own, own, *get(e, false).signature) &&
+                texts.copies(did, e))
+                return e;
         return did;
     }
 
@@ -408,7 +427,9 @@ class Recount {
                   [&](Xapian::docid a, Xapian::docid b) { return order_[a] < order_[b]; });
         earlier.erase(std::unique(earlier.begin(), earlier.end()), earlier.end());
         for (Xapian::docid f : earlier)
-            if (texts.copies(d, f)) return f;
+            if (!too_far_apart(date_of(d), date_of(f), own, signatures_[signature_at_[f]]) &&
+                texts.copies(d, f))
+                return f;
         return 0;
     }
 
@@ -522,7 +543,7 @@ void rewrite_member_lists(Xapian::WritableDatabase& db, const std::set<std::stri
     for (const std::string& key : keys) {
         std::vector<std::string>& members = lists[key];
         for (const std::string& m : read_members(metadata, key)) {
-            const std::string id = m.substr(8);
+            const std::string id = m.substr(std::min<std::size_t>(8, m.size()));
             auto p = db.postlist_begin(id);
             if (p == db.postlist_end(id) || found.count(*p)) continue;
             if (nodes.get(*p, false).current == key && nodes[*p].own == m) members.push_back(m);
@@ -574,47 +595,81 @@ std::optional<Xapian::doccount> update_for_added(Xapian::WritableDatabase& db,
                       [&](Xapian::docid d) -> const std::string& { return nodes[d].current; });
 }
 
-// Any change: the articles whose first may differ are found (those sharing a band term with an
-// added or removed article, the other members of a removed article's cluster, and then every
-// later candidate of any of them), and their firsts are found again in the order of the rule;
-// the others keep theirs, read from their stored keys.
+// The articles of the band-connected part of the index around `bands`: every article with one
+// of them, every article sharing a band term with those, and so on. An article's candidates
+// share a band term with it, so every article of the part has all its candidates inside it,
+// and the part's firsts can be found again from the part alone.
+std::vector<Xapian::docid> band_component(Xapian::WritableDatabase& db,
+                                          const std::set<std::string>& bands,
+                                          const std::vector<Xapian::docid>& more, Nodes& nodes) {
+    std::vector<Xapian::docid> part;
+    std::unordered_set<Xapian::docid> in_part;
+    std::unordered_set<std::string> seen(bands.begin(), bands.end());
+    std::vector<std::string> todo(bands.begin(), bands.end());
+    const auto add = [&](Xapian::docid d) {
+        if (!in_part.insert(d).second) return;
+        part.push_back(d);
+        if (const auto& signature = nodes.get(d, false).signature)
+            for (std::string& band : signature->band_terms())
+                if (seen.insert(band).second) todo.push_back(std::move(band));
+    };
+    for (Xapian::docid d : more) add(d);
+    while (!todo.empty()) {
+        const std::string band = std::move(todo.back());
+        todo.pop_back();
+        for (auto p = db.postlist_begin(band); p != db.postlist_end(band); ++p) add(*p);
+    }
+    return part;
+}
+
+// Any change: the band-connected part around the added and removed articles (and the other
+// members of a removed article's cluster) is clustered again in the order of the rule, as the
+// full recount does (founders kept per band term); the rest of the index keeps its keys.
 Xapian::doccount update_general(Xapian::WritableDatabase& db, const ClusterChanges& changes,
                                 Nodes& nodes, Texts& texts) {
-    std::vector<Xapian::docid> queue;
-    std::unordered_set<Xapian::docid> affected;
-    const auto push = [&](Xapian::docid d) {
-        if (affected.insert(d).second) queue.push_back(d);
-    };
-    for (const std::string& band : changes.bands)
-        for (auto p = db.postlist_begin(band); p != db.postlist_end(band); ++p) push(*p);
+    std::vector<Xapian::docid> removed_members;
     const auto metadata = [&](const std::string& k) { return db.get_metadata(k); };
     for (const std::string& key : changes.keys)
         for (const std::string& m : read_members(metadata, key)) {
-            const std::string id = m.substr(8);
-            if (auto p = db.postlist_begin(id); p != db.postlist_end(id)) push(*p);
+            const std::string id = m.substr(std::min<std::size_t>(8, m.size()));
+            if (auto p = db.postlist_begin(id); p != db.postlist_end(id)) removed_members.push_back(*p);
         }
-    for (std::size_t i = 0; i < queue.size(); ++i)
-        for (Xapian::docid e : nodes.candidates(queue[i]))
-            if (nodes[queue[i]].own < nodes[e].own) push(e);
-    std::sort(queue.begin(), queue.end(),
+    std::vector<Xapian::docid> part = band_component(db, changes.bands, removed_members, nodes);
+    std::sort(part.begin(), part.end(),
               [&](Xapian::docid x, Xapian::docid y) { return nodes[x].own < nodes[y].own; });
-    std::unordered_map<Xapian::docid, Xapian::docid> first;
+    std::unordered_map<std::string, std::vector<Xapian::docid>> founders;  // per band term
     std::unordered_map<Xapian::docid, std::string> found;
     std::set<std::string> keys = changes.keys;
-    for (Xapian::docid d : queue) {
-        first[d] = nodes.first_of(d, texts, [&](Xapian::docid e) {
-            auto f = first.find(e);
-            return f != first.end() ? f->second == e : nodes.founder_now(e);
-        });
-        found[d] = key_of(nodes[first[d]].own);
+    for (Xapian::docid d : part) {
+        Xapian::docid first = d;
+        const std::optional<Signature> signature = nodes.get(d, false).signature;
+        if (signature) {
+            const std::vector<std::string> bands = signature->band_terms();
+            std::vector<Xapian::docid> earlier;
+            for (const std::string& band : bands)
+                if (auto it = founders.find(band); it != founders.end())
+                    for (Xapian::docid f : it->second)
+                        if (signature->similarity(*nodes.get(f, false).signature) >= kCandidateAt)
+                            earlier.push_back(f);
+            std::sort(earlier.begin(), earlier.end(), [&](Xapian::docid x, Xapian::docid y) {
+                return nodes[x].own < nodes[y].own;
+            });
+            earlier.erase(std::unique(earlier.begin(), earlier.end()), earlier.end());
+            for (Xapian::docid f : earlier)
+                if (!too_far_apart(nodes[d].own, nodes[f].own, *signature,
+                                   *nodes.get(f, false).signature) &&
+                    texts.copies(d, f)) {
+                    first = f;
+                    break;
+                }
+            if (first == d)
+                for (const std::string& band : bands) founders[band].push_back(d);
+        }
+        found[d] = key_of(nodes[first].own);
         keys.insert(nodes[d].current);
         keys.insert(found[d]);
     }
-    // A first outside the affected articles that was alone until now has no list yet.
-    std::unordered_map<Xapian::docid, std::string> listed = found;
-    for (Xapian::docid d : queue)
-        if (!affected.count(first[d])) listed.emplace(first[d], found[d]);
-    rewrite_member_lists(db, keys, listed, nodes);
+    rewrite_member_lists(db, keys, found, nodes);
     return write_keys(db, found,
                       [&](Xapian::docid d) -> const std::string& { return nodes[d].current; });
 }
@@ -639,7 +694,7 @@ std::vector<Xapian::docid> cluster_members(
     const std::string key = db.get_document(member).get_value(schema::kClusterSlot.slot);
     std::vector<Xapian::docid> members;
     for (const std::string& m : read_members(metadata, key)) {
-        const std::string id = m.substr(8);
+        const std::string id = m.substr(std::min<std::size_t>(8, m.size()));
         if (auto p = db.postlist_begin(id); p != db.postlist_end(id)) members.push_back(*p);
     }
     if (members.empty()) return {member};

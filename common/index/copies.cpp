@@ -493,10 +493,10 @@ double title_overlap(const CopyText& a, const CopyText& b) {
 
 // Matches of at most this many words do not end a stretch where the bodies differ.
 constexpr std::size_t kBridge = 1;
-// A last stretch with this many words on each side is an outlet's own lines.
 // A stretch only dropped and the next only added (or the other way), at most this many matched
 // words apart, are one replacement.
 constexpr std::size_t kShift = 3;
+// A last stretch with this many words on each side is an outlet's own lines.
 constexpr std::size_t kFurniture = 3;
 
 // The test with `a` first; the stretches read go to `out`, the verdict too.

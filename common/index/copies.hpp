@@ -23,8 +23,8 @@
 //      what the body does not (most headline words absent from the body) have headlines that
 //      share at least kTitleOverlap of their words: two notices with one body and two
 //      companies in their headlines are two reports.
-// A "stretch" runs between two matches of three words or more (a word or two that match inside
-// a changed passage belong to it); the last stretch of two bodies of kShortBody words or more,
+// A "stretch" runs between two matches of two words or more (a single word that matches inside
+// a changed passage belongs to it); the last stretch of two bodies of kShortBody words or more,
 // when it has three words or more on both sides, is the outlets' own closing lines ("link to
 // the story", "ended 7:21 pm") and is not read.
 // Templated reports (dividends, weekly figures, congratulations, weather, casualty counts) are
