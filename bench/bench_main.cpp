@@ -179,6 +179,37 @@ void BM_AddLaterCopies(benchmark::State& state) {
 }
 BENCHMARK(BM_AddLaterCopies)->Unit(benchmark::kMillisecond)->Iterations(2);
 
+// Any other change: one of 3,000 copies of a story removed (the band-connected part around it,
+// the whole story, is clustered again).
+void BM_RemoveOneCopy(benchmark::State& state) {
+    const auto& files = articles();
+    const fs::path dir = fs::temp_directory_path() / "newsidx-bench-remove";
+    newsidx::DocumentBuilder builder{newsidx::Analyzer("english")};
+    const auto story = newsidx::parse_article("f", files.front()).article();
+    for (auto _ : state) {
+        state.PauseTiming();
+        fs::remove_all(dir);
+        {
+            auto writer = newsidx::IndexWriter::open(dir.string(), true, "english");
+            for (int n = 0; n < 3000; ++n) {
+                newsidx::Article a = story;
+                a.url = "https://copies.example.org/" + std::to_string(n);
+                a.body = "Outlet " + std::to_string(n % 7) + " - " + story.body;
+                const std::string path = "/bench/c" + std::to_string(n);
+                writer.put(path, {1, 0, std::to_string(n), a.url}, builder.build(a, path));
+            }
+            writer.commit();
+        }
+        auto writer = newsidx::IndexWriter::open(dir.string(), false, "english");
+        state.ResumeTiming();
+        writer.forget("/bench/c1500");
+        writer.commit();
+    }
+    fs::remove_all(dir);
+    state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_RemoveOneCopy)->Unit(benchmark::kMillisecond)->Iterations(2);
+
 // A shared on-disk index of the articles, for the query benchmarks.
 const std::string& bench_index() {
     static const std::string path = [] {
