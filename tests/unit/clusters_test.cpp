@@ -11,6 +11,7 @@
 #include "analyzer.hpp"
 #include "newsidx/indexer.hpp"
 #include "schema.hpp"
+#include "cluster_texts.hpp"
 #include "temp_dir.hpp"
 
 namespace newsidx::test {
@@ -173,21 +174,12 @@ TEST_P(ClustersTest, TemplatedReportsStayApartAndExactCopiesTogether) {
                                                     "https://news.example.org/d1.txt", notice));
     write_file(dir_ / "corpus/d2.txt", article_text("TULTEX CORP <TTX> SETS QUARTERLY", "19870226",
                                                     "https://news.example.org/d2.txt", notice));
-    const std::string cable =
-        "the king sent a cable of congratulations to the president of {} on the anniversary of "
-        "the independence of his country and wished the government and people of {} further "
-        "progress and prosperity in the name of the people of the kingdom";
-    const auto to = [&](const std::string& country) {
-        std::string out = cable;
-        for (std::size_t at; (at = out.find("{}")) != std::string::npos;) out.replace(at, 2, country);
-        return out;
-    };
     write_file(dir_ / "corpus/c1.txt", article_text("King congratulates president of Niger",
                                                     "20150802", "https://news.example.org/c1.txt",
-                                                    to("Niger")));
+                                                    congratulation_to("Niger")));
     write_file(dir_ / "corpus/c2.txt", article_text("King congratulates president of Chad",
                                                     "20150811", "https://news.example.org/c2.txt",
-                                                    to("Chad")));
+                                                    congratulation_to("Chad")));
     write_file(dir_ / "corpus/w1.txt",
                article_text("Weather today", "20150724", "https://news.example.org/w1.txt",
                             kStory + " - winds at 15-35 km/h"));

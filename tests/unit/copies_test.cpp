@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "cluster_texts.hpp"
+
 namespace newsidx::test {
 namespace {
 
@@ -78,25 +80,16 @@ TEST(CopyTest, AnotherFigureDateOrPlaceIsAnotherReport) {
 }
 
 TEST(CopyTest, AnotherNameOfTheHeadlineIsAnotherReport) {
-    const std::string cable =
-        "the king sent a cable of congratulations to the president of {} on the anniversary of "
-        "the independence of his country and wished the government and people of {} further "
-        "progress and prosperity in the name of the people of the kingdom";
-    const auto to = [&](const std::string& country) {
-        std::string out = cable;
-        for (std::size_t at; (at = out.find("{}")) != std::string::npos;) out.replace(at, 2, country);
-        return out;
-    };
-    EXPECT_EQ(compare("King congratulates Niger", to("Niger"), "King congratulates Chad",
-                      to("Chad")),
+    EXPECT_EQ(compare("King congratulates Niger", congratulation_to("Niger"),
+                      "King congratulates Chad", congratulation_to("Chad")),
               CopyVerdict::NamesDiffer);
     // A headline adjective that spells the name the body has: "Chadian", "Chad".
-    EXPECT_EQ(compare("King congratulates Niger", to("Niger"),
-                      "King congratulates the Chadian president", to("Chad")),
+    EXPECT_EQ(compare("King congratulates Niger", congratulation_to("Niger"),
+                      "King congratulates the Chadian president", congratulation_to("Chad")),
               CopyVerdict::NamesDiffer);
     // A headline reworded over one text is one report.
-    EXPECT_EQ(compare("King congratulates Niger", to("Niger"),
-                      "Cable to the president of Niger", to("Niger")),
+    EXPECT_EQ(compare("King congratulates Niger", congratulation_to("Niger"),
+                      "Cable to the president of Niger", congratulation_to("Niger")),
               CopyVerdict::Copy);
 }
 
