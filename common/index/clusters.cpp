@@ -188,6 +188,44 @@ class Texts {
     std::size_t words_ = 0;
 };
 
+// The founders met so far per band term (by the term's XXH3-64), for articles taken in the
+// order of the rule: the step that the full recount and the general update share.
+class Founders {
+  public:
+    static std::uint64_t band_hash(const std::string& band) {
+        return XXH3_64bits(band.data(), band.size());
+    }
+
+    // The earliest founder of `bands` that is a candidate (`candidate`: agreeing minima) and
+    // of which the article is a copy (`copy`), `before` ordering articles by the rule; 0 when
+    // there is none.
+    template <typename Candidate, typename Before, typename Copy>
+    Xapian::docid first_of(const std::vector<std::string>& bands, Candidate candidate,
+                           Before before, Copy copy) const {
+        std::vector<Xapian::docid> earlier;
+        for (const std::string& band : bands)
+            if (auto it = by_band_.find(band_hash(band)); it != by_band_.end())
+                for (Xapian::docid f : it->second)
+                    if (candidate(f)) earlier.push_back(f);
+        std::sort(earlier.begin(), earlier.end(), before);
+        earlier.erase(std::unique(earlier.begin(), earlier.end()), earlier.end());
+        for (Xapian::docid f : earlier)
+            if (copy(f)) return f;
+        return 0;
+    }
+
+    // Article `d` founds a cluster: it joins the founders of those of its bands that `keep`
+    // takes (by hash).
+    template <typename Keep>
+    void add(Xapian::docid d, const std::vector<std::string>& bands, Keep keep) {
+        for (const std::string& band : bands)
+            if (const std::uint64_t h = band_hash(band); keep(h)) by_band_[h].push_back(d);
+    }
+
+  private:
+    std::unordered_map<std::uint64_t, std::vector<Xapian::docid>> by_band_;
+};
+
 // What clustering needs of one article, read once.
 struct Node {
     std::optional<Signature> signature;
@@ -387,7 +425,7 @@ class Recount {
         const std::string band_prefix(schema::kBand.prefix);
         for (auto t = db_.allterms_begin(band_prefix); t != db_.allterms_end(band_prefix); ++t)
             if (t.get_termfreq() >= 2) {
-                shared_bands_.insert(band_hash(*t));
+                shared_bands_.insert(Founders::band_hash(*t));
                 for (auto p = db_.postlist_begin(*t); p != db_.postlist_end(*t); ++p)
                     signature_at_[*p] = kWanted;
             }
@@ -403,36 +441,6 @@ class Recount {
         }
     }
 
-    // Its founders so far per shared band term (by the term's XXH3-64), earliest first.
-    using Founders = std::unordered_map<std::uint64_t, std::vector<Xapian::docid>>;
-
-    static std::uint64_t band_hash(const std::string& band) {
-        return XXH3_64bits(band.data(), band.size());
-    }
-
-    // The earliest founder of `d`'s bands that is a candidate (kCandidateAt) and of which `d`
-    // is a copy; 0 when none.
-    Xapian::docid first_of(Xapian::docid d, const std::vector<std::string>& bands,
-                           const Founders& founders, Texts& texts) const {
-        const Signature& own = signatures_[signature_at_[d]];
-        std::vector<Xapian::docid> earlier;
-        for (const std::string& band : bands) {
-            auto it = founders.find(band_hash(band));
-            if (it == founders.end()) continue;
-            for (Xapian::docid f : it->second)
-                if (own.similarity(signatures_[signature_at_[f]]) >= kCandidateAt)
-                    earlier.push_back(f);
-        }
-        std::sort(earlier.begin(), earlier.end(),
-                  [&](Xapian::docid a, Xapian::docid b) { return order_[a] < order_[b]; });
-        earlier.erase(std::unique(earlier.begin(), earlier.end()), earlier.end());
-        for (Xapian::docid f : earlier)
-            if (!too_far_apart(date_of(d), date_of(f), own, signatures_[signature_at_[f]]) &&
-                texts.copies(d, f))
-                return f;
-        return 0;
-    }
-
     // Each article's first, in the order of the rule: the earliest founder it is a copy of, or
     // itself (0) when it founds a cluster. Only articles with a shared band term can be copies.
     void find_founders() {
@@ -440,16 +448,26 @@ class Recount {
         std::vector<Xapian::docid> wanted;
         for (std::size_t d = 1; d <= last_; ++d)
             if (signature_at_[d] < signatures_.size()) wanted.push_back(static_cast<Xapian::docid>(d));
-        std::sort(wanted.begin(), wanted.end(),
-                  [&](Xapian::docid a, Xapian::docid b) { return order_[a] < order_[b]; });
+        const auto before = [&](Xapian::docid a, Xapian::docid b) { return order_[a] < order_[b]; };
+        std::sort(wanted.begin(), wanted.end(), before);
         Founders founders;
         Texts texts(db_);
         for (Xapian::docid d : wanted) {
-            const std::vector<std::string> bands = signatures_[signature_at_[d]].band_terms();
-            first_[d] = first_of(d, bands, founders, texts);
-            if (first_[d]) continue;
-            for (const std::string& band : bands)
-                if (shared_bands_.count(band_hash(band))) founders[band_hash(band)].push_back(d);
+            const Signature& own = signatures_[signature_at_[d]];
+            const std::vector<std::string> bands = own.band_terms();
+            first_[d] = founders.first_of(
+                bands,
+                [&](Xapian::docid f) {
+                    return own.similarity(signatures_[signature_at_[f]]) >= kCandidateAt;
+                },
+                before,
+                [&](Xapian::docid f) {
+                    return !too_far_apart(date_of(d), date_of(f), own,
+                                          signatures_[signature_at_[f]]) &&
+                           texts.copies(d, f);
+                });
+            if (!first_[d])
+                founders.add(d, bands, [&](std::uint64_t h) { return shared_bands_.count(h) > 0; });
         }
         signatures_ = {};
         signature_at_ = {};
@@ -635,35 +653,32 @@ Xapian::doccount update_general(Xapian::WritableDatabase& db, const ClusterChang
             if (auto p = db.postlist_begin(id); p != db.postlist_end(id)) removed_members.push_back(*p);
         }
     std::vector<Xapian::docid> part = band_component(db, changes.bands, removed_members, nodes);
-    std::sort(part.begin(), part.end(),
-              [&](Xapian::docid x, Xapian::docid y) { return nodes[x].own < nodes[y].own; });
-    std::unordered_map<std::string, std::vector<Xapian::docid>> founders;  // per band term
+    const auto before = [&](Xapian::docid x, Xapian::docid y) {
+        return nodes[x].own < nodes[y].own;
+    };
+    std::sort(part.begin(), part.end(), before);
+    Founders founders;
     std::unordered_map<Xapian::docid, std::string> found;
     std::set<std::string> keys = changes.keys;
     for (Xapian::docid d : part) {
         Xapian::docid first = d;
-        const std::optional<Signature> signature = nodes.get(d, false).signature;
-        if (signature) {
+        if (const std::optional<Signature> signature = nodes.get(d, false).signature) {
+            const auto sig = [&](Xapian::docid f) -> const Signature& {
+                return *nodes.get(f, false).signature;
+            };
             const std::vector<std::string> bands = signature->band_terms();
-            std::vector<Xapian::docid> earlier;
-            for (const std::string& band : bands)
-                if (auto it = founders.find(band); it != founders.end())
-                    for (Xapian::docid f : it->second)
-                        if (signature->similarity(*nodes.get(f, false).signature) >= kCandidateAt)
-                            earlier.push_back(f);
-            std::sort(earlier.begin(), earlier.end(), [&](Xapian::docid x, Xapian::docid y) {
-                return nodes[x].own < nodes[y].own;
-            });
-            earlier.erase(std::unique(earlier.begin(), earlier.end()), earlier.end());
-            for (Xapian::docid f : earlier)
-                if (!too_far_apart(nodes[d].own, nodes[f].own, *signature,
-                                   *nodes.get(f, false).signature) &&
-                    texts.copies(d, f)) {
-                    first = f;
-                    break;
-                }
-            if (first == d)
-                for (const std::string& band : bands) founders[band].push_back(d);
+            first = founders.first_of(
+                bands,
+                [&](Xapian::docid f) { return signature->similarity(sig(f)) >= kCandidateAt; },
+                before,
+                [&](Xapian::docid f) {
+                    return !too_far_apart(nodes[d].own, nodes[f].own, *signature, sig(f)) &&
+                           texts.copies(d, f);
+                });
+            if (!first) {
+                first = d;
+                founders.add(d, bands, [](std::uint64_t) { return true; });
+            }
         }
         found[d] = key_of(nodes[first].own);
         keys.insert(nodes[d].current);
