@@ -43,23 +43,6 @@ std::vector<std::string> words_of(std::string_view text) {
     return out;
 }
 
-// Words as numbers, for comparing sequences by number: equal words get equal ids.
-class Ids {
-  public:
-    std::vector<std::uint32_t> of(const std::vector<std::string>& words, std::size_t from,
-                                  std::size_t to) {
-        std::vector<std::uint32_t> out;
-        out.reserve(to - from);
-        for (std::size_t i = from; i < to; ++i)
-            out.push_back(ids_.emplace(words[i], static_cast<std::uint32_t>(ids_.size()))
-                              .first->second);
-        return out;
-    }
-
-  private:
-    std::unordered_map<std::string_view, std::uint32_t> ids_;
-};
-
 // Gaps of at most this many cells are lined up exactly (a longest common subsequence by
 // dynamic programming); larger ones without a word unique to both sides stay unmatched.
 constexpr std::size_t kExactCells = 250'000;
@@ -69,10 +52,9 @@ class Aligner {
     Aligner(std::vector<std::uint32_t> a, std::vector<std::uint32_t> b)
         : a_(std::move(a)), b_(std::move(b)) {}
 
+    // (The stretches come out in order: a start, the middle left to right, then the end.)
     std::vector<Match> run() {
         align(0, a_.size(), 0, b_.size());
-        std::sort(out_.begin(), out_.end(),
-                  [](const Match& x, const Match& y) { return x.a_at < y.a_at; });
         return out_;
     }
 
@@ -214,6 +196,13 @@ std::vector<std::string_view> letters(const std::string& w) {
     return out;
 }
 
+// How many letters (code points) a word has: its bytes that do not continue a UTF-8 sequence.
+std::size_t letter_count(const std::string& w) {
+    return static_cast<std::size_t>(std::count_if(w.begin(), w.end(), [](char c) {
+        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    }));
+}
+
 // One letter added, dropped or changed ("بالدراجات", "بالدرجات").
 bool one_letter_apart(const std::string& x, const std::string& y) {
     const auto a = letters(x), b = letters(y);
@@ -245,8 +234,9 @@ bool near_spelling(const std::string& x, const std::string& y) {
 }
 
 // What a word means to rules 2 and 3, from built-in word lists (English and Arabic): a number
-// (digits, or a number word such as "three" or "ثلاثه", as its digits), a date word (a month or
-// a weekday), or neither. Arabic words are matched with or without a leading و, ب, ل or ال.
+// (digits, or a number word such as "three" or "ثلاثه", as its digits; a sign word as + or -),
+// a month or weekday, a point of the compass, a day named from the day of writing, or none of
+// them. Arabic words are matched with or without a leading و, ب, ل or ال.
 class Lexicon {
   public:
     Lexicon() {
@@ -272,33 +262,29 @@ class Lexicon {
                 "cut cuts reduce reduces reduced reduction deficit خسارة خسائر انخفاض انخفض "
                 "خفض تراجع عجز",
                 "-");
-        for (const std::string& w : words_of(
-                 "january february march april may june july august september october "
+        insert_words(dates_,
+                     "january february march april may june july august september october "
                  "november december jan feb mar apr jun jul aug sep sept oct nov dec monday "
                  "tuesday wednesday thursday friday saturday sunday يناير فبراير مارس أبريل "
                  "ابريل مايو يونيو يونيه يوليو يوليه أغسطس سبتمبر أكتوبر نوفمبر ديسمبر كانون "
                  "شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين محرم صفر ربيع جمادى رجب "
                  "شعبان رمضان شوال القعدة الحجة الأحد الاثنين الإثنين الثلاثاء الأربعاء الخميس "
-                 "الجمعة السبت"))
-            dates_.insert(w);
+                     "الجمعة السبت");
         // Days named from the day of writing: a copy published a day later says "yesterday"
         // where the first said "today"; they are no names.
-        for (const std::string& w : words_of("today tomorrow yesterday tonight اليوم غدا أمس "
-                                             "الليلة البارحة"))
-            relative_.insert(w);
-        for (const std::string& w :
-             words_of("north south east west northern southern eastern western northeast "
-                      "northwest southeast southwest central شمال جنوب شرق غرب وسط شمالي جنوبي "
-                      "شرقي غربي شمالية جنوبية شرقية غربية"))
-            places_.insert(w);
+        insert_words(relative_, "today tomorrow yesterday tonight اليوم غدا أمس الليلة البارحة");
+        insert_words(places_,
+                     "north south east west northern southern eastern western northeast "
+                     "northwest southeast southwest central شمال جنوب شرق غرب وسط شمالي جنوبي "
+                     "شرقي غربي شمالية جنوبية شرقية غربية");
     }
 
     /// The number a word says, as digits ("+" or "-" for a word that says a figure's sign); "" for
     /// a word that is no number.
     std::string number(const std::string& w) const {
         if (is_number(w)) return w;
-        const std::string* base = bare(w, numbers_);
-        return base ? numbers_.at(*base) : std::string();
+        const auto it = lookup(w, numbers_);
+        return it == numbers_.end() ? std::string() : it->second;
     }
     /// The month or weekday a word names, or nullptr.
     const std::string* date(const std::string& w) const { return find(w, dates_); }
@@ -326,21 +312,21 @@ class Lexicon {
     void add_all(const char* list, const std::string& value) {
         for (const std::string& w : words_of(list)) numbers_[w] = value;
     }
-    const std::string* bare(const std::string& w,
-                            const std::unordered_map<std::string, std::string>& in) const {
-        if (auto it = in.find(w); it != in.end()) return &it->first;
-        for (const std::string& p : prefixes_)
-            if (w.size() > p.size() && w.compare(0, p.size(), p) == 0)
-                if (auto it = in.find(w.substr(p.size())); it != in.end()) return &it->first;
-        return nullptr;
+    static void insert_words(std::unordered_set<std::string>& set, const char* list) {
+        for (std::string& w : words_of(list)) set.insert(std::move(w));
     }
-
-    const std::string* find(const std::string& w, const std::unordered_set<std::string>& in) const {
-        if (auto it = in.find(w); it != in.end()) return &*it;
+    // `w` in `in`, as it is or without a leading و, ب, ل or ال; in.end() when not there.
+    template <typename Table>
+    typename Table::const_iterator lookup(const std::string& w, const Table& in) const {
+        if (auto it = in.find(w); it != in.end()) return it;
         for (const std::string& p : prefixes_)
             if (w.size() > p.size() && w.compare(0, p.size(), p) == 0)
-                if (auto it = in.find(w.substr(p.size())); it != in.end()) return &*it;
-        return nullptr;
+                if (auto it = in.find(w.substr(p.size())); it != in.end()) return it;
+        return in.end();
+    }
+    const std::string* find(const std::string& w, const std::unordered_set<std::string>& in) const {
+        const auto it = lookup(w, in);
+        return it == in.end() ? nullptr : &*it;
     }
 
     std::unordered_map<std::string, std::string> numbers_;
@@ -354,13 +340,13 @@ const Lexicon& lexicon() {
     return words;
 }
 
-// The words of an article's headline, not numbers, of three bytes or more, that the other
+// The words of an article's headline, not numbers, of three letters or more, that the other
 // article has nowhere: the names it would be about if it were a different report.
 std::vector<std::string> own_names(const CopyText& self,
                                    const std::unordered_set<std::string>& other) {
     std::vector<std::string> names;
     for (const std::string& w : self.title)
-        if (!is_number(w) && letters(w).size() >= 3 && !other.count(w) && !lexicon().relative(w))
+        if (!is_number(w) && letter_count(w) >= 3 && !other.count(w) && !lexicon().relative(w))
             names.push_back(w);
     return names;
 }
@@ -371,7 +357,7 @@ struct Side {
     std::vector<std::string> dates;    // its month and weekday names
     std::vector<std::string> places;   // its points of the compass
     std::vector<std::string> names;    // its words that spell a headline name of its article
-    std::vector<std::string> fresh;    // its words of 3 bytes or more, no numbers
+    std::vector<std::string> fresh;    // its words of 3 letters or more, no numbers
     std::size_t size = 0;
 };
 
@@ -416,7 +402,7 @@ Side read_side(const std::vector<std::string>& words, std::size_t from, std::siz
         if (!number.empty()) side.numbers.push_back(number);
         if (const std::string* d = lexicon().date(w)) side.dates.push_back(*d);
         if (const std::string* p = lexicon().place(w)) side.places.push_back(*p);
-        if (letters(w).size() < 3 || lexicon().relative(w)) continue;
+        if (letter_count(w) < 3 || lexicon().relative(w)) continue;
         if (number.empty()) side.fresh.push_back(w);
         if (other.count(w)) continue;
         if (std::any_of(names.begin(), names.end(),
@@ -499,6 +485,22 @@ constexpr std::size_t kShift = 3;
 // A last stretch with this many words on each side is an outlet's own lines.
 constexpr std::size_t kFurniture = 3;
 
+// A word dropped on one side and another added on the other a few words on is one word
+// replaced, the words between matched by shifting ("5,000 to 6,000 tonnes" against "4,000 to
+// 5,000 tonnes"): `st` and the stretch before it (taken off `read`) are read as one.
+void join_shifted(const Pair& pair, std::vector<Stretch>& read, Stretch& st) {
+    if (read.empty()) return;
+    const Stretch& before = read.back();
+    const bool dropped_then_added = before.b_from == before.b_to && st.a_from == st.a_to;
+    const bool added_then_dropped = before.a_from == before.a_to && st.b_from == st.b_to;
+    if (!(dropped_then_added || added_then_dropped) || st.a_from - before.a_to > kShift ||
+        st.b_from - before.b_to > kShift)
+        return;
+    st = Stretch{before.a_from, st.a_to, before.b_from, st.b_to, false,
+                 compare_stretch(pair, before.a_from, st.a_to, before.b_from, st.b_to)};
+    read.pop_back();
+}
+
 // The test with `a` first; the stretches read go to `out`, the verdict too.
 void compare_ordered(const CopyText& a, const CopyText& b, CopyExplanation& out) {
     out.verdict = CopyVerdict::TooShort;
@@ -521,8 +523,8 @@ void compare_ordered(const CopyText& a, const CopyText& b, CopyExplanation& out)
     const Pair pair(a, b);
     std::size_t i = 0, j = 0;
     for (std::size_t k = 0; k <= matches.size(); ++k) {
-        // A match of a word or two inside a changed passage is part of the change ("north-west
-        // to west" against "south-west to west turning north-west").
+        // A match of one word inside a changed passage is part of the change ("north-west to
+        // west" against "south-west to west turning north-west").
         if (k < matches.size() && matches[k].size <= kBridge) continue;
         const Match next = k < matches.size() ? matches[k] : Match{a.body.size(), b.body.size(), 0};
         if (i < next.a_at || j < next.b_at) {
@@ -537,21 +539,7 @@ void compare_ordered(const CopyText& a, const CopyText& b, CopyExplanation& out)
                                                        next.b_at - j >= kFurniture,
                        CopyVerdict::Copy};
             if (!st.furniture) st.verdict = compare_stretch(pair, i, next.a_at, j, next.b_at);
-            // A word dropped on one side and another added on the other a few words on is one
-            // word replaced, the words between matched by shifting ("5,000 to 6,000 tonnes"
-            // against "4,000 to 5,000 tonnes"): the two stretches are read as one.
-            if (!out.stretches.empty() && st.verdict == CopyVerdict::Copy && !st.furniture) {
-                const Stretch& before = out.stretches.back();
-                const bool dropped_then_added = before.b_from == before.b_to && st.a_from == st.a_to;
-                const bool added_then_dropped = before.a_from == before.a_to && st.b_from == st.b_to;
-                if ((dropped_then_added || added_then_dropped) &&
-                    st.a_from - before.a_to <= kShift && st.b_from - before.b_to <= kShift) {
-                    st = Stretch{before.a_from, st.a_to, before.b_from, st.b_to, false,
-                                 compare_stretch(pair, before.a_from, st.a_to, before.b_from,
-                                                 st.b_to)};
-                    out.stretches.pop_back();
-                }
-            }
+            if (!st.furniture && st.verdict == CopyVerdict::Copy) join_shifted(pair, out.stretches, st);
             out.stretches.push_back(st);
             if (st.verdict != CopyVerdict::Copy) {
                 out.verdict = st.verdict;
@@ -575,9 +563,17 @@ CopyText copy_text(std::string_view title, std::string_view body, std::string_vi
 
 std::vector<Match> matching_words(const std::vector<std::string>& a,
                                   const std::vector<std::string>& b) {
-    Ids ids;
-    auto x = ids.of(a, 0, a.size());
-    auto y = ids.of(b, 0, b.size());
+    // Words as numbers, equal words equal ids: the alignment compares numbers.
+    std::unordered_map<std::string_view, std::uint32_t> ids;
+    const auto numbered = [&](const std::vector<std::string>& words) {
+        std::vector<std::uint32_t> out;
+        out.reserve(words.size());
+        for (const std::string& w : words)
+            out.push_back(ids.emplace(w, static_cast<std::uint32_t>(ids.size())).first->second);
+        return out;
+    };
+    auto x = numbered(a);
+    auto y = numbered(b);
     return Aligner(std::move(x), std::move(y)).run();
 }
 
