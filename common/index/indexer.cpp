@@ -823,10 +823,9 @@ void write_stub(const std::string& dir, unsigned shards) {
                     "cannot write '" + stub.string() + "': " + ec.message());
 }
 
-// --shards N: each shard indexed in turn from the same files, as shard K of N.
-IndexStats run_set(const IndexOptions& options, IndexObserver& observer) {
-    const std::string& dir = options.db_path;
-    const unsigned n = options.shards;
+// --shards N into `dir`: refuses an index, a file, a folder of other things or a set of another
+// N, creates the folder; returns how many shards it has (0 before its first complete run).
+unsigned check_set_folder(const std::string& dir, unsigned n) {
     std::error_code ec;
     if (detail::holds_index(dir)) {
         const std::string part = detail::guarded("reading index metadata", dir, [&] {
@@ -869,9 +868,35 @@ IndexStats run_set(const IndexOptions& options, IndexObserver& observer) {
                        ", or split the articles otherwise into a new folder");
     fs::create_directories(dir, ec);
     if (ec) throw Error(ErrorCode::NotWritable, "cannot create '" + dir + "': " + ec.message());
+    return existing;
+}
 
+// A shard's run counted into the set's. Every shard reads every file: the first one's count of
+// files and rejections is the set's; each counts the removed files whose articles it had.
+void add_shard_stats(IndexStats& total, const IndexStats& stats, bool first) {
+    if (first) {
+        total.files = stats.files;
+        total.rejected = stats.rejected;
+    }
+    total.removed += stats.removed;
+    total.added += stats.added;
+    total.updated += stats.updated;
+    total.unchanged += stats.unchanged;
+    total.superseded += stats.superseded;
+    total.bytes_read += stats.bytes_read;
+    total.bytes_written += stats.bytes_written;
+    total.bulk = total.bulk || stats.bulk;
+    total.seconds += stats.seconds;
+    total.interrupted = total.interrupted || stats.interrupted;
+}
+
+// --shards N: each shard indexed in turn from the same files, as shard K of N.
+IndexStats run_set(const IndexOptions& options, IndexObserver& observer) {
+    const std::string& dir = options.db_path;
+    const unsigned n = options.shards;
+    const unsigned existing = check_set_folder(dir, n);
     IndexStats total;
-    for (unsigned k = 1; k <= n; ++k) {
+    for (unsigned k = 1; k <= n && !total.interrupted; ++k) {
         IndexOptions one = options;
         one.shards = 0;
         one.shard = ShardSpec{k, n};
@@ -880,25 +905,7 @@ IndexStats run_set(const IndexOptions& options, IndexObserver& observer) {
         observer.on_shard(k, n, one.db_path);
         const IndexStats stats = run_index(one, observer);
         observer.on_shard_done(k, n, stats);
-        // Every shard reads every file: the first one's count of files and rejections is the
-        // set's; each counts the removed files whose articles it had.
-        if (k == 1) {
-            total.files = stats.files;
-            total.rejected = stats.rejected;
-        }
-        total.removed += stats.removed;
-        total.added += stats.added;
-        total.updated += stats.updated;
-        total.unchanged += stats.unchanged;
-        total.superseded += stats.superseded;
-        total.bytes_read += stats.bytes_read;
-        total.bytes_written += stats.bytes_written;
-        total.bulk = total.bulk || stats.bulk;
-        total.seconds += stats.seconds;
-        if (stats.interrupted) {
-            total.interrupted = true;
-            break;
-        }
+        add_shard_stats(total, stats, k == 1);
     }
     // Named once every shard exists (an earlier stub names the same N shards).
     if (!total.interrupted && existing == 0) write_stub(dir, n);
