@@ -18,6 +18,8 @@ import random
 import re
 import sys
 
+from labelled_set import read  # one article file: title, date, URL, paragraphs
+
 WORD = re.compile(r"\w+")
 KINDS = {
     "dividend": ("reuters21578", r"\b(DIV|DIVIDEND|PAYOUT|QTLY|QUARTERLY)\b"),
@@ -29,12 +31,6 @@ KINDS = {
     "weather": ("saudinewsnet-ar", r"(طقس|الأرصاد|أمطار|الحرارة|غبار|رياح)"),
     "casualty": ("saudinewsnet-ar", r"(مقتل|قتيل|قتلى|استشهاد|شهيد|شهداء|إصابة|مصرع|وفاة|جرحى)"),
 }
-
-
-def read(path):
-    with open(path, encoding="utf-8") as f:
-        lines = f.read().split("\n")
-    return lines[0], lines[1], lines[2], [l for l in lines[3:] if l]
 
 
 def overlapping(folder):
