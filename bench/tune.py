@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Chooses ranking defaults on every test set at once, honestly.
 
-Runs each configuration of searcher flags on the six test collections of ../shared/eval (MAP
-per topic) and on two known-item tests over news (success@1 per query): the title test (an
-article's title as the query, combined corpus) and the body-words test (5 distinct non-stop
-words drawn from an article's body, English corpora). SQLite FTS5 answers the same known-item
+Runs each configuration of searcher flags on the seven test collections of ../shared/eval (MAP
+per topic) and on three known-item tests over news (success@1 per query): the title test (an
+article's title as the query, combined corpus), the body-words test (5 distinct non-stop
+words drawn from an article's body, English corpora) and the phrase test (3 words in a row of
+its body, at most one a stop word, typed as plain words: what a reader remembers). SQLite FTS5 answers the same known-item
 queries (words ORed and ANDed) in the same run. Indexes and runs are cached in --work, so a
 second call with more configurations only runs those.
 
@@ -33,17 +34,20 @@ import subprocess
 import sys
 from pathlib import Path
 
-COLLECTIONS = ["cacm", "cisi", "cranfield", "med", "lisa", "time"]
-NEWS = {"time", "title", "body"}
+COLLECTIONS = ["cacm", "cisi", "cranfield", "med", "lisa", "time", "reuters-short"]
+NEWS = {"time", "reuters-short", "title", "body", "phrase"}
+# Collections whose documents are a shared news corpus rather than a docs.tar.gz of their own.
+CORPUS_DOCS = {"reuters-short": "reuters21578"}
 SEED = 20221108
 SAMPLE = 1000
 BODY_WORDS = 5
+PHRASE_WORDS = 3
 PUNCTUATION = "\"'()[]{}<>.,;:!?-‘’“”«»"
 
 
 def english_stop_words(root):
     """Our own English stop list, read from the analyzer's source (the words it drops)."""
-    text = (root / "common" / "src" / "analyzer.cpp").read_text(encoding="utf-8")
+    text = (root / "common" / "text" / "analyzer.cpp").read_text(encoding="utf-8")
     block = text[text.index("kEnglishStopWords[]"):]
     block = block[:block.index("};")]
     return set(re.findall(r'"([^"]+)"', block))
@@ -55,7 +59,8 @@ def articles(corpus):
 
 def known_item_queries(kind, corpus, stop, seed):
     """{article id: query}: its title, or BODY_WORDS distinct non-stop words of its body drawn
-    from its word positions (so a word the article repeats is likelier)."""
+    from its word positions (so a word the article repeats is likelier), or PHRASE_WORDS words
+    in a row of its body."""
     files = articles(corpus)
     rng = random.Random(seed)
     if kind == "title":  # the sample docs/quality.md has reported since schema 2
@@ -66,6 +71,11 @@ def known_item_queries(kind, corpus, stop, seed):
         if len(queries) == SAMPLE:
             break
         lines = f.read_text(encoding="utf-8", errors="replace").splitlines()
+        if kind == "phrase":  # PHRASE_WORDS words in a row, as a reader remembers a story's words
+            run = phrase_of(" ".join(lines[3:]), stop, rng)
+            if run:
+                queries[f.stem] = run
+            continue
         # Words as written between spaces, punctuation around them stripped; only letters
         # ("clarke's" and "1987" are left out: each engine splits those its own way).
         words = [w for w in (t.strip(PUNCTUATION) for t in " ".join(lines[3:]).lower().split())
@@ -79,6 +89,19 @@ def known_item_queries(kind, corpus, stop, seed):
                 picked.append(w)
         queries[f.stem] = " ".join(picked)
     return queries
+
+
+def phrase_of(body, stop, rng):
+    """PHRASE_WORDS consecutive words of letters from `body`, at most one of them a stop word,
+    drawn at random; None when the body has no such run."""
+    words = [t.strip(PUNCTUATION) for t in body.lower().split()]
+    starts = [i for i in range(len(words) - PHRASE_WORDS + 1)
+              if all(w.isalpha() for w in words[i:i + PHRASE_WORDS])
+              and sum(w in stop for w in words[i:i + PHRASE_WORDS]) <= 1]
+    if not starts:
+        return None
+    i = rng.choice(starts)
+    return " ".join(words[i:i + PHRASE_WORDS])
 
 
 def fts5_ranks(corpus, queries, db_path, ops=("OR", "AND")):
@@ -157,7 +180,7 @@ def randomization_p(a, b, rounds=10000, seed=1):
 
 
 class Units:
-    """The eight evaluation units: indexes built once, runs cached per flag set."""
+    """The evaluation units (the collections, reuters-short, the known-item tests): indexes built once, runs cached per flag set."""
 
     def __init__(self, args, root):
         self.args, self.work = args, Path(args.work)
@@ -167,7 +190,8 @@ class Units:
         self.names = list(COLLECTIONS)
         stop = english_stop_words(root)
         self.known = {}
-        for kind, corpus in (("title", args.title_corpus), ("body", args.body_corpus)):
+        for kind, corpus in (("title", args.title_corpus), ("body", args.body_corpus),
+                             ("phrase", args.body_corpus)):
             if not corpus:
                 continue
             queries = known_item_queries(kind, corpus, stop, args.seed)
@@ -196,13 +220,15 @@ class Units:
 
     def collection_db(self, binary, name):
         docs = self.work / f"docs-{name}"
+        corpus = CORPUS_DOCS.get(name)
+        tarball = (self.eval.parent / "corpora" / f"{corpus}.tar.gz") if corpus else (self.eval / name / "docs.tar.gz")
         if not docs.exists():  # unpacked under another name, renamed when whole
             partial = docs.with_name(docs.name + ".partial")
             shutil.rmtree(partial, ignore_errors=True)
             partial.mkdir()
-            subprocess.run(["tar", "xzf", str(self.eval / name / "docs.tar.gz"), "-C", str(partial)], check=True)
+            subprocess.run(["tar", "xzf", str(tarball), "-C", str(partial)], check=True)
             partial.rename(docs)
-        return self.index(binary, name, docs / "docs")
+        return self.index(binary, name, docs / (corpus or "docs"))
 
     def evaluate(self, binary, flags):
         """{unit: {query id: value}} for one build and flag set (cached per unit, build, flags
@@ -254,7 +280,7 @@ def main():
     ap.add_argument("--bin", default=str(root / "build" / "bin"))
     ap.add_argument("--eval", default=str(root.parent / "shared" / "eval"))
     ap.add_argument("--title-corpus", help="articles for the title known-item test (all corpora)")
-    ap.add_argument("--body-corpus", help="articles for the body-words known-item test (English corpora)")
+    ap.add_argument("--body-corpus", help="articles for the body-words and phrase known-item tests (English corpora)")
     ap.add_argument("--work", default="/tmp/newsidx-tune")
     ap.add_argument("--seed", type=int, default=SEED)
     ap.add_argument("--config", action="append", default=[], help="NAME=FLAGS")

@@ -148,6 +148,18 @@ void parse_expand(std::string_view text, SearchOptions& options) {
     options.expand_min_words = static_cast<unsigned>(words);
 }
 
+void parse_topical(std::string_view text, SearchOptions& options) {
+    const std::string s(text);
+    double phrase = 0, matches = options.topical_matches;
+    const auto count = [](double v) { return v >= 0 && v <= 1e9 && v == std::floor(v); };
+    if (!parse_numbers(s, {&phrase, &matches}) || !count(phrase) || !count(matches))
+        throw Error(ErrorCode::BadOption,
+                    NEWSIDX_OPT("topical") " wants P[,M]: numbers of articles (0: that test off), "
+                    "got '" + s + "'");
+    options.topical_phrase = static_cast<unsigned>(phrase);
+    options.topical_matches = static_cast<unsigned>(matches);
+}
+
 void parse_all_words(std::string_view text, SearchOptions& options) {
     const std::string s(text);
     double weight = 0, words = options.max_all_words_terms, b = options.all_words_b;
@@ -285,6 +297,16 @@ constexpr SearchOption kRows[] = {
      "3,5,1; 0 turns it off)",
      [](SearchOptions& o, const std::string& v) { parse_all_words(v, o); },
      [](const SearchOptions& o) { return o.all_words != kDefaultAllWords; }, nullptr},
+    {"topical", 0, T::Text, "P[,M]", 0, 0, {}, false, false, {}, kNone,
+     "Ranking: a query of 2 or more bare words names a subject when at least P articles have "
+     "them as a phrase or M have them all: it gets feedback (" NEWSIDX_OPT("expand") "'s N "
+     "terms) instead of the all-words weight (default 6,0; 0 turns a test off)",
+     [](SearchOptions& o, const std::string& v) { parse_topical(v, o); },
+     [](const SearchOptions& o) {
+         return o.topical_phrase != kDefaultTopicalPhrase ||
+                o.topical_matches != kDefaultTopicalMatches;
+     },
+     nullptr},
     {"proximity", 0, T::Text, "W[,U]", 0, 0, {}, false, false, {}, kNone,
      "Ranking: extra weight W,U for consecutive query words in order within 3 words (W) or in "
      "any order within 8 (U), queries of 2-6 words (default 0,0)",

@@ -141,7 +141,10 @@ ranking::RankedQuery QueryBuilder::rank(Parses parses, bool is_a_title, BuiltQue
         ranking::RankedQuery q(words);
         if (built.bare_words)
             q.add_bonuses(detail::guarded("searching", set_.label(), [&] {
-                return ranking::evidence(words, db, options_, !is_a_title, set_.has_remote());
+                const bool topical = !is_a_title && ranking::is_topical(db, words, options_);
+                built.topical = built.topical || topical;
+                return ranking::evidence(words, db, options_, !is_a_title && !topical,
+                                         set_.has_remote());
             }));
         if (mixed) {
             const std::string analyzer_term = std::string(schema::kAnalyzer.prefix) + name;

@@ -32,6 +32,9 @@ struct BuiltQuery {
     /// A ranked query of bare words (no operator, field, phrase, +/-, --all): it gets the
     /// ranking evidence and, when long enough, feedback.
     bool bare_words = false;
+    /// A query of bare words whose words occur together in many articles (--topical): it gets
+    /// feedback and no all-words evidence.
+    bool topical = false;
     /// A pasted all-capitals headline whose operator words were read as words (a note says so).
     bool headline = false;
 

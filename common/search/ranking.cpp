@@ -341,12 +341,48 @@ Xapian::Query like_query(const Xapian::Database& db, Xapian::docid did,
     return expansion_query(enquire, db, rset, Xapian::Query(), kLikeTerms, 1, added, true);
 }
 
-bool wants_feedback(const SearchOptions& options, bool bare_words, std::size_t words) {
-    return options.expand > 0 && bare_words && words >= options.expand_min_words;
+namespace {
+
+// Whether at least `wanted` articles match `query` (counting stops there).
+bool at_least(const Xapian::Database& db, const Xapian::Query& query, Xapian::doccount wanted) {
+    Xapian::Enquire count(db);
+    count.set_query(query);
+    count.set_weighting_scheme(Xapian::BoolWeight());
+    return count.get_mset(0, 0, wanted).get_matches_lower_bound() >= wanted;
+}
+
+}  // namespace
+
+// A subject has a name that many articles use ("orange juice", "International Cocoa
+// Organisation": a phrase in at least P), or words that many have together ("oil iran": at
+// least M); words a reader took from one story (a known-item query) are neither. The phrase
+// may have a word between its words: the stop words the parse left out ("price of gold").
+bool is_topical(const Xapian::Database& db, const Xapian::Query& words,
+                const SearchOptions& options) {
+    if (options.topical_phrase == 0 && options.topical_matches == 0) return false;
+    std::vector<Xapian::Query> ordered;  // the words in query order, each once
+    std::set<std::string> seen;
+    for (auto t = words.get_terms_begin(); t != words.get_terms_end(); ++t)
+        if (schema::is_text_term(*t) && seen.insert(*t).second) ordered.emplace_back(*t);
+    if (ordered.size() < 2) return false;
+    if (options.topical_matches > 0 &&
+        at_least(db, Xapian::Query(Xapian::Query::OP_AND, ordered.begin(), ordered.end()),
+                 options.topical_matches))
+        return true;
+    return options.topical_phrase > 0 &&
+           at_least(db,
+                    Xapian::Query(Xapian::Query::OP_PHRASE, ordered.begin(), ordered.end(),
+                                  2 * ordered.size() - 1),
+                    options.topical_phrase);
+}
+
+bool wants_feedback(const SearchOptions& options, bool bare_words, std::size_t words,
+                    bool topical) {
+    return options.expand > 0 && bare_words && (topical || words >= options.expand_min_words);
 }
 
 void add_feedback(RankedQuery& ranked, Xapian::Enquire& enquire, const Xapian::Database& db,
-                  const Xapian::Query& filter, const SearchOptions& options,
+                  const Xapian::Query& filter, const SearchOptions& options, bool topical,
                   std::vector<std::string>* added) {
     // Relevance-set expansion from the top hits of the query as typed, filters applied.
     enquire.set_query(filtered(ranked.query(), filter));
@@ -356,8 +392,14 @@ void add_feedback(RankedQuery& ranked, Xapian::Enquire& enquire, const Xapian::D
     if (rset.empty()) return;
     const Xapian::Query more = expansion_query(enquire, db, rset, ranked.query(), options.expand,
                                                kFeedbackWeight, added);
-    // Explained by the added terms the article has.
-    if (!more.empty()) ranked.add_alternative({"feedback", "", more, true});
+    // Explained by the added terms the article has. A subject's terms only reorder the
+    // articles that have its words: "World Bank" counts the articles with those words, not
+    // every one that has "loan".
+    if (more.empty()) return;
+    if (topical)
+        ranked.add_bonus({"feedback", "", more, true});
+    else
+        ranked.add_alternative({"feedback", "", more, true});
 }
 
 namespace {

@@ -131,11 +131,20 @@ Xapian::Query like_query(const Xapian::Database& db, Xapian::docid did,
 /// hits of `ranked` (`filter` applied) join it, weighed kFeedbackWeight. The caller decides it
 /// applies (wants_feedback()). `enquire` is set up with the weighting scheme; `added`
 /// receives the terms.
+/// Whether a parse of bare words names a subject rather than one story (--topical P,M): two or
+/// more words that at least P articles have as a phrase (a word between them allowed: the stop
+/// words the parse left out), or at least M have all. A match or two, counting stops at P or M.
+bool is_topical(const Xapian::Database& db, const Xapian::Query& words,
+                const SearchOptions& options);
 /// Whether a query gets feedback: ranked bare words (ORed with --all, a field or an exclusion,
 /// the added terms would bring in the articles those keep out), at least W of them.
-bool wants_feedback(const SearchOptions& options, bool bare_words, std::size_t words);
+/// A topical query (is_topical()) gets it whatever its length, and only as weight for the
+/// articles that have its words (no hit added: its count stays its words'); a long query's
+/// terms also find articles of their own.
+bool wants_feedback(const SearchOptions& options, bool bare_words, std::size_t words,
+                    bool topical);
 void add_feedback(RankedQuery& ranked, Xapian::Enquire& enquire, const Xapian::Database& db,
-                  const Xapian::Query& filter, const SearchOptions& options,
+                  const Xapian::Query& filter, const SearchOptions& options, bool topical,
                   std::vector<std::string>* added);
 
 /// --recency: a boost by publication day that halves every options.recency_days days from

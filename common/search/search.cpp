@@ -140,8 +140,9 @@ ranking::RankedQuery Searcher::configure(Xapian::Enquire& enquire, const Xapian:
                                          SearchResult& out) const {
     enquire.set_weighting_scheme(ranking::bm25(options_));
     ranking::RankedQuery ranked = built.ranked;
-    if (ranking::wants_feedback(options_, built.bare_words, built.words))
-        ranking::add_feedback(ranked, enquire, db, built.filter, options_, &out.expansion);
+    if (ranking::wants_feedback(options_, built.bare_words, built.words, built.topical))
+        ranking::add_feedback(ranked, enquire, db, built.filter, options_, built.topical,
+                              &out.expansion);
     if (options_.recency_days > 0)
         ranking::add_recency(
             ranked, enquire, db, built.filter,

@@ -151,9 +151,9 @@ TEST_F(PageTest, ShowsHitsWithHighlightsATimelineAndFacetsThatNarrow) {
     // The hits, in the order of the JSON API, with the words highlighted.
     EXPECT_EQ(b.eval("return document.querySelectorAll('#hits .hit').length"), 10);
     EXPECT_EQ(b.eval("return document.querySelector('#hits .hit h3 a').textContent"),
-              "Draft text of security guarantees published after week of delays");
+              "Talks end with offer of security guarantees for the border region");
     EXPECT_EQ(b.eval("return document.querySelector('#hits .hit h3 a').href"),
-              "https://news.example.org/2022/02/16/draft-text-published");
+              "https://news.example.org/2022/02/08/talks-end-with-offer");
     EXPECT_EQ(b.eval("return [...document.querySelectorAll('#hits .hit:first-child mark')]"
                      ".map(m => m.textContent).join('|')"),
               "security|guarantees");

@@ -45,10 +45,17 @@ void expect_sums(const SearchResult& result) {
 }
 
 TEST(Explain, BareWordsAreBm25PerWordAllWordsAndTitleWords) {
-    const SearchResult r = explained("security guarantees");
+    SearchOptions one_story;
+    one_story.topical_phrase = 0;  // not read as a subject's name
+    const SearchResult r = explained("security guarantees", one_story);
     expect_sums(r);
     const Hit& top = r.hits.front();
     EXPECT_EQ(kinds(top), (std::set<std::string>{"bm25", "all-words", "title words"}));
+    // By default it is one: the samples use the phrase in more than six articles.
+    const SearchResult subject = explained("security guarantees");
+    expect_sums(subject);
+    EXPECT_EQ(kinds(subject.hits.front()),
+              (std::set<std::string>{"bm25", "feedback", "title words"}));
     std::set<std::string> words;
     for (const ScorePart& p : top.explanation)
         if (p.part == "bm25") words.insert(p.detail.substr(0, p.detail.find(' ')));

@@ -300,6 +300,84 @@ TEST(Ranking, EvidenceNeverAddsOrRemovesAHit) {
     }
 }
 
+// The parts of the top hit's score (--explain), by kind.
+std::set<std::string> part_kinds(SearchOptions so, const std::string& query) {
+    so.query = query;
+    so.explain = true;
+    const SearchResult r = search(so);
+    std::set<std::string> kinds;
+    if (!r.hits.empty())
+        for (const ScorePart& p : r.hits.front().explanation) kinds.insert(p.part);
+    return kinds;
+}
+
+TEST(Ranking, AQueryThatNamesASubjectGetsFeedbackInsteadOfTheAllWordsWeight) {
+    TempDir dir;
+    std::vector<Article> articles;
+    // Eleven articles use the name "orange juice" (one with a word between, as "price of gold"
+    // is a phrase of "price gold"), each with the crop's other words: feedback reads the top 10.
+    for (int i = 0; i < 11; ++i)
+        articles.push_back({"oj" + std::to_string(i), "Citrus report " + std::to_string(i),
+                            std::string(i == 5 ? "Orange and juice" : "Orange juice") +
+                                " futures rose as the Florida frozen concentrate crop shrank."});
+    // Two with a word of the name: the one about the subject has the crop's words, and the
+    // other, short, repeats the word.
+    articles.push_back({"crop", "Crop estimate",
+                        "The juice crop in Florida: frozen concentrate shrank as the crop "
+                        "estimate fell, and the frozen concentrate price rose in Florida."});
+    articles.push_back({"juicy", "Kitchen", "Juice, juice and juice."});
+    // The words together, never as a name.
+    for (int i = 0; i < 6; ++i)
+        articles.push_back({"apart" + std::to_string(i), "Port news " + std::to_string(i),
+                            "The harbour closed for a day. Later the strike ended."});
+    for (int i = 0; i < 6; ++i)
+        articles.push_back({"f" + std::to_string(i), "Council " + std::to_string(i),
+                            "The council met about the budget and the museum."});
+    SearchOptions so = index_of(dir, articles);
+    so.expand = kDefaultExpandTerms;
+    so.all_words = kDefaultAllWords;
+    ASSERT_EQ(so.topical_phrase, 6u) << "the default";
+    so.query = "orange juice";
+    const SearchResult topical = search(so);
+    EXPECT_FALSE(topical.expansion.empty()) << "a name six articles use or more: a subject";
+    so.limit = 20;
+    const Ids hits = ids(so, "orange juice");
+    ASSERT_EQ(hits.size(), 13u) << "feedback adds no hit: the count is the words' matches";
+    EXPECT_EQ(std::vector<std::string>(hits.end() - 2, hits.end()), (Ids{"crop", "juicy"}))
+        << "feedback's terms put the article about the subject above the one that repeats";
+    EXPECT_EQ(part_kinds(so, "orange juice").count("all-words"), 0u);
+    EXPECT_EQ(part_kinds(so, "orange juice").count("feedback"), 1u);
+
+    so.topical_phrase = 12;  // one article short of a subject
+    so.query = "orange juice";
+    EXPECT_TRUE(search(so).expansion.empty());
+    const Ids one_story = ids(so, "orange juice");
+    ASSERT_EQ(one_story.size(), 13u);
+    EXPECT_EQ(std::vector<std::string>(one_story.end() - 2, one_story.end()),
+              (Ids{"juicy", "crop"}))
+        << "without feedback the short article that repeats the word comes first";
+    EXPECT_EQ(part_kinds(so, "orange juice").count("all-words"), 1u);
+    so.topical_phrase = 11;
+    EXPECT_FALSE(search(so).expansion.empty()) << "P articles are enough";
+    so.topical_phrase = 6;
+
+    so.query = "harbour strike";
+    EXPECT_TRUE(search(so).expansion.empty()) << "together in six, as a phrase in none";
+    EXPECT_EQ(part_kinds(so, "harbour strike").count("all-words"), 1u);
+    so.topical_matches = 6;
+    EXPECT_FALSE(search(so).expansion.empty()) << "--topical P,6: six with both words is enough";
+    so.topical_matches = 0;
+
+    so.query = "juice";
+    EXPECT_TRUE(search(so).expansion.empty()) << "one word is not a subject's name";
+    so.query = "\"orange juice\"";
+    EXPECT_TRUE(search(so).expansion.empty()) << "a quoted phrase is not bare words";
+    so.expand = 0;
+    so.query = "orange juice";
+    EXPECT_TRUE(search(so).expansion.empty()) << "--expand 0 turns feedback off for every query";
+    EXPECT_EQ(part_kinds(so, "orange juice").count("all-words"), 0u);
+}
+
 TEST(Ranking, OptionsAreCheckedWithAClearMessage) {
     SearchOptions so;
     parse_all_words("1.5,8", so);
@@ -331,6 +409,14 @@ TEST(Ranking, OptionsAreCheckedWithAClearMessage) {
         refused(parse_all_words, bad, "--all-words wants W[,N[,B]]");
     for (const char* bad : {"", "x", "0.1,", "-0.1,0", "0.1,-1", "0.1,0.1,0.1", "inf"})
         refused(parse_proximity, bad, "--proximity wants W,U");
+    parse_topical("4", so);
+    EXPECT_EQ(so.topical_phrase, 4u);
+    EXPECT_EQ(so.topical_matches, 0u);
+    parse_topical("0,200", so);
+    EXPECT_EQ(so.topical_phrase, 0u);
+    EXPECT_EQ(so.topical_matches, 200u);
+    for (const char* bad : {"", "x", "1.5", "-1", "1,", "1,2,3", "1,-2", "0x1"})
+        refused(parse_topical, bad, "--topical wants P[,M]");
 }
 
 }  // namespace

@@ -55,6 +55,8 @@ struct SearchOptions {
     /// --expand N,W: add the N best terms of the top hits to a query of at least W words.
     unsigned expand = kDefaultExpandTerms;
     unsigned expand_min_words = kDefaultExpandMinWords;
+    unsigned topical_phrase = kDefaultTopicalPhrase;    ///< --topical P,M: P
+    unsigned topical_matches = kDefaultTopicalMatches;  ///< --topical P,M: M
     double all_words = kDefaultAllWords;                      ///< --all-words W,N,B: W
     unsigned max_all_words_terms = kDefaultMaxAllWordsTerms;  ///< --all-words W,N,B: N
     double all_words_b = kDefaultAllWordsB;                   ///< --all-words W,N,B: B
@@ -167,6 +169,9 @@ void parse_proximity(std::string_view text, SearchOptions& options);
 
 /// Parses --expand N[,W] into `options`. Throws Error(BadOption).
 void parse_expand(std::string_view text, SearchOptions& options);
+
+/// Parses --topical P[,M] into `options`. Throws Error(BadOption).
+void parse_topical(std::string_view text, SearchOptions& options);
 
 /// Parses --all-words W[,N[,B]] into `options`. Throws Error(BadOption).
 void parse_all_words(std::string_view text, SearchOptions& options);

@@ -18,7 +18,9 @@
 // | character pairs | Chinese/Japanese/Korean bare words, matched | kCharPairWeight × the pairs' weights               |                 |
 // |                 | through adjacent character pairs            |                                                    |                 |
 // | feedback        | the best terms of the top 10 hits, for      | kFeedbackWeight × their weights                    | --expand N,W    |
-// |                 | bare-word queries of W+ words               |                                                    |                 |
+// |                 | bare-word queries of W+ words, and for a    | (a subject's: only for articles with its words)    | --topical P,M   |
+// |                 | subject's name (2+ words, a phrase in P+    |                                                    |                 |
+// |                 | articles), which gets no all-words weight   |                                                    |                 |
 // | recency         | a fresh article                             | kRecencyShare × the best hit's BM25, halving every | --recency DAYS  |
 // |                 |                                             | DAYS days from --now                               |                 |
 // | language scale  | (a factor) each language's parse in an      | its words' idf among its own articles over their   |                 |
@@ -47,6 +49,10 @@ inline constexpr double kDefaultTitleBoost = 3.0;
 /// a distinct term of the parse, stop words left out). Long, descriptive queries gain from it;
 /// short ones, typed to find one story, lose.
 inline constexpr unsigned kDefaultExpandTerms = 10, kDefaultExpandMinWords = 12;
+/// --topical P,M: a query of two or more bare words is topical (it names a subject, not one
+/// story) when at least P articles have its words as a phrase, or at least M have them all: it
+/// gets feedback (--expand's N terms) and no all-words evidence. 0 turns either test off.
+inline constexpr unsigned kDefaultTopicalPhrase = 6, kDefaultTopicalMatches = 0;
 /// --all-words W,N,B: an article with every word of a query of 2 to N words gains W times those
 /// words' BM25 weight, computed with length normalisation B (the ranking's K1 and L).
 inline constexpr double kDefaultAllWords = 3, kDefaultAllWordsB = 1;
