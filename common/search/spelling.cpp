@@ -1,11 +1,16 @@
 // "Did you mean": QueryBuilder::correction, in three steps — the words of the query that could
 // be corrected, each one's correction (when it is a typo), and whether the corrected query
-// finds what the query did not.
+// finds what the query did not. A correction is a word one letter away whose stem the index has
+// (its own term list: every word of every article, with no spelling data to build), or else
+// Xapian's suggestion from the titles' words (two letters away for long words).
 #include <algorithm>
 #include <cctype>
+#include <set>
+#include <tuple>
 
 #include "analyzer.hpp"
 #include "newsidx/error.hpp"
+#include "newsidx/stored_record.hpp"
 #include "query_builder.hpp"
 #include "query_text.hpp"
 
@@ -24,6 +29,14 @@ constexpr Xapian::doccount kWordGain = 100;
 constexpr std::size_t kMinCorrectedWithHits = 6;
 // A query with a few hits gets a correction only if that finds this many times as many.
 constexpr Xapian::doccount kQueryGain = 10;
+// A correction from the term list is a word of at least this many articles (a word of one may
+// be a typo itself)...
+constexpr Xapian::doccount kMinCorrectionArticles = 2;
+// ... written so in one of the first this many articles with its stem (a string one letter away
+// can stem to a real stem without being a word: "opecs").
+constexpr unsigned kArticlesToRead = 10;
+// The candidates tried in turn, best first, until one is found as written.
+constexpr unsigned kCandidatesToCheck = 5;
 
 
 // A word of the query that could be corrected: where it is in the query as typed, folded, and
@@ -41,10 +54,16 @@ class ArticlesWith {
     ArticlesWith(const Xapian::Database& db, const std::vector<std::string>& analyzers) : db_(db) {
         for (const std::string& name : analyzers) stemmers_.push_back(Analyzer(name).stemmer());
     }
-    Xapian::doccount operator()(const std::string& word) const {
-        Xapian::doccount most = 0;
-        for (const Xapian::Stem& stem : stemmers_) most = std::max(most, db_.get_termfreq(stem(word)));
-        return most;
+    Xapian::doccount operator()(const std::string& word) const { return most(word).second; }
+    /// The stem of `word` that the most articles have, and their number.
+    std::pair<std::string, Xapian::doccount> most(const std::string& word) const {
+        std::pair<std::string, Xapian::doccount> best{"", 0};
+        for (const Xapian::Stem& stem : stemmers_) {
+            std::string term = stem(word);
+            const Xapian::doccount n = db_.get_termfreq(term);
+            if (n > best.second) best = {std::move(term), n};
+        }
+        return best;
     }
 
   private:
@@ -92,6 +111,78 @@ std::vector<Word> words_of(const std::string& raw, const ArticlesWith& articles_
     return words;
 }
 
+// Letters a typist puts for each other because they sound alike (a vowel for a vowel too):
+// "opek" is OPEC sooner than "open".
+bool sound_alike(char a, char b) {
+    static const std::string kVowels = "aeiou";
+    if (kVowels.find(a) != std::string::npos && kVowels.find(b) != std::string::npos) return true;
+    for (const char* pair : {"ck", "cs", "sz", "kq", "iy"})
+        if ((a == pair[0] && b == pair[1]) || (a == pair[1] && b == pair[0])) return true;
+    return false;
+}
+
+// Whether `word` is only the letters a-z (folded Latin script: accents are gone).
+bool latin_letters(const std::string& word) {
+    return std::all_of(word.begin(), word.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+}
+
+// The strings one edit from `word` (a letter dropped, added, changed, or two swapped), each with
+// its cost: 0 for a sound-alike letter changed, 1 otherwise. Letters a-z only.
+std::vector<std::pair<std::string, int>> one_edit(const std::string& word) {
+    std::vector<std::pair<std::string, int>> out;
+    for (std::size_t i = 0; i <= word.size(); ++i) {
+        if (i < word.size()) out.emplace_back(word.substr(0, i) + word.substr(i + 1), 1);
+        if (i + 1 < word.size() && word[i] != word[i + 1])
+            out.emplace_back(word.substr(0, i) + word[i + 1] + word[i] + word.substr(i + 2), 1);
+        for (char c = 'a'; c <= 'z'; ++c) {
+            out.emplace_back(word.substr(0, i) + c + word.substr(i), 1);
+            if (i < word.size() && c != word[i])
+                out.emplace_back(word.substr(0, i) + c + word.substr(i + 1),
+                                 sound_alike(c, word[i]) ? 0 : 1);
+        }
+    }
+    return out;
+}
+
+// Whether one of the first kArticlesToRead articles with `term` has `word` as written (folded).
+bool written_so(const Xapian::Database& db, const std::string& term, const std::string& word) {
+    unsigned read = 0;
+    for (auto it = db.postlist_begin(term); it != db.postlist_end(term) && read < kArticlesToRead;
+         ++it, ++read) {
+        const StoredRecord record = StoredRecord::of(db.get_document(*it));
+        const std::string text = fold(record.title + "\n" + record.body);
+        std::size_t pos = 0;
+        for (std::string_view w = next_word(text, &pos); !w.empty(); w = next_word(text, &pos))
+            if (w == word) return true;
+    }
+    return false;
+}
+
+// The word one letter from `w` that the index has, in at least kWordGain times as many
+// articles as `w` (and kMinCorrectionArticles): the cheapest edit, then the most articles.
+// Empty for a word with letters other than a-z (Xapian's suggestion serves those).
+std::string nearest_indexed_word(const Word& w, const Xapian::Database& db,
+                                 const ArticlesWith& articles_with) {
+    if (!latin_letters(w.folded)) return {};
+    const Xapian::doccount wanted = std::max(kMinCorrectionArticles, kWordGain * w.own);
+    // (cost, fewer articles first when negated, the word), the term it stems to
+    std::vector<std::tuple<int, long long, std::string, std::string>> found;
+    std::set<std::string> seen;
+    for (auto& [candidate, cost] : one_edit(w.folded)) {
+        if (candidate.size() < 2 || !seen.insert(candidate).second) continue;
+        auto [term, articles] = articles_with.most(candidate);
+        if (articles >= wanted)
+            found.emplace_back(cost, -static_cast<long long>(articles), candidate, term);
+    }
+    std::sort(found.begin(), found.end());
+    unsigned checked = 0;
+    for (const auto& [cost, articles, candidate, term] : found) {
+        if (++checked > kCandidatesToCheck) break;
+        if (written_so(db, term, candidate)) return candidate;
+    }
+    return {};
+}
+
 // A word in the spelling dictionary is in some article's title: a real word.
 bool in_titles(const Xapian::Database& db, const std::string& word) {
     Xapian::TermIterator it = db.spellings_begin();
@@ -99,18 +190,43 @@ bool in_titles(const Xapian::Database& db, const std::string& word) {
     return it != db.spellings_end() && *it == word;
 }
 
+// Letters (code points), not bytes: an Arabic letter is two.
+std::size_t letters(const std::string& word) {
+    return static_cast<std::size_t>(std::count_if(word.begin(), word.end(), [](char c) {
+        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    }));
+}
+
+// Whether `b` is `a` with one letter changed for another: a real word as often as a typo
+// ("robber" and "rubber").
+bool changes_a_letter(const std::string& a, const std::string& b) {
+    if (a.size() != b.size()) return false;
+    std::size_t changed = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) changed += a[i] != b[i];
+    return changed == 1;
+}
+
 // The correction of `w`, or empty. A word with articles of its own is a typo only if it is
 // long (short real words have many neighbours one letter away: "jute" and "june", "loin" and
-// "loan"), no title has it, and no correction could be in kWordGain times as many articles as
-// a common word.
+// "loan"), no title has it, no correction could be in kWordGain times as many articles as
+// a common word, and the correction is one letter added, dropped or swapped (two letters, or
+// one changed, turn rare real words into common ones: "exposition" into "opposition",
+// "robber" into "rubber"). A word no article has may be
+// two letters from its correction when it has 8 letters or more. In other scripts only a word
+// no article has is corrected: an Arabic word with a letter more or less is as often another
+// word ("فالاقتصاد", "so the economy", is not a typo of "الاقتصاد").
 std::string correction_of(const Word& w, const Xapian::Database& db,
                           const ArticlesWith& articles_with, bool few_hits) {
+    const std::size_t length = letters(w.folded);
     if (w.own > 0 &&
-        (w.folded.size() < kMinCorrectedWithHits || w.own > db.get_doccount() / kWordGain ||
+        (length < kMinCorrectedWithHits || !latin_letters(w.folded) || w.own > db.get_doccount() / kWordGain ||
          (!few_hits && w.own > kRareWord) || in_titles(db, w.folded)))
         return {};
-    const std::string suggestion = db.get_spelling_suggestion(w.folded, w.folded.size() < 8 ? 1 : 2);
+    std::string suggestion = nearest_indexed_word(w, db, articles_with);
+    if (suggestion.empty())
+        suggestion = db.get_spelling_suggestion(w.folded, w.own == 0 && length >= 8 ? 2 : 1);
     if (suggestion.empty() || suggestion == w.folded) return {};
+    if (w.own > 0 && changes_a_letter(w.folded, suggestion)) return {};
     const Xapian::doccount better = articles_with(suggestion);
     if (better == 0 || better < kWordGain * w.own) return {};
     return suggestion;

@@ -486,6 +486,24 @@ class DidYouMean : public ::testing::Test {
                                 "prices rose."));
         write_file(*dir_ / "c/truce.txt", article_text("Ceasefire agreed", "20220208",
                                                        "https://x.org/truce", "Guns fell silent."));
+        // Words of bodies only, in no title: "parliament" (in two articles), "opec" (two) and
+        // "open" (forty), "robber" (one) beside "rubber" (two hundred).
+        for (int i = 0; i < 2; ++i)
+            write_file(*dir_ / ("c/p" + std::to_string(i) + ".txt"),
+                       article_text("Vote on Tuesday " + std::to_string(i), "20220208",
+                                    "https://x.org/p" + std::to_string(i),
+                                    "Parliament's members and OPEC ministers met."));
+        for (int i = 0; i < 40; ++i)
+            write_file(*dir_ / ("c/o" + std::to_string(i) + ".txt"),
+                       article_text("Shops " + std::to_string(i), "20220208",
+                                    "https://x.org/o" + std::to_string(i), "The shop is open."));
+        for (int i = 0; i < 200; ++i)
+            write_file(*dir_ / ("c/r" + std::to_string(i) + ".txt"),
+                       article_text("Plantations " + std::to_string(i), "20220208",
+                                    "https://x.org/r" + std::to_string(i), "Rubber prices."));
+        write_file(*dir_ / "c/robber.txt",
+                   article_text("Bank raid", "20220208", "https://x.org/robber",
+                                "The robber fled. Analysts expect an easing of conditions."));
         index_folder(*dir_);
     }
     static void TearDownTestSuite() { delete dir_; }
@@ -518,6 +536,28 @@ TEST_F(DidYouMean, CorrectsARareWordWhenTheCorrectionIsInManyTimesAsMany) {
     // The query as written is kept: its other words, operators and filters.
     EXPECT_EQ(run("Goverment AND budget site:x.org").did_you_mean,
               "government AND budget site:x.org");
+}
+
+TEST_F(DidYouMean, CorrectsToAWordOfTheBodiesThatNoTitleHas) {
+    // The index's own terms, not the titles' words: "parliament" is in two bodies, as
+    // "Parliament's" (its stem "parliament").
+    EXPECT_EQ(run("parliment").did_you_mean, "parliament");
+    EXPECT_EQ(run("parliment").total_estimate, 0u);
+    // One letter from "opec" (2 articles) and "open" (40): a letter that sounds alike is the
+    // likelier slip.
+    EXPECT_EQ(run("opek").did_you_mean, "opec");
+    EXPECT_EQ(run("opem").did_you_mean, "open") << "m for n is no sound-alike: the more articles";
+    // A word of one article is not a correction (it may be a typo itself).
+    EXPECT_EQ(run("robbber").total_estimate, 0u);
+    EXPECT_EQ(run("robbber").did_you_mean, "") << "'robber' is in one article, in no title";
+}
+
+TEST_F(DidYouMean, LeavesARealWordOneLetterFromACommonOneAlone) {
+    // "robber" (1 article) is one letter changed from "rubber" (200): as often a real word as
+    // a typo, so only a letter added, dropped or swapped corrects a word with articles.
+    EXPECT_EQ(run("robber").total_estimate, 1u);
+    EXPECT_EQ(run("robber").did_you_mean, "");
+    EXPECT_EQ(run("easing").did_you_mean, "") << "a word of every 100th article or more";
 }
 
 TEST_F(DidYouMean, IsAskedOfTheWholeResultNotThePage) {
