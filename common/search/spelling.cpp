@@ -37,6 +37,11 @@ constexpr Xapian::doccount kMinCorrectionArticles = 2;
 constexpr unsigned kArticlesToRead = 10;
 // The candidates tried in turn, best first, until one is found as written.
 constexpr unsigned kCandidatesToCheck = 5;
+// A shorter word is corrected from the term list only by a sound-alike letter: most short words
+// are a letter from another ("seven" and "seen", "facet" and "face", "fold" and "food"), and a
+// small index lacks many real ones. Under kMinChangedLetters, not by any other letter changed
+// either ("accent" and "accept", "bounds" and "pounds").
+constexpr std::size_t kMinEditedLetters = 6, kMinChangedLetters = 8;
 
 
 // A word of the query that could be corrected: where it is in the query as typed, folded, and
@@ -111,11 +116,9 @@ std::vector<Word> words_of(const std::string& raw, const ArticlesWith& articles_
     return words;
 }
 
-// Letters a typist puts for each other because they sound alike (a vowel for a vowel too):
-// "opek" is OPEC sooner than "open".
+// Letters a typist puts for each other because they sound alike: "opek" is OPEC sooner than
+// "open".
 bool sound_alike(char a, char b) {
-    static const std::string kVowels = "aeiou";
-    if (kVowels.find(a) != std::string::npos && kVowels.find(b) != std::string::npos) return true;
     for (const char* pair : {"ck", "cs", "sz", "kq", "iy"})
         if ((a == pair[0] && b == pair[1]) || (a == pair[1] && b == pair[0])) return true;
     return false;
@@ -127,7 +130,8 @@ bool latin_letters(const std::string& word) {
 }
 
 // The strings one edit from `word` (a letter dropped, added, changed, or two swapped), each with
-// its cost: 0 for a sound-alike letter changed, 1 otherwise. Letters a-z only.
+// its cost: 0 for a sound-alike letter changed, 1 for a letter dropped, added or swapped, 2 for
+// any other changed. Letters a-z only.
 std::vector<std::pair<std::string, int>> one_edit(const std::string& word) {
     std::vector<std::pair<std::string, int>> out;
     for (std::size_t i = 0; i <= word.size(); ++i) {
@@ -138,7 +142,7 @@ std::vector<std::pair<std::string, int>> one_edit(const std::string& word) {
             out.emplace_back(word.substr(0, i) + c + word.substr(i), 1);
             if (i < word.size() && c != word[i])
                 out.emplace_back(word.substr(0, i) + c + word.substr(i + 1),
-                                 sound_alike(c, word[i]) ? 0 : 1);
+                                 sound_alike(c, word[i]) ? 0 : 2);
         }
     }
     return out;
@@ -159,17 +163,22 @@ bool written_so(const Xapian::Database& db, const std::string& term, const std::
 }
 
 // The word one letter from `w` that the index has, in at least kWordGain times as many
-// articles as `w` (and kMinCorrectionArticles): the cheapest edit, then the most articles.
+// articles as `w` (and kMinCorrectionArticles): the cheapest edit, then the most articles; for
+// a shorter word, only the cheaper edits (kMinEditedLetters, kMinChangedLetters).
 // Empty for a word with letters other than a-z (Xapian's suggestion serves those).
 std::string nearest_indexed_word(const Word& w, const Xapian::Database& db,
                                  const ArticlesWith& articles_with) {
     if (!latin_letters(w.folded)) return {};
+    const int most = w.folded.size() < kMinEditedLetters    ? 0
+                     : w.folded.size() < kMinChangedLetters ? 1
+                                                            : 2;
     const Xapian::doccount wanted = std::max(kMinCorrectionArticles, kWordGain * w.own);
     // (cost, fewer articles first when negated, the word), the term it stems to
     std::vector<std::tuple<int, long long, std::string, std::string>> found;
     std::set<std::string> seen;
     for (auto& [candidate, cost] : one_edit(w.folded)) {
-        if (candidate.size() < 2 || !seen.insert(candidate).second) continue;
+        if (cost > most || candidate.size() < 2 || !seen.insert(candidate).second)
+            continue;
         auto [term, articles] = articles_with.most(candidate);
         if (articles >= wanted)
             found.emplace_back(cost, -static_cast<long long>(articles), candidate, term);

@@ -546,7 +546,9 @@ TEST_F(DidYouMean, CorrectsToAWordOfTheBodiesThatNoTitleHas) {
     // One letter from "opec" (2 articles) and "open" (40): a letter that sounds alike is the
     // likelier slip.
     EXPECT_EQ(run("opek").did_you_mean, "opec");
-    EXPECT_EQ(run("opem").did_you_mean, "open") << "m for n is no sound-alike: the more articles";
+    EXPECT_EQ(run("opem").did_you_mean, "")
+        << "a word under 6 letters only by a sound-alike letter (m and n are not)";
+    EXPECT_EQ(run("parlaiment").did_you_mean, "parliament") << "two letters swapped";
     // A word of one article is not a correction (it may be a typo itself).
     EXPECT_EQ(run("robbber").total_estimate, 0u);
     EXPECT_EQ(run("robbber").did_you_mean, "") << "'robber' is in one article, in no title";
