@@ -3,7 +3,7 @@
 // (search/ranking_model.hpp, ranking.cpp and the posting sources of all_words.cpp) and nowhere
 // else; `searcher --explain` shows each hit's score as
 // the sum of these parts. docs/quality.md says how each default was chosen (bench/tune.py,
-// across eight test sets).
+// across ten test sets).
 //
 // | part            | added for                                   | weight                                             | option          |
 // |-----------------|---------------------------------------------|----------------------------------------------------|-----------------|
@@ -38,7 +38,7 @@
 namespace newsidx {
 
 // The defaults of the options that tune the ranking, one declaration per option (bench/tune.py
-// chose them across eight test sets; docs/quality.md has the figures).
+// chose them across ten test sets; docs/quality.md has the figures).
 
 /// --bm25 K1,B,L: BM25's term-frequency saturation K1 and document-length normalisation B; an
 /// article shorter than L times the average weighs as if it were that long (min_normlen).
