@@ -13,22 +13,31 @@ likely as common ones: where corrections go wrong). Words of letters only, 4 or 
 import argparse
 import json
 import random
-import re
 import subprocess
 import sys
 import tempfile
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
-WORD = re.compile(r"[^\W\d_]{4,}")
+PUNCTUATION = "\"'()[]{}<>.,;:!?-‘’“”«»،؛؟"
+
+
+def is_word(token):
+    """Letters only (and the marks written on them: Arabic vowel signs), 4 or more: "didn't"
+    and "1987" are left out, as the index does not split them so."""
+    letters = [c for c in token if unicodedata.category(c).startswith("L")]
+    return len(letters) >= 4 and all(unicodedata.category(c)[0] in "LM" for c in token)
 
 
 def body_words(corpus):
-    """Every body word (lower-cased) of every article, in order."""
+    """Every body word (lower-cased) of every article, in order: the text split at white space,
+    punctuation around each piece stripped."""
     words = []
     for f in sorted(Path(corpus).rglob("*.txt")):
         lines = f.read_text(encoding="utf-8", errors="replace").splitlines()
-        words += [w.lower() for w in WORD.findall(" ".join(lines[4:]))]
+        words += [w for w in (t.strip(PUNCTUATION).lower() for t in " ".join(lines[3:]).split())
+                  if is_word(w)]
     return words
 
 

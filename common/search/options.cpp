@@ -150,14 +150,16 @@ void parse_expand(std::string_view text, SearchOptions& options) {
 
 void parse_topical(std::string_view text, SearchOptions& options) {
     const std::string s(text);
-    double phrase = 0, matches = options.topical_matches;
+    double phrase = 0, matches = options.topical_matches, name = options.topical_name;
     const auto count = [](double v) { return v >= 0 && v <= 1e9 && v == std::floor(v); };
-    if (!parse_numbers(s, {&phrase, &matches}) || !count(phrase) || !count(matches))
+    if (!parse_numbers(s, {&phrase, &matches, &name}) || !count(phrase) || !count(matches) ||
+        name < 0 || name > 100)
         throw Error(ErrorCode::BadOption,
-                    NEWSIDX_OPT("topical") " wants P[,M]: numbers of articles (0: that test off), "
-                    "got '" + s + "'");
+                    NEWSIDX_OPT("topical") " wants P[,M[,W]]: numbers of articles (0: that test "
+                    "off) and a weight 0 <= W <= 100, got '" + s + "'");
     options.topical_phrase = static_cast<unsigned>(phrase);
     options.topical_matches = static_cast<unsigned>(matches);
+    options.topical_name = name;
 }
 
 void parse_all_words(std::string_view text, SearchOptions& options) {
@@ -297,10 +299,11 @@ constexpr SearchOption kRows[] = {
      "3,5,1; 0 turns it off)",
      [](SearchOptions& o, const std::string& v) { parse_all_words(v, o); },
      [](const SearchOptions& o) { return o.all_words != kDefaultAllWords; }, nullptr},
-    {"topical", 0, T::Text, "P[,M]", 0, 0, {}, false, false, {}, kNone,
+    {"topical", 0, T::Text, "P[,M[,W]]", 0, 0, {}, false, false, {}, kNone,
      "Ranking: a query of 2 or more bare words names a subject when at least P articles have "
      "them as a phrase or M have them all: it gets feedback (" NEWSIDX_OPT("expand") "'s N "
-     "terms) instead of the all-words weight (default 6,0; 0 turns a test off)",
+     "terms) instead of the all-words weight, and W times the weight of its words in order "
+     "within 3 (its name) (default 2,0,0.5; 0 turns a test off)",
      [](SearchOptions& o, const std::string& v) { parse_topical(v, o); },
      [](const SearchOptions& o) {
          return o.topical_phrase != kDefaultTopicalPhrase ||

@@ -143,8 +143,10 @@ ranking::RankedQuery QueryBuilder::rank(Parses parses, bool is_a_title, BuiltQue
             q.add_bonuses(detail::guarded("searching", set_.label(), [&] {
                 const bool topical = !is_a_title && ranking::is_topical(db, words, options_);
                 built.topical = built.topical || topical;
+                // A remote shard's server would weigh the name with Xapian's phrase, which 1.4
+                // matches outside its window beside other parts: no name weight there.
                 return ranking::evidence(words, db, options_, !is_a_title && !topical,
-                                         set_.has_remote());
+                                         topical && !set_.has_remote(), set_.has_remote());
             }));
         if (mixed) {
             const std::string analyzer_term = std::string(schema::kAnalyzer.prefix) + name;

@@ -151,7 +151,8 @@ Part proximity_part(const std::string& a, const std::string& b, Xapian::termpos 
 // length normalisation of its own (AllWordsSource). Each leaf is weighed with its own wqf, so a
 // copy weighs what the word does in the parse.
 std::vector<Part> evidence(const Xapian::Query& words_query, const Xapian::Database& db,
-                           const SearchOptions& options, bool all_words, bool remote) {
+                           const SearchOptions& options, bool all_words, bool subject,
+                           bool remote) {
     std::vector<std::string> words;  // in query order, each once
     for (auto t = words_query.get_terms_begin(); t != words_query.get_terms_end(); ++t)
         if (std::find(words.begin(), words.end(), *t) == words.end()) words.push_back(*t);
@@ -159,11 +160,13 @@ std::vector<Part> evidence(const Xapian::Query& words_query, const Xapian::Datab
     if (all_words && options.all_words > 0 && words.size() >= 2 &&
         words.size() <= options.max_all_words_terms)
         parts.push_back(all_words_part(words, db, options, remote));
+    // A subject's name: its words in order, near each other (--topical's W).
+    const double ordered = options.ordered_proximity + (subject ? options.topical_name : 0);
     if (words.size() >= 2 && words.size() <= kMaxProximityTerms)
         for (std::size_t i = 0; i + 1 < words.size(); ++i) {
-            if (options.ordered_proximity > 0)
+            if (ordered > 0)
                 parts.push_back(proximity_part(words[i], words[i + 1], kOrderedWindow, true,
-                                               options.ordered_proximity, db, options, remote));
+                                               ordered, db, options, remote));
             if (options.unordered_proximity > 0)
                 parts.push_back(proximity_part(words[i], words[i + 1], kUnorderedWindow, false,
                                                options.unordered_proximity, db, options, remote));

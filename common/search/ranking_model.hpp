@@ -90,8 +90,10 @@ class RankedQuery {
 /// Evidence beyond each word's own BM25 weight, for a ranked query of bare words: the
 /// all-words bonus (when `all_words`), proximity, title words. With `remote`, only Xapian's
 /// own query parts (a remote shard's server runs no posting source of ours).
+/// A topical query (`subject`) gets no all-words bonus and its name's (--topical's W).
 std::vector<Part> evidence(const Xapian::Query& words, const Xapian::Database& db,
-                           const SearchOptions& options, bool all_words, bool remote);
+                           const SearchOptions& options, bool all_words, bool subject,
+                           bool remote);
 
 /// The scale of one language's parse in an index of several (the table's language scale).
 double language_scale(const Xapian::Database& db, const Xapian::Query& words,
@@ -127,13 +129,10 @@ Xapian::Query expansion_query(const Xapian::Enquire& enquire, const Xapian::Data
 Xapian::Query like_query(const Xapian::Database& db, Xapian::docid did,
                          std::vector<std::string>* added);
 
-/// Pseudo-relevance feedback (--expand N,W): the best terms of the top kFeedbackDocuments
-/// hits of `ranked` (`filter` applied) join it, weighed kFeedbackWeight. The caller decides it
-/// applies (wants_feedback()). `enquire` is set up with the weighting scheme; `added`
-/// receives the terms.
 /// Whether a parse of bare words names a subject rather than one story (--topical P,M): two or
 /// more words that at least P articles have as a phrase (a word between them allowed: the stop
 /// words the parse left out), or at least M have all. A match or two, counting stops at P or M.
+/// Counted over the whole index, filters aside: the kind of a query is its words'.
 bool is_topical(const Xapian::Database& db, const Xapian::Query& words,
                 const SearchOptions& options);
 /// Whether a query gets feedback: ranked bare words (ORed with --all, a field or an exclusion,
@@ -143,6 +142,10 @@ bool is_topical(const Xapian::Database& db, const Xapian::Query& words,
 /// terms also find articles of their own.
 bool wants_feedback(const SearchOptions& options, bool bare_words, std::size_t words,
                     bool topical);
+/// Pseudo-relevance feedback (--expand N,W): the best terms of the top kFeedbackDocuments
+/// hits of `ranked` (`filter` applied) join it, weighed kFeedbackWeight. The caller decides it
+/// applies (wants_feedback()). `enquire` is set up with the weighting scheme; `added`
+/// receives the terms.
 void add_feedback(RankedQuery& ranked, Xapian::Enquire& enquire, const Xapian::Database& db,
                   const Xapian::Query& filter, const SearchOptions& options, bool topical,
                   std::vector<std::string>* added);

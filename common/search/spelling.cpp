@@ -162,8 +162,8 @@ bool written_so(const Xapian::Database& db, const std::string& term, const std::
     return false;
 }
 
-// The word one letter from `w` that the index has, in at least kWordGain times as many
-// articles as `w` (and kMinCorrectionArticles): the cheapest edit, then the most articles; for
+// The word one letter from `w` (a word no article has) that the index has, in at least
+// kMinCorrectionArticles articles: the cheapest edit, then the most articles; for
 // a shorter word, only the cheaper edits (kMinEditedLetters, kMinChangedLetters).
 // Empty for a word with letters other than a-z (Xapian's suggestion serves those).
 std::string nearest_indexed_word(const Word& w, const Xapian::Database& db,
@@ -172,7 +172,6 @@ std::string nearest_indexed_word(const Word& w, const Xapian::Database& db,
     const int most = w.folded.size() < kMinEditedLetters    ? 0
                      : w.folded.size() < kMinChangedLetters ? 1
                                                             : 2;
-    const Xapian::doccount wanted = std::max(kMinCorrectionArticles, kWordGain * w.own);
     // (cost, fewer articles first when negated, the word), the term it stems to
     std::vector<std::tuple<int, long long, std::string, std::string>> found;
     std::set<std::string> seen;
@@ -180,7 +179,7 @@ std::string nearest_indexed_word(const Word& w, const Xapian::Database& db,
         if (cost > most || candidate.size() < 2 || !seen.insert(candidate).second)
             continue;
         auto [term, articles] = articles_with.most(candidate);
-        if (articles >= wanted)
+        if (articles >= kMinCorrectionArticles)
             found.emplace_back(cost, -static_cast<long long>(articles), candidate, term);
     }
     std::sort(found.begin(), found.end());
@@ -206,36 +205,41 @@ std::size_t letters(const std::string& word) {
     }));
 }
 
-// Whether `b` is `a` with one letter changed for another: a real word as often as a typo
-// ("robber" and "rubber").
-bool changes_a_letter(const std::string& a, const std::string& b) {
-    if (a.size() != b.size()) return false;
-    std::size_t changed = 0;
-    for (std::size_t i = 0; i < a.size(); ++i) changed += a[i] != b[i];
-    return changed == 1;
+// Whether `b` is `a` with a letter added or two neighbours swapped: what a typist leaves out
+// ("goverment", "commuity") or turns round ("tragets"). A rare real word is as often one with a
+// letter more than a common word, or one changed ("rafter" and "after", "statue" and "state",
+// "robber" and "rubber").
+bool adds_or_swaps_a_letter(const std::string& a, const std::string& b) {
+    std::size_t i = 0;
+    while (i < a.size() && i < b.size() && a[i] == b[i]) ++i;
+    if (b.size() == a.size() + 1) return a.compare(i, std::string::npos, b, i + 1) == 0;
+    return b.size() == a.size() && i + 1 < a.size() && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+           a.compare(i + 2, std::string::npos, b, i + 2) == 0;
 }
 
 // The correction of `w`, or empty. A word with articles of its own is a typo only if it is
 // long (short real words have many neighbours one letter away: "jute" and "june", "loin" and
 // "loan"), no title has it, no correction could be in kWordGain times as many articles as
-// a common word, and the correction is one letter added, dropped or swapped (two letters, or
-// one changed, turn rare real words into common ones: "exposition" into "opposition",
-// "robber" into "rubber"). A word no article has may be
-// two letters from its correction when it has 8 letters or more. In other scripts only a word
-// no article has is corrected: an Arabic word with a letter more or less is as often another
-// word ("فالاقتصاد", "so the economy", is not a typo of "الاقتصاد").
+// a common word, it is in Latin script (an Arabic word with a letter more or less is as often
+// another word: "فالاقتصاد", "so the economy", is not a typo of "الاقتصاد"), and its
+// correction, a title's word, is it with a letter added or two swapped. A word no article has
+// is corrected from the index's own terms (`term_list`: not with a remote shard, where each
+// candidate would be a round trip), else from the titles' words, two letters away when it has
+// 8 letters or more.
 std::string correction_of(const Word& w, const Xapian::Database& db,
-                          const ArticlesWith& articles_with, bool few_hits) {
+                          const ArticlesWith& articles_with, bool few_hits, bool term_list) {
     const std::size_t length = letters(w.folded);
     if (w.own > 0 &&
-        (length < kMinCorrectedWithHits || !latin_letters(w.folded) || w.own > db.get_doccount() / kWordGain ||
-         (!few_hits && w.own > kRareWord) || in_titles(db, w.folded)))
+        (length < kMinCorrectedWithHits || !latin_letters(w.folded) ||
+         w.own > db.get_doccount() / kWordGain || (!few_hits && w.own > kRareWord) ||
+         in_titles(db, w.folded)))
         return {};
-    std::string suggestion = nearest_indexed_word(w, db, articles_with);
+    std::string suggestion;
+    if (w.own == 0 && term_list) suggestion = nearest_indexed_word(w, db, articles_with);
     if (suggestion.empty())
         suggestion = db.get_spelling_suggestion(w.folded, w.own == 0 && length >= 8 ? 2 : 1);
     if (suggestion.empty() || suggestion == w.folded) return {};
-    if (w.own > 0 && changes_a_letter(w.folded, suggestion)) return {};
+    if (w.own > 0 && !adds_or_swaps_a_letter(w.folded, suggestion)) return {};
     const Xapian::doccount better = articles_with(suggestion);
     if (better == 0 || better < kWordGain * w.own) return {};
     return suggestion;
@@ -255,7 +259,8 @@ std::string QueryBuilder::correction(const BuiltQuery& built, const Xapian::Data
     std::string corrected;
     std::size_t copied = 0;
     for (const Word& w : words) {
-        const std::string suggestion = correction_of(w, db, articles_with, few_hits);
+        const std::string suggestion =
+            correction_of(w, db, articles_with, few_hits, !set_.has_remote());
         if (suggestion.empty()) continue;
         corrected.append(raw, copied, w.at - copied);
         corrected += suggestion;

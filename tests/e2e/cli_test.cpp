@@ -480,11 +480,11 @@ TEST_F(SamplesTest, RecencyFavoursArticlesNearNow) {
     EXPECT_EQ(fresh["results"][0]["url"], analysis);
     EXPECT_EQ(fresh["total_estimate"], plain["total_estimate"]) << "it ranks; it does not filter";
     // Without --now it counts from the newest article (2023-10-22): a year's half-life lifts
-    // the editorial of 2023-08-30 from sixth to third, above every story of 2022 but the two
-    // that feedback, reading the top hits' words, puts far ahead.
+    // the editorial of 2023-08-30 from sixth to second, above every story of 2022 but the one
+    // that the subject's feedback and name put far ahead.
     ASSERT_EQ(plain["results"][5]["date"], "2023-08-30");
     const json newest = search_json({"security guarantees", "--recency", "365"});
-    EXPECT_EQ(newest["results"][2]["date"], "2023-08-30");
+    EXPECT_EQ(newest["results"][1]["date"], "2023-08-30");
     CommandResult r = search({"security guarantees", "--now", "2022-03-03"});
     EXPECT_EQ(r.exit_code, 2) << "--now needs --recency";
     EXPECT_EQ(search({"talks", "--recency", "3", "--sort", "newest"}).exit_code, 2)
@@ -1379,7 +1379,8 @@ TEST(RemoteShard, AnswersLikeTheLocalIndexWithTheBuiltInAllWords) {
           std::pair{program_stub, "border talks security guarantees"},
           std::pair{program_stub, "harbour strike"}}) {
         const CommandResult remote = run(where, query, {});
-        const CommandResult local = run(db, query, {"--all-words", "3,5,0.4"});
+        const CommandResult local =
+            run(db, query, {"--all-words", "3,5,0.4", "--topical", "2,0,0"});
         ASSERT_EQ(remote.exit_code, 0) << query << ": " << remote.err;
         ASSERT_EQ(local.exit_code, 0) << query << ": " << local.err;
         const json a = json::parse(remote.out), b = json::parse(local.out);
@@ -1470,7 +1471,8 @@ TEST(RemoteShard, ADownOrSilentShardIsNamedOrLeftOutWithinTheTimeout) {
 // xapian-tcpsrv on the loopback and searched through a stub file, answer as one index of the
 // samples does: the same URLs in the same order, the same snippets, percentages, facet and
 // timeline counts, for a fixed set of queries. (With remote shards the all-words evidence is
-// Xapian's AND of the words, so the one index is asked with that, --all-words 3,5,0.4.) The
+// Xapian's AND of the words, and a subject's name weighs nothing, so the one index is asked
+// with that, --all-words 3,5,0.4 --topical 2,0,0.) The
 // set searched as local folders answers as the one index does with the default ranking.
 TEST(RemoteShard, ThreeShardsOnTheLoopbackAnswerLikeOneIndex) {
     if (!LoopbackShards::available())
@@ -1508,7 +1510,8 @@ TEST(RemoteShard, ThreeShardsOnTheLoopbackAnswerLikeOneIndex) {
     int answered = 0;
     for (const auto& query : queries) {
         std::vector<std::string> like_remote = query;
-        for (const std::string flag : {"--all-words", "3,5,0.4"}) like_remote.push_back(flag);
+        for (const std::string flag : {"--all-words", "3,5,0.4", "--topical", "2,0,0"})
+            like_remote.push_back(flag);
         const CommandResult remote = search(stub, query), local = search(one, like_remote);
         ASSERT_EQ(remote.exit_code, local.exit_code) << query[0] << ": " << remote.err;
         if (local.exit_code != 0) continue;

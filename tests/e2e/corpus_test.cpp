@@ -233,7 +233,8 @@ TEST(Corpus, BbcInThreeShardsAnswersLikeOneIndex) {
         EXPECT_EQ(comparable(folders), comparable(whole)) << query[0];
         if (!serve) continue;
         std::vector<std::string> like_remote = query;
-        for (const std::string flag : {"--all-words", "3,5,0.4"}) like_remote.push_back(flag);
+        for (const std::string flag : {"--all-words", "3,5,0.4", "--topical", "2,0,0"})
+            like_remote.push_back(flag);
         const CommandResult remote = search(stub, query), local = search(one, like_remote);
         ASSERT_EQ(remote.exit_code, 0) << query[0] << ": " << remote.err;
         EXPECT_EQ(comparable(remote), comparable(local)) << query[0];

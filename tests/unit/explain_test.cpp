@@ -55,7 +55,7 @@ TEST(Explain, BareWordsAreBm25PerWordAllWordsAndTitleWords) {
     const SearchResult subject = explained("security guarantees");
     expect_sums(subject);
     EXPECT_EQ(kinds(subject.hits.front()),
-              (std::set<std::string>{"bm25", "feedback", "title words"}));
+              (std::set<std::string>{"bm25", "feedback", "proximity", "title words"}));
     std::set<std::string> words;
     for (const ScorePart& p : top.explanation)
         if (p.part == "bm25") words.insert(p.detail.substr(0, p.detail.find(' ')));

@@ -40,6 +40,7 @@ SearchOptions index_of(const TempDir& dir, const std::vector<Article>& articles)
     so.title_words = 0;
     so.title_boost = 0;
     so.expand = 0;
+    so.topical_phrase = 0;
     return so;
 }
 
@@ -336,7 +337,9 @@ TEST(Ranking, AQueryThatNamesASubjectGetsFeedbackInsteadOfTheAllWordsWeight) {
     SearchOptions so = index_of(dir, articles);
     so.expand = kDefaultExpandTerms;
     so.all_words = kDefaultAllWords;
-    ASSERT_EQ(so.topical_phrase, 6u) << "the default";
+    ASSERT_EQ(kDefaultTopicalPhrase, 2u);
+    so.topical_phrase = 6;
+    so.topical_name = kDefaultTopicalName;
     so.query = "orange juice";
     const SearchResult topical = search(so);
     EXPECT_FALSE(topical.expansion.empty()) << "a name six articles use or more: a subject";
@@ -345,8 +348,9 @@ TEST(Ranking, AQueryThatNamesASubjectGetsFeedbackInsteadOfTheAllWordsWeight) {
     ASSERT_EQ(hits.size(), 13u) << "feedback adds no hit: the count is the words' matches";
     EXPECT_EQ(std::vector<std::string>(hits.end() - 2, hits.end()), (Ids{"crop", "juicy"}))
         << "feedback's terms put the article about the subject above the one that repeats";
-    EXPECT_EQ(part_kinds(so, "orange juice").count("all-words"), 0u);
-    EXPECT_EQ(part_kinds(so, "orange juice").count("feedback"), 1u);
+    EXPECT_EQ(part_kinds(so, "orange juice"),
+              (std::set<std::string>{"bm25", "feedback", "proximity"}))
+        << "the name weighs (--topical's W), the all-words weight does not";
 
     so.topical_phrase = 12;  // one article short of a subject
     so.query = "orange juice";
@@ -356,7 +360,7 @@ TEST(Ranking, AQueryThatNamesASubjectGetsFeedbackInsteadOfTheAllWordsWeight) {
     EXPECT_EQ(std::vector<std::string>(one_story.end() - 2, one_story.end()),
               (Ids{"juicy", "crop"}))
         << "without feedback the short article that repeats the word comes first";
-    EXPECT_EQ(part_kinds(so, "orange juice").count("all-words"), 1u);
+    EXPECT_EQ(part_kinds(so, "orange juice"), (std::set<std::string>{"bm25", "all-words"}));
     so.topical_phrase = 11;
     EXPECT_FALSE(search(so).expansion.empty()) << "P articles are enough";
     so.topical_phrase = 6;
@@ -412,11 +416,13 @@ TEST(Ranking, OptionsAreCheckedWithAClearMessage) {
     parse_topical("4", so);
     EXPECT_EQ(so.topical_phrase, 4u);
     EXPECT_EQ(so.topical_matches, 0u);
-    parse_topical("0,200", so);
+    EXPECT_EQ(so.topical_name, kDefaultTopicalName) << "W keeps its value";
+    parse_topical("0,200,1.5", so);
     EXPECT_EQ(so.topical_phrase, 0u);
     EXPECT_EQ(so.topical_matches, 200u);
-    for (const char* bad : {"", "x", "1.5", "-1", "1,", "1,2,3", "1,-2", "0x1"})
-        refused(parse_topical, bad, "--topical wants P[,M]");
+    EXPECT_EQ(so.topical_name, 1.5);
+    for (const char* bad : {"", "x", "1.5", "-1", "1,", "1,2,3,4", "1,-2", "0x1", "1,2,101"})
+        refused(parse_topical, bad, "--topical wants P[,M[,W]]");
 }
 
 }  // namespace

@@ -56,7 +56,8 @@ struct SearchOptions {
     unsigned expand = kDefaultExpandTerms;
     unsigned expand_min_words = kDefaultExpandMinWords;
     unsigned topical_phrase = kDefaultTopicalPhrase;    ///< --topical P,M: P
-    unsigned topical_matches = kDefaultTopicalMatches;  ///< --topical P,M: M
+    unsigned topical_matches = kDefaultTopicalMatches;  ///< --topical P,M,W: M
+    double topical_name = kDefaultTopicalName;          ///< --topical P,M,W: W
     double all_words = kDefaultAllWords;                      ///< --all-words W,N,B: W
     unsigned max_all_words_terms = kDefaultMaxAllWordsTerms;  ///< --all-words W,N,B: N
     double all_words_b = kDefaultAllWordsB;                   ///< --all-words W,N,B: B
@@ -170,7 +171,7 @@ void parse_proximity(std::string_view text, SearchOptions& options);
 /// Parses --expand N[,W] into `options`. Throws Error(BadOption).
 void parse_expand(std::string_view text, SearchOptions& options);
 
-/// Parses --topical P[,M] into `options`. Throws Error(BadOption).
+/// Parses --topical P[,M[,W]] into `options`. Throws Error(BadOption).
 void parse_topical(std::string_view text, SearchOptions& options);
 
 /// Parses --all-words W[,N[,B]] into `options`. Throws Error(BadOption).

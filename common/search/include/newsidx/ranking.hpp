@@ -49,10 +49,12 @@ inline constexpr double kDefaultTitleBoost = 3.0;
 /// a distinct term of the parse, stop words left out). Long, descriptive queries gain from it;
 /// short ones, typed to find one story, lose.
 inline constexpr unsigned kDefaultExpandTerms = 10, kDefaultExpandMinWords = 12;
-/// --topical P,M: a query of two or more bare words is topical (it names a subject, not one
+/// --topical P,M,W: a query of two or more bare words is topical (it names a subject, not one
 /// story) when at least P articles have its words as a phrase, or at least M have them all: it
-/// gets feedback (--expand's N terms) and no all-words evidence. 0 turns either test off.
-inline constexpr unsigned kDefaultTopicalPhrase = 6, kDefaultTopicalMatches = 0;
+/// gets feedback (--expand's N terms), no all-words evidence, and W times the weight of two
+/// consecutive words in order within 3 (its name). 0 turns either test off.
+inline constexpr unsigned kDefaultTopicalPhrase = 2, kDefaultTopicalMatches = 0;
+inline constexpr double kDefaultTopicalName = 0.5;
 /// --all-words W,N,B: an article with every word of a query of 2 to N words gains W times those
 /// words' BM25 weight, computed with length normalisation B (the ranking's K1 and L).
 inline constexpr double kDefaultAllWords = 3, kDefaultAllWordsB = 1;
