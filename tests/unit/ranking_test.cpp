@@ -382,6 +382,37 @@ TEST(Ranking, AQueryThatNamesASubjectGetsFeedbackInsteadOfTheAllWordsWeight) {
     EXPECT_EQ(part_kinds(so, "orange juice").count("all-words"), 0u);
 }
 
+TEST(Ranking, ASubjectsNameRanksTheArticlesThatUseItFirst) {
+    TempDir dir;
+    // Tennis: "cup" again and again, "world" far from it. Football: the name, once.
+    std::vector<Article> articles;
+    for (int i = 0; i < 3; ++i)
+        articles.push_back({"davis" + std::to_string(i), "Tennis " + std::to_string(i),
+                            "Davis Cup tie: the cup holders lead. The cup final is next. "
+                            "Players from around the world came."});
+    for (int i = 0; i < 3; ++i)
+        articles.push_back({"football" + std::to_string(i), "Football " + std::to_string(i),
+                            "The World Cup bid was lodged by the association on Monday with the "
+                            "plans for eight new stadiums and a training camp near the coast."});
+    for (int i = 0; i < 4; ++i)
+        articles.push_back({"f" + std::to_string(i), "Council " + std::to_string(i),
+                            "The council met about the budget and the museum."});
+    SearchOptions so = index_of(dir, articles);
+    so.topical_phrase = 2;  // a subject: three articles use the name
+    EXPECT_EQ(ids(so, "world cup").front().rfind("davis", 0), 0u) << "the name weighs nothing";
+    so.topical_name = 1;
+    EXPECT_EQ(ids(so, "world cup").front().rfind("football", 0), 0u)
+        << "its name puts the articles that use it first";
+    so.query = "world cup";
+    so.explain = true;
+    const SearchResult r = search(so);
+    ASSERT_FALSE(r.hits.empty());
+    double name = 0;
+    for (const ScorePart& part : r.hits.front().explanation)
+        if (part.part == "proximity") name += part.weight;
+    EXPECT_GT(name, 0) << "--explain shows the name's weight as proximity";
+}
+
 TEST(Ranking, OptionsAreCheckedWithAClearMessage) {
     SearchOptions so;
     parse_all_words("1.5,8", so);
