@@ -280,7 +280,8 @@ constexpr SearchOption kRows[] = {
      [](const SearchOptions& o) { return o.explain; }, nullptr},
     {"expand", 0, T::Text, "N[,W]", 0, 0, {}, false, true, {}, kNone,
      "Pseudo-relevance feedback N[,W]: add the N best terms of the top 10 hits to queries of at "
-     "least W words (default 10,12; N alone: every query; 0: off)",
+     "least W words, and to a subject's name (" NEWSIDX_OPT("topical") ") (default 10,12; N "
+     "alone: every query; 0: off)",
      [](SearchOptions& o, const std::string& v) { parse_expand(v, o); },
      [](const SearchOptions& o) { return o.expand != SearchOptions{}.expand; }, nullptr},
     {"bm25", 0, T::Text, "K1[,B[,L]]", 0, 0, {}, false, false, {}, kNone,
