@@ -196,13 +196,6 @@ std::vector<std::string_view> letters(const std::string& w) {
     return out;
 }
 
-// How many letters (code points) a word has: its bytes that do not continue a UTF-8 sequence.
-std::size_t letter_count(const std::string& w) {
-    return static_cast<std::size_t>(std::count_if(w.begin(), w.end(), [](char c) {
-        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    }));
-}
-
 // One letter added, dropped or changed ("بالدراجات", "بالدرجات").
 bool one_letter_apart(const std::string& x, const std::string& y) {
     const auto a = letters(x), b = letters(y);
@@ -346,7 +339,7 @@ std::vector<std::string> own_names(const CopyText& self,
                                    const std::unordered_set<std::string>& other) {
     std::vector<std::string> names;
     for (const std::string& w : self.title)
-        if (!is_number(w) && letter_count(w) >= 3 && !other.count(w) && !lexicon().relative(w))
+        if (!is_number(w) && characters(w) >= 3 && !other.count(w) && !lexicon().relative(w))
             names.push_back(w);
     return names;
 }
@@ -402,7 +395,7 @@ Side read_side(const std::vector<std::string>& words, std::size_t from, std::siz
         if (!number.empty()) side.numbers.push_back(number);
         if (const std::string* d = lexicon().date(w)) side.dates.push_back(*d);
         if (const std::string* p = lexicon().place(w)) side.places.push_back(*p);
-        if (letter_count(w) < 3 || lexicon().relative(w)) continue;
+        if (characters(w) < 3 || lexicon().relative(w)) continue;
         if (number.empty()) side.fresh.push_back(w);
         if (other.count(w)) continue;
         if (std::any_of(names.begin(), names.end(),

@@ -125,7 +125,7 @@ bool sound_alike(char a, char b) {
 }
 
 // Whether `word` is only the letters a-z (folded Latin script: accents are gone).
-bool latin_letters(const std::string& word) {
+bool a_to_z(const std::string& word) {
     return std::all_of(word.begin(), word.end(), [](char c) { return c >= 'a' && c <= 'z'; });
 }
 
@@ -168,7 +168,7 @@ bool written_so(const Xapian::Database& db, const std::string& term, const std::
 // Empty for a word with letters other than a-z (Xapian's suggestion serves those).
 std::string nearest_indexed_word(const Word& w, const Xapian::Database& db,
                                  const ArticlesWith& articles_with) {
-    if (!latin_letters(w.folded)) return {};
+    if (!a_to_z(w.folded)) return {};
     const int most = w.folded.size() < kMinEditedLetters    ? 0
                      : w.folded.size() < kMinChangedLetters ? 1
                                                             : 2;
@@ -198,13 +198,6 @@ bool in_titles(const Xapian::Database& db, const std::string& word) {
     return it != db.spellings_end() && *it == word;
 }
 
-// Letters (code points), not bytes: an Arabic letter is two.
-std::size_t letters(const std::string& word) {
-    return static_cast<std::size_t>(std::count_if(word.begin(), word.end(), [](char c) {
-        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    }));
-}
-
 // Whether `b` is `a` with a letter added or two neighbours swapped: what a typist leaves out
 // ("goverment", "commuity") or turns round ("tragets"). A rare real word is as often one with a
 // letter more than a common word, or one changed ("rafter" and "after", "statue" and "state",
@@ -228,9 +221,9 @@ bool adds_or_swaps_a_letter(const std::string& a, const std::string& b) {
 // 8 letters or more.
 std::string correction_of(const Word& w, const Xapian::Database& db,
                           const ArticlesWith& articles_with, bool few_hits, bool term_list) {
-    const std::size_t length = letters(w.folded);
+    const std::size_t length = characters(w.folded);  // not bytes: an Arabic letter is two
     if (w.own > 0 &&
-        (length < kMinCorrectedWithHits || !latin_letters(w.folded) ||
+        (length < kMinCorrectedWithHits || !a_to_z(w.folded) ||
          w.own > db.get_doccount() / kWordGain || (!few_hits && w.own > kRareWord) ||
          in_titles(db, w.folded)))
         return {};

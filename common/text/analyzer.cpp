@@ -208,7 +208,7 @@ class ArabicStemmer : public Xapian::StemImplementation {
   public:
     std::string operator()(const std::string& word) override {
         static const std::string kHa = "\xD9\x87", kTaaMarbuta = "\xD8\xA9";
-        if (letters(word) < kShortestStemmed) return word;
+        if (characters(word) < kShortestStemmed) return word;
         if (word.compare(word.size() - kHa.size(), kHa.size(), kHa) == 0)
             return inner_(word.substr(0, word.size() - kHa.size()) + kTaaMarbuta);
         return inner_(word);
@@ -217,12 +217,6 @@ class ArabicStemmer : public Xapian::StemImplementation {
 
   private:
     static constexpr std::size_t kShortestStemmed = 4;
-    // Characters (not bytes) of a UTF-8 word.
-    static std::size_t letters(const std::string& word) {
-        return static_cast<std::size_t>(std::count_if(word.begin(), word.end(), [](char c) {
-            return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-        }));
-    }
     Xapian::Stem inner_{"arabic"};
 };
 
@@ -258,6 +252,12 @@ std::string normalized_utf8(const icu::Normalizer2& n, const icu::UnicodeString&
 bool is_word_byte(char c) {
     const auto u = static_cast<unsigned char>(c);
     return std::isalnum(u) || u >= 0x80 || c == '_';
+}
+
+std::size_t characters(std::string_view text) {
+    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    }));
 }
 
 std::string_view next_word(std::string_view text, std::size_t* pos) {

@@ -20,6 +20,10 @@ namespace newsidx {
 /// letter or digit, '_', or any byte of a multi-byte UTF-8 character.
 bool is_word_byte(char c);
 
+/// How many characters (code points) UTF-8 text has: its bytes that do not continue a sequence.
+/// "تشاد" has 4, though 8 bytes.
+std::size_t characters(std::string_view text);
+
 /// The next run of word bytes (is_word_byte) in `text` at or after `*pos`, moving `*pos` past
 /// it; empty at the end of the text.
 std::string_view next_word(std::string_view text, std::size_t* pos);
