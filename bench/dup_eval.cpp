@@ -104,13 +104,8 @@ int check_index(const std::string& path) {
     };
     for (auto k = db.metadata_keys_begin(prefix); k != db.metadata_keys_end(prefix); ++k) {
         const std::string key = (*k).substr(prefix.size());
-        // The recorded members, a line each: date (8 digits) and id term, earliest first.
-        std::vector<Xapian::docid> list;
-        std::istringstream lines(db.get_metadata(*k));
-        for (std::string line; std::getline(lines, line);) {
-            const std::string id = line.substr(std::min<std::size_t>(8, line.size()));
-            if (auto p = db.postlist_begin(id); p != db.postlist_end(id)) list.push_back(*p);
-        }
+        const std::vector<Xapian::docid> list = newsidx::recorded_members(
+            db, key, [&](const std::string& name) { return db.get_metadata(name); });
         if (list.size() < 2) continue;
         ++clusters;
         const Xapian::Document first = db.get_document(list.front());

@@ -333,6 +333,14 @@ std::vector<std::string> read_members(
     return members;
 }
 
+// The article a member line names (its id term, after the 8-digit date), or nullopt when the
+// index no longer has it.
+std::optional<Xapian::docid> member_article(const Xapian::Database& db, const std::string& line) {
+    const std::string id = line.substr(std::min<std::size_t>(8, line.size()));
+    if (auto p = db.postlist_begin(id); p != db.postlist_end(id)) return *p;
+    return std::nullopt;
+}
+
 // Gives article `did` cluster key `key` (and its story value). Only values change: Xapian
 // rewrites the values, not the document's terms.
 void set_key(Xapian::WritableDatabase& db, Xapian::docid did, const std::string& key) {
@@ -561,10 +569,9 @@ void rewrite_member_lists(Xapian::WritableDatabase& db, const std::set<std::stri
     for (const std::string& key : keys) {
         std::vector<std::string>& members = lists[key];
         for (const std::string& m : read_members(metadata, key)) {
-            const std::string id = m.substr(std::min<std::size_t>(8, m.size()));
-            auto p = db.postlist_begin(id);
-            if (p == db.postlist_end(id) || found.count(*p)) continue;
-            if (nodes.get(*p, false).current == key && nodes[*p].own == m) members.push_back(m);
+            const auto d = member_article(db, m);
+            if (!d || found.count(*d)) continue;
+            if (nodes.get(*d, false).current == key && nodes[*d].own == m) members.push_back(m);
         }
         write_members(db, key, members);
     }
@@ -648,10 +655,8 @@ Xapian::doccount update_general(Xapian::WritableDatabase& db, const ClusterChang
     std::vector<Xapian::docid> removed_members;
     const auto metadata = [&](const std::string& k) { return db.get_metadata(k); };
     for (const std::string& key : changes.keys)
-        for (const std::string& m : read_members(metadata, key)) {
-            const std::string id = m.substr(std::min<std::size_t>(8, m.size()));
-            if (auto p = db.postlist_begin(id); p != db.postlist_end(id)) removed_members.push_back(*p);
-        }
+        for (const std::string& m : read_members(metadata, key))
+            if (const auto d = member_article(db, m)) removed_members.push_back(*d);
     std::vector<Xapian::docid> part = band_component(db, changes.bands, removed_members, nodes);
     const auto before = [&](Xapian::docid x, Xapian::docid y) {
         return nodes[x].own < nodes[y].own;
@@ -701,17 +706,22 @@ Xapian::doccount update_clusters(Xapian::WritableDatabase& db, const ClusterChan
     return update_general(db, changes, nodes, texts);
 }
 
+std::vector<Xapian::docid> recorded_members(
+    const Xapian::Database& db, const std::string& key,
+    const std::function<std::string(const std::string&)>& metadata) {
+    // One metadata read, then an id term lookup per member (a search does this for each hit it
+    // shows).
+    std::vector<Xapian::docid> members;
+    for (const std::string& m : read_members(metadata, key))
+        if (const auto d = member_article(db, m)) members.push_back(*d);
+    return members;
+}
+
 std::vector<Xapian::docid> cluster_members(
     const Xapian::Database& db, Xapian::docid member,
     const std::function<std::string(const std::string&)>& metadata) {
-    // The recorded member list: one metadata read, then an id term lookup per member (a
-    // search does this for each hit it shows).
-    const std::string key = db.get_document(member).get_value(schema::kClusterSlot.slot);
-    std::vector<Xapian::docid> members;
-    for (const std::string& m : read_members(metadata, key)) {
-        const std::string id = m.substr(std::min<std::size_t>(8, m.size()));
-        if (auto p = db.postlist_begin(id); p != db.postlist_end(id)) members.push_back(*p);
-    }
+    std::vector<Xapian::docid> members = recorded_members(
+        db, db.get_document(member).get_value(schema::kClusterSlot.slot), metadata);
     if (members.empty()) return {member};
     if (std::find(members.begin(), members.end(), member) == members.end())
         members.push_back(member);

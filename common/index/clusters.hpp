@@ -80,6 +80,13 @@ struct ClusterChanges {
 /// key moved. Returns how many moved. Throws Xapian errors.
 Xapian::doccount update_clusters(Xapian::WritableDatabase& db, const ClusterChanges& changes);
 
+/// The articles recorded under kClusterMembers for cluster `key` that `db` still has, earliest
+/// first (the founder first), read through `metadata`; empty for a key with no list (an
+/// article alone).
+std::vector<Xapian::docid> recorded_members(
+    const Xapian::Database& db, const std::string& key,
+    const std::function<std::string(const std::string&)>& metadata);
+
 /// Every article of the cluster of article `member` in `db`, earliest first (the founder first),
 /// from the member list recorded under kClusterMembers, read through `metadata` (an index
 /// set reads each member's metadata).
