@@ -122,8 +122,7 @@ IndexWriter IndexWriter::open(const std::string& path, bool rebuild, const std::
         } catch (const Xapian::DatabaseError& e) {
             // --rebuild of a damaged index (it cannot be opened for no reason of the system's):
             // started again in place, from nothing; there is nothing in it to keep readable.
-            const char* why = e.get_error_string();
-            if (!replacing || (why && *why)) throw;
+            if (!replacing || !detail::is_damage(e)) throw;
             replacing = false;
             db = Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OVERWRITE |
                                                     Xapian::DB_BACKEND_GLASS);

@@ -10,6 +10,11 @@
 
 namespace newsidx::detail {
 
+bool is_damage(const Xapian::DatabaseError& e) {
+    const char* why = e.get_error_string();
+    return !why || !*why;
+}
+
 Error damaged(std::string_view action, const std::string& db_path, const std::string& what) {
     return Error(ErrorCode::Xapian,
                  "index '" + db_path + "' is damaged (" + std::string(action) + "): " + what)
@@ -45,15 +50,12 @@ void rethrow_xapian_error(std::string_view action, const std::string& db_path) {
     } catch (const Xapian::DatabaseCorruptError& e) {
         throw damaged(action, db_path, e.get_msg());
     } catch (const Xapian::DatabaseError& e) {
-        // get_error_string() is the system's reason ("No space left on device"), when any; an
-        // index that cannot be read for no reason of the system's is damaged ("EOF reading
-        // block 4": a table cut short).
-        const char* why = e.get_error_string();
-        if (!why || !*why) throw damaged(action, db_path, e.get_msg());
-        const bool full = why && std::string_view(why) == std::strerror(ENOSPC);
+        if (is_damage(e)) throw damaged(action, db_path, e.get_msg());
+        // get_error_string() is the system's reason ("No space left on device").
+        const std::string why = e.get_error_string();
         Error error(ErrorCode::NotWritable, std::string(action) + " '" + db_path +
-                                                "' failed: " + e.get_msg() +
-                                                (why && *why ? std::string(" (") + why + ")" : ""));
+                                                "' failed: " + e.get_msg() + " (" + why + ")");
+        const bool full = why == std::strerror(ENOSPC);
         if (full)
             throw error.with_hint(
                 "the disk is full: free some space, then run the same command "

@@ -5,11 +5,19 @@
 #include <string>
 #include <string_view>
 
+namespace Xapian {
+class DatabaseError;
+}
+
 namespace newsidx {
 class Error;
 }
 
 namespace newsidx::detail {
+
+/// Whether a DatabaseError has no reason of the system's (get_error_string(), errno's text, is
+/// empty): the index itself is damaged ("EOF reading block 4": a table cut short).
+bool is_damage(const Xapian::DatabaseError& e);
 
 /// The error for an index that cannot be read for no reason of the system's (a damaged
 /// table): names it damaged, with the hint to check and rebuild it.
