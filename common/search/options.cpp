@@ -308,7 +308,7 @@ constexpr SearchOption kRows[] = {
      [](SearchOptions& o, const std::string& v) { parse_topical(v, o); },
      [](const SearchOptions& o) {
          return o.topical_phrase != kDefaultTopicalPhrase ||
-                o.topical_matches != kDefaultTopicalMatches;
+                o.topical_matches != kDefaultTopicalMatches || o.topical_name != kDefaultTopicalName;
      },
      nullptr},
     {"proximity", 0, T::Text, "W[,U]", 0, 0, {}, false, false, {}, kNone,

@@ -93,6 +93,14 @@ Part scaled(std::string kind, std::string detail, Xapian::Query query, double we
             Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, std::move(query), weight)};
 }
 
+// The terms of `query` in query order, each once.
+std::vector<std::string> distinct_terms(const Xapian::Query& query) {
+    std::vector<std::string> terms;
+    for (auto t = query.get_terms_begin(); t != query.get_terms_end(); ++t)
+        if (std::find(terms.begin(), terms.end(), *t) == terms.end()) terms.push_back(*t);
+    return terms;
+}
+
 std::string joined(const std::vector<std::string>& words) {
     std::string out;
     for (const std::string& w : words) out += (out.empty() ? "" : " ") + w;
@@ -153,9 +161,7 @@ Part proximity_part(const std::string& a, const std::string& b, Xapian::termpos 
 std::vector<Part> evidence(const Xapian::Query& words_query, const Xapian::Database& db,
                            const SearchOptions& options, bool all_words, bool subject,
                            bool remote) {
-    std::vector<std::string> words;  // in query order, each once
-    for (auto t = words_query.get_terms_begin(); t != words_query.get_terms_end(); ++t)
-        if (std::find(words.begin(), words.end(), *t) == words.end()) words.push_back(*t);
+    const std::vector<std::string> words = distinct_terms(words_query);
     std::vector<Part> parts;
     if (all_words && options.all_words > 0 && words.size() >= 2 &&
         words.size() <= options.max_all_words_terms)
@@ -364,9 +370,8 @@ bool is_topical(const Xapian::Database& db, const Xapian::Query& words,
                 const SearchOptions& options) {
     if (options.topical_phrase == 0 && options.topical_matches == 0) return false;
     std::vector<Xapian::Query> ordered;  // the words in query order, each once
-    std::set<std::string> seen;
-    for (auto t = words.get_terms_begin(); t != words.get_terms_end(); ++t)
-        if (schema::is_text_term(*t) && seen.insert(*t).second) ordered.emplace_back(*t);
+    for (const std::string& term : distinct_terms(words))
+        if (schema::is_text_term(term)) ordered.emplace_back(term);
     if (ordered.size() < 2) return false;
     if (options.topical_matches > 0 &&
         at_least(db, Xapian::Query(Xapian::Query::OP_AND, ordered.begin(), ordered.end()),
@@ -436,13 +441,13 @@ void add_recency(RankedQuery& ranked, Xapian::Enquire& enquire, const Xapian::Da
                  const Xapian::Query& filter, const std::string& now, double half_life,
                  std::vector<std::string>* notes) {
     // Scaled to this query: the best BM25 weight among its matches (one more pass).
-    enquire.set_query(filtered(ranked.query(), filter));
+    const Xapian::Query query = filtered(ranked.query(), filter);
+    enquire.set_query(query);
     const Xapian::MSet best = enquire.get_mset(0, 1);
     if (best.empty() || best.begin().get_weight() <= 0 || now.size() != 8) return;
     // A boost that cannot move any rank is said, not silently added: every match is many
     // half-lives from `now` (an archive of 1987 and the default --now, a --now far off).
-    const std::optional<long> nearest =
-        nearest_match_days(enquire, filtered(ranked.query(), filter), now);
+    const std::optional<long> nearest = nearest_match_days(enquire, query, now);
     if (notes && nearest &&
         kRecencyShare * std::pow(0.5, static_cast<double>(*nearest) / half_life) < kRecencyNoEffect)
         notes->push_back(NEWSIDX_OPT("recency") " changes no rank here: the nearest match is " +
