@@ -3,6 +3,11 @@
 # the same queries against each (145 drawn from the corpus's titles, or --queries FILE, e.g.
 # bench/queries.txt), and prints one table (articles/s, MB/s, peak RSS, index size, query
 # median/p95, and each tool's rate relative to newsidx) and the query and start-up ratios.
+# How: each query is one process, as a user runs it (`searcher -n 10 Q` with snippets, `sqlite3
+# DB "SELECT ... snippet() ... MATCH ... ORDER BY bm25 LIMIT 10"`), wall time from Python; the
+# newsidx and FTS5 processes take turns query by query in one run (interleaved), so that the
+# machine's noise falls on both alike. Start-up: the CPU time (user + sys) of `searcher --help`
+# and `sqlite3 -version`, turn about, median of 30.
 #
 #   bench/compare.sh CORPUS_DIR [--work DIR] [--repeats N] [--queries FILE | --sample N --seed S]
 #                    [--baseline-bin OLD/bin]   (an earlier build: its query latency, turn about)

@@ -6,6 +6,9 @@
 
 #include <CLI/CLI.hpp>
 #include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -22,6 +25,7 @@
 namespace {
 
 namespace cli = newsidx::cli;
+namespace fs = std::filesystem;
 using newsidx::Error;
 using newsidx::ErrorCode;
 
@@ -189,8 +193,9 @@ void print_result(const newsidx::SearchResult& result, const newsidx::SearchOpti
               << '\n';
 }
 
+#ifdef NEWSIDX_SERVER
 // --serve: the server's configuration, with the token read from --token-file.
-int serve(const Command& c, const newsidx::SearchOptions& options) {
+int serve(const Command& c, const newsidx::SearchOptions& options, char** /*argv*/) {
     newsidx::serve::Config config;
     std::tie(config.host, config.port) = newsidx::serve::parse_address(c.serve);
     config.workers = c.workers;
@@ -209,6 +214,24 @@ int serve(const Command& c, const newsidx::SearchOptions& options) {
     config.defaults = options;
     return newsidx::serve::run(config, std::cerr);
 }
+#else
+// --serve from the searcher: the server is a program of its own (newsidx-serve, the same
+// command line with an HTTP server linked in), so that a query's process loads no HTTP, TLS or
+// compression library (issue #28). It replaces this process with the same arguments.
+int serve(const Command&, const newsidx::SearchOptions&, char** argv) {
+    std::error_code ec;
+    const fs::path here = fs::read_symlink("/proc/self/exe", ec).parent_path();
+    for (const fs::path& server : {here / "newsidx-serve", here / "../libexec/newsidx/newsidx-serve"}) {
+        if (::access(server.c_str(), X_OK) != 0) continue;
+        ::execv(server.c_str(), argv);
+        throw Error(ErrorCode::Io,
+                    "cannot start the server '" + server.string() + "': " + std::strerror(errno));
+    }
+    throw Error(ErrorCode::Io, "the server (newsidx-serve) is not installed beside '" +
+                                   here.string() + "/searcher'")
+        .with_hint("build or install it with the searcher: cmake --build build");
+}
+#endif
 
 // --show and --copies: one stored article, or its cluster.
 int show(const Command& c, const newsidx::SearchOptions& options) {
@@ -303,7 +326,7 @@ int main(int argc, char** argv) {
             newsidx::SearchOptions options;
             options.db_paths = {cli::default_db()};
             flags.apply(options);
-            if (!command.serve.empty()) return serve(command, options);
+            if (!command.serve.empty()) return serve(command, options, argv);
             if (!command.show.empty() || !command.copies.empty()) return show(command, options);
             return search(command, options);
         },
