@@ -8,6 +8,9 @@
 #include <filesystem>
 #include <tuple>
 
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 #include "layout.hpp"
 #include "newsidx/error.hpp"
 #include "schema.hpp"
@@ -18,13 +21,41 @@ namespace {
 
 std::string file_key(const std::string& path) { return bounded_term(schema::kFile.key, path); }
 
-// Metadata value: FileState::encode(), a newline, then the path (keys may be hashed).
-std::optional<std::pair<FileState, std::string>> decode_file_entry(std::string_view value) {
+// kElsewhere's fingerprints in `db`, sorted.
+std::vector<std::uint64_t> read_elsewhere(const Xapian::Database& db) {
+    std::vector<std::uint64_t> all;
+    const std::string prefix(schema::kElsewhere.key);
+    for (auto k = db.metadata_keys_begin(prefix); k != db.metadata_keys_end(prefix); ++k) {
+        const std::string value = db.get_metadata(*k);
+        for (std::size_t at = 0; at + 8 <= value.size(); at += 8) {
+            std::uint64_t f = 0;
+            for (std::size_t b = 0; b < 8; ++b)
+                f = (f << 8) | static_cast<unsigned char>(value[at + b]);
+            all.push_back(f);
+        }
+    }
+    std::sort(all.begin(), all.end());  // the chunks come in key order: sorted already
+    return all;
+}
+
+// Metadata value: FileState::encode(), a newline, then the path when the key is a hash of it
+// (a long path); a key that is the path itself does not repeat it (4 MB of 330 on the combined
+// corpora). Indexes written before kept the path in every value, which reads the same.
+std::string file_entry(const std::string& path, const FileState& state) {
+    const std::string key = file_key(path);
+    return state.encode() + '\n' +
+           (key.size() == schema::kFile.key.size() + path.size() ? std::string() : path);
+}
+
+std::optional<std::pair<FileState, std::string>> decode_file_entry(std::string_view key,
+                                                                   std::string_view value) {
     auto nl = value.find('\n');
     if (nl == std::string_view::npos) return std::nullopt;
     auto state = FileState::decode(value.substr(0, nl));
     if (!state) return std::nullopt;
-    return std::make_pair(std::move(*state), std::string(value.substr(nl + 1)));
+    std::string_view path = value.substr(nl + 1);
+    if (path.empty()) path = key.substr(std::min(key.size(), schema::kFile.key.size()));
+    return std::make_pair(std::move(*state), std::string(path));
 }
 
 }  // namespace
@@ -219,6 +250,13 @@ void IndexWriter::drop_shared_ids(std::vector<IndexWriter>& shards) {
 IndexWriter IndexWriter::merge(std::vector<IndexWriter>& shards, IndexWriter& states,
                                const std::string& old_index, const std::string& dest,
                                const Analyzer& analyzer) {
+    // The sources are compacted into an interim index beside the states shard, whose cluster
+    // keys are counted there; that rewrites the documents whose key moved (most of them: each
+    // shard's articles founded their own clusters), which leaves the tables' blocks half full,
+    // so the interim index is compacted once more into `dest` (384 -> 329 MB on the combined
+    // corpora, for 1.2 of 28 s; docs/benchmarks.md).
+    const std::string interim =
+        (std::filesystem::path(states.path_).parent_path() / "merged").string();
     try {
         Xapian::Database sources;
         for (IndexWriter& s : shards) {
@@ -228,26 +266,36 @@ IndexWriter IndexWriter::merge(std::vector<IndexWriter>& shards, IndexWriter& st
         states.close();
         sources.add_database(Xapian::Database(states.path_));
         if (!old_index.empty()) sources.add_database(Xapian::Database(old_index));
-        sources.compact(dest, Xapian::Compactor::FULL, 0);
+        sources.compact(interim, Xapian::Compactor::FULL, 0);
         detail::release_free_memory();  // before the cluster count, the largest part of a merge
-        Xapian::WritableDatabase merged(dest, Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
-        // The run's file states are newer than the old index's and than those the workers
-        // wrote into their shards. Compaction hands a key's duplicate values over in no fixed
-        // order (Xapian 1.4 breaks ties between its sources' metadata cursors arbitrarily), so
-        // write them again.
-        const std::string prefix(schema::kFile.key);
-        const Xapian::Database final_states(states.path_);
-        for (auto it = final_states.metadata_keys_begin(prefix);
-             it != final_states.metadata_keys_end(prefix); ++it)
-            merged.set_metadata(*it, final_states.get_metadata(*it));
-        detail::stamp_schema(merged, analyzer.name());
-        // Every cluster key is counted anew (the shards' articles each founded their own), at
-        // the commit, as for any writer whose keys are stale.
-        IndexWriter writer(std::move(merged), analyzer, dest);
-        writer.changes_.everything = true;
-        writer.settle_clusters();
-        writer.db_.commit();  // written without fsync: the caller syncs the folder before the swap
-        return writer;
+        {
+            Xapian::WritableDatabase merged(interim, Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
+            // The run's file states are newer than the old index's and than those the workers
+            // wrote into their shards. Compaction hands a key's duplicate values over in no
+            // fixed order (Xapian 1.4 breaks ties between its sources' metadata cursors
+            // arbitrarily), so write them again.
+            const std::string prefix(schema::kFile.key);
+            const Xapian::Database final_states(states.path_);
+            for (auto it = final_states.metadata_keys_begin(prefix);
+                 it != final_states.metadata_keys_end(prefix); ++it)
+                merged.set_metadata(*it, final_states.get_metadata(*it));
+            detail::stamp_schema(merged, analyzer.name());
+            // Every cluster key is counted anew (the shards' articles each founded their own),
+            // at the commit, as for any writer whose keys are stale.
+            IndexWriter writer(std::move(merged), analyzer, interim);
+            // A shard's files of other shards: the run's list, whole (the old index's chunks
+            // may have come through the compaction instead).
+            writer.set_elsewhere(read_elsewhere(final_states));
+            writer.changes_.everything = true;
+            writer.settle_clusters();
+            writer.db_.commit();
+            writer.db_.close();
+        }
+        Xapian::Database(interim).compact(dest, Xapian::Compactor::FULL, 0);
+        std::filesystem::remove_all(interim);
+        // Written without fsync: the caller syncs the folder before the swap.
+        Xapian::WritableDatabase final_index(dest, Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
+        return IndexWriter(std::move(final_index), analyzer, dest);
     } catch (...) {
         detail::rethrow_xapian_error("merging index shards", dest);
     }
@@ -276,7 +324,8 @@ bool IndexWriter::has_file_states() const {
 
 std::optional<FileState> IndexWriter::file_state(const std::string& path) const {
     return detail::guarded("reading index metadata", path_, [&]() -> std::optional<FileState> {
-        auto entry = decode_file_entry(db_.get_metadata(file_key(path)));
+        const std::string key = file_key(path);
+        auto entry = decode_file_entry(key, db_.get_metadata(key));
         if (!entry || entry->second != path) return std::nullopt;
         return std::move(entry->first);
     });
@@ -286,7 +335,8 @@ void IndexWriter::each_known_file(const std::function<void(const std::string&)>&
     detail::guarded("reading index metadata", path_, [&] {
         const std::string prefix(schema::kFile.key);
         for (auto it = db_.metadata_keys_begin(prefix); it != db_.metadata_keys_end(prefix); ++it) {
-            if (auto entry = decode_file_entry(db_.get_metadata(*it))) visit(entry->second);
+            const std::string key = *it;
+            if (auto entry = decode_file_entry(key, db_.get_metadata(key))) visit(entry->second);
         }
     });
 }
@@ -300,7 +350,7 @@ void IndexWriter::put(const std::string& path, const FileState& state,
         note_holders_removed(built.id_term);
         note_added(built);
         db_.replace_document(built.id_term, built.doc);
-        db_.set_metadata(file_key(path), state.encode() + '\n' + path);
+        db_.set_metadata(file_key(path), file_entry(path, state));
         for (const std::string& word : built.spellings) db_.add_spelling(word);
     });
 }
@@ -310,7 +360,7 @@ void IndexWriter::add_new(const std::string& path, const FileState& state,
     detail::guarded("writing to index", path_, [&] {
         note_added(built);
         db_.add_document(built.doc);
-        db_.set_metadata(file_key(path), state.encode() + '\n' + path);
+        db_.set_metadata(file_key(path), file_entry(path, state));
         for (const std::string& word : built.spellings) db_.add_spelling(word);
     });
 }
@@ -346,9 +396,51 @@ void IndexWriter::delete_article_of(const std::string& path, const std::string& 
     });
 }
 
+std::uint64_t IndexWriter::elsewhere_fingerprint(std::string_view path, std::uint64_t size,
+                                                 std::int64_t mtime_ns) {
+    std::string text(path);
+    text += '\0' + std::to_string(size) + ' ' + std::to_string(mtime_ns);
+    return XXH3_64bits(text.data(), text.size());
+}
+
+namespace {
+
+constexpr std::size_t kElsewhereChunk = 8192;
+
+std::string elsewhere_key(std::size_t chunk) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "%04zu", chunk);
+    return std::string(schema::kElsewhere.key) + buf;
+}
+
+}  // namespace
+
+std::vector<std::uint64_t> IndexWriter::elsewhere() const {
+    return detail::guarded("reading index metadata", path_, [&] { return read_elsewhere(db_); });
+}
+
+void IndexWriter::set_elsewhere(const std::vector<std::uint64_t>& sorted) {
+    detail::guarded("writing index metadata", path_, [&] {
+        std::size_t chunk = 0;
+        for (std::size_t from = 0; from < sorted.size(); from += kElsewhereChunk, ++chunk) {
+            std::string value;
+            for (std::size_t i = from; i < std::min(sorted.size(), from + kElsewhereChunk); ++i)
+                for (int shift = 56; shift >= 0; shift -= 8)
+                    value += static_cast<char>((sorted[i] >> shift) & 0xff);
+            db_.set_metadata(elsewhere_key(chunk), value);
+        }
+        // The chunks of a longer list before.
+        std::vector<std::string> stale;
+        const std::string prefix(schema::kElsewhere.key);
+        for (auto k = db_.metadata_keys_begin(prefix); k != db_.metadata_keys_end(prefix); ++k)
+            if (*k >= elsewhere_key(chunk)) stale.push_back(*k);
+        for (const std::string& k : stale) db_.set_metadata(k, std::string());
+    });
+}
+
 void IndexWriter::touch(const std::string& path, const FileState& state) {
     detail::guarded("writing to index", path_,
-                    [&] { db_.set_metadata(file_key(path), state.encode() + '\n' + path); });
+                    [&] { db_.set_metadata(file_key(path), file_entry(path, state)); });
 }
 
 void IndexWriter::forget(const std::string& path) {

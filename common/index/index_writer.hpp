@@ -36,6 +36,12 @@ class IndexWriter {
     /// (the file a sequential run would have written last) and deletes the others.
     static void drop_shared_ids(std::vector<IndexWriter>& shards);
 
+    /// A file of another shard as a set's shard remembers it: XXH3-64 of its path, size and
+    /// mtime (8 bytes instead of a state of about 190: 16 shards took 16 times one index's
+    /// file states).
+    static std::uint64_t elsewhere_fingerprint(std::string_view path, std::uint64_t size,
+                                               std::int64_t mtime_ns);
+
     /// Commits and closes the shards and `states` (a shard that holds only the file states of
     /// the run), compacts them (and the index at `old_index`, unless empty) into a new index at
     /// `dest`, where the file states are those of `states` wherever it has one. Returns the new
@@ -90,6 +96,13 @@ class IndexWriter {
     /// Deletes the article with the URL `url` if the file at `path` produced it (a later file
     /// with the same URL may have taken it over since); keeps the file's state.
     void delete_article_of(const std::string& path, const std::string& url);
+
+    /// The fingerprints (elsewhere_fingerprint()) of the files whose articles are other
+    /// shards' as the last run found them, sorted (kElsewhere).
+    std::vector<std::uint64_t> elsewhere() const;
+
+    /// Records `sorted` as the files whose articles are other shards' (replacing the list).
+    void set_elsewhere(const std::vector<std::uint64_t>& sorted);
 
     /// Records the state of a file whose content is unchanged but whose mtime moved.
     void touch(const std::string& path, const FileState& state);

@@ -88,6 +88,14 @@ class UrlOwners {
 struct Shard {
     std::uint64_t since_commit = 0;
 
+    // Each of `workers` commits after its share of twice `commit_bytes` (IndexOptions): Xapian
+    // buffers about 15 bytes of postings for each byte of text until a commit, and with a
+    // threshold per worker sixteen workers took 620 MB.
+    static std::uint64_t worker_commit_bytes(std::uint64_t commit_bytes, unsigned workers) {
+        constexpr std::uint64_t kMinWorkerCommit = 128u << 10;
+        return std::max(kMinWorkerCommit, 2 * commit_bytes / std::max(1u, workers));
+    }
+
     void write(IndexWriter& writer, const SourceFile& file, Outcome& out,
                std::uint64_t commit_bytes) {
         if (out.kind == Outcome::Kind::Touched) {
@@ -198,8 +206,16 @@ class Ledger {
     // to read carry none here.
     std::vector<FileList::Index> files_to_read() {
         std::vector<FileList::Index> todo;
+        // A shard's files of other shards, unchanged since the last run, are not read either.
+        const std::vector<std::uint64_t> elsewhere =
+            options_.rebuild || shard_.whole() ? std::vector<std::uint64_t>() : writer_->elsewhere();
         for (FileList::Index i = 0; i < files_.size(); ++i) {
             FileList::Entry& f = files_[i];
+            if (!elsewhere.empty() &&
+                std::binary_search(elsewhere.begin(), elsewhere.end(), fingerprint(i))) {
+                set_fate(i, Fate::Elsewhere);
+                continue;
+            }
             std::optional<FileState> previous;
             if (!options_.rebuild) previous = writer_->file_state(files_.path(i));
             if (previous && previous->size == f.size && previous->mtime_ns == f.mtime_ns &&
@@ -235,11 +251,12 @@ class Ledger {
             return {f.previous ? Action::Forget : Action::None};
         }
         if (out.kind == Outcome::Kind::Elsewhere) {
-            // Another shard's: its state is kept (so that the next run need not read it
-            // again); an article it had here under an earlier URL goes.
+            // Another shard's: its fingerprint is kept (elsewhere_now(), so that the next run
+            // need not read it again); an article it had here under an earlier URL goes, and
+            // its state with it.
             set_fate(f.index, Fate::Elsewhere);
             entry.holds = false;
-            return {f.previous ? Action::Supersede : Action::Touch};
+            return {f.previous ? Action::Forget : Action::None};
         }
         const bool indexed = out.kind == Outcome::Kind::Indexed;
         FileList::Index& owner = url_owner_[url_key(out.state.url)];
@@ -292,6 +309,16 @@ class Ledger {
         return {Action::Write, in_index};
     }
 
+    // The fingerprints of this run's files of other shards, sorted: the index's list after
+    // the run (files not reached by a stopped run are read by the next).
+    std::vector<std::uint64_t> elsewhere_now() const {
+        std::vector<std::uint64_t> prints;
+        for (FileList::Index i = 0; i < files_.size(); ++i)
+            if (files_[i].fate == Fate::Elsewhere) prints.push_back(fingerprint(i));
+        std::sort(prints.begin(), prints.end());
+        return prints;
+    }
+
     // The files that hold their URL now but whose article the index lacks (a later file with
     // the URL went or changed it; a run stopped before it read them again), sorted by path.
     // They are read in full, not compared with their old bytes.
@@ -310,10 +337,18 @@ class Ledger {
     }
 
   private:
+    std::uint64_t fingerprint(FileList::Index i) const {
+        return IndexWriter::elsewhere_fingerprint(files_.path(i), files_[i].size,
+                                                  files_[i].mtime_ns);
+    }
+
     // File `i`, unchanged since `previous` was recorded: its fate and its URL's owner.
     void keep_unchanged(FileList::Index i, const FileState& previous) {
         if (!shard_.keeps(id_term_of(previous.url))) {
+            // Another shard's, recorded in full by an index before issue #28: it joins the
+            // fingerprints (elsewhere_now()).
             set_fate(i, Fate::Elsewhere);
+            writer_->forget(files_.path(i));
             return;
         }
         FileList::Entry& f = files_[i];
@@ -621,6 +656,7 @@ class Run {
                       }
                   });
         });
+        writer_->set_elsewhere(ledger_.elsewhere_now());
         observer_.on_commit();
         writer_->commit();
     }
@@ -689,7 +725,7 @@ class Run {
         read_in_batches(todo, [&](std::vector<SourceFile>& files,
                                   const std::vector<const SourceFile*>& view, std::size_t done,
                                   std::size_t total) {
-            const std::uint64_t commit_bytes = options_.commit_bytes;
+            const std::uint64_t commit_bytes = Shard::worker_commit_bytes(options_.commit_bytes, jobs);
             // Written by the workers, whose shards the run must not touch until they stop:
             // articles that a later file turned out to hold, deleted from the shards then.
             std::vector<std::pair<std::string, std::string>> superseded;  // (path, URL)
@@ -748,6 +784,7 @@ class Run {
         writer_->hold_until_commit();
         writer_->defer_clusters();  // merge() recounts the merged index's clusters
         read_into_shards(todo, scratch, jobs);
+        states_->set_elsewhere(ledger_.elsewhere_now());
         // Every file is counted: the merge and the cluster count that follow get the memory.
         todo = {};
         ledger_.release();

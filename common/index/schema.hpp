@@ -84,8 +84,8 @@ struct MetadataKey {
 // clang-format off
 inline constexpr MetadataKey kVersion{"newsidx.schema", "the schema version, kSchemaVersion"};
 inline constexpr MetadataKey kLanguage{"newsidx.lang", "the index's analyzer: english, ..., none"};
-/// Per source file: key + absolute path (hashed if long) -> "size mtime hash flag url\npath"
-/// (FileState::encode()).
+/// Per source file: key + absolute path (hashed if long) -> "size mtime hash flag url\n", then
+/// the path when the key is its hash (FileState::encode()).
 inline constexpr MetadataKey kFile{"newsidx.file:",
                                    "per source file: size, mtime, hash, holds-its-article, URL"};
 inline constexpr MetadataKey kShard{"newsidx.shard",
@@ -96,10 +96,14 @@ inline constexpr MetadataKey kClusters{"newsidx.clusters",
 /// and id term, earliest first.
 inline constexpr MetadataKey kClusterMembers{"newsidx.cluster:",
                                              "per cluster of 2+: its members, earliest first"};
+/// A shard's files whose articles are other shards': key + chunk number (4 digits) -> up to
+/// 8,192 fingerprints of (path, size, mtime), 8 bytes each, big-endian, all chunks sorted.
+inline constexpr MetadataKey kElsewhere{"newsidx.elsewhere:",
+                                        "a shard's files of other shards: fingerprints, sorted"};
 // clang-format on
 
-inline constexpr std::array<const MetadataKey*, 6> kMetadataKeys{
-    &kVersion, &kLanguage, &kFile, &kShard, &kClusters, &kClusterMembers};
+inline constexpr std::array<const MetadataKey*, 7> kMetadataKeys{
+    &kVersion, &kLanguage, &kFile, &kShard, &kClusters, &kClusterMembers, &kElsewhere};
 
 /// Xapian's glass backend refuses terms longer than 245 bytes; longer ids are hashed.
 inline constexpr std::size_t kMaxTermBytes = 240;

@@ -54,7 +54,8 @@ Snapshot snapshot(const std::string& path) {
         s.copies += doc.get_value(schema::kClusterSlot.slot) !=
                     cluster_key(doc.get_value(schema::kDateSlot.slot), id);
     }
-    for (const std::string_view key : {schema::kFile.key, schema::kClusterMembers.key})
+    for (const std::string_view key :
+         {schema::kFile.key, schema::kClusterMembers.key, schema::kElsewhere.key})
         for (auto k = db.metadata_keys_begin(std::string(key));
              k != db.metadata_keys_end(std::string(key)); ++k)
             s.files[*k] = db.get_metadata(*k);

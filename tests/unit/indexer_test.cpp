@@ -1,6 +1,7 @@
 #include "newsidx/indexer.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <xapian.h>
 
 #include <atomic>
@@ -774,6 +775,47 @@ TEST_P(IndexerTest, AShardKeepsItsSplitAndRefusesAnother) {
     stats = index(o);
     EXPECT_EQ(stats.added, 2u);
     EXPECT_EQ(urls_in(db()), (std::vector<std::string>{url_in_shard(1, 3), url_in_shard(1, 3, 1)}));
+}
+
+// A shard keeps a full state only of its own files; of the others' a fingerprint of 8 bytes
+// (path, size, mtime), enough not to read them again (issue #28: sixteen shards took sixteen
+// times one index's file states).
+TEST_P(IndexerTest, AShardRemembersOtherShardsFilesByFingerprintOnly) {
+    add("a.txt", "One", url_in_shard(2, 3));
+    add("b.txt", "Two", url_in_shard(1, 3));
+    const std::string b = corpus() + "/b.txt";
+    IndexOptions o;
+    o.shard = ShardSpec{2, 3};
+    IndexStats stats = index(o);
+    EXPECT_EQ(stats.added, 1u);
+    EXPECT_EQ(stats.elsewhere, 1u);
+    {
+        IndexWriter w = IndexWriter::open(db(), false, "");
+        EXPECT_TRUE(w.file_state(corpus() + "/a.txt").has_value());
+        EXPECT_FALSE(w.file_state(b).has_value());
+        struct stat st {};
+        ASSERT_EQ(::stat(b.c_str(), &st), 0);
+        EXPECT_EQ(w.elsewhere(),
+                  std::vector<std::uint64_t>{IndexWriter::elsewhere_fingerprint(
+                      b, fs::file_size(b), st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec)});
+    }
+    stats = index(o);
+    EXPECT_EQ(stats.bytes_read, 0u) << "neither file is read again";
+    EXPECT_EQ(stats.elsewhere, 1u);
+    EXPECT_EQ(stats.unchanged, 1u);
+    // A new mtime: read again, still another shard's.
+    fs::last_write_time(b, fs::last_write_time(b) + std::chrono::seconds(5));
+    stats = index(o);
+    EXPECT_EQ(stats.bytes_read, fs::file_size(b));
+    EXPECT_EQ(stats.elsewhere, 1u);
+    EXPECT_EQ(stats.added + stats.updated, 0u);
+    // Its URL moves into this shard: indexed here, and no longer on the list.
+    add("b.txt", "Two, moved", url_in_shard(2, 3, 1));
+    stats = index(o);
+    EXPECT_EQ(stats.added, 1u);
+    EXPECT_EQ(stats.elsewhere, 0u);
+    EXPECT_TRUE(IndexWriter::open(db(), false, "").elsewhere().empty());
+    EXPECT_EQ(doc_count(), 2u);
 }
 
 TEST_P(IndexerTest, AWholeIndexRefusesToBecomeAShard) {

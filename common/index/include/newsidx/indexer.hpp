@@ -48,7 +48,10 @@ struct IndexOptions {
     /// default such a run stops, nothing written: an unmounted share looks like that).
     bool allow_empty = false;
     std::uint64_t max_size = 16u << 20;     ///< files larger than this are rejected
-    std::uint64_t commit_bytes = 2u << 20;  ///< commit after this many bytes of articles
+    /// A direct run commits after this many bytes of articles. A bulk run's workers share
+    /// twice this: each commits after 2 * commit_bytes / workers (at least kMinWorkerCommit),
+    /// so that what Xapian buffers, and so the run's memory, does not grow with --jobs.
+    std::uint64_t commit_bytes = 2u << 20;
     BuildMode mode = BuildMode::Auto;
     /// Files read at a time: the run holds their paths and old states, its file list only a
     /// few words for the others (tests make it small, to cross batch boundaries).
