@@ -307,16 +307,21 @@ class Nodes {
     std::unordered_map<Xapian::docid, std::vector<Xapian::docid>> candidates_;
 };
 
-// Records the members (date and id term each) of cluster `key`; none for a cluster of one.
-void write_members(Xapian::WritableDatabase& db, const std::string& key,
-                   std::vector<std::string>& members) {
+// The recorded value of a cluster's members (date and id term each); empty for a cluster of one.
+std::string members_value(std::vector<std::string>& members) {
     std::string value;
     if (members.size() > 1) {
         std::sort(members.begin(), members.end());
         members.erase(std::unique(members.begin(), members.end()), members.end());
         for (const std::string& m : members) (value += m) += '\n';
     }
-    db.set_metadata(std::string(schema::kClusterMembers.key) + key, value);
+    return value;
+}
+
+// Records the members of cluster `key`; none for a cluster of one.
+void write_members(Xapian::WritableDatabase& db, const std::string& key,
+                   std::vector<std::string>& members) {
+    db.set_metadata(std::string(schema::kClusterMembers.key) + key, members_value(members));
 }
 
 // The members recorded for cluster `key`, earliest first.
@@ -371,16 +376,18 @@ Xapian::doccount write_keys(Xapian::WritableDatabase& db, const Keys& keys,
 // that the greatest docid cannot wrap.
 class Recount {
   public:
-    explicit Recount(Xapian::WritableDatabase& db)
+    // Reads the articles of `db` (a database, or several as one), writes nothing.
+    explicit Recount(const Xapian::Database& db)
         : db_(db), last_(db.get_lastdocid()), order_(last_ + 1, kNone) {}
 
-    // The steps in order; returns how many stored keys changed.
-    Xapian::doccount run() {
+    // The steps in order: what to write.
+    ClusterPlan run() {
         order_articles();
         read_signatures();
         find_founders();
-        write_member_lists();
-        return rewrite_keys();
+        member_lists();
+        moved_keys();
+        return std::move(plan_);
     }
 
   private:
@@ -486,9 +493,8 @@ class Recount {
 
     std::string key_for(Xapian::docid f) const { return key_of_hash(date_of(f), id_hash_[f]); }
 
-    // The member lists, written anew: every cluster of two or more, members earliest first;
-    // the lists of clusters that are no more, cleared.
-    void write_member_lists() {
+    // The member lists: every cluster of two or more, members earliest first.
+    void member_lists() {
         std::vector<std::uint32_t> size(last_ + 1, 0);
         for (std::size_t d = 1; d <= last_; ++d)
             if (order_[d] != kNone) ++size[founder(static_cast<Xapian::docid>(d))];
@@ -502,7 +508,6 @@ class Recount {
         std::sort(members.begin(), members.end(), [&](const auto& a, const auto& b) {
             return a.first != b.first ? a.first < b.first : order_[a.second] < order_[b.second];
         });
-        std::vector<std::string> keys;  // of the clusters of two or more, sorted
         std::vector<std::string> list;
         for (std::size_t i = 0; i < members.size();) {
             const Xapian::docid f = members[i].first;
@@ -511,20 +516,13 @@ class Recount {
                 list.push_back(
                     date_of(members[i].second) +
                     id_term_in(db_.get_document(members[i].second, Xapian::DOC_ASSUME_VALID)));
-            keys.push_back(key_for(f));
-            write_members(db_, keys.back(), list);
+            plan_.lists.emplace_back(key_for(f), members_value(list));
         }
-        std::sort(keys.begin(), keys.end());
-        const std::string prefix(schema::kClusterMembers.key);
-        std::vector<std::string> old;
-        for (auto k = db_.metadata_keys_begin(prefix); k != db_.metadata_keys_end(prefix); ++k)
-            if (!std::binary_search(keys.begin(), keys.end(), (*k).substr(prefix.size())))
-                old.push_back(*k);
-        for (const std::string& k : old) db_.set_metadata(k, std::string());
+        std::sort(plan_.lists.begin(), plan_.lists.end());
     }
 
-    // The stored keys that differ, read in one pass, then rewritten.
-    Xapian::doccount rewrite_keys() {
+    // The stored keys that differ, read in one pass.
+    void moved_keys() {
         std::vector<Xapian::docid> moved;
         auto v = db_.valuestream_begin(schema::kClusterSlot.slot);
         const auto end = db_.valuestream_end(schema::kClusterSlot.slot);
@@ -535,14 +533,14 @@ class Recount {
             const bool has = v != end && v.get_docid() == d;
             if (!has || *v != key_for(founder(d))) moved.push_back(d);
         }
-        for (Xapian::docid d : moved) {
-            set_key(db_, d, key_for(founder(d)));
-        }
-        return static_cast<Xapian::doccount>(moved.size());
+        for (Xapian::docid d : moved)
+            plan_.keys.push_back({d, id_term_in(db_.get_document(d, Xapian::DOC_ASSUME_VALID)),
+                                  key_for(founder(d))});
     }
 
-    Xapian::WritableDatabase& db_;
+    const Xapian::Database& db_;
     const std::size_t last_;
+    ClusterPlan plan_;
     std::vector<std::uint64_t> order_;
     std::vector<std::uint64_t> id_hash_;
     std::vector<std::uint32_t> signature_at_;
@@ -551,7 +549,11 @@ class Recount {
     std::vector<Xapian::docid> first_;  // 0: the article founds its cluster
 };
 
-Xapian::doccount update_all(Xapian::WritableDatabase& db) { return Recount(db).run(); }
+Xapian::doccount update_all(Xapian::WritableDatabase& db) {
+    const ClusterPlan plan = Recount(db).run();
+    apply_plan(db, plan, true);
+    return static_cast<Xapian::doccount>(plan.keys.size());
+}
 
 }  // namespace
 
@@ -726,6 +728,32 @@ std::vector<Xapian::docid> cluster_members(
     if (std::find(members.begin(), members.end(), member) == members.end())
         members.push_back(member);
     return members;
+}
+
+ClusterPlan plan_clusters(const Xapian::Database& db) { return Recount(db).run(); }
+
+void apply_plan(Xapian::WritableDatabase& db, const ClusterPlan& plan, bool by_docid) {
+    for (const ClusterPlan::Key& k : plan.keys) {
+        Xapian::docid d = k.docid;
+        if (!by_docid) {
+            auto p = db.postlist_begin(k.id_term);
+            if (p == db.postlist_end(k.id_term)) continue;
+            d = *p;
+        }
+        set_key(db, d, k.key);
+    }
+    // Every list anew; the lists of clusters that are no more, cleared (plan.lists is sorted).
+    const std::string prefix(schema::kClusterMembers.key);
+    for (const auto& [key, value] : plan.lists) db.set_metadata(prefix + key, value);
+    std::vector<std::string> old;
+    const auto has = [&](const std::string& key) {
+        const auto it = std::lower_bound(plan.lists.begin(), plan.lists.end(),
+                                         std::make_pair(key, std::string()));
+        return it != plan.lists.end() && it->first == key;
+    };
+    for (auto k = db.metadata_keys_begin(prefix); k != db.metadata_keys_end(prefix); ++k)
+        if (!has((*k).substr(prefix.size()))) old.push_back(*k);
+    for (const std::string& k : old) db.set_metadata(k, std::string());
 }
 
 }  // namespace newsidx

@@ -19,6 +19,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <utility>
 #include <optional>
 #include <set>
 #include <string>
@@ -79,6 +80,28 @@ struct ClusterChanges {
 /// Brings the cluster keys of `db` up to date after `changes`, rewriting the documents whose
 /// key moved. Returns how many moved. Throws Xapian errors.
 Xapian::doccount update_clusters(Xapian::WritableDatabase& db, const ClusterChanges& changes);
+
+/// What a full count of the cluster keys (update_clusters() with `everything`) writes: the
+/// articles whose stored key differs, and every cluster's member list.
+struct ClusterPlan {
+    struct Key {
+        Xapian::docid docid;  ///< in the database counted
+        std::string id_term;  ///< the article's, to find it in another (a merge of it)
+        std::string key;
+    };
+    std::vector<Key> keys;
+    /// (cluster key, kClusterMembers value) of every cluster of two or more, sorted.
+    std::vector<std::pair<std::string, std::string>> lists;
+};
+
+/// Counts every cluster key of the articles of `db` anew, reading only: `db` may be several
+/// databases as one (a bulk run's shards, while they are merged). Throws Xapian errors.
+ClusterPlan plan_clusters(const Xapian::Database& db);
+
+/// Writes `plan` into `db`: the keys into the documents (found by the plan's docids, or, when
+/// not `by_docid`, by their id terms: `db` is a merge of the database counted), the member
+/// lists, and clears the lists of clusters not in it. Throws Xapian errors.
+void apply_plan(Xapian::WritableDatabase& db, const ClusterPlan& plan, bool by_docid);
 
 /// The articles recorded under kClusterMembers for cluster `key` that `db` still has, earliest
 /// first (the founder first), read through `metadata`; empty for a key with no list (an

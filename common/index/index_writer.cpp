@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <future>
 #include <tuple>
 
 #define XXH_INLINE_ALL
@@ -20,6 +21,32 @@ namespace newsidx {
 namespace {
 
 std::string file_key(const std::string& path) { return bounded_term(schema::kFile.key, path); }
+
+constexpr std::size_t kElsewhereChunk = 8192;
+
+std::string elsewhere_key(std::size_t chunk) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "%04zu", chunk);
+    return std::string(schema::kElsewhere.key) + buf;
+}
+
+// Writes `sorted` as kElsewhere's fingerprints in `db`, replacing its list.
+void write_elsewhere(Xapian::WritableDatabase& db, const std::vector<std::uint64_t>& sorted) {
+    std::size_t chunk = 0;
+    for (std::size_t from = 0; from < sorted.size(); from += kElsewhereChunk, ++chunk) {
+        std::string value;
+        for (std::size_t i = from; i < std::min(sorted.size(), from + kElsewhereChunk); ++i)
+            for (int shift = 56; shift >= 0; shift -= 8)
+                value += static_cast<char>((sorted[i] >> shift) & 0xff);
+        db.set_metadata(elsewhere_key(chunk), value);
+    }
+    // The chunks of a longer list before.
+    std::vector<std::string> stale;
+    const std::string prefix(schema::kElsewhere.key);
+    for (auto k = db.metadata_keys_begin(prefix); k != db.metadata_keys_end(prefix); ++k)
+        if (*k >= elsewhere_key(chunk)) stale.push_back(*k);
+    for (const std::string& k : stale) db.set_metadata(k, std::string());
+}
 
 // kElsewhere's fingerprints in `db`, sorted.
 std::vector<std::uint64_t> read_elsewhere(const Xapian::Database& db) {
@@ -247,50 +274,58 @@ void IndexWriter::drop_shared_ids(std::vector<IndexWriter>& shards) {
     }
 }
 
+namespace {
+
+// The run's file states (kFile) and list of other shards' files (kElsewhere) written into
+// `merged`: they are newer than the old index's and than those the workers wrote into their
+// shards, and compaction hands a key's duplicate values over in no fixed order (Xapian 1.4
+// breaks ties between its sources' metadata cursors arbitrarily).
+void write_states(const Xapian::Database& states, Xapian::WritableDatabase& db) {
+    const std::string prefix(schema::kFile.key);
+    for (auto it = states.metadata_keys_begin(prefix); it != states.metadata_keys_end(prefix);
+         ++it)
+        db.set_metadata(*it, states.get_metadata(*it));
+    write_elsewhere(db, read_elsewhere(states));
+}
+
+}  // namespace
+
 IndexWriter IndexWriter::merge(std::vector<IndexWriter>& shards, IndexWriter& states,
                                const std::string& old_index, const std::string& dest,
                                const Analyzer& analyzer) {
-    // The sources are compacted into an interim index beside the states shard, whose cluster
-    // keys are counted there; that rewrites the documents whose key moved (most of them: each
-    // shard's articles founded their own clusters), which leaves the tables' blocks half full,
-    // so the interim index is compacted once more into `dest` (384 -> 329 MB on the combined
-    // corpora, for 1.2 of 28 s; docs/benchmarks.md).
+    // The sources are compacted into an interim index while another thread counts the cluster
+    // keys of their articles (reading only); the keys that moved and the member lists are
+    // written into the interim index, which is compacted once more into `dest`: compacting
+    // several sources leaves each term's postings in a chunk per source, and rewriting keys
+    // leaves blocks half full (334 or 384 MB instead of 324 on the combined corpora).
     const std::string interim =
         (std::filesystem::path(states.path_).parent_path() / "merged").string();
     try {
-        Xapian::Database sources;
+        Xapian::Database sources, articles;
         for (IndexWriter& s : shards) {
             s.close();
             sources.add_database(Xapian::Database(s.path_));
+            articles.add_database(Xapian::Database(s.path_));
         }
         states.close();
         sources.add_database(Xapian::Database(states.path_));
-        if (!old_index.empty()) sources.add_database(Xapian::Database(old_index));
+        if (!old_index.empty()) {
+            sources.add_database(Xapian::Database(old_index));
+            articles.add_database(Xapian::Database(old_index));
+        }
+        std::future<ClusterPlan> plan =
+            std::async(std::launch::async, [&articles] { return plan_clusters(articles); });
         sources.compact(interim, Xapian::Compactor::FULL, 0);
-        detail::release_free_memory();  // before the cluster count, the largest part of a merge
         {
             Xapian::WritableDatabase merged(interim, Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
-            // The run's file states are newer than the old index's and than those the workers
-            // wrote into their shards. Compaction hands a key's duplicate values over in no
-            // fixed order (Xapian 1.4 breaks ties between its sources' metadata cursors
-            // arbitrarily), so write them again.
-            const std::string prefix(schema::kFile.key);
-            const Xapian::Database final_states(states.path_);
-            for (auto it = final_states.metadata_keys_begin(prefix);
-                 it != final_states.metadata_keys_end(prefix); ++it)
-                merged.set_metadata(*it, final_states.get_metadata(*it));
+            write_states(Xapian::Database(states.path_), merged);
             detail::stamp_schema(merged, analyzer.name());
-            // Every cluster key is counted anew (the shards' articles each founded their own),
-            // at the commit, as for any writer whose keys are stale.
-            IndexWriter writer(std::move(merged), analyzer, interim);
-            // A shard's files of other shards: the run's list, whole (the old index's chunks
-            // may have come through the compaction instead).
-            writer.set_elsewhere(read_elsewhere(final_states));
-            writer.changes_.everything = true;
-            writer.settle_clusters();
-            writer.db_.commit();
-            writer.db_.close();
+            apply_plan(merged, plan.get(), false);
+            merged.set_metadata(std::string(schema::kClusters.key), std::string());
+            merged.commit();
         }
+        sources = articles = Xapian::Database();
+        detail::release_free_memory();
         Xapian::Database(interim).compact(dest, Xapian::Compactor::FULL, 0);
         std::filesystem::remove_all(interim);
         // Written without fsync: the caller syncs the folder before the swap.
@@ -403,39 +438,12 @@ std::uint64_t IndexWriter::elsewhere_fingerprint(std::string_view path, std::uin
     return XXH3_64bits(text.data(), text.size());
 }
 
-namespace {
-
-constexpr std::size_t kElsewhereChunk = 8192;
-
-std::string elsewhere_key(std::size_t chunk) {
-    char buf[8];
-    std::snprintf(buf, sizeof buf, "%04zu", chunk);
-    return std::string(schema::kElsewhere.key) + buf;
-}
-
-}  // namespace
-
 std::vector<std::uint64_t> IndexWriter::elsewhere() const {
     return detail::guarded("reading index metadata", path_, [&] { return read_elsewhere(db_); });
 }
 
 void IndexWriter::set_elsewhere(const std::vector<std::uint64_t>& sorted) {
-    detail::guarded("writing index metadata", path_, [&] {
-        std::size_t chunk = 0;
-        for (std::size_t from = 0; from < sorted.size(); from += kElsewhereChunk, ++chunk) {
-            std::string value;
-            for (std::size_t i = from; i < std::min(sorted.size(), from + kElsewhereChunk); ++i)
-                for (int shift = 56; shift >= 0; shift -= 8)
-                    value += static_cast<char>((sorted[i] >> shift) & 0xff);
-            db_.set_metadata(elsewhere_key(chunk), value);
-        }
-        // The chunks of a longer list before.
-        std::vector<std::string> stale;
-        const std::string prefix(schema::kElsewhere.key);
-        for (auto k = db_.metadata_keys_begin(prefix); k != db_.metadata_keys_end(prefix); ++k)
-            if (*k >= elsewhere_key(chunk)) stale.push_back(*k);
-        for (const std::string& k : stale) db_.set_metadata(k, std::string());
-    });
+    detail::guarded("writing index metadata", path_, [&] { write_elsewhere(db_, sorted); });
 }
 
 void IndexWriter::touch(const std::string& path, const FileState& state) {
