@@ -711,6 +711,10 @@ TEST_P(IndexerTest, ShardsSplitTheArticlesByUrlAndTheSetOpensAsOne) {
     EXPECT_EQ(stats.added, 12u);
     EXPECT_EQ(stats.files, 12u);
     EXPECT_EQ(stats.elsewhere, 0u) << "a set's total counts each file once";
+    // A first build reads each file's URL once, then each shard reads only its own files.
+    std::uint64_t corpus_bytes = 0;
+    for (const auto& e : fs::directory_iterator(corpus())) corpus_bytes += e.file_size();
+    EXPECT_EQ(stats.bytes_read, corpus_bytes);
     std::size_t total = 0;
     for (unsigned k = 1; k <= 3; ++k) {
         const std::string shard = dir_ / ("set/" + std::to_string(k));
