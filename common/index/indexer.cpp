@@ -5,6 +5,9 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <array>
+#include <atomic>
+#include <mutex>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -1004,26 +1007,121 @@ SetPass routed(const IndexOptions& options, IndexObserver& observer) {
     return pass;
 }
 
-// --shards N: each shard indexed in turn, as shard K of N; a first build or a rebuild reads
-// each file's URL once first (routed()), so that each shard reads only its own files.
+// What the runs of a set's shards built at once say, one call at a time, with one progress
+// line for them all (the sums of their files and bytes).
+class SetObserver : public IndexObserver {
+  public:
+    SetObserver(IndexObserver& out, unsigned n) : out_(out), progress_(n + 1) {}
+
+    // The shard that the calling thread indexes.
+    static void indexing(unsigned k) { shard_ = k; }
+
+    void on_rejected(const RecordError& error) override {
+        std::lock_guard lock(mutex_);
+        out_.on_rejected(error);
+    }
+    void on_warning(const std::string& line) override {
+        std::lock_guard lock(mutex_);
+        out_.on_warning(line);
+    }
+    void on_listed(std::uint64_t files, std::uint64_t bytes) override {
+        std::lock_guard lock(mutex_);
+        if (!listed_) out_.on_listed(files, bytes);
+        listed_ = true;
+    }
+    void on_reading(std::uint64_t files, std::uint64_t bytes, bool bulk) override {
+        std::lock_guard lock(mutex_);
+        if (!reading_) out_.on_reading(files, bytes, bulk);
+        reading_ = true;
+    }
+    void on_progress(std::uint64_t done, std::uint64_t total, std::uint64_t bytes_done,
+                     std::uint64_t bytes_total) override {
+        std::lock_guard lock(mutex_);
+        progress_[shard_] = {done, total, bytes_done, bytes_total};
+        std::array<std::uint64_t, 4> sum{};
+        for (const auto& p : progress_)
+            for (std::size_t i = 0; i < sum.size(); ++i) sum[i] += p[i];
+        out_.on_progress(sum[0], sum[1], sum[2], sum[3]);
+    }
+    void on_commit() override {
+        std::lock_guard lock(mutex_);
+        out_.on_commit();
+    }
+    void on_swapped() override {
+        std::lock_guard lock(mutex_);
+        out_.on_swapped();
+    }
+    void on_shard(unsigned k, unsigned n, const std::string& path) override {
+        std::lock_guard lock(mutex_);
+        out_.on_shard(k, n, path);
+    }
+    void on_shard_done(unsigned k, unsigned n, const IndexStats& stats) override {
+        std::lock_guard lock(mutex_);
+        out_.on_shard_done(k, n, stats);
+    }
+
+  private:
+    IndexObserver& out_;
+    std::mutex mutex_;
+    std::vector<std::array<std::uint64_t, 4>> progress_;  // per shard: done, total, bytes
+    bool listed_ = false, reading_ = false;
+    static thread_local unsigned shard_;
+};
+
+thread_local unsigned SetObserver::shard_ = 0;
+
+// --shards N: the shards indexed as shard K of N each. A first build or a rebuild reads each
+// file's URL once first (routed()), so that each shard reads only its own files, and builds
+// several shards at once (as many as --jobs allows, each with its share of the workers), so
+// that one shard's merge, on one core, overlaps another's reading; later runs take the shards
+// in turn, each with every worker.
 IndexStats run_set(const IndexOptions& options, IndexObserver& observer) {
     const std::string& dir = options.db_path;
     const unsigned n = options.shards;
     const unsigned existing = check_set_folder(dir, n);
+    const auto started = std::chrono::steady_clock::now();
     std::optional<SetPass> pass;
     if (options.rebuild || existing == 0) pass = routed(options, observer);
+    const unsigned jobs =
+        options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+    const unsigned at_once = pass ? std::min(n, jobs) : 1;
+    SetObserver serial(observer, n);
+    IndexObserver& each = at_once > 1 ? serial : observer;
+    std::vector<IndexStats> stats(n + 1);
+    std::atomic<unsigned> next{1};
+    std::atomic<bool> interrupted{false};
+    std::exception_ptr failure;
+    std::mutex failure_mutex;
+    const auto build = [&] {
+        for (unsigned k; !interrupted && (k = next++) <= n;) {
+            IndexOptions one = options;
+            one.shards = 0;
+            one.shard = ShardSpec{k, n};
+            one.db_path = (fs::path(dir) / std::to_string(k)).string();
+            one.report_rejections = k == 1;
+            one.jobs = std::max(1u, jobs / at_once);
+            SetObserver::indexing(k);
+            try {
+                each.on_shard(k, n, one.db_path);
+                stats[k] = index_one(one, each, pass ? &*pass : nullptr);
+                each.on_shard_done(k, n, stats[k]);
+                if (stats[k].interrupted) interrupted = true;
+            } catch (...) {  // the other shards end their runs; the first failure is the run's
+                std::lock_guard lock(failure_mutex);
+                if (!failure) failure = std::current_exception();
+                interrupted = true;
+            }
+        }
+    };
+    std::vector<std::thread> builders;
+    for (unsigned t = 1; t < at_once; ++t) builders.emplace_back(build);
+    build();
+    for (std::thread& t : builders) t.join();
+    if (failure) std::rethrow_exception(failure);
     IndexStats total;
-    for (unsigned k = 1; k <= n && !total.interrupted; ++k) {
-        IndexOptions one = options;
-        one.shards = 0;
-        one.shard = ShardSpec{k, n};
-        one.db_path = (fs::path(dir) / std::to_string(k)).string();
-        one.report_rejections = k == 1;
-        observer.on_shard(k, n, one.db_path);
-        const IndexStats stats = index_one(one, observer, pass ? &*pass : nullptr);
-        observer.on_shard_done(k, n, stats);
-        add_shard_stats(total, stats, k == 1);
-    }
+    for (unsigned k = 1; k <= n; ++k) add_shard_stats(total, stats[k], k == 1);
+    total.seconds =  // the shards' runs overlap
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     // Named once every shard exists (an earlier stub names the same N shards).
     if (!total.interrupted && existing == 0) write_stub(dir, n);
     return total;
