@@ -100,8 +100,11 @@ ClusterPlan plan_clusters(const Xapian::Database& db);
 
 /// Writes `plan` into `db`: the keys into the documents (found by the plan's docids, or, when
 /// not `by_docid`, by their id terms: `db` is a merge of the database counted), the member
-/// lists, and clears the lists of clusters not in it. Throws Xapian errors.
-void apply_plan(Xapian::WritableDatabase& db, const ClusterPlan& plan, bool by_docid);
+/// lists, and clears the lists of clusters not in it; with `commit_every`, commits after each
+/// that many keys (Xapian holds every change until a commit: 155,000 moved keys took 200 MB).
+/// Throws Xapian errors.
+void apply_plan(Xapian::WritableDatabase& db, const ClusterPlan& plan, bool by_docid,
+                std::size_t commit_every);
 
 /// The articles recorded under kClusterMembers for cluster `key` that `db` still has, earliest
 /// first (the founder first), read through `metadata`; empty for a key with no list (an

@@ -320,7 +320,7 @@ IndexWriter IndexWriter::merge(std::vector<IndexWriter>& shards, IndexWriter& st
             Xapian::WritableDatabase merged(interim, Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
             write_states(Xapian::Database(states.path_), merged);
             detail::stamp_schema(merged, analyzer.name());
-            apply_plan(merged, plan.get(), false);
+            apply_plan(merged, plan.get(), false, 10000);  // an interim index: commit often
             merged.set_metadata(std::string(schema::kClusters.key), std::string());
             merged.commit();
         }
