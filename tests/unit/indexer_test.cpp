@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <xapian.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -927,6 +928,31 @@ TEST_P(IndexerTest, AFolderOfOtherFilesIsNotMadeAnIndex) {
                   "--shards N --db " +
                       db() + " command again");
     }
+}
+
+// The list of other shards' files is stored in chunks of 8,192 fingerprints: a list that
+// spans chunks reads back whole, and a shorter one leaves no chunk of the longer behind.
+TEST(ElsewhereList, SpansChunksAndShrinks) {
+    TempDir dir;
+    std::vector<std::uint64_t> prints;
+    for (std::uint64_t i = 0; i < 20000; ++i) prints.push_back(i * 0x9E3779B97F4A7C15ULL);
+    std::sort(prints.begin(), prints.end());
+    {
+        IndexWriter w = IndexWriter::open(dir / "db", false, "");
+        w.set_elsewhere(prints);
+        w.commit();
+        EXPECT_EQ(w.elsewhere(), prints);
+        prints.resize(100);
+        w.set_elsewhere(prints);
+        w.commit();
+        EXPECT_EQ(w.elsewhere(), prints);
+    }
+    Xapian::Database db(dir / "db");
+    std::vector<std::string> keys;
+    const std::string prefix(schema::kElsewhere.key);
+    for (auto k = db.metadata_keys_begin(prefix); k != db.metadata_keys_end(prefix); ++k)
+        keys.push_back(*k);
+    EXPECT_EQ(keys, std::vector<std::string>{prefix + "0000"});
 }
 
 TEST(ShardSpec, ReadsKOfN) {
