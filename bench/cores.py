@@ -3,11 +3,10 @@
 
 Runs indexing commands one after the other, each on the same corpus from nothing, and samples
 the CPU time of the whole process tree every 50 ms (/proc/PID/stat of every descendant). For
-each run it prints the wall time, the CPU seconds (user + sys, from the kernel's accounting of
-the waited-for children), CPU milliseconds per article, articles per second, peak RSS (the
-largest of the processes), the index's bytes on disk, and the **one-core share**: the part of
-the wall time in which the tree used less than 1.5 cores (on this 2-core machine: one core or
-none busy while the other waits).
+each run it prints the wall time, the CPU seconds (user + sys, the kernel's accounting of the
+process, from wait4), CPU milliseconds per article, articles per second, its peak RSS, the
+index's bytes on disk, and the **one-core share**: the part of the wall time in which the tree
+used less than 1.5 cores (on this 2-core machine: one core or none busy while the other waits).
 
   bench/cores.py CORPUS [--bin build/bin] [--work DIR] [--shards 1,2,4,8,16] [--jobs N]
 
@@ -16,7 +15,6 @@ Layouts: `one` is `indexer --jobs N` (N = the cores); `N shards` is `indexer --s
 """
 import argparse
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -54,11 +52,14 @@ def tree_cpu(root):
 
 
 def measure(cmd):
-    """(wall s, cpu s, one-core share, peak RSS MB) of `cmd`."""
+    """(wall s, the process's rusage, one-core share) of `cmd`."""
     start = time.monotonic()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
     last_t, last_cpu, one_core = start, 0.0, 0.0
-    while proc.poll() is None:
+    while True:
+        pid, _, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
         time.sleep(PERIOD)
         now, cpu = time.monotonic(), tree_cpu(proc.pid)
         # CPU time is counted in ticks (10 ms): windows are long enough to smooth that out.
@@ -66,8 +67,8 @@ def measure(cmd):
             if cpu >= last_cpu and (cpu - last_cpu) / (now - last_t) < 1.5:
                 one_core += now - last_t
             last_t, last_cpu = now, max(cpu, last_cpu)
+    proc.returncode = 0
     wall = time.monotonic() - start
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, usage, one_core / wall
 
 
@@ -93,7 +94,6 @@ def main():
           "| peak RSS MB | index MB | index/input |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     base = None
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     for n in [int(x) for x in args.shards.split(",")]:
         db = Path(args.work) / f"db-{n}"
         shutil.rmtree(db, ignore_errors=True)
@@ -101,8 +101,7 @@ def main():
         if n > 1:
             cmd[1:1] = ["--shards", str(n)]
         wall, usage, share = measure(cmd)
-        cpu = (usage.ru_utime - before.ru_utime) + (usage.ru_stime - before.ru_stime)
-        before = usage
+        cpu = usage.ru_utime + usage.ru_stime
         per = cpu * 1000 / articles
         base = base or per
         size = du(db)

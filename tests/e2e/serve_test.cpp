@@ -483,5 +483,25 @@ TEST_F(LiveServeTest, SigtermStopsItCleanly) {
     EXPECT_NE(server.log().find("searcher: stopped serving\n"), std::string::npos) << server.log();
 }
 
+// The searcher itself links no HTTP library: --serve runs newsidx-serve from beside it. A
+// searcher without it says so, and where it looked.
+TEST(ServeProgram, ASearcherWithoutItsServerSaysSo) {
+    TempDir dir;
+    const fs::path alone = dir / "searcher";
+    fs::copy_file(kSearcher, alone);
+    const CommandResult r = run_command({alone.string(), "--serve", "0"}, dir.path().string());
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.err, "searcher: error: the server (newsidx-serve) is not installed beside '" +
+                         alone.string() + "'\n" +
+                         "searcher: hint: build or install it with the searcher: cmake --build "
+                         "build\n");
+    // What the searcher's process loads: none of cpp-httplib's libraries.
+    const CommandResult needed = run_command({"/usr/bin/readelf", "-d", kSearcher});
+    ASSERT_EQ(needed.exit_code, 0) << needed.err;
+    EXPECT_NE(needed.out.find("libxapian"), std::string::npos) << needed.out;
+    for (const char* library : {"httplib", "libssl", "libcrypto", "brotli"})
+        EXPECT_EQ(needed.out.find(library), std::string::npos) << library << ": " << needed.out;
+}
+
 }  // namespace
 }  // namespace newsidx::test
