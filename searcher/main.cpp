@@ -221,6 +221,8 @@ int serve(const Command& c, const newsidx::SearchOptions& options, char** /*argv
 int serve(const Command&, const newsidx::SearchOptions&, char** argv) {
     std::error_code ec;
     const fs::path here = fs::read_symlink("/proc/self/exe", ec).parent_path();
+    if (ec || !here.is_absolute())  // never a server found in the working folder
+        throw Error(ErrorCode::Io, "cannot find the searcher's own folder to start the server");
     for (const fs::path& server : {here / "newsidx-serve", here / "../libexec/newsidx/newsidx-serve"}) {
         if (::access(server.c_str(), X_OK) != 0) continue;
         ::execv(server.c_str(), argv);

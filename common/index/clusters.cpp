@@ -740,6 +740,7 @@ void apply_plan(Xapian::WritableDatabase& db, const ClusterPlan& plan, bool by_d
         if (commit_every && ++written % commit_every == 0) db.commit();
         Xapian::docid d = k.docid;
         if (!by_docid) {
+            if (k.id_term.empty()) continue;  // (no article without one is written)
             auto p = db.postlist_begin(k.id_term);
             if (p == db.postlist_end(k.id_term)) continue;
             d = *p;

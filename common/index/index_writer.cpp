@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <future>
@@ -44,7 +45,8 @@ void write_elsewhere(Xapian::WritableDatabase& db, const std::vector<std::uint64
     std::vector<std::string> stale;
     const std::string prefix(schema::kElsewhere.key);
     for (auto k = db.metadata_keys_begin(prefix); k != db.metadata_keys_end(prefix); ++k)
-        if (*k >= elsewhere_key(chunk)) stale.push_back(*k);
+        if (std::strtoull((*k).c_str() + prefix.size(), nullptr, 10) >= chunk)
+            stale.push_back(*k);
     for (const std::string& k : stale) db.set_metadata(k, std::string());
 }
 
@@ -313,14 +315,23 @@ IndexWriter IndexWriter::merge(std::vector<IndexWriter>& shards, IndexWriter& st
             sources.add_database(Xapian::Database(old_index));
             articles.add_database(Xapian::Database(old_index));
         }
-        std::future<ClusterPlan> plan =
-            std::async(std::launch::async, [&articles] { return plan_clusters(articles); });
+        // A build from nothing counts over the shards while they are compacted: Xapian numbers
+        // the documents of several databases in turn, so the count's arrays, one slot a docid,
+        // are as long as the shards' sum only when the shards are of a size (the workers'
+        // are); beside an old index they would be the shards' number times its size, so
+        // there the count reads the interim index.
+        std::future<ClusterPlan> plan;
+        if (old_index.empty())
+            plan = std::async(std::launch::async, [&articles] { return plan_clusters(articles); });
         sources.compact(interim, Xapian::Compactor::FULL, 0);
         {
             Xapian::WritableDatabase merged(interim, Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
             write_states(Xapian::Database(states.path_), merged);
             detail::stamp_schema(merged, analyzer.name());
-            apply_plan(merged, plan.get(), false, 10000);  // an interim index: commit often
+            if (plan.valid())
+                apply_plan(merged, plan.get(), false, 10000);  // an interim index: commit often
+            else
+                apply_plan(merged, plan_clusters(merged), true, 10000);
             merged.set_metadata(std::string(schema::kClusters.key), std::string());
             merged.commit();
         }

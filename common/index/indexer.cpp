@@ -593,6 +593,9 @@ class Run {
                             ", not shard " + shard_.text())
                 .with_hint("to split it otherwise, add " NEWSIDX_OPT("rebuild"));
         writer_->set_shard(shard_.text());
+        // Fingerprints of files of "other shards" of another split (a shard without articles
+        // may change its split) would skip files that are now its own.
+        writer_->set_elsewhere({});
     }
 
     // Files `files[from, from + batch_files)` as the workers take them, each with what the index
@@ -658,6 +661,10 @@ class Run {
     }
 
     void run_direct(const std::vector<FileList::Index>& todo, unsigned jobs) {
+        // The list of other shards' files, less the files this run reads, goes with the first
+        // commit: a run that dies after it must not leave the fingerprint of a file whose
+        // changed version it indexed here (restored with its old mtime, it would be skipped).
+        writer_->set_elsewhere(ledger_.elsewhere_now());
         std::uint64_t since_commit = 0;
         read_in_batches(todo, [&](std::vector<SourceFile>& files,
                                   const std::vector<const SourceFile*>& view, std::size_t done,
@@ -1094,14 +1101,14 @@ IndexStats run_set(const IndexOptions& options, IndexObserver& observer) {
     std::mutex failure_mutex;
     const auto build = [&] {
         for (unsigned k; !interrupted && (k = next++) <= n;) {
-            IndexOptions one = options;
-            one.shards = 0;
-            one.shard = ShardSpec{k, n};
-            one.db_path = (fs::path(dir) / std::to_string(k)).string();
-            one.report_rejections = k == 1;
-            one.jobs = std::max(1u, jobs / at_once);
             SetObserver::indexing(k);
             try {
+                IndexOptions one = options;
+                one.shards = 0;
+                one.shard = ShardSpec{k, n};
+                one.db_path = (fs::path(dir) / std::to_string(k)).string();
+                one.report_rejections = k == 1;
+                one.jobs = std::max(1u, jobs / at_once);
                 each.on_shard(k, n, one.db_path);
                 stats[k] = index_one(one, each, pass ? &*pass : nullptr);
                 each.on_shard_done(k, n, stats[k]);
@@ -1113,10 +1120,11 @@ IndexStats run_set(const IndexOptions& options, IndexObserver& observer) {
             }
         }
     };
-    std::vector<std::thread> builders;
-    for (unsigned t = 1; t < at_once; ++t) builders.emplace_back(build);
-    build();
-    for (std::thread& t : builders) t.join();
+    {
+        std::vector<std::jthread> builders;  // joined however this block is left
+        for (unsigned t = 1; t < at_once; ++t) builders.emplace_back(build);
+        build();
+    }
     if (failure) std::rethrow_exception(failure);
     IndexStats total;
     for (unsigned k = 1; k <= n; ++k) add_shard_stats(total, stats[k], k == 1);

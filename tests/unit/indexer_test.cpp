@@ -823,6 +823,23 @@ TEST_P(IndexerTest, AShardRemembersOtherShardsFilesByFingerprintOnly) {
     EXPECT_EQ(doc_count(), 2u);
 }
 
+// A shard without articles may take another split without --rebuild: the files it
+// remembered as other shards' are then read again, not skipped.
+TEST_P(IndexerTest, AnEmptyShardThatChangesItsSplitForgetsItsFingerprints) {
+    add("a.txt", "One", url_in_shard(2, 2));
+    add("b.txt", "Two", url_in_shard(2, 2, 1));
+    IndexOptions o;
+    o.shard = ShardSpec{1, 2};
+    IndexStats stats = index(o);
+    EXPECT_EQ(stats.elsewhere, 2u);
+    EXPECT_EQ(doc_count(), 0u);
+    o.shard = ShardSpec{2, 2};
+    stats = index(o);
+    EXPECT_EQ(stats.added, 2u);
+    EXPECT_EQ(stats.elsewhere, 0u);
+    EXPECT_EQ(doc_count(), 2u);
+}
+
 TEST_P(IndexerTest, AWholeIndexRefusesToBecomeAShard) {
     add("a.txt", "One", url_in_shard(2, 3));
     index();
