@@ -339,12 +339,16 @@ std::vector<std::string> read_members(
     return members;
 }
 
+// The article with id term `id_term`, or nullopt when the index has none.
+std::optional<Xapian::docid> article_with(const Xapian::Database& db, const std::string& id_term) {
+    if (auto p = db.postlist_begin(id_term); p != db.postlist_end(id_term)) return *p;
+    return std::nullopt;
+}
+
 // The article a member line names (its id term, after the 8-digit date), or nullopt when the
 // index no longer has it.
 std::optional<Xapian::docid> member_article(const Xapian::Database& db, const std::string& line) {
-    const std::string id = line.substr(std::min<std::size_t>(8, line.size()));
-    if (auto p = db.postlist_begin(id); p != db.postlist_end(id)) return *p;
-    return std::nullopt;
+    return article_with(db, line.substr(std::min<std::size_t>(8, line.size())));
 }
 
 // Gives article `did` cluster key `key` (and its story value). Only values change: Xapian
@@ -377,9 +381,12 @@ Xapian::doccount write_keys(Xapian::WritableDatabase& db, const Keys& keys,
 // that the greatest docid cannot wrap.
 class Recount {
   public:
-    // Reads the articles of `db` (a database, or several as one), writes nothing.
-    explicit Recount(const Xapian::Database& db)
-        : db_(db), last_(db.get_lastdocid()), order_(last_ + 1, kNone) {}
+    // Reads the articles of `db` (a database, or several as one), writes nothing; the plan
+    // names the moved articles by id term when `for_merge` (it is applied to a merge of `db`).
+    Recount(const Xapian::Database& db, bool for_merge)
+        : db_(db), last_(db.get_lastdocid()), order_(last_ + 1, kNone) {
+        plan_.by_id_term = for_merge;
+    }
 
     // The steps in order: what to write.
     ClusterPlan run() {
@@ -535,8 +542,11 @@ class Recount {
             if (!has || *v != key_for(founder(d))) moved.push_back(d);
         }
         for (Xapian::docid d : moved)
-            plan_.keys.push_back({d, id_term_in(db_.get_document(d, Xapian::DOC_ASSUME_VALID)),
-                                  key_for(founder(d))});
+            plan_.keys.push_back(
+                {d,
+                 plan_.by_id_term ? id_term_in(db_.get_document(d, Xapian::DOC_ASSUME_VALID))
+                                  : std::string(),
+                 key_for(founder(d))});
     }
 
     const Xapian::Database& db_;
@@ -551,8 +561,8 @@ class Recount {
 };
 
 Xapian::doccount update_all(Xapian::WritableDatabase& db) {
-    const ClusterPlan plan = Recount(db).run();
-    apply_plan(db, plan, true, 0);
+    const ClusterPlan plan = Recount(db, false).run();
+    apply_plan(db, plan, 0);
     return static_cast<Xapian::doccount>(plan.keys.size());
 }
 
@@ -592,10 +602,10 @@ std::optional<Xapian::doccount> update_for_added(Xapian::WritableDatabase& db,
     std::vector<Xapian::docid> added;
     std::unordered_set<Xapian::docid> is_added;
     for (const std::string& id : changes.added) {
-        auto p = db.postlist_begin(id);
-        if (p == db.postlist_end(id)) return std::nullopt;
-        added.push_back(*p);
-        is_added.insert(*p);
+        const auto d = article_with(db, id);
+        if (!d) return std::nullopt;
+        added.push_back(*d);
+        is_added.insert(*d);
     }
     for (Xapian::docid n : added)
         for (Xapian::docid e : nodes.candidates(n))
@@ -731,21 +741,18 @@ std::vector<Xapian::docid> cluster_members(
     return members;
 }
 
-ClusterPlan plan_clusters(const Xapian::Database& db) { return Recount(db).run(); }
+ClusterPlan plan_clusters(const Xapian::Database& db, bool for_merge) {
+    return Recount(db, for_merge).run();
+}
 
-void apply_plan(Xapian::WritableDatabase& db, const ClusterPlan& plan, bool by_docid,
-                std::size_t commit_every) {
+void apply_plan(Xapian::WritableDatabase& db, const ClusterPlan& plan, std::size_t commit_every) {
     std::size_t written = 0;
     for (const ClusterPlan::Key& k : plan.keys) {
         if (commit_every && ++written % commit_every == 0) db.commit();
-        Xapian::docid d = k.docid;
-        if (!by_docid) {
-            if (k.id_term.empty()) continue;  // (no article without one is written)
-            auto p = db.postlist_begin(k.id_term);
-            if (p == db.postlist_end(k.id_term)) continue;
-            d = *p;
-        }
-        set_key(db, d, k.key);
+        std::optional<Xapian::docid> d = k.docid;
+        if (plan.by_id_term)  // (an article without an id term is never written)
+            d = k.id_term.empty() ? std::nullopt : article_with(db, k.id_term);
+        if (d) set_key(db, *d, k.key);
     }
     // Every list anew; the lists of clusters that are no more, cleared (plan.lists is sorted).
     const std::string prefix(schema::kClusterMembers.key);

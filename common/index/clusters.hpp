@@ -86,25 +86,26 @@ Xapian::doccount update_clusters(Xapian::WritableDatabase& db, const ClusterChan
 struct ClusterPlan {
     struct Key {
         Xapian::docid docid;  ///< in the database counted
-        std::string id_term;  ///< the article's, to find it in another (a merge of it)
+        std::string id_term;  ///< the article's, when by_id_term
         std::string key;
     };
     std::vector<Key> keys;
     /// (cluster key, kClusterMembers value) of every cluster of two or more, sorted.
     std::vector<std::pair<std::string, std::string>> lists;
+    /// The keys name their articles by id term (the plan is for a merge of the database
+    /// counted), not by docid.
+    bool by_id_term = false;
 };
 
 /// Counts every cluster key of the articles of `db` anew, reading only: `db` may be several
-/// databases as one (a bulk run's shards, while they are merged). Throws Xapian errors.
-ClusterPlan plan_clusters(const Xapian::Database& db);
+/// databases as one (a bulk run's shards, while they are merged), and with `for_merge` the
+/// plan names the articles by id term. Throws Xapian errors.
+ClusterPlan plan_clusters(const Xapian::Database& db, bool for_merge);
 
-/// Writes `plan` into `db`: the keys into the documents (found by the plan's docids, or, when
-/// not `by_docid`, by their id terms: `db` is a merge of the database counted), the member
-/// lists, and clears the lists of clusters not in it; with `commit_every`, commits after each
-/// that many keys (Xapian holds every change until a commit: 155,000 moved keys took 200 MB).
-/// Throws Xapian errors.
-void apply_plan(Xapian::WritableDatabase& db, const ClusterPlan& plan, bool by_docid,
-                std::size_t commit_every);
+/// Writes `plan` into `db`: the keys into the documents, the member lists, and clears the lists
+/// of clusters not in it; with `commit_every`, commits after each that many keys (Xapian holds
+/// every change until a commit: 155,000 moved keys took 200 MB). Throws Xapian errors.
+void apply_plan(Xapian::WritableDatabase& db, const ClusterPlan& plan, std::size_t commit_every);
 
 /// The articles recorded under kClusterMembers for cluster `key` that `db` still has, earliest
 /// first (the founder first), read through `metadata`; empty for a key with no list (an

@@ -67,13 +67,16 @@ std::vector<std::uint64_t> read_elsewhere(const Xapian::Database& db) {
     return all;
 }
 
-// Metadata value: FileState::encode(), a newline, then the path when the key is a hash of it
-// (a long path); a key that is the path itself does not repeat it (4 MB of 330 on the combined
-// corpora). Indexes written before kept the path in every value, which reads the same.
-std::string file_entry(const std::string& path, const FileState& state) {
+// Records the state of the file at `path` under its key: FileState::encode(), a newline, then
+// the path when the key is a hash of it (a long path); a key that is the path itself does not
+// repeat it (4 MB of 330 on the combined corpora). Indexes written before kept the path in
+// every value, which decode_file_entry() reads the same.
+void write_file_state(Xapian::WritableDatabase& db, const std::string& path,
+                      const FileState& state) {
     const std::string key = file_key(path);
-    return state.encode() + '\n' +
-           (key.size() == schema::kFile.key.size() + path.size() ? std::string() : path);
+    db.set_metadata(key, state.encode() + '\n' +
+                             (key.size() == schema::kFile.key.size() + path.size() ? std::string()
+                                                                                    : path));
 }
 
 std::optional<std::pair<FileState, std::string>> decode_file_entry(std::string_view key,
@@ -295,11 +298,12 @@ void write_states(const Xapian::Database& states, Xapian::WritableDatabase& db) 
 IndexWriter IndexWriter::merge(std::vector<IndexWriter>& shards, IndexWriter& states,
                                const std::string& old_index, const std::string& dest,
                                const Analyzer& analyzer) {
-    // The sources are compacted into an interim index while another thread counts the cluster
-    // keys of their articles (reading only); the keys that moved and the member lists are
-    // written into the interim index, which is compacted once more into `dest`: compacting
-    // several sources leaves each term's postings in a chunk per source, and rewriting keys
-    // leaves blocks half full (334 or 384 MB instead of 324 on the combined corpora).
+    // The sources are compacted into an interim index; the cluster keys of their articles are
+    // counted (reading only, beside the compaction in a build from nothing), and the keys that
+    // moved and the member lists are written into the interim index, which is compacted once
+    // more into `dest`: compacting several sources leaves each term's postings in a chunk per
+    // source, and rewriting keys leaves blocks half full (334 or 384 MB instead of 324 on the
+    // combined corpora).
     const std::string interim =
         (std::filesystem::path(states.path_).parent_path() / "merged").string();
     try {
@@ -322,16 +326,15 @@ IndexWriter IndexWriter::merge(std::vector<IndexWriter>& shards, IndexWriter& st
         // there the count reads the interim index.
         std::future<ClusterPlan> plan;
         if (old_index.empty())
-            plan = std::async(std::launch::async, [&articles] { return plan_clusters(articles); });
+            plan = std::async(std::launch::async,
+                              [&articles] { return plan_clusters(articles, true); });
         sources.compact(interim, Xapian::Compactor::FULL, 0);
         {
             Xapian::WritableDatabase merged(interim, Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
             write_states(Xapian::Database(states.path_), merged);
             detail::stamp_schema(merged, analyzer.name());
-            if (plan.valid())
-                apply_plan(merged, plan.get(), false, 10000);  // an interim index: commit often
-            else
-                apply_plan(merged, plan_clusters(merged), true, 10000);
+            // An interim index: commit often.
+            apply_plan(merged, plan.valid() ? plan.get() : plan_clusters(merged, false), 10000);
             merged.set_metadata(std::string(schema::kClusters.key), std::string());
             merged.commit();
         }
@@ -396,7 +399,7 @@ void IndexWriter::put(const std::string& path, const FileState& state,
         note_holders_removed(built.id_term);
         note_added(built);
         db_.replace_document(built.id_term, built.doc);
-        db_.set_metadata(file_key(path), file_entry(path, state));
+        write_file_state(db_, path, state);
         for (const std::string& word : built.spellings) db_.add_spelling(word);
     });
 }
@@ -406,7 +409,7 @@ void IndexWriter::add_new(const std::string& path, const FileState& state,
     detail::guarded("writing to index", path_, [&] {
         note_added(built);
         db_.add_document(built.doc);
-        db_.set_metadata(file_key(path), file_entry(path, state));
+        write_file_state(db_, path, state);
         for (const std::string& word : built.spellings) db_.add_spelling(word);
     });
 }
@@ -459,7 +462,7 @@ void IndexWriter::set_elsewhere(const std::vector<std::uint64_t>& sorted) {
 
 void IndexWriter::touch(const std::string& path, const FileState& state) {
     detail::guarded("writing to index", path_,
-                    [&] { db_.set_metadata(file_key(path), file_entry(path, state)); });
+                    [&] { write_file_state(db_, path, state); });
 }
 
 void IndexWriter::forget(const std::string& path) {

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -135,6 +136,19 @@ std::vector<std::string> absolute_inputs(const std::vector<std::string>& inputs)
         if (roots.back().size() > 1 && roots.back().back() == '/') roots.back().pop_back();
     }
     return roots;
+}
+
+// The workers a run has: --jobs, or one per core.
+unsigned workers_of(const IndexOptions& options) {
+    return options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+}
+
+// Runs `work` on `threads` threads, this one among them, and returns once all are done (also
+// when this thread's `work` throws).
+void on_threads(unsigned threads, const std::function<void()>& work) {
+    std::vector<std::jthread> others;
+    for (unsigned t = 1; t < threads; ++t) others.emplace_back(work);
+    work();
 }
 
 // A first build or a rebuild of a set (--shards N): the files listed once and each one's shard,
@@ -549,8 +563,7 @@ class Run {
         ledger_.list_files(options_.rebuild || was_empty_ ? pass_ : nullptr);
         if (!options_.rebuild) ledger_.forget_vanished();
         std::vector<FileList::Index> todo = ledger_.files_to_read();
-        unsigned jobs =
-            options_.jobs ? options_.jobs : std::max(1u, std::thread::hardware_concurrency());
+        unsigned jobs = workers_of(options_);
         jobs = static_cast<unsigned>(
             std::min<std::size_t>(jobs, std::max<std::size_t>(1, todo.size())));
         const Xapian::doccount existing = writer_->size();
@@ -1005,12 +1018,7 @@ SetPass routed(const IndexOptions& options, IndexObserver& observer) {
             }
         }
     };
-    const unsigned jobs =
-        options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
-    std::vector<std::thread> workers;
-    for (unsigned j = 1; j < jobs; ++j) workers.emplace_back(route);
-    route();
-    for (std::thread& w : workers) w.join();
+    on_threads(workers_of(options), route);
     return pass;
 }
 
@@ -1089,8 +1097,7 @@ IndexStats run_set(const IndexOptions& options, IndexObserver& observer) {
     const auto started = std::chrono::steady_clock::now();
     std::optional<SetPass> pass;
     if (options.rebuild || existing == 0) pass = routed(options, observer);
-    const unsigned jobs =
-        options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+    const unsigned jobs = workers_of(options);
     const unsigned at_once = pass ? std::min(n, jobs) : 1;
     SetObserver serial(observer, n);
     IndexObserver& each = at_once > 1 ? serial : observer;
@@ -1120,11 +1127,7 @@ IndexStats run_set(const IndexOptions& options, IndexObserver& observer) {
             }
         }
     };
-    {
-        std::vector<std::jthread> builders;  // joined however this block is left
-        for (unsigned t = 1; t < at_once; ++t) builders.emplace_back(build);
-        build();
-    }
+    on_threads(at_once, build);
     if (failure) std::rethrow_exception(failure);
     IndexStats total;
     for (unsigned k = 1; k <= n; ++k) add_shard_stats(total, stats[k], k == 1);
