@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <optional>
 #include <set>
 
@@ -271,27 +272,95 @@ namespace {
 // Expansion terms: unprefixed words of the text only (not title-field or boolean terms), none
 // of the query's own and no stop word of the index's languages (feedback on news would
 // otherwise add "is" and "have", which every top hit has).
-class ExpansionTerms : public Xapian::ExpandDecider {
+class ExpansionTerms {
   public:
-    // With `shared_only`, also none that only the relevance set's one article has
-    // (more-like-this: such a term can find no other article).
-    ExpansionTerms(const Xapian::Query& own, const Xapian::Database& db, bool shared_only)
-        : own_(own.get_unique_terms_begin(), own.get_unique_terms_end()),
-          db_(db),
-          shared_only_(shared_only) {
-        for (const std::string& analyzer : analyzers_in(db_))
+    ExpansionTerms(const Xapian::Query& own, const Xapian::Database& db)
+        : own_(own.get_unique_terms_begin(), own.get_unique_terms_end()) {
+        for (const std::string& analyzer : analyzers_in(db))
             own_.merge(Analyzer(analyzer).stop_terms());
     }
-    bool operator()(const std::string& term) const override {
-        return !term.empty() && schema::prefix_of(term) == nullptr && !own_.count(term) &&
-               (!shared_only_ || db_.get_termfreq(term) > 1);
+    bool operator()(const std::string& term) const {
+        return !term.empty() && schema::prefix_of(term) == nullptr && !own_.count(term);
     }
 
   private:
     std::set<std::string> own_;
-    const Xapian::Database& db_;
-    bool shared_only_;
 };
+
+// What the relevance set says of one candidate term.
+struct InRelevant {
+    Xapian::doccount documents = 0;  // relevant documents that have it
+    double multiplier = 0;           // the sum of their (k + 1) wdf / (k len / avlen + wdf)
+};
+
+// The frequency of each of `terms` in the whole of `db`, from one match that asks for no
+// documents: each member answers the statistics of all of them in one exchange, where asking
+// term by term is a round trip per term and remote member.
+std::vector<Xapian::doccount> frequencies(const Xapian::Database& db,
+                                          const std::vector<std::string>& terms) {
+    std::vector<Xapian::doccount> out;
+    if (terms.empty()) return out;
+    Xapian::Enquire enquire(db);
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()));
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    const Xapian::MSet stats = enquire.get_mset(0, 0, Xapian::doccount{0});
+    out.reserve(terms.size());
+    for (const std::string& term : terms) out.push_back(stats.get_termfreq(term));
+    return out;
+}
+
+}  // namespace
+
+std::vector<ExpansionTerm> expansion_terms(const Xapian::Database& db,
+                                           const std::vector<Xapian::docid>& relevant,
+                                           const Xapian::Query& own, unsigned count,
+                                           bool shared_only) {
+    // Xapian's ESet weight ("trad", k = 1) computed here, so that its statistics come in one
+    // exchange per member rather than one round trip per term (Enquire::get_eset with
+    // USE_EXACT_TERMFREQ asks each remote shard for each term's frequency in turn).
+    const ExpansionTerms wanted(own, db);
+    const double avlength = db.get_avlength() > 0 ? db.get_avlength() : 1;
+    constexpr double k = 1;
+    std::map<std::string, InRelevant> seen;
+    for (const Xapian::docid did : relevant) {
+        std::vector<std::pair<std::string, Xapian::termcount>> terms;
+        double length = 0;  // a document's length is the sum of its terms' wdf
+        for (auto t = db.termlist_begin(did); t != db.termlist_end(did); ++t) {
+            length += t.get_wdf();
+            if (wanted(*t)) terms.emplace_back(*t, t.get_wdf());
+        }
+        for (const auto& [term, in_doc] : terms) {
+            const double wdf = std::max<Xapian::termcount>(in_doc, 1);
+            InRelevant& r = seen[term];
+            ++r.documents;
+            r.multiplier += (k + 1) * wdf / (k * length / avlength + wdf);
+        }
+    }
+    std::vector<std::string> candidates;
+    candidates.reserve(seen.size());
+    for (const auto& entry : seen) candidates.push_back(entry.first);
+    const std::vector<Xapian::doccount> freq = frequencies(db, candidates);
+    const double documents = db.get_doccount(), rsize = relevant.size();
+    std::vector<ExpansionTerm> out;
+    std::size_t i = 0;
+    for (auto it = seen.begin(); it != seen.end(); ++it, ++i) {
+        if (shared_only && freq[i] <= 1) continue;  // no other article can match it
+        const InRelevant& r = it->second;
+        const double without = rsize - r.documents;  // relevant documents without it
+        const double weight =
+            r.multiplier * std::log((r.documents + 0.5) * (documents - freq[i] - without + 0.5) /
+                                    ((freq[i] - r.documents + 0.5) * (without + 0.5)));
+        if (weight > 0) out.push_back({it->first, weight});
+    }
+    // Best first; equal weights in Xapian's order (the later term first).
+    std::sort(out.begin(), out.end(), [](const ExpansionTerm& a, const ExpansionTerm& b) {
+        return a.weight != b.weight ? a.weight > b.weight : a.term > b.term;
+    });
+    if (out.size() > count) out.resize(count);
+    return out;
+}
+
+namespace {
 
 // --recency: a weight per publication day, `top` * kRecencyShare * 0.5^(age / half_life), age
 // in days from `now` (either way: a --now in the past favours its own days); one entry per day
@@ -318,23 +387,20 @@ Xapian::Query filtered(const Xapian::Query& query, const Xapian::Query& filter) 
 
 }  // namespace
 
-Xapian::Query expansion_query(const Xapian::Enquire& enquire, const Xapian::Database& db,
-                              const Xapian::RSet& rset, const Xapian::Query& own, unsigned count,
-                              double weight, std::vector<std::string>* added, bool by_eset_weight) {
-    const ExpansionTerms decider(own, db, by_eset_weight);
-    // Exact term frequencies: by default Xapian weighs a term by the frequency in the shard of
-    // the document it was read from, so that shards would choose other terms than one index.
-    const Xapian::ESet eset =
-        enquire.get_eset(count, rset, Xapian::Enquire::USE_EXACT_TERMFREQ, &decider);
+Xapian::Query expansion_query(const Xapian::Database& db, const std::vector<Xapian::docid>& relevant,
+                              const Xapian::Query& own, unsigned count, double weight,
+                              std::vector<std::string>* added, bool by_eset_weight) {
+    const std::vector<ExpansionTerm> best =
+        expansion_terms(db, relevant, own, count, by_eset_weight);
     std::vector<Xapian::Query> terms;
-    const double best = eset.empty() ? 1 : eset.begin().get_weight();
-    for (auto it = eset.begin(); it != eset.end(); ++it) {
-        if (by_eset_weight && best > 0)
-            terms.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(*it),
-                               it.get_weight() / best);
+    const double top = best.empty() ? 1 : best.front().weight;
+    for (const ExpansionTerm& t : best) {
+        if (by_eset_weight && top > 0)
+            terms.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(t.term),
+                               t.weight / top);
         else
-            terms.emplace_back(*it);
-        if (added) added->push_back(*it);
+            terms.emplace_back(t.term);
+        if (added) added->push_back(t.term);
     }
     if (terms.empty()) return Xapian::Query();
     return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
@@ -343,11 +409,8 @@ Xapian::Query expansion_query(const Xapian::Enquire& enquire, const Xapian::Data
 
 Xapian::Query like_query(const Xapian::Database& db, Xapian::docid did,
                          std::vector<std::string>* added) {
-    // Its best terms (Xapian's ESet over a relevance set of one).
-    Xapian::Enquire enquire(db);
-    Xapian::RSet rset;
-    rset.add_document(did);
-    return expansion_query(enquire, db, rset, Xapian::Query(), kLikeTerms, 1, added, true);
+    // Its best terms, over a relevance set of one.
+    return expansion_query(db, {did}, Xapian::Query(), kLikeTerms, 1, added, true);
 }
 
 namespace {
@@ -395,10 +458,9 @@ void add_feedback(RankedQuery& ranked, Xapian::Enquire& enquire, const Xapian::D
     // Relevance-set expansion from the top hits of the query as typed, filters applied.
     enquire.set_query(filtered(ranked.query(), filter));
     const Xapian::MSet top = enquire.get_mset(0, kFeedbackDocuments);
-    Xapian::RSet rset;
-    for (auto it = top.begin(); it != top.end(); ++it) rset.add_document(*it);
-    if (rset.empty()) return;
-    const Xapian::Query more = expansion_query(enquire, db, rset, ranked.query(), options.expand,
+    std::vector<Xapian::docid> relevant(top.begin(), top.end());
+    if (relevant.empty()) return;
+    const Xapian::Query more = expansion_query(db, relevant, ranked.query(), options.expand,
                                                kFeedbackWeight, added);
     // Explained by the added terms the article has. A subject's terms only reorder the
     // articles that have its words: "World Bank" counts the articles with those words, not

@@ -113,16 +113,32 @@ std::vector<std::string> title_terms(const std::string& query, const Xapian::Dat
 void add_title_boosts(RankedQuery& ranked, const std::vector<std::string>& terms,
                       const SearchOptions& options);
 
+/// A term of a relevance set's expansion, with its weight.
+struct ExpansionTerm {
+    std::string term;
+    double weight = 0;
+};
+
+/// The `count` best unprefixed terms of the documents `relevant` (at most kFeedbackDocuments or
+/// so), by Xapian's ESet weight ("trad", k = 1) with the exact frequencies of the whole of `db`,
+/// best first, leaving out the terms of `own` and the stop words of the index's languages; with
+/// `shared_only`, also the terms no other article has. As Enquire::get_eset with
+/// USE_EXACT_TERMFREQ, but the frequencies come from one match (one exchange per member of a
+/// set) instead of one call per term, which is a round trip per remote member.
+std::vector<ExpansionTerm> expansion_terms(const Xapian::Database& db,
+                                           const std::vector<Xapian::docid>& relevant,
+                                           const Xapian::Query& own, unsigned count,
+                                           bool shared_only);
+
 /// Relevance-set expansion, shared by pseudo-relevance feedback and more-like-this: the
-/// `count` best unprefixed terms (Xapian's ESet) of the documents in `rset`, leaving out the terms
-/// of `own` and the stop words of the index's languages, as an OR query weighted by `weight`;
-/// empty when there are none. `added`, when given, receives the terms, best first. With
-/// `by_eset_weight` each term's weight is also scaled by its ESet weight (relative to the
-/// best), so the article's most telling terms count most, and terms no other article of `db`
-/// has are left out (more-like-this).
-Xapian::Query expansion_query(const Xapian::Enquire& enquire, const Xapian::Database& db,
-                              const Xapian::RSet& rset, const Xapian::Query& own, unsigned count,
-                              double weight, std::vector<std::string>* added = nullptr,
+/// expansion_terms() of `relevant` as an OR query weighted by `weight`; empty when there are
+/// none. `added`, when given, receives the terms, best first. With `by_eset_weight` each term's
+/// weight is also scaled by its ESet weight (relative to the best), so the article's most
+/// telling terms count most, and terms no other article of `db` has are left out
+/// (more-like-this).
+Xapian::Query expansion_query(const Xapian::Database& db, const std::vector<Xapian::docid>& relevant,
+                              const Xapian::Query& own, unsigned count, double weight,
+                              std::vector<std::string>* added = nullptr,
                               bool by_eset_weight = false);
 
 /// --like: the kLikeTerms best terms of the article `did`, weighed by how telling each is.

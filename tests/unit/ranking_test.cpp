@@ -5,15 +5,19 @@
 
 #include <algorithm>
 #include <map>
+#include <random>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "all_words.hpp"
+#include "analyzer.hpp"
 #include "newsidx/error.hpp"
 #include "newsidx/indexer.hpp"
 #include "newsidx/options.hpp"
 #include "newsidx/search.hpp"
+#include "ranking_model.hpp"
+#include "schema.hpp"
 #include "search_fixture.hpp"
 #include "temp_dir.hpp"
 
@@ -411,6 +415,77 @@ TEST(Ranking, ASubjectsNameRanksTheArticlesThatUseItFirst) {
     for (const ScorePart& part : r.hits.front().explanation)
         if (part.part == "proximity") name += part.weight;
     EXPECT_GT(name, 0) << "--explain shows the name's weight as proximity";
+}
+
+// Feedback and more-like-this weigh terms as Xapian's ESet does with exact frequencies, on one
+// database and on three searched as one: the same terms in the same order, the same weights.
+// (The statistics come from one match instead of one call per term and remote member.)
+TEST(Expansion, WeighsAsXapiansEsetWithExactFrequencies) {
+    TempDir one, two, three;
+    const std::vector<const TempDir*> dirs{&one, &two, &three};
+    std::mt19937 random(20261205);
+    std::vector<std::string> vocabulary;
+    for (int i = 0; i < 90; ++i) vocabulary.push_back("w" + std::to_string(i * 7919 % 1000));
+    for (int i = 0; i < 60; ++i) {
+        std::string body;
+        const int words = 5 + static_cast<int>(random() % 60);
+        for (int k = 0; k < words; ++k) {
+            // Zipf-like: low indexes are common, high ones rare.
+            const std::size_t at = random() % (1 + random() % vocabulary.size());
+            body += vocabulary[at] + (k % 9 == 8 ? ". " : " ");
+        }
+        const std::string id = "e" + std::to_string(i);
+        write_file(*dirs[i % 3] / ("c/" + id + ".txt"),
+                   article_text("Report " + id, "20220101", "https://example.org/" + id,
+                                body + "the end."));
+    }
+    const std::string paths[] = {index_folder(one), index_folder(two), index_folder(three)};
+    for (const bool all : {false, true}) {
+        Xapian::Database db(paths[0]);
+        if (all) {
+            db.add_database(Xapian::Database(paths[1]));
+            db.add_database(Xapian::Database(paths[2]));
+        }
+        const Xapian::Query own(Xapian::Query::OP_OR, Xapian::Query(vocabulary[0]),
+                                Xapian::Query(vocabulary[3]));
+        const std::set<std::string> stop = Analyzer("english").stop_terms();
+        struct Decider : Xapian::ExpandDecider {
+            const std::set<std::string>* stop;
+            const Xapian::Database* db;
+            bool shared_only = false;
+            bool operator()(const std::string& t) const override {
+                return schema::prefix_of(t) == nullptr && !stop->count(t) &&
+                       (!shared_only || db->get_termfreq(t) > 1);
+            }
+        } decider;
+        decider.stop = &stop;
+        decider.db = &db;
+        const Xapian::doccount documents = db.get_doccount();
+        for (const std::vector<Xapian::docid>& relevant :
+             std::vector<std::vector<Xapian::docid>>{{1}, {2, 3, 5}, {1, 4, 7, 9, 11, 14, 17, 18, 19, 20}}) {
+            for (const bool shared_only : {false, true}) {
+                decider.shared_only = shared_only;
+                Xapian::Enquire enquire(db);
+                enquire.set_query(own);
+                Xapian::RSet rset;
+                for (Xapian::docid did : relevant) rset.add_document(did);
+                const Xapian::ESet want = enquire.get_eset(
+                    40, rset, Xapian::Enquire::USE_EXACT_TERMFREQ, &decider);
+                const std::vector<ranking::ExpansionTerm> got =
+                    ranking::expansion_terms(db, relevant, own, 40, shared_only);
+                const std::string where = std::to_string(relevant.size()) + " relevant of " +
+                                          std::to_string(documents) +
+                                          (shared_only ? ", shared only" : "");
+                ASSERT_GE(want.size(), 5u) << where;
+                ASSERT_EQ(got.size(), want.size()) << where;
+                std::size_t i = 0;
+                for (auto it = want.begin(); it != want.end(); ++it, ++i) {
+                    EXPECT_EQ(got[i].term, *it) << where << ", rank " << i;
+                    EXPECT_NEAR(got[i].weight, it.get_weight(), 1e-9) << where << ", " << *it;
+                }
+            }
+        }
+    }
 }
 
 TEST(Ranking, OptionsAreCheckedWithAClearMessage) {
