@@ -1,6 +1,7 @@
 #include "hits.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 #include <tuple>
@@ -47,19 +48,19 @@ Facet facet_of(const std::string& field, const Xapian::ValueCountMatchSpy& spy) 
 std::pair<Xapian::MSet, std::vector<Xapian::MSetIterator>> page_in_order(
     Xapian::Enquire& enquire, SortOrder sort, Xapian::doccount first, Xapian::doccount count,
     Xapian::doccount check_at_least) {
-    if (sort == SortOrder::Relevance) {
-        Xapian::MSet mset = enquire.get_mset(first, count, check_at_least);
-        std::vector<Xapian::MSetIterator> page;
-        for (auto it = mset.begin(); it != mset.end(); ++it) page.push_back(it);
-        return {std::move(mset), std::move(page)};
-    }
     // Each item with what orders it, read once (a document of a remote shard is a request).
     struct Item {
         Xapian::MSetIterator at;
         double weight;
         std::string date, order;
     };
-    const auto tied = [](const Item& a, const Item& b) {
+    const bool relevance = sort == SortOrder::Relevance;
+    // Equal scores are ordered by the order value (Xapian's sort key, in a relevance order),
+    // and scores a few units in the last place apart are equal: the same weights summed in
+    // another order (a remote shard's server builds its own tree of the query) differ there.
+    const auto tied = [relevance](const Item& a, const Item& b) {
+        if (relevance)
+            return std::abs(a.weight - b.weight) <= 1e-12 * std::max(1.0, std::abs(a.weight));
         return a.weight == b.weight && a.date == b.date;
     };
     for (Xapian::doccount margin = 8;; margin *= 4) {
@@ -67,6 +68,10 @@ std::pair<Xapian::MSet, std::vector<Xapian::MSetIterator>> page_in_order(
         Xapian::MSet mset = enquire.get_mset(from, first - from + count + margin, check_at_least);
         std::vector<Item> items;
         for (auto it = mset.begin(); it != mset.end(); ++it) {
+            if (relevance) {
+                items.push_back({it, it.get_weight(), {}, it.get_sort_key()});
+                continue;
+            }
             const Xapian::Document doc = it.get_document();
             items.push_back({it, it.get_weight(), doc.get_value(schema::kDateSlot.slot),
                              doc.get_value(schema::kOrderSlot.slot)});

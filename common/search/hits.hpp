@@ -17,7 +17,9 @@ namespace newsidx {
 /// come from. Under a date order Xapian orders the articles of one date by weight, then by
 /// document id, which depends on the layout of the index set: articles of equal date and weight
 /// are ordered by kOrderSlot instead, as relevance order does, so that one index and any set of
-/// shards give one order.
+/// shards give one order. In relevance order, weights within 1e-12 of each other count as equal
+/// (the same weights summed in another order differ in their last bits) and are ordered by
+/// kOrderSlot too.
 std::pair<Xapian::MSet, std::vector<Xapian::MSetIterator>> page_in_order(
     Xapian::Enquire& enquire, SortOrder sort, Xapian::doccount first, Xapian::doccount count,
     Xapian::doccount check_at_least);

@@ -43,6 +43,7 @@ BuiltQuery QueryBuilder::build(const std::string& query) const {
                                                    : std::string("empty query"))
             .with_hint("try: searcher \"security guarantees\"");
     BuiltQuery built;
+    built.analyzers = analyzers_;
     built.raw = query;
     built.folded = text.folded;
     built.headline = text.headline;
@@ -72,7 +73,11 @@ BuiltQuery QueryBuilder::build(const std::string& query) const {
     const std::vector<std::string> title_terms =
         text.negative ? std::vector<std::string>()
                       : detail::guarded("searching", set_.label(),
-                                        [&] { return ranking::title_terms(query, db, options_); });
+                                        [&] {
+                                            return ranking::title_terms(
+                                                query, db, options_,
+                                                {remote_ranking(), analyzers_});
+                                        });
     // A query that is some article's whole title is that headline pasted: the exact-title
     // term finds it, and the all-words evidence, which favours a short article with every
     // word, would put a twin that repeats the words above it. (The written-title term is
@@ -143,15 +148,14 @@ ranking::RankedQuery QueryBuilder::rank(Parses parses, bool is_a_title, BuiltQue
             q.add_bonuses(detail::guarded("searching", set_.label(), [&] {
                 const bool topical = !is_a_title && ranking::is_topical(db, words, options_);
                 built.topical = built.topical || topical;
-                // A remote shard's server would weigh the name with Xapian's phrase, which 1.4
-                // matches outside its window beside other parts: no name weight there.
-                return ranking::evidence(words, db, options_, !is_a_title && !topical,
-                                         topical && !set_.has_remote(), set_.has_remote());
+                return ranking::evidence(words, db, options_, !is_a_title && !topical, topical,
+                                         remote_ranking(), &built.all_words_left_out);
             }));
         if (mixed) {
             const std::string analyzer_term = std::string(schema::kAnalyzer.prefix) + name;
             const double scale = detail::guarded("searching", set_.label(), [&] {
-                return parses.size() > 1 ? ranking::language_scale(db, words, analyzer_term)
+                return parses.size() > 1 ? ranking::language_scale(db, words, analyzer_term,
+                                                                   remote_ranking())
                                          : 1.0;
             });
             q = q.within(analyzer_term, scale);

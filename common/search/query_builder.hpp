@@ -25,6 +25,9 @@ struct BuiltQuery {
     Xapian::Query filter;         ///< the options' filters; empty when there are none
     std::string raw;              ///< the query text as the user wrote it
     std::string folded;           ///< the query text as the parser read it
+    /// The set's analyzers (an article is analysed by one of them); empty when not known.
+    /// With one, no article need be read to know its analyzer.
+    std::vector<std::string> analyzers;
     /// With several analyzers: the terms each one's parse has (for percentages).
     std::map<std::string, std::vector<std::string>> terms_by_analyzer;
     /// The most distinct terms any analyzer's parse has (stop words left out).
@@ -37,8 +40,11 @@ struct BuiltQuery {
     bool topical = false;
     /// A pasted all-capitals headline whose operator words were read as words (a note says so).
     bool headline = false;
+    /// A set with a remote shard left the all-words evidence out: too many articles have every
+    /// word to weigh them in the client (a note says so).
+    bool all_words_left_out = false;
 
-    const Xapian::Query& text() const { return ranked.query(); }
+    Xapian::Query text() const { return ranked.query(); }
     /// The ranked part with the filters.
     Xapian::Query combined() const;
 };
@@ -57,6 +63,10 @@ class QueryBuilder {
     /// The options' filters (--since, --until, --site, --lang) as one query; empty when there
     /// are none.
     Xapian::Query filter() const;
+
+    /// Whether queries are ranked as a set with a remote shard needs (SearchOptions::
+    /// remote_ranking, or a remote member).
+    bool remote_ranking() const { return set_.has_remote() || options_.remote_ranking; }
 
     /// "Did you mean": the query as the user wrote it, with a word replaced by Xapian's
     /// spelling suggestion (from the titles' words, within one edit for words under eight

@@ -29,6 +29,24 @@ double set_idf(const Xapian::Database& db, const std::string& term) {
     return df ? std::log(static_cast<double>(db.get_doccount()) / df) : 0.0;
 }
 
+std::vector<Xapian::doccount> frequencies(const Xapian::Database& db,
+                                          const std::vector<std::string>& terms, bool remote) {
+    std::vector<Xapian::doccount> out;
+    if (terms.empty()) return out;
+    if (!remote) {
+        out.reserve(terms.size());
+        for (const std::string& term : terms) out.push_back(db.get_termfreq(term));
+        return out;
+    }
+    Xapian::Enquire enquire(db);
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()));
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    const Xapian::MSet stats = enquire.get_mset(0, 0, Xapian::doccount{0});
+    out.reserve(terms.size());
+    for (const std::string& term : terms) out.push_back(stats.get_termfreq(term));
+    return out;
+}
+
 Xapian::BM25Weight bm25(const SearchOptions& options) {
     return Xapian::BM25Weight(options.bm25_k1, 0, 1, options.bm25_b, options.bm25_min_length);
 }
@@ -39,11 +57,20 @@ RankedQuery::RankedQuery(Xapian::Query words, std::string kind) : query_(std::mo
     parts_.push_back({std::move(kind), "", query_, true});
 }
 
+Xapian::Query RankedQuery::query() const {
+    Xapian::Query out = query_;
+    for (const Xapian::Query& p : positional_)
+        out = Xapian::Query(Xapian::Query::OP_AND_MAYBE, out, p);
+    return out;
+}
+
 void RankedQuery::add_bonuses(std::vector<Part> parts) {
     if (parts.empty()) return;
     std::vector<Xapian::Query> branches{query_};
-    for (const Part& p : parts) branches.push_back(p.query);
-    query_ = Xapian::Query(Xapian::Query::OP_AND_MAYBE, branches.begin(), branches.end());
+    for (const Part& p : parts)
+        (p.positional ? positional_ : branches).push_back(p.query);
+    if (branches.size() > 1)
+        query_ = Xapian::Query(Xapian::Query::OP_AND_MAYBE, branches.begin(), branches.end());
     for (Part& p : parts) parts_.push_back(std::move(p));
 }
 
@@ -61,6 +88,7 @@ RankedQuery RankedQuery::within(const std::string& analyzer_term, double scale) 
     };
     RankedQuery out;
     out.query_ = wrap(query_);
+    for (const Xapian::Query& p : positional_) out.positional_.push_back(wrap(p));
     const std::string language(analyzer_term.substr(schema::kAnalyzer.prefix.size()));
     for (const Part& p : parts_) {
         Part q = p;
@@ -79,6 +107,7 @@ RankedQuery RankedQuery::any_of(std::vector<RankedQuery> queries) {
     std::vector<Xapian::Query> branches;
     for (RankedQuery& q : queries) {
         branches.push_back(q.query_);
+        for (Xapian::Query& p : q.positional_) out.positional_.push_back(std::move(p));
         for (Part& p : q.parts_) out.parts_.push_back(std::move(p));
     }
     out.query_ = Xapian::Query(Xapian::Query::OP_OR, branches.begin(), branches.end());
@@ -108,40 +137,63 @@ std::string joined(const std::vector<std::string>& words) {
     return out;
 }
 
+// The all-words evidence on a set with a remote shard: a server runs no posting source of
+// ours, and one search has one weighting scheme, so the client weighs the articles with every
+// word first (a match of the words' AND under BM25 with the all-words normalisation, the
+// source's exact weights) and hands the servers those weights by each article's order value
+// (Xapian's ValueMapPostingSource, which a server knows). Nullopt when more than
+// kRemoteAllWords articles have every word; the bonus is then left out, and the answer says so.
+std::optional<Part> remote_all_words_part(const std::vector<std::string>& words,
+                                          const Xapian::Database& db,
+                                          const SearchOptions& options) {
+    const std::vector<Xapian::Query> all(words.begin(), words.end());
+    const Xapian::Query every(Xapian::Query::OP_AND, all.begin(), all.end());
+    Xapian::Enquire enquire(db);
+    enquire.set_weighting_scheme(Xapian::BM25Weight(options.bm25_k1, 0, 1, options.all_words_b,
+                                                    options.bm25_min_length));
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, every, options.all_words));
+    // The sort key of a hit is then its order value, read without fetching the article.
+    enquire.set_sort_by_relevance_then_value(schema::kOrderSlot.slot, false);
+    const Xapian::MSet weighed = enquire.get_mset(0, kRemoteAllWords, kRemoteAllWords + 1);
+    if (weighed.get_matches_lower_bound() > weighed.size()) return std::nullopt;
+    auto* source = new Xapian::ValueMapPostingSource(schema::kOrderSlot.slot);
+    for (auto it = weighed.begin(); it != weighed.end(); ++it)
+        source->add_mapping(it.get_sort_key(), it.get_weight());
+    source->set_default_weight(0);
+    return Part{"all-words", joined(words),
+                Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(source->release()), every)};
+}
+
 // An article with every word, weighed by a source of its own: its length normalisation is not
-// the ranking's. A remote shard's server knows only Xapian's own query parts, so with one in
-// the set the bonus is the AND of the words at the ranking's normalisation
-// (docs/architecture.md).
-Part all_words_part(const std::vector<std::string>& words, const Xapian::Database& db,
-                    const SearchOptions& options, bool remote) {
-    if (remote) {
-        const std::vector<Xapian::Query> all(words.begin(), words.end());
-        return scaled("all-words", joined(words),
-                      Xapian::Query(Xapian::Query::OP_AND, all.begin(), all.end()),
-                      options.all_words);
-    }
-    return {"all-words", joined(words),
-            Xapian::Query((new detail::AllWordsSource(
-                               db, words,
-                               {options.bm25_k1, options.all_words_b, options.bm25_min_length},
-                               options.all_words))
-                              ->release())};
+// the ranking's (docs/architecture.md).
+std::optional<Part> all_words_part(const std::vector<std::string>& words,
+                                   const Xapian::Database& db, const SearchOptions& options,
+                                   bool remote) {
+    if (remote) return remote_all_words_part(words, db, options);
+    return Part{"all-words", joined(words),
+                Xapian::Query((new detail::AllWordsSource(
+                                   db, words,
+                                   {options.bm25_k1, options.all_words_b, options.bm25_min_length},
+                                   options.all_words))
+                                  ->release())};
 }
 
 // Two consecutive words near each other, weighed as Xapian weighs a phrase (the sum of its
-// words' BM25 weights), by a source that reads the positions itself: Xapian 1.4's OP_PHRASE and
-// OP_NEAR, beside the other optional parts, match some articles outside their window. A
-// remote shard's server knows only Xapian's own query parts.
+// words' BM25 weights). Locally by a source that reads the positions itself; on a set with a
+// remote shard by Xapian's OP_PHRASE or OP_NEAR, in an AND_MAYBE of its own (Part::positional):
+// the same articles, the same weights.
 Part proximity_part(const std::string& a, const std::string& b, Xapian::termpos span, bool ordered,
                     double weight, const Xapian::Database& db, const SearchOptions& options,
                     bool remote) {
     const std::string detail = a + (ordered ? " then " : " near ") + b;
     if (remote) {
         const std::array<Xapian::Query, 2> pair{Xapian::Query(a), Xapian::Query(b)};
-        return scaled("proximity", detail,
-                      Xapian::Query(ordered ? Xapian::Query::OP_PHRASE : Xapian::Query::OP_NEAR,
-                                    pair.begin(), pair.end(), span),
-                      weight);
+        Part part = scaled("proximity", detail,
+                           Xapian::Query(ordered ? Xapian::Query::OP_PHRASE : Xapian::Query::OP_NEAR,
+                                         pair.begin(), pair.end(), span),
+                           weight);
+        part.positional = true;
+        return part;
     }
     return {"proximity", detail,
             Xapian::Query((new detail::AllWordsSource(
@@ -161,12 +213,16 @@ Part proximity_part(const std::string& a, const std::string& b, Xapian::termpos 
 // copy weighs what the word does in the parse.
 std::vector<Part> evidence(const Xapian::Query& words_query, const Xapian::Database& db,
                            const SearchOptions& options, bool all_words, bool subject,
-                           bool remote) {
+                           bool remote, bool* all_words_left_out) {
     const std::vector<std::string> words = distinct_terms(words_query);
     std::vector<Part> parts;
     if (all_words && options.all_words > 0 && words.size() >= 2 &&
-        words.size() <= options.max_all_words_terms)
-        parts.push_back(all_words_part(words, db, options, remote));
+        words.size() <= options.max_all_words_terms) {
+        if (auto part = all_words_part(words, db, options, remote))
+            parts.push_back(std::move(*part));
+        else if (all_words_left_out)
+            *all_words_left_out = true;
+    }
     // A subject's name: its words in order, near each other (--topical's W).
     const double ordered = options.ordered_proximity + (subject ? options.topical_name : 0);
     if (words.size() >= 2 && words.size() <= kMaxProximityTerms)
@@ -199,17 +255,21 @@ std::vector<Part> evidence(const Xapian::Query& words_query, const Xapian::Datab
 // within its language's articles to their weights in the whole index (at most 1), which is what
 // BM25 would give if each language were an index of its own.
 double language_scale(const Xapian::Database& db, const Xapian::Query& words,
-                      const std::string& analyzer_term) {
+                      const std::string& analyzer_term, bool remote) {
     const double documents = db.get_doccount();
-    const double own_documents = db.get_termfreq(analyzer_term);
+    std::vector<std::string> terms{analyzer_term};
+    for (auto it = words.get_unique_terms_begin(); it != words.get_unique_terms_end(); ++it)
+        if (schema::is_text_term(*it)) terms.push_back(*it);
+    const std::vector<Xapian::doccount> freq = frequencies(db, terms, remote);
+    const double own_documents = freq[0];
     if (own_documents <= 0 || own_documents >= documents) return 1;
     double whole = 0, own = 0;
-    for (auto it = words.get_unique_terms_begin(); it != words.get_unique_terms_end(); ++it) {
-        if (!schema::is_text_term(*it)) continue;
-        const double with_term = db.get_termfreq(*it);
+    for (std::size_t i = 1; i < terms.size(); ++i) {
+        const std::string& term = terms[i];
+        const double with_term = freq[i];
         if (with_term == 0) continue;
         Xapian::Enquire count(db);
-        count.set_query(Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(*it),
+        count.set_query(Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(term),
                                       Xapian::Query(analyzer_term)));
         count.set_weighting_scheme(Xapian::BoolWeight());
         const double own_with_term =
@@ -248,11 +308,16 @@ void add_char_pairs(RankedQuery& ranked, const std::vector<std::string>& tokens)
 // only in quotes or brackets). Only terms some article has: an unmatched term would lower every
 // hit's percentage.
 std::vector<std::string> title_terms(const std::string& query, const Xapian::Database& db,
-                                     const SearchOptions& options) {
+                                     const SearchOptions& options, const SetInfo& set) {
     std::vector<std::string> terms;
     if (options.title_boost <= 0) return terms;
+    std::vector<std::string> asked;
     for (const std::string& term : {exact_title_term(query), written_title_term(query)})
-        if (!term.empty() && db.term_exists(term)) terms.push_back(term);
+        if (!term.empty()) asked.push_back(term);
+    // Both in one match: with a remote shard, a question each is a round trip per shard.
+    const std::vector<Xapian::doccount> freq = frequencies(db, asked, set.remote);
+    for (std::size_t i = 0; i < asked.size(); ++i)
+        if (freq[i] > 0) terms.push_back(asked[i]);
     return terms;
 }
 
@@ -274,10 +339,9 @@ namespace {
 // otherwise add "is" and "have", which every top hit has).
 class ExpansionTerms {
   public:
-    ExpansionTerms(const Xapian::Query& own, const Xapian::Database& db)
+    ExpansionTerms(const Xapian::Query& own, const std::vector<std::string>& analyzers)
         : own_(own.get_unique_terms_begin(), own.get_unique_terms_end()) {
-        for (const std::string& analyzer : analyzers_in(db))
-            own_.merge(Analyzer(analyzer).stop_terms());
+        for (const std::string& analyzer : analyzers) own_.merge(Analyzer(analyzer).stop_terms());
     }
     bool operator()(const std::string& term) const {
         return !term.empty() && schema::prefix_of(term) == nullptr && !own_.count(term);
@@ -293,32 +357,16 @@ struct InRelevant {
     double multiplier = 0;           // the sum of their (k + 1) wdf / (k len / avlen + wdf)
 };
 
-// The frequency of each of `terms` in the whole of `db`, from one match that asks for no
-// documents: each member answers the statistics of all of them in one exchange, where asking
-// term by term is a round trip per term and remote member.
-std::vector<Xapian::doccount> frequencies(const Xapian::Database& db,
-                                          const std::vector<std::string>& terms) {
-    std::vector<Xapian::doccount> out;
-    if (terms.empty()) return out;
-    Xapian::Enquire enquire(db);
-    enquire.set_query(Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()));
-    enquire.set_weighting_scheme(Xapian::BoolWeight());
-    const Xapian::MSet stats = enquire.get_mset(0, 0, Xapian::doccount{0});
-    out.reserve(terms.size());
-    for (const std::string& term : terms) out.push_back(stats.get_termfreq(term));
-    return out;
-}
-
 }  // namespace
 
 std::vector<ExpansionTerm> expansion_terms(const Xapian::Database& db,
                                            const std::vector<Xapian::docid>& relevant,
                                            const Xapian::Query& own, unsigned count,
-                                           bool shared_only) {
+                                           bool shared_only, const SetInfo& set) {
     // Xapian's ESet weight ("trad", k = 1) computed here, so that its statistics come in one
     // exchange per member rather than one round trip per term (Enquire::get_eset with
     // USE_EXACT_TERMFREQ asks each remote shard for each term's frequency in turn).
-    const ExpansionTerms wanted(own, db);
+    const ExpansionTerms wanted(own, set.analyzers.empty() ? analyzers_in(db) : set.analyzers);
     const double avlength = db.get_avlength() > 0 ? db.get_avlength() : 1;
     constexpr double k = 1;
     std::map<std::string, InRelevant> seen;
@@ -339,7 +387,7 @@ std::vector<ExpansionTerm> expansion_terms(const Xapian::Database& db,
     std::vector<std::string> candidates;
     candidates.reserve(seen.size());
     for (const auto& entry : seen) candidates.push_back(entry.first);
-    const std::vector<Xapian::doccount> freq = frequencies(db, candidates);
+    const std::vector<Xapian::doccount> freq = frequencies(db, candidates, set.remote);
     const double documents = db.get_doccount(), rsize = relevant.size();
     std::vector<ExpansionTerm> out;
     std::size_t i = 0;
@@ -389,9 +437,10 @@ Xapian::Query filtered(const Xapian::Query& query, const Xapian::Query& filter) 
 
 Xapian::Query expansion_query(const Xapian::Database& db, const std::vector<Xapian::docid>& relevant,
                               const Xapian::Query& own, unsigned count, double weight,
-                              std::vector<std::string>* added, bool by_eset_weight) {
+                              const SetInfo& set, std::vector<std::string>* added,
+                              bool by_eset_weight) {
     const std::vector<ExpansionTerm> best =
-        expansion_terms(db, relevant, own, count, by_eset_weight);
+        expansion_terms(db, relevant, own, count, by_eset_weight, set);
     std::vector<Xapian::Query> terms;
     const double top = best.empty() ? 1 : best.front().weight;
     for (const ExpansionTerm& t : best) {
@@ -408,9 +457,9 @@ Xapian::Query expansion_query(const Xapian::Database& db, const std::vector<Xapi
 }
 
 Xapian::Query like_query(const Xapian::Database& db, Xapian::docid did,
-                         std::vector<std::string>* added) {
+                         const SetInfo& set, std::vector<std::string>* added) {
     // Its best terms, over a relevance set of one.
-    return expansion_query(db, {did}, Xapian::Query(), kLikeTerms, 1, added, true);
+    return expansion_query(db, {did}, Xapian::Query(), kLikeTerms, 1, set, added, true);
 }
 
 namespace {
@@ -454,14 +503,14 @@ bool wants_feedback(const SearchOptions& options, bool bare_words, std::size_t w
 
 void add_feedback(RankedQuery& ranked, Xapian::Enquire& enquire, const Xapian::Database& db,
                   const Xapian::Query& filter, const SearchOptions& options, bool topical,
-                  std::vector<std::string>* added) {
+                  const SetInfo& set, std::vector<std::string>* added) {
     // Relevance-set expansion from the top hits of the query as typed, filters applied.
     enquire.set_query(filtered(ranked.query(), filter));
     const Xapian::MSet top = enquire.get_mset(0, kFeedbackDocuments);
     std::vector<Xapian::docid> relevant(top.begin(), top.end());
     if (relevant.empty()) return;
     const Xapian::Query more = expansion_query(db, relevant, ranked.query(), options.expand,
-                                               kFeedbackWeight, added);
+                                               kFeedbackWeight, set, added);
     // Explained by the added terms the article has. A subject's terms only reorder the
     // articles that have its words: "World Bank" counts the articles with those words, not
     // every one that has "loan".
@@ -526,7 +575,8 @@ void add_recency(RankedQuery& ranked, Xapian::Enquire& enquire, const Xapian::Da
 
 std::optional<double> percent_scale(
     const Xapian::Enquire& enquire, const Xapian::Database& db, const Xapian::MSet& best,
-    const std::map<std::string, std::vector<std::string>>& terms_by_analyzer) {
+    const std::map<std::string, std::vector<std::string>>& terms_by_analyzer,
+    const std::string& analyzer) {
     if (best.empty() || best.begin().get_weight() <= 0) return std::nullopt;
     // A query with operators: every weighted term of the query counts (filters weigh nothing).
     const Xapian::Query& query = enquire.get_query();
@@ -535,15 +585,21 @@ std::optional<double> percent_scale(
         if (const schema::Prefix* prefix = schema::prefix_of(*t); !prefix || !prefix->is_boolean)
             every[""].push_back(*t);
     const auto& parses = terms_by_analyzer.empty() ? every : terms_by_analyzer;
-    auto own = parses.find(analyzer_of(best.begin().get_document()));
-    if (own == parses.end() && parses.size() == 1) own = parses.begin();  // one parse for all
+    // One parse is every article's.
+    auto own = parses.size() == 1 ? parses.begin() : parses.find(analyzer);
     if (own == parses.end()) return std::nullopt;
+    // The terms' frequencies are the match's own statistics (no round trip to a remote shard).
+    const double documents = db.get_doccount();
+    const auto idf = [&](const std::string& term) {
+        const Xapian::doccount df = best.get_termfreq(term);
+        return df ? std::log(documents / df) : 0.0;
+    };
     double total = 0, matched = 0;
-    for (const std::string& term : own->second) total += set_idf(db, term);
+    for (const std::string& term : own->second) total += idf(term);
     for (auto t = enquire.get_matching_terms_begin(best.begin());
          t != enquire.get_matching_terms_end(best.begin()); ++t)
         if (std::find(own->second.begin(), own->second.end(), *t) != own->second.end())
-            matched += set_idf(db, *t);
+            matched += idf(*t);
     if (total <= 0) return std::nullopt;
     return 100.0 * matched / total / best.begin().get_weight();
 }
@@ -565,10 +621,13 @@ Xapian::MSet snippet_weights(const Xapian::Database& db, const Xapian::Query& wo
     }
     enquire.set_query(words);
     const Xapian::MSet plain = enquire.get_mset(0, 0);
+    const double documents = db.get_doccount();
     std::vector<Xapian::Query> terms;
     for (auto it = words.get_unique_terms_begin(); it != words.get_unique_terms_end(); ++it) {
         const double got = plain.get_termweight(*it);
-        const double want = kSnippetWordWeight * set_idf(db, *it);
+        // set_idf() from the match's statistics: no round trip per word to a remote shard.
+        const Xapian::doccount df = plain.get_termfreq(*it);
+        const double want = kSnippetWordWeight * (df ? std::log(documents / df) : 0.0);
         terms.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(*it),
                            got > 0 ? want / got : kSnippetWordWeight);
     }

@@ -22,6 +22,9 @@ inline constexpr double kFeedbackWeight = 0.3;  ///< their terms against the que
 inline constexpr std::size_t kMaxProximityTerms = 6;  ///< --proximity: queries of 2 to 6 words,
 inline constexpr Xapian::termcount kOrderedWindow = 3;    ///< pairs within 3 in order (W),
 inline constexpr Xapian::termcount kUnorderedWindow = 8;  ///< within 8 in any order (U)
+/// With a remote shard, the all-words bonus is weighed in the client for at most this many
+/// articles with every word (one match), and left out, saying so, beyond.
+inline constexpr Xapian::doccount kRemoteAllWords = 20000;
 /// The character-pair fallback weighs this share of the words' own: an article found only
 /// through the pairs ranks below those that have the words.
 inline constexpr double kCharPairWeight = 0.5;
@@ -55,6 +58,12 @@ struct Part {
     /// The words a user typed: explained term by term (BM25 per word, phrases and wildcards as
     /// one), not as one part.
     bool by_term = false;
+    /// Xapian's OP_PHRASE or OP_NEAR (the proximity evidence on a set with a remote shard):
+    /// added last, outermost, as the only optional part of an AND_MAYBE of its own (with its
+    /// language's filter and scale). Beside other optional parts, or inside a FILTER, Xapian 1.4
+    /// matches them in some articles outside their window; there, it matches exactly (tested
+    /// against the posting source that reads the positions itself).
+    bool positional = false;
 };
 
 /// A ranked query assembled from parts, so that a hit's score can be told as their sum: each
@@ -67,7 +76,9 @@ class RankedQuery {
     /// explained term by term.
     explicit RankedQuery(Xapian::Query words, std::string kind = "bm25");
 
-    const Xapian::Query& query() const { return query_; }
+    /// The query to run: what the steps built, and then each positional part (Part::
+    /// positional) as the only optional part of an AND_MAYBE of its own, outermost.
+    Xapian::Query query() const;
     const std::vector<Part>& parts() const { return parts_; }
     bool empty() const { return query_.empty(); }
 
@@ -84,20 +95,31 @@ class RankedQuery {
 
   private:
     Xapian::Query query_;
+    std::vector<Xapian::Query> positional_;  // the positional parts' queries, added last
     std::vector<Part> parts_;
 };
 
 /// Evidence beyond each word's own BM25 weight, for a ranked query of bare words: the
-/// all-words bonus (when `all_words`), proximity, title words. With `remote`, only Xapian's
-/// own query parts (a remote shard's server runs no posting source of ours).
-/// A topical query (`subject`) gets no all-words bonus and its name's (--topical's W).
+/// all-words bonus (when `all_words`), proximity, title words. With `remote`, only what a
+/// remote shard's server runs (Xapian's own query parts, no posting source of ours), with the
+/// same weights. A topical query (`subject`) gets no all-words bonus and its name's
+/// (--topical's W). `all_words_left_out` is set when a remote set left the all-words bonus
+/// out (more than kRemoteAllWords articles have every word).
 std::vector<Part> evidence(const Xapian::Query& words, const Xapian::Database& db,
                            const SearchOptions& options, bool all_words, bool subject,
-                           bool remote);
+                           bool remote, bool* all_words_left_out = nullptr);
 
 /// The scale of one language's parse in an index of several (the table's language scale).
+/// With `remote`, the frequencies are asked for in one match (frequencies()).
 double language_scale(const Xapian::Database& db, const Xapian::Query& words,
-                      const std::string& analyzer_term);
+                      const std::string& analyzer_term, bool remote);
+
+/// The frequency of each of `terms` in the whole of `db`. On a set with a `remote` shard, from
+/// one match that asks for no documents: each member answers the statistics of all of them in
+/// one exchange, where asking term by term is a round trip per term and remote member. Locally,
+/// a lookup each, which is cheaper than the match's postlists.
+std::vector<Xapian::doccount> frequencies(const Xapian::Database& db,
+                                          const std::vector<std::string>& terms, bool remote);
 
 /// The character-pair fallback of Chinese, Japanese and Korean bare words: the articles that
 /// have all the adjacent pairs of a token's characters (the dictionary may split the same
@@ -105,10 +127,20 @@ double language_scale(const Xapian::Database& db, const Xapian::Query& words,
 /// folded, before segmentation. Nothing when no token has such characters.
 void add_char_pairs(RankedQuery& ranked, const std::vector<std::string>& tokens);
 
+/// What the ranking needs to know of the set it searches beyond its database: where it asks
+/// for statistics in batches, and which analyzers' stop words an expansion leaves out.
+struct SetInfo {
+    /// A member is a remote shard: statistics are asked for in one match, not term by term (a
+    /// round trip per term and shard).
+    bool remote = false;
+    /// The set's analyzers; empty: read from the database (its XA terms).
+    std::vector<std::string> analyzers;
+};
+
 /// The exact-title and written-title terms of `query` that some article of `db` has (a query
 /// that repeats an article's title, word for word or as written); none with --title-boost 0.
 std::vector<std::string> title_terms(const std::string& query, const Xapian::Database& db,
-                                     const SearchOptions& options);
+                                     const SearchOptions& options, const SetInfo& set);
 /// Adds each of `terms` with --title-boost's weight.
 void add_title_boosts(RankedQuery& ranked, const std::vector<std::string>& terms,
                       const SearchOptions& options);
@@ -128,7 +160,7 @@ struct ExpansionTerm {
 std::vector<ExpansionTerm> expansion_terms(const Xapian::Database& db,
                                            const std::vector<Xapian::docid>& relevant,
                                            const Xapian::Query& own, unsigned count,
-                                           bool shared_only);
+                                           bool shared_only, const SetInfo& set = {});
 
 /// Relevance-set expansion, shared by pseudo-relevance feedback and more-like-this: the
 /// expansion_terms() of `relevant` as an OR query weighted by `weight`; empty when there are
@@ -138,11 +170,11 @@ std::vector<ExpansionTerm> expansion_terms(const Xapian::Database& db,
 /// (more-like-this).
 Xapian::Query expansion_query(const Xapian::Database& db, const std::vector<Xapian::docid>& relevant,
                               const Xapian::Query& own, unsigned count, double weight,
-                              std::vector<std::string>* added = nullptr,
+                              const SetInfo& set, std::vector<std::string>* added = nullptr,
                               bool by_eset_weight = false);
 
 /// --like: the kLikeTerms best terms of the article `did`, weighed by how telling each is.
-Xapian::Query like_query(const Xapian::Database& db, Xapian::docid did,
+Xapian::Query like_query(const Xapian::Database& db, Xapian::docid did, const SetInfo& set,
                          std::vector<std::string>* added);
 
 /// Whether a parse of bare words names a subject rather than one story (--topical P,M): two or
@@ -164,7 +196,7 @@ bool wants_feedback(const SearchOptions& options, bool bare_words, std::size_t w
 /// receives the terms.
 void add_feedback(RankedQuery& ranked, Xapian::Enquire& enquire, const Xapian::Database& db,
                   const Xapian::Query& filter, const SearchOptions& options, bool topical,
-                  std::vector<std::string>* added);
+                  const SetInfo& set, std::vector<std::string>* added);
 
 /// --recency: a boost by publication day that halves every options.recency_days days from
 /// `now` (YYYYMMDD), scaled to the best weight the query has among its matches (`filter`
@@ -180,10 +212,11 @@ void add_recency(RankedQuery& ranked, Xapian::Enquire& enquire, const Xapian::Da
 /// parse (`terms_by_analyzer`: each analyzer's terms; empty: every weighted term of the query)
 /// and weighing each by its idf in the whole set: what a score is multiplied by for its
 /// percentage (percent_of()). `best` holds the match of greatest weight. Xapian's own
-/// percentages stand when nullopt (no weight, no words).
+/// percentages stand when nullopt (no weight, no words). `analyzer`: the best hit's.
 std::optional<double> percent_scale(
     const Xapian::Enquire& enquire, const Xapian::Database& db, const Xapian::MSet& best,
-    const std::map<std::string, std::vector<std::string>>& terms_by_analyzer);
+    const std::map<std::string, std::vector<std::string>>& terms_by_analyzer,
+    const std::string& analyzer);
 /// A score's percentage, 1 to 100.
 int percent_of(double score, double scale);
 

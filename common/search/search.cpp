@@ -1,8 +1,10 @@
 #include "newsidx/search.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 
+#include "analyzer.hpp"
 #include "document.hpp"
 #include "hits.hpp"
 #include "newsidx/error.hpp"
@@ -98,7 +100,7 @@ BuiltQuery Searcher::like_query(std::vector<std::string>* terms) {
     if (!did) throw Error(ErrorCode::BadOption, NEWSIDX_OPT("like") ": " + no_article(options_.like));
     return detail::guarded("searching", set_.label(), [&] {
         const Xapian::Database& db = set_.database();
-        const Xapian::Query like = ranking::like_query(db, *did, terms);
+        const Xapian::Query like = ranking::like_query(db, *did, {builder_->remote_ranking(), {}}, terms);
         if (like.empty())
             throw Error(ErrorCode::BadQuery, NEWSIDX_OPT("like") ": the article has no words to compare");
         // Its cluster left out.
@@ -142,7 +144,7 @@ ranking::RankedQuery Searcher::configure(Xapian::Enquire& enquire, const Xapian:
     ranking::RankedQuery ranked = built.ranked;
     if (ranking::wants_feedback(options_, built.bare_words, built.words, built.topical))
         ranking::add_feedback(ranked, enquire, db, built.filter, options_, built.topical,
-                              &out.expansion);
+                              {builder_->remote_ranking(), built.analyzers}, &out.expansion);
     if (options_.recency_days > 0)
         ranking::add_recency(
             ranked, enquire, db, built.filter,
@@ -267,15 +269,16 @@ void Searcher::answer(const Xapian::Database& db, const BuiltQuery& built, const
         const Xapian::MSet best = setup.sort == SortOrder::Relevance && options_.offset == 0
                                       ? mset
                                       : enquire.get_mset(0, 1);
-        if (const auto scale =
-                ranking::percent_scale(enquire, db, best, built.terms_by_analyzer))
+        if (const auto scale = ranking::percent_scale(
+                enquire, db, best, built.terms_by_analyzer,
+                analyzer_of_hit(*best.begin(), best.begin().get_document(), built)))
             for (Hit& hit : out.hits) hit.percent = ranking::percent_of(hit.score, *scale);
     }
     // Asked of the whole result, not the page: a page past the end is not a query without
     // hits.
     if (options_.like.empty())
         out.did_you_mean = builder_->correction(built, db, mset.get_matches_estimated());
-    std::vector<std::string> notes = answer_notes(db, mset.get_matches_estimated(), out);
+    std::vector<std::string> notes = answer_notes(db, built, mset.get_matches_estimated(), out);
     notes.insert(notes.end(), out.notes.begin(), out.notes.end());  // the ranking's, if any
     out.notes = std::move(notes);
     if (built.headline)
@@ -296,7 +299,7 @@ void Searcher::fill_hits(const Xapian::Database& db, const BuiltQuery& built,
         const Xapian::Document doc = it.get_document();
         const StoredRecord record = StoredRecord::of(doc);
         Hit hit = hit_of(doc, record, ++rank, it);
-        if (options_.snippets) hit.snippet = snippets.of(doc, record);
+        if (options_.snippets) hit.snippet = snippets.of(record, analyzer_of_hit(*it, doc, built));
         if (options_.collapse) hit.trail = trail_of(set_, db, *it);
         if (options_.explain)
             hit.explanation = ranking::explain(db, options_, ranked, id_term_of(record.url));
@@ -304,8 +307,26 @@ void Searcher::fill_hits(const Xapian::Database& db, const BuiltQuery& built,
     }
 }
 
+std::string Searcher::analyzer_of_hit(Xapian::docid did, const Xapian::Document& doc,
+                                      const BuiltQuery& built) const {
+    if (built.analyzers.size() == 1) return built.analyzers.front();
+    // A remote shard's article is asked for its terms in a round trip of its own: its analyzer
+    // follows from its shard's --lang and, for "auto", its language, when that gives one the
+    // set has.
+    if (set_.has_remote()) {
+        const IndexMember& member = set_.member_of(did);
+        const std::string name = member.analyzer == kAutoAnalysis
+                                     ? analyzer_for(doc.get_value(schema::kLanguageSlot.slot))
+                                     : member.analyzer;
+        if (std::find(built.analyzers.begin(), built.analyzers.end(), name) !=
+            built.analyzers.end())
+            return name;
+    }
+    return analyzer_of(doc);
+}
+
 std::vector<std::string> Searcher::answer_notes(const Xapian::Database& db,
-                                                Xapian::doccount matches,
+                                                const BuiltQuery& built, Xapian::doccount matches,
                                                 const SearchResult& out) const {
     // docs/scale-out.md, "Where a set answers otherwise".
     std::vector<std::string> notes = set_.notes();
@@ -324,11 +345,11 @@ std::vector<std::string> Searcher::answer_notes(const Xapian::Database& db,
         notes.push_back(
             "near-duplicate clusters are formed within each index of the set: copies held "
             "by different shards are not folded together");
-    if ((options_.ordered_proximity > 0 || options_.unordered_proximity > 0) && set_.has_remote())
+    if (built.all_words_left_out)
         notes.push_back(
-            NEWSIDX_OPT("proximity") " with a remote shard uses Xapian's own phrase and near operators, "
-            "which Xapian 1.4 matches outside their window in some articles: the bonus can "
-            "differ from one index's");
+            "over " + std::to_string(ranking::kRemoteAllWords) +
+            " articles have every word: with a remote shard the all-words evidence is left out, "
+            "so the order can differ from one index's");
     if (set_.has_remote() && out.did_you_mean.empty() && matches < kFewHits)
         notes.push_back(
             "remote shards serve no spelling data: \"did you mean\" draws on the local "

@@ -176,7 +176,7 @@ std::size_t to_boundary(std::string_view text, std::size_t at, bool forward, std
 std::pair<std::size_t, std::size_t> match_window(std::string_view text,
                                                  const std::vector<std::string>& stems,
                                                  std::size_t span, const Xapian::Stem* stemmer) {
-    if (text.size() <= 2 * span || stems.empty()) return {0, text.size()};
+    if (text.size() <= span || stems.empty()) return {0, text.size()};
     bool ascii_only = true;
     const std::vector<WindowMatch> matches = stem_matches(text, stems, stemmer, &ascii_only);
     std::size_t begin = 0;
@@ -185,10 +185,14 @@ std::pair<std::size_t, std::size_t> match_window(std::string_view text,
         // title only, so the opening will do; other text may need Xapian's full folding.
         if (!ascii_only) return {0, text.size()};
     } else {
-        begin = densest_start(matches, stems.size(), span);
-        begin = begin > span / 2 ? begin - span / 2 : 0;
+        // The densest three quarters of a span, with a quarter before it for context.
+        const std::size_t context = span / 4;
+        begin = densest_start(matches, stems.size(), span - context);
+        begin = begin > context ? begin - context : 0;
+        // A passage near the end takes a whole span too.
+        if (begin + span > text.size()) begin = text.size() - span;
     }
-    const std::size_t end = std::min(text.size(), begin + 2 * span);
+    const std::size_t end = std::min(text.size(), begin + span);
     return {to_boundary(text, begin, true, span), to_boundary(text, end, false, span)};
 }
 
@@ -197,16 +201,22 @@ Snippet make_snippet(const Xapian::MSet& mset, const std::string& text, const Xa
     // No words to look for (a date- or site-only query): the opening of the text.
     if (stems.empty()) return opening(text, length);
     Snippet snippet;
-    // MSet::snippet reads every word it is given; give it the part where the words are.
+    // The passage is chosen here (match_window: where the query's words are densest, with
+    // context before them) and Xapian highlights it whole. Its own choice weighs the passage's
+    // other words by their frequency in the set (SNIPPET_BACKGROUND_MODEL), asked one word at a
+    // time: for a set with remote shards a round trip per word and shard, some 1,500 for a
+    // page of ten.
     const auto [begin, end] = match_window(text, stems, std::size_t{1} * length, &stemmer);
     const std::string part = text.substr(begin, end - begin);
     // Words of unspaced scripts are split as the indexer split them, by a separator byte that
     // Xapian reads as a word boundary and that never occurs in stored text; it is taken out
     // below.
     const std::string words = segment(part, std::string(1, kWordBreak), false);
+    // A passage that match_window could not place (no word found by its scan) is the whole
+    // text, and Xapian cuts it where the words are.
+    const std::size_t cut = part.size() <= length ? words.size() : length;
     const std::string marked =
-        mset.snippet(words, length, stemmer,
-                     Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE,
+        mset.snippet(words, cut, stemmer, Xapian::MSet::SNIPPET_EXHAUSTIVE,
                      std::string(1, kHiStart), std::string(1, kHiEnd), "\xE2\x80\xA6");
     std::size_t start = 0;
     for (std::size_t i = 0; i < marked.size();) {
@@ -244,10 +254,9 @@ Snippet make_snippet(const Xapian::MSet& mset, const std::string& text, const Xa
     return snippet;
 }
 
-Snippet SnippetMaker::of(const Xapian::Document& doc, const StoredRecord& record) {
+Snippet SnippetMaker::of(const StoredRecord& record, const std::string& analyzer) {
     std::string body = record.body;
     std::replace(body.begin(), body.end(), '\n', ' ');
-    const std::string analyzer = analyzer_of(doc);
     auto stemmer = stemmers_.find(analyzer);
     if (stemmer == stemmers_.end())
         stemmer = stemmers_.emplace(analyzer, Analyzer(analyzer).snippet_stemmer()).first;
@@ -279,9 +288,9 @@ const SnippetMaker::ForAnalyzer& SnippetMaker::for_analyzer(const std::string& a
     }
     ForAnalyzer part;
     part.words = snippet_terms(Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()));
-    // Snippets weigh a query word by its idf (log N/df, from the whole set's counts) against
-    // the text's other words (SNIPPET_BACKGROUND_MODEL): BM25's weight bound would depend on
-    // each shard's document lengths.
+    // Xapian highlights a word the weights name, and where it cuts a passage itself (one that
+    // match_window could not place) it weighs each query word by its idf (log N/df, from the
+    // whole set's counts): BM25's weight bound would depend on each shard's document lengths.
     part.weights = ranking::snippet_weights(db_, part.words.query);
     return parts_.emplace(key, std::move(part)).first->second;
 }

@@ -24,17 +24,18 @@ struct SnippetTerms {
 };
 SnippetTerms snippet_terms(const Xapian::Query& query);
 
-/// The [begin, end) byte range of `text`, about 2 * span long and cut at spaces, where the
-/// words starting like `stems` are densest; the whole text when it is short. A cheap scan
-/// (ASCII case only; with `stemmer`, a word of another script that holds most of a stem is
-/// stemmed to make sure) that lets MSet::snippet read a window instead of a long body.
+/// The [begin, end) byte range of `text`, at most `span` long and cut at spaces: the three
+/// quarters of a span where the words starting like `stems` are densest, with a quarter before
+/// them (a span's end when they are near it); the whole text when it is short or when the scan
+/// finds no word in text that is not all ASCII. A cheap scan (ASCII case only; with `stemmer`, a
+/// word of another script that holds most of a stem is stemmed to make sure).
 std::pair<std::size_t, std::size_t> match_window(std::string_view text,
                                                  const std::vector<std::string>& stems,
                                                  std::size_t span,
                                                  const Xapian::Stem* stemmer = nullptr);
 
-/// Builds a snippet of `text` for the hits in `mset`: Xapian's MSet::snippet with `stemmer`
-/// (Analyzer::snippet_stemmer()) over match_window() of the text, split into plain text and
+/// Builds a snippet of `text` for the hits in `mset`: match_window() of the text, highlighted
+/// whole by Xapian's MSet::snippet with `stemmer` (Analyzer::snippet_stemmer()), split into plain text and
 /// highlight offsets. Without `stems` (the query names no words) the snippet is the opening of
 /// the text.
 Snippet make_snippet(const Xapian::MSet& mset, const std::string& text, const Xapian::Stem& stemmer,
@@ -53,8 +54,8 @@ class SnippetMaker {
     SnippetMaker(const Xapian::Database& db, const BuiltQuery& built, unsigned length)
         : db_(db), built_(built), length_(length) {}
 
-    /// The snippet of the article `doc`, whose stored record is `record`.
-    Snippet of(const Xapian::Document& doc, const StoredRecord& record);
+    /// The snippet of the article whose stored record is `record`, analysed with `analyzer`.
+    Snippet of(const StoredRecord& record, const std::string& analyzer);
 
   private:
     struct ForAnalyzer {

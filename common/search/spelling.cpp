@@ -5,6 +5,7 @@
 // Xapian's suggestion from the titles' words (two letters away for long words).
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <set>
 #include <tuple>
 
@@ -13,6 +14,7 @@
 #include "newsidx/stored_record.hpp"
 #include "query_builder.hpp"
 #include "query_text.hpp"
+#include "ranking_model.hpp"
 
 namespace newsidx {
 namespace {
@@ -56,7 +58,9 @@ struct Word {
 // stems: the index has no unstemmed forms to count).
 class ArticlesWith {
   public:
-    ArticlesWith(const Xapian::Database& db, const std::vector<std::string>& analyzers) : db_(db) {
+    ArticlesWith(const Xapian::Database& db, const std::vector<std::string>& analyzers,
+                 bool remote)
+        : db_(db), remote_(remote) {
         for (const std::string& name : analyzers) stemmers_.push_back(Analyzer(name).stemmer());
     }
     Xapian::doccount operator()(const std::string& word) const { return most(word).second; }
@@ -65,15 +69,28 @@ class ArticlesWith {
         std::pair<std::string, Xapian::doccount> best{"", 0};
         for (const Xapian::Stem& stem : stemmers_) {
             std::string term = stem(word);
-            const Xapian::doccount n = db_.get_termfreq(term);
-            if (n > best.second) best = {std::move(term), n};
+            auto known = counted_.find(term);
+            if (known == counted_.end())
+                known = counted_.emplace(term, db_.get_termfreq(term)).first;
+            if (known->second > best.second) best = {std::move(term), known->second};
         }
         return best;
+    }
+    /// Counts the stems of all of `words` at once (with a remote shard, one match instead of a
+    /// round trip per stem and shard).
+    void count(const std::vector<std::string>& words) const {
+        std::vector<std::string> terms;
+        for (const std::string& word : words)
+            for (const Xapian::Stem& stem : stemmers_) terms.push_back(stem(word));
+        const std::vector<Xapian::doccount> n = ranking::frequencies(db_, terms, remote_);
+        for (std::size_t i = 0; i < terms.size(); ++i) counted_.emplace(terms[i], n[i]);
     }
 
   private:
     const Xapian::Database& db_;
+    bool remote_;
     std::vector<Xapian::Stem> stemmers_;
+    mutable std::map<std::string, Xapian::doccount> counted_;
 };
 
 // Whether `word` (of a query) is one to correct: not an operator, a wildcard's stem, a number,
@@ -108,11 +125,14 @@ std::vector<Word> words_of(const std::string& raw, const ArticlesWith& articles_
             if (word.empty()) break;
             std::string folded = fold(word);
             if (!correctable(token, pos, word, folded)) continue;
-            const Xapian::doccount own = articles_with(folded);
             words.push_back({t.column + static_cast<std::size_t>(word.data() - token.data()),
-                             word.size(), std::move(folded), own});
+                             word.size(), std::move(folded), 0});
         }
     }
+    std::vector<std::string> folded;
+    for (const Word& w : words) folded.push_back(w.folded);
+    articles_with.count(folded);
+    for (Word& w : words) w.own = articles_with(w.folded);
     return words;
 }
 
@@ -242,7 +262,7 @@ std::string correction_of(const Word& w, const Xapian::Database& db,
 
 std::string QueryBuilder::correction(const BuiltQuery& built, const Xapian::Database& db,
                                      Xapian::doccount hits) const {
-    const ArticlesWith articles_with(db, analyzers_);
+    const ArticlesWith articles_with(db, analyzers_, remote_ranking());
     const std::vector<Word> words = words_of(built.raw, articles_with);
     const bool few_hits = hits < kFewHits;
     if (!few_hits &&

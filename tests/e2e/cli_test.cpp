@@ -82,8 +82,8 @@ TEST_F(SamplesTest, ReadmeQueryRanksTheSecurityGuaranteeStoriesFirst) {
               "1. Talks end with offer of security guarantees for the border region    2022-02-08");
     EXPECT_EQ(lines[1], "   https://news.example.org/2022/02/08/talks-end-with-offer");
     EXPECT_TRUE(starts_with(lines[2],
-                            "   \xE2\x80\xA6" "centre with a draft that neither side would call an "
-                            "agreement. The delegation said written security guarantees"))
+                            "   \xE2\x80\xA6" "side would call an agreement. The delegation said "
+                            "written security guarantees would be sent within a week"))
         << lines[2];
     EXPECT_EQ(lines[3], "");
     EXPECT_EQ(lines[4],
@@ -1348,11 +1348,12 @@ TEST(Indexer, LockedIndexIsAFatalErrorWithNothingCommitted) {
 }
 
 // The samples served by xapian-tcpsrv on the loopback, and by xapian-progsrv as a program
-// remote (what `ssh HOST xapian-progsrv DB` runs), each named by a stub file: the all-words
-// evidence's own posting source cannot travel to a server, so there it is Xapian's AND of the
-// words at the ranking's length normalisation, and the answers are those of the local index
-// with that bonus (--all-words 3,5,0.4), hit for hit.
-TEST(RemoteShard, AnswersLikeTheLocalIndexWithTheBuiltInAllWords) {
+// remote (what `ssh HOST xapian-progsrv DB` runs), each named by a stub file, answer as the
+// local index does, hit for hit, with its default ranking: a server runs none of our posting
+// sources, so the client weighs the all-words evidence itself and hands the weights over by
+// order value, the subject's name is Xapian's phrase in an AND_MAYBE of its own, and feedback
+// asks for its statistics in one match.
+TEST(RemoteShard, AnswersLikeTheLocalIndex) {
     if (!LoopbackShards::available())
         GTEST_SKIP() << "xapian-tcpsrv (xapian-tools) or setsid (util-linux) is not installed";
     TempDir dir;
@@ -1375,19 +1376,23 @@ TEST(RemoteShard, AnswersLikeTheLocalIndexWithTheBuiltInAllWords) {
     for (const auto& [where, query] :
          {std::pair{stub, "security guarantees"},
           std::pair{stub, "border talks security guarantees"}, std::pair{stub, "harbour strike"},
-          std::pair{stub, "talks geneva"},
+          std::pair{stub, "talks geneva"}, std::pair{stub, "written security guarantees"},
           std::pair{program_stub, "border talks security guarantees"},
           std::pair{program_stub, "harbour strike"}}) {
         const CommandResult remote = run(where, query, {});
-        const CommandResult local =
-            run(db, query, {"--all-words", "3,5,0.4", "--topical", "2,0,0"});
+        const CommandResult local = run(db, query, {});
         ASSERT_EQ(remote.exit_code, 0) << query << ": " << remote.err;
         ASSERT_EQ(local.exit_code, 0) << query << ": " << local.err;
         const json a = json::parse(remote.out), b = json::parse(local.out);
         ASSERT_EQ(a["results"].size(), b["results"].size()) << query;
         ASSERT_FALSE(a["results"].empty()) << query;
+        EXPECT_EQ(a.value("expansion", json::array()), b.value("expansion", json::array()))
+            << query;
         for (std::size_t i = 0; i < a["results"].size(); ++i) {
             EXPECT_EQ(a["results"][i]["url"], b["results"][i]["url"]) << query << " #" << i;
+            EXPECT_NEAR(a["results"][i]["score"].get<double>(),
+                        b["results"][i]["score"].get<double>(), 1e-6)
+                << query << " #" << i;
             EXPECT_EQ(a["results"][i]["snippet"], b["results"][i]["snippet"]) << query;
         }
     }
@@ -1470,10 +1475,9 @@ TEST(RemoteShard, ADownOrSilentShardIsNamedOrLeftOutWithinTheTimeout) {
 // Issue #14, item 3: the samples in three shards (indexer --shards 3), each served by its own
 // xapian-tcpsrv on the loopback and searched through a stub file, answer as one index of the
 // samples does: the same URLs in the same order, the same snippets, percentages, facet and
-// timeline counts, for a fixed set of queries. (With remote shards the all-words evidence is
-// Xapian's AND of the words, and a subject's name weighs nothing, so the one index is asked
-// with that, --all-words 3,5,0.4 --topical 2,0,0.) The
-// set searched as local folders answers as the one index does with the default ranking.
+// timeline counts, for a fixed set of queries, with the default ranking (issue #28: the
+// all-words evidence, a subject's name and feedback included). The set searched as local
+// folders answers so too.
 TEST(RemoteShard, ThreeShardsOnTheLoopbackAnswerLikeOneIndex) {
     if (!LoopbackShards::available())
         GTEST_SKIP() << "xapian-tcpsrv (xapian-tools) or setsid (util-linux) is not installed";
@@ -1509,10 +1513,7 @@ TEST(RemoteShard, ThreeShardsOnTheLoopbackAnswerLikeOneIndex) {
     };
     int answered = 0;
     for (const auto& query : queries) {
-        std::vector<std::string> like_remote = query;
-        for (const std::string flag : {"--all-words", "3,5,0.4", "--topical", "2,0,0"})
-            like_remote.push_back(flag);
-        const CommandResult remote = search(stub, query), local = search(one, like_remote);
+        const CommandResult remote = search(stub, query), local = search(one, query);
         ASSERT_EQ(remote.exit_code, local.exit_code) << query[0] << ": " << remote.err;
         if (local.exit_code != 0) continue;
         ++answered;

@@ -463,7 +463,8 @@ TEST(Expansion, WeighsAsXapiansEsetWithExactFrequencies) {
         const Xapian::doccount documents = db.get_doccount();
         for (const std::vector<Xapian::docid>& relevant :
              std::vector<std::vector<Xapian::docid>>{{1}, {2, 3, 5}, {1, 4, 7, 9, 11, 14, 17, 18, 19, 20}}) {
-            for (const bool shared_only : {false, true}) {
+            for (const auto& [shared_only, remote] :
+                 {std::pair{false, false}, {true, false}, {false, true}, {true, true}}) {
                 decider.shared_only = shared_only;
                 Xapian::Enquire enquire(db);
                 enquire.set_query(own);
@@ -471,11 +472,14 @@ TEST(Expansion, WeighsAsXapiansEsetWithExactFrequencies) {
                 for (Xapian::docid did : relevant) rset.add_document(did);
                 const Xapian::ESet want = enquire.get_eset(
                     40, rset, Xapian::Enquire::USE_EXACT_TERMFREQ, &decider);
+                // Both ways of asking for the frequencies: term by term (local) and in one
+                // match (a set with a remote shard).
                 const std::vector<ranking::ExpansionTerm> got =
-                    ranking::expansion_terms(db, relevant, own, 40, shared_only);
+                    ranking::expansion_terms(db, relevant, own, 40, shared_only, {remote, {}});
                 const std::string where = std::to_string(relevant.size()) + " relevant of " +
                                           std::to_string(documents) +
-                                          (shared_only ? ", shared only" : "");
+                                          (shared_only ? ", shared only" : "") +
+                                          (remote ? ", in one match" : "");
                 ASSERT_GE(want.size(), 5u) << where;
                 ASSERT_EQ(got.size(), want.size()) << where;
                 std::size_t i = 0;
@@ -484,6 +488,32 @@ TEST(Expansion, WeighsAsXapiansEsetWithExactFrequencies) {
                     EXPECT_NEAR(got[i].weight, it.get_weight(), 1e-9) << where << ", " << *it;
                 }
             }
+        }
+    }
+}
+
+// A set with a remote shard ranks with what a server runs (Xapian's own query parts, the
+// all-words weights handed over by order value, statistics in batches); it must rank as the
+// local formulation does: the same hits, the same scores, the same expansion terms.
+TEST(RemoteRanking, RanksAsTheLocalFormulation) {
+    SearchOptions so;
+    so.db_paths = {samples_db()};
+    so.limit = 20;
+    for (const char* query :
+         {"security guarantees", "border talks security guarantees", "harbour strike",
+          "talks geneva", "written security guarantees", "security", "grain corridor ships",
+          "password manager breach", "guarantees talks", "prime minister accord"}) {
+        so.query = query;
+        so.remote_ranking = false;
+        const SearchResult local = search(so);
+        so.remote_ranking = true;
+        const SearchResult remote = search(so);
+        ASSERT_FALSE(local.hits.empty()) << query;
+        ASSERT_EQ(local.hits.size(), remote.hits.size()) << query;
+        EXPECT_EQ(local.expansion, remote.expansion) << query;
+        for (std::size_t i = 0; i < local.hits.size(); ++i) {
+            EXPECT_EQ(local.hits[i].url, remote.hits[i].url) << query << " #" << i;
+            EXPECT_NEAR(local.hits[i].score, remote.hits[i].score, 1e-9) << query << " #" << i;
         }
     }
 }

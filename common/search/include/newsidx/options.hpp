@@ -49,6 +49,9 @@ struct SearchOptions {
     unsigned snippet_bytes = 240;
     bool plain = false;    ///< --plain: the query is only words; no operator, quote or field
     bool snippets = true;  ///< build snippets (TREC runs do without)
+    /// Rank as a set with a remote shard does (Xapian's own query parts, statistics asked for
+    /// in batches), whatever the set: the tests compare it with the local ranking. No flag.
+    bool remote_ranking = false;
     double bm25_k1 = kDefaultBm25K1;
     double bm25_b = kDefaultBm25B;
     double bm25_min_length = kDefaultBm25MinLength;

@@ -203,9 +203,12 @@ class Searcher {
     void fill_hits(const Xapian::Database& db, const BuiltQuery& built,
                    const ranking::RankedQuery& ranked,
                    const std::vector<Xapian::MSetIterator>& page, SearchResult& out) const;
+    // The analyzer of the hit `did` (its words were parsed and are stemmed with it).
+    std::string analyzer_of_hit(Xapian::docid did, const Xapian::Document& doc,
+                                const BuiltQuery& built) const;
     // What the answer of the set leaves out or counts otherwise than one index.
-    std::vector<std::string> answer_notes(const Xapian::Database& db, Xapian::doccount matches,
-                                          const SearchResult& out) const;
+    std::vector<std::string> answer_notes(const Xapian::Database& db, const BuiltQuery& built,
+                                          Xapian::doccount matches, const SearchResult& out) const;
     // Sets up `enquire` for `built` with the options and `setup`: weighting, feedback
     // (expansion terms go to `out`), recency, boosts, filters, sort, collapse key, and the
     // setup's spies (made fresh into `out.spies`). Returns the ranked query it runs.
