@@ -142,7 +142,8 @@ std::string joined(const std::vector<std::string>& words) {
 // word first (a match of the words' AND under BM25 with the all-words normalisation, the
 // source's exact weights) and hands the servers those weights by each article's order value
 // (Xapian's ValueMapPostingSource, which a server knows). Nullopt when more than
-// kRemoteAllWords articles have every word; the bonus is then left out, and the answer says so.
+// options.remote_all_words articles have every word; the bonus is then left out, and the answer
+// says so.
 std::optional<Part> remote_all_words_part(const std::vector<std::string>& words,
                                           const Xapian::Database& db,
                                           const SearchOptions& options) {
@@ -154,7 +155,8 @@ std::optional<Part> remote_all_words_part(const std::vector<std::string>& words,
     enquire.set_query(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, every, options.all_words));
     // The sort key of a hit is then its order value, read without fetching the article.
     enquire.set_sort_by_relevance_then_value(schema::kOrderSlot.slot, false);
-    const Xapian::MSet weighed = enquire.get_mset(0, kRemoteAllWords, kRemoteAllWords + 1);
+    const Xapian::doccount most = options.remote_all_words;
+    const Xapian::MSet weighed = enquire.get_mset(0, most, most + 1);
     if (weighed.get_matches_lower_bound() > weighed.size()) return std::nullopt;
     auto* source = new Xapian::ValueMapPostingSource(schema::kOrderSlot.slot);
     for (auto it = weighed.begin(); it != weighed.end(); ++it)

@@ -22,9 +22,6 @@ inline constexpr double kFeedbackWeight = 0.3;  ///< their terms against the que
 inline constexpr std::size_t kMaxProximityTerms = 6;  ///< --proximity: queries of 2 to 6 words,
 inline constexpr Xapian::termcount kOrderedWindow = 3;    ///< pairs within 3 in order (W),
 inline constexpr Xapian::termcount kUnorderedWindow = 8;  ///< within 8 in any order (U)
-/// With a remote shard, the all-words bonus is weighed in the client for at most this many
-/// articles with every word (one match), and left out, saying so, beyond.
-inline constexpr Xapian::doccount kRemoteAllWords = 20000;
 /// The character-pair fallback weighs this share of the words' own: an article found only
 /// through the pairs ranks below those that have the words.
 inline constexpr double kCharPairWeight = 0.5;
@@ -104,7 +101,7 @@ class RankedQuery {
 /// remote shard's server runs (Xapian's own query parts, no posting source of ours), with the
 /// same weights. A topical query (`subject`) gets no all-words bonus and its name's
 /// (--topical's W). `all_words_left_out` is set when a remote set left the all-words bonus
-/// out (more than kRemoteAllWords articles have every word).
+/// out (more than options.remote_all_words articles have every word).
 std::vector<Part> evidence(const Xapian::Query& words, const Xapian::Database& db,
                            const SearchOptions& options, bool all_words, bool subject,
                            bool remote, bool* all_words_left_out = nullptr);

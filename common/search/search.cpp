@@ -347,7 +347,7 @@ std::vector<std::string> Searcher::answer_notes(const Xapian::Database& db,
             "by different shards are not folded together");
     if (built.all_words_left_out)
         notes.push_back(
-            "over " + std::to_string(ranking::kRemoteAllWords) +
+            "more than " + std::to_string(options_.remote_all_words) +
             " articles have every word: with a remote shard the all-words evidence is left out, "
             "so the order can differ from one index's");
     if (set_.has_remote() && out.did_you_mean.empty() && matches < kFewHits)

@@ -518,6 +518,38 @@ TEST(RemoteRanking, RanksAsTheLocalFormulation) {
     }
 }
 
+// Beyond its limit of articles with every word, a remote set leaves the all-words evidence out
+// and says so; within it, the evidence is there.
+TEST(RemoteRanking, LeavesTheAllWordsEvidenceOutBeyondItsLimitAndSaysSo) {
+    SearchOptions so;
+    so.db_paths = {samples_db()};
+    so.query = "talks border";  // not a subject: it gets the all-words evidence
+    so.explain = true;
+    so.remote_ranking = true;
+    const auto has_all_words = [](const SearchResult& r) {
+        for (const Hit& hit : r.hits)
+            for (const ScorePart& part : hit.explanation)
+                if (part.part == "all-words") return true;
+        return false;
+    };
+    const auto noted = [](const SearchResult& r) {
+        return std::any_of(r.notes.begin(), r.notes.end(), [](const std::string& n) {
+            return n.find("the all-words evidence is left out") != std::string::npos;
+        });
+    };
+    const SearchResult within = search(so);
+    EXPECT_TRUE(has_all_words(within));
+    EXPECT_FALSE(noted(within));
+    so.remote_all_words = 1;
+    const SearchResult beyond = search(so);
+    EXPECT_FALSE(has_all_words(beyond));
+    EXPECT_TRUE(noted(beyond));
+    ASSERT_FALSE(beyond.notes.empty());
+    EXPECT_EQ(beyond.notes.back(),
+              "more than 1 articles have every word: with a remote shard the all-words evidence is "
+              "left out, so the order can differ from one index's");
+}
+
 TEST(Ranking, OptionsAreCheckedWithAClearMessage) {
     SearchOptions so;
     parse_all_words("1.5,8", so);

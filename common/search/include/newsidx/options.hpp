@@ -52,6 +52,10 @@ struct SearchOptions {
     /// Rank as a set with a remote shard does (Xapian's own query parts, statistics asked for
     /// in batches), whatever the set: the tests compare it with the local ranking. No flag.
     bool remote_ranking = false;
+    /// With a remote shard, the all-words evidence is weighed in the client for at most this
+    /// many articles with every word, and left out (saying so) beyond. No flag: the tests
+    /// lower it.
+    unsigned remote_all_words = 20000;
     double bm25_k1 = kDefaultBm25K1;
     double bm25_b = kDefaultBm25B;
     double bm25_min_length = kDefaultBm25MinLength;
