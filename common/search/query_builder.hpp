@@ -75,8 +75,9 @@ class QueryBuilder {
     /// articles (`hits`) or has a word in at most kRareWord; so the spelling table is read
     /// for few queries. Empty when no word changes, or when the corrected query (filters kept)
     /// finds no article, or, for a query with a few hits, fewer than kQueryGain times as many.
+    /// `matched`, when given: the query's match, whose statistics give its own terms' counts.
     std::string correction(const BuiltQuery& built, const Xapian::Database& db,
-                           Xapian::doccount hits) const;
+                           Xapian::doccount hits, const Xapian::MSet* matched = nullptr) const;
 
   private:
     using Parses = std::vector<std::pair<std::string, Xapian::Query>>;

@@ -277,7 +277,8 @@ void Searcher::answer(const Xapian::Database& db, const BuiltQuery& built, const
     // Asked of the whole result, not the page: a page past the end is not a query without
     // hits.
     if (options_.like.empty())
-        out.did_you_mean = builder_->correction(built, db, mset.get_matches_estimated());
+        out.did_you_mean =
+            builder_->correction(built, db, mset.get_matches_estimated(), &mset);
     std::vector<std::string> notes = answer_notes(db, built, mset.get_matches_estimated(), out);
     notes.insert(notes.end(), out.notes.begin(), out.notes.end());  // the ranking's, if any
     out.notes = std::move(notes);

@@ -76,12 +76,19 @@ class ArticlesWith {
         }
         return best;
     }
-    /// Counts the stems of all of `words` at once (with a remote shard, one match instead of a
-    /// round trip per stem and shard).
+    /// Takes the counts of the terms of `query` from its match's statistics.
+    void know(const Xapian::Query& query, const Xapian::MSet& matched) const {
+        for (auto t = query.get_unique_terms_begin(); t != query.get_unique_terms_end(); ++t)
+            counted_.emplace(*t, matched.get_termfreq(*t));
+    }
+    /// Counts the stems of all of `words` not known yet at once (with a remote shard, one
+    /// match instead of a round trip per stem and shard).
     void count(const std::vector<std::string>& words) const {
         std::vector<std::string> terms;
         for (const std::string& word : words)
-            for (const Xapian::Stem& stem : stemmers_) terms.push_back(stem(word));
+            for (const Xapian::Stem& stem : stemmers_)
+                if (std::string term = stem(word); !counted_.count(term))
+                    terms.push_back(std::move(term));
         const std::vector<Xapian::doccount> n = ranking::frequencies(db_, terms, remote_);
         for (std::size_t i = 0; i < terms.size(); ++i) counted_.emplace(terms[i], n[i]);
     }
@@ -261,8 +268,9 @@ std::string correction_of(const Word& w, const Xapian::Database& db,
 }  // namespace
 
 std::string QueryBuilder::correction(const BuiltQuery& built, const Xapian::Database& db,
-                                     Xapian::doccount hits) const {
+                                     Xapian::doccount hits, const Xapian::MSet* matched) const {
     const ArticlesWith articles_with(db, analyzers_, remote_ranking());
+    if (matched) articles_with.know(built.text(), *matched);
     const std::vector<Word> words = words_of(built.raw, articles_with);
     const bool few_hits = hits < kFewHits;
     if (!few_hits &&
