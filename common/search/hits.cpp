@@ -78,15 +78,21 @@ std::pair<Xapian::MSet, std::vector<Xapian::MSetIterator>> page_in_order(
         }
         const std::size_t lo = first - from, hi = std::min<std::size_t>(items.size(), lo + count);
         if (lo >= items.size()) return {std::move(mset), {}};
-        // A run of ties at an edge of the page that reaches the edge of what was fetched may
-        // go on beyond it.
-        const bool open_start = from > 0 && tied(items.front(), items[lo]);
+        // A run of ties is a chain of neighbours that tie (near-equal weights need not all be
+        // near each other's). A run at an edge of the page that reaches the edge of what was
+        // fetched may go on beyond it.
+        const auto chained = [&](std::size_t a, std::size_t b) {  // a <= b
+            for (std::size_t k = a + 1; k <= b; ++k)
+                if (!tied(items[k - 1], items[k])) return false;
+            return true;
+        };
+        const bool open_start = from > 0 && chained(0, lo);
         const bool open_end =
-            items.size() == first - from + count + margin && tied(items[hi - 1], items.back());
+            items.size() == first - from + count + margin && chained(hi - 1, items.size() - 1);
         if (open_start || open_end) continue;
         for (std::size_t run = 0; run < items.size();) {
             std::size_t end = run + 1;
-            while (end < items.size() && tied(items[run], items[end])) ++end;
+            while (end < items.size() && tied(items[end - 1], items[end])) ++end;
             if (end - run > 1)
                 std::sort(items.begin() + static_cast<std::ptrdiff_t>(run),
                           items.begin() + static_cast<std::ptrdiff_t>(end),

@@ -31,7 +31,7 @@ QueryBuilder::QueryBuilder(const IndexSet& set, const SearchOptions& options, Fi
 }
 
 Xapian::Query BuiltQuery::combined() const {
-    return filter.empty() ? text() : Xapian::Query(Xapian::Query::OP_FILTER, text(), filter);
+    return ranked.query(filter);
 }
 
 BuiltQuery QueryBuilder::build(const std::string& query) const {

@@ -67,6 +67,8 @@ class QueryBuilder {
     /// Whether queries are ranked as a set with a remote shard needs (SearchOptions::
     /// remote_ranking, or a remote member).
     bool remote_ranking() const { return set_.has_remote() || options_.remote_ranking; }
+    /// The analyzers queries are parsed with: the set's, or --lang's.
+    const std::vector<std::string>& analyzers() const { return analyzers_; }
 
     /// "Did you mean": the query as the user wrote it, with a word replaced by Xapian's
     /// spelling suggestion (from the titles' words, within one edit for words under eight

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 
@@ -57,8 +58,9 @@ RankedQuery::RankedQuery(Xapian::Query words, std::string kind) : query_(std::mo
     parts_.push_back({std::move(kind), "", query_, true});
 }
 
-Xapian::Query RankedQuery::query() const {
-    Xapian::Query out = query_;
+Xapian::Query RankedQuery::query(const Xapian::Query& filter) const {
+    Xapian::Query out =
+        filter.empty() ? query_ : Xapian::Query(Xapian::Query::OP_FILTER, query_, filter);
     for (const Xapian::Query& p : positional_)
         out = Xapian::Query(Xapian::Query::OP_AND_MAYBE, out, p);
     return out;
@@ -158,12 +160,13 @@ std::optional<Part> remote_all_words_part(const std::vector<std::string>& words,
     const Xapian::doccount most = options.remote_all_words;
     const Xapian::MSet weighed = enquire.get_mset(0, most, most + 1);
     if (weighed.get_matches_lower_bound() > weighed.size()) return std::nullopt;
-    auto* source = new Xapian::ValueMapPostingSource(schema::kOrderSlot.slot);
+    auto source = std::make_unique<Xapian::ValueMapPostingSource>(schema::kOrderSlot.slot);
     for (auto it = weighed.begin(); it != weighed.end(); ++it)
         source->add_mapping(it.get_sort_key(), it.get_weight());
     source->set_default_weight(0);
     return Part{"all-words", joined(words),
-                Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(source->release()), every)};
+                Xapian::Query(Xapian::Query::OP_FILTER,
+                              Xapian::Query(source.release()->release()), every)};
 }
 
 // An article with every word, weighed by a source of its own: its length normalisation is not
@@ -391,7 +394,14 @@ std::vector<ExpansionTerm> expansion_terms(const Xapian::Database& db,
     for (const auto& entry : seen) candidates.push_back(entry.first);
     const std::vector<Xapian::doccount> freq = frequencies(db, candidates, set.remote);
     const double documents = db.get_doccount(), rsize = relevant.size();
+    // Kept as Xapian keeps them: terms in ascending order, each that weighs more than the
+    // worst kept so far joins, and past `count` the worst goes (of equal weights, the earlier
+    // term), so that ties at the cut fall as get_eset's do.
+    const auto better = [](const ExpansionTerm& a, const ExpansionTerm& b) {
+        return a.weight != b.weight ? a.weight > b.weight : a.term > b.term;
+    };
     std::vector<ExpansionTerm> out;
+    double least = 0;
     std::size_t i = 0;
     for (auto it = seen.begin(); it != seen.end(); ++it, ++i) {
         if (shared_only && freq[i] <= 1) continue;  // no other article can match it
@@ -400,13 +410,16 @@ std::vector<ExpansionTerm> expansion_terms(const Xapian::Database& db,
         const double weight =
             r.multiplier * std::log((r.documents + 0.5) * (documents - freq[i] - without + 0.5) /
                                     ((freq[i] - r.documents + 0.5) * (without + 0.5)));
-        if (weight > 0) out.push_back({it->first, weight});
+        if (!(weight > least)) continue;
+        out.push_back({it->first, weight});
+        std::push_heap(out.begin(), out.end(), better);  // the worst at the front
+        if (out.size() > count) {
+            std::pop_heap(out.begin(), out.end(), better);
+            out.pop_back();
+            least = out.front().weight;
+        }
     }
-    // Best first; equal weights in Xapian's order (the later term first).
-    std::sort(out.begin(), out.end(), [](const ExpansionTerm& a, const ExpansionTerm& b) {
-        return a.weight != b.weight ? a.weight > b.weight : a.term > b.term;
-    });
-    if (out.size() > count) out.resize(count);
+    std::sort(out.begin(), out.end(), better);  // best first
     return out;
 }
 
@@ -429,10 +442,6 @@ Xapian::PostingSource* recency_source(const Xapian::Database& db, const std::str
     }
     source->set_default_weight(0);
     return source->release();  // the query that holds it deletes it
-}
-
-Xapian::Query filtered(const Xapian::Query& query, const Xapian::Query& filter) {
-    return filter.empty() ? query : Xapian::Query(Xapian::Query::OP_FILTER, query, filter);
 }
 
 }  // namespace
@@ -507,7 +516,7 @@ void add_feedback(RankedQuery& ranked, Xapian::Enquire& enquire, const Xapian::D
                   const Xapian::Query& filter, const SearchOptions& options, bool topical,
                   const SetInfo& set, std::vector<std::string>* added) {
     // Relevance-set expansion from the top hits of the query as typed, filters applied.
-    enquire.set_query(filtered(ranked.query(), filter));
+    enquire.set_query(ranked.query(filter));
     const Xapian::MSet top = enquire.get_mset(0, kFeedbackDocuments);
     std::vector<Xapian::docid> relevant(top.begin(), top.end());
     if (relevant.empty()) return;
@@ -554,7 +563,7 @@ void add_recency(RankedQuery& ranked, Xapian::Enquire& enquire, const Xapian::Da
                  const Xapian::Query& filter, const std::string& now, double half_life,
                  std::vector<std::string>* notes) {
     // Scaled to this query: the best BM25 weight among its matches (one more pass).
-    const Xapian::Query query = filtered(ranked.query(), filter);
+    const Xapian::Query query = ranked.query(filter);
     enquire.set_query(query);
     const Xapian::MSet best = enquire.get_mset(0, 1);
     if (best.empty() || best.begin().get_weight() <= 0 || now.size() != 8) return;

@@ -57,9 +57,10 @@ struct Part {
     bool by_term = false;
     /// Xapian's OP_PHRASE or OP_NEAR (the proximity evidence on a set with a remote shard):
     /// added last, outermost, as the only optional part of an AND_MAYBE of its own (with its
-    /// language's filter and scale). Beside other optional parts, or inside a FILTER, Xapian 1.4
-    /// matches them in some articles outside their window; there, it matches exactly (tested
-    /// against the posting source that reads the positions itself).
+    /// language's filter and scale). Beside other optional parts (also those of an AND_MAYBE
+    /// nested in a FILTER or an AND, which Xapian 1.4 gathers into one OR), it matches some
+    /// articles outside its window; there, it matches exactly (tested against the posting
+    /// source that reads the positions itself).
     bool positional = false;
 };
 
@@ -73,9 +74,11 @@ class RankedQuery {
     /// explained term by term.
     explicit RankedQuery(Xapian::Query words, std::string kind = "bm25");
 
-    /// The query to run: what the steps built, and then each positional part (Part::
-    /// positional) as the only optional part of an AND_MAYBE of its own, outermost.
-    Xapian::Query query() const;
+    /// The query to run: what the steps built, kept to the articles `filter` matches (when
+    /// not empty), and then each positional part (Part::positional) as the only optional part
+    /// of an AND_MAYBE of its own, outermost: an AND_MAYBE inside a FILTER or an AND shares its
+    /// optional parts with the others there (Xapian 1.4), so the filter goes inside.
+    Xapian::Query query(const Xapian::Query& filter = Xapian::Query()) const;
     const std::vector<Part>& parts() const { return parts_; }
     bool empty() const { return query_.empty(); }
 

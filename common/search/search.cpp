@@ -100,12 +100,14 @@ BuiltQuery Searcher::like_query(std::vector<std::string>* terms) {
     if (!did) throw Error(ErrorCode::BadOption, NEWSIDX_OPT("like") ": " + no_article(options_.like));
     return detail::guarded("searching", set_.label(), [&] {
         const Xapian::Database& db = set_.database();
-        const Xapian::Query like = ranking::like_query(db, *did, {builder_->remote_ranking(), {}}, terms);
+        const Xapian::Query like = ranking::like_query(
+            db, *did, {builder_->remote_ranking(), builder_->analyzers()}, terms);
         if (like.empty())
             throw Error(ErrorCode::BadQuery, NEWSIDX_OPT("like") ": the article has no words to compare");
         // Its cluster left out.
         const std::string key = db.get_document(*did).get_value(schema::kClusterSlot.slot);
         BuiltQuery built;
+        built.analyzers = builder_->analyzers();
         built.ranked = ranking::RankedQuery(
             Xapian::Query(
                 Xapian::Query::OP_AND_NOT, like,
@@ -152,9 +154,7 @@ ranking::RankedQuery Searcher::configure(Xapian::Enquire& enquire, const Xapian:
             options_.recency_days, &out.notes);
     for (const auto& boost : setup.boosts)
         ranked.add_bonus({"boost", boost->get_description(), Xapian::Query(boost.get())});
-    enquire.set_query(built.filter.empty() ? ranked.query()
-                                           : Xapian::Query(Xapian::Query::OP_FILTER,
-                                                           ranked.query(), built.filter));
+    enquire.set_query(ranked.query(built.filter));
     // Equal scores in the order of a number every layout gives the article alike (not by
     // document id, which depends on the shards and the order of indexing).
     if (setup.sort == SortOrder::Relevance)
@@ -271,7 +271,7 @@ void Searcher::answer(const Xapian::Database& db, const BuiltQuery& built, const
                                       : enquire.get_mset(0, 1);
         if (const auto scale = ranking::percent_scale(
                 enquire, db, best, built.terms_by_analyzer,
-                analyzer_of_hit(*best.begin(), best.begin().get_document(), built)))
+                analyzer_of_hit(best.begin(), built)))
             for (Hit& hit : out.hits) hit.percent = ranking::percent_of(hit.score, *scale);
     }
     // Asked of the whole result, not the page: a page past the end is not a query without
@@ -300,7 +300,7 @@ void Searcher::fill_hits(const Xapian::Database& db, const BuiltQuery& built,
         const Xapian::Document doc = it.get_document();
         const StoredRecord record = StoredRecord::of(doc);
         Hit hit = hit_of(doc, record, ++rank, it);
-        if (options_.snippets) hit.snippet = snippets.of(record, analyzer_of_hit(*it, doc, built));
+        if (options_.snippets) hit.snippet = snippets.of(record, analyzer_of_hit(it, built));
         if (options_.collapse) hit.trail = trail_of(set_, db, *it);
         if (options_.explain)
             hit.explanation = ranking::explain(db, options_, ranked, id_term_of(record.url));
@@ -308,9 +308,11 @@ void Searcher::fill_hits(const Xapian::Database& db, const BuiltQuery& built,
     }
 }
 
-std::string Searcher::analyzer_of_hit(Xapian::docid did, const Xapian::Document& doc,
+std::string Searcher::analyzer_of_hit(const Xapian::MSetIterator& hit,
                                       const BuiltQuery& built) const {
     if (built.analyzers.size() == 1) return built.analyzers.front();
+    const Xapian::docid did = *hit;
+    const Xapian::Document doc = hit.get_document();
     // A remote shard's article is asked for its terms in a round trip of its own: its analyzer
     // follows from its shard's --lang and, for "auto", its language, when that gives one the
     // set has.

@@ -16,6 +16,7 @@
 #include "newsidx/indexer.hpp"
 #include "newsidx/options.hpp"
 #include "newsidx/search.hpp"
+#include "newsidx/stored_record.hpp"
 #include "ranking_model.hpp"
 #include "schema.hpp"
 #include "search_fixture.hpp"
@@ -470,26 +471,72 @@ TEST(Expansion, WeighsAsXapiansEsetWithExactFrequencies) {
                 enquire.set_query(own);
                 Xapian::RSet rset;
                 for (Xapian::docid did : relevant) rset.add_document(did);
+                for (const unsigned count : {3u, 7u, 40u}) {
                 const Xapian::ESet want = enquire.get_eset(
-                    40, rset, Xapian::Enquire::USE_EXACT_TERMFREQ, &decider);
+                    count, rset, Xapian::Enquire::USE_EXACT_TERMFREQ, &decider);
                 // Both ways of asking for the frequencies: term by term (local) and in one
                 // match (a set with a remote shard).
                 const std::vector<ranking::ExpansionTerm> got =
-                    ranking::expansion_terms(db, relevant, own, 40, shared_only, {remote, {}});
+                    ranking::expansion_terms(db, relevant, own, count, shared_only, {remote, {}});
                 const std::string where = std::to_string(relevant.size()) + " relevant of " +
-                                          std::to_string(documents) +
+                                          std::to_string(documents) + ", best " +
+                                          std::to_string(count) +
                                           (shared_only ? ", shared only" : "") +
                                           (remote ? ", in one match" : "");
-                ASSERT_GE(want.size(), 5u) << where;
+                ASSERT_GE(want.size(), std::min(count, 5u)) << where;
                 ASSERT_EQ(got.size(), want.size()) << where;
                 std::size_t i = 0;
                 for (auto it = want.begin(); it != want.end(); ++it, ++i) {
                     EXPECT_EQ(got[i].term, *it) << where << ", rank " << i;
                     EXPECT_NEAR(got[i].weight, it.get_weight(), 1e-9) << where << ", " << *it;
                 }
+                }
             }
         }
     }
+}
+
+// Terms of equal weight at the cut are kept as get_eset keeps them (it walks the terms in order
+// and drops the earlier of equal weights): five words that one other article has, once each.
+TEST(Expansion, KeepsTiedTermsAtTheCutAsXapiansEsetDoes) {
+    TempDir dir;
+    const auto add = [&](const std::string& id, const std::string& title, const std::string& body) {
+        write_file(dir / ("c/" + id + ".txt"),
+                   article_text(title, "20220101", "https://example.org/" + id, body));
+    };
+    add("r", "Zulu", "alpha bravo charlie delta echo.");
+    add("o", "Yankee", "alpha bravo charlie delta echo.");
+    for (int i = 0; i < 8; ++i) add("f" + std::to_string(i), "Xray", "Foxtrot golf hotel.");
+    Xapian::Database db(index_folder(dir));
+    Xapian::docid r = 0;
+    for (Xapian::docid did = 1; did <= db.get_lastdocid(); ++did)
+        if (StoredRecord::of(db.get_document(did)).url == "https://example.org/r") r = did;
+    ASSERT_NE(r, 0u);
+    struct Decider : Xapian::ExpandDecider {
+        const Xapian::Database* db;
+        bool operator()(const std::string& t) const override {
+            return schema::prefix_of(t) == nullptr && db->get_termfreq(t) > 1;
+        }
+    } decider;
+    decider.db = &db;
+    Xapian::Enquire enquire(db);
+    Xapian::RSet rset;
+    rset.add_document(r);
+    for (const unsigned count : {1u, 2u, 4u}) {
+        const Xapian::ESet want =
+            enquire.get_eset(count, rset, Xapian::Enquire::USE_EXACT_TERMFREQ, &decider);
+        for (const bool remote : {false, true}) {
+            const std::vector<ranking::ExpansionTerm> got =
+                ranking::expansion_terms(db, {r}, Xapian::Query(), count, true, {remote, {}});
+            std::vector<std::string> terms;
+            for (const auto& t : got) terms.push_back(t.term);
+            EXPECT_EQ(terms, std::vector<std::string>(want.begin(), want.end())) << count;
+        }
+    }
+    const std::vector<ranking::ExpansionTerm> two =
+        ranking::expansion_terms(db, {r}, Xapian::Query(), 2, true, {});
+    ASSERT_EQ(two.size(), 2u);
+    EXPECT_EQ(two[0].weight, two[1].weight) << "a tie at the cut";
 }
 
 // A set with a remote shard ranks with what a server runs (Xapian's own query parts, the
@@ -499,11 +546,17 @@ TEST(RemoteRanking, RanksAsTheLocalFormulation) {
     SearchOptions so;
     so.db_paths = {samples_db()};
     so.limit = 20;
-    for (const char* query :
-         {"security guarantees", "border talks security guarantees", "harbour strike",
-          "talks geneva", "written security guarantees", "security", "grain corridor ships",
-          "password manager breach", "guarantees talks", "prime minister accord"}) {
+    // With and without the options' filters (a filter must not bring the phrase beside the
+    // other optional parts).
+    for (const auto& [query, since] :
+         {std::pair{"security guarantees", ""}, {"border talks security guarantees", ""},
+          {"harbour strike", ""}, {"talks geneva", ""}, {"written security guarantees", ""},
+          {"security", ""}, {"grain corridor ships", ""}, {"password manager breach", ""},
+          {"guarantees talks", ""}, {"prime minister accord", ""},
+          {"security guarantees", "2022-02"}, {"border talks security guarantees", "2022"},
+          {"written security guarantees", "2022-03"}, {"guarantees talks", "2021"}}) {
         so.query = query;
+        so.since = since;
         so.remote_ranking = false;
         const SearchResult local = search(so);
         so.remote_ranking = true;

@@ -203,9 +203,9 @@ class Searcher {
     void fill_hits(const Xapian::Database& db, const BuiltQuery& built,
                    const ranking::RankedQuery& ranked,
                    const std::vector<Xapian::MSetIterator>& page, SearchResult& out) const;
-    // The analyzer of the hit `did` (its words were parsed and are stemmed with it).
-    std::string analyzer_of_hit(Xapian::docid did, const Xapian::Document& doc,
-                                const BuiltQuery& built) const;
+    // The analyzer of a hit (its words were parsed and are stemmed with it); its document is
+    // read only when the set has several analyzers.
+    std::string analyzer_of_hit(const Xapian::MSetIterator& hit, const BuiltQuery& built) const;
     // What the answer of the set leaves out or counts otherwise than one index.
     std::vector<std::string> answer_notes(const Xapian::Database& db, const BuiltQuery& built,
                                           Xapian::doccount matches, const SearchResult& out) const;
