@@ -546,8 +546,22 @@ TEST(RemoteRanking, RanksAsTheLocalFormulation) {
     SearchOptions so;
     so.db_paths = {samples_db()};
     so.limit = 20;
+    const auto compare = [&](const std::string& where) {
+        so.remote_ranking = false;
+        const SearchResult local = search(so);
+        so.remote_ranking = true;
+        const SearchResult remote = search(so);
+        ASSERT_FALSE(local.hits.empty()) << where;
+        ASSERT_EQ(local.hits.size(), remote.hits.size()) << where;
+        EXPECT_EQ(local.expansion, remote.expansion) << where;
+        for (std::size_t i = 0; i < local.hits.size(); ++i) {
+            EXPECT_EQ(local.hits[i].url, remote.hits[i].url) << where << " #" << i;
+            EXPECT_NEAR(local.hits[i].score, remote.hits[i].score, 1e-9) << where << " #" << i;
+        }
+    };
     // With and without the options' filters (a filter must not bring the phrase beside the
-    // other optional parts).
+    // other optional parts), with the default ranking and with --proximity (Xapian's near as
+    // well as its phrase).
     for (const auto& [query, since] :
          {std::pair{"security guarantees", ""}, {"border talks security guarantees", ""},
           {"harbour strike", ""}, {"talks geneva", ""}, {"written security guarantees", ""},
@@ -557,16 +571,10 @@ TEST(RemoteRanking, RanksAsTheLocalFormulation) {
           {"written security guarantees", "2022-03"}, {"guarantees talks", "2021"}}) {
         so.query = query;
         so.since = since;
-        so.remote_ranking = false;
-        const SearchResult local = search(so);
-        so.remote_ranking = true;
-        const SearchResult remote = search(so);
-        ASSERT_FALSE(local.hits.empty()) << query;
-        ASSERT_EQ(local.hits.size(), remote.hits.size()) << query;
-        EXPECT_EQ(local.expansion, remote.expansion) << query;
-        for (std::size_t i = 0; i < local.hits.size(); ++i) {
-            EXPECT_EQ(local.hits[i].url, remote.hits[i].url) << query << " #" << i;
-            EXPECT_NEAR(local.hits[i].score, remote.hits[i].score, 1e-9) << query << " #" << i;
+        for (const auto& [ordered, unordered] : {std::pair{0.0, 0.0}, {0.5, 0.3}}) {
+            so.ordered_proximity = ordered;
+            so.unordered_proximity = unordered;
+            compare(std::string(query) + (ordered > 0 ? " --proximity" : ""));
         }
     }
 }
