@@ -168,8 +168,11 @@ IndexSet IndexSet::open(const std::vector<std::string>& paths, const OpenOptions
             });
         }
     }
-    if (set.members_.empty() && !set.missing_.empty())
-        throw Error(ErrorCode::NoIndex, "no shard answered: " + set.missing_.front());
+    if (set.members_.empty() && !set.missing_.empty()) {
+        std::string all;  // each shard, with why
+        for (const std::string& m : set.missing_) all += (all.empty() ? "" : "; ") + m;
+        throw Error(ErrorCode::NoIndex, "no shard answered: " + all);
+    }
     set.check_shards();
     return set;
 }

@@ -78,8 +78,10 @@ class QueryBuilder {
     /// for few queries. Empty when no word changes, or when the corrected query (filters kept)
     /// finds no article, or, for a query with a few hits, fewer than kQueryGain times as many.
     /// `matched`, when given: the query's match, whose statistics give its own terms' counts.
+    /// `looked`, when given, is set when a suggestion was looked for.
     std::string correction(const BuiltQuery& built, const Xapian::Database& db,
-                           Xapian::doccount hits, const Xapian::MSet* matched = nullptr) const;
+                           Xapian::doccount hits, const Xapian::MSet* matched = nullptr,
+                           bool* looked = nullptr) const;
 
   private:
     using Parses = std::vector<std::pair<std::string, Xapian::Query>>;

@@ -276,10 +276,12 @@ void Searcher::answer(const Xapian::Database& db, const BuiltQuery& built, const
     }
     // Asked of the whole result, not the page: a page past the end is not a query without
     // hits.
+    bool looked_for_spelling = false;
     if (options_.like.empty())
-        out.did_you_mean =
-            builder_->correction(built, db, mset.get_matches_estimated(), &mset);
-    std::vector<std::string> notes = answer_notes(db, built, mset.get_matches_estimated(), out);
+        out.did_you_mean = builder_->correction(built, db, mset.get_matches_estimated(), &mset,
+                                                &looked_for_spelling);
+    std::vector<std::string> notes =
+        answer_notes(db, built, looked_for_spelling, mset.get_matches_estimated(), out);
     notes.insert(notes.end(), out.notes.begin(), out.notes.end());  // the ranking's, if any
     out.notes = std::move(notes);
     if (built.headline)
@@ -329,7 +331,8 @@ std::string Searcher::analyzer_of_hit(const Xapian::MSetIterator& hit,
 }
 
 std::vector<std::string> Searcher::answer_notes(const Xapian::Database& db,
-                                                const BuiltQuery& built, Xapian::doccount matches,
+                                                const BuiltQuery& built, bool looked_for_spelling,
+                                                Xapian::doccount matches,
                                                 const SearchResult& out) const {
     // docs/scale-out.md, "Where a set answers otherwise".
     std::vector<std::string> notes = set_.notes();
@@ -353,7 +356,7 @@ std::vector<std::string> Searcher::answer_notes(const Xapian::Database& db,
             "more than " + std::to_string(options_.remote_all_words) +
             " articles have every word: with a remote shard the all-words evidence is left out, "
             "so the order can differ from one index's");
-    if (set_.has_remote() && out.did_you_mean.empty() && matches < kFewHits)
+    if (set_.has_remote() && out.did_you_mean.empty() && looked_for_spelling)
         notes.push_back(
             "remote shards serve no spelling data: \"did you mean\" draws on the local "
             "indexes of the set only");

@@ -268,7 +268,8 @@ std::string correction_of(const Word& w, const Xapian::Database& db,
 }  // namespace
 
 std::string QueryBuilder::correction(const BuiltQuery& built, const Xapian::Database& db,
-                                     Xapian::doccount hits, const Xapian::MSet* matched) const {
+                                     Xapian::doccount hits, const Xapian::MSet* matched,
+                                     bool* looked) const {
     const ArticlesWith articles_with(db, analyzers_, remote_ranking());
     if (matched) articles_with.know(built.text(), *matched);
     const std::vector<Word> words = words_of(built.raw, articles_with);
@@ -276,6 +277,7 @@ std::string QueryBuilder::correction(const BuiltQuery& built, const Xapian::Data
     if (!few_hits &&
         std::none_of(words.begin(), words.end(), [](const Word& w) { return w.own <= kRareWord; }))
         return {};
+    if (looked) *looked = true;
     const std::string& raw = built.raw;
     std::string corrected;
     std::size_t copied = 0;

@@ -1462,13 +1462,22 @@ TEST(RemoteShard, ADownOrSilentShardIsNamedOrLeftOutWithinTheTimeout) {
             json::parse(run_command({kSearcher, "--db", db, "--json", "harbour"}).out);
         EXPECT_FALSE(whole.contains("partial")) << "a whole answer says nothing of it";
     }
-    // Every shard down: nothing to answer from.
+    // Every shard down: nothing to answer from, and the error names each.
+    const int also_down = free_loopback_port();
+    ASSERT_NE(also_down, 0);
     const std::string only = (dir.path() / "only.stub").string();
-    write_file(only, "remote :127.0.0.1:" + std::to_string(down) + "\n");
+    write_file(only, "remote :127.0.0.1:" + std::to_string(down) + "\nremote :127.0.0.1:" +
+                         std::to_string(also_down) + "\n");
     const CommandResult r =
         run_command({kSearcher, "--db", only, "--timeout", "1", "--allow-partial", "harbour"});
     EXPECT_EQ(r.exit_code, 2);
-    EXPECT_EQ(first_line(r.err).rfind("searcher: error: no shard answered: 127.0.0.1:", 0), 0u)
+    const std::string error = first_line(r.err);
+    EXPECT_EQ(error.rfind("searcher: error: no shard answered: 127.0.0.1:" + std::to_string(down) +
+                              ": ",
+                          0),
+              0u)
+        << r.err;
+    EXPECT_NE(error.find("; 127.0.0.1:" + std::to_string(also_down) + ": "), std::string::npos)
         << r.err;
 }
 
@@ -1531,6 +1540,16 @@ TEST(RemoteShard, ThreeShardsOnTheLoopbackAnswerLikeOneIndex) {
               "of the set only");
     EXPECT_EQ(json::parse(search(set, {"securty guarantes"}).out)["did_you_mean"],
               json::parse(search(one, {"securty guarantes"}).out)["did_you_mean"]);
+    // Also when the query has hits enough and one rare word, where one index suggests.
+    EXPECT_EQ(json::parse(search(one, {"border securty"}).out)["did_you_mean"], "border security");
+    const json many = json::parse(search(stub, {"border securty"}).out);
+    EXPECT_GE(many["total_estimate"].get<int>(), 10);
+    EXPECT_TRUE(many["did_you_mean"].is_null());
+    EXPECT_EQ(many["notes"][0],
+              "remote shards serve no spelling data: \"did you mean\" draws on the local indexes "
+              "of the set only");
+    EXPECT_FALSE(json::parse(search(stub, {"security guarantees"}).out).contains("notes"))
+        << "no note where nothing was looked for (each word in more than ten articles)";
 }
 
 }  // namespace

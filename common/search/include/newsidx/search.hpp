@@ -208,7 +208,8 @@ class Searcher {
     std::string analyzer_of_hit(const Xapian::MSetIterator& hit, const BuiltQuery& built) const;
     // What the answer of the set leaves out or counts otherwise than one index.
     std::vector<std::string> answer_notes(const Xapian::Database& db, const BuiltQuery& built,
-                                          Xapian::doccount matches, const SearchResult& out) const;
+                                          bool looked_for_spelling, Xapian::doccount matches,
+                                          const SearchResult& out) const;
     // Sets up `enquire` for `built` with the options and `setup`: weighting, feedback
     // (expansion terms go to `out`), recency, boosts, filters, sort, collapse key, and the
     // setup's spies (made fresh into `out.spies`). Returns the ranked query it runs.
