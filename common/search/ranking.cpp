@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <future>
 #include <map>
 #include <memory>
 #include <optional>
@@ -97,7 +98,8 @@ RankedQuery RankedQuery::within(const std::string& analyzer_term, double scale) 
         q.query = wrap(p.query);
         char scaled[32] = "";
         if (scale < 1) std::snprintf(scaled, sizeof scaled, " x%.3g", scale);
-        q.detail += (q.detail.empty() ? "" : " ") + ("(" + language + scaled + ")");
+        if (!q.detail.empty()) q.detail += ' ';
+        q.detail += "(" + language + scaled + ")";
         out.parts_.push_back(std::move(q));
     }
     return out;
@@ -356,6 +358,51 @@ class ExpansionTerms {
     std::set<std::string> own_;
 };
 
+// A relevant document's wanted terms with their wdf, and its length (the sum of every term's
+// wdf).
+struct DocTerms {
+    std::vector<std::pair<std::string, Xapian::termcount>> terms;
+    double length = 0;
+};
+
+DocTerms terms_of(const Xapian::Database& db, Xapian::docid did, const ExpansionTerms& wanted) {
+    DocTerms out;
+    for (auto t = db.termlist_begin(did); t != db.termlist_end(did); ++t) {
+        out.length += t.get_wdf();
+        if (wanted(*t)) out.terms.emplace_back(*t, t.get_wdf());
+    }
+    return out;
+}
+
+// The terms of each of `relevant`, in its order. With a remote member each member's documents
+// are read in a thread of its own, from the member's own database (documents of a set are
+// interleaved: document d is member (d - 1) % n's (d - 1) / n + 1).
+std::vector<DocTerms> terms_of(const Xapian::Database& db,
+                               const std::vector<Xapian::docid>& relevant,
+                               const ExpansionTerms& wanted, const SetInfo& set) {
+    std::vector<DocTerms> out(relevant.size());
+    const std::vector<Xapian::Database>* parts = set.parts;
+    if (!set.remote || !parts || parts->size() < 2 || parts->size() != db.size()) {
+        for (std::size_t i = 0; i < relevant.size(); ++i)
+            out[i] = terms_of(db, relevant[i], wanted);
+        return out;
+    }
+    const std::size_t n = parts->size();
+    std::vector<std::future<void>> reads;
+    for (std::size_t k = 0; k < n; ++k) {
+        const auto mine = [&, k](Xapian::docid did) { return (did - 1) % n == k; };
+        if (std::none_of(relevant.begin(), relevant.end(), mine)) continue;
+        reads.push_back(std::async(std::launch::async, [&, k, mine] {
+            for (std::size_t i = 0; i < relevant.size(); ++i)
+                if (mine(relevant[i]))
+                    out[i] = terms_of((*parts)[k],
+                                      static_cast<Xapian::docid>((relevant[i] - 1) / n + 1), wanted);
+        }));
+    }
+    for (std::future<void>& read : reads) read.get();  // rethrows a member's error
+    return out;
+}
+
 // What the relevance set says of one candidate term.
 struct InRelevant {
     Xapian::doccount documents = 0;  // relevant documents that have it
@@ -375,18 +422,12 @@ std::vector<ExpansionTerm> expansion_terms(const Xapian::Database& db,
     const double avlength = db.get_avlength() > 0 ? db.get_avlength() : 1;
     constexpr double k = 1;
     std::map<std::string, InRelevant> seen;
-    for (const Xapian::docid did : relevant) {
-        std::vector<std::pair<std::string, Xapian::termcount>> terms;
-        double length = 0;  // a document's length is the sum of its terms' wdf
-        for (auto t = db.termlist_begin(did); t != db.termlist_end(did); ++t) {
-            length += t.get_wdf();
-            if (wanted(*t)) terms.emplace_back(*t, t.get_wdf());
-        }
-        for (const auto& [term, in_doc] : terms) {
+    for (const DocTerms& doc : terms_of(db, relevant, wanted, set)) {
+        for (const auto& [term, in_doc] : doc.terms) {
             const double wdf = std::max<Xapian::termcount>(in_doc, 1);
             InRelevant& r = seen[term];
             ++r.documents;
-            r.multiplier += (k + 1) * wdf / (k * length / avlength + wdf);
+            r.multiplier += (k + 1) * wdf / (k * doc.length / avlength + wdf);
         }
     }
     std::vector<std::string> candidates;

@@ -135,6 +135,10 @@ struct SetInfo {
     bool remote = false;
     /// The set's analyzers; empty: read from the database (its XA terms).
     std::vector<std::string> analyzers;
+    /// Each member's own database, in the set's order (IndexSet::parts()): with `remote`,
+    /// what is read document by document (feedback's termlists) is read from each member at
+    /// once, a round trip per document and member otherwise following one another.
+    const std::vector<Xapian::Database>* parts = nullptr;
 };
 
 /// The exact-title and written-title terms of `query` that some article of `db` has (a query

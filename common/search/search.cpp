@@ -101,7 +101,7 @@ BuiltQuery Searcher::like_query(std::vector<std::string>* terms) {
     return detail::guarded("searching", set_.label(), [&] {
         const Xapian::Database& db = set_.database();
         const Xapian::Query like = ranking::like_query(
-            db, *did, {builder_->remote_ranking(), builder_->analyzers()}, terms);
+            db, *did, {builder_->remote_ranking(), builder_->analyzers(), &set_.parts()}, terms);
         if (like.empty())
             throw Error(ErrorCode::BadQuery, NEWSIDX_OPT("like") ": the article has no words to compare");
         // Its cluster left out.
@@ -146,7 +146,8 @@ ranking::RankedQuery Searcher::configure(Xapian::Enquire& enquire, const Xapian:
     ranking::RankedQuery ranked = built.ranked;
     if (ranking::wants_feedback(options_, built.bare_words, built.words, built.topical))
         ranking::add_feedback(ranked, enquire, db, built.filter, options_, built.topical,
-                              {builder_->remote_ranking(), built.analyzers}, &out.expansion);
+                              {builder_->remote_ranking(), built.analyzers, &set_.parts()},
+                              &out.expansion);
     if (options_.recency_days > 0)
         ranking::add_recency(
             ranked, enquire, db, built.filter,

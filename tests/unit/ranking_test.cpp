@@ -443,9 +443,14 @@ TEST(Expansion, WeighsAsXapiansEsetWithExactFrequencies) {
     const std::string paths[] = {index_folder(one), index_folder(two), index_folder(three)};
     for (const bool all : {false, true}) {
         Xapian::Database db(paths[0]);
+        // Each member's own database too: a set with a remote member reads each member's
+        // documents in a thread of its own.
+        std::vector<Xapian::Database> parts{Xapian::Database(paths[0])};
         if (all) {
-            db.add_database(Xapian::Database(paths[1]));
-            db.add_database(Xapian::Database(paths[2]));
+            for (const std::string& path : {paths[1], paths[2]}) {
+                parts.emplace_back(path);
+                db.add_database(parts.back());
+            }
         }
         const Xapian::Query own(Xapian::Query::OP_OR, Xapian::Query(vocabulary[0]),
                                 Xapian::Query(vocabulary[3]));
@@ -477,7 +482,8 @@ TEST(Expansion, WeighsAsXapiansEsetWithExactFrequencies) {
                 // Both ways of asking for the frequencies: term by term (local) and in one
                 // match (a set with a remote shard).
                 const std::vector<ranking::ExpansionTerm> got =
-                    ranking::expansion_terms(db, relevant, own, count, shared_only, {remote, {}});
+                    ranking::expansion_terms(db, relevant, own, count, shared_only,
+                                             {remote, {}, remote ? &parts : nullptr});
                 const std::string where = std::to_string(relevant.size()) + " relevant of " +
                                           std::to_string(documents) + ", best " +
                                           std::to_string(count) +
