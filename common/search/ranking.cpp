@@ -26,9 +26,8 @@ double bm25_idf(double documents, double with_term) {
     return std::log(ratio);
 }
 
-double set_idf(const Xapian::Database& db, const std::string& term) {
-    const Xapian::doccount df = db.get_termfreq(term);
-    return df ? std::log(static_cast<double>(db.get_doccount()) / df) : 0.0;
+double set_idf(double documents, Xapian::doccount with_term) {
+    return with_term ? std::log(documents / with_term) : 0.0;
 }
 
 std::vector<Xapian::doccount> frequencies(const Xapian::Database& db,
@@ -643,8 +642,7 @@ std::optional<double> percent_scale(
     // The terms' frequencies are the match's own statistics (no round trip to a remote shard).
     const double documents = db.get_doccount();
     const auto idf = [&](const std::string& term) {
-        const Xapian::doccount df = best.get_termfreq(term);
-        return df ? std::log(documents / df) : 0.0;
+        return set_idf(documents, best.get_termfreq(term));
     };
     double total = 0, matched = 0;
     for (const std::string& term : own->second) total += idf(term);
@@ -677,9 +675,8 @@ Xapian::MSet snippet_weights(const Xapian::Database& db, const Xapian::Query& wo
     std::vector<Xapian::Query> terms;
     for (auto it = words.get_unique_terms_begin(); it != words.get_unique_terms_end(); ++it) {
         const double got = plain.get_termweight(*it);
-        // set_idf() from the match's statistics: no round trip per word to a remote shard.
-        const Xapian::doccount df = plain.get_termfreq(*it);
-        const double want = kSnippetWordWeight * (df ? std::log(documents / df) : 0.0);
+        // From the match's statistics: no round trip per word to a remote shard.
+        const double want = kSnippetWordWeight * set_idf(documents, plain.get_termfreq(*it));
         terms.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(*it),
                            got > 0 ? want / got : kSnippetWordWeight);
     }

@@ -39,9 +39,10 @@ inline constexpr double kSnippetWordWeight = 3.0;
 /// that no word weighs less than nothing.
 double bm25_idf(double documents, double with_term);
 
-/// log(N/df): a term's idf in the whole set (0 for a term no article has). Snippets and
-/// percentages weigh terms by it, the same in every layout of the set.
-double set_idf(const Xapian::Database& db, const std::string& term);
+/// log(N/df): a term's idf in the whole set of `documents` articles, `with_term` of which have
+/// it (0 for a term no article has). Snippets and percentages weigh terms by it, the same in
+/// every layout of the set; the counts come from a match's statistics.
+double set_idf(double documents, Xapian::doccount with_term);
 
 /// The weighting scheme of the options' BM25 parameters.
 Xapian::BM25Weight bm25(const SearchOptions& options);
