@@ -66,6 +66,9 @@ std::pair<Xapian::MSet, std::vector<Xapian::MSetIterator>> page_in_order(
     for (Xapian::doccount margin = 8;; margin *= 4) {
         const Xapian::doccount from = first > margin ? first - margin : 0;
         Xapian::MSet mset = enquire.get_mset(from, first - from + count + margin, check_at_least);
+        // The match spies saw every match in the first fetch (check_at_least): a wider one, for
+        // ties at the page's edges, would count each again.
+        enquire.clear_matchspies();
         std::vector<Item> items;
         for (auto it = mset.begin(); it != mset.end(); ++it) {
             if (relevance) {

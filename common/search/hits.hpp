@@ -19,7 +19,8 @@ namespace newsidx {
 /// are ordered by kOrderSlot instead, as relevance order does, so that one index and any set of
 /// shards give one order. In relevance order, weights within 1e-12 of each other count as equal
 /// (the same weights summed in another order differ in their last bits) and are ordered by
-/// kOrderSlot too.
+/// kOrderSlot too. The enquire's match spies run in the first match only (its wider ones for
+/// ties would count again), and are cleared.
 std::pair<Xapian::MSet, std::vector<Xapian::MSetIterator>> page_in_order(
     Xapian::Enquire& enquire, SortOrder sort, Xapian::doccount first, Xapian::doccount count,
     Xapian::doccount check_at_least);

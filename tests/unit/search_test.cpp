@@ -261,6 +261,24 @@ TEST(Search, TimelineCountsEveryMatchPerPeriod) {
     EXPECT_THROW(run("security", opts), Error);
 }
 
+// A page whose edge ties (a query of filters only: every weight is 0) is fetched again wider
+// (hits.cpp, page_in_order); the spies saw every match in the first fetch, and counted each
+// again in every wider one: "date:2022" counted 7 times over on the combined corpora.
+TEST(Search, FacetsAndTimelineCountEachMatchOnceWhenThePageEdgeTies) {
+    SearchOptions opts;
+    opts.db_paths = {samples_db()};
+    opts.query = "date:2022";
+    opts.limit = 1;
+    opts.facets = {"year"};
+    opts.timeline = "year";
+    const SearchResult r = search(opts);
+    ASSERT_EQ(r.total_estimate, 17u) << "the samples of 2022";
+    ASSERT_EQ(r.facets.at(0).top.size(), 1u);
+    EXPECT_EQ(r.facets[0].top[0].count, 17u);
+    ASSERT_TRUE(r.timeline);
+    EXPECT_EQ(r.timeline->total, 17u);
+}
+
 TEST(Search, Near) {
     EXPECT_EQ(ids("security NEAR/3 region"), (Ids{"a2"}));
     EXPECT_EQ(ids("security NEAR/1 region"), (Ids{}));
