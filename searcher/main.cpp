@@ -49,6 +49,7 @@ constexpr const char* kFooter =
     "  searcher 'title:ceasefire NOT sport' --since 2022-01-01 --json\n"
     "  searcher --color always budget | less -R\n"
     "  searcher --collapse --timeline week \"oil prices\"\n"
+    "  searcher --timeline month --share --format csv ceasefire > attention.csv\n"
     "  searcher --explain -n 3 \"security guarantees\"\n"
     "  searcher --copies https://news.example.org/2022/02/16/draft-text-published\n"
     "  searcher --recency 30 ceasefire\n"
@@ -69,7 +70,10 @@ struct Command {
 
     cli::Format output() const {
         const std::string& f = json ? std::string("json") : format;
-        return f == "json" ? cli::Format::Json : f == "trec" ? cli::Format::Trec : cli::Format::Text;
+        return f == "json"   ? cli::Format::Json
+               : f == "trec" ? cli::Format::Trec
+               : f == "csv"  ? cli::Format::Csv
+                             : cli::Format::Text;
     }
 };
 
@@ -83,8 +87,10 @@ bool use_colour(const std::string& when) {
 
 void declare_output(CLI::App& app, Command& c) {
     app.add_flag("--json", c.json, "Machine-readable output (same as --format json)");
-    app.add_option("--format", c.format, "text (default) | json | trec (TREC run lines)")
-        ->check(cli::one_of(std::vector<std::string>{"text", "json", "trec"}));
+    app.add_option("--format", c.format,
+                   "text (default) | json | trec (TREC run lines) | csv (the --timeline and "
+                   "--facet tables: query, table, value, start, count, all, share)")
+        ->check(cli::one_of(std::vector<std::string>{"text", "json", "trec", "csv"}));
     app.add_option("--color", c.colour,
                    "auto (default: on a terminal, not with NO_COLOR or TERM=dumb) | always "
                    "(e.g. for less -R) | never")
@@ -176,6 +182,10 @@ void print_result(const newsidx::SearchResult& result, const newsidx::SearchOpti
     }
     if (format == cli::Format::Trec) {
         newsidx::render_trec(std::cout, "1", result);
+        return;
+    }
+    if (format == cli::Format::Csv) {
+        std::cout << newsidx::render_tables_csv(result);
         return;
     }
     for (const std::string& note : result.notes)
@@ -283,7 +293,12 @@ int search(const Command& c, newsidx::SearchOptions& options) {
             .with_hint("run with --help for more information");
     options.plain = options.plain || !c.batch.empty();
     for (const std::string& w : c.words) options.query += (options.query.empty() ? "" : " ") + w;
-    options.snippets = c.output() != cli::Format::Trec;  // TREC run lines show no snippets
+    // TREC run lines and the CSV tables show no snippets.
+    options.snippets = c.output() != cli::Format::Trec && c.output() != cli::Format::Csv;
+    if (c.output() == cli::Format::Csv && options.timeline.empty() && options.facets.empty())
+        throw Error(ErrorCode::BadOption,
+                    "--format csv writes the --timeline and --facet tables: ask for one of them")
+            .with_hint("every match as CSV: --export csv");
     // The query text is checked before any index is opened (the options are, by the Searcher,
     // before it opens the index).
     if (c.batch.empty() && options.like.empty()) newsidx::check_query_text(options.query);

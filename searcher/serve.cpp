@@ -145,8 +145,11 @@ std::string parameter_list() {
     std::string list = "q";
     for (const SearchOption& row : search_options())
         if (row.over_http) list += ", " + std::string(row.name);
-    return list + ", copies";
+    return list + ", copies, format";
 }
+
+// format=: JSON, or the timeline's and facets' tables as CSV.
+constexpr std::array<std::string_view, 2> kFormats{"json", "csv"};
 
 // The server's own bounds, tighter than the command line's: a page of at most kMaxLimit, no
 // deeper than kMaxDepth.
@@ -248,6 +251,8 @@ SearchRequest search_request(const SearchOptions& defaults, const Params& params
             has_query = true;
         } else if (name == "copies") {
             request.copies = text_value(name, value);
+        } else if (name == "format") {
+            request.csv = one_of(name, value, kFormats) == "csv";
         } else if (row && row->over_http) {
             set_parameter(*row, name, value, o);
         } else {
@@ -255,6 +260,10 @@ SearchRequest search_request(const SearchOptions& defaults, const Params& params
         }
     }
     check_request(o, has_query, request.copies);
+    if (request.csv && (o.timeline.empty() && o.facets.empty()))
+        throw bad("format", "csv is the timeline and facet tables: ask for timeline or facet");
+    if (request.csv && !request.copies.empty())
+        throw bad("format", "csv is the timeline and facet tables, not copies");
     return request;
 }
 
@@ -675,8 +684,14 @@ void Service::search(const httplib::Request& req, httplib::Response& res) {
             send_error(res, 404, no_article(request.options.like));
             return;
         }
-        send_json(res, 200,
-                  render_json(searcher.search(request.options.query), {}, Spelling::Http));
+        const SearchResult result = searcher.search(request.options.query);
+        if (request.csv) {
+            res.status = 200;
+            res.set_header("Content-Disposition", "attachment; filename=\"newsidx.csv\"");
+            res.set_content(render_tables_csv(result), "text/csv; charset=utf-8");
+            return;
+        }
+        send_json(res, 200, render_json(result, {}, Spelling::Http));
     });
 }
 

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <istream>
 #include <ostream>
+#include <utility>
 
 #include "newsidx/results.hpp"
 #include "schema.hpp"
@@ -71,6 +72,7 @@ int run_batch(Searcher& searcher, std::istream& in, const std::string& name, For
               std::ostream& out, std::ostream& err) {
     std::string line, reason;
     int line_no = 0, skipped = 0;
+    bool header = format == Format::Csv;
     while (std::getline(in, line)) {
         ++line_no;
         const auto q = parse_batch_line(line, &reason);
@@ -85,6 +87,8 @@ int run_batch(Searcher& searcher, std::istream& in, const std::string& name, For
             const SearchResult result = searcher.search(q->query);
             if (format == Format::Trec)
                 render_trec(out, q->id, result);
+            else if (format == Format::Csv)
+                out << render_tables_csv(result, std::exchange(header, false));
             else
                 out << render_json(result, q->id) << '\n';
         } catch (const Error& e) {

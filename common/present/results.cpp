@@ -48,6 +48,56 @@ std::string trail_line(const Trail& t) {
     return line;
 }
 
+// A field with a comma, quote or line break is quoted, its quotes doubled (RFC 4180).
+std::string csv_field(const std::string& v) {
+    if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
+    std::string out = "\"";
+    for (char c : v) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+}
+
+// count / all as JSON: null when all is 0 (no article there to have a share of).
+nlohmann::ordered_json share_json(Xapian::doccount count, Xapian::doccount all) {
+    if (all == 0) return nullptr;
+    return static_cast<double>(count) / all;
+}
+
+// The "timeline" object: with --share each bucket's base and share, and the whole's.
+nlohmann::ordered_json timeline_json(const Timeline& t) {
+    nlohmann::ordered_json buckets = nlohmann::ordered_json::array();
+    for (const Timeline::Bucket& b : t.buckets) {
+        buckets.push_back({{"period", b.label}, {"start", b.start}, {"count", b.count}});
+        if (t.share) {
+            buckets.back()["all"] = b.all;
+            buckets.back()["share"] = share_json(b.count, b.all);
+        }
+    }
+    nlohmann::ordered_json doc{{"period", t.period}, {"counts", t.counts()}, {"total", t.total}};
+    if (t.share) {
+        doc["all_total"] = t.all_total;
+        doc["share"] = share_json(t.total, t.all_total);
+    }
+    doc["buckets"] = std::move(buckets);
+    return doc;
+}
+
+// The "facets" object, a key per field; with --share each value's base and share.
+nlohmann::ordered_json facets_json(const std::vector<Facet>& facets) {
+    nlohmann::ordered_json doc = nlohmann::ordered_json::object();
+    for (const Facet& facet : facets) {
+        nlohmann::ordered_json top = nlohmann::ordered_json::array();
+        for (const Facet::Count& c : facet.top) {
+            top.push_back({{"value", c.value}, {"count", c.count}});
+            if (facet.share) {
+                top.back()["all"] = c.all;
+                top.back()["share"] = share_json(c.count, c.all);
+            }
+        }
+        doc[facet.field] = {{"values", facet.values}, {"top", std::move(top)}};
+    }
+    return doc;
+}
+
 nlohmann::ordered_json copy_json(const Copy& c) {
     return {
         {"date", c.date}, {"site", c.site}, {"url", c.url}, {"title", c.title}, {"path", c.path}};
@@ -112,17 +162,36 @@ void render_text(std::ostream& out, const SearchResult& result, bool terminal) {
         if (facet.top.empty()) continue;
         out << (result.hits.empty() ? "" : "\n") << facet.field << " (" << facet.top.size()
             << " of " << with_thousands(facet.values) << (facet.values == 1 ? " value" : " values")
-            << ", articles matching):\n";
-        std::size_t width = 0;
-        for (const Facet::Count& c : facet.top)
+            << (facet.share ? "; articles matching, of all the value's articles with the same filters"
+                            : ", articles matching")
+            << "):\n";
+        std::size_t width = 0, all_width = 0, share_width = 0;
+        for (const Facet::Count& c : facet.top) {
             width = std::max(width, with_thousands(c.count).size());
+            all_width = std::max(all_width, with_thousands(c.all).size());
+            share_width = std::max(share_width, share_text(c.count, c.all).size());
+        }
         for (const Facet::Count& c : facet.top) {
             const std::string count = with_thousands(c.count);
-            out << "  " << std::string(width - count.size(), ' ') << count << "  " << c.value
-                << '\n';
+            out << "  " << std::string(width - count.size(), ' ') << count;
+            if (facet.share) {
+                const std::string all = with_thousands(c.all), share = share_text(c.count, c.all);
+                out << " of " << std::string(all_width - all.size(), ' ') << all << "  "
+                    << std::string(share_width - share.size(), ' ') << share;
+            }
+            out << "  " << c.value << '\n';
         }
     }
     if (!result.did_you_mean.empty()) out << "did you mean: " << result.did_you_mean << '\n';
+}
+
+std::string share_text(Xapian::doccount count, Xapian::doccount all) {
+    if (all == 0) return "-";
+    const double percent = 100.0 * count / all;
+    char text[32];
+    // Two decimals; a share below 0.01% with two significant digits, so that it is not 0.00%.
+    std::snprintf(text, sizeof text, percent > 0 && percent < 0.01 ? "%.2g%%" : "%.2f%%", percent);
+    return text;
 }
 
 std::string render_json(const SearchResult& result, const std::string& id, Spelling spelling) {
@@ -164,25 +233,8 @@ std::string render_json(const SearchResult& result, const std::string& id, Spell
         doc["results"].push_back(std::move(h));
     }
     if (!result.expansion.empty()) doc["expansion"] = result.expansion;
-    if (result.timeline) {
-        nlohmann::ordered_json buckets = nlohmann::ordered_json::array();
-        for (const Timeline::Bucket& b : result.timeline->buckets)
-            buckets.push_back({{"period", b.label}, {"start", b.start}, {"count", b.count}});
-        doc["timeline"] = {{"period", result.timeline->period},
-                           {"counts", result.timeline->counts()},
-                           {"total", result.timeline->total},
-                           {"buckets", std::move(buckets)}};
-    }
-    if (!result.facets.empty()) {
-        nlohmann::ordered_json facets = nlohmann::ordered_json::object();
-        for (const Facet& facet : result.facets) {
-            nlohmann::ordered_json top = nlohmann::ordered_json::array();
-            for (const Facet::Count& c : facet.top)
-                top.push_back({{"value", c.value}, {"count", c.count}});
-            facets[facet.field] = {{"values", facet.values}, {"top", std::move(top)}};
-        }
-        doc["facets"] = std::move(facets);
-    }
+    if (result.timeline) doc["timeline"] = timeline_json(*result.timeline);
+    if (!result.facets.empty()) doc["facets"] = facets_json(result.facets);
     if (!result.missing_shards.empty()) {
         doc["partial"] = true;
         doc["missing_shards"] = result.missing_shards;
@@ -315,13 +367,7 @@ std::string export_line(const Hit& hit, bool csv) {
                                          {"path", hit.path}, {"cluster", hit.first_url}};
         return doc.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
     }
-    // A field with a comma, quote or line break is quoted, its quotes doubled.
-    const auto field = [](const std::string& v) {
-        if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
-        std::string out = "\"";
-        for (char c : v) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-        return out + "\"";
-    };
+    const auto field = csv_field;
     return std::to_string(hit.rank) + ',' + score + ',' + hit.date + ',' + field(hit.site) + ',' +
            field(hit.url) + ',' + field(hit.title) + ',' + field(hit.path) + ',' +
            field(hit.first_url);
@@ -339,33 +385,76 @@ void render_trec(std::ostream& out, const std::string& qid, const SearchResult& 
 }
 
 void render_timeline(std::ostream& out, const Timeline& t, int columns) {
-    Xapian::doccount most = 0;
-    std::size_t label_width = 0;
+    // A bar is as long as its count, or with --share its share, against the greatest.
+    const auto measure = [&t](const Timeline::Bucket& b) {
+        return t.share ? (b.all == 0 ? 0.0 : static_cast<double>(b.count) / b.all)
+                       : static_cast<double>(b.count);
+    };
+    double most = 0;
+    std::size_t label_width = 0, count_width = 0, all_width = 0, share_width = 0;
     for (const auto& b : t.buckets) {
-        most = std::max(most, b.count);
+        most = std::max(most, measure(b));
         label_width = std::max(label_width, b.label.size());
+        count_width = std::max(count_width, with_thousands(b.count).size());
+        all_width = std::max(all_width, with_thousands(b.all).size());
+        share_width = std::max(share_width, share_text(b.count, b.all).size());
     }
-    const std::size_t count_width = with_thousands(most).size();
-    out << "timeline by " << t.period << ": " << with_thousands(t.total) << ' '
-        << (t.total != 1 ? t.counts()
-            : t.stories  ? "story"
-                         : "article")
-        << " in " << with_thousands(t.buckets.size()) << ' ' << t.period
+    const char* what = t.total != 1 ? t.counts() : t.stories ? "story" : "article";
+    out << "timeline by " << t.period << ": " << with_thousands(t.total) << ' ';
+    if (t.share)
+        out << "of " << with_thousands(t.all_total) << ' ' << t.counts()
+            << " with the same filters match (" << share_text(t.total, t.all_total) << ")";
+    else
+        out << what;
+    out << " in " << with_thousands(t.buckets.size()) << ' ' << t.period
         << (t.buckets.size() == 1 ? "" : "s") << '\n';
-    // label, two spaces, count, two spaces, bar: the bar takes what the terminal leaves.
-    const int bar_width = std::max(columns - static_cast<int>(label_width + count_width + 5), 0);
+    // label, two spaces, count [" of " all, two spaces, share], two spaces, bar: the bar takes
+    // what the terminal leaves.
+    const std::size_t used =
+        label_width + count_width + 4 + (t.share ? all_width + share_width + 6 : 0);
+    const int bar_width = std::max(columns - static_cast<int>(used) - 1, 0);
     for (const auto& b : t.buckets) {
         const std::string count = with_thousands(b.count);
         out << b.label << std::string(label_width - b.label.size() + 2, ' ')
             << std::string(count_width - count.size(), ' ') << count;
-        if (bar_width > 0 && b.count > 0) {
+        if (t.share) {
+            const std::string all = with_thousands(b.all), share = share_text(b.count, b.all);
+            out << " of " << std::string(all_width - all.size(), ' ') << all << "  "
+                << std::string(share_width - share.size(), ' ') << share;
+        }
+        if (bar_width > 0 && b.count > 0 && most > 0) {
             // At least one mark for a period with any match.
-            const auto marks = static_cast<std::size_t>(std::max<long>(
-                1, static_cast<long>(b.count) * bar_width / static_cast<long>(most)));
+            const auto marks = static_cast<std::size_t>(
+                std::max(1.0, std::floor(measure(b) * bar_width / most)));
             out << "  " << std::string(marks, '#');
         }
         out << '\n';
     }
+}
+
+std::string render_tables_csv(const SearchResult& result, bool header) {
+    std::string out = header ? std::string(kTablesCsvHeader) + '\n' : std::string();
+    const auto row = [&](const std::string& table, const std::string& value,
+                         const std::string& start, Xapian::doccount count, bool share,
+                         Xapian::doccount all) {
+        out += csv_field(result.query) + ',' + table + ',' + csv_field(value) + ',' + start + ',' +
+               std::to_string(count) + ',';
+        if (share) {
+            char fraction[32] = "";
+            if (all > 0)
+                std::snprintf(fraction, sizeof fraction, "%.10g", static_cast<double>(count) / all);
+            out += std::to_string(all) + ',' + fraction;
+        } else {
+            out += ',';
+        }
+        out += '\n';
+    };
+    if (result.timeline)
+        for (const Timeline::Bucket& b : result.timeline->buckets)
+            row("timeline", b.label, b.start, b.count, result.timeline->share, b.all);
+    for (const Facet& facet : result.facets)
+        for (const Facet::Count& c : facet.top) row(facet.field, c.value, "", c.count, facet.share, c.all);
+    return out;
 }
 
 }  // namespace newsidx

@@ -26,20 +26,35 @@ Xapian::valueno facet_slot(const std::string& field) {
     return schema::kDateSlot.slot;  // year: the first four digits of YYYYMMDD
 }
 
-Facet facet_of(const std::string& field, const Xapian::ValueCountMatchSpy& spy) {
+// The counts of `spy` per value of `field` (a year from a date).
+std::map<std::string, Xapian::doccount> counts_of(const std::string& field,
+                                                  const Xapian::ValueCountMatchSpy& spy) {
     std::map<std::string, Xapian::doccount> counts;
     for (auto it = spy.values_begin(); it != spy.values_end(); ++it) {
         const std::string value = field == "year" ? (*it).substr(0, 4) : *it;
         if (!value.empty()) counts[value] += it.get_termfreq();
     }
+    return counts;
+}
+
+// A facet from its spy; with `base` (--share), each value's count without the query too.
+Facet facet_of(const std::string& field, const Xapian::ValueCountMatchSpy& spy,
+               const Xapian::ValueCountMatchSpy* base) {
+    const std::map<std::string, Xapian::doccount> counts = counts_of(field, spy);
     Facet facet;
     facet.field = field;
     facet.values = counts.size();
-    for (const auto& [value, count] : counts) facet.top.push_back({value, count});
+    for (const auto& [value, count] : counts) facet.top.push_back({value, count, 0});
     std::stable_sort(
         facet.top.begin(), facet.top.end(),
         [](const Facet::Count& a, const Facet::Count& b) { return a.count > b.count; });
     if (facet.top.size() > kFacetTop) facet.top.resize(kFacetTop);
+    if (base) {
+        facet.share = true;
+        const std::map<std::string, Xapian::doccount> all = counts_of(field, *base);
+        for (Facet::Count& c : facet.top)
+            if (const auto it = all.find(c.value); it != all.end()) c.all = it->second;
+    }
     return facet;
 }
 
@@ -182,52 +197,84 @@ std::vector<std::function<std::shared_ptr<Xapian::MatchSpy>()>> spies_for(
 
 namespace {
 
-// --collapse: the clusters the spy counted (per cluster and day); each cluster once into
-// `days`, at the day of its earliest match.
-void count_clusters(const Xapian::ValueCountMatchSpy& spy, SearchResult& result,
-                    std::map<std::string, Xapian::doccount>& days) {
-    // Exact, unlike Xapian's collapse count (a lower bound): every match was seen.
-    std::map<std::string, Xapian::doccount> per_cluster;
+// The clusters a spy over kStorySlot counted (per cluster and day): each cluster's matches,
+// and the day of its earliest.
+struct Clusters {
+    std::map<std::string, Xapian::doccount> matches;
     std::map<std::string, std::string> earliest;
+};
+
+Clusters clusters_of(const Xapian::ValueCountMatchSpy& spy) {
+    Clusters c;
     for (auto it = spy.values_begin(); it != spy.values_end(); ++it) {
         const std::string value = *it;
         if (value.size() < 8) continue;
         const std::string key = value.substr(0, value.size() - 8), day = value.substr(value.size() - 8);
-        per_cluster[key] += it.get_termfreq();
-        auto [at, fresh] = earliest.try_emplace(key, day);
+        c.matches[key] += it.get_termfreq();
+        auto [at, fresh] = c.earliest.try_emplace(key, day);
         if (!fresh && day < at->second) at->second = day;
     }
-    for (const auto& [key, day] : earliest) days[day] += 1;
+    return c;
+}
+
+// --collapse: the clusters the spy counted; each cluster once into `days`, at the day of its
+// earliest match. With `base` (--share: every article that passes the filters), at the day of
+// its earliest article there instead, and every cluster of the base into `all_days` so: a
+// story is counted in the period it began, matching or not, and a period's count is a part
+// of its `all`.
+void count_clusters(const Xapian::ValueCountMatchSpy& spy, const Xapian::ValueCountMatchSpy* base,
+                    SearchResult& result, std::map<std::string, Xapian::doccount>& days,
+                    std::map<std::string, Xapian::doccount>& all_days) {
+    // Exact, unlike Xapian's collapse count (a lower bound): every match was seen.
+    const Clusters matched = clusters_of(spy);
+    Clusters all;
+    if (base) {
+        all = clusters_of(*base);
+        for (const auto& [key, day] : all.earliest) all_days[day] += 1;
+    }
+    for (const auto& [key, day] : matched.earliest) {
+        const auto began = all.earliest.find(key);
+        days[began == all.earliest.end() ? day : began->second] += 1;
+    }
     result.collapsed = true;
-    result.total_estimate = static_cast<Xapian::doccount>(per_cluster.size());
-    for (const auto& [key, n] : per_cluster) result.articles += n;
+    result.total_estimate = static_cast<Xapian::doccount>(matched.matches.size());
+    for (const auto& [key, n] : matched.matches) result.articles += n;
     result.total_exact = true;
     result.total_at_least = result.total_estimate;
     for (Hit& hit : result.hits)
         if (hit.trail) {
-            const auto n = per_cluster.find(hit.cluster);
-            hit.trail->similar = n == per_cluster.end() ? 0 : n->second - 1;
+            const auto n = matched.matches.find(hit.cluster);
+            hit.trail->similar = n == matched.matches.end() ? 0 : n->second - 1;
         }
 }
 
 }  // namespace
 
 void count_spies(const SearchOptions& options, SearchResult& result) {
+    const auto spy = [&](std::size_t i) -> const Xapian::ValueCountMatchSpy& {
+        return dynamic_cast<const Xapian::ValueCountMatchSpy&>(*result.spies.at(i));
+    };
+    const auto base = [&](std::size_t i) -> const Xapian::ValueCountMatchSpy* {
+        if (i >= result.base_spies.size()) return nullptr;
+        return &dynamic_cast<const Xapian::ValueCountMatchSpy&>(*result.base_spies[i]);
+    };
     for (std::size_t i = 0; i < options.facets.size(); ++i)
-        result.facets.push_back(facet_of(
-            options.facets[i], dynamic_cast<const Xapian::ValueCountMatchSpy&>(*result.spies[i])));
+        result.facets.push_back(facet_of(options.facets[i], spy(i), base(i)));
     if (options.timeline.empty() && !options.collapse) return;
-    const auto& spy =
-        dynamic_cast<const Xapian::ValueCountMatchSpy&>(*result.spies[options.facets.size()]);
-    std::map<std::string, Xapian::doccount> days;
+    const std::size_t last = options.facets.size();
+    std::map<std::string, Xapian::doccount> days, all_days;
     if (options.collapse) {
-        count_clusters(spy, result, days);
+        count_clusters(spy(last), base(last), result, days, all_days);
     } else {
-        for (auto it = spy.values_begin(); it != spy.values_end(); ++it)
+        for (auto it = spy(last).values_begin(); it != spy(last).values_end(); ++it)
             days[*it] += it.get_termfreq();
+        if (const auto* b = base(last))
+            for (auto it = b->values_begin(); it != b->values_end(); ++it)
+                all_days[*it] += it.get_termfreq();
     }
     if (!options.timeline.empty()) {
-        result.timeline = make_timeline(options.timeline, days);
+        result.timeline =
+            make_timeline(options.timeline, days, base(last) ? &all_days : nullptr);
         result.timeline->stories = options.collapse;
     }
 }

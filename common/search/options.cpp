@@ -73,6 +73,11 @@ Filters check_options(const SearchOptions& options) {
             throw Error(ErrorCode::BadOption, NEWSIDX_OPT("facet") ": '" + facet +
                                                   "' is not a field to count by; use site, year "
                                                   "or lang");
+    if (options.share && options.timeline.empty() && options.facets.empty())
+        throw Error(ErrorCode::BadOption,
+                    NEWSIDX_OPT("share") " shows the " NEWSIDX_OPT("timeline") " and " NEWSIDX_OPT(
+                        "facet") " counts as shares: ask for one of them")
+            .with_hint("add e.g. " NEWSIDX_OPT("timeline") " month or " NEWSIDX_OPT("facet") " site");
     if (options.recency_days < 0)
         throw Error(ErrorCode::BadOption, NEWSIDX_OPT("recency") " wants a half-life in days, above 0");
     if (!options.now.empty()) {
@@ -332,6 +337,12 @@ constexpr SearchOption kRows[] = {
      [](SearchOptions& o, const std::string& v) { o.facets.push_back(v); },
      [](const SearchOptions& o) { return !o.facets.empty(); },
      [](SearchOptions& o) { o.facets.clear(); }},
+    {"share", 0, T::Switch, "", 0, 0, {}, false, true, {}, {"export"},
+     "Show the " NEWSIDX_OPT("timeline") " and " NEWSIDX_OPT("facet") " counts as shares of "
+     "every article (story, with " NEWSIDX_OPT("collapse") ") that passes the same filters "
+     "without the query: attention, not the archive's growth",
+     [](SearchOptions& o, const std::string& v) { o.share = on(v); },
+     [](const SearchOptions& o) { return o.share; }, nullptr},
     {"collapse", 0, T::Switch, "", 0, 0, {}, false, true, {}, {"export"},
      "Near-duplicate copies fold into their best hit, with \"+N similar\", who ran it first and "
      "where else; counts and " NEWSIDX_OPT("timeline") " count stories",

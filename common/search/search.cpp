@@ -54,6 +54,10 @@ MatchSetup Searcher::match_setup() const {
     MatchSetup setup;
     setup.sort = options_.sort;
     setup.spies = spies_for(options_);
+    // --share: the facets' spies, and the timeline's (not the cluster spy of a --collapse
+    // without a timeline).
+    if (options_.share)
+        setup.base_spies = options_.timeline.empty() ? options_.facets.size() : setup.spies.size();
     if (options_.collapse) setup.collapse_key = schema::kClusterSlot.slot;
     return setup;
 }
@@ -263,6 +267,7 @@ void Searcher::answer(const Xapian::Database& db, const BuiltQuery& built, const
     out.total_about = !out.total_exact && out.total_estimate - out.total_at_least <= within &&
                       mset.get_matches_upper_bound() - out.total_estimate <= within;
     fill_hits(db, built, ranked, page, out);
+    count_base(db, built, setup, out);
     if (!out.hits.empty()) {
         // The match of greatest weight, whatever the order of the page.
         if (setup.sort != SortOrder::Relevance)
@@ -290,6 +295,22 @@ void Searcher::answer(const Xapian::Database& db, const BuiltQuery& built, const
                          "read as a pasted headline, its words all capitals: AND, OR, NOT, XOR, "
                          "NEAR, ADJ and a leading - are words in it (write a word in lower case "
                          "to use them as operators)");
+}
+
+void Searcher::count_base(const Xapian::Database& db, const BuiltQuery& built,
+                          const MatchSetup& setup, SearchResult& out) const {
+    if (setup.base_spies == 0) return;
+    Xapian::Enquire enquire(db);
+    // Unweighted: no statistics asked of a remote shard, and nothing ranked.
+    enquire.set_query(built.filter.empty() ? Xapian::Query::MatchAll : built.filter);
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    enquire.set_docid_order(Xapian::Enquire::DONT_CARE);
+    for (std::size_t i = 0; i < setup.base_spies && i < setup.spies.size(); ++i) {
+        out.base_spies.push_back(setup.spies[i]());
+        enquire.add_matchspy(out.base_spies.back().get());
+    }
+    // No match goes to the client: each is counted once (see answer()).
+    enquire.get_mset(0, 0, db.get_doccount());
 }
 
 void Searcher::fill_hits(const Xapian::Database& db, const BuiltQuery& built,

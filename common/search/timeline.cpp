@@ -18,7 +18,8 @@ calendar::Period period_named(const std::string& period) {
 }  // namespace
 
 Timeline make_timeline(const std::string& period,
-                       const std::map<std::string, Xapian::doccount>& days) {
+                       const std::map<std::string, Xapian::doccount>& days,
+                       const std::map<std::string, Xapian::doccount>* all) {
     if (std::find(kTimelinePeriods.begin(), kTimelinePeriods.end(), period) ==
         kTimelinePeriods.end())
         throw Error(ErrorCode::BadOption,
@@ -34,7 +35,13 @@ Timeline make_timeline(const std::string& period,
         counts[calendar::period_start(p, *day)] += count;
         t.total += count;
     }
+    t.share = all != nullptr;
     if (counts.empty()) return t;
+    std::map<long, Xapian::doccount> all_counts;
+    if (all)
+        for (const auto& [date, count] : *all)
+            if (const auto day = calendar::day_number(date))
+                all_counts[calendar::period_start(p, *day)] += count;
     std::size_t periods = 0;
     for (long s = counts.begin()->first; s <= counts.rbegin()->first; s = calendar::next_period(p, s))
         if (++periods > kMaxTimelinePeriods)
@@ -48,8 +55,11 @@ Timeline make_timeline(const std::string& period,
                     NEWSIDX_OPT("since") "/" NEWSIDX_OPT("until"));
     for (long s = counts.begin()->first; s <= counts.rbegin()->first; s = calendar::next_period(p, s)) {
         const auto it = counts.find(s);
-        t.buckets.push_back(
-            {calendar::period_label(p, s), calendar::dashed(s), it == counts.end() ? 0 : it->second});
+        const auto base = all_counts.find(s);
+        t.buckets.push_back({calendar::period_label(p, s), calendar::dashed(s),
+                             it == counts.end() ? 0 : it->second,
+                             base == all_counts.end() ? 0 : base->second});
+        t.all_total += t.buckets.back().all;
     }
     return t;
 }

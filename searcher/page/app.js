@@ -1,10 +1,10 @@
 // The search page of searcher --serve. It asks /search for JSON and draws it; the state of a
-// search lives in the page's URL (q, since, until, site, lang, sort, collapse, timeline,
-// offset), so that a search can be shared and the back button works.
+// search lives in the page's URL (q, since, until, site, lang, sort, collapse, share,
+// timeline, offset), so that a search can be shared and the back button works.
 "use strict";
 
 const PAGE = 10;
-const FIELDS = ["q", "since", "until", "site", "lang", "sort", "collapse", "timeline", "offset"];
+const FIELDS = ["q", "since", "until", "site", "lang", "sort", "collapse", "share", "timeline", "offset"];
 const $ = (id) => document.getElementById(id);
 
 function el(tag, attrs, ...children) {
@@ -43,6 +43,7 @@ function fillForm(s) {
   $("sort").value = s.sort || "relevance";
   $("timeline").value = s.timeline || "month";
   $("collapse").checked = s.collapse === "1";
+  $("share").checked = s.share === "1";
 }
 
 function fromForm() {
@@ -55,6 +56,7 @@ function fromForm() {
     lang: s.lang,
     sort: $("sort").value === "relevance" ? "" : $("sort").value,
     collapse: $("collapse").checked ? "1" : "",
+    share: $("share").checked ? "1" : "",
     timeline: $("timeline").value === "month" ? "" : $("timeline").value,
   };
 }
@@ -152,9 +154,11 @@ function coarser(t) {
   const buckets = [];
   for (const b of t.buckets) {
     const k = key(b.period);
-    if (buckets.length && buckets[buckets.length - 1].period === k) buckets[buckets.length - 1].count += b.count;
-    else buckets.push({ period: k, count: b.count });
+    const last = buckets[buckets.length - 1];
+    if (last && last.period === k) { last.count += b.count; last.all += b.all || 0; }
+    else buckets.push({ period: k, count: b.count, all: b.all || 0 });
   }
+  for (const b of buckets) b.share = b.all ? b.count / b.all : null;
   return { ...t, period: t.period === "day" ? "month" : "year", buckets };
 }
 
@@ -167,16 +171,22 @@ function drawTimeline(asked) {
   while (t.buckets.length > MAX_BARS && t.period !== "year") t = coarser(t);
   box.dataset.period = t.period;
   const W = 300, H = 110, n = t.buckets.length;
-  const max = Math.max(1, ...t.buckets.map((b) => b.count));
+  // With share=1 a bar is as tall as its share of the period's articles, else its count.
+  const shared = t.all_total !== undefined;
+  const measure = (b) => shared ? (b.share || 0) : b.count;
+  const max = Math.max(shared ? 1e-9 : 1, ...t.buckets.map(measure));
+  box.dataset.measure = shared ? "share" : "count";
   const ns = "http://www.w3.org/2000/svg";
   const svg = document.createElementNS(ns, "svg");
   svg.setAttribute("viewBox", `0 0 ${W} ${H + 14}`);
   svg.setAttribute("preserveAspectRatio", "none");
   svg.setAttribute("role", "img");
-  svg.setAttribute("aria-label", `${t.total} matches per ${t.period}`);
+  svg.setAttribute("aria-label", shared
+    ? `share of all ${t.counts} that match, per ${t.period}`
+    : `${t.total} matches per ${t.period}`);
   const bw = Math.min(W / n, 24);  // a few periods: narrow bars, not one block
   t.buckets.forEach((b, i) => {
-    const h = (b.count / max) * H;
+    const h = (measure(b) / max) * H;
     const r = document.createElementNS(ns, "rect");
     r.setAttribute("x", (i * bw).toFixed(2));
     r.setAttribute("y", (H - h).toFixed(2));
@@ -184,8 +194,11 @@ function drawTimeline(asked) {
     r.setAttribute("height", h.toFixed(2));
     r.setAttribute("data-period", b.period);
     r.setAttribute("data-count", b.count);
+    if (shared) { r.setAttribute("data-all", b.all); r.setAttribute("data-share", b.share === null ? "" : b.share); }
     const tip = document.createElementNS(ns, "title");
-    tip.textContent = `${b.period}: ${b.count}`;
+    tip.textContent = shared
+      ? `${b.period}: ${b.count.toLocaleString("en")} of ${b.all.toLocaleString("en")} (${percent(b.count, b.all)})`
+      : `${b.period}: ${b.count}`;
     r.append(tip);
     svg.append(r);
   });
@@ -209,6 +222,14 @@ function drawTimeline(asked) {
     box.append(el("p", { class: "notes" }, `by ${t.period}: ${asked.buckets.length} ${asked.period}s are too many to draw`));
 }
 
+// count / all as a percentage, as the command line writes it: two decimals, two significant
+// digits below 0.01%; "-" when the period has no article.
+function percent(count, all) {
+  if (!all) return "-";
+  const p = 100 * count / all;
+  return (p > 0 && p < 0.01 ? p.toPrecision(2) : p.toFixed(2)) + "%";
+}
+
 // A facet value narrows the search: a site, a year (its first to last day), a language.
 function narrow(field, value) {
   const s = state();
@@ -229,7 +250,9 @@ function drawFacets(facets) {
       list.append(el("li", {},
         el("a", { href: "#", "data-field": field, "data-value": c.value,
                   onclick: (e) => { e.preventDefault(); narrow(field, c.value); } }, c.value),
-        el("span", { class: "count" }, c.count.toLocaleString("en"))));
+        el("span", { class: "count" }, c.count.toLocaleString("en") +
+           (c.all !== undefined ? " of " + c.all.toLocaleString("en") : "")),
+        ...(c.all !== undefined ? [el("span", { class: "share" }, percent(c.count, c.all))] : [])));
     box.append(el("div", { class: "facet", "data-facet": field }, el("h2", {}, field), list));
   }
 }
@@ -271,7 +294,13 @@ async function run() {
   // Sent either way, so that the switch overrides a server started with --collapse.
   p.set("collapse", s.collapse === "1" ? "1" : "0");
   p.set("timeline", s.timeline || "month");
+  p.set("share", s.share === "1" ? "1" : "0");
   p.set("facet", "site,year,lang");
+  // The table as CSV: the same counts, without the page.
+  const csv = new URLSearchParams(p);
+  csv.delete("offset");
+  csv.set("format", "csv");
+  $("csv-link").href = "/search?" + csv.toString();
   p.set("limit", PAGE);
   $("status").textContent = "searching\u2026";
   let reply;
@@ -328,7 +357,18 @@ async function run() {
 }
 
 $("search").addEventListener("submit", (e) => { e.preventDefault(); go(fromForm()); });
-for (const id of ["sort", "timeline", "collapse", "since", "until"])
+// With a token the CSV is fetched with it, and saved from memory.
+$("csv-link").addEventListener("click", async (e) => {
+  const token = sessionStorage.getItem("newsidx-token");
+  if (!token) return;
+  e.preventDefault();
+  const res = await fetch($("csv-link").href, { headers: { Authorization: "Bearer " + token } });
+  if (!res.ok) { $("error").textContent = "the CSV could not be fetched (" + res.status + ")"; $("error").hidden = false; return; }
+  const a = el("a", { href: URL.createObjectURL(await res.blob()), download: "newsidx.csv" });
+  a.click();
+  URL.revokeObjectURL(a.href);
+});
+for (const id of ["sort", "timeline", "collapse", "share", "since", "until"])
   $(id).addEventListener("change", () => { if ($("q").value.trim()) go(fromForm()); });
 $("prev").addEventListener("click", () => { const s = state(); s.offset = Math.max(0, Number(s.offset || 0) - PAGE); if (!s.offset) delete s.offset; go(s); });
 $("next").addEventListener("click", () => { const s = state(); s.offset = Number(s.offset || 0) + PAGE; go(s); });

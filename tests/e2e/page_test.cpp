@@ -187,6 +187,45 @@ TEST_F(PageTest, ShowsHitsWithHighlightsATimelineAndFacetsThatNarrow) {
               true);
 }
 
+// Issue #29, item 1: "Share of all" draws each period's share of all its articles with the
+// same filters (bars as tall as the shares), the facets' shares, and links the table as CSV.
+TEST_F(PageTest, ShareDrawsSharesOfAllArticlesAndLinksTheCsv) {
+    Browser& b = *browser_;
+    b.open(page("?q=security+guarantees&share=1&timeline=year"));
+    ASSERT_TRUE(b.until("return document.querySelectorAll('#chart svg rect').length > 0"));
+    EXPECT_EQ(b.eval("return document.getElementById('share').checked"), true);
+    EXPECT_EQ(b.eval("return document.getElementById('chart').dataset.measure"), "share");
+    // 2021: 1 of 7 articles, 2022: 10 of 17, 2023: 2 of 10 (the samples' files).
+    EXPECT_EQ(b.eval("return [...document.querySelectorAll('#chart svg rect')]"
+                     ".map(r => r.dataset.period + '=' + r.dataset.count + '/' + r.dataset.all)"
+                     ".join(' ')"),
+              "2021=1/7 2022=10/17 2023=2/10");
+    EXPECT_EQ(b.eval("return document.querySelector('#chart svg rect title').textContent"),
+              "2021: 1 of 7 (14.29%)");
+    // The tallest bar is the greatest share, and the heights are in the shares' proportion.
+    EXPECT_EQ(b.eval("const h = [...document.querySelectorAll('#chart svg rect')]"
+                     ".map(r => Number(r.getAttribute('height')));"
+                     "return Math.abs(h[0] / h[1] - (1 / 7) / (10 / 17)) < 0.01 && "
+                     "Math.abs(h[2] / h[1] - (2 / 10) / (10 / 17)) < 0.01"),
+              true);
+    EXPECT_EQ(b.eval("return document.querySelector("
+                     "'#facets [data-facet=site] li:first-child').textContent"),
+              "news.example.org4 of 757.14%");
+    // The CSV link is the same search as a table.
+    EXPECT_EQ(b.eval("return new URL(document.getElementById('csv-link').href).searchParams"
+                     ".get('format')"),
+              "csv");
+    EXPECT_EQ(b.eval("return fetch(document.getElementById('csv-link').href).then(r => r.text())"
+                     ".then(t => t.split('\\n').slice(0, 2).join('|'))"),
+              "query,table,value,start,count,all,share|security guarantees,timeline,2021,"
+              "2021-01-01,1,7,0.1428571429");
+    // Switched off: counts again, and the URL says so.
+    ASSERT_TRUE(b.click("#share"));
+    ASSERT_TRUE(b.until("return document.getElementById('chart').dataset.measure == 'count'"));
+    EXPECT_EQ(b.eval("return location.search.includes('share')"), false);
+    EXPECT_EQ(b.eval("return document.querySelectorAll('#facets .share').length"), 0);
+}
+
 TEST_F(PageTest, CollapseShowsSimilarCopiesAndPagingKeepsTheState) {
     Browser& b = *browser_;
     b.open(page("?q=rail+link&collapse=1"));

@@ -104,6 +104,8 @@ TEST_F(ServeTest, SearchAnswersWithTheCliJsonForEveryOption) {
          {"rail link", "--collapse", "--timeline", "month", "--facet", "site", "--facet", "year"}},
         {"q=security&timeline=week&facet=site,lang",
          {"security", "--timeline", "week", "--facet", "site", "--facet", "lang"}},
+        {"q=security&timeline=year&facet=site&share=1&collapse=1",
+         {"security", "--timeline", "year", "--facet", "site", "--share", "--collapse"}},
         {"q=talks&recency=30&now=2022-03-01", {"talks", "--recency", "30", "--now", "2022-03-01"}},
         {"q=garanties&lang=fr", {"garanties", "--lang", "fr"}},
         {"q=security+guarantees&expand=3", {"security guarantees", "--expand", "3"}},
@@ -131,6 +133,24 @@ TEST_F(ServeTest, SearchAnswersWithTheCliJsonForEveryOption) {
     // Not empty answers compared: the cases find what they should.
     EXPECT_EQ(get_json(port(), "/search?q=rail+link&collapse=1")["total_estimate"], 2);
     EXPECT_EQ(get_json(port(), "/search?copies=" + kRailOriginal)["count"], 2);
+}
+
+// Issue #29, item 1: format=csv is the command line's --format csv table, as a download.
+TEST_F(ServeTest, FormatCsvIsTheCommandLinesTable) {
+    httplib::Client client("127.0.0.1", port());
+    client.set_url_encode(false);
+    const auto res =
+        client.Get("/search?q=security+guarantees&timeline=year&facet=site&share=1&format=csv");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200) << res->body;
+    EXPECT_EQ(res->get_header_value("Content-Type"), "text/csv; charset=utf-8");
+    EXPECT_EQ(res->get_header_value("Content-Disposition"), "attachment; filename=\"newsidx.csv\"");
+    const CommandResult cli = run_command({kSearcher, "security guarantees", "--timeline", "year",
+                                           "--facet", "site", "--share", "--format", "csv"},
+                                          dir_->path().string());
+    ASSERT_EQ(cli.exit_code, 0) << cli.err;
+    EXPECT_EQ(res->body, cli.out);
+    EXPECT_EQ(lines_of(res->body).at(1), "security guarantees,timeline,2021,2021-01-01,1,7,0.1428571429");
 }
 
 TEST_F(ServeTest, ExplainTellsEachScoreAsItsParts) {
@@ -193,6 +213,9 @@ TEST_F(ServeTest, BadRequestsGetA4xxAndTheServerGoesOn) {
         {"/search?q=a&since=yesterday", 400, "since: "},
         {"/search?q=a&offset=9995&limit=10", 400, "offset: results past the 10000th"},
         {"/search?q=a&now=2022-01-01", 400, "now: needs recency"},
+        {"/search?q=a&share=1", 400, "share shows the timeline and facet counts as shares"},
+        {"/search?q=a&format=csv", 400, "format: csv is the timeline and facet tables"},
+        {"/search?q=a&format=xml", 400, "format: 'xml' is not one of json, csv"},
         {"/search?q=a&like=" + kDraft, 400, "q: give one of q, like and copies"},
         {"/search?q=%ff%fe", 400, "q: not valid UTF-8 text"},
         {"/search?q=%00", 400, "q: a NUL byte is no part of any text"},

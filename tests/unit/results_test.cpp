@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <sstream>
 
 namespace newsidx {
@@ -172,6 +173,62 @@ TEST(ExportLine, QuotesCsvFieldsAndWritesJsonObjects) {
               R"({"rank":1,"score":2.5,"date":"2022-02-08","site":"news.example.org",)"
               R"("url":"https://news.example.org/a","title":"One year on, the \"calm\" border",)"
               R"("path":"/corpus/a.txt","cluster":"https://y.org/first"})");
+}
+
+// Issue #29, item 1: with --share the JSON and CSV carry each count's base and share; a
+// period without an article has no share (null, empty), and a query with a comma is quoted.
+TEST(Share, JsonAndCsvCarryTheBaseAndTheShare) {
+    SearchResult r;
+    r.query = "oil, gas";
+    const std::map<std::string, Xapian::doccount> all{{"20220101", 12}, {"20220316", 8}};
+    r.timeline = make_timeline("month", {{"20220115", 3}, {"20220315", 1}}, &all);
+    Facet site;
+    site.field = "site";
+    site.share = true;
+    site.values = 1;
+    site.top = {{"bbc.co.uk", 4, 20}};
+    r.facets.push_back(site);
+    const std::string json = render_json(r);
+    EXPECT_NE(json.find(R"("timeline":{"period":"month","counts":"articles","total":4,)"
+                        R"("all_total":20,"share":0.2,"buckets":[)"
+                        R"({"period":"2022-01","start":"2022-01-01","count":3,"all":12,"share":0.25},)"
+                        R"({"period":"2022-02","start":"2022-02-01","count":0,"all":0,"share":null},)"
+                        R"({"period":"2022-03","start":"2022-03-01","count":1,"all":8,"share":0.125}]})"),
+              std::string::npos)
+        << json;
+    EXPECT_NE(json.find(R"("facets":{"site":{"values":1,"top":[)"
+                        R"({"value":"bbc.co.uk","count":4,"all":20,"share":0.2}]}})"),
+              std::string::npos)
+        << json;
+    EXPECT_EQ(render_tables_csv(r),
+              "query,table,value,start,count,all,share\n"
+              "\"oil, gas\",timeline,2022-01,2022-01-01,3,12,0.25\n"
+              "\"oil, gas\",timeline,2022-02,2022-02-01,0,0,\n"
+              "\"oil, gas\",timeline,2022-03,2022-03-01,1,8,0.125\n"
+              "\"oil, gas\",site,bbc.co.uk,,4,20,0.2\n");
+    // Without --share the base's columns are empty; without a header for the next batch line.
+    r.timeline = make_timeline("year", {{"20220115", 3}});
+    r.facets.clear();
+    EXPECT_EQ(render_tables_csv(r, false), "\"oil, gas\",timeline,2022,2022-01-01,3,,\n");
+    EXPECT_EQ(render_json(r).find("\"all\""), std::string::npos);
+}
+
+// The chart with --share: each line's count, its base and share, and a bar as long as the
+// share (the greatest share fills the width, the line one column under it).
+TEST(Share, ChartShowsCountOfAllAndTheShare) {
+    const std::map<std::string, Xapian::doccount> all{{"20220101", 1200}, {"20220316", 8}};
+    const Timeline t = make_timeline("month", {{"20220115", 30}, {"20220315", 1}}, &all);
+    std::ostringstream out;
+    render_timeline(out, t, 50);
+    EXPECT_EQ(out.str(),
+              "timeline by month: 31 of 1,208 articles with the same filters match (2.57%) in 3 "
+              "months\n"
+              "2022-01  30 of 1,200   2.50%  ###\n"
+              "2022-02   0 of     0       -\n"
+              "2022-03   1 of     8  12.50%  ###################\n");
+    EXPECT_EQ(share_text(1, 30676), "0.0033%");
+    EXPECT_EQ(share_text(0, 5), "0.00%");
+    EXPECT_EQ(share_text(5, 5), "100.00%");
 }
 
 }  // namespace

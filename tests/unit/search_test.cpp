@@ -279,6 +279,59 @@ TEST(Search, FacetsAndTimelineCountEachMatchOnceWhenThePageEdgeTies) {
     EXPECT_EQ(r.timeline->total, 17u);
 }
 
+// Issue #29, item 1: with --share every count has beside it the articles that pass the same
+// filters without the query: a year's, a site's own output.
+TEST(Search, ShareCountsEveryArticleWithTheSameFilters) {
+    SearchOptions opts;
+    opts.limit = 1;
+    opts.timeline = "year";
+    opts.facets = {"site"};
+    opts.share = true;
+    // "security": a1 (Feb), a2 (Mar), a6 (Sep 2022); 2022 has a1, a2, a5, a6.
+    SearchResult r = run("security", opts);
+    ASSERT_TRUE(r.timeline);
+    EXPECT_TRUE(r.timeline->share);
+    ASSERT_EQ(r.timeline->buckets.size(), 1u);
+    EXPECT_EQ(r.timeline->buckets[0].count, 3u);
+    EXPECT_EQ(r.timeline->buckets[0].all, 4u);
+    EXPECT_EQ(r.timeline->all_total, 4u);
+    ASSERT_EQ(r.facets.at(0).top.size(), 2u);
+    EXPECT_TRUE(r.facets[0].share);
+    EXPECT_EQ(r.facets[0].top[0].value, "www.bbc.co.uk");
+    EXPECT_EQ(r.facets[0].top[0].count, 2u);
+    EXPECT_EQ(r.facets[0].top[0].all, 2u) << "a2 and a6 (a5 is sport.bbc.co.uk)";
+    EXPECT_EQ(r.facets[0].top[1].value, "news.example.org");
+    EXPECT_EQ(r.facets[0].top[1].count, 1u);
+    EXPECT_EQ(r.facets[0].top[1].all, 3u) << "a1, a7, a8";
+    // The filters narrow the base too: bbc.co.uk's 2022 is a2, a5 and a6.
+    opts.site = "bbc.co.uk";
+    r = run("security", opts);
+    EXPECT_EQ(r.timeline->buckets.at(0).count, 2u);
+    EXPECT_EQ(r.timeline->buckets.at(0).all, 3u);
+    // A filter typed in the query is a filter of the base as well.
+    opts.site.clear();
+    r = run("security site:news.example.org", opts);
+    EXPECT_EQ(r.timeline->buckets.at(0).count, 1u);
+    EXPECT_EQ(r.timeline->buckets.at(0).all, 1u) << "news.example.org's 2022 is a1";
+    // By month: the months between without an article have no share.
+    opts.timeline = "month";
+    opts.facets.clear();
+    r = run("security", opts);
+    ASSERT_EQ(r.timeline->buckets.size(), 8u);
+    EXPECT_EQ(r.timeline->buckets[1].all, 1u) << "March: a2";
+    EXPECT_EQ(r.timeline->buckets[2].all, 0u) << "April";
+    EXPECT_EQ(r.timeline->all_total, 3u) << "a1, a2, a6: a5 (October) is past the last match";
+    // Without the option, no base.
+    opts.share = false;
+    r = run("security", opts);
+    EXPECT_FALSE(r.timeline->share);
+    EXPECT_EQ(r.timeline->buckets[1].all, 0u);
+    // --share shows the timeline's and facets' counts: without either it is refused.
+    opts.share = true;
+    opts.timeline.clear();
+    EXPECT_THROW(run("security", opts), Error);
+}
+
 TEST(Search, Near) {
     EXPECT_EQ(ids("security NEAR/3 region"), (Ids{"a2"}));
     EXPECT_EQ(ids("security NEAR/1 region"), (Ids{}));

@@ -89,10 +89,12 @@ std::optional<int> parse_command_line(App& app, int argc, char** argv, int ok, i
     }
 }
 
-enum class Format { Text, Json, Trec };
+/// The output of a search: text, JSON, TREC run lines, or the timeline's and facets' tables
+/// as CSV.
+enum class Format { Text, Json, Trec, Csv };
 
 /// --batch: answers every `id<TAB>query` line of `in` (called `name` in messages) with the
-/// open `searcher`, printing JSON lines or TREC run lines to `out`. A line that is not
+/// open `searcher`, printing JSON lines, TREC run lines or CSV rows (one header) to `out`. A line that is not
 /// `id<TAB>query`, or whose search fails, is reported to `err` as NAME:LINE: reason and
 /// skipped. Returns kHits, or kBatchSkipped when some lines were skipped.
 int run_batch(Searcher& searcher, std::istream& in, const std::string& name, Format format,

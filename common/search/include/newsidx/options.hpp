@@ -81,6 +81,9 @@ struct SearchOptions {
     /// --collapse: one hit per near-duplicate cluster, with its trail (who ran it first,
     /// where else); counts and the timeline count clusters.
     bool collapse = false;
+    /// --share: the timeline and the facets also count every article (story, with --collapse)
+    /// that passes the same filters without the query, and show each count as a share of it.
+    bool share = false;
     /// --recency DAYS: add freshness to relevance, halving every DAYS days before `now`;
     /// 0 = off. See docs/news-features.md for the formula.
     double recency_days = 0;

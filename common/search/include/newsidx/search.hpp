@@ -88,8 +88,12 @@ struct Facet {
     struct Count {
         std::string value;
         Xapian::doccount count = 0;
+        /// --share: the articles with this value that pass the same filters, matching or not
+        /// (a site's own output); the share is count / all.
+        Xapian::doccount all = 0;
     };
     std::string field;       ///< site, year or lang
+    bool share = false;      ///< --share: each count has its `all`
     std::vector<Count> top;  ///< at most kFacetTop, most matches first, then by value
     std::size_t values = 0;  ///< how many distinct values the matches have
 };
@@ -109,6 +113,9 @@ struct SearchResult {
     std::vector<std::string> expansion;  ///< terms --expand added, best first
     /// The spies MatchSetup::spies made, in order, after they saw every match of the search.
     std::vector<std::shared_ptr<Xapian::MatchSpy>> spies;
+    /// With MatchSetup::base_spies: the same spies, after they saw every article that passes the
+    /// filters, matching the query or not.
+    std::vector<std::shared_ptr<Xapian::MatchSpy>> base_spies;
     std::vector<Facet> facets;         ///< one per --facet, in the order asked
     std::optional<Timeline> timeline;  ///< with --timeline
     bool collapsed = false;            ///< --collapse: one hit per cluster; total counts clusters
@@ -132,6 +139,10 @@ struct MatchSetup {
     /// the attempt that answered come back in SearchResult::spies. With spies a search looks
     /// at every match, not only as many as an exact count up to kExactCountUpTo needs.
     std::vector<std::function<std::shared_ptr<Xapian::MatchSpy>()>> spies;
+    /// --share: the first this many spies are also made to count, in a match of their own,
+    /// every article that passes the query's filters (dates, site, language) without the
+    /// query: SearchResult::base_spies.
+    std::size_t base_spies = 0;
     /// Extra weight from a caller's posting sources, each added with OP_AND_MAYBE.
     std::vector<std::shared_ptr<Xapian::PostingSource>> boosts;
 };
@@ -206,6 +217,10 @@ class Searcher {
     // The analyzer of a hit (its words were parsed and are stemmed with it); its document is
     // read only when the set has several analyzers.
     std::string analyzer_of_hit(const Xapian::MSetIterator& hit, const BuiltQuery& built) const;
+    // --share: the first setup.base_spies spies, made afresh into out.base_spies, over every
+    // article that passes the filters of `built`, matching its query or not.
+    void count_base(const Xapian::Database& db, const BuiltQuery& built, const MatchSetup& setup,
+                    SearchResult& out) const;
     // What the answer of the set leaves out or counts otherwise than one index.
     std::vector<std::string> answer_notes(const Xapian::Database& db, const BuiltQuery& built,
                                           bool looked_for_spelling, Xapian::doccount matches,

@@ -1,0 +1,225 @@
+// Issue #29: coverage analysis on a real corpus (SaudiNewsNet: 30,676 Arabic articles of 22
+// days, real dates and sites, many syndicated copies), its numbers checked against the
+// article files themselves and against separate searches.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "corpora.hpp"
+#include "run_command.hpp"
+#include "temp_dir.hpp"
+
+namespace newsidx::test {
+namespace {
+
+namespace fs = std::filesystem;
+using Counts = std::map<std::string, unsigned>;
+
+// An article as its file says: its date (YYYY-MM-DD) and the host of its URL, lower case.
+struct FileArticle {
+    std::string date, host;
+};
+
+// Every article file of `folder`, by URL, read without the engine: line 2 the date, line 3
+// the URL.
+std::map<std::string, FileArticle> read_articles(const std::string& folder) {
+    std::map<std::string, FileArticle> by_url;
+    for (const auto& entry : fs::directory_iterator(folder)) {
+        if (entry.path().extension() != ".txt") continue;
+        std::ifstream in(entry.path());
+        std::string title, date, url;
+        std::getline(in, title);
+        std::getline(in, date);
+        std::getline(in, url);
+        const std::size_t from = url.find("://") + 3;
+        std::string host = url.substr(from, url.find_first_of("/?#", from) - from);
+        std::transform(host.begin(), host.end(), host.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        by_url[url] = {date.substr(0, 4) + "-" + date.substr(4, 2) + "-" + date.substr(6, 2), host};
+    }
+    return by_url;
+}
+
+class Coverage : public ::testing::Test {
+  protected:
+    static void SetUpTestSuite() {
+        dir_ = new TempDir;
+        corpus_ = unpack("saudinewsnet-ar.tar.gz", "saudinewsnet-ar", *dir_);
+        if (corpus_.empty()) return;
+        const CommandResult r =
+            run_command({NEWSIDX_INDEX_BIN, "-q", "--db", *dir_ / "db", corpus_});
+        indexed_ = r.exit_code == 0;
+        if (indexed_) articles_ = read_articles(corpus_);
+    }
+    static void TearDownTestSuite() {
+        delete dir_;
+        dir_ = nullptr;
+    }
+    void SetUp() override {
+        if (corpus_.empty())
+            GTEST_SKIP() << "corpus not found: " << corpora_dir() << "/saudinewsnet-ar.tar.gz";
+        ASSERT_TRUE(indexed_);
+        ASSERT_EQ(articles_.size(), 30676u) << "one article per URL";
+    }
+
+    static CommandResult searcher(std::vector<std::string> args) {
+        args.insert(args.begin(), {NEWSIDX_SEARCH_BIN, "--db", *dir_ / "db"});
+        return run_command(args);
+    }
+    static nlohmann::json json_of(const std::vector<std::string>& args) {
+        std::vector<std::string> all = args;
+        all.insert(all.begin(), "--json");
+        const CommandResult r = searcher(all);
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        return nlohmann::json::parse(r.out);
+    }
+    // Every match of a search, as --export jsonl lists them.
+    static std::vector<nlohmann::json> matches(const std::vector<std::string>& args) {
+        std::vector<std::string> all = {"--export", "jsonl"};
+        all.insert(all.end(), args.begin(), args.end());
+        const CommandResult r = searcher(all);
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        std::vector<nlohmann::json> out;
+        for (const std::string& line : lines_of(r.out)) out.push_back(nlohmann::json::parse(line));
+        return out;
+    }
+
+    static TempDir* dir_;
+    static std::string corpus_;
+    static bool indexed_;
+    static std::map<std::string, FileArticle> articles_;
+};
+TempDir* Coverage::dir_ = nullptr;
+std::string Coverage::corpus_;
+bool Coverage::indexed_ = false;
+std::map<std::string, FileArticle> Coverage::articles_;
+
+constexpr const char* kOil = "النفط";
+
+// Each bucket: its count is the matches of that day (a separate --export of the same search),
+// its `all` the files of that day that pass the filters, its share the one over the other.
+void expect_buckets(const nlohmann::json& timeline, const Counts& matches, const Counts& all) {
+    unsigned total = 0, all_total = 0;
+    for (const auto& b : timeline["buckets"]) {
+        const std::string day = b["period"];
+        const unsigned count = matches.count(day) ? matches.at(day) : 0;
+        const unsigned base = all.count(day) ? all.at(day) : 0;
+        EXPECT_EQ(b["count"], count) << day;
+        EXPECT_EQ(b["all"], base) << day;
+        if (base == 0)
+            EXPECT_TRUE(b["share"].is_null()) << day;
+        else
+            EXPECT_DOUBLE_EQ(b["share"].get<double>(), static_cast<double>(count) / base) << day;
+        total += count;
+        all_total += base;
+    }
+    EXPECT_EQ(timeline["total"], total);
+    EXPECT_EQ(timeline["all_total"], all_total);
+}
+
+// Issue #29, item 1: attention as a share of all articles, per day and per site (each site's
+// share of its own output), with the filters applied to both.
+TEST_F(Coverage, ArticleSharesAgreeWithTheFiles) {
+    Counts per_day, per_site;
+    for (const auto& [url, a] : articles_) {
+        ++per_day[a.date];
+        ++per_site[a.host];
+    }
+    const nlohmann::json j =
+        json_of({"-n", "1", "--timeline", "day", "--facet", "site", "--share", kOil});
+    const std::vector<nlohmann::json> hits = matches({kOil});
+    ASSERT_GT(hits.size(), 500u);
+    EXPECT_EQ(j["total_estimate"], hits.size());
+    Counts hit_days, hit_sites;
+    for (const auto& h : hits) {
+        ++hit_days[h["date"].get<std::string>()];
+        ++hit_sites[h["site"].get<std::string>()];
+    }
+    EXPECT_EQ(j["timeline"]["buckets"].size(), 22u) << "2015-07-21 to 2015-08-11";
+    expect_buckets(j["timeline"], hit_days, per_day);
+    // The days the corpus has no article (28-30 July, 5 August) have no share.
+    EXPECT_EQ(j["timeline"]["all_total"], 30676u);
+    const auto& sites = j["facets"]["site"]["top"];
+    ASSERT_GE(sites.size(), 10u);
+    for (const auto& s : sites) {
+        const std::string site = s["value"];
+        EXPECT_EQ(s["count"], hit_sites[site]) << site;
+        EXPECT_EQ(s["all"], per_site[site]) << site;
+        EXPECT_DOUBLE_EQ(s["share"].get<double>(),
+                         static_cast<double>(hit_sites[site]) / per_site[site])
+            << site;
+    }
+
+    // One site's output over five days: the base is that site's articles of those days.
+    const std::vector<std::string> filters = {"--site", "www.alriyadh.com", "--since",
+                                              "2015-08-01", "--until", "2015-08-05"};
+    Counts site_days;
+    for (const auto& [url, a] : articles_)
+        if (a.host == "www.alriyadh.com" && a.date >= "2015-08-01" && a.date <= "2015-08-05")
+            ++site_days[a.date];
+    std::vector<std::string> args = {"-n", "1", "--timeline", "day", "--share", kOil};
+    args.insert(args.end(), filters.begin(), filters.end());
+    const nlohmann::json f = json_of(args);
+    std::vector<std::string> query = {kOil};
+    query.insert(query.end(), filters.begin(), filters.end());
+    Counts filtered_days;
+    for (const auto& h : matches(query)) ++filtered_days[h["date"].get<std::string>()];
+    ASSERT_FALSE(filtered_days.empty());
+    expect_buckets(f["timeline"], filtered_days, site_days);
+
+    // The CSV table holds the same numbers.
+    args.insert(args.begin(), {"--format", "csv"});
+    const CommandResult csv = searcher(args);
+    ASSERT_EQ(csv.exit_code, 0) << csv.err;
+    const std::vector<std::string> rows = lines_of(csv.out);
+    ASSERT_EQ(rows.size(), f["timeline"]["buckets"].size() + 1);
+    EXPECT_EQ(rows[0], "query,table,value,start,count,all,share");
+    for (std::size_t i = 1; i < rows.size(); ++i) {
+        const auto& b = f["timeline"]["buckets"][i - 1];
+        const std::string lead = std::string(kOil) + ",timeline," + b["period"].get<std::string>() +
+                                 "," + b["start"].get<std::string>() + "," +
+                                 std::to_string(b["count"].get<unsigned>()) + "," +
+                                 std::to_string(b["all"].get<unsigned>()) + ",";
+        EXPECT_EQ(rows[i].rfind(lead, 0), 0u) << rows[i] << " against " << lead;
+    }
+}
+
+// By story: a story is counted once, in the day of its first article within the filters,
+// matching or not; the base is every story that begins there. Checked against the clusters
+// that --export names (its "cluster" field is the URL of each article's first copy).
+TEST_F(Coverage, StorySharesCountEachClusterOnceWhereItBegins) {
+    const std::vector<nlohmann::json> everything = matches({"date:2015"});
+    ASSERT_EQ(everything.size(), articles_.size());
+    std::map<std::string, std::string> began;  // cluster -> its first day
+    for (const auto& a : everything) {
+        const std::string cluster = a["cluster"], date = a["date"];
+        auto [at, fresh] = began.try_emplace(cluster, date);
+        if (!fresh) at->second = std::min(at->second, date);
+        // Every article's day is the day of its file.
+        EXPECT_EQ(date, articles_.at(a["url"].get<std::string>()).date);
+    }
+    ASSERT_LT(began.size(), articles_.size()) << "the corpus has copies";
+    Counts stories_per_day;
+    for (const auto& [cluster, day] : began) ++stories_per_day[day];
+    std::set<std::string> matched;
+    for (const auto& h : matches({kOil})) matched.insert(h["cluster"].get<std::string>());
+    Counts matched_per_day;
+    for (const std::string& cluster : matched) ++matched_per_day[began.at(cluster)];
+
+    const nlohmann::json j =
+        json_of({"-n", "1", "--collapse", "--timeline", "day", "--share", kOil});
+    EXPECT_EQ(j["total_estimate"], matched.size());
+    EXPECT_EQ(j["timeline"]["counts"], "stories");
+    expect_buckets(j["timeline"], matched_per_day, stories_per_day);
+    for (const auto& b : j["timeline"]["buckets"]) EXPECT_LE(b["count"], b["all"]);
+}
+
+}  // namespace
+}  // namespace newsidx::test
