@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""What --share costs: each search with and without it, the same binary and index, turn about.
+"""What --share and --compare cost: each search with and without, same binary and index, turn about.
 
   python3 bench/attention.py --bin build/bin/searcher --db /tmp/all.db [--runs 9]
 
-Prints a Markdown table of the median elapsed_ms (the searcher's own time in its JSON, which
+Prints Markdown tables of the median elapsed_ms (the searcher's own time in its JSON, which
 leaves out the process start) per query, over the combined corpora's index (issue #29).
 """
 import argparse
@@ -17,6 +17,14 @@ CASES = [
     ("السعودية", ["--timeline", "day", "--since", "2015"]),
     ("السعودية", ["--collapse", "--timeline", "day", "--since", "2015"]),
     ("النفط", ["--collapse", "--timeline", "day", "--facet", "site"]),
+]
+
+
+# A query, and the queries compared with it on one month timeline.
+COMPARED = [
+    ("oil", ["gold", "wheat"]),
+    ("oil", ["gold", "wheat", "\"crude oil\"", "coffee"]),
+    ("النفط", ["اليمن", "الحج", "السعودية", "إيران"]),
 ]
 
 
@@ -45,6 +53,18 @@ def main():
         without, with_share = statistics.median(times[False]), statistics.median(times[True])
         print(f"| {query} | `{' '.join(flags)}` | {matches:,} | {without:.1f} ms | "
               f"{with_share:.1f} ms | {with_share / without:.2f} |")
+    print()
+    print("| query | compared with | alone | compared | ratio |")
+    print("|---|---|---:|---:|---:|")
+    for query, others in COMPARED:
+        flags = ["--timeline", "month"]
+        compare = [arg for other in others for arg in ("--compare", other)]
+        alone, together = [], []
+        for _ in range(args.runs):
+            alone.append(elapsed(args.bin, args.db, query, flags)[0])
+            together.append(elapsed(args.bin, args.db, query, flags + compare)[0])
+        a, b = statistics.median(alone), statistics.median(together)
+        print(f"| {query} | {', '.join(others)} | {a:.1f} ms | {b:.1f} ms | {b / a:.2f} |")
 
 
 if __name__ == "__main__":

@@ -50,6 +50,7 @@ constexpr const char* kFooter =
     "  searcher --color always budget | less -R\n"
     "  searcher --collapse --timeline week \"oil prices\"\n"
     "  searcher --timeline month --share --format csv ceasefire > attention.csv\n"
+    "  searcher --timeline month --share oil --compare gold --compare wheat\n"
     "  searcher --explain -n 3 \"security guarantees\"\n"
     "  searcher --copies https://news.example.org/2022/02/16/draft-text-published\n"
     "  searcher --recency 30 ceasefire\n"
@@ -197,7 +198,10 @@ void print_result(const newsidx::SearchResult& result, const newsidx::SearchOpti
         const int columns =
             ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0 ? size.ws_col : 80;
         std::cout << (result.hits.empty() && result.facets.empty() ? "" : "\n");
-        newsidx::render_timeline(std::cout, *result.timeline, columns);
+        if (result.compared.empty())
+            newsidx::render_timeline(std::cout, *result.timeline, columns);
+        else
+            newsidx::render_comparison(std::cout, result);
     }
     std::cerr << (result.hits.empty() ? "searcher: " : "") << newsidx::status_line(result, options)
               << '\n';

@@ -87,8 +87,15 @@ int run_batch(Searcher& searcher, std::istream& in, const std::string& name, For
             const SearchResult result = searcher.search(q->query);
             if (format == Format::Trec)
                 render_trec(out, q->id, result);
-            else if (format == Format::Csv)
-                out << render_tables_csv(result, std::exchange(header, false));
+            else if (format == Format::Csv) {
+                const std::string rows = render_tables_csv(result, false, &q->id);
+                if (std::exchange(header, false)) out << "id," << kTablesCsvHeader << '\n';
+                out << rows;
+                // A query without a match has no row: said, so that its absence is not a gap.
+                if (rows.empty())
+                    err << name << ':' << line_no << ": no matches for id " << q->id
+                        << ": no rows\n";
+            }
             else
                 out << render_json(result, q->id) << '\n';
         } catch (const Error& e) {

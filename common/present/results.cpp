@@ -162,7 +162,7 @@ void render_text(std::ostream& out, const SearchResult& result, bool terminal) {
         if (facet.top.empty()) continue;
         out << (result.hits.empty() ? "" : "\n") << facet.field << " (" << facet.top.size()
             << " of " << with_thousands(facet.values) << (facet.values == 1 ? " value" : " values")
-            << (facet.share ? "; articles matching, of all the value's articles with the same filters"
+            << (facet.share ? "; matching articles of all with the same filters"
                             : ", articles matching")
             << "):\n";
         std::size_t width = 0, all_width = 0, share_width = 0;
@@ -234,6 +234,15 @@ std::string render_json(const SearchResult& result, const std::string& id, Spell
     }
     if (!result.expansion.empty()) doc["expansion"] = result.expansion;
     if (result.timeline) doc["timeline"] = timeline_json(*result.timeline);
+    if (!result.compared.empty()) {
+        doc["compared"] = nlohmann::ordered_json::array();
+        for (const Compared& c : result.compared)
+            doc["compared"].push_back(
+                {{"query", c.query},
+                 {"did_you_mean", c.did_you_mean.empty() ? nlohmann::ordered_json(nullptr)
+                                                         : nlohmann::ordered_json(c.did_you_mean)},
+                 {"timeline", timeline_json(c.timeline)}});
+    }
     if (!result.facets.empty()) doc["facets"] = facets_json(result.facets);
     if (!result.missing_shards.empty()) {
         doc["partial"] = true;
@@ -384,6 +393,20 @@ void render_trec(std::ostream& out, const std::string& qid, const SearchResult& 
     }
 }
 
+namespace {
+
+// --share: runs of at least this many periods without any article are one line in the text.
+constexpr std::size_t kFoldedRun = 3;
+
+// The end of the run of periods without any article (with --share) that starts at `b`.
+std::size_t empty_run_end(const Timeline& t, std::size_t b) {
+    std::size_t end = b;
+    while (t.share && end < t.buckets.size() && t.buckets[end].all == 0) ++end;
+    return end;
+}
+
+}  // namespace
+
 void render_timeline(std::ostream& out, const Timeline& t, int columns) {
     // A bar is as long as its count, or with --share its share, against the greatest.
     const auto measure = [&t](const Timeline::Bucket& b) {
@@ -399,21 +422,27 @@ void render_timeline(std::ostream& out, const Timeline& t, int columns) {
         all_width = std::max(all_width, with_thousands(b.all).size());
         share_width = std::max(share_width, share_text(b.count, b.all).size());
     }
-    const char* what = t.total != 1 ? t.counts() : t.stories ? "story" : "article";
-    out << "timeline by " << t.period << ": " << with_thousands(t.total) << ' ';
+    const bool one = t.buckets.size() == 1;
+    out << "timeline by " << t.period << ": " << with_thousands(t.total) << ' '
+        << (t.total != 1 ? t.counts() : t.stories ? "story" : "article") << " in "
+        << with_thousands(t.buckets.size()) << ' ' << t.period << (one ? "" : "s") << '\n';
     if (t.share)
-        out << "of " << with_thousands(t.all_total) << ' ' << t.counts()
-            << " with the same filters match (" << share_text(t.total, t.all_total) << ")";
-    else
-        out << what;
-    out << " in " << with_thousands(t.buckets.size()) << ' ' << t.period
-        << (t.buckets.size() == 1 ? "" : "s") << '\n';
+        out << "share of the " << with_thousands(t.all_total) << ' ' << t.counts()
+            << " with the same filters in " << (one ? "that " : "those ") << t.period
+            << (one ? "" : "s") << ": " << share_text(t.total, t.all_total) << '\n';
     // label, two spaces, count [" of " all, two spaces, share], two spaces, bar: the bar takes
     // what the terminal leaves.
     const std::size_t used =
         label_width + count_width + 4 + (t.share ? all_width + share_width + 6 : 0);
     const int bar_width = std::max(columns - static_cast<int>(used) - 1, 0);
-    for (const auto& b : t.buckets) {
+    for (std::size_t i = 0; i < t.buckets.size(); ++i) {
+        const Timeline::Bucket& b = t.buckets[i];
+        if (const std::size_t end = empty_run_end(t, i); end - i >= kFoldedRun) {
+            out << b.label << " to " << t.buckets[end - 1].label << "  no " << t.counts() << " ("
+                << with_thousands(end - i) << ' ' << t.period << "s)\n";
+            i = end - 1;
+            continue;
+        }
         const std::string count = with_thousands(b.count);
         out << b.label << std::string(label_width - b.label.size() + 2, ' ')
             << std::string(count_width - count.size(), ' ') << count;
@@ -432,28 +461,107 @@ void render_timeline(std::ostream& out, const Timeline& t, int columns) {
     }
 }
 
-std::string render_tables_csv(const SearchResult& result, bool header) {
-    std::string out = header ? std::string(kTablesCsvHeader) + '\n' : std::string();
-    const auto row = [&](const std::string& table, const std::string& value,
-                         const std::string& start, Xapian::doccount count, bool share,
-                         Xapian::doccount all) {
-        out += csv_field(result.query) + ',' + table + ',' + csv_field(value) + ',' + start + ',' +
+namespace {
+
+// count / all as a decimal fraction for a spreadsheet: ten places at most, no exponent, no
+// trailing zeros ("0.25", "0.0000325988", "1").
+std::string decimal(Xapian::doccount count, Xapian::doccount all) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.10f", static_cast<double>(count) / all);
+    std::string out = text;
+    while (out.back() == '0') out.pop_back();
+    if (out.back() == '.') out.pop_back();
+    return out;
+}
+
+}  // namespace
+
+void render_comparison(std::ostream& out, const SearchResult& result) {
+    const Timeline& first = *result.timeline;
+    std::vector<std::pair<std::string, const Timeline*>> series{{result.query, &first}};
+    for (const Compared& c : result.compared) series.emplace_back(c.query, &c.timeline);
+    out << "timeline by " << first.period << ": " << series.size() << " queries, "
+        << first.counts() << " matching"
+        << (first.share ? " (and their share of all with the same filters)" : "") << '\n';
+    // The legend: each query's number, total and overall share.
+    std::size_t query_width = 0, total_width = 0;
+    for (const auto& [query, t] : series) {
+        query_width = std::max(query_width, query.size());
+        total_width = std::max(total_width, with_thousands(t->total).size());
+    }
+    for (std::size_t i = 0; i < series.size(); ++i) {
+        const auto& [query, t] = series[i];
+        const std::string total = with_thousands(t->total);
+        out << "  " << i + 1 << "  " << query << std::string(query_width - query.size(), ' ')
+            << "  " << std::string(total_width - total.size(), ' ') << total << ' '
+            << t->counts();
+        if (t->share) out << " (" << share_text(t->total, t->all_total) << ')';
+        out << '\n';
+    }
+    // The table: a row per period, a column per query (count and share), the base once.
+    std::vector<std::vector<std::string>> rows{{"period"}};
+    if (first.share) rows[0].push_back("all");
+    for (std::size_t i = 0; i < series.size(); ++i) rows[0].push_back(std::to_string(i + 1));
+    std::vector<std::string> folded;  // a run of periods without any article: one line
+    for (std::size_t b = 0; b < first.buckets.size(); ++b) {
+        if (const std::size_t end = empty_run_end(first, b); end - b >= kFoldedRun) {
+            rows.push_back({});
+            folded.push_back(first.buckets[b].label + " to " + first.buckets[end - 1].label +
+                             "  no " + first.counts() + " (" + with_thousands(end - b) + ' ' +
+                             first.period + "s)");
+            b = end - 1;
+            continue;
+        }
+        std::vector<std::string> row{first.buckets[b].label};
+        if (first.share) row.push_back(with_thousands(first.buckets[b].all));
+        for (const auto& [query, t] : series) {
+            const Timeline::Bucket& bucket = t->buckets.at(b);
+            row.push_back(with_thousands(bucket.count) +
+                          (t->share ? " " + share_text(bucket.count, bucket.all) : ""));
+        }
+        rows.push_back(std::move(row));
+    }
+    std::vector<std::size_t> widths(rows[0].size(), 0);
+    for (const auto& row : rows)
+        for (std::size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], row[c].size());
+    std::size_t next_folded = 0;
+    for (const auto& row : rows) {
+        if (row.empty()) {
+            out << folded[next_folded++] << '\n';
+            continue;
+        }
+        out << row[0] << std::string(widths[0] - row[0].size(), ' ');
+        for (std::size_t c = 1; c < row.size(); ++c)
+            out << "  " << std::string(widths[c] - row[c].size(), ' ') << row[c];
+        out << '\n';
+    }
+}
+
+std::string render_tables_csv(const SearchResult& result, bool header, const std::string* id) {
+    std::string out;
+    if (header) out = (id ? "id," : "") + std::string(kTablesCsvHeader) + '\n';
+    const auto row = [&out, id](const std::string& query, const std::string& table,
+                                const std::string& value, const std::string& start,
+                                Xapian::doccount count, bool share, Xapian::doccount all) {
+        if (id) out += csv_field(*id) + ',';
+        out += csv_field(query) + ',' + table + ',' + csv_field(value) + ',' + start + ',' +
                std::to_string(count) + ',';
         if (share) {
-            char fraction[32] = "";
-            if (all > 0)
-                std::snprintf(fraction, sizeof fraction, "%.10g", static_cast<double>(count) / all);
-            out += std::to_string(all) + ',' + fraction;
+            out += std::to_string(all) + ',' + (all > 0 ? decimal(count, all) : std::string());
         } else {
             out += ',';
         }
         out += '\n';
     };
-    if (result.timeline)
-        for (const Timeline::Bucket& b : result.timeline->buckets)
-            row("timeline", b.label, b.start, b.count, result.timeline->share, b.all);
+    const auto timeline_rows = [&](const std::string& query, const Timeline& t) {
+        for (const Timeline::Bucket& b : t.buckets)
+            row(query, "timeline", b.label, b.start, b.count, t.share, b.all);
+    };
+    if (result.timeline) timeline_rows(result.query, *result.timeline);
+    for (const Compared& c : result.compared) timeline_rows(c.query, c.timeline);
     for (const Facet& facet : result.facets)
-        for (const Facet::Count& c : facet.top) row(facet.field, c.value, "", c.count, facet.share, c.all);
+        for (const Facet::Count& c : facet.top)
+            row(result.query, facet.field, c.value, "", c.count, facet.share, c.all);
     return out;
 }
 

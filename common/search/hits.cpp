@@ -250,7 +250,7 @@ void count_clusters(const Xapian::ValueCountMatchSpy& spy, const Xapian::ValueCo
 
 }  // namespace
 
-void count_spies(const SearchOptions& options, SearchResult& result) {
+TimelineDays count_spies(const SearchOptions& options, SearchResult& result) {
     const auto spy = [&](std::size_t i) -> const Xapian::ValueCountMatchSpy& {
         return dynamic_cast<const Xapian::ValueCountMatchSpy&>(*result.spies.at(i));
     };
@@ -260,23 +260,20 @@ void count_spies(const SearchOptions& options, SearchResult& result) {
     };
     for (std::size_t i = 0; i < options.facets.size(); ++i)
         result.facets.push_back(facet_of(options.facets[i], spy(i), base(i)));
-    if (options.timeline.empty() && !options.collapse) return;
+    TimelineDays days;
+    if (options.timeline.empty() && !options.collapse) return days;
     const std::size_t last = options.facets.size();
-    std::map<std::string, Xapian::doccount> days, all_days;
+    days.share = base(last) != nullptr;
     if (options.collapse) {
-        count_clusters(spy(last), base(last), result, days, all_days);
+        count_clusters(spy(last), base(last), result, days.matches, days.all);
     } else {
         for (auto it = spy(last).values_begin(); it != spy(last).values_end(); ++it)
-            days[*it] += it.get_termfreq();
+            days.matches[*it] += it.get_termfreq();
         if (const auto* b = base(last))
             for (auto it = b->values_begin(); it != b->values_end(); ++it)
-                all_days[*it] += it.get_termfreq();
+                days.all[*it] += it.get_termfreq();
     }
-    if (!options.timeline.empty()) {
-        result.timeline =
-            make_timeline(options.timeline, days, base(last) ? &all_days : nullptr);
-        result.timeline->stories = options.collapse;
-    }
+    return days;
 }
 
 }  // namespace newsidx

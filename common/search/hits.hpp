@@ -4,6 +4,7 @@
 
 #include <xapian.h>
 
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -53,8 +54,17 @@ std::string first_url_of(const IndexSet& set, const Xapian::Database& db, Xapian
 std::vector<std::function<std::shared_ptr<Xapian::MatchSpy>()>> spies_for(
     const SearchOptions& options);
 
+/// What a timeline counts, per day (YYYYMMDD): the matches (articles, or with --collapse
+/// stories, each at one day), and with --share (`share`) every article (story) that passes
+/// the filters without the query.
+struct TimelineDays {
+    std::map<std::string, Xapian::doccount> matches, all;
+    bool share = false;
+};
+
 /// What the spies of spies_for() counted, into `result`: the facets; with --collapse the
-/// clusters (the total, the articles, each hit's "+N similar"); the timeline.
-void count_spies(const SearchOptions& options, SearchResult& result);
+/// clusters (the total, the articles, each hit's "+N similar"). Returns the days for the
+/// timeline (empty without --timeline), which make_timeline() makes into periods.
+TimelineDays count_spies(const SearchOptions& options, SearchResult& result);
 
 }  // namespace newsidx

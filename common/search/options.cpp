@@ -77,7 +77,18 @@ Filters check_options(const SearchOptions& options) {
         throw Error(ErrorCode::BadOption,
                     NEWSIDX_OPT("share") " shows the " NEWSIDX_OPT("timeline") " and " NEWSIDX_OPT(
                         "facet") " counts as shares: ask for one of them")
-            .with_hint("add e.g. " NEWSIDX_OPT("timeline") " month or " NEWSIDX_OPT("facet") " site");
+            .with_hint("add " NEWSIDX_OPT("timeline") " or " NEWSIDX_OPT("facet"));
+    if (options.compare.size() > kMaxCompared)
+        throw Error(ErrorCode::BadOption, NEWSIDX_OPT("compare") ": at most " +
+                                              std::to_string(kMaxCompared) +
+                                              " queries beside the first (five on one timeline)");
+    if (!options.compare.empty() && options.timeline.empty())
+        throw Error(ErrorCode::BadOption, NEWSIDX_OPT("compare") " draws timelines: it needs " NEWSIDX_OPT("timeline"));
+    for (const std::string& query : options.compare) {
+        if (query.find_first_not_of(" \t\r\n") == std::string::npos)
+            throw Error(ErrorCode::BadOption, NEWSIDX_OPT("compare") ": an empty query");
+        check_query_text(query);
+    }
     if (options.recency_days < 0)
         throw Error(ErrorCode::BadOption, NEWSIDX_OPT("recency") " wants a half-life in days, above 0");
     if (!options.now.empty()) {
@@ -343,6 +354,12 @@ constexpr SearchOption kRows[] = {
      "without the query: attention, not the archive's growth",
      [](SearchOptions& o, const std::string& v) { o.share = on(v); },
      [](const SearchOptions& o) { return o.share; }, nullptr},
+    {"compare", 0, T::Text, "QUERY", 0, 0, {}, true, true, "timeline", {"export", "like"},
+     "Draw this query's " NEWSIDX_OPT("timeline") " beside the first's, with the same filters "
+     "(and " NEWSIDX_OPT("share") "); repeat for up to 4",
+     [](SearchOptions& o, const std::string& v) { o.compare.push_back(v); },
+     [](const SearchOptions& o) { return !o.compare.empty(); },
+     [](SearchOptions& o) { o.compare.clear(); }},
     {"collapse", 0, T::Switch, "", 0, 0, {}, false, true, {}, {"export"},
      "Near-duplicate copies fold into their best hit, with \"+N similar\", who ran it first and "
      "where else; counts and " NEWSIDX_OPT("timeline") " count stories",

@@ -11,6 +11,82 @@
 #include "xapian_errors.hpp"
 
 namespace newsidx {
+namespace {
+
+using Q = Xapian::Query;
+
+// Whether `q` matches by a filter: a term of a boolean field (site, language, day, month,
+// year), or the date: range.
+bool is_filter_leaf(const Q& q) {
+    if (q.get_type() == Q::OP_VALUE_RANGE || q.get_type() == Q::OP_VALUE_GE ||
+        q.get_type() == Q::OP_VALUE_LE)
+        return true;
+    if (q.get_type() != Q::LEAF_TERM) return false;
+    const schema::Prefix* prefix = schema::prefix_of(*q.get_terms_begin());
+    return prefix && prefix->is_boolean;
+}
+
+// Whether `q` is made of filters only, however combined.
+bool only_filters(const Q& q) {
+    if (is_filter_leaf(q)) return true;
+    if (q.get_num_subqueries() == 0) return false;
+    for (std::size_t i = 0; i < q.get_num_subqueries(); ++i)
+        if (!only_filters(q.get_subquery(i))) return false;
+    return true;
+}
+
+bool has_filter(const Q& q) {
+    if (is_filter_leaf(q)) return true;
+    for (std::size_t i = 0; i < q.get_num_subqueries(); ++i)
+        if (has_filter(q.get_subquery(i))) return true;
+    return false;
+}
+
+Q all_of(const std::vector<Q>& parts) {
+    std::vector<Q> given;
+    for (const Q& q : parts)
+        if (!q.empty()) given.push_back(q);
+    if (given.empty()) return {};
+    return given.size() == 1 ? given[0] : Q(Q::OP_AND, given.begin(), given.end());
+}
+
+// The filters typed in a parsed query that every match passes (the whole query's), as one
+// query; empty when there are none. `missed` is set when a filter is typed where it narrows
+// only a part (beside an OR, within a bracket's alternative).
+Q whole_query_filters(const Q& q, bool& missed) {
+    if (only_filters(q)) return q;
+    const std::size_t n = q.get_num_subqueries();
+    std::vector<Q> parts;
+    switch (q.get_type()) {
+        case Q::OP_AND:
+        case Q::OP_FILTER:
+            for (std::size_t i = 0; i < n; ++i)
+                parts.push_back(whole_query_filters(q.get_subquery(i), missed));
+            return all_of(parts);
+        case Q::OP_AND_NOT: {
+            std::vector<Q> excluded;
+            for (std::size_t i = 1; i < n; ++i) {
+                if (only_filters(q.get_subquery(i)))
+                    excluded.push_back(q.get_subquery(i));
+                else
+                    missed = missed || has_filter(q.get_subquery(i));
+            }
+            const Q kept = whole_query_filters(q.get_subquery(0), missed);
+            if (excluded.empty()) return kept;
+            return Q(Q::OP_AND_NOT, kept.empty() ? Q::MatchAll : kept,
+                     Q(Q::OP_OR, excluded.begin(), excluded.end()));
+        }
+        case Q::OP_AND_MAYBE:
+        case Q::OP_SCALE_WEIGHT:
+            for (std::size_t i = 1; i < n; ++i) missed = missed || has_filter(q.get_subquery(i));
+            return n > 0 ? whole_query_filters(q.get_subquery(0), missed) : Q();
+        default:
+            missed = missed || has_filter(q);
+            return {};
+    }
+}
+
+}  // namespace
 
 QueryBuilder::QueryBuilder(const IndexSet& set, const SearchOptions& options, Filters filters)
     : set_(set), options_(options), filters_(std::move(filters)), analyzers_(set.analyzers()) {
@@ -69,6 +145,11 @@ BuiltQuery QueryBuilder::build(const std::string& query) const {
         }
     }
     Parses parses = parse_each(query, folded, text.negative, built);
+    // --share: the filters typed among the words narrow the base as --site does (every
+    // analyzer's parse has the same).
+    const Xapian::Query typed_in_parse =
+        parses.empty() ? Xapian::Query()
+                       : whole_query_filters(parses.front().second, built.base_misses_filters);
     const Xapian::Database& db = set_.database();
     const std::vector<std::string> title_terms =
         text.negative ? std::vector<std::string>()
@@ -93,11 +174,8 @@ BuiltQuery QueryBuilder::build(const std::string& query) const {
         ranking::add_char_pairs(built.ranked, tokens);
     }
     ranking::add_title_boosts(built.ranked, title_terms, options_);
-    built.filter = filter();
-    if (!typed_filter.empty())
-        built.filter = built.filter.empty()
-                           ? typed_filter
-                           : Xapian::Query(Xapian::Query::OP_AND, built.filter, typed_filter);
+    built.filter = all_of({filter(), typed_filter});
+    built.base_filter = all_of({built.filter, typed_in_parse});
     return built;
 }
 

@@ -23,6 +23,13 @@ inline constexpr Xapian::doccount kFewHits = 3;
 struct BuiltQuery {
     ranking::RankedQuery ranked;  ///< the ranked part: what the user typed, and its evidence
     Xapian::Query filter;         ///< the options' filters; empty when there are none
+    /// --share: what an article passes to count in the base: the filters, and those typed in
+    /// a query with operators that narrow the whole of it ("\"a b\" site:x", "-site:x",
+    /// "date:2015"); empty when there are none.
+    Xapian::Query base_filter;
+    /// A filter typed where it narrows only a part of the query ("a OR b site:x"): the base
+    /// cannot have it (a note says so).
+    bool base_misses_filters = false;
     std::string raw;              ///< the query text as the user wrote it
     std::string folded;           ///< the query text as the parser read it
     /// The set's analyzers (an article is analysed by one of them); empty when not known.

@@ -118,6 +118,7 @@ BuiltQuery Searcher::like_query(std::vector<std::string>* terms) {
                 Xapian::Query(Xapian::Query::OP_VALUE_RANGE, schema::kClusterSlot.slot, key, key)),
             "like");
         built.filter = builder_->filter();
+        built.base_filter = built.filter;
         built.raw = built.folded = "like:" + options_.like;
         return built;
     });
@@ -125,8 +126,45 @@ BuiltQuery Searcher::like_query(std::vector<std::string>* terms) {
 
 SearchResult Searcher::search(const std::string& query) {
     SearchResult result = search(query, match_setup());
-    count_spies(options_, result);
+    std::vector<TimelineDays> days{count_spies(options_, result)};
+    if (options_.timeline.empty()) return result;
+    result.compared.resize(options_.compare.size());
+    for (std::size_t i = 0; i < options_.compare.size(); ++i) {
+        result.compared[i].query = options_.compare[i];
+        days.push_back(compared_days(options_.compare[i], result, result.compared[i]));
+        result.elapsed_ms += result.compared[i].elapsed_ms;  // the answer took them all
+    }
+    // Every query's timeline over one span: from the first day any of them matches to the last.
+    std::pair<std::string, std::string> span;
+    for (const TimelineDays& d : days) {
+        if (d.matches.empty()) continue;
+        if (span.first.empty() || d.matches.begin()->first < span.first)
+            span.first = d.matches.begin()->first;
+        span.second = std::max(span.second, d.matches.rbegin()->first);
+    }
+    const auto timeline = [&](const TimelineDays& d) {
+        Timeline t = make_timeline(options_.timeline, d.matches, d.share ? &d.all : nullptr, span);
+        t.stories = options_.collapse;
+        return t;
+    };
+    result.timeline = timeline(days[0]);
+    for (std::size_t i = 0; i < result.compared.size(); ++i)
+        result.compared[i].timeline = timeline(days[i + 1]);
     return result;
+}
+
+TimelineDays Searcher::compared_days(const std::string& query, const SearchResult& first,
+                                     Compared& out) {
+    // The timeline's spy only (the facets are the first query's), and no base of its own.
+    SearchOptions options = options_;
+    options.facets.clear();
+    MatchSetup setup;
+    setup.spies = spies_for(options);
+    SearchResult result = search(query, setup);
+    if (!first.base_spies.empty()) result.base_spies = {first.base_spies.back()};
+    out.did_you_mean = result.did_you_mean;
+    out.elapsed_ms = result.elapsed_ms;
+    return count_spies(options, result);
 }
 
 SearchResult Searcher::search(const std::string& query, const MatchSetup& setup) {
@@ -302,7 +340,7 @@ void Searcher::count_base(const Xapian::Database& db, const BuiltQuery& built,
     if (setup.base_spies == 0) return;
     Xapian::Enquire enquire(db);
     // Unweighted: no statistics asked of a remote shard, and nothing ranked.
-    enquire.set_query(built.filter.empty() ? Xapian::Query::MatchAll : built.filter);
+    enquire.set_query(built.base_filter.empty() ? Xapian::Query::MatchAll : built.base_filter);
     enquire.set_weighting_scheme(Xapian::BoolWeight());
     enquire.set_docid_order(Xapian::Enquire::DONT_CARE);
     for (std::size_t i = 0; i < setup.base_spies && i < setup.spies.size(); ++i) {
@@ -311,6 +349,11 @@ void Searcher::count_base(const Xapian::Database& db, const BuiltQuery& built,
     }
     // No match goes to the client: each is counted once (see answer()).
     enquire.get_mset(0, 0, db.get_doccount());
+    if (built.base_misses_filters)
+        out.notes.push_back(
+            NEWSIDX_OPT("share") ": a filter typed where it narrows only a part of the query "
+            "(beside OR, in brackets) does not narrow the base of the shares; give it as "
+            NEWSIDX_OPT("site") ", " NEWSIDX_OPT("lang") " or " NEWSIDX_OPT("since") "/" NEWSIDX_OPT("until"));
 }
 
 void Searcher::fill_hits(const Xapian::Database& db, const BuiltQuery& built,

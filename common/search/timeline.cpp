@@ -19,7 +19,8 @@ calendar::Period period_named(const std::string& period) {
 
 Timeline make_timeline(const std::string& period,
                        const std::map<std::string, Xapian::doccount>& days,
-                       const std::map<std::string, Xapian::doccount>* all) {
+                       const std::map<std::string, Xapian::doccount>* all,
+                       const std::pair<std::string, std::string>& span) {
     if (std::find(kTimelinePeriods.begin(), kTimelinePeriods.end(), period) ==
         kTimelinePeriods.end())
         throw Error(ErrorCode::BadOption,
@@ -36,6 +37,9 @@ Timeline make_timeline(const std::string& period,
         t.total += count;
     }
     t.share = all != nullptr;
+    // The span asked for runs over the days of other timelines drawn with this one.
+    for (const std::string& date : {span.first, span.second})
+        if (const auto day = calendar::day_number(date)) counts.try_emplace(calendar::period_start(p, *day), 0);
     if (counts.empty()) return t;
     std::map<long, Xapian::doccount> all_counts;
     if (all)

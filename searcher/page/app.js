@@ -4,7 +4,9 @@
 "use strict";
 
 const PAGE = 10;
-const FIELDS = ["q", "since", "until", "site", "lang", "sort", "collapse", "share", "timeline", "offset"];
+const FIELDS = ["q", "since", "until", "site", "lang", "sort", "collapse", "share", "timeline", "compare", "offset"];
+// The lines of a comparison: the query's, then each compared query's (at most five).
+const COLOURS = ["#0b57d0", "#d93025", "#188038", "#e37400", "#9334e6"];
 const $ = (id) => document.getElementById(id);
 
 function el(tag, attrs, ...children) {
@@ -18,17 +20,26 @@ function el(tag, attrs, ...children) {
   return node;
 }
 
-// The state of the page, from its URL.
+// The state of the page, from its URL. The compared queries are one parameter each
+// (compare=gold&compare=wheat), kept here as one text: "gold; wheat".
 function state() {
   const p = new URLSearchParams(location.search);
   const s = {};
-  for (const f of FIELDS) if (p.get(f)) s[f] = p.get(f);
+  for (const f of FIELDS) if (p.get(f)) s[f] = f === "compare" ? p.getAll(f).join("; ") : p.get(f);
   return s;
+}
+
+function comparedQueries(text) {
+  return (text || "").split(";").map((q) => q.trim()).filter((q) => q);
 }
 
 function go(next, replace) {
   const p = new URLSearchParams();
-  for (const f of FIELDS) if (next[f] !== undefined && next[f] !== "" && next[f] !== null) p.set(f, next[f]);
+  for (const f of FIELDS) {
+    if (next[f] === undefined || next[f] === "" || next[f] === null) continue;
+    if (f === "compare") for (const q of comparedQueries(next[f])) p.append(f, q);
+    else p.set(f, next[f]);
+  }
   const url = p.toString() ? "/?" + p.toString() : "/";
   if (replace) history.replaceState(null, "", url);
   else history.pushState(null, "", url);
@@ -44,6 +55,7 @@ function fillForm(s) {
   $("timeline").value = s.timeline || "month";
   $("collapse").checked = s.collapse === "1";
   $("share").checked = s.share === "1";
+  $("compare").value = s.compare || "";
 }
 
 function fromForm() {
@@ -57,6 +69,7 @@ function fromForm() {
     sort: $("sort").value === "relevance" ? "" : $("sort").value,
     collapse: $("collapse").checked ? "1" : "",
     share: $("share").checked ? "1" : "",
+    compare: comparedQueries($("compare").value).join("; "),
     timeline: $("timeline").value === "month" ? "" : $("timeline").value,
   };
 }
@@ -230,6 +243,90 @@ function percent(count, all) {
   return (p > 0 && p < 0.01 ? p.toPrecision(2) : p.toFixed(2)) + "%";
 }
 
+// --compare: each query's timeline as a line, over the same periods, with a legend; counts, or
+// with share=1 each period's share of all its articles.
+function drawComparison(body) {
+  const box = $("chart");
+  box.replaceChildren();
+  let series = [{ query: body.query, t: body.timeline }, ...body.compared.map((c) => ({ query: c.query, t: c.timeline }))];
+  if (!series[0].t.buckets.length) { $("timeline-box").hidden = true; return; }
+  $("timeline-box").hidden = false;
+  while (series[0].t.buckets.length > MAX_BARS && series[0].t.period !== "year")
+    series = series.map((x) => ({ ...x, t: coarser(x.t) }));
+  const first = series[0].t;
+  box.dataset.period = first.period;
+  const shared = first.all_total !== undefined;
+  box.dataset.measure = shared ? "share" : "count";
+  const measure = (b) => shared ? (b.share || 0) : b.count;
+  const W = 300, H = 110, n = first.buckets.length;
+  const max = Math.max(shared ? 1e-9 : 1, ...series.flatMap((x) => x.t.buckets.map(measure)));
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("viewBox", `0 0 ${W} ${H + 14}`);
+  svg.setAttribute("preserveAspectRatio", "none");
+  svg.setAttribute("role", "img");
+  svg.setAttribute("aria-label", `${series.length} queries per ${first.period}`);
+  const x = (i) => n === 1 ? W / 2 : (i * W) / (n - 1);
+  const y = (v) => H - 2 - (v / max) * (H - 4);  // the lines' width inside the box
+  series.forEach((s, k) => {
+    // A period without any article has no share: the line breaks there.
+    const gap = (b) => shared && !b.all;
+    let d = "", pen = "M";
+    s.t.buckets.forEach((b, i) => {
+      if (gap(b)) { pen = "M"; return; }
+      d += `${pen}${x(i).toFixed(2)},${y(measure(b)).toFixed(2)} `;
+      pen = "L";
+    });
+    const line = document.createElementNS(ns, "path");
+    line.setAttribute("d", d.trim());
+    line.setAttribute("fill", "none");
+    line.setAttribute("stroke", COLOURS[k]);
+    line.setAttribute("stroke-width", "1.5");
+    line.setAttribute("vector-effect", "non-scaling-stroke");
+    line.setAttribute("data-query", s.query);
+    svg.append(line);
+    s.t.buckets.forEach((b, i) => {
+      if (gap(b)) return;
+      const dot = document.createElementNS(ns, "circle");
+      dot.setAttribute("cx", x(i).toFixed(2));
+      dot.setAttribute("cy", y(measure(b)).toFixed(2));
+      dot.setAttribute("r", n > 40 ? "0.8" : "1.6");
+      dot.setAttribute("fill", COLOURS[k]);
+      dot.setAttribute("data-period", b.period);
+      dot.setAttribute("data-count", b.count);
+      if (shared) dot.setAttribute("data-all", b.all);
+      const tip = document.createElementNS(ns, "title");
+      tip.textContent = `${b.period} \u00b7 ${s.query}: ${b.count.toLocaleString("en")}` +
+        (shared ? ` of ${b.all.toLocaleString("en")} (${percent(b.count, b.all)})` : "");
+      dot.append(tip);
+      svg.append(dot);
+    });
+  });
+  const label = (text, at, anchor) => {
+    const t = document.createElementNS(ns, "text");
+    t.setAttribute("x", at);
+    t.setAttribute("y", H + 12);
+    t.setAttribute("text-anchor", anchor);
+    t.textContent = text;
+    svg.append(t);
+  };
+  label(first.buckets[0].period, 0, "start");
+  if (n > 1) label(first.buckets[n - 1].period, W, "end");
+  box.append(svg);
+  const legend = el("ul", { class: "legend" });
+  series.forEach((s, k) => {
+    // (Through the CSSOM: the page's Content-Security-Policy refuses style attributes.)
+    const swatch = el("span", { class: "swatch" });
+    swatch.style.background = COLOURS[k];
+    legend.append(el("li", { "data-query": s.query }, swatch, s.query + " ",
+    el("span", { class: "count" }, s.t.total.toLocaleString("en") +
+      (shared ? " (" + percent(s.t.total, s.t.all_total) + ")" : ""))));
+  });
+  box.append(legend);
+  if (first.period !== body.timeline.period)
+    box.append(el("p", { class: "notes" }, `by ${first.period}: ${body.timeline.buckets.length} ${body.timeline.period}s are too many to draw`));
+}
+
 // A facet value narrows the search: a site, a year (its first to last day), a language.
 function narrow(field, value) {
   const s = state();
@@ -295,6 +392,7 @@ async function run() {
   p.set("collapse", s.collapse === "1" ? "1" : "0");
   p.set("timeline", s.timeline || "month");
   p.set("share", s.share === "1" ? "1" : "0");
+  for (const q of comparedQueries(s.compare)) p.append("compare", q);
   p.set("facet", "site,year,lang");
   // The table as CSV: the same counts, without the page.
   const csv = new URLSearchParams(p);
@@ -352,7 +450,8 @@ async function run() {
   $("next").disabled = offset + hits.length >= total;
   $("page").textContent = "page " + (Math.floor(offset / PAGE) + 1);
   $("side").hidden = false;
-  drawTimeline(body.timeline);
+  if (body.compared) drawComparison(body);
+  else drawTimeline(body.timeline);
   drawFacets(body.facets);
 }
 
@@ -368,7 +467,7 @@ $("csv-link").addEventListener("click", async (e) => {
   a.click();
   URL.revokeObjectURL(a.href);
 });
-for (const id of ["sort", "timeline", "collapse", "share", "since", "until"])
+for (const id of ["sort", "timeline", "collapse", "share", "compare", "since", "until"])
   $(id).addEventListener("change", () => { if ($("q").value.trim()) go(fromForm()); });
 $("prev").addEventListener("click", () => { const s = state(); s.offset = Math.max(0, Number(s.offset || 0) - PAGE); if (!s.offset) delete s.offset; go(s); });
 $("next").addEventListener("click", () => { const s = state(); s.offset = Number(s.offset || 0) + PAGE; go(s); });

@@ -221,5 +221,58 @@ TEST_F(Coverage, StorySharesCountEachClusterOnceWhereItBegins) {
     for (const auto& b : j["timeline"]["buckets"]) EXPECT_LE(b["count"], b["all"]);
 }
 
+// Issue #29, item 2: queries compared on one timeline are each what a search of its own, with
+// the same filters, counts; over one span of days (zeros where a query has no match).
+TEST_F(Coverage, ComparedTimelinesAreTheSeparateSearches) {
+    const std::vector<std::string> others = {"اليمن", "\"الحج\"", "zzqx"};
+    for (const std::vector<std::string>& flags :
+         std::vector<std::vector<std::string>>{{"--share"},
+                                               {"--collapse", "--share"},
+                                               {"--site", "aawsat.com", "--since", "2015-08"}}) {
+        std::vector<std::string> args = {"-n", "1", "--timeline", "day", kOil};
+        args.insert(args.end(), flags.begin(), flags.end());
+        for (const std::string& q : others) args.insert(args.end(), {"--compare", q});
+        const nlohmann::json j = json_of(args);
+        ASSERT_EQ(j["compared"].size(), others.size());
+        const auto& span = j["timeline"]["buckets"];
+        ASSERT_GT(span.size(), 5u);
+        for (std::size_t i = 0; i < others.size(); ++i) {
+            SCOPED_TRACE(others[i] + " with " + flags[0]);
+            const nlohmann::json& compared = j["compared"][i];
+            EXPECT_EQ(compared["query"], others[i]);
+            const auto& buckets = compared["timeline"]["buckets"];
+            ASSERT_EQ(buckets.size(), span.size());
+            std::vector<std::string> alone = {"-n", "1", "--timeline", "day", others[i]};
+            alone.insert(alone.end(), flags.begin(), flags.end());
+            const CommandResult r = searcher(alone);
+            // (zzqx matches nothing: exit code 1, and no timeline to compare.)
+            std::map<std::string, nlohmann::json> own;
+            if (r.exit_code == 0) {
+                const nlohmann::json separate = json_of(alone);
+                EXPECT_EQ(compared["timeline"]["total"], separate["timeline"]["total"]);
+                for (const auto& b : separate["timeline"]["buckets"]) own[b["period"]] = b;
+            } else {
+                EXPECT_EQ(compared["timeline"]["total"], 0);
+            }
+            for (std::size_t k = 0; k < buckets.size(); ++k) {
+                const auto& b = buckets[k];
+                EXPECT_EQ(b["period"], span[k]["period"]);
+                if (b.contains("all")) {
+                    EXPECT_EQ(b["all"], span[k]["all"]) << "one base";
+                }
+                const auto it = own.find(b["period"]);
+                if (it == own.end()) {
+                    EXPECT_EQ(b["count"], 0) << b["period"];
+                } else {
+                    EXPECT_EQ(b["count"], it->second["count"]) << b["period"];
+                    if (b.contains("all")) {
+                        EXPECT_EQ(b["all"], it->second["all"]) << b["period"];
+                    }
+                }
+            }
+        }
+    }
+}
+
 }  // namespace
 }  // namespace newsidx::test

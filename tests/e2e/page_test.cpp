@@ -226,6 +226,39 @@ TEST_F(PageTest, ShareDrawsSharesOfAllArticlesAndLinksTheCsv) {
     EXPECT_EQ(b.eval("return document.querySelectorAll('#facets .share').length"), 0);
 }
 
+// Issue #29, item 2: compared queries are lines over one span with a legend, their counts those
+// of the JSON API; with shares, a line breaks where a period has no article.
+TEST_F(PageTest, CompareDrawsALinePerQueryWithALegend) {
+    Browser& b = *browser_;
+    b.open(page("?q=security+guarantees&compare=rail+link&compare=ceasefire&timeline=year"));
+    ASSERT_TRUE(b.until("return document.querySelectorAll('#chart svg path').length == 3"));
+    EXPECT_EQ(b.eval("return document.getElementById('compare').value"), "rail link; ceasefire");
+    EXPECT_EQ(b.eval("return [...document.querySelectorAll('#chart .legend li')]"
+                     ".map(li => li.textContent).join('|')"),
+              "security guarantees 13|rail link 3|ceasefire 2");
+    // A point per year and query, its count that of the query's own search.
+    EXPECT_EQ(b.eval("return [...document.querySelectorAll('#chart svg circle')]"
+                     ".map(c => c.dataset.period + '=' + c.dataset.count).join(' ')"),
+              "2021=1 2022=10 2023=2 2021=0 2022=0 2023=3 2021=0 2022=2 2023=0");
+    EXPECT_EQ(b.eval("return fetch('/search?q=ceasefire&timeline=year').then(r => r.json())"
+                     ".then(j => j.timeline.buckets.map(x => x.period + '=' + x.count).join(' '))"),
+              "2022=2");
+    // The colours of the lines are the legend's.
+    EXPECT_EQ(b.eval("const lines = [...document.querySelectorAll('#chart svg path')];"
+                     "const swatches = [...document.querySelectorAll('#chart .legend .swatch')];"
+                     "return lines.every((l, i) => getComputedStyle(swatches[i]).backgroundColor =="
+                     " getComputedStyle(l).stroke)"),
+              true);
+    // The compared queries go into the URL one parameter each, and come back from it.
+    b.eval("document.getElementById('compare').value = 'rail link; harbour';"
+           "document.getElementById('compare').dispatchEvent(new Event('change')); return true");
+    ASSERT_TRUE(b.until("return location.search.includes('compare=harbour')"));
+    EXPECT_EQ(b.eval("return new URLSearchParams(location.search).getAll('compare').join('|')"),
+              "rail link|harbour");
+    ASSERT_TRUE(b.until("return [...document.querySelectorAll('#chart .legend li')]"
+                        ".map(li => li.dataset.query).join('|') == 'security guarantees|rail link|harbour'"));
+}
+
 TEST_F(PageTest, CollapseShowsSimilarCopiesAndPagingKeepsTheState) {
     Browser& b = *browser_;
     b.open(page("?q=rail+link&collapse=1"));

@@ -103,6 +103,25 @@ TEST(BatchRunner, AnswersEveryLineAndReportsTheBadOnes) {
     EXPECT_EQ(none.str(), "");
 }
 
+// Issue #29: --batch with --format csv: one header, each row with its line's id (two lines may
+// ask the same query), and a line without a match, which has no row, said on stderr.
+TEST(BatchRunner, CsvRowsCarryTheIdUnderOneHeader) {
+    SearchOptions o;
+    o.db_paths = {search_fixture_db()};
+    o.plain = true;
+    o.timeline = "year";
+    o.share = true;
+    Searcher searcher(o);
+    std::istringstream in("a\tmarathon\nb\tzzqx\nc\tmarathon\n");
+    std::ostringstream out, err;
+    EXPECT_EQ(cli::run_batch(searcher, in, "q.tsv", cli::Format::Csv, out, err), cli::kHits);
+    EXPECT_EQ(out.str(),
+              "id,query,table,value,start,count,all,share\n"
+              "a,marathon,timeline,2022,2022-01-01,1,4,0.25\n"
+              "c,marathon,timeline,2022,2022-01-01,1,4,0.25\n");
+    EXPECT_EQ(err.str(), "q.tsv:2: no matches for id b: no rows\n");
+}
+
 TEST(CliRun, MapsEveryFailureToAnExitCodeAndOneMessage) {
     const auto code_of = [](const Error& e) { return e.code() == ErrorCode::BadOption ? 2 : 1; };
     std::ostringstream err;

@@ -214,21 +214,65 @@ TEST(Share, JsonAndCsvCarryTheBaseAndTheShare) {
 }
 
 // The chart with --share: each line's count, its base and share, and a bar as long as the
-// share (the greatest share fills the width, the line one column under it).
+// share (the greatest share fills the width, the line one column under it); a run of three
+// periods or more without any article is one line.
 TEST(Share, ChartShowsCountOfAllAndTheShare) {
     const std::map<std::string, Xapian::doccount> all{{"20220101", 1200}, {"20220316", 8}};
     const Timeline t = make_timeline("month", {{"20220115", 30}, {"20220315", 1}}, &all);
     std::ostringstream out;
     render_timeline(out, t, 50);
     EXPECT_EQ(out.str(),
-              "timeline by month: 31 of 1,208 articles with the same filters match (2.57%) in 3 "
-              "months\n"
+              "timeline by month: 31 articles in 3 months\n"
+              "share of the 1,208 articles with the same filters in those months: 2.57%\n"
               "2022-01  30 of 1,200   2.50%  ###\n"
               "2022-02   0 of     0       -\n"
               "2022-03   1 of     8  12.50%  ###################\n");
+    const std::map<std::string, Xapian::doccount> gap{{"20220101", 10}, {"20220601", 10}};
+    out.str("");
+    render_timeline(out, make_timeline("month", {{"20220115", 1}, {"20220615", 1}}, &gap), 50);
+    EXPECT_EQ(out.str(),
+              "timeline by month: 2 articles in 6 months\n"
+              "share of the 20 articles with the same filters in those months: 10.00%\n"
+              "2022-01  1 of 10  10.00%  #######################\n"
+              "2022-02 to 2022-05  no articles (4 months)\n"
+              "2022-06  1 of 10  10.00%  #######################\n");
     EXPECT_EQ(share_text(1, 30676), "0.0033%");
     EXPECT_EQ(share_text(0, 5), "0.00%");
     EXPECT_EQ(share_text(5, 5), "100.00%");
+}
+
+// Issue #29, item 2: the compared timelines as a table (a column per query, the base once) and
+// as CSV rows under each query.
+TEST(Share, ComparisonIsATableAndCsvRowsPerQuery) {
+    const std::map<std::string, Xapian::doccount> all{{"20220101", 1200}, {"20220301", 8}};
+    const std::pair<std::string, std::string> span{"20220115", "20220315"};
+    SearchResult r;
+    r.query = "oil";
+    r.timeline = make_timeline("month", {{"20220115", 30}}, &all, span);
+    r.compared.push_back({"crude prices", make_timeline("month", {{"20220315", 2}}, &all, span), {}, 0});
+    std::ostringstream out;
+    render_comparison(out, r);
+    EXPECT_EQ(out.str(),
+              "timeline by month: 2 queries, articles matching (and their share of all with the "
+              "same filters)\n"
+              "  1  oil           30 articles (2.48%)\n"
+              "  2  crude prices   2 articles (0.17%)\n"
+              "period     all         1         2\n"
+              "2022-01  1,200  30 2.50%   0 0.00%\n"
+              "2022-02      0       0 -       0 -\n"
+              "2022-03      8   0 0.00%  2 25.00%\n");
+    EXPECT_EQ(render_tables_csv(r),
+              "query,table,value,start,count,all,share\n"
+              "oil,timeline,2022-01,2022-01-01,30,1200,0.025\n"
+              "oil,timeline,2022-02,2022-02-01,0,0,\n"
+              "oil,timeline,2022-03,2022-03-01,0,8,0\n"
+              "crude prices,timeline,2022-01,2022-01-01,0,1200,0\n"
+              "crude prices,timeline,2022-02,2022-02-01,0,0,\n"
+              "crude prices,timeline,2022-03,2022-03-01,2,8,0.25\n");
+    EXPECT_NE(render_json(r).find(R"("compared":[{"query":"crude prices","did_you_mean":null,)"
+                                  R"("timeline":{"period":"month","counts":"articles","total":2,)"),
+              std::string::npos)
+        << render_json(r);
 }
 
 }  // namespace

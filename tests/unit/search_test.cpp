@@ -313,6 +313,21 @@ TEST(Search, ShareCountsEveryArticleWithTheSameFilters) {
     r = run("security site:news.example.org", opts);
     EXPECT_EQ(r.timeline->buckets.at(0).count, 1u);
     EXPECT_EQ(r.timeline->buckets.at(0).all, 1u) << "news.example.org's 2022 is a1";
+    // So is one typed beside a phrase, an excluded one, and a query of filters only; one that
+    // narrows only a part of the query cannot narrow the base, and a note says so.
+    r = run("\"security guarantees\" site:news.example.org", opts);
+    EXPECT_EQ(r.timeline->buckets.at(0).count, 1u);
+    EXPECT_EQ(r.timeline->buckets.at(0).all, 1u);
+    r = run("security -site:www.bbc.co.uk", opts);
+    EXPECT_EQ(r.timeline->buckets.at(0).count, 1u) << "a1";
+    EXPECT_EQ(r.timeline->buckets.at(0).all, 2u) << "a1 and a5 (sport.bbc.co.uk)";
+    r = run("date:2022", opts);
+    EXPECT_EQ(r.timeline->buckets.at(0).count, 4u);
+    EXPECT_EQ(r.timeline->buckets.at(0).all, 4u);
+    EXPECT_TRUE(r.notes.empty());
+    r = run("harbour OR security site:news.example.org", opts);
+    ASSERT_EQ(r.notes.size(), 1u);
+    EXPECT_NE(r.notes[0].find("does not narrow the base"), std::string::npos) << r.notes[0];
     // By month: the months between without an article have no share.
     opts.timeline = "month";
     opts.facets.clear();
@@ -329,6 +344,53 @@ TEST(Search, ShareCountsEveryArticleWithTheSameFilters) {
     // --share shows the timeline's and facets' counts: without either it is refused.
     opts.share = true;
     opts.timeline.clear();
+    EXPECT_THROW(run("security", opts), Error);
+}
+
+// Issue #29, item 2: queries compared on one timeline, over the span of all of them, with the
+// same filters and base.
+TEST(Search, CompareDrawsEveryQueryOverOneSpan) {
+    SearchOptions opts;
+    opts.limit = 1;
+    opts.timeline = "year";
+    opts.share = true;
+    opts.compare = {"harbour", "zzqx"};
+    // "security": a1, a2, a6 (2022); "harbour": a3 (2021); "zzqx" nothing.
+    SearchResult r = run("security", opts);
+    ASSERT_TRUE(r.timeline);
+    const auto labels = [](const Timeline& t) {
+        std::vector<std::string> out;
+        for (const auto& b : t.buckets)
+            out.push_back(b.label + "=" + std::to_string(b.count) + "/" + std::to_string(b.all));
+        return out;
+    };
+    EXPECT_EQ(labels(*r.timeline), (std::vector<std::string>{"2021=0/1", "2022=3/4"}));
+    ASSERT_EQ(r.compared.size(), 2u);
+    EXPECT_EQ(r.compared[0].query, "harbour");
+    EXPECT_EQ(labels(r.compared[0].timeline), (std::vector<std::string>{"2021=1/1", "2022=0/4"}));
+    EXPECT_EQ(r.compared[0].timeline.total, 1u);
+    EXPECT_EQ(labels(r.compared[1].timeline), (std::vector<std::string>{"2021=0/1", "2022=0/4"}));
+    // Each compared query is searched with the filters of the first.
+    opts.site = "bbc.co.uk";
+    r = run("security", opts);
+    EXPECT_EQ(labels(*r.timeline), (std::vector<std::string>{"2022=2/3"}));
+    EXPECT_EQ(labels(r.compared.at(0).timeline), (std::vector<std::string>{"2022=0/3"}));
+    // By story: the compared query's stories too.
+    opts.site.clear();
+    opts.share = false;
+    opts.collapse = true;
+    opts.compare = {"bank"};
+    r = run("security", opts);
+    EXPECT_EQ(r.compared.at(0).timeline.total, 1u);
+    EXPECT_TRUE(r.compared.at(0).timeline.stories);
+    // At most four beside the first; only with a timeline.
+    opts.compare = {"a", "b", "c", "d", "e"};
+    EXPECT_THROW(run("security", opts), Error);
+    opts.compare = {"harbour"};
+    opts.timeline.clear();
+    EXPECT_THROW(run("security", opts), Error);
+    opts.timeline = "year";
+    opts.compare = {"  "};
     EXPECT_THROW(run("security", opts), Error);
 }
 

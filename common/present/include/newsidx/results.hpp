@@ -52,15 +52,23 @@ void render_trec(std::ostream& out, const std::string& qid, const SearchResult& 
 /// line has the count, " of " all, the share, and a bar as long as the share.
 void render_timeline(std::ostream& out, const Timeline& timeline, int columns);
 
+/// --compare: the timelines of the query and of the queries compared, as a table: a legend
+/// (each query's number, count and share), then a row per period with the base (--share) and
+/// each query's count and share.
+void render_comparison(std::ostream& out, const SearchResult& result);
+
 /// count / all as a percentage for people ("0.83%", below 0.01% "0.0042%"); "-" when all is 0.
 std::string share_text(Xapian::doccount count, Xapian::doccount all);
 
 /// --format csv: the timeline's and the facets' rows, one table (with `header`, its header first) (RFC 4180
-/// quoting): the query, the table (timeline, site, year, lang), the value (a period's label or
+/// quoting): the query (each --compare query's timeline under its own), the table (timeline,
+/// site, year, lang), the value (a period's label or
 /// a facet's value), the period's first day (YYYY-MM-DD; empty for a facet), the count, and
 /// with --share the count without the query and the share as a fraction (empty when that
 /// count is 0).
 inline constexpr const char* kTablesCsvHeader = "query,table,value,start,count,all,share";
-std::string render_tables_csv(const SearchResult& result, bool header = true);
+/// With `id` (--batch) each row starts with it, and so does the header ("id,query,…").
+std::string render_tables_csv(const SearchResult& result, bool header = true,
+                              const std::string* id = nullptr);
 
 }  // namespace newsidx

@@ -84,6 +84,9 @@ struct SearchOptions {
     /// --share: the timeline and the facets also count every article (story, with --collapse)
     /// that passes the same filters without the query, and show each count as a share of it.
     bool share = false;
+    /// --compare: more queries (at most kMaxCompared) whose timelines, with the same filters,
+    /// are drawn beside the query's, over one span of periods.
+    std::vector<std::string> compare;
     /// --recency DAYS: add freshness to relevance, halving every DAYS days before `now`;
     /// 0 = off. See docs/news-features.md for the formula.
     double recency_days = 0;
@@ -99,6 +102,9 @@ struct SearchOptions {
 
 /// The fields --facet counts matches by.
 inline constexpr std::array<std::string_view, 3> kFacetFields{"site", "year", "lang"};
+
+/// --compare gives at most this many queries beside the first: five on one timeline.
+inline constexpr std::size_t kMaxCompared = 4;
 
 /// A longer query is refused (BadQuery): it would take seconds and is never typed by hand.
 inline constexpr std::size_t kMaxQueryWords = 1000;

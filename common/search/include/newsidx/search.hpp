@@ -25,6 +25,7 @@ namespace newsidx {
 
 class QueryBuilder;
 struct BuiltQuery;
+struct TimelineDays;
 namespace ranking {
 class RankedQuery;
 }
@@ -98,6 +99,14 @@ struct Facet {
     std::size_t values = 0;  ///< how many distinct values the matches have
 };
 
+/// --compare: one more query's timeline, over the span of every query's.
+struct Compared {
+    std::string query;
+    Timeline timeline;  ///< its total is the query's count (of stories with --collapse)
+    std::string did_you_mean;  ///< as SearchResult::did_you_mean, for this query
+    double elapsed_ms = 0;     ///< its search's time (counted into the result's too)
+};
+
 struct SearchResult {
     std::string query;
     Xapian::doccount total_estimate = 0;
@@ -118,6 +127,7 @@ struct SearchResult {
     std::vector<std::shared_ptr<Xapian::MatchSpy>> base_spies;
     std::vector<Facet> facets;         ///< one per --facet, in the order asked
     std::optional<Timeline> timeline;  ///< with --timeline
+    std::vector<Compared> compared;    ///< with --compare, in the order asked
     bool collapsed = false;            ///< --collapse: one hit per cluster; total counts clusters
     bool explained = false;            ///< --explain: each hit has its Hit::explanation
     Xapian::doccount articles = 0;     ///< --collapse: the matching articles, copies included
@@ -217,6 +227,10 @@ class Searcher {
     // The analyzer of a hit (its words were parsed and are stemmed with it); its document is
     // read only when the set has several analyzers.
     std::string analyzer_of_hit(const Xapian::MSetIterator& hit, const BuiltQuery& built) const;
+    // --compare: the days the timeline of `query` counts, with the filters of the options and,
+    // with --share, the base `first` counted; its "did you mean" to `out`.
+    TimelineDays compared_days(const std::string& query, const SearchResult& first,
+                               Compared& out);
     // --share: the first setup.base_spies spies, made afresh into out.base_spies, over every
     // article that passes the filters of `built`, matching its query or not.
     void count_base(const Xapian::Database& db, const BuiltQuery& built, const MatchSetup& setup,

@@ -8,6 +8,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace newsidx {
@@ -41,10 +42,12 @@ struct Timeline {
 
 /// Buckets the matches counted per day (YYYYMMDD -> articles) into `period`s; with `all`
 /// (--share), every article (story) that passes the filters, per day, into the same periods.
-/// The periods run from the first match's to the last's. Throws Error(BadOption) for an
-/// unknown period, or when the timeline would pass kMaxTimelinePeriods.
+/// The periods run from the first match's to the last's, and over the days of `span` (first
+/// and last, YYYYMMDD) too when given: the span of the timelines compared with it. Throws
+/// Error(BadOption) for an unknown period, or when the timeline would pass kMaxTimelinePeriods.
 Timeline make_timeline(const std::string& period,
                        const std::map<std::string, Xapian::doccount>& days,
-                       const std::map<std::string, Xapian::doccount>* all = nullptr);
+                       const std::map<std::string, Xapian::doccount>* all = nullptr,
+                       const std::pair<std::string, std::string>& span = {});
 
 }  // namespace newsidx
