@@ -89,8 +89,9 @@ bool use_colour(const std::string& when) {
 void declare_output(CLI::App& app, Command& c) {
     app.add_flag("--json", c.json, "Machine-readable output (same as --format json)");
     app.add_option("--format", c.format,
-                   "text (default) | json | trec (TREC run lines) | csv (the --timeline and "
-                   "--facet tables: query, table, value, start, count, all, share)")
+                   "text (default) | json | trec (TREC run lines) | csv (the --timeline, "
+                   "--facet and --significant tables: query, table, value, start, count, all, "
+                   "share, score)")
         ->check(cli::one_of(std::vector<std::string>{"text", "json", "trec", "csv"}));
     app.add_option("--color", c.colour,
                    "auto (default: on a terminal, not with NO_COLOR or TERM=dumb) | always "
@@ -299,9 +300,11 @@ int search(const Command& c, newsidx::SearchOptions& options) {
     for (const std::string& w : c.words) options.query += (options.query.empty() ? "" : " ") + w;
     // TREC run lines and the CSV tables show no snippets.
     options.snippets = c.output() != cli::Format::Trec && c.output() != cli::Format::Csv;
-    if (c.output() == cli::Format::Csv && options.timeline.empty() && options.facets.empty())
+    if (c.output() == cli::Format::Csv && options.timeline.empty() && options.facets.empty() &&
+        options.significant == 0)
         throw Error(ErrorCode::BadOption,
-                    "--format csv writes the --timeline and --facet tables: ask for one of them")
+                    "--format csv writes the --timeline, --facet and --significant tables: ask "
+                    "for one of them")
             .with_hint("every match as CSV: --export csv");
     // The query text is checked before any index is opened (the options are, by the Searcher,
     // before it opens the index).

@@ -260,10 +260,10 @@ SearchRequest search_request(const SearchOptions& defaults, const Params& params
         }
     }
     check_request(o, has_query, request.copies);
-    if (request.csv && (o.timeline.empty() && o.facets.empty()))
-        throw bad("format", "csv is the timeline and facet tables: ask for timeline or facet");
+    if (request.csv && o.timeline.empty() && o.facets.empty() && o.significant == 0)
+        throw bad("format", "csv is the timeline, facet and significant tables: ask for one");
     if (request.csv && !request.copies.empty())
-        throw bad("format", "csv is the timeline and facet tables, not copies");
+        throw bad("format", "csv is the timeline, facet and significant tables, not copies");
     return request;
 }
 

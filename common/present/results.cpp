@@ -1,9 +1,12 @@
 #include "newsidx/results.hpp"
 
+#include <array>
 #include <cmath>
+#include <map>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "analyzer.hpp"
 #include "article.hpp"
 
 namespace newsidx {
@@ -98,6 +101,19 @@ nlohmann::ordered_json facets_json(const std::vector<Facet>& facets) {
     return doc;
 }
 
+// The "significant" object: what the words were counted against, and the words.
+nlohmann::ordered_json significance_json(const Significance& s) {
+    nlohmann::ordered_json words = nlohmann::ordered_json::array();
+    for (const SignificantWord& w : s.words)
+        words.push_back({{"word", w.word},
+                         {"term", w.term},
+                         {"count", w.count},
+                         {"others", w.others},
+                         {"score", std::round(w.score * 1e4) / 1e4}});
+    return {{"scoring", s.scoring}, {"against", s.against}, {"stories", s.stories},
+            {"others", s.others},   {"words", std::move(words)}};
+}
+
 nlohmann::ordered_json copy_json(const Copy& c) {
     return {
         {"date", c.date}, {"site", c.site}, {"url", c.url}, {"title", c.title}, {"path", c.path}};
@@ -182,6 +198,7 @@ void render_text(std::ostream& out, const SearchResult& result, bool terminal) {
             out << "  " << c.value << '\n';
         }
     }
+    if (result.significance) render_significance(out, *result.significance, !result.hits.empty());
     if (!result.did_you_mean.empty()) out << "did you mean: " << result.did_you_mean << '\n';
 }
 
@@ -192,6 +209,41 @@ std::string share_text(Xapian::doccount count, Xapian::doccount all) {
     // Two decimals; a share below 0.01% with two significant digits, so that it is not 0.00%.
     std::snprintf(text, sizeof text, percent > 0 && percent < 0.01 ? "%.2g%%" : "%.2f%%", percent);
     return text;
+}
+
+void render_significance(std::ostream& out, const Significance& s, bool after_hits) {
+    static const std::map<std::string, std::string> kScorings{
+        {"llr", "log-likelihood"}, {"jlh", "JLH"}, {"xapian", "Xapian's expand weight"}};
+    out << (after_hits ? "\n" : "") << "significant words (" << kScorings.at(s.scoring)
+        << "; each story once):\n"
+        << with_thousands(s.stories) << " matching " << (s.stories == 1 ? "story" : "stories")
+        << " against ";
+    if (s.against == "rest")
+        out << "the " << with_thousands(s.others) << " other stories with the same filters\n";
+    else
+        out << "the " << with_thousands(s.others) << " matching stories of " << s.against << '\n';
+    if (s.words.empty()) {
+        out << "  no word is in at least 3 matching stories and more common there\n";
+        return;
+    }
+    // word, matching stories (share), other stories (share), score
+    std::vector<std::array<std::string, 4>> rows{{"word", "matching", "others", "score"}};
+    for (const SignificantWord& w : s.words) {
+        char score[32];
+        std::snprintf(score, sizeof score, "%.1f", w.score);
+        if (s.scoring != "llr") std::snprintf(score, sizeof score, "%.4g", w.score);
+        rows.push_back({w.word, with_thousands(w.count) + " " + share_text(w.count, s.stories),
+                        with_thousands(w.others) + " " + share_text(w.others, s.others), score});
+    }
+    std::array<std::size_t, 4> widths{};
+    for (const auto& row : rows)
+        for (std::size_t c = 0; c < 4; ++c) widths[c] = std::max(widths[c], characters(row[c]));
+    for (const auto& row : rows) {
+        out << "  " << row[0] << std::string(widths[0] - characters(row[0]), ' ');
+        for (std::size_t c = 1; c < 4; ++c)
+            out << "  " << std::string(widths[c] - characters(row[c]), ' ') << row[c];
+        out << '\n';
+    }
 }
 
 std::string render_json(const SearchResult& result, const std::string& id, Spelling spelling) {
@@ -244,6 +296,7 @@ std::string render_json(const SearchResult& result, const std::string& id, Spell
                  {"timeline", timeline_json(c.timeline)}});
     }
     if (!result.facets.empty()) doc["facets"] = facets_json(result.facets);
+    if (result.significance) doc["significant"] = significance_json(*result.significance);
     if (!result.missing_shards.empty()) {
         doc["partial"] = true;
         doc["missing_shards"] = result.missing_shards;
@@ -542,7 +595,8 @@ std::string render_tables_csv(const SearchResult& result, bool header, const std
     if (header) out = (id ? "id," : "") + std::string(kTablesCsvHeader) + '\n';
     const auto row = [&out, id](const std::string& query, const std::string& table,
                                 const std::string& value, const std::string& start,
-                                Xapian::doccount count, bool share, Xapian::doccount all) {
+                                Xapian::doccount count, bool share, Xapian::doccount all,
+                                const std::string& score = {}) {
         if (id) out += csv_field(*id) + ',';
         out += csv_field(query) + ',' + table + ',' + csv_field(value) + ',' + start + ',' +
                std::to_string(count) + ',';
@@ -551,7 +605,7 @@ std::string render_tables_csv(const SearchResult& result, bool header, const std
         } else {
             out += ',';
         }
-        out += '\n';
+        out += ',' + score + '\n';
     };
     const auto timeline_rows = [&](const std::string& query, const Timeline& t) {
         for (const Timeline::Bucket& b : t.buckets)
@@ -562,6 +616,12 @@ std::string render_tables_csv(const SearchResult& result, bool header, const std
     for (const Facet& facet : result.facets)
         for (const Facet::Count& c : facet.top)
             row(result.query, facet.field, c.value, "", c.count, facet.share, c.all);
+    if (result.significance)
+        for (const SignificantWord& w : result.significance->words) {
+            char score[32];
+            std::snprintf(score, sizeof score, "%.4f", w.score);
+            row(result.query, "significant", w.word, "", w.count, true, w.count + w.others, score);
+        }
     return out;
 }
 

@@ -89,6 +89,14 @@ Filters check_options(const SearchOptions& options) {
             throw Error(ErrorCode::BadOption, NEWSIDX_OPT("compare") ": an empty query");
         check_query_text(query);
     }
+    if (options.against == "previous" && (options.since.empty() || options.until.empty()))
+        throw Error(ErrorCode::BadOption,
+                    NEWSIDX_OPT("against") " previous sets a period against the one before it: "
+                    "give the period with " NEWSIDX_OPT("since") " and " NEWSIDX_OPT("until"));
+    if (options.against == "previous" && options.significance == "xapian")
+        throw Error(ErrorCode::BadOption,
+                    NEWSIDX_OPT("significance") " xapian weighs words against the whole index: "
+                    "with " NEWSIDX_OPT("against") " previous use llr or jlh");
     if (options.recency_days < 0)
         throw Error(ErrorCode::BadOption, NEWSIDX_OPT("recency") " wants a half-life in days, above 0");
     if (!options.now.empty()) {
@@ -360,6 +368,23 @@ constexpr SearchOption kRows[] = {
      [](SearchOptions& o, const std::string& v) { o.compare.push_back(v); },
      [](const SearchOptions& o) { return !o.compare.empty(); },
      [](SearchOptions& o) { o.compare.clear(); }},
+    {"significant", 0, T::Whole, "N", 1, 100, {}, false, true, {}, {"export", "like"},
+     "The N words (as written) that set the matching stories apart, each story once, against "
+     "the other stories with the same filters (see " NEWSIDX_OPT("against") ")",
+     [](SearchOptions& o, const std::string& v) { o.significant = whole(v); },
+     [](const SearchOptions& o) { return o.significant > 0; }, nullptr},
+    {"significance", 0, T::Choice, "SCORE", 0, 0, kSignificanceScorings, false, true,
+     "significant", kNone,
+     "How " NEWSIDX_OPT("significant") " scores a word: jlh (the default) | llr (log-likelihood) | "
+     "xapian (its expand weights)",
+     [](SearchOptions& o, const std::string& v) { o.significance = v; },
+     [](const SearchOptions& o) { return o.significance != "jlh"; }, nullptr},
+    {"against", 0, T::Choice, "WHAT", 0, 0, kAgainst, false, true, "significant", kNone,
+     "What " NEWSIDX_OPT("significant") " sets the matches against: rest (the other stories with "
+     "the same filters) | previous (the matches of as many days before " NEWSIDX_OPT("since") ": "
+     "what is new)",
+     [](SearchOptions& o, const std::string& v) { o.against = v; },
+     [](const SearchOptions& o) { return o.against != "rest"; }, nullptr},
     {"collapse", 0, T::Switch, "", 0, 0, {}, false, true, {}, {"export"},
      "Near-duplicate copies fold into their best hit, with \"+N similar\", who ran it first and "
      "where else; counts and " NEWSIDX_OPT("timeline") " count stories",

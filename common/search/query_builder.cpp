@@ -175,6 +175,7 @@ BuiltQuery QueryBuilder::build(const std::string& query) const {
     }
     ranking::add_title_boosts(built.ranked, title_terms, options_);
     built.filter = all_of({filter(), typed_filter});
+    built.typed_filter = typed_filter;
     built.base_filter = all_of({built.filter, typed_in_parse});
     return built;
 }
@@ -243,15 +244,16 @@ ranking::RankedQuery QueryBuilder::rank(Parses parses, bool is_a_title, BuiltQue
     return ranking::RankedQuery::any_of(std::move(ranked));
 }
 
-Xapian::Query QueryBuilder::filter() const {
+Xapian::Query QueryBuilder::filter() const { return filter(filters_.since, filters_.until); }
+
+Xapian::Query QueryBuilder::filter(const std::string& from, const std::string& to) const {
     std::vector<Xapian::Query> filters;
-    if (!filters_.since.empty() && !filters_.until.empty())
-        filters.emplace_back(Xapian::Query::OP_VALUE_RANGE, schema::kDateSlot.slot, filters_.since,
-                             filters_.until);
-    else if (!filters_.since.empty())
-        filters.emplace_back(Xapian::Query::OP_VALUE_GE, schema::kDateSlot.slot, filters_.since);
-    else if (!filters_.until.empty())
-        filters.emplace_back(Xapian::Query::OP_VALUE_LE, schema::kDateSlot.slot, filters_.until);
+    if (!from.empty() && !to.empty())
+        filters.emplace_back(Xapian::Query::OP_VALUE_RANGE, schema::kDateSlot.slot, from, to);
+    else if (!from.empty())
+        filters.emplace_back(Xapian::Query::OP_VALUE_GE, schema::kDateSlot.slot, from);
+    else if (!to.empty())
+        filters.emplace_back(Xapian::Query::OP_VALUE_LE, schema::kDateSlot.slot, to);
     if (!filters_.host.empty())
         filters.emplace_back(bounded_term(schema::kHost.prefix, filters_.host));
     if (!filters_.language.empty())

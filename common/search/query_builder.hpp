@@ -27,6 +27,8 @@ struct BuiltQuery {
     /// a query with operators that narrow the whole of it ("\"a b\" site:x", "-site:x",
     /// "date:2015"); empty when there are none.
     Xapian::Query base_filter;
+    /// The filters typed beside bare words, taken out of the parse (part of `filter`).
+    Xapian::Query typed_filter;
     /// A filter typed where it narrows only a part of the query ("a OR b site:x"): the base
     /// cannot have it (a note says so).
     bool base_misses_filters = false;
@@ -70,6 +72,10 @@ class QueryBuilder {
     /// The options' filters (--since, --until, --site, --lang) as one query; empty when there
     /// are none.
     Xapian::Query filter() const;
+    /// The same with the dates from..to (YYYYMMDD) instead of --since/--until's.
+    Xapian::Query filter(const std::string& from, const std::string& to) const;
+    /// The checked filters.
+    const Filters& filters() const { return filters_; }
 
     /// Whether queries are ranked as a set with a remote shard needs (SearchOptions::
     /// remote_ranking, or a remote member).

@@ -338,24 +338,12 @@ void add_title_boosts(RankedQuery& ranked, const std::vector<std::string>& terms
 
 // ---- feedback, more-like-this, recency -------------------------------------------------------
 
+ExpansionTerms::ExpansionTerms(const Xapian::Query& own, const std::vector<std::string>& analyzers)
+    : own_(own.get_unique_terms_begin(), own.get_unique_terms_end()) {
+    for (const std::string& analyzer : analyzers) own_.merge(Analyzer(analyzer).stop_terms());
+}
+
 namespace {
-
-// Expansion terms: unprefixed words of the text only (not title-field or boolean terms), none
-// of the query's own and no stop word of the index's languages (feedback on news would
-// otherwise add "is" and "have", which every top hit has).
-class ExpansionTerms {
-  public:
-    ExpansionTerms(const Xapian::Query& own, const std::vector<std::string>& analyzers)
-        : own_(own.get_unique_terms_begin(), own.get_unique_terms_end()) {
-        for (const std::string& analyzer : analyzers) own_.merge(Analyzer(analyzer).stop_terms());
-    }
-    bool operator()(const std::string& term) const {
-        return !term.empty() && schema::prefix_of(term) == nullptr && !own_.count(term);
-    }
-
-  private:
-    std::set<std::string> own_;
-};
 
 // A relevant document's wanted terms with their wdf, and its length (the sum of every term's
 // wdf).

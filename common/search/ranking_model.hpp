@@ -8,13 +8,30 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "newsidx/options.hpp"
 #include "newsidx/ranking.hpp"
+#include "schema.hpp"
 
 namespace newsidx::ranking {
+
+/// The terms that stand for words an article is about: unprefixed words of the text only (not
+/// title-field or boolean terms), none of the query's own and no stop word of the index's
+/// languages (feedback on news would otherwise add "is" and "have", which every top hit has).
+/// Feedback's expansion terms, and --significant's words.
+class ExpansionTerms {
+  public:
+    ExpansionTerms(const Xapian::Query& own, const std::vector<std::string>& analyzers);
+    bool operator()(const std::string& term) const {
+        return !term.empty() && schema::prefix_of(term) == nullptr && !own_.count(term);
+    }
+
+  private:
+    std::set<std::string> own_;
+};
 
 // The constants no option changes (newsidx/ranking.hpp's table says what each part adds).
 inline constexpr Xapian::doccount kFeedbackDocuments = 10;  ///< --expand: the top hits it reads

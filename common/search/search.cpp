@@ -5,12 +5,14 @@
 #include <filesystem>
 
 #include "analyzer.hpp"
+#include "calendar.hpp"
 #include "document.hpp"
 #include "hits.hpp"
 #include "newsidx/error.hpp"
 #include "query_builder.hpp"
 #include "ranking_model.hpp"
 #include "schema.hpp"
+#include "significant.hpp"
 #include "snippet.hpp"
 #include "xapian_errors.hpp"
 
@@ -58,6 +60,7 @@ MatchSetup Searcher::match_setup() const {
     // without a timeline).
     if (options_.share)
         setup.base_spies = options_.timeline.empty() ? options_.facets.size() : setup.spies.size();
+    setup.significant = options_.significant > 0;
     if (options_.collapse) setup.collapse_key = schema::kClusterSlot.slot;
     return setup;
 }
@@ -306,6 +309,7 @@ void Searcher::answer(const Xapian::Database& db, const BuiltQuery& built, const
                       mset.get_matches_upper_bound() - out.total_estimate <= within;
     fill_hits(db, built, ranked, page, out);
     count_base(db, built, setup, out);
+    if (setup.significant) out.significance = significance(db, built);
     if (!out.hits.empty()) {
         // The match of greatest weight, whatever the order of the page.
         if (setup.sort != SortOrder::Relevance)
@@ -333,6 +337,46 @@ void Searcher::answer(const Xapian::Database& db, const BuiltQuery& built, const
                          "read as a pasted headline, its words all capitals: AND, OR, NOT, XOR, "
                          "NEAR, ADJ and a leading - are words in it (write a word in lower case "
                          "to use them as operators)");
+}
+
+namespace {
+
+// The last real day of a --until bound: "20150231" (a month's end written as its 31st) is
+// 2015-02-28.
+long last_day(const std::string& yyyymmdd) {
+    const int year = std::stoi(yyyymmdd.substr(0, 4));
+    const unsigned month = static_cast<unsigned>(std::stoul(yyyymmdd.substr(4, 2)));
+    const unsigned day = std::min<unsigned>(static_cast<unsigned>(std::stoul(yyyymmdd.substr(6, 2))),
+                                            calendar::days_in_month(year, month));
+    return calendar::days_from_civil({year, month, day});
+}
+
+}  // namespace
+
+Significance Searcher::significance(const Xapian::Database& db, const BuiltQuery& built) const {
+    if (set_.has_remote())
+        throw Error(ErrorCode::BadOption,
+                    NEWSIDX_OPT("significant") " reads every matching story's words: it needs "
+                    "local indexes, not a remote shard");
+    SignificantInput in;
+    in.db = &db;
+    in.matches = built.combined();
+    in.base = built.base_filter;
+    in.own = built.text();
+    in.analyzers = built.analyzers;
+    in.scoring = options_.significance;
+    in.count = options_.significant;
+    if (options_.against == "previous") {
+        // As many days before --since as --since to --until holds.
+        const long from = *calendar::day_number(filters_.since), to = last_day(filters_.until);
+        const long before = from - (to - from + 1), end = from - 1;
+        Xapian::Query filter = builder_->filter(calendar::compact(before), calendar::compact(end));
+        if (!built.typed_filter.empty())
+            filter = Xapian::Query(Xapian::Query::OP_AND, filter, built.typed_filter);
+        in.previous = built.ranked.query(filter);
+        in.previous_period = calendar::dashed(before) + ".." + calendar::dashed(end);
+    }
+    return significant_words(in);
 }
 
 void Searcher::count_base(const Xapian::Database& db, const BuiltQuery& built,

@@ -4,7 +4,9 @@
 "use strict";
 
 const PAGE = 10;
-const FIELDS = ["q", "since", "until", "site", "lang", "sort", "collapse", "share", "timeline", "compare", "offset"];
+const FIELDS = ["q", "since", "until", "site", "lang", "sort", "collapse", "share", "timeline", "compare", "significant", "against", "offset"];
+// How many key words the page asks for.
+const WORDS = 15;
 // The lines of a comparison: the query's, then each compared query's (at most five).
 const COLOURS = ["#0b57d0", "#d93025", "#188038", "#e37400", "#9334e6"];
 const $ = (id) => document.getElementById(id);
@@ -56,6 +58,8 @@ function fillForm(s) {
   $("collapse").checked = s.collapse === "1";
   $("share").checked = s.share === "1";
   $("compare").value = s.compare || "";
+  $("significant").checked = s.significant === "1";
+  $("against").value = s.against || "rest";
 }
 
 function fromForm() {
@@ -70,6 +74,8 @@ function fromForm() {
     collapse: $("collapse").checked ? "1" : "",
     share: $("share").checked ? "1" : "",
     compare: comparedQueries($("compare").value).join("; "),
+    significant: $("significant").checked ? "1" : "",
+    against: $("against").value === "rest" ? "" : $("against").value,
     timeline: $("timeline").value === "month" ? "" : $("timeline").value,
   };
 }
@@ -327,6 +333,21 @@ function drawComparison(body) {
     box.append(el("p", { class: "notes" }, `by ${first.period}: ${body.timeline.buckets.length} ${body.timeline.period}s are too many to draw`));
 }
 
+// --significant: the words that set the matching stories apart, each with its stories; a click
+// searches the word within the matches.
+function drawWords(sig) {
+  $("words-box").hidden = !sig;
+  if (!sig) return;
+  const against = sig.against === "rest"
+    ? `${sig.stories.toLocaleString("en")} matching stories against the ${sig.others.toLocaleString("en")} others with the same filters`
+    : `${sig.stories.toLocaleString("en")} matching stories against the ${sig.others.toLocaleString("en")} of ${sig.against}`;
+  $("words-against").textContent = against;
+  $("words").replaceChildren(...sig.words.map((w) => el("li", { "data-word": w.word, title: `${w.count} of ${sig.stories} matching stories, ${w.others} of ${sig.others} others (${sig.scoring} ${w.score})` },
+    el("a", { href: "#", dir: "auto", onclick: (e) => { e.preventDefault(); const n = state(); n.q = "(" + n.q + ") AND " + w.word; delete n.offset; go(n); } }, w.word),
+    el("span", { class: "count" }, w.count.toLocaleString("en") + " \u00b7 " + percent(w.count, sig.stories)))));
+  if (!sig.words.length) $("words").append(el("li", {}, "no word is in three matching stories and more common there"));
+}
+
 // A facet value narrows the search: a site, a year (its first to last day), a language.
 function narrow(field, value) {
   const s = state();
@@ -393,6 +414,10 @@ async function run() {
   p.set("timeline", s.timeline || "month");
   p.set("share", s.share === "1" ? "1" : "0");
   for (const q of comparedQueries(s.compare)) p.append("compare", q);
+  if (s.significant === "1") {
+    p.set("significant", WORDS);
+    if (s.against) p.set("against", s.against);
+  }
   p.set("facet", "site,year,lang");
   // The table as CSV: the same counts, without the page.
   const csv = new URLSearchParams(p);
@@ -450,6 +475,7 @@ async function run() {
   $("next").disabled = offset + hits.length >= total;
   $("page").textContent = "page " + (Math.floor(offset / PAGE) + 1);
   $("side").hidden = false;
+  drawWords(body.significant);
   if (body.compared) drawComparison(body);
   else drawTimeline(body.timeline);
   drawFacets(body.facets);
@@ -467,7 +493,7 @@ $("csv-link").addEventListener("click", async (e) => {
   a.click();
   URL.revokeObjectURL(a.href);
 });
-for (const id of ["sort", "timeline", "collapse", "share", "compare", "since", "until"])
+for (const id of ["sort", "timeline", "collapse", "share", "compare", "significant", "against", "since", "until"])
   $(id).addEventListener("change", () => { if ($("q").value.trim()) go(fromForm()); });
 $("prev").addEventListener("click", () => { const s = state(); s.offset = Math.max(0, Number(s.offset || 0) - PAGE); if (!s.offset) delete s.offset; go(s); });
 $("next").addEventListener("click", () => { const s = state(); s.offset = Number(s.offset || 0) + PAGE; go(s); });

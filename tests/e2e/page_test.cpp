@@ -217,8 +217,8 @@ TEST_F(PageTest, ShareDrawsSharesOfAllArticlesAndLinksTheCsv) {
               "csv");
     EXPECT_EQ(b.eval("return fetch(document.getElementById('csv-link').href).then(r => r.text())"
                      ".then(t => t.split('\\n').slice(0, 2).join('|'))"),
-              "query,table,value,start,count,all,share|security guarantees,timeline,2021,"
-              "2021-01-01,1,7,0.1428571429");
+              "query,table,value,start,count,all,share,score|security guarantees,timeline,2021,"
+              "2021-01-01,1,7,0.1428571429,");
     // Switched off: counts again, and the URL says so.
     ASSERT_TRUE(b.click("#share"));
     ASSERT_TRUE(b.until("return document.getElementById('chart').dataset.measure == 'count'"));
@@ -257,6 +257,34 @@ TEST_F(PageTest, CompareDrawsALinePerQueryWithALegend) {
               "rail link|harbour");
     ASSERT_TRUE(b.until("return [...document.querySelectorAll('#chart .legend li')]"
                         ".map(li => li.dataset.query).join('|') == 'security guarantees|rail link|harbour'"));
+}
+
+// Issue #29, item 3: "Key words" lists the words of the JSON API's --significant, with their
+// stories; a click searches the word within the matches.
+TEST_F(PageTest, KeyWordsListTheSignificantWords) {
+    Browser& b = *browser_;
+    b.open(page("?q=security+guarantees&significant=1"));
+    ASSERT_TRUE(b.until("return document.querySelectorAll('#words li[data-word]').length > 0"));
+    EXPECT_EQ(b.eval("return document.getElementById('significant').checked"), true);
+    const std::string shown = b.eval("return [...document.querySelectorAll('#words li')]"
+                                     ".map(li => li.dataset.word + '=' + "
+                                     "li.querySelector('.count').textContent.split(' ')[0]).join(' ')")
+                                  .get<std::string>();
+    const std::string api =
+        b.eval("return fetch('/search?q=security+guarantees&significant=15').then(r => r.json())"
+               ".then(j => j.significant.words.map(w => w.word + '=' + w.count).join(' '))")
+            .get<std::string>();
+    EXPECT_EQ(shown, api);
+    EXPECT_NE(api, "");
+    EXPECT_EQ(b.eval("return document.getElementById('words-against').textContent.startsWith("
+                     "'13 matching stories against the ')"),
+              true)
+        << b.eval("return document.getElementById('words-against').textContent");
+    const std::string first =
+        b.eval("return document.querySelector('#words li').dataset.word").get<std::string>();
+    ASSERT_TRUE(b.click("#words li a"));
+    ASSERT_TRUE(b.until("return new URLSearchParams(location.search).get('q') == "
+                        "'(security guarantees) AND " + first + "'"));
 }
 
 TEST_F(PageTest, CollapseShowsSimilarCopiesAndPagingKeepsTheState) {

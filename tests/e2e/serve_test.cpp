@@ -106,6 +106,11 @@ TEST_F(ServeTest, SearchAnswersWithTheCliJsonForEveryOption) {
          {"security", "--timeline", "week", "--facet", "site", "--facet", "lang"}},
         {"q=security&timeline=year&facet=site&share=1&collapse=1",
          {"security", "--timeline", "year", "--facet", "site", "--share", "--collapse"}},
+        {"q=security&significant=5&significance=llr",
+         {"security", "--significant", "5", "--significance", "llr"}},
+        {"q=security&significant=5&against=previous&since=2022-02&until=2022-03",
+         {"security", "--significant", "5", "--against", "previous", "--since", "2022-02",
+          "--until", "2022-03"}},
         {"q=security&timeline=month&compare=rail+link&compare=harbour&share=1",
          {"security", "--timeline", "month", "--compare", "rail link", "--compare", "harbour",
           "--share"}},
@@ -153,7 +158,8 @@ TEST_F(ServeTest, FormatCsvIsTheCommandLinesTable) {
                                           dir_->path().string());
     ASSERT_EQ(cli.exit_code, 0) << cli.err;
     EXPECT_EQ(res->body, cli.out);
-    EXPECT_EQ(lines_of(res->body).at(1), "security guarantees,timeline,2021,2021-01-01,1,7,0.1428571429");
+    EXPECT_EQ(lines_of(res->body).at(1),
+              "security guarantees,timeline,2021,2021-01-01,1,7,0.1428571429,");
 }
 
 TEST_F(ServeTest, ExplainTellsEachScoreAsItsParts) {
@@ -217,9 +223,11 @@ TEST_F(ServeTest, BadRequestsGetA4xxAndTheServerGoesOn) {
         {"/search?q=a&offset=9995&limit=10", 400, "offset: results past the 10000th"},
         {"/search?q=a&now=2022-01-01", 400, "now: needs recency"},
         {"/search?q=a&share=1", 400, "share shows the timeline and facet counts as shares"},
-        {"/search?q=a&format=csv", 400, "format: csv is the timeline and facet tables"},
+        {"/search?q=a&format=csv", 400, "format: csv is the timeline, facet and significant tables"},
         {"/search?q=a&format=xml", 400, "format: 'xml' is not one of json, csv"},
         {"/search?q=a&compare=b", 400, "compare: needs timeline"},
+        {"/search?q=a&against=previous", 400, "against: needs significant"},
+        {"/search?q=a&significant=5&against=previous", 400, "against previous sets a period"},
         {"/search?q=a&timeline=year&compare=b&compare=c&compare=d&compare=e&compare=f", 400,
          "compare: at most 4 queries beside the first"},
         {"/search?q=a&like=" + kDraft, 400, "q: give one of q, like and copies"},

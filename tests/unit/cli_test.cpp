@@ -116,9 +116,9 @@ TEST(BatchRunner, CsvRowsCarryTheIdUnderOneHeader) {
     std::ostringstream out, err;
     EXPECT_EQ(cli::run_batch(searcher, in, "q.tsv", cli::Format::Csv, out, err), cli::kHits);
     EXPECT_EQ(out.str(),
-              "id,query,table,value,start,count,all,share\n"
-              "a,marathon,timeline,2022,2022-01-01,1,4,0.25\n"
-              "c,marathon,timeline,2022,2022-01-01,1,4,0.25\n");
+              "id,query,table,value,start,count,all,share,score\n"
+              "a,marathon,timeline,2022,2022-01-01,1,4,0.25,\n"
+              "c,marathon,timeline,2022,2022-01-01,1,4,0.25,\n");
     EXPECT_EQ(err.str(), "q.tsv:2: no matches for id b: no rows\n");
 }
 

@@ -201,15 +201,15 @@ TEST(Share, JsonAndCsvCarryTheBaseAndTheShare) {
               std::string::npos)
         << json;
     EXPECT_EQ(render_tables_csv(r),
-              "query,table,value,start,count,all,share\n"
-              "\"oil, gas\",timeline,2022-01,2022-01-01,3,12,0.25\n"
-              "\"oil, gas\",timeline,2022-02,2022-02-01,0,0,\n"
-              "\"oil, gas\",timeline,2022-03,2022-03-01,1,8,0.125\n"
-              "\"oil, gas\",site,bbc.co.uk,,4,20,0.2\n");
+              "query,table,value,start,count,all,share,score\n"
+              "\"oil, gas\",timeline,2022-01,2022-01-01,3,12,0.25,\n"
+              "\"oil, gas\",timeline,2022-02,2022-02-01,0,0,,\n"
+              "\"oil, gas\",timeline,2022-03,2022-03-01,1,8,0.125,\n"
+              "\"oil, gas\",site,bbc.co.uk,,4,20,0.2,\n");
     // Without --share the base's columns are empty; without a header for the next batch line.
     r.timeline = make_timeline("year", {{"20220115", 3}});
     r.facets.clear();
-    EXPECT_EQ(render_tables_csv(r, false), "\"oil, gas\",timeline,2022,2022-01-01,3,,\n");
+    EXPECT_EQ(render_tables_csv(r, false), "\"oil, gas\",timeline,2022,2022-01-01,3,,,\n");
     EXPECT_EQ(render_json(r).find("\"all\""), std::string::npos);
 }
 
@@ -262,17 +262,48 @@ TEST(Share, ComparisonIsATableAndCsvRowsPerQuery) {
               "2022-02      0       0 -       0 -\n"
               "2022-03      8   0 0.00%  2 25.00%\n");
     EXPECT_EQ(render_tables_csv(r),
-              "query,table,value,start,count,all,share\n"
-              "oil,timeline,2022-01,2022-01-01,30,1200,0.025\n"
-              "oil,timeline,2022-02,2022-02-01,0,0,\n"
-              "oil,timeline,2022-03,2022-03-01,0,8,0\n"
-              "crude prices,timeline,2022-01,2022-01-01,0,1200,0\n"
-              "crude prices,timeline,2022-02,2022-02-01,0,0,\n"
-              "crude prices,timeline,2022-03,2022-03-01,2,8,0.25\n");
+              "query,table,value,start,count,all,share,score\n"
+              "oil,timeline,2022-01,2022-01-01,30,1200,0.025,\n"
+              "oil,timeline,2022-02,2022-02-01,0,0,,\n"
+              "oil,timeline,2022-03,2022-03-01,0,8,0,\n"
+              "crude prices,timeline,2022-01,2022-01-01,0,1200,0,\n"
+              "crude prices,timeline,2022-02,2022-02-01,0,0,,\n"
+              "crude prices,timeline,2022-03,2022-03-01,2,8,0.25,\n");
     EXPECT_NE(render_json(r).find(R"("compared":[{"query":"crude prices","did_you_mean":null,)"
                                   R"("timeline":{"period":"month","counts":"articles","total":2,)"),
               std::string::npos)
         << render_json(r);
+}
+
+// Issue #29, item 3: the words as a table under what they were counted against; the JSON and
+// the CSV rows (all: the stories compared that have the word, the matching among them).
+TEST(Significant, TextJsonAndCsv) {
+    SearchResult r;
+    r.query = "oil";
+    Significance s;
+    s.scoring = "jlh";
+    s.against = "rest";
+    s.stories = 100;
+    s.others = 900;
+    s.words = {{"barrel", "barrel", 10, 10, 0.4}, {"OPEC", "opec", 5, 1, 0.2417}};
+    r.significance = s;
+    std::ostringstream out;
+    render_text(out, r, false);
+    EXPECT_EQ(out.str(),
+              "significant words (JLH; each story once):\n"
+              "100 matching stories against the 900 other stories with the same filters\n"
+              "  word     matching    others   score\n"
+              "  barrel  10 10.00%  10 1.11%     0.4\n"
+              "  OPEC      5 5.00%   1 0.11%  0.2417\n");
+    EXPECT_NE(render_json(r).find(R"("significant":{"scoring":"jlh","against":"rest","stories":100,)"
+                                  R"("others":900,"words":[{"word":"barrel","term":"barrel",)"
+                                  R"("count":10,"others":10,"score":0.4},)"),
+              std::string::npos)
+        << render_json(r);
+    EXPECT_EQ(render_tables_csv(r),
+              "query,table,value,start,count,all,share,score\n"
+              "oil,significant,barrel,,10,20,0.5,0.4000\n"
+              "oil,significant,OPEC,,5,6,0.8333333333,0.2417\n");
 }
 
 }  // namespace

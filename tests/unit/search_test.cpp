@@ -13,6 +13,7 @@
 #include "newsidx/indexer.hpp"
 #include "schema.hpp"
 #include "search_fixture.hpp"
+#include "significant.hpp"
 #include "snippet.hpp"
 #include "wildcards.hpp"
 
@@ -392,6 +393,52 @@ TEST(Search, CompareDrawsEveryQueryOverOneSpan) {
     opts.timeline = "year";
     opts.compare = {"  "};
     EXPECT_THROW(run("security", opts), Error);
+}
+
+// Issue #29, item 3: the two scorings on a known table: 10 of 100 matching stories have the
+// word, 10 of 900 others.
+TEST(Significant, ScoresAKnownTable) {
+    EXPECT_NEAR(log_likelihood(10, 100, 10, 900), 21.176963, 1e-5);
+    EXPECT_NEAR(jlh(10, 100, 10, 900), (0.1 - 0.02) * (0.1 / 0.02), 1e-12);
+    // Not over-represented in the matches: no score.
+    EXPECT_EQ(log_likelihood(1, 100, 90, 900), 0);
+    EXPECT_EQ(jlh(1, 100, 90, 900), 0);
+}
+
+// The words of the fixture's "security" matches (a1, a2, a6) against its other articles, each
+// story once: too few stories for a word to count (three at least), then enough.
+TEST(Search, SignificantWordsCountStories) {
+    SearchOptions opts;
+    opts.limit = 1;
+    opts.significant = 5;
+    SearchResult r = run("security", opts);
+    ASSERT_TRUE(r.significance);
+    EXPECT_EQ(r.significance->scoring, "jlh");
+    EXPECT_EQ(r.significance->stories, 3u);
+    EXPECT_EQ(r.significance->others, 5u);
+    EXPECT_TRUE(r.significance->words.empty()) << "no word but the query's is in all three";
+    opts.db_paths = {samples_db()};
+    opts.query = "security guarantees";
+    r = search(opts);
+    ASSERT_TRUE(r.significance);
+    ASSERT_FALSE(r.significance->words.empty());
+    for (const SignificantWord& w : r.significance->words) {
+        EXPECT_GE(w.count, 3u) << w.word;
+        EXPECT_NE(w.term, "secur") << "the query's own words are left out";
+        EXPECT_GT(static_cast<double>(w.count) / r.significance->stories,
+                  static_cast<double>(w.others) / r.significance->others)
+            << w.word;
+    }
+    // --against previous needs the period; xapian's weights are against the whole index.
+    opts.against = "previous";
+    EXPECT_THROW(search(opts), Error);
+    opts.since = "2022-03";
+    opts.until = "2022-03";
+    opts.significance = "xapian";
+    EXPECT_THROW(search(opts), Error);
+    opts.significance = "llr";
+    r = search(opts);
+    EXPECT_EQ(r.significance->against, "2022-01-29..2022-02-28");
 }
 
 TEST(Search, Near) {

@@ -57,6 +57,10 @@ void render_timeline(std::ostream& out, const Timeline& timeline, int columns);
 /// each query's count and share.
 void render_comparison(std::ostream& out, const SearchResult& result);
 
+/// --significant: the words as a table (word, matching stories, other stories, score), under a
+/// line that says what they were counted against; a blank line first when `after_hits`.
+void render_significance(std::ostream& out, const Significance& significance, bool after_hits);
+
 /// count / all as a percentage for people ("0.83%", below 0.01% "0.0042%"); "-" when all is 0.
 std::string share_text(Xapian::doccount count, Xapian::doccount all);
 
@@ -66,7 +70,10 @@ std::string share_text(Xapian::doccount count, Xapian::doccount all);
 /// a facet's value), the period's first day (YYYY-MM-DD; empty for a facet), the count, and
 /// with --share the count without the query and the share as a fraction (empty when that
 /// count is 0).
-inline constexpr const char* kTablesCsvHeader = "query,table,value,start,count,all,share";
+/// --significant's words are rows of their own: the table "significant", the word, the matching
+/// stories that have it (count), all the stories compared that have it (all: the matching and
+/// the others), the share of those that match, and the word's score.
+inline constexpr const char* kTablesCsvHeader = "query,table,value,start,count,all,share,score";
 /// With `id` (--batch) each row starts with it, and so does the header ("id,query,…").
 std::string render_tables_csv(const SearchResult& result, bool header = true,
                               const std::string* id = nullptr);

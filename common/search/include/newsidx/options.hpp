@@ -87,6 +87,13 @@ struct SearchOptions {
     /// --compare: more queries (at most kMaxCompared) whose timelines, with the same filters,
     /// are drawn beside the query's, over one span of periods.
     std::vector<std::string> compare;
+    /// --significant N: the N words that set the matching stories apart; 0 = none.
+    unsigned significant = 0;
+    /// --significance: how a word is scored (kSignificanceScorings).
+    std::string significance = "jlh";
+    /// --against: the stories the matches are set against (kAgainst): "rest" (the others with
+    /// the same filters) or "previous" (the matches of as many days before --since).
+    std::string against = "rest";
     /// --recency DAYS: add freshness to relevance, halving every DAYS days before `now`;
     /// 0 = off. See docs/news-features.md for the formula.
     double recency_days = 0;
@@ -102,6 +109,11 @@ struct SearchOptions {
 
 /// The fields --facet counts matches by.
 inline constexpr std::array<std::string_view, 3> kFacetFields{"site", "year", "lang"};
+
+/// --significance's scorings: log-likelihood (G²), JLH, Xapian's expand weights.
+inline constexpr std::array<std::string_view, 3> kSignificanceScorings{"llr", "jlh", "xapian"};
+/// --against's backgrounds.
+inline constexpr std::array<std::string_view, 2> kAgainst{"rest", "previous"};
 
 /// --compare gives at most this many queries beside the first: five on one timeline.
 inline constexpr std::size_t kMaxCompared = 4;

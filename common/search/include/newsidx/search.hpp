@@ -99,6 +99,26 @@ struct Facet {
     std::size_t values = 0;  ///< how many distinct values the matches have
 };
 
+/// --significant: a word that sets the matching stories apart.
+struct SignificantWord {
+    std::string word;                 ///< as the matching articles most often write it
+    std::string term;                 ///< its index term (a stem)
+    Xapian::doccount count = 0;       ///< matching stories that have it
+    Xapian::doccount others = 0;      ///< other stories that have it
+    double score = 0;                 ///< by Significance::scoring
+};
+
+/// --significant: the words, best first, and what they were counted against. Stories count
+/// once (a cluster of copies is read as its first article).
+struct Significance {
+    std::string scoring;           ///< llr (log-likelihood), jlh or xapian (expand weights)
+    std::string against;           ///< "rest", or the period before: "YYYY-MM-DD..YYYY-MM-DD"
+    Xapian::doccount stories = 0;  ///< the matching stories
+    Xapian::doccount others = 0;   ///< the other stories with the same filters, or the
+                                   ///< matching stories of the period before
+    std::vector<SignificantWord> words;
+};
+
 /// --compare: one more query's timeline, over the span of every query's.
 struct Compared {
     std::string query;
@@ -128,6 +148,7 @@ struct SearchResult {
     std::vector<Facet> facets;         ///< one per --facet, in the order asked
     std::optional<Timeline> timeline;  ///< with --timeline
     std::vector<Compared> compared;    ///< with --compare, in the order asked
+    std::optional<Significance> significance;  ///< with --significant
     bool collapsed = false;            ///< --collapse: one hit per cluster; total counts clusters
     bool explained = false;            ///< --explain: each hit has its Hit::explanation
     Xapian::doccount articles = 0;     ///< --collapse: the matching articles, copies included
@@ -153,6 +174,8 @@ struct MatchSetup {
     /// every article that passes the query's filters (dates, site, language) without the
     /// query: SearchResult::base_spies.
     std::size_t base_spies = 0;
+    /// --significant: the words that set the matches apart (SearchResult::significance).
+    bool significant = false;
     /// Extra weight from a caller's posting sources, each added with OP_AND_MAYBE.
     std::vector<std::shared_ptr<Xapian::PostingSource>> boosts;
 };
@@ -231,6 +254,9 @@ class Searcher {
     // with --share, the base `first` counted; its "did you mean" to `out`.
     TimelineDays compared_days(const std::string& query, const SearchResult& first,
                                Compared& out);
+    // --significant: the words of the matches of `built`, against the other stories or the
+    // period before.
+    Significance significance(const Xapian::Database& db, const BuiltQuery& built) const;
     // --share: the first setup.base_spies spies, made afresh into out.base_spies, over every
     // article that passes the filters of `built`, matching its query or not.
     void count_base(const Xapian::Database& db, const BuiltQuery& built, const MatchSetup& setup,
