@@ -55,6 +55,7 @@ constexpr const char* kFooter =
     "  searcher --copies https://news.example.org/2022/02/16/draft-text-published\n"
     "  searcher --recency 30 ceasefire\n"
     "  searcher --like samples/security-guarantees-draft-published.txt\n"
+    "  searcher --origin \"written security guarantees would be sent within a week\"\n"
     "  searcher --serve 8080             search page and JSON API on http://127.0.0.1:8080/\n\n"
     "Exit status: 0 hits found; 1 no hits; 2 error.";
 
@@ -64,7 +65,7 @@ struct Command {
     std::string format = "text";
     bool json = false;
     std::string colour = "auto";
-    std::string batch, export_format, show, copies;
+    std::string batch, export_format, show, copies, origin;
     std::string serve, token_file;
     unsigned workers = newsidx::serve::kDefaultWorkers;
     int nice = newsidx::serve::kDefaultNice;
@@ -114,6 +115,15 @@ void declare_output(CLI::App& app, Command& c) {
                    "List every copy of an article (its near-duplicate cluster), by URL or path, "
                    "earliest first")
         ->excludes("--show");
+    app.add_option("--origin", c.origin,
+                   "Instead of a query: where PASSAGE (a quote, a paragraph; 4 words or more) "
+                   "appeared first, and every article that carries it, in full or in part, with "
+                   "the filters (--since, --site, --lang) applied")
+        ->type_name("PASSAGE")
+        ->excludes("--show")
+        ->excludes("--copies")
+        ->excludes("--batch")
+        ->excludes("--export");
 }
 
 void declare_server(CLI::App& app, Command& c) {
@@ -127,6 +137,7 @@ void declare_server(CLI::App& app, Command& c) {
         ->excludes("--batch")
         ->excludes("--show")
         ->excludes("--copies")
+        ->excludes("--origin")
         ->excludes("--like")
         ->excludes("--export")
         ->excludes("--format")
@@ -148,6 +159,7 @@ void declare_server(CLI::App& app, Command& c) {
         ->type_name("FILE")
         ->needs("--serve");
     app.add_option("query", c.words, "The query; several arguments are joined with spaces")
+        ->excludes("--origin")
         ->excludes("--batch")
         ->excludes("--show")
         ->excludes("--copies")
@@ -277,6 +289,25 @@ int show(const Command& c, const newsidx::SearchOptions& options) {
     return cli::kHits;
 }
 
+// --origin: where a passage appeared first.
+int origin(const Command& c, const newsidx::SearchOptions& options) {
+    newsidx::Searcher searcher(options);
+    warn_missing(searcher);
+    const newsidx::Origin found = searcher.origin(c.origin);
+    if (c.output() == cli::Format::Json)
+        std::cout << newsidx::render_origin_json(found) << '\n';
+    else
+        newsidx::render_origin_text(std::cout, found, use_colour(c.colour));
+    if (found.capped)
+        std::cerr << "searcher: note: more than " << newsidx::kMaxOriginCandidates
+                  << " articles have a run of the passage: the first were read\n";
+    if (found.carriers.empty()) {
+        std::cerr << "searcher: no article carries the passage\n";
+        return cli::kNoHits;
+    }
+    return cli::kHits;
+}
+
 // --export: every match, one line each.
 int export_matches(const Command& c, newsidx::Searcher& searcher, const std::string& query) {
     const bool csv = c.export_format == "csv";
@@ -352,6 +383,7 @@ int main(int argc, char** argv) {
             flags.apply(options);
             if (!command.serve.empty()) return serve(command, options, argv);
             if (!command.show.empty() || !command.copies.empty()) return show(command, options);
+            if (!command.origin.empty()) return origin(command, options);
             return search(command, options);
         },
         [](const Error&) { return cli::kSearchError; }, cli::kSearchError);

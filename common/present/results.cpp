@@ -110,8 +110,12 @@ nlohmann::ordered_json significance_json(const Significance& s) {
                          {"count", w.count},
                          {"others", w.others},
                          {"score", std::round(w.score * 1e4) / 1e4}});
-    return {{"scoring", s.scoring}, {"against", s.against}, {"stories", s.stories},
-            {"others", s.others},   {"words", std::move(words)}};
+    nlohmann::ordered_json doc{{"scoring", s.scoring}, {"against", s.against}};
+    if (s.against == "previous") doc["period"] = s.period;
+    doc["stories"] = s.stories;
+    doc["others"] = s.others;
+    doc["words"] = std::move(words);
+    return doc;
 }
 
 nlohmann::ordered_json copy_json(const Copy& c) {
@@ -221,7 +225,11 @@ void render_significance(std::ostream& out, const Significance& s, bool after_hi
     if (s.against == "rest")
         out << "the " << with_thousands(s.others) << " other stories with the same filters\n";
     else
-        out << "the " << with_thousands(s.others) << " matching stories of " << s.against << '\n';
+        out << "the " << with_thousands(s.others) << " matching stories of " << s.period << '\n';
+    if (s.against == "previous" && s.others == 0) {
+        out << "  no matching story in " << s.period << " to set them against\n";
+        return;
+    }
     if (s.words.empty()) {
         out << "  no word is in at least 3 matching stories and more common there\n";
         return;
@@ -412,6 +420,57 @@ void render_copies_text(std::ostream& out, const std::vector<Copy>& copies, bool
     }
 }
 
+void render_origin_text(std::ostream& out, const Origin& o, bool terminal) {
+    if (o.carriers.empty()) return;
+    const Carrier& first = o.carriers.front();
+    out << "the passage (" << o.words << " words) is in " << with_thousands(o.carriers.size())
+        << (o.carriers.size() == 1 ? " article" : " articles") << " on " << o.sites.size()
+        << (o.sites.size() == 1 ? " site" : " sites") << ", " << o.stories
+        << (o.stories == 1 ? " story" : " stories") << ", " << first.article.date << " to "
+        << o.carriers.back().article.date << '\n';
+    out << "first: " << first.article.date << "  " << first.article.site << "  "
+        << (terminal ? kBold : "") << first.article.title << (terminal ? kReset : "") << '\n'
+        << "       " << first.article.url << '\n';
+    out << "\ncarried by (earliest first; whole, or the share of the passage's " << kOriginRun
+        << "-word runs; story 1 is the first's):\n";
+    std::size_t site_width = 0;
+    for (const Carrier& c : o.carriers) site_width = std::max(site_width, c.article.site.size());
+    for (const Carrier& c : o.carriers) {
+        char share[16];
+        std::snprintf(share, sizeof share, "%3.0f%%", c.coverage * 100);
+        out << c.article.date << "  " << c.article.site
+            << std::string(site_width - c.article.site.size(), ' ') << "  "
+            << (c.whole ? "whole" : share) << "  story " << c.story << "  " << c.article.title
+            << '\n';
+    }
+    out << "\nsites (in the order they first carried it):\n";
+    for (const Origin::Site& s : o.sites)
+        out << "  " << s.first << "  " << s.site << "  " << s.articles
+            << (s.articles == 1 ? " article" : " articles") << " (" << s.whole << " whole)\n";
+}
+
+std::string render_origin_json(const Origin& o) {
+    nlohmann::ordered_json carriers = nlohmann::ordered_json::array();
+    for (const Carrier& c : o.carriers) {
+        nlohmann::ordered_json j = copy_json(c.article);
+        j["coverage"] = std::round(c.coverage * 1e4) / 1e4;
+        j["whole"] = c.whole;
+        j["story"] = c.story;
+        carriers.push_back(std::move(j));
+    }
+    nlohmann::ordered_json sites = nlohmann::ordered_json::array();
+    for (const Origin::Site& s : o.sites)
+        sites.push_back({{"site", s.site}, {"first", s.first}, {"articles", s.articles},
+                         {"whole", s.whole}});
+    nlohmann::ordered_json doc{{"words", o.words}, {"runs", o.runs},
+                               {"articles", o.carriers.size()}, {"stories", o.stories}};
+    doc["first"] = o.carriers.empty() ? nlohmann::ordered_json(nullptr) : carriers[0];
+    doc["capped"] = o.capped;
+    doc["carriers"] = std::move(carriers);
+    doc["sites"] = std::move(sites);
+    return doc.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
 std::string render_copies_json(const std::vector<Copy>& copies) {
     nlohmann::ordered_json doc{{"count", copies.size()}};
     doc["copies"] = nlohmann::ordered_json::array();
@@ -451,11 +510,26 @@ namespace {
 // --share: runs of at least this many periods without any article are one line in the text.
 constexpr std::size_t kFoldedRun = 3;
 
-// The end of the run of periods without any article (with --share) that starts at `b`.
-std::size_t empty_run_end(const Timeline& t, std::size_t b) {
+// Whether a period is empty: without any article (--share), or without a match.
+bool empty_period(const Timeline& t, std::size_t b) {
+    return t.share ? t.buckets[b].all == 0 : t.buckets[b].count == 0;
+}
+
+// The end of the run of empty periods of every timeline of `series` that starts at `b`.
+std::size_t empty_run_end(const std::vector<const Timeline*>& series, std::size_t b) {
     std::size_t end = b;
-    while (t.share && end < t.buckets.size() && t.buckets[end].all == 0) ++end;
+    while (end < series.front()->buckets.size() &&
+           std::all_of(series.begin(), series.end(),
+                       [&](const Timeline* t) { return t->buckets[end].count == 0 && empty_period(*t, end); }))
+        ++end;
     return end;
+}
+
+// The line of a folded run: "2015-07-28 to 2015-07-30  no articles (3 days)".
+std::string folded_line(const Timeline& t, std::size_t from, std::size_t end) {
+    return t.buckets[from].label + " to " + t.buckets[end - 1].label + "  no " +
+           (t.share ? t.counts() : t.stories ? "matching stories" : "matches") + " (" +
+           with_thousands(end - from) + ' ' + t.period + "s)";
 }
 
 }  // namespace
@@ -490,9 +564,8 @@ void render_timeline(std::ostream& out, const Timeline& t, int columns) {
     const int bar_width = std::max(columns - static_cast<int>(used) - 1, 0);
     for (std::size_t i = 0; i < t.buckets.size(); ++i) {
         const Timeline::Bucket& b = t.buckets[i];
-        if (const std::size_t end = empty_run_end(t, i); end - i >= kFoldedRun) {
-            out << b.label << " to " << t.buckets[end - 1].label << "  no " << t.counts() << " ("
-                << with_thousands(end - i) << ' ' << t.period << "s)\n";
+        if (const std::size_t end = empty_run_end({&t}, i); end - i >= kFoldedRun) {
+            out << folded_line(t, i, end) << '\n';
             i = end - 1;
             continue;
         }
@@ -539,29 +612,31 @@ void render_comparison(std::ostream& out, const SearchResult& result) {
     // The legend: each query's number, total and overall share.
     std::size_t query_width = 0, total_width = 0;
     for (const auto& [query, t] : series) {
-        query_width = std::max(query_width, query.size());
+        query_width = std::max(query_width, characters(query));
         total_width = std::max(total_width, with_thousands(t->total).size());
     }
     for (std::size_t i = 0; i < series.size(); ++i) {
         const auto& [query, t] = series[i];
         const std::string total = with_thousands(t->total);
-        out << "  " << i + 1 << "  " << query << std::string(query_width - query.size(), ' ')
+        out << "  " << i + 1 << "  " << query << std::string(query_width - characters(query), ' ')
             << "  " << std::string(total_width - total.size(), ' ') << total << ' '
-            << t->counts();
+            << (t->total != 1 ? t->counts() : t->stories ? "story" : "article");
         if (t->share) out << " (" << share_text(t->total, t->all_total) << ')';
+        const std::string& suggestion = i == 0 ? result.did_you_mean : result.compared[i - 1].did_you_mean;
+        if (!suggestion.empty()) out << "  did you mean: " << suggestion;
         out << '\n';
     }
     // The table: a row per period, a column per query (count and share), the base once.
     std::vector<std::vector<std::string>> rows{{"period"}};
     if (first.share) rows[0].push_back("all");
     for (std::size_t i = 0; i < series.size(); ++i) rows[0].push_back(std::to_string(i + 1));
-    std::vector<std::string> folded;  // a run of periods without any article: one line
+    std::vector<const Timeline*> timelines;
+    for (const auto& [query, t] : series) timelines.push_back(t);
+    std::vector<std::string> folded;  // a run of empty periods: one line
     for (std::size_t b = 0; b < first.buckets.size(); ++b) {
-        if (const std::size_t end = empty_run_end(first, b); end - b >= kFoldedRun) {
+        if (const std::size_t end = empty_run_end(timelines, b); end - b >= kFoldedRun) {
             rows.push_back({});
-            folded.push_back(first.buckets[b].label + " to " + first.buckets[end - 1].label +
-                             "  no " + first.counts() + " (" + with_thousands(end - b) + ' ' +
-                             first.period + "s)");
+            folded.push_back(folded_line(first, b, end));
             b = end - 1;
             continue;
         }

@@ -8,6 +8,7 @@
 #include "calendar.hpp"
 #include "document.hpp"
 #include "hits.hpp"
+#include "origin.hpp"
 #include "newsidx/error.hpp"
 #include "query_builder.hpp"
 #include "ranking_model.hpp"
@@ -91,6 +92,28 @@ std::optional<std::vector<Copy>> Searcher::copies(const std::string& url_or_path
     return detail::guarded("reading", set_.label(), [&] { return cluster_copies(set_, *did); });
 }
 
+Xapian::Query Searcher::typed_filters(const std::string& query) {
+    const BuiltQuery built = built_for(query);
+    // The base filter less the options' own (which every query gets anyway).
+    return built.base_filter.empty() || built.base_filter.get_description() == builder_->filter().get_description()
+               ? Xapian::Query()
+               : built.base_filter;
+}
+
+Origin Searcher::origin(const std::string& passage) {
+    // As search() does: an indexer's commit that overtakes the reading starts it over.
+    for (int attempt = 1;; ++attempt) {
+        try {
+            return detail::guarded("searching", set_.label(), [&] {
+                return find_origin(set_.database(), *builder_, passage);
+            });
+        } catch (const Error& e) {
+            if (attempt >= kSearchAttempts || e.code() != ErrorCode::IndexChanged) throw;
+            set_.reopen();
+        }
+    }
+}
+
 std::optional<StoredRecord> Searcher::article(const std::string& url_or_path) {
     const auto did = find(url_or_path);
     if (!did) return std::nullopt;
@@ -132,9 +155,10 @@ SearchResult Searcher::search(const std::string& query) {
     std::vector<TimelineDays> days{count_spies(options_, result)};
     if (options_.timeline.empty()) return result;
     result.compared.resize(options_.compare.size());
+    const Xapian::Query first_filter = options_.compare.empty() ? Xapian::Query() : typed_filters(query);
     for (std::size_t i = 0; i < options_.compare.size(); ++i) {
         result.compared[i].query = options_.compare[i];
-        days.push_back(compared_days(options_.compare[i], result, result.compared[i]));
+        days.push_back(compared_days(options_.compare[i], result, first_filter, result.compared[i]));
         result.elapsed_ms += result.compared[i].elapsed_ms;  // the answer took them all
     }
     // Every query's timeline over one span: from the first day any of them matches to the last.
@@ -157,12 +181,14 @@ SearchResult Searcher::search(const std::string& query) {
 }
 
 TimelineDays Searcher::compared_days(const std::string& query, const SearchResult& first,
-                                     Compared& out) {
+                                     const Xapian::Query& first_filter, Compared& out) {
     // The timeline's spy only (the facets are the first query's), and no base of its own.
     SearchOptions options = options_;
     options.facets.clear();
     MatchSetup setup;
     setup.spies = spies_for(options);
+    // The filters typed in the first query narrow the others too: one base, one set of filters.
+    setup.filter = first_filter;
     SearchResult result = search(query, setup);
     if (!first.base_spies.empty()) result.base_spies = {first.base_spies.back()};
     out.did_you_mean = result.did_you_mean;
@@ -249,7 +275,14 @@ SearchResult Searcher::search_once(const std::string& query, const MatchSetup& s
     SearchResult result;
     result.query = query;
     result.missing_shards = set_.missing();
-    const BuiltQuery built = built_for(query, &result.expansion);
+    BuiltQuery built = built_for(query, &result.expansion);
+    if (!setup.filter.empty()) {
+        const auto narrowed = [&](const Xapian::Query& q) {
+            return q.empty() ? setup.filter : Xapian::Query(Xapian::Query::OP_AND, q, setup.filter);
+        };
+        built.filter = narrowed(built.filter);
+        built.base_filter = narrowed(built.base_filter);
+    }
     // Everything in answer() reads the index; a failure names the member where it happens.
     try {
         answer(set_.database(), built, setup, result);
@@ -362,7 +395,12 @@ Significance Searcher::significance(const Xapian::Database& db, const BuiltQuery
     in.db = &db;
     in.matches = built.combined();
     in.base = built.base_filter;
-    in.own = built.text();
+    // The query's own words, those of a field (title:oil) as words of the text too.
+    std::vector<Xapian::Query> own{built.text()};
+    for (auto t = built.text().get_unique_terms_begin(); t != built.text().get_unique_terms_end(); ++t)
+        if (const schema::Prefix* field = schema::prefix_of(*t); field && !field->is_boolean)
+            own.emplace_back((*t).substr(field->prefix.size()));
+    in.own = Xapian::Query(Xapian::Query::OP_OR, own.begin(), own.end());
     in.analyzers = built.analyzers;
     in.scoring = options_.significance;
     in.count = options_.significant;

@@ -199,6 +199,7 @@ std::vector<Scored> against_before(const SignificantInput& in,
     out.others = static_cast<Xapian::doccount>(before.keys.size());
     const double f = out.stories, r = std::max<double>(1, out.others);
     std::vector<Scored> scored;
+    if (out.others == 0) return scored;  // nothing to set the matches against
     for (const auto& [term, n] : counts) {
         if (n < kMinStories) continue;
         const auto e = earlier.find(term);
@@ -221,7 +222,10 @@ std::string written_form(const Xapian::Database& db, const std::string& term,
         const Xapian::Document doc = db.get_document(*p);
         const StoredRecord record = StoredRecord::of(doc);
         const Xapian::Stem stem = Analyzer(analyzer_of(doc)).snippet_stemmer();
-        const std::string text = record.title + "\n" + record.body;
+        // A headline in capitals (Reuters writes them so) says nothing of how a word is written.
+        const LatinLetters title = latin_letters(record.title);
+        const std::string text =
+            (title.upper > 0 && title.lower == 0 ? std::string() : record.title + "\n") + record.body;
         std::size_t pos = 0;
         for (std::string_view word = next_word(text, &pos); !word.empty();
              word = next_word(text, &pos)) {
@@ -260,7 +264,8 @@ double jlh(double a, double f, double c, double r) {
 Significance significant_words(const SignificantInput& in) {
     Significance out;
     out.scoring = in.scoring;
-    out.against = in.previous.empty() ? "rest" : in.previous_period;
+    out.against = in.previous.empty() ? "rest" : "previous";
+    out.period = in.previous_period;
     const Xapian::Database& db = *in.db;
     const Matched matches = matched(db, in.matches);
     out.stories = static_cast<Xapian::doccount>(matches.keys.size());

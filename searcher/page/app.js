@@ -60,6 +60,9 @@ function fillForm(s) {
   $("compare").value = s.compare || "";
   $("significant").checked = s.significant === "1";
   $("against").value = s.against || "rest";
+  // The analysis controls: open on a wide screen, or when one of them is in use.
+  if (s.compare || s.significant || s.share || s.against || window.matchMedia("(min-width: 801px)").matches)
+    $("analysis").open = true;
 }
 
 function fromForm() {
@@ -320,13 +323,15 @@ function drawComparison(body) {
   if (n > 1) label(first.buckets[n - 1].period, W, "end");
   box.append(svg);
   const legend = el("ul", { class: "legend" });
+  const suggestions = [body.did_you_mean, ...body.compared.map((c) => c.did_you_mean)];
   series.forEach((s, k) => {
     // (Through the CSSOM: the page's Content-Security-Policy refuses style attributes.)
     const swatch = el("span", { class: "swatch" });
     swatch.style.background = COLOURS[k];
     legend.append(el("li", { "data-query": s.query }, swatch, s.query + " ",
     el("span", { class: "count" }, s.t.total.toLocaleString("en") +
-      (shared ? " (" + percent(s.t.total, s.t.all_total) + ")" : ""))));
+      (shared ? " (" + percent(s.t.total, s.t.all_total) + ")" : "")),
+      ...(suggestions[k] ? [el("span", { class: "count" }, " did you mean: " + suggestions[k])] : [])));
   });
   box.append(legend);
   if (first.period !== body.timeline.period)
@@ -340,7 +345,7 @@ function drawWords(sig) {
   if (!sig) return;
   const against = sig.against === "rest"
     ? `${sig.stories.toLocaleString("en")} matching stories against the ${sig.others.toLocaleString("en")} others with the same filters`
-    : `${sig.stories.toLocaleString("en")} matching stories against the ${sig.others.toLocaleString("en")} of ${sig.against}`;
+    : `${sig.stories.toLocaleString("en")} matching stories against the ${sig.others.toLocaleString("en")} of ${sig.period}`;
   $("words-against").textContent = against;
   $("words").replaceChildren(...sig.words.map((w) => el("li", { "data-word": w.word, title: `${w.count} of ${sig.stories} matching stories, ${w.others} of ${sig.others} others (${sig.scoring} ${w.score})` },
     el("a", { href: "#", dir: "auto", onclick: (e) => { e.preventDefault(); const n = state(); n.q = "(" + n.q + ") AND " + w.word; delete n.offset; go(n); } }, w.word),

@@ -438,7 +438,8 @@ TEST(Search, SignificantWordsCountStories) {
     EXPECT_THROW(search(opts), Error);
     opts.significance = "llr";
     r = search(opts);
-    EXPECT_EQ(r.significance->against, "2022-01-29..2022-02-28");
+    EXPECT_EQ(r.significance->against, "previous");
+    EXPECT_EQ(r.significance->period, "2022-01-29..2022-02-28");
 }
 
 TEST(Search, Near) {

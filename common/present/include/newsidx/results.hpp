@@ -34,6 +34,13 @@ void render_article_text(std::ostream& out, const StoredRecord& article, bool te
                          const std::vector<Copy>& copies = {});
 std::string render_article_json(const StoredRecord& article, const std::vector<Copy>& copies = {});
 
+/// --origin: where a passage appeared first and how it spread. Text: a summary line, the first
+/// article, then each carrier earliest first (date, site, whole or the share of the passage it
+/// has, its story: 1 is the first's), and the sites in the order they first carried it. JSON:
+/// {"words","runs","articles","stories","first","carriers":[…],"sites":[…]}.
+void render_origin_text(std::ostream& out, const Origin& origin, bool terminal);
+std::string render_origin_json(const Origin& origin);
+
 /// --copies: the articles of one cluster, earliest first. Text: date, site and title, then the
 /// URL; JSON: {"count":N,"copies":[{"date","site","url","title","path"}…]}.
 void render_copies_text(std::ostream& out, const std::vector<Copy>& copies, bool terminal);

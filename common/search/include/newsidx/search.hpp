@@ -112,12 +112,45 @@ struct SignificantWord {
 /// once (a cluster of copies is read as its first article).
 struct Significance {
     std::string scoring;           ///< llr (log-likelihood), jlh or xapian (expand weights)
-    std::string against;           ///< "rest", or the period before: "YYYY-MM-DD..YYYY-MM-DD"
+    std::string against;           ///< "rest" or "previous"
+    std::string period;            ///< with "previous", that period: "YYYY-MM-DD..YYYY-MM-DD"
     Xapian::doccount stories = 0;  ///< the matching stories
     Xapian::doccount others = 0;   ///< the other stories with the same filters, or the
                                    ///< matching stories of the period before
     std::vector<SignificantWord> words;
 };
+
+/// --origin: an article that carries a passage, in full or in part.
+struct Carrier {
+    Copy article;
+    double coverage = 0;  ///< the share of the passage's word runs (kOriginRun words) it has
+    bool whole = false;   ///< it has every one: the whole passage
+    std::string cluster;  ///< its near-duplicate cluster key (kClusterSlot)
+    unsigned story = 0;   ///< 1 for the story of the first carrier, 2 for the next story, …
+    bool copy_of_first = false;  ///< in the same cluster as the first carrier
+};
+
+/// --origin: who carried a passage, earliest first, and how it spread.
+struct Origin {
+    std::size_t words = 0;         ///< the passage's words
+    std::size_t runs = 0;          ///< its runs of kOriginRun words (one when shorter)
+    std::vector<Carrier> carriers;  ///< by date, then URL: the first is where it appeared first
+    struct Site {
+        std::string site;
+        std::string first;  ///< its first carrier's date, YYYY-MM-DD
+        unsigned articles = 0, whole = 0;
+    };
+    std::vector<Site> sites;  ///< in the order each first carried it
+    unsigned stories = 0;     ///< distinct clusters among the carriers
+    bool capped = false;      ///< more than kMaxOriginCandidates articles had a run; the first read
+};
+
+/// --origin compares the passage with each article in runs of this many words ("shingles").
+inline constexpr std::size_t kOriginRun = 5;
+/// --origin: a passage of fewer words is refused; of more, only the first are compared.
+inline constexpr std::size_t kMinOriginWords = 4, kMaxOriginWords = 400;
+/// --origin reads at most this many candidate articles (those with a run of the passage).
+inline constexpr Xapian::doccount kMaxOriginCandidates = 5000;
 
 /// --compare: one more query's timeline, over the span of every query's.
 struct Compared {
@@ -176,6 +209,8 @@ struct MatchSetup {
     std::size_t base_spies = 0;
     /// --significant: the words that set the matches apart (SearchResult::significance).
     bool significant = false;
+    /// More filters than the options': --compare's queries get those typed in the first.
+    Xapian::Query filter;
     /// Extra weight from a caller's posting sources, each added with OP_AND_MAYBE.
     std::vector<std::shared_ptr<Xapian::PostingSource>> boosts;
 };
@@ -219,6 +254,11 @@ class Searcher {
     /// the index.
     std::optional<StoredRecord> article(const std::string& url_or_path);
 
+    /// --origin: the articles (that pass the options' filters) that carry `passage`, in full or
+    /// in part, earliest first, with its spread over sites and stories. Throws Error(BadQuery)
+    /// for a passage of fewer than kMinOriginWords words, and what search() throws.
+    Origin origin(const std::string& passage);
+
     /// --copies: every article of the cluster of the article `url_or_path` names (as
     /// article() finds it), earliest first (by date, then URL); nullopt when there is none.
     std::optional<std::vector<Copy>> copies(const std::string& url_or_path);
@@ -250,10 +290,14 @@ class Searcher {
     // The analyzer of a hit (its words were parsed and are stemmed with it); its document is
     // read only when the set has several analyzers.
     std::string analyzer_of_hit(const Xapian::MSetIterator& hit, const BuiltQuery& built) const;
-    // --compare: the days the timeline of `query` counts, with the filters of the options and,
-    // with --share, the base `first` counted; its "did you mean" to `out`.
+    // --compare: the days the timeline of `query` counts, with the filters of the options and
+    // `first_filter` (those typed in the first query), with --share the base `first` counted;
+    // its "did you mean" to `out`.
     TimelineDays compared_days(const std::string& query, const SearchResult& first,
-                               Compared& out);
+                               const Xapian::Query& first_filter, Compared& out);
+    // The filters typed in `query` that narrow the whole of it, as --share's base has them;
+    // empty when it has none.
+    Xapian::Query typed_filters(const std::string& query);
     // --significant: the words of the matches of `built`, against the other stories or the
     // period before.
     Significance significance(const Xapian::Database& db, const BuiltQuery& built) const;
