@@ -52,11 +52,13 @@ using Params = std::multimap<std::string, std::string>;
 struct SearchRequest {
     SearchOptions options;
     std::string copies;
+    std::string origin;  ///< origin=PASSAGE: where it appeared first (searcher --origin)
     bool csv = false;  ///< format=csv: the timeline's and facets' tables as CSV, not JSON
 };
 
 /// Maps the parameters of /search (q, limit, offset, sort, since, until, site, all, collapse,
-/// timeline, facet, share, recency, now, lang, expand, like, copies, format) onto `defaults`. Throws
+/// timeline, facet, share, compare, significant, significance, against, recency, now, lang, expand, like, copies,
+/// origin, format) onto `defaults`. Throws
 /// Error(BadOption) for an unknown or repeated parameter or a bad value, Error(BadQuery) for a
 /// query that is not valid UTF-8 or too long: both are answered 400.
 SearchRequest search_request(const SearchOptions& defaults, const Params& params);

@@ -445,8 +445,9 @@ void render_origin_text(std::ostream& out, const Origin& o, bool terminal) {
     }
     out << "\nsites (in the order they first carried it):\n";
     for (const Origin::Site& s : o.sites)
-        out << "  " << s.first << "  " << s.site << "  " << s.articles
-            << (s.articles == 1 ? " article" : " articles") << " (" << s.whole << " whole)\n";
+        out << "  " << s.first << "  " << s.site << std::string(site_width - s.site.size(), ' ')
+            << "  " << s.articles << (s.articles == 1 ? " article" : " articles") << " ("
+            << s.whole << " whole)\n";
 }
 
 std::string render_origin_json(const Origin& o) {

@@ -4,7 +4,7 @@
 "use strict";
 
 const PAGE = 10;
-const FIELDS = ["q", "since", "until", "site", "lang", "sort", "collapse", "share", "timeline", "compare", "significant", "against", "offset"];
+const FIELDS = ["q", "since", "until", "site", "lang", "sort", "collapse", "share", "timeline", "compare", "significant", "against", "origin", "offset"];
 // How many key words the page asks for.
 const WORDS = 15;
 // The lines of a comparison: the query's, then each compared query's (at most five).
@@ -60,8 +60,9 @@ function fillForm(s) {
   $("compare").value = s.compare || "";
   $("significant").checked = s.significant === "1";
   $("against").value = s.against || "rest";
+  $("origin").checked = s.origin === "1";
   // The analysis controls: open on a wide screen, or when one of them is in use.
-  if (s.compare || s.significant || s.share || s.against || window.matchMedia("(min-width: 801px)").matches)
+  if (s.compare || s.significant || s.share || s.against || s.origin || window.matchMedia("(min-width: 801px)").matches)
     $("analysis").open = true;
 }
 
@@ -79,6 +80,7 @@ function fromForm() {
     compare: comparedQueries($("compare").value).join("; "),
     significant: $("significant").checked ? "1" : "",
     against: $("against").value === "rest" ? "" : $("against").value,
+    origin: $("origin").checked ? "1" : "",
     timeline: $("timeline").value === "month" ? "" : $("timeline").value,
   };
 }
@@ -393,6 +395,50 @@ function drawChips(s) {
   }
 }
 
+// --origin: the query box holds a passage; where it appeared first, and who carried it.
+async function runOrigin(s, mine) {
+  const p = new URLSearchParams();
+  p.set("origin", s.q);
+  for (const f of ["since", "until", "site", "lang"]) if (s[f]) p.set(f, s[f]);
+  $("status").textContent = "looking for the passage\u2026";
+  let reply;
+  try {
+    reply = await getJson("/search?" + p.toString());
+  } catch (e) {
+    reply = { ok: false, body: { error: "the server did not answer: " + e.message } };
+  }
+  if (mine !== running) return;
+  $("pager").hidden = true;
+  $("side").hidden = true;
+  $("partial").hidden = true;
+  $("notes").hidden = true;
+  const { ok, body } = reply;
+  if (!ok) {
+    $("error").textContent = body.error + (body.hint ? " (" + body.hint + ")" : "");
+    $("error").hidden = false;
+    $("status").textContent = "";
+    $("hits").replaceChildren();
+    return;
+  }
+  if (!body.carriers.length) {
+    $("status").textContent = "no article carries the passage";
+    $("hits").replaceChildren();
+    return;
+  }
+  const n = body.carriers.length;
+  $("status").textContent = `the passage (${body.words} words) is in ${n} article${n === 1 ? "" : "s"} on ` +
+    `${body.sites.length} site${body.sites.length === 1 ? "" : "s"}, ${body.stories} ${body.stories === 1 ? "story" : "stories"}; ` +
+    `first: ${body.first.site}, ${body.first.date}`;
+  $("hits").replaceChildren(...body.carriers.map((c, i) => {
+    const li = el("li", { class: "hit carrier", dir: direction(c.title), "data-url": c.url, "data-whole": c.whole ? "1" : "0" });
+    li.append(el("h3", { dir: "auto" }, el("a", { href: c.url, rel: "noopener noreferrer" }, c.title || c.url)));
+    li.append(el("div", { class: "meta", dir: "ltr" }, (i === 0 ? "first \u00b7 " : "") + c.date + " \u00b7 " + c.site + " \u00b7 ",
+      el("span", { class: "reuse" }, c.whole ? "the whole passage" : Math.round(c.coverage * 100) + "% of it"),
+      " \u00b7 story " + c.story + (c.story === 1 ? " (the first's)" : "")));
+    return li;
+  }));
+}
+
 let running = 0;
 async function run() {
   const s = state();
@@ -400,7 +446,9 @@ async function run() {
   drawChips(s);
   $("error").hidden = true;
   const mine = ++running;  // a search still on its way draws nothing once another began
-  $("json-link").href = "/search?" + new URLSearchParams(Object.entries(s).filter(([k]) => k !== "timeline")).toString();
+  $("json-link").href = "/search?" + (s.origin === "1"
+    ? new URLSearchParams([["origin", s.q || ""], ...["since", "until", "site", "lang"].filter((f) => s[f]).map((f) => [f, s[f]])])
+    : new URLSearchParams(Object.entries(s).filter(([k]) => k !== "timeline" && k !== "compare"))).toString();
   if (!s.q) {
     $("partial").hidden = true;
     $("notes").hidden = true;
@@ -411,6 +459,7 @@ async function run() {
     return;
   }
   document.title = s.q + " \u2013 newsidx";
+  if (s.origin === "1") return runOrigin(s, mine);
   const p = new URLSearchParams();
   p.set("q", s.q);
   for (const f of ["since", "until", "site", "lang", "sort", "offset"]) if (s[f]) p.set(f, s[f]);
@@ -498,7 +547,7 @@ $("csv-link").addEventListener("click", async (e) => {
   a.click();
   URL.revokeObjectURL(a.href);
 });
-for (const id of ["sort", "timeline", "collapse", "share", "compare", "significant", "against", "since", "until"])
+for (const id of ["sort", "timeline", "collapse", "share", "compare", "significant", "against", "origin", "since", "until"])
   $(id).addEventListener("change", () => { if ($("q").value.trim()) go(fromForm()); });
 $("prev").addEventListener("click", () => { const s = state(); s.offset = Math.max(0, Number(s.offset || 0) - PAGE); if (!s.offset) delete s.offset; go(s); });
 $("next").addEventListener("click", () => { const s = state(); s.offset = Number(s.offset || 0) + PAGE; go(s); });

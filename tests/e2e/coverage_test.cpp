@@ -8,6 +8,7 @@
 #include <array>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -284,6 +285,70 @@ TEST_F(Coverage, ComparedTimelinesAreTheSeparateSearches) {
             }
         }
     }
+}
+
+// Issue #29, item 4: the origin of a passage of a hand-checked SaudiNewsNet story (the Saudi
+// deputy crown prince's call with Yemen's president, 26 July 2015, first on sabq.org, carried
+// on 26-27 July by ten more sites, in some in part): the articles that carry it whole are the
+// files that hold it word for word; the first is the earliest of them; the others carry a part
+// of it; story 1 is the first's cluster, as --copies lists it.
+TEST_F(Coverage, OriginOfAHandCheckedStory) {
+    const std::string passage = "وجرى خلال الاتصال بحث تطورات الأوضاع في الساحة اليمنية، والجهود "
+                                "المبذولة من تحالف دعم الشرعية";
+    // The files that hold the passage, read without the engine: URL -> date.
+    std::map<std::string, std::string> holding;
+    for (const auto& entry : fs::directory_iterator(corpus_)) {
+        std::ifstream in(entry.path());
+        const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        if (text.find(passage) == std::string::npos) continue;
+        const std::vector<std::string> lines = lines_of(text);
+        holding[lines.at(2)] = lines.at(1);
+    }
+    ASSERT_EQ(holding.size(), 13u);
+    const nlohmann::json j = json_of({"--origin", passage});
+    EXPECT_EQ(j["words"], 15);
+    // The first: the earliest of them (by date, then URL).
+    std::pair<std::string, std::string> earliest{"99999999", ""};
+    for (const auto& [url, date] : holding) earliest = std::min(earliest, {date, url});
+    EXPECT_EQ(j["first"]["url"], "http://sabq.org/CLCgde");
+    EXPECT_EQ(j["first"]["url"], earliest.second);
+    EXPECT_EQ(j["first"]["date"], "2015-07-26");
+    std::set<std::string> whole, sites;
+    for (const auto& c : j["carriers"]) {
+        const std::string url = c["url"];
+        sites.insert(c["site"].get<std::string>());
+        if (c["whole"].get<bool>()) {
+            whole.insert(url);
+            EXPECT_EQ(c["coverage"], 1.0) << url;
+        } else {
+            EXPECT_GT(c["coverage"], 0.0) << url;
+            EXPECT_LT(c["coverage"], 1.0) << url;
+            EXPECT_EQ(holding.count(url), 0u) << url << " holds it whole";
+        }
+        EXPECT_GE(c["date"].get<std::string>(), j["first"]["date"].get<std::string>()) << url;
+        const std::string date = c["date"];
+        if (holding.count(url)) {
+            EXPECT_EQ(date.substr(0, 4) + date.substr(5, 2) + date.substr(8), holding[url]);
+        }
+    }
+    std::set<std::string> held;
+    for (const auto& [url, date] : holding) held.insert(url);
+    EXPECT_EQ(whole, held);
+    EXPECT_EQ(j["carriers"].size(), 15u) << "13 whole, 2 in part";
+    EXPECT_EQ(j["sites"].size(), sites.size());
+    EXPECT_EQ(j["sites"][0]["site"], "sabq.org");
+    // Story 1: the first's cluster, every article of it that carries the passage.
+    const CommandResult copies = searcher({"--copies", "http://sabq.org/CLCgde", "--json"});
+    ASSERT_EQ(copies.exit_code, 0) << copies.err;
+    const nlohmann::json members = nlohmann::json::parse(copies.out);
+    std::set<std::string> cluster;
+    for (const auto& c : members["copies"]) cluster.insert(c["url"].get<std::string>());
+    ASSERT_EQ(cluster.size(), 12u);
+    for (const auto& c : j["carriers"])
+        EXPECT_EQ(c["story"] == 1, cluster.count(c["url"].get<std::string>()) == 1) << c["url"];
+    // A filter narrows the carriers: from the 27th, the first is another.
+    const nlohmann::json later = json_of({"--origin", passage, "--since", "2015-07-27"});
+    EXPECT_EQ(later["first"]["date"], "2015-07-27");
 }
 
 // The distinct stories (clusters) of a search's matches, as --export lists them.

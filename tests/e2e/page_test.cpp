@@ -287,6 +287,33 @@ TEST_F(PageTest, KeyWordsListTheSignificantWords) {
                         "'(security guarantees) AND " + first + "'"));
 }
 
+// Issue #29, item 4: "Origin of the passage" lists the articles that carry the query's passage,
+// earliest first, as the JSON API's origin= does.
+TEST_F(PageTest, OriginListsTheCarriersEarliestFirst) {
+    Browser& b = *browser_;
+    b.open(page("?q=written+security+guarantees+would+be+sent+within+a+week&origin=1"));
+    ASSERT_TRUE(b.until("return document.querySelectorAll('#hits .carrier').length > 0"));
+    EXPECT_EQ(b.eval("return document.getElementById('origin').checked"), true);
+    const std::string shown =
+        b.eval("return [...document.querySelectorAll('#hits .carrier')].map(li => li.dataset.url"
+               " + '=' + li.dataset.whole).join(' ')")
+            .get<std::string>();
+    const std::string api =
+        b.eval("return fetch('/search?origin=written+security+guarantees+would+be+sent+within+a+"
+               "week').then(r => r.json()).then(j => j.carriers.map(c => c.url + '=' + "
+               "(c.whole ? 1 : 0)).join(' '))")
+            .get<std::string>();
+    EXPECT_EQ(shown, api);
+    EXPECT_EQ(b.eval("return document.getElementById('status').textContent.startsWith("
+                     "'the passage (9 words) is in ')"),
+              true)
+        << b.eval("return document.getElementById('status').textContent");
+    EXPECT_EQ(b.eval("return document.querySelector('#hits .carrier .meta').textContent"
+                     ".startsWith('first \\u00b7 2022-02-08')"),
+              true)
+        << b.eval("return document.querySelector('#hits .carrier .meta').textContent");
+}
+
 TEST_F(PageTest, CollapseShowsSimilarCopiesAndPagingKeepsTheState) {
     Browser& b = *browser_;
     b.open(page("?q=rail+link&collapse=1"));

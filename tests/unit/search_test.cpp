@@ -13,6 +13,7 @@
 #include "newsidx/indexer.hpp"
 #include "schema.hpp"
 #include "search_fixture.hpp"
+#include "origin.hpp"
 #include "significant.hpp"
 #include "snippet.hpp"
 #include "wildcards.hpp"
@@ -440,6 +441,31 @@ TEST(Search, SignificantWordsCountStories) {
     r = search(opts);
     EXPECT_EQ(r.significance->against, "previous");
     EXPECT_EQ(r.significance->period, "2022-01-29..2022-02-28");
+}
+
+// Issue #29, item 4: a passage is compared in runs of five words, folded, without punctuation.
+TEST(Origin, ComparesRunsOfFiveFoldedWords) {
+    EXPECT_EQ(origin_words("Written «security» guarantees, would-be SENT."),
+              (std::vector<std::string>{"written", "security", "guarantees", "would", "be", "sent"}));
+    EXPECT_EQ(word_runs({"a", "b", "c", "d", "e", "f"}),
+              (std::vector<std::string>{"a b c d e", "b c d e f"}));
+    EXPECT_EQ(word_runs({"a", "b", "c", "d"}), (std::vector<std::string>{"a b c d"}));
+    // On the fixture: a1 carries the sentence whole; a shortened one too; a few words are
+    // refused.
+    SearchOptions opts;
+    opts.db_paths = {search_fixture_db()};
+    Searcher searcher(opts);
+    Origin o = searcher.origin("The delegation said written security guarantees would be sent");
+    ASSERT_EQ(o.carriers.size(), 1u);
+    EXPECT_TRUE(o.carriers[0].whole);
+    EXPECT_EQ(o.carriers[0].article.url, "https://news.example.org/a1");
+    EXPECT_EQ(o.stories, 1u);
+    o = searcher.origin("The delegation said written security guarantees would be sent by post today");
+    ASSERT_EQ(o.carriers.size(), 1u);
+    EXPECT_FALSE(o.carriers[0].whole);
+    EXPECT_NEAR(o.carriers[0].coverage, 5.0 / 8, 1e-9) << "5 of its 8 runs";
+    EXPECT_THROW(searcher.origin("security guarantees"), Error);
+    EXPECT_TRUE(searcher.origin("nothing of this is in any article here").carriers.empty());
 }
 
 TEST(Search, Near) {
