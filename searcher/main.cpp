@@ -56,6 +56,7 @@ constexpr const char* kFooter =
     "  searcher --recency 30 ceasefire\n"
     "  searcher --like samples/security-guarantees-draft-published.txt\n"
     "  searcher --origin \"written security guarantees would be sent within a week\"\n"
+    "  searcher --kwic 5 --format csv ceasefire > mentions.csv\n"
     "  searcher --serve 8080             search page and JSON API on http://127.0.0.1:8080/\n\n"
     "Exit status: 0 hits found; 1 no hits; 2 error.";
 
@@ -322,6 +323,28 @@ int export_matches(const Command& c, newsidx::Searcher& searcher, const std::str
     return n == 0 ? cli::kNoHits : cli::kHits;
 }
 
+// --kwic: every occurrence of the query's words in every match, a line each.
+int kwic(const Command& c, newsidx::Searcher& searcher, const newsidx::SearchOptions& options) {
+    const newsidx::KwicFormat format = c.output() == cli::Format::Csv    ? newsidx::KwicFormat::Csv
+                                       : c.output() == cli::Format::Json ? newsidx::KwicFormat::Json
+                                                                         : newsidx::KwicFormat::Text;
+    if (format == newsidx::KwicFormat::Csv) std::cout << newsidx::kKwicCsvHeader << '\n';
+    std::size_t lines = 0;
+    const bool colour = use_colour(c.colour);
+    const Xapian::doccount n = searcher.each_match(options.query, [&](const newsidx::Hit& hit) {
+        for (const newsidx::KwicLine& line : hit.kwic) {
+            std::cout << newsidx::kwic_line(hit, line, format, options.kwic, colour) << '\n';
+            ++lines;
+        }
+    });
+    std::cerr << (n == 0 ? "searcher: no results for '" + options.query + "'"
+                         : newsidx::with_thousands(lines) + (lines == 1 ? " line" : " lines") +
+                               " in " + newsidx::with_thousands(n) +
+                               (n == 1 ? " match" : " matches"))
+              << '\n';
+    return n == 0 ? cli::kNoHits : cli::kHits;
+}
+
 // A query (or --like, --batch or --export): the search itself.
 int search(const Command& c, newsidx::SearchOptions& options) {
     if (c.batch.empty() && c.words.empty() && options.like.empty())
@@ -332,7 +355,7 @@ int search(const Command& c, newsidx::SearchOptions& options) {
     // TREC run lines and the CSV tables show no snippets.
     options.snippets = c.output() != cli::Format::Trec && c.output() != cli::Format::Csv;
     if (c.output() == cli::Format::Csv && options.timeline.empty() && options.facets.empty() &&
-        options.significant == 0)
+        options.significant == 0 && options.kwic == 0)
         throw Error(ErrorCode::BadOption,
                     "--format csv writes the --timeline, --facet and --significant tables: ask "
                     "for one of them")
@@ -356,6 +379,7 @@ int search(const Command& c, newsidx::SearchOptions& options) {
         return cli::run_batch(searcher, c.batch == "-" ? std::cin : file, c.batch, c.output(),
                               std::cout, std::cerr);
     if (!c.export_format.empty()) return export_matches(c, searcher, options.query);
+    if (options.kwic > 0) return kwic(c, searcher, options);
     const newsidx::SearchResult result = searcher.search(options.query);
     print_result(result, options, c.output(), use_colour(c.colour));
     return result.hits.empty() ? cli::kNoHits : cli::kHits;

@@ -284,6 +284,12 @@ std::string render_json(const SearchResult& result, const std::string& id, Spell
                 {"first", {{"site", t.first.site}, {"date", t.first.date}, {"url", t.first.url}}},
                 {"also_on", t.also_on}};
         }
+        if (!hit.kwic.empty()) {
+            nlohmann::ordered_json lines = nlohmann::ordered_json::array();
+            for (const KwicLine& l : hit.kwic)
+                lines.push_back({{"left", l.left}, {"keyword", l.keyword}, {"right", l.right}});
+            h["kwic"] = std::move(lines);
+        }
         if (result.explained) {
             nlohmann::ordered_json parts = nlohmann::ordered_json::array();
             for (const ScorePart& p : hit.explanation)
@@ -493,6 +499,46 @@ std::string export_line(const Hit& hit, bool csv) {
     return std::to_string(hit.rank) + ',' + score + ',' + hit.date + ',' + field(hit.site) + ',' +
            field(hit.url) + ',' + field(hit.title) + ',' + field(hit.path) + ',' +
            field(hit.first_url);
+}
+
+std::string kwic_line(const Hit& hit, const KwicLine& line, KwicFormat format, unsigned words,
+                      bool terminal) {
+    if (format == KwicFormat::Csv)
+        return std::to_string(hit.rank) + ',' + hit.date + ',' + csv_field(hit.site) + ',' +
+               csv_field(hit.url) + ',' + csv_field(line.left) + ',' + csv_field(line.keyword) +
+               ',' + csv_field(line.right);
+    if (format == KwicFormat::Json) {
+        const nlohmann::ordered_json doc{{"rank", hit.rank},         {"date", hit.date},
+                                         {"site", hit.site},         {"url", hit.url},
+                                         {"title", hit.title},       {"left", line.left},
+                                         {"keyword", line.keyword},  {"right", line.right}};
+        return doc.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    }
+    // Text: the left context right-aligned in a column about as wide as its words, cut at its
+    // left end when longer; the right cut at its right end.
+    const std::size_t width = std::min<std::size_t>(60, 7 * std::max(1u, words));
+    const auto cut_left = [width](const std::string& s) {
+        std::size_t at = 0;
+        while (characters(std::string_view(s).substr(at)) > width && at < s.size()) {
+            ++at;
+            while (at < s.size() && (static_cast<unsigned char>(s[at]) & 0xC0) == 0x80) ++at;
+        }
+        const std::string kept = (at > 0 ? "\xE2\x80\xA6" : "") + s.substr(at);
+        return std::string(width + 1 - std::min(width + 1, characters(kept)), ' ') + kept;
+    };
+    const auto cut_right = [width](const std::string& s) {
+        std::size_t at = s.size();
+        while (characters(std::string_view(s).substr(0, at)) > width && at > 0) {
+            --at;
+            while (at > 0 && (static_cast<unsigned char>(s[at]) & 0xC0) == 0x80) --at;
+        }
+        return s.substr(0, at) + (at < s.size() ? "\xE2\x80\xA6" : "");
+    };
+    const std::string right = cut_right(line.right);
+    return cut_left(line.left) + "  " + (terminal ? kHighlight : "") + line.keyword +
+           (terminal ? kReset : "") + "  " + right +
+           std::string(width + 1 - std::min(width + 1, characters(right)), ' ') + "  " +
+           hit.date + ' ' + hit.site;
 }
 
 void render_trec(std::ostream& out, const std::string& qid, const SearchResult& result) {

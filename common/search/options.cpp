@@ -368,6 +368,12 @@ constexpr SearchOption kRows[] = {
      [](SearchOptions& o, const std::string& v) { o.compare.push_back(v); },
      [](const SearchOptions& o) { return !o.compare.empty(); },
      [](SearchOptions& o) { o.compare.clear(); }},
+    {"kwic", 0, T::Whole, "N", 1, 50, {}, false, true, {}, {"export", "like"},
+     "Keyword in context: every occurrence of the query's words in every match, N words each "
+     "side, as text, or as CSV or JSON lines with the command line's format csv or json; over "
+     "HTTP, each hit of the page has its lines",
+     [](SearchOptions& o, const std::string& v) { o.kwic = whole(v); },
+     [](const SearchOptions& o) { return o.kwic > 0; }, nullptr},
     {"significant", 0, T::Whole, "N", 1, 100, {}, false, true, {}, {"export", "like"},
      "The N words (as written) that set the matching stories apart, each story once, against "
      "the other stories with the same filters (see " NEWSIDX_OPT("against") ")",

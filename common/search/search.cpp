@@ -8,6 +8,7 @@
 #include "calendar.hpp"
 #include "document.hpp"
 #include "hits.hpp"
+#include "kwic.hpp"
 #include "origin.hpp"
 #include "newsidx/error.hpp"
 #include "query_builder.hpp"
@@ -257,10 +258,12 @@ Xapian::doccount Searcher::each_match(const std::string& query,
             enquire.get_mset(0, std::max<Xapian::doccount>(1, db.get_doccount()));
         unsigned rank = 0;
         std::map<std::string, std::string> first_urls;  // cluster key -> its first's URL
+        const std::set<std::string> stems = kwic_stems(built);
         for (auto it = mset.begin(); it != mset.end(); ++it) {
             const Xapian::Document doc = it.get_document();
             const StoredRecord record = StoredRecord::of(doc);
             Hit hit = hit_of(doc, record, ++rank, it);
+            if (options_.kwic > 0) add_kwic(hit, record, analyzer_of_hit(it, built), stems);
             auto [first, fresh] = first_urls.try_emplace(hit.cluster);
             if (fresh) first->second = first_url_of(set_, db, *it, hit, record.date);
             hit.first_url = first->second;
@@ -444,17 +447,34 @@ void Searcher::fill_hits(const Xapian::Database& db, const BuiltQuery& built,
     // Snippets only when they are wanted (TREC runs do without).
     SnippetMaker snippets(db, built, options_.snippet_bytes);
     out.explained = options_.explain;
+    const std::set<std::string> stems = kwic_stems(built);
     unsigned rank = options_.offset;
     for (const Xapian::MSetIterator& it : page) {
         const Xapian::Document doc = it.get_document();
         const StoredRecord record = StoredRecord::of(doc);
         Hit hit = hit_of(doc, record, ++rank, it);
         if (options_.snippets) hit.snippet = snippets.of(record, analyzer_of_hit(it, built));
+        if (options_.kwic > 0) add_kwic(hit, record, analyzer_of_hit(it, built), stems);
         if (options_.collapse) hit.trail = trail_of(set_, db, *it);
         if (options_.explain)
             hit.explanation = ranking::explain(db, options_, ranked, id_term_of(record.url));
         out.hits.push_back(std::move(hit));
     }
+}
+
+std::set<std::string> Searcher::kwic_stems(const BuiltQuery& built) const {
+    if (options_.kwic == 0) return {};
+    const std::vector<std::string> stems = snippet_terms(built.text()).stems;
+    return {stems.begin(), stems.end()};
+}
+
+void Searcher::add_kwic(Hit& hit, const StoredRecord& record, const std::string& analyzer,
+                        const std::set<std::string>& stems) const {
+    // The title's lines, then the text's: a context does not run from one into the other.
+    const Xapian::Stem stem = Analyzer(analyzer).snippet_stemmer();
+    hit.kwic = kwic_lines(record.title, stem, stems, options_.kwic);
+    for (KwicLine& line : kwic_lines(record.body, stem, stems, options_.kwic))
+        hit.kwic.push_back(std::move(line));
 }
 
 std::string Searcher::analyzer_of_hit(const Xapian::MSetIterator& hit,

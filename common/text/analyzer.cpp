@@ -336,6 +336,26 @@ std::string word_key(std::string_view text) {
     return out;
 }
 
+std::vector<std::pair<std::size_t, std::size_t>> word_spans(std::string_view text) {
+    std::vector<std::pair<std::size_t, std::size_t>> spans;
+    const auto* bytes = reinterpret_cast<const std::uint8_t*>(text.data());
+    const auto length = static_cast<std::int32_t>(text.size());
+    std::int32_t begin = -1;
+    for (std::int32_t i = 0; i < length;) {
+        const std::int32_t start = i;
+        UChar32 c;
+        U8_NEXT(bytes, i, length, c);
+        const bool word_char = c >= 0 && (u_isalnum(c) || (U_GET_GC_MASK(c) & U_GC_M_MASK) != 0);
+        if (word_char && begin < 0) begin = start;
+        if (!word_char && begin >= 0) {
+            spans.emplace_back(static_cast<std::size_t>(begin), static_cast<std::size_t>(start));
+            begin = -1;
+        }
+    }
+    if (begin >= 0) spans.emplace_back(static_cast<std::size_t>(begin), text.size());
+    return spans;
+}
+
 std::string to_nfc(std::string_view text) {
     if (is_ascii(text)) return std::string(text);
     UErrorCode status = U_ZERO_ERROR;

@@ -10,6 +10,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "newsidx/text.hpp"
@@ -53,6 +54,10 @@ std::vector<std::string> han_pairs(std::string_view folded, bool singles = false
 /// leading and trailing ones are dropped. "U.S. trade -- deficit" -> "u s trade deficit".
 /// Two texts have the same key when they are the same words in the same order.
 std::string word_key(std::string_view text);
+
+/// The [begin, end) byte ranges of the words of `text` as written: runs of letters, digits and
+/// combining marks, as word_key() splits them ("«النفط»،" has one, "U.S." two).
+std::vector<std::pair<std::size_t, std::size_t>> word_spans(std::string_view text);
 
 /// The Latin letters of `word`, counted by case: a word with upper > 0 is a Latin-script word,
 /// and all capitals when lower == 0 ("FED", "U.S.", "3RD"; "Fed" is not; "المملكة" has none).

@@ -4,7 +4,7 @@
 "use strict";
 
 const PAGE = 10;
-const FIELDS = ["q", "since", "until", "site", "lang", "sort", "collapse", "share", "timeline", "compare", "significant", "against", "origin", "offset"];
+const FIELDS = ["q", "since", "until", "site", "lang", "sort", "collapse", "share", "timeline", "compare", "significant", "against", "origin", "kwic", "offset"];
 // How many key words the page asks for.
 const WORDS = 15;
 // The lines of a comparison: the query's, then each compared query's (at most five).
@@ -61,8 +61,9 @@ function fillForm(s) {
   $("significant").checked = s.significant === "1";
   $("against").value = s.against || "rest";
   $("origin").checked = s.origin === "1";
+  $("kwic").checked = s.kwic === "1";
   // The analysis controls: open on a wide screen, or when one of them is in use.
-  if (s.compare || s.significant || s.share || s.against || s.origin || window.matchMedia("(min-width: 801px)").matches)
+  if (s.compare || s.significant || s.share || s.against || s.origin || s.kwic || window.matchMedia("(min-width: 801px)").matches)
     $("analysis").open = true;
 }
 
@@ -81,6 +82,7 @@ function fromForm() {
     significant: $("significant").checked ? "1" : "",
     against: $("against").value === "rest" ? "" : $("against").value,
     origin: $("origin").checked ? "1" : "",
+    kwic: $("kwic").checked ? "1" : "",
     timeline: $("timeline").value === "month" ? "" : $("timeline").value,
   };
 }
@@ -153,6 +155,8 @@ function drawHit(hit) {
   const text = snippet(hit.snippet, hit.highlights);
   text.setAttribute("dir", "auto");
   li.append(text);
+  if (hit.kwic) li.append(el("ul", { class: "kwic" }, ...hit.kwic.map((k) => el("li", { dir: "auto" },
+    el("span", { class: "left" }, el("span", {}, k.left)), el("mark", {}, k.keyword), el("span", { class: "right" }, k.right)))));
   if (hit.cluster && hit.cluster.copies > 1) {
     const c = hit.cluster;
     const trail = el("div", { class: "trail" });
@@ -468,6 +472,7 @@ async function run() {
   p.set("timeline", s.timeline || "month");
   p.set("share", s.share === "1" ? "1" : "0");
   for (const q of comparedQueries(s.compare)) p.append("compare", q);
+  if (s.kwic === "1") p.set("kwic", 5);
   if (s.significant === "1") {
     p.set("significant", WORDS);
     if (s.against) p.set("against", s.against);
@@ -547,7 +552,7 @@ $("csv-link").addEventListener("click", async (e) => {
   a.click();
   URL.revokeObjectURL(a.href);
 });
-for (const id of ["sort", "timeline", "collapse", "share", "compare", "significant", "against", "origin", "since", "until"])
+for (const id of ["sort", "timeline", "collapse", "share", "compare", "significant", "against", "origin", "kwic", "since", "until"])
   $(id).addEventListener("change", () => { if ($("q").value.trim()) go(fromForm()); });
 $("prev").addEventListener("click", () => { const s = state(); s.offset = Math.max(0, Number(s.offset || 0) - PAGE); if (!s.offset) delete s.offset; go(s); });
 $("next").addEventListener("click", () => { const s = state(); s.offset = Number(s.offset || 0) + PAGE; go(s); });

@@ -351,6 +351,54 @@ TEST_F(Coverage, OriginOfAHandCheckedStory) {
     EXPECT_EQ(later["first"]["date"], "2015-07-27");
 }
 
+// Issue #29, item 5: --kwic's lines are the article's own text: its left context, the keyword
+// and its right context follow each other in the file (its lines joined by spaces), each
+// keyword is a form of the query's word, and every match of the search has its lines.
+TEST_F(Coverage, KwicLinesAreTheArticlesText) {
+    const std::vector<std::string> day = {"--since", "2015-07-26", "--until", "2015-07-26"};
+    std::vector<std::string> args = {"--kwic", "4", "--json", kOil};
+    args.insert(args.end(), day.begin(), day.end());
+    const CommandResult r = searcher(args);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    // Each file's text by its URL (line 3): the title and the body, lines as spaces.
+    std::map<std::string, std::string> texts;
+    for (const auto& entry : fs::directory_iterator(corpus_)) {
+        std::ifstream in(entry.path());
+        std::string title, date, url, line;
+        std::getline(in, title);
+        std::getline(in, date);
+        std::getline(in, url);
+        std::string text = title;
+        while (std::getline(in, line)) text += " " + line;
+        texts[url] = text;
+    }
+    const auto follows = [](const std::string& text, const std::string& a, const std::string& b) {
+        return a.empty() || b.empty() || text.find(a + " " + b) != std::string::npos ||
+               text.find(a + b) != std::string::npos;
+    };
+    std::set<std::string> urls;
+    std::size_t lines = 0;
+    for (const std::string& line : lines_of(r.out)) {
+        const nlohmann::json k = nlohmann::json::parse(line);
+        ++lines;
+        const std::string url = k["url"], left = k["left"], keyword = k["keyword"],
+                          right = k["right"];
+        urls.insert(url);
+        const std::string& text = texts.at(url);
+        EXPECT_NE(keyword.find("نفط"), std::string::npos) << keyword;
+        EXPECT_TRUE(follows(text, left, keyword)) << "[" << left << "] [" << keyword << "] " << url;
+        EXPECT_TRUE(follows(text, keyword, right)) << "[" << keyword << "] [" << right << "] " << url;
+        // Four words on each side at most.
+        EXPECT_LE(std::count(left.begin(), left.end(), ' '), 8) << left;
+    }
+    std::vector<std::string> query = {kOil};
+    query.insert(query.end(), day.begin(), day.end());
+    std::set<std::string> matching;
+    for (const auto& m : matches(query)) matching.insert(m["url"].get<std::string>());
+    EXPECT_EQ(urls, matching);
+    EXPECT_GT(lines, urls.size());
+}
+
 // The distinct stories (clusters) of a search's matches, as --export lists them.
 std::set<std::string> clusters_of(const std::vector<nlohmann::json>& matches) {
     std::set<std::string> out;

@@ -314,6 +314,23 @@ TEST_F(PageTest, OriginListsTheCarriersEarliestFirst) {
         << b.eval("return document.querySelector('#hits .carrier .meta').textContent");
 }
 
+// Issue #29, item 5: "Words in context" shows each hit's lines of the JSON API's kwic=5.
+TEST_F(PageTest, WordsInContextUnderEachHit) {
+    Browser& b = *browser_;
+    b.open(page("?q=security+guarantees&kwic=1"));
+    ASSERT_TRUE(b.until("return document.querySelectorAll('#hits .hit .kwic li').length > 0"));
+    const std::string shown =
+        b.eval("return [...document.querySelector('#hits .hit').querySelectorAll('.kwic li')]"
+               ".map(li => li.querySelector('mark').textContent).join('|')")
+            .get<std::string>();
+    const std::string api =
+        b.eval("return fetch('/search?q=security+guarantees&kwic=5&limit=1').then(r => r.json())"
+               ".then(j => j.results[0].kwic.map(k => k.keyword).join('|'))")
+            .get<std::string>();
+    EXPECT_EQ(shown, api);
+    EXPECT_EQ(shown, "security guarantees|security guarantees|guarantees");
+}
+
 TEST_F(PageTest, CollapseShowsSimilarCopiesAndPagingKeepsTheState) {
     Browser& b = *browser_;
     b.open(page("?q=rail+link&collapse=1"));

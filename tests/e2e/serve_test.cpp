@@ -147,6 +147,24 @@ TEST_F(ServeTest, SearchAnswersWithTheCliJsonForEveryOption) {
     EXPECT_EQ(get_json(port(), "/search?copies=" + kRailOriginal)["count"], 2);
 }
 
+// Issue #29, item 5: kwic=N gives each hit of the page the lines --kwic prints for it.
+TEST_F(ServeTest, KwicGivesEachHitItsLines) {
+    const json http = get_json(port(), "/search?q=security+guarantees&kwic=3&limit=2");
+    const CommandResult cli = run_command(
+        {kSearcher, "security guarantees", "--kwic", "3", "--json"}, dir_->path().string());
+    ASSERT_EQ(cli.exit_code, 0) << cli.err;
+    std::vector<std::string> from_cli, from_http;
+    for (const std::string& line : lines_of(cli.out)) {
+        const json k = json::parse(line);
+        if (k["rank"] <= 2) from_cli.push_back(k["url"].get<std::string>() + " " + k["left"].get<std::string>() + "[" + k["keyword"].get<std::string>() + "]" + k["right"].get<std::string>());
+    }
+    for (const auto& hit : http["results"])
+        for (const auto& k : hit["kwic"])
+            from_http.push_back(hit["url"].get<std::string>() + " " + k["left"].get<std::string>() + "[" + k["keyword"].get<std::string>() + "]" + k["right"].get<std::string>());
+    EXPECT_EQ(from_http, from_cli);
+    EXPECT_GE(from_http.size(), 3u);
+}
+
 // Issue #29, item 1: format=csv is the command line's --format csv table, as a download.
 TEST_F(ServeTest, FormatCsvIsTheCommandLinesTable) {
     httplib::Client client("127.0.0.1", port());

@@ -13,6 +13,8 @@
 #include "newsidx/indexer.hpp"
 #include "schema.hpp"
 #include "search_fixture.hpp"
+#include "analyzer.hpp"
+#include "kwic.hpp"
 #include "origin.hpp"
 #include "significant.hpp"
 #include "snippet.hpp"
@@ -466,6 +468,35 @@ TEST(Origin, ComparesRunsOfFiveFoldedWords) {
     EXPECT_NEAR(o.carriers[0].coverage, 5.0 / 8, 1e-9) << "5 of its 8 runs";
     EXPECT_THROW(searcher.origin("security guarantees"), Error);
     EXPECT_TRUE(searcher.origin("nothing of this is in any article here").carriers.empty());
+}
+
+// Issue #29, item 5: every occurrence, a phrase's words as one, N words each side as written.
+TEST(Kwic, LinesAreTheTextAroundEachOccurrence) {
+    const Xapian::Stem stem = Analyzer("english").snippet_stemmer();
+    const std::set<std::string> stems = {"secur", "guarante"};
+    const auto lines = kwic_lines(
+        "Written security guarantees, the delegation said. \"Guarantees\" were promised;\nnone came.",
+        stem, stems, 2);
+    ASSERT_EQ(lines.size(), 2u);
+    EXPECT_EQ(lines[0].left, "Written");
+    EXPECT_EQ(lines[0].keyword, "security guarantees");
+    EXPECT_EQ(lines[0].right, ", the delegation");
+    EXPECT_EQ(lines[1].left, "delegation said. \"");
+    EXPECT_EQ(lines[1].keyword, "Guarantees");
+    EXPECT_EQ(lines[1].right, "\" were promised");
+    // Arabic: punctuation is not part of a word; a line break is a space.
+    const auto arabic = kwic_lines("ارتفعت أسعار «النفط»،\nاليوم", Analyzer("arabic").snippet_stemmer(),
+                                   {Analyzer("arabic").snippet_stemmer()("النفط")}, 1);
+    ASSERT_EQ(arabic.size(), 1u);
+    EXPECT_EQ(arabic[0].left, "أسعار «");
+    EXPECT_EQ(arabic[0].keyword, "النفط");
+    EXPECT_EQ(arabic[0].right, "»، اليوم");
+    // Through the searcher: each hit's lines.
+    SearchOptions opts;
+    opts.kwic = 3;
+    const SearchResult r = run("guarantees", opts);
+    ASSERT_FALSE(r.hits.empty());
+    for (const Hit& hit : r.hits) EXPECT_FALSE(hit.kwic.empty()) << hit.url;
 }
 
 TEST(Search, Near) {

@@ -51,6 +51,15 @@ std::string render_copies_json(const std::vector<Copy>& copies);
 inline constexpr const char* kExportCsvHeader = "rank,score,date,site,url,title,path,cluster";
 std::string export_line(const Hit& hit, bool csv);
 
+/// --kwic: one occurrence as a line (no newline): text (the left context right-aligned, the
+/// keyword, the right context, the date and site; `words` sets the columns' width), CSV (rank,
+/// date, site, url, left, keyword, right) or a JSON object (rank, date, site, url, title, left,
+/// keyword, right).
+enum class KwicFormat { Text, Csv, Json };
+inline constexpr const char* kKwicCsvHeader = "rank,date,site,url,left,keyword,right";
+std::string kwic_line(const Hit& hit, const KwicLine& line, KwicFormat format, unsigned words,
+                      bool terminal);
+
 /// TREC run lines, one per hit: `qid Q0 docid rank score newsidx`, where docid is the
 /// article file's name without ".txt".
 void render_trec(std::ostream& out, const std::string& qid, const SearchResult& result);

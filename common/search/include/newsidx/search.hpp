@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -63,6 +64,11 @@ struct Trail {
     std::vector<std::string> also_on;  ///< the other sites it ran on, sorted
 };
 
+/// --kwic: one occurrence of the query's words with the words around it, as written.
+struct KwicLine {
+    std::string left, keyword, right;
+};
+
 struct Hit {
     unsigned rank = 0;  ///< 1-based, counting from the first result of the query (offset included)
     double score = 0;
@@ -79,6 +85,9 @@ struct Hit {
     std::optional<Trail> trail;  ///< with --collapse
     /// With --explain: its score as the sum of its parts (newsidx/ranking.hpp).
     std::vector<ScorePart> explanation;
+    /// With --kwic N: every occurrence of the query's words in its title and text, N words on
+    /// each side.
+    std::vector<KwicLine> kwic;
 };
 
 /// How many values of a facet are shown, the most frequent first.
@@ -287,6 +296,10 @@ class Searcher {
     void fill_hits(const Xapian::Database& db, const BuiltQuery& built,
                    const ranking::RankedQuery& ranked,
                    const std::vector<Xapian::MSetIterator>& page, SearchResult& out) const;
+    // --kwic: the stems of the query's words (empty without --kwic), and a hit's lines.
+    std::set<std::string> kwic_stems(const BuiltQuery& built) const;
+    void add_kwic(Hit& hit, const StoredRecord& record, const std::string& analyzer,
+                  const std::set<std::string>& stems) const;
     // The analyzer of a hit (its words were parsed and are stemmed with it); its document is
     // read only when the set has several analyzers.
     std::string analyzer_of_hit(const Xapian::MSetIterator& hit, const BuiltQuery& built) const;
