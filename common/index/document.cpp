@@ -233,7 +233,7 @@ DocumentBuilder::Built DocumentBuilder::build(const Article& article, std::strin
     const std::string folded_title = fold(article.title), folded_body = fold(article.body);
     const std::string title = segment(folded_title);
     const std::string body = segment(folded_body);
-    index_words(built.doc, title, body, folded_title, folded_body);
+    index_words(built.doc, title, article.body, folded_title, folded_body);
     built.id_term = id_term_of(article.url);
     add_terms(built.doc, article, language, analyzer.name(), built.id_term);
     add_values(built.doc, article, language, body, built);
@@ -251,13 +251,23 @@ void DocumentBuilder::index_words(Xapian::Document& doc, const std::string& titl
     termgen_.index_text(title, 1, std::string(schema::kTitle.prefix));
     termgen_.increase_termpos(10);
     termgen_.index_text(title, schema::kTitleWdf);
-    // Paragraph by paragraph, 10 positions apart: a phrase does not match across a paragraph
-    // break ("demand for oil." then "Prices..." is no "oil prices").
+    // Paragraph by paragraph and sentence by sentence (ICU's boundaries, found in the text as
+    // written: folding would hide the capitals they read), each folded and segmented, with gaps
+    // between them: a phrase does not match across a sentence's end ("demand for oil." then
+    // "Prices..." is no "oil prices"), and SENTENCE and PARAGRAPH are windows (schema.hpp).
     std::size_t at = 0;
     while (at <= body.size()) {
         const std::size_t end = std::min(body.find('\n', at), body.size());
-        termgen_.increase_termpos(10);
-        termgen_.index_text(body.substr(at, end - at));
+        if (termgen_.get_termpos() < schema::kLastParagraphGapAt)
+            termgen_.increase_termpos(schema::kParagraphGap);
+        else
+            termgen_.increase_termpos(schema::kSentenceGap);
+        bool first = true;
+        for (const std::string_view sentence : sentences(std::string_view(body).substr(at, end - at))) {
+            if (!first) termgen_.increase_termpos(schema::kSentenceGap);
+            first = false;
+            termgen_.index_text(segment(fold(sentence)));
+        }
         at = end + 1;
     }
     // Chinese and Japanese character pairs, a fallback for what the dictionary splits

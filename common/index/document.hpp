@@ -76,8 +76,8 @@ class DocumentBuilder {
     Built build(const Article& article, std::string_view path);
 
   private:
-    // The text terms: title words (under kTitle and, kTitleWdf times, unprefixed), body words,
-    // character pairs.
+    // The text terms: title words (under kTitle and, kTitleWdf times, unprefixed), body words
+    // (from `body` as written, by paragraph and sentence), character pairs.
     void index_words(Xapian::Document& doc, const std::string& title, const std::string& body,
                      const std::string& folded_title, const std::string& folded_body);
     // The words the title gives the spelling dictionary.

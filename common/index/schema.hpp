@@ -1,4 +1,4 @@
-// The index format (schema 8): every term prefix, value slot and metadata key, one row each,
+// The index format (schema 9): every term prefix, value slot and metadata key, one row each,
 // with its meaning. The document builder, the query parser's fields, the snippet terms and
 // feedback all read these rows; docs/schema.md describes the same table (a unit test checks
 // that it names every row). Bump kSchemaVersion whenever anything below changes meaning.
@@ -14,7 +14,23 @@ namespace newsidx::schema {
 
 /// Stored in the index metadata under kVersion; an index of another version is refused with
 /// "re-index with: indexer --rebuild …". It also versions the stored record (document data).
-inline constexpr int kSchemaVersion = 8;
+inline constexpr int kSchemaVersion = 9;
+
+/// Positions: each sentence of the body (ICU's sentence boundaries) starts kSentenceGap
+/// positions after the last word of the one before, and each paragraph (and the body, after
+/// the title) kParagraphGap after: a phrase does not run over a sentence's end, and the query
+/// language's SENTENCE and PARAGRAPH are NEAR windows that one gap cannot fit in (schema 9).
+inline constexpr Xapian::termpos kSentenceGap = 200;
+inline constexpr Xapian::termpos kParagraphGap = 100000;
+/// SENTENCE is NEAR/kSentenceNear: two words within a window of kSentenceNear + 1, less than
+/// a sentence gap (a sentence of more words is one for its nearest ones only); PARAGRAPH is
+/// NEAR/kParagraphNear, less than a paragraph gap and more than a paragraph of some hundred
+/// sentences spans.
+inline constexpr unsigned kSentenceNear = 99;
+inline constexpr unsigned kParagraphNear = 49999;
+/// No paragraph gap past this position (a body of tens of thousands of paragraphs would
+/// otherwise overflow Xapian's 32-bit positions): there PARAGRAPH is SENTENCE's.
+inline constexpr Xapian::termpos kLastParagraphGapAt = 3000000000U;
 
 /// One kind of term. Free-text terms are case-folded, so they never start with a capital
 /// letter; every prefix does, which is how a term's prefix is told from its text.

@@ -277,6 +277,13 @@ void check_operators(const Tokens& typed, std::string_view query, bool headline)
         if (const std::string_view op = proximity_of(core); !op.empty() && !headline)
             check_proximity(query, at, core, op, k > 0 ? &tokens[k - 1] : nullptr,
                             k + 1 < tokens.size() ? &tokens[k + 1] : nullptr);
+        if ((tokens[k].text == "SENTENCE" || tokens[k].text == "PARAGRAPH") && !headline) {
+            if (k == 0 || k + 1 == tokens.size())
+                refuse(query, at, tokens[k].text + " needs a word on both sides",
+                       "e.g. talks " + tokens[k].text + " geneva: both words in one " +
+                           (tokens[k].text == "SENTENCE" ? "sentence" : "paragraph"));
+            check_proximity(query, at, core, tokens[k].text, &tokens[k - 1], &tokens[k + 1]);
+        }
         check_wildcards(query, at, core);
     }
 }
@@ -284,6 +291,10 @@ void check_operators(const Tokens& typed, std::string_view query, bool headline)
 Tokens fold_tokens(const Tokens& typed, bool headline) {
     Tokens out = typed;
     for (Token& t : out.tokens) {
+        // SENTENCE and PARAGRAPH are NEAR windows that one sentence's or paragraph's gap of
+        // positions cannot fit in (schema.hpp).
+        if (!headline && t.text == "SENTENCE") t.text = "NEAR/" + std::to_string(schema::kSentenceNear);
+        if (!headline && t.text == "PARAGRAPH") t.text = "NEAR/" + std::to_string(schema::kParagraphNear);
         if (!headline && operator_of(core_of(t.text, false))) continue;
         t.text = fold(t.text);
         // In a headline "-WORD" is the word, as inside quotes.

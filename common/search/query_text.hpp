@@ -49,7 +49,8 @@ bool is_boolean_field(std::string_view name);
 
 /// The query parser's operators, in the upper case they must be typed in (NEAR and ADJ may
 /// carry a distance: NEAR/3).
-inline constexpr std::string_view kOperators[] = {"AND", "OR", "NOT", "XOR", "NEAR", "ADJ"};
+inline constexpr std::string_view kOperators[] = {"AND", "OR",  "NOT",      "XOR",
+                                                 "NEAR", "ADJ", "SENTENCE", "PARAGRAPH"};
 
 /// The operator `word` is: "AND", "OR", "NOT", "XOR", "NEAR" or "ADJ" for the word itself or,
 /// for NEAR and ADJ, followed by /DIGITS; nullopt for any other word ("ANDROID", "NEAR/x").

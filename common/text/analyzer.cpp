@@ -589,6 +589,17 @@ icu::BreakIterator& word_breaker() {
     return *breaker;
 }
 
+icu::BreakIterator& sentence_breaker() {
+    thread_local std::unique_ptr<icu::BreakIterator> breaker = [] {
+        UErrorCode status = U_ZERO_ERROR;
+        std::unique_ptr<icu::BreakIterator> b(
+            icu::BreakIterator::createSentenceInstance(icu::Locale::getRoot(), status));
+        detail::check_icu(status, "loading ICU's sentence break rules");
+        return b;
+    }();
+    return *breaker;
+}
+
 icu::Transliterator& to_simplified() {
     thread_local std::unique_ptr<icu::Transliterator> t = [] {
         UErrorCode status = U_ZERO_ERROR;
@@ -769,6 +780,28 @@ std::set<std::string> Analyzer::stop_terms() const {
         terms.insert(stem(word));
     }
     return terms;
+}
+
+std::vector<std::string_view> sentences(std::string_view text) {
+    std::vector<std::string_view> out;
+    if (text.empty()) return out;
+    // A text with no sentence end in it is one sentence: no breaker needed.
+    if (text.find_first_of(".!?\xD8\xE3\xEF") == std::string_view::npos) return {text};
+    UErrorCode status = U_ZERO_ERROR;
+    UText* ut = utext_openUTF8(nullptr, text.data(), static_cast<int64_t>(text.size()), &status);
+    detail::check_icu(status, "reading text for ICU's sentence breaks");
+    icu::BreakIterator& breaker = sentence_breaker();
+    breaker.setText(ut, status);
+    std::int32_t from = breaker.first();
+    for (std::int32_t to = breaker.next(); to != icu::BreakIterator::DONE; to = breaker.next()) {
+        out.push_back(text.substr(static_cast<std::size_t>(from), static_cast<std::size_t>(to - from)));
+        from = to;
+    }
+    // The breaker must not keep the text, which dies with the caller's.
+    breaker.setText(icu::UnicodeString());
+    utext_close(ut);
+    detail::check_icu(status, "finding ICU's sentence breaks");
+    return out;
 }
 
 }  // namespace newsidx

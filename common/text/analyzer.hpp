@@ -59,6 +59,11 @@ std::string word_key(std::string_view text);
 /// combining marks, as word_key() splits them ("«النفط»،" has one, "U.S." two).
 std::vector<std::pair<std::size_t, std::size_t>> word_spans(std::string_view text);
 
+/// The sentences of `text` (one paragraph, as written: ICU's rules read its capitals), by
+/// ICU's sentence boundaries (UAX #29), each with the spaces that follow it; `text` when it has
+/// no sentence end.
+std::vector<std::string_view> sentences(std::string_view text);
+
 /// The Latin letters of `word`, counted by case: a word with upper > 0 is a Latin-script word,
 /// and all capitals when lower == 0 ("FED", "U.S.", "3RD"; "Fed" is not; "المملكة" has none).
 struct LatinLetters {

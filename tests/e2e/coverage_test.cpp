@@ -399,6 +399,82 @@ TEST_F(Coverage, KwicLinesAreTheArticlesText) {
     EXPECT_GT(lines, urls.size());
 }
 
+// The words of a text as its file writes them: runs between spaces and punctuation.
+std::vector<std::string> tokens_of(const std::string& text) {
+    std::vector<std::string> out;
+    std::string word;
+    for (std::size_t i = 0; i <= text.size(); ++i) {
+        const bool end = i == text.size() || std::string(" \t\n.,;:!?\"'()[]").find(text[i]) != std::string::npos ||
+                         text.compare(i, 2, "\xD8\x8C") == 0 || text.compare(i, 2, "\xD8\x9F") == 0;  // ، ؟
+        if (!end) {
+            word += text[i];
+            continue;
+        }
+        if (!word.empty()) out.push_back(word);
+        word.clear();
+        if (i < text.size() && (text.compare(i, 2, "\xD8\x8C") == 0 || text.compare(i, 2, "\xD8\x9F") == 0)) ++i;
+    }
+    return out;
+}
+
+// Issue #29, item 5: SENTENCE and PARAGRAPH on real text. Every article whose file has the two
+// words, as written, in one sentence (split at . ! ? ؟ and line ends) or in one paragraph (a
+// line) is found by the operator; SENTENCE's matches are among PARAGRAPH's, and those among
+// AND's.
+TEST_F(Coverage, SentenceAndParagraphFindWhatTheFilesHold) {
+    const std::string a = kOil, b = "أسعار";
+    const auto urls_of = [&](const std::string& q) {
+        std::set<std::string> out;
+        for (const auto& m : matches({q})) out.insert(m["url"].get<std::string>());
+        return out;
+    };
+    const std::set<std::string> sentence = urls_of(a + " SENTENCE " + b),
+                                paragraph = urls_of(a + " PARAGRAPH " + b),
+                                both = urls_of(a + " AND " + b);
+    ASSERT_GT(sentence.size(), 20u);
+    EXPECT_LT(sentence.size(), paragraph.size());
+    EXPECT_LT(paragraph.size(), both.size());
+    EXPECT_TRUE(std::includes(paragraph.begin(), paragraph.end(), sentence.begin(), sentence.end()));
+    EXPECT_TRUE(std::includes(both.begin(), both.end(), paragraph.begin(), paragraph.end()));
+    std::size_t in_a_sentence = 0;
+    for (const auto& entry : fs::directory_iterator(corpus_)) {
+        std::ifstream in(entry.path());
+        std::string title, date, url, line;
+        std::getline(in, title);
+        std::getline(in, date);
+        std::getline(in, url);
+        bool same_sentence = false, same_paragraph = false;
+        std::vector<std::string> paragraphs{title};
+        while (std::getline(in, line)) paragraphs.push_back(line);
+        for (const std::string& p : paragraphs) {
+            const std::vector<std::string> words = tokens_of(p);
+            const bool has_a = std::count(words.begin(), words.end(), a) > 0,
+                       has_b = std::count(words.begin(), words.end(), b) > 0;
+            same_paragraph = same_paragraph || (has_a && has_b);
+            // Its sentences: split after . ! ? ؟ followed by a space.
+            std::size_t from = 0;
+            for (std::size_t i = 0; i <= p.size(); ++i) {
+                const bool stop = i == p.size() ||
+                                  ((p[i] == '.' || p[i] == '!' || p[i] == '?') && i + 1 < p.size() && p[i + 1] == ' ') ||
+                                  (p.compare(i, 2, "\xD8\x9F") == 0);
+                if (!stop) continue;
+                const std::vector<std::string> s = tokens_of(p.substr(from, i - from));
+                if (std::count(s.begin(), s.end(), a) > 0 && std::count(s.begin(), s.end(), b) > 0)
+                    same_sentence = true;
+                from = i + 1;
+            }
+        }
+        if (same_sentence) {
+            ++in_a_sentence;
+            EXPECT_EQ(sentence.count(url), 1u) << url << " has them in one sentence";
+        }
+        if (same_paragraph) {
+            EXPECT_EQ(paragraph.count(url), 1u) << url << " has them in one paragraph";
+        }
+    }
+    EXPECT_GT(in_a_sentence, 10u);
+}
+
 // The distinct stories (clusters) of a search's matches, as --export lists them.
 std::set<std::string> clusters_of(const std::vector<nlohmann::json>& matches) {
     std::set<std::string> out;

@@ -154,5 +154,23 @@ TEST(StemmerLanguage, AcceptsNamesAndIsoCodes) {
     }
 }
 
+// Issue #29, item 5: ICU's sentence boundaries, read in the text as written.
+TEST(Sentences, AreIcusBoundariesOfTheTextAsWritten) {
+    const auto split = [](std::string_view text) {
+        std::vector<std::string> out;
+        for (std::string_view s : sentences(text)) out.emplace_back(s);
+        return out;
+    };
+    EXPECT_EQ(split("He left. The talks resumed! Did they? Yes."),
+              (std::vector<std::string>{"He left. ", "The talks resumed! ", "Did they? ", "Yes."}));
+    // No break before a lower-case word, or after an abbreviation's dot before a number.
+    EXPECT_EQ(split("Prices rose 2.5 percent in the U.S. economy."),
+              (std::vector<std::string>{"Prices rose 2.5 percent in the U.S. economy."}));
+    EXPECT_EQ(split("no sentence end here"), (std::vector<std::string>{"no sentence end here"}));
+    EXPECT_EQ(split("ارتفع النفط. وتراجع الذهب؟ نعم"),
+              (std::vector<std::string>{"ارتفع النفط. ", "وتراجع الذهب؟ ", "نعم"}));
+    EXPECT_TRUE(sentences("").empty());
+}
+
 }  // namespace
 }  // namespace newsidx

@@ -499,6 +499,28 @@ TEST(Kwic, LinesAreTheTextAroundEachOccurrence) {
     for (const Hit& hit : r.hits) EXPECT_FALSE(hit.kwic.empty()) << hit.url;
 }
 
+// Issue #29, item 5: SENTENCE and PARAGRAPH, by ICU's sentence boundaries kept as gaps of
+// positions at index time (schema 9). a2: "Security was discussed at length; guarantees were
+// not. The security of the region depends on the talks."
+TEST(Search, SentenceAndParagraph) {
+    EXPECT_EQ(ids("discussed SENTENCE guarantees"), (Ids{"a2"}));
+    EXPECT_EQ(ids("guarantees SENTENCE region"), (Ids{}));
+    EXPECT_EQ(ids("guarantees PARAGRAPH region"), (Ids{"a2"}));
+    EXPECT_EQ(sorted_ids("security SENTENCE talks"), (Ids{"a1", "a2"})) << "a1: its title";
+    EXPECT_EQ(ids("discussed SENTENCE guarantees SENTENCE length"), (Ids{"a2"}));
+    // A phrase does not run over a sentence's end.
+    EXPECT_EQ(ids("\"not the security\""), (Ids{}));
+    EXPECT_EQ(ids("\"the security\""), (Ids{"a2"}));
+    for (const char* bad : {"SENTENCE talks", "talks PARAGRAPH", "\"security guarantees\" SENTENCE talks"}) {
+        try {
+            ids(bad);
+            ADD_FAILURE() << bad;
+        } catch (const Error& e) {
+            EXPECT_EQ(e.code(), ErrorCode::BadQuery) << bad;
+        }
+    }
+}
+
 TEST(Search, Near) {
     EXPECT_EQ(ids("security NEAR/3 region"), (Ids{"a2"}));
     EXPECT_EQ(ids("security NEAR/1 region"), (Ids{}));
