@@ -355,6 +355,13 @@ int search(const Command& c, newsidx::SearchOptions& options) {
     for (const std::string& w : c.words) options.query += (options.query.empty() ? "" : " ") + w;
     // TREC run lines and the CSV tables show no snippets.
     options.snippets = c.output() != cli::Format::Trec && c.output() != cli::Format::Csv;
+    // On the command line --kwic prints its lines instead of a page: not beside the tables.
+    if (options.kwic > 0 && (!options.timeline.empty() || !options.facets.empty() ||
+                             options.significant > 0 || options.collapse))
+        throw Error(ErrorCode::BadOption,
+                    "--kwic prints a line for every occurrence in every match, not a page: it "
+                    "cannot be combined with --timeline, --facet, --significant or --collapse")
+            .with_hint("run the search twice, or ask the server (kwic= gives each hit its lines)");
     if (c.output() == cli::Format::Csv && options.timeline.empty() && options.facets.empty() &&
         options.significant == 0 && options.kwic == 0)
         throw Error(ErrorCode::BadOption,

@@ -255,20 +255,24 @@ void DocumentBuilder::index_words(Xapian::Document& doc, const std::string& titl
     // written: folding would hide the capitals they read), each folded and segmented, with gaps
     // between them: a phrase does not match across a sentence's end ("demand for oil." then
     // "Prices..." is no "oil prices"), and SENTENCE and PARAGRAPH are windows (schema.hpp).
+    // Gaps only between paragraphs and sentences with words in them, and none past
+    // kLastGapAt: a body of blank lines cannot overflow Xapian's 32-bit positions.
+    const auto gap = [this](Xapian::termpos size) {
+        if (termgen_.get_termpos() < schema::kLastGapAt) termgen_.increase_termpos(size);
+    };
     std::size_t at = 0;
     while (at <= body.size()) {
         const std::size_t end = std::min(body.find('\n', at), body.size());
-        if (termgen_.get_termpos() < schema::kLastParagraphGapAt)
-            termgen_.increase_termpos(schema::kParagraphGap);
-        else
-            termgen_.increase_termpos(schema::kSentenceGap);
+        const std::string_view paragraph = std::string_view(body).substr(at, end - at);
+        at = end + 1;
+        if (paragraph.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+        gap(schema::kParagraphGap);
         bool first = true;
-        for (const std::string_view sentence : sentences(std::string_view(body).substr(at, end - at))) {
-            if (!first) termgen_.increase_termpos(schema::kSentenceGap);
+        for (const std::string_view sentence : sentences(paragraph)) {
+            if (!first) gap(schema::kSentenceGap);
             first = false;
             termgen_.index_text(segment(fold(sentence)));
         }
-        at = end + 1;
     }
     // Chinese and Japanese character pairs, a fallback for what the dictionary splits
     // differently in a query (ranking::add_char_pairs).

@@ -22,15 +22,16 @@ inline constexpr int kSchemaVersion = 9;
 /// language's SENTENCE and PARAGRAPH are NEAR windows that one gap cannot fit in (schema 9).
 inline constexpr Xapian::termpos kSentenceGap = 200;
 inline constexpr Xapian::termpos kParagraphGap = 100000;
-/// SENTENCE is NEAR/kSentenceNear: two words within a window of kSentenceNear + 1, less than
-/// a sentence gap (a sentence of more words is one for its nearest ones only); PARAGRAPH is
-/// NEAR/kParagraphNear, less than a paragraph gap and more than a paragraph of some hundred
-/// sentences spans.
+/// SENTENCE is NEAR/kSentenceNear: Xapian's window is kSentenceNear plus the number of words
+/// (101 for two), less than a sentence gap (a sentence of more words is one for its nearest
+/// ones only); PARAGRAPH is NEAR/kParagraphNear, less than a paragraph gap and more than a
+/// paragraph of some hundred sentences spans.
 inline constexpr unsigned kSentenceNear = 99;
 inline constexpr unsigned kParagraphNear = 49999;
-/// No paragraph gap past this position (a body of tens of thousands of paragraphs would
-/// otherwise overflow Xapian's 32-bit positions): there PARAGRAPH is SENTENCE's.
-inline constexpr Xapian::termpos kLastParagraphGapAt = 3000000000U;
+/// No gap past this position (a body of tens of thousands of paragraphs would otherwise
+/// overflow Xapian's 32-bit positions): past it, SENTENCE and PARAGRAPH are NEAR/99 and
+/// NEAR/49999 of the words as they come.
+inline constexpr Xapian::termpos kLastGapAt = 3000000000U;
 
 /// One kind of term. Free-text terms are case-folded, so they never start with a capital
 /// letter; every prefix does, which is how a term's prefix is told from its text.

@@ -516,7 +516,7 @@ std::string kwic_line(const Hit& hit, const KwicLine& line, KwicFormat format, u
     }
     // Text: the left context right-aligned in a column about as wide as its words, cut at its
     // left end when longer; the right cut at its right end.
-    const std::size_t width = std::min<std::size_t>(60, 7 * std::max(1u, words));
+    const std::size_t width = std::clamp<std::size_t>(8 * std::size_t{words}, 14, 60);
     const auto cut_left = [width](const std::string& s) {
         std::size_t at = 0;
         while (characters(std::string_view(s).substr(at)) > width && at < s.size()) {

@@ -14,9 +14,11 @@
 namespace newsidx {
 namespace {
 
-// The candidates: articles with a phrase of the passage, every kOriginRun-th run (any reuse
-// of 2 × kOriginRun - 1 words or more holds one of them whole), at most this many phrases.
+// The candidates: articles with a phrase of the passage, every kOriginRun-th run, at most this
+// many phrases; and, as a phrase can miss where the index splits words otherwise ("U.S.") or
+// a sentence ends inside a run, the best by BM25 of the passage's words, at most this many.
 constexpr std::size_t kMaxPhrases = 80;
+constexpr Xapian::doccount kWordCandidates = 1000;
 
 std::string phrases_query(const std::vector<std::string>& runs) {
     std::string text;
@@ -31,11 +33,12 @@ std::string phrases_query(const std::vector<std::string>& runs) {
     return text;
 }
 
-// The share of `runs` that the article's text has.
-double coverage(const StoredRecord& record, const std::vector<std::string>& runs) {
+// The share of `runs` (of `size` words each) that the article's text has.
+double coverage(const StoredRecord& record, const std::vector<std::string>& runs,
+                std::size_t size) {
     const std::vector<std::string> words = origin_words(record.title + "\n" + record.body);
     std::unordered_set<std::string> own;
-    for (const std::string& run : word_runs(words)) own.insert(run);
+    for (const std::string& run : word_runs(words, size)) own.insert(run);
     std::size_t found = 0;
     for (const std::string& run : runs) found += own.count(run);
     return runs.empty() ? 0 : static_cast<double>(found) / static_cast<double>(runs.size());
@@ -71,10 +74,10 @@ std::vector<std::string> origin_words(const std::string& passage) {
     return words;
 }
 
-std::vector<std::string> word_runs(const std::vector<std::string>& words) {
+std::vector<std::string> word_runs(const std::vector<std::string>& words, std::size_t size) {
     std::vector<std::string> runs;
-    if (words.empty()) return runs;
-    const std::size_t n = std::min(kOriginRun, words.size());
+    if (words.empty() || size == 0) return runs;
+    const std::size_t n = size;
     for (std::size_t i = 0; i + n <= words.size(); ++i) {
         std::string run = words[i];
         for (std::size_t k = 1; k < n; ++k) run += ' ' + words[i + k];
@@ -93,20 +96,32 @@ Origin find_origin(const Xapian::Database& db, const QueryBuilder& builder,
     if (words.size() > kMaxOriginWords) words.resize(kMaxOriginWords);
     Origin origin;
     origin.words = words.size();
-    const std::vector<std::string> runs = word_runs(words);
+    const std::size_t size = std::min(kOriginRun, words.size());
+    const std::vector<std::string> runs = word_runs(words, size);
     origin.runs = runs.size();
-    const BuiltQuery built = builder.build(phrases_query(runs));
-    Xapian::Enquire enquire(db);
-    enquire.set_query(built.combined());
-    enquire.set_weighting_scheme(Xapian::BoolWeight());
-    enquire.set_docid_order(Xapian::Enquire::ASCENDING);
-    const Xapian::MSet candidates = enquire.get_mset(0, kMaxOriginCandidates);
-    origin.capped = candidates.get_matches_lower_bound() > candidates.size();
-    for (auto it = candidates.begin(); it != candidates.end(); ++it) {
-        const Xapian::Document doc = it.get_document();
+    // The candidates, each read once.
+    std::set<Xapian::docid> candidates;
+    const auto add = [&](const std::string& text, Xapian::doccount most, bool ranked) {
+        const BuiltQuery built = builder.build(text);
+        Xapian::Enquire enquire(db);
+        enquire.set_query(built.combined());
+        if (!ranked) {
+            enquire.set_weighting_scheme(Xapian::BoolWeight());
+            enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+        }
+        const Xapian::MSet found = enquire.get_mset(0, most);
+        if (!ranked) origin.capped = found.get_matches_lower_bound() > found.size();
+        for (auto it = found.begin(); it != found.end(); ++it) candidates.insert(*it);
+    };
+    add(phrases_query(runs), kMaxOriginCandidates, false);
+    std::string bare;
+    for (const std::string& word : words) (bare += bare.empty() ? "" : " ") += word;
+    add(bare, kWordCandidates, true);
+    for (const Xapian::docid did : candidates) {
+        const Xapian::Document doc = db.get_document(did);
         const StoredRecord record = StoredRecord::of(doc);
-        const double share = coverage(record, runs);
-        if (share <= 0) continue;
+        const double share = coverage(record, runs, size);
+        if (share < kMinOriginShare) continue;
         Carrier c;
         c.article = {dashed_date(record.date), url_host(record.url).value_or(""), record.url,
                      record.title, record.path};

@@ -1,6 +1,6 @@
 // --origin: where a passage (a quote, a paragraph) appeared first and how it spread: the
-// articles that carry it in full or in part, found by phrase search of its runs of words and
-// checked against their stored text, earliest first, over sites and near-duplicate stories
+// articles that carry it whole or a quarter of it at least, found by phrase search of its runs
+// of words and by its words, and checked against their stored text, earliest first, over sites and near-duplicate stories
 // (issue #29, item 4).
 #pragma once
 
@@ -18,9 +18,8 @@ namespace newsidx {
 /// (word_key()). At most kMaxOriginWords.
 std::vector<std::string> origin_words(const std::string& passage);
 
-/// The runs of kOriginRun words of `words` (one run, the whole, when shorter), each as one
-/// string.
-std::vector<std::string> word_runs(const std::vector<std::string>& words);
+/// The runs of `size` words of `words`, each as one string.
+std::vector<std::string> word_runs(const std::vector<std::string>& words, std::size_t size);
 
 /// The carriers of `passage` among the articles of `db` that `builder`'s filters let through.
 /// Throws Error(BadQuery) for a passage of fewer than kMinOriginWords words.

@@ -89,6 +89,32 @@ void check_proximity(std::string_view query, std::size_t at, std::string_view co
                    " guarantees");
 }
 
+// check_operators() for SENTENCE and PARAGRAPH (or SENTENCE/3, which is neither) at `at`:
+// words on both sides, plain words, or Xapian would read the words without the window.
+void check_context(std::string_view query, const std::vector<Token>& tokens, std::size_t k,
+                   std::size_t at) {
+    const std::string& text = tokens[k].text;
+    std::string op;
+    for (const char* name : {"SENTENCE", "PARAGRAPH"})
+        if (text.rfind(name, 0) == 0) op = name;
+    if (op.empty()) return;
+    const std::string example = "e.g. talks " + op + " geneva: both words in one " +
+                                (op == "SENTENCE" ? "sentence" : "paragraph");
+    if (text != op) refuse(query, at, text + ": " + op + " takes no distance", example);
+    if (k == 0 || k + 1 == tokens.size())
+        refuse(query, at, op + " needs a word on both sides", example);
+    for (const Token* side : {&tokens[k - 1], &tokens[k + 1]}) {
+        const std::string& word = side->text;
+        if (word.find_first_of("\"()*") != std::string::npos || word.front() == '-' ||
+            word.front() == '+' || operator_of(word) || word.rfind("SENTENCE", 0) == 0 ||
+            word.rfind("PARAGRAPH", 0) == 0)
+            refuse(query, at,
+                   op + " joins plain words, not \"phrases\", wildcards, brackets, - or "
+                        "operators (" + word + ")",
+                   example);
+    }
+}
+
 // check_operators() for wildcards and "~ in one token's `core` at `at`.
 void check_wildcards(std::string_view query, std::size_t at, std::string_view core) {
     // A wildcard that starts a word, wherever the word starts: "*hafen", title:*oil,
@@ -277,13 +303,7 @@ void check_operators(const Tokens& typed, std::string_view query, bool headline)
         if (const std::string_view op = proximity_of(core); !op.empty() && !headline)
             check_proximity(query, at, core, op, k > 0 ? &tokens[k - 1] : nullptr,
                             k + 1 < tokens.size() ? &tokens[k + 1] : nullptr);
-        if ((tokens[k].text == "SENTENCE" || tokens[k].text == "PARAGRAPH") && !headline) {
-            if (k == 0 || k + 1 == tokens.size())
-                refuse(query, at, tokens[k].text + " needs a word on both sides",
-                       "e.g. talks " + tokens[k].text + " geneva: both words in one " +
-                           (tokens[k].text == "SENTENCE" ? "sentence" : "paragraph"));
-            check_proximity(query, at, core, tokens[k].text, &tokens[k - 1], &tokens[k + 1]);
-        }
+        if (!headline) check_context(query, tokens, k, at);
         check_wildcards(query, at, core);
     }
 }

@@ -371,7 +371,7 @@ void Searcher::answer(const Xapian::Database& db, const BuiltQuery& built, const
     if (built.headline)
         out.notes.insert(out.notes.begin(),
                          "read as a pasted headline, its words all capitals: AND, OR, NOT, XOR, "
-                         "NEAR, ADJ and a leading - are words in it (write a word in lower case "
+                         "NEAR, ADJ, SENTENCE, PARAGRAPH and a leading - are words in it (write a word in lower case "
                          "to use them as operators)");
 }
 
@@ -408,6 +408,12 @@ Significance Searcher::significance(const Xapian::Database& db, const BuiltQuery
     in.scoring = options_.significance;
     in.count = options_.significant;
     if (options_.against == "previous") {
+        // A date typed in the query would hold the period before to the same dates.
+        if (built.raw.find("date:") != std::string::npos)
+            throw Error(ErrorCode::BadOption,
+                        NEWSIDX_OPT("against") " previous sets the period of " NEWSIDX_OPT(
+                            "since") " and " NEWSIDX_OPT("until") " against the one before: give "
+                        "the dates there, not as date: in the query");
         // As many days before --since as --since to --until holds.
         const long from = *calendar::day_number(filters_.since), to = last_day(filters_.until);
         const long before = from - (to - from + 1), end = from - 1;

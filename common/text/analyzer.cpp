@@ -345,7 +345,11 @@ std::vector<std::pair<std::size_t, std::size_t>> word_spans(std::string_view tex
         const std::int32_t start = i;
         UChar32 c;
         U8_NEXT(bytes, i, length, c);
-        const bool word_char = c >= 0 && (u_isalnum(c) || (U_GET_GC_MASK(c) & U_GC_M_MASK) != 0);
+        bool word_char = c >= 0 && (u_isalnum(c) || (U_GET_GC_MASK(c) & U_GC_M_MASK) != 0);
+        // A point or comma between digits is part of the number ("6.85", "1,500").
+        if (!word_char && (c == '.' || c == ',') && start > 0 && i < length &&
+            std::isdigit(bytes[start - 1]) && std::isdigit(bytes[i]))
+            word_char = true;
         if (word_char && begin < 0) begin = start;
         if (!word_char && begin >= 0) {
             spans.emplace_back(static_cast<std::size_t>(begin), static_cast<std::size_t>(start));
@@ -593,11 +597,32 @@ icu::BreakIterator& sentence_breaker() {
     thread_local std::unique_ptr<icu::BreakIterator> breaker = [] {
         UErrorCode status = U_ZERO_ERROR;
         std::unique_ptr<icu::BreakIterator> b(
-            icu::BreakIterator::createSentenceInstance(icu::Locale::getRoot(), status));
+            // English abbreviations ("Mr.", "U.S.", "St.") do not end a sentence (CLDR's
+            // suppressions, "ss=standard"); the rules are UAX #29's for every script.
+            icu::BreakIterator::createSentenceInstance(icu::Locale("en@ss=standard"), status));
         detail::check_icu(status, "loading ICU's sentence break rules");
         return b;
     }();
     return *breaker;
+}
+
+// Whether `sentence` ends with an abbreviation ("Dr.", "Gen.", "Corp.") or initials ("U.S.",
+// "J."), after which ICU's rules see a sentence end before a capital.
+bool ends_with_abbreviation(std::string_view sentence) {
+    while (!sentence.empty() && (sentence.back() == ' ' || sentence.back() == '\t')) sentence.remove_suffix(1);
+    if (sentence.empty() || sentence.back() != '.') return false;
+    std::string_view word = sentence.substr(sentence.find_last_of(" \t(\"'") + 1);
+    if (word.empty()) return false;
+    // Initials: letters, each followed by a point.
+    bool initials = word.size() % 2 == 0;
+    for (std::size_t i = 0; initials && i < word.size(); i += 2)
+        initials = std::isalpha(static_cast<unsigned char>(word[i])) && word[i + 1] == '.';
+    if (initials) return true;
+    static constexpr std::array<std::string_view, 30> kAbbreviations{
+        "Mr.",  "Mrs.", "Ms.",   "Dr.",   "St.",  "Mt.",   "Gen.", "Gov.", "Sen.", "Rep.",
+        "Col.", "Lt.",  "Sgt.",  "Capt.", "Prof.", "Jr.", "Sr.",  "Inc.", "Co.",  "Corp.",
+        "Ltd.", "No.",  "Jan.",  "Feb.",  "Aug.", "Sept.", "Oct.", "Nov.", "Dec.", "vs."};
+    return std::find(kAbbreviations.begin(), kAbbreviations.end(), word) != kAbbreviations.end();
 }
 
 icu::Transliterator& to_simplified() {
@@ -785,22 +810,36 @@ std::set<std::string> Analyzer::stop_terms() const {
 std::vector<std::string_view> sentences(std::string_view text) {
     std::vector<std::string_view> out;
     if (text.empty()) return out;
-    // A text with no sentence end in it is one sentence: no breaker needed.
-    if (text.find_first_of(".!?\xD8\xE3\xEF") == std::string_view::npos) return {text};
+    // ASCII text with no sentence end is one sentence: no breaker needed.
+    if (is_ascii(text) && text.find_first_of(".!?") == std::string_view::npos) return {text};
     UErrorCode status = U_ZERO_ERROR;
-    UText* ut = utext_openUTF8(nullptr, text.data(), static_cast<int64_t>(text.size()), &status);
+    const std::unique_ptr<UText, UText* (*)(UText*)> ut(
+        utext_openUTF8(nullptr, text.data(), static_cast<int64_t>(text.size()), &status),
+        utext_close);
     detail::check_icu(status, "reading text for ICU's sentence breaks");
     icu::BreakIterator& breaker = sentence_breaker();
-    breaker.setText(ut, status);
+    // The breaker must not keep the text, which dies with the caller's: whatever happens, it
+    // is given an empty one again.
+    static const icu::UnicodeString kNothing;
+    struct Release {
+        icu::BreakIterator& breaker;
+        ~Release() { breaker.setText(kNothing); }
+    } release{breaker};
+    breaker.setText(ut.get(), status);
+    detail::check_icu(status, "finding ICU's sentence breaks");
     std::int32_t from = breaker.first();
     for (std::int32_t to = breaker.next(); to != icu::BreakIterator::DONE; to = breaker.next()) {
-        out.push_back(text.substr(static_cast<std::size_t>(from), static_cast<std::size_t>(to - from)));
+        const std::string_view sentence =
+            text.substr(static_cast<std::size_t>(from), static_cast<std::size_t>(to - from));
+        // ICU's suppressions know "Mr." but not "Dr." or "U.S.": a sentence that ends with an
+        // abbreviation or initials goes on into the next.
+        if (!out.empty() && ends_with_abbreviation(out.back()))
+            out.back() = text.substr(static_cast<std::size_t>(out.back().data() - text.data()),
+                                     out.back().size() + sentence.size());
+        else
+            out.push_back(sentence);
         from = to;
     }
-    // The breaker must not keep the text, which dies with the caller's.
-    breaker.setText(icu::UnicodeString());
-    utext_close(ut);
-    detail::check_icu(status, "finding ICU's sentence breaks");
     return out;
 }
 

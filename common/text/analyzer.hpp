@@ -56,7 +56,8 @@ std::vector<std::string> han_pairs(std::string_view folded, bool singles = false
 std::string word_key(std::string_view text);
 
 /// The [begin, end) byte ranges of the words of `text` as written: runs of letters, digits and
-/// combining marks, as word_key() splits them ("«النفط»،" has one, "U.S." two).
+/// combining marks, as word_key() splits them ("«النفط»،" has one, "U.S." two), a point or
+/// comma between digits within a number ("6.85" is one).
 std::vector<std::pair<std::size_t, std::size_t>> word_spans(std::string_view text);
 
 /// The sentences of `text` (one paragraph, as written: ICU's rules read its capitals), by

@@ -354,7 +354,7 @@ function drawWords(sig) {
     : `${sig.stories.toLocaleString("en")} matching stories against the ${sig.others.toLocaleString("en")} of ${sig.period}`;
   $("words-against").textContent = against;
   $("words").replaceChildren(...sig.words.map((w) => el("li", { "data-word": w.word, title: `${w.count} of ${sig.stories} matching stories, ${w.others} of ${sig.others} others (${sig.scoring} ${w.score})` },
-    el("a", { href: "#", dir: "auto", onclick: (e) => { e.preventDefault(); const n = state(); n.q = "(" + n.q + ") AND " + w.word; delete n.offset; go(n); } }, w.word),
+    el("a", { href: "#", dir: "auto", onclick: (e) => { e.preventDefault(); const n = state(); n.q = "(" + n.q + ") AND \"" + w.word + "\""; delete n.offset; go(n); } }, w.word),
     el("span", { class: "count" }, w.count.toLocaleString("en") + " \u00b7 " + percent(w.count, sig.stories)))));
   if (!sig.words.length) $("words").append(el("li", {}, "no word is in three matching stories and more common there"));
 }

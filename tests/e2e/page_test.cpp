@@ -284,7 +284,7 @@ TEST_F(PageTest, KeyWordsListTheSignificantWords) {
         b.eval("return document.querySelector('#words li').dataset.word").get<std::string>();
     ASSERT_TRUE(b.click("#words li a"));
     ASSERT_TRUE(b.until("return new URLSearchParams(location.search).get('q') == "
-                        "'(security guarantees) AND " + first + "'"));
+                        "'(security guarantees) AND \"" + first + "\"'"));
 }
 
 // Issue #29, item 4: "Origin of the passage" lists the articles that carry the query's passage,

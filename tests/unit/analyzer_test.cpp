@@ -154,6 +154,14 @@ TEST(StemmerLanguage, AcceptsNamesAndIsoCodes) {
     }
 }
 
+// Issue #29, item 5: the words of a text as written; a number keeps its point or comma.
+TEST(WordSpans, AreWordsAsWrittenNumbersWhole) {
+    const std::string text = "Brent rose 6.85 pct, to 1,500 «النفط».";
+    std::vector<std::string> words;
+    for (auto [begin, end] : word_spans(text)) words.push_back(text.substr(begin, end - begin));
+    EXPECT_EQ(words, (std::vector<std::string>{"Brent", "rose", "6.85", "pct", "to", "1,500", "النفط"}));
+}
+
 // Issue #29, item 5: ICU's sentence boundaries, read in the text as written.
 TEST(Sentences, AreIcusBoundariesOfTheTextAsWritten) {
     const auto split = [](std::string_view text) {
@@ -167,6 +175,10 @@ TEST(Sentences, AreIcusBoundariesOfTheTextAsWritten) {
     EXPECT_EQ(split("Prices rose 2.5 percent in the U.S. economy."),
               (std::vector<std::string>{"Prices rose 2.5 percent in the U.S. economy."}));
     EXPECT_EQ(split("no sentence end here"), (std::vector<std::string>{"no sentence end here"}));
+    // English abbreviations do not end one (CLDR's suppressions).
+    EXPECT_EQ(split("Talks were held by Mr. Brown and Dr. Jones with the U.S. President."),
+              (std::vector<std::string>{
+                  "Talks were held by Mr. Brown and Dr. Jones with the U.S. President."}));
     EXPECT_EQ(split("ارتفع النفط. وتراجع الذهب؟ نعم"),
               (std::vector<std::string>{"ارتفع النفط. ", "وتراجع الذهب؟ ", "نعم"}));
     EXPECT_TRUE(sentences("").empty());

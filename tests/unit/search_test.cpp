@@ -449,9 +449,9 @@ TEST(Search, SignificantWordsCountStories) {
 TEST(Origin, ComparesRunsOfFiveFoldedWords) {
     EXPECT_EQ(origin_words("Written «security» guarantees, would-be SENT."),
               (std::vector<std::string>{"written", "security", "guarantees", "would", "be", "sent"}));
-    EXPECT_EQ(word_runs({"a", "b", "c", "d", "e", "f"}),
+    EXPECT_EQ(word_runs({"a", "b", "c", "d", "e", "f"}, 5),
               (std::vector<std::string>{"a b c d e", "b c d e f"}));
-    EXPECT_EQ(word_runs({"a", "b", "c", "d"}), (std::vector<std::string>{"a b c d"}));
+    EXPECT_EQ(word_runs({"a", "b", "c", "d"}, 4), (std::vector<std::string>{"a b c d"}));
     // On the fixture: a1 carries the sentence whole; a shortened one too; a few words are
     // refused.
     SearchOptions opts;
@@ -467,6 +467,14 @@ TEST(Origin, ComparesRunsOfFiveFoldedWords) {
     EXPECT_FALSE(o.carriers[0].whole);
     EXPECT_NEAR(o.carriers[0].coverage, 5.0 / 8, 1e-9) << "5 of its 8 runs";
     EXPECT_THROW(searcher.origin("security guarantees"), Error);
+    // A passage of four words is compared in runs of four.
+    o = searcher.origin("written security guarantees would");
+    ASSERT_EQ(o.carriers.size(), 1u);
+    EXPECT_TRUE(o.carriers[0].whole);
+    // A stock phrase of a long passage (under a quarter of its runs) is no carrying of it.
+    EXPECT_TRUE(searcher.origin("The delegation said that nothing of what was promised at the "
+                                "summit in the spring had been kept by anyone")
+                    .carriers.empty());
     EXPECT_TRUE(searcher.origin("nothing of this is in any article here").carriers.empty());
 }
 
@@ -511,7 +519,12 @@ TEST(Search, SentenceAndParagraph) {
     // A phrase does not run over a sentence's end.
     EXPECT_EQ(ids("\"not the security\""), (Ids{}));
     EXPECT_EQ(ids("\"the security\""), (Ids{"a2"}));
-    for (const char* bad : {"SENTENCE talks", "talks PARAGRAPH", "\"security guarantees\" SENTENCE talks"}) {
+    // Nothing is read as a broader query than written: a distance, a phrase, a wildcard, NOT,
+    // brackets or the operator twice are refused.
+    for (const char* bad : {"SENTENCE talks", "talks PARAGRAPH", "\"security guarantees\" SENTENCE talks",
+                            "talks SENTENCE/3 region", "secur* SENTENCE talks",
+                            "talks SENTENCE NOT region", "(talks OR x) SENTENCE region",
+                            "talks SENTENCE SENTENCE region", "talks SENTENCE -region"}) {
         try {
             ids(bad);
             ADD_FAILURE() << bad;

@@ -142,7 +142,7 @@ struct Carrier {
 /// --origin: who carried a passage, earliest first, and how it spread.
 struct Origin {
     std::size_t words = 0;         ///< the passage's words
-    std::size_t runs = 0;          ///< its runs of kOriginRun words (one when shorter)
+    std::size_t runs = 0;          ///< its runs of kOriginRun words (of all of them when shorter)
     std::vector<Carrier> carriers;  ///< by date, then URL: the first is where it appeared first
     struct Site {
         std::string site;
@@ -158,8 +158,11 @@ struct Origin {
 inline constexpr std::size_t kOriginRun = 5;
 /// --origin: a passage of fewer words is refused; of more, only the first are compared.
 inline constexpr std::size_t kMinOriginWords = 4, kMaxOriginWords = 400;
-/// --origin reads at most this many candidate articles (those with a run of the passage).
+/// --origin reads at most this many candidate articles with a run of the passage.
 inline constexpr Xapian::doccount kMaxOriginCandidates = 5000;
+/// --origin: an article carries the passage when it has at least this share of its runs (a
+/// stock phrase of a long passage is no carrying of it).
+inline constexpr double kMinOriginShare = 0.25;
 
 /// --compare: one more query's timeline, over the span of every query's.
 struct Compared {
