@@ -104,6 +104,15 @@ async function getJson(url) {
   return { ok: res.ok, body };
 }
 
+// getJson, with a server that does not answer as an error reply.
+async function ask(url) {
+  try {
+    return await getJson(url);
+  } catch (e) {
+    return { ok: false, body: { error: "the server did not answer: " + e.message } };
+  }
+}
+
 // The snippet with its highlights (byte offsets into the UTF-8 text) as <mark>s.
 function snippet(text, highlights) {
   const bytes = new TextEncoder().encode(text);
@@ -124,12 +133,7 @@ async function toggleCopies(hit, li, button) {
   const open = li.querySelector(".copies");
   if (open) { open.remove(); return; }
   button.disabled = true;
-  let reply;
-  try {
-    reply = await getJson("/search?copies=" + encodeURIComponent(hit.url));
-  } catch (e) {
-    reply = { ok: false, body: { error: "the server did not answer: " + e.message } };
-  }
+  const reply = await ask("/search?copies=" + encodeURIComponent(hit.url));
   button.disabled = false;
   const { ok, body } = reply;
   const list = el("ul", { class: "copies" });
@@ -190,6 +194,16 @@ function coarser(t) {
   return { ...t, period: t.period === "day" ? "month" : "year", buckets };
 }
 
+// A label under a chart's axis: a period's name at x, anchored at its start or end.
+function axisLabel(svg, text, x, y, anchor) {
+  const label = document.createElementNS("http://www.w3.org/2000/svg", "text");
+  label.setAttribute("x", x);
+  label.setAttribute("y", y);
+  label.setAttribute("text-anchor", anchor);
+  label.textContent = text;
+  svg.append(label);
+}
+
 function drawTimeline(asked) {
   const box = $("chart");
   box.replaceChildren();
@@ -237,14 +251,7 @@ function drawTimeline(asked) {
   const labels = n === 1 ? [[first, 0, "start"]]
     : apart ? [[first, 0, "start"], [last, Math.min(W, n * bw), "end"]]
     : [[first + "\u2013" + last, 0, "start"]];
-  for (const [text, x, anchor] of labels) {
-    const label = document.createElementNS(ns, "text");
-    label.setAttribute("x", x);
-    label.setAttribute("y", H + 12);
-    label.setAttribute("text-anchor", anchor);
-    label.textContent = text;
-    svg.append(label);
-  }
+  for (const [text, x, anchor] of labels) axisLabel(svg, text, x, H + 12, anchor);
   box.append(svg);
   if (t.period !== asked.period)
     box.append(el("p", { class: "notes" }, `by ${t.period}: ${asked.buckets.length} ${asked.period}s are too many to draw`));
@@ -317,16 +324,8 @@ function drawComparison(body) {
       svg.append(dot);
     });
   });
-  const label = (text, at, anchor) => {
-    const t = document.createElementNS(ns, "text");
-    t.setAttribute("x", at);
-    t.setAttribute("y", H + 12);
-    t.setAttribute("text-anchor", anchor);
-    t.textContent = text;
-    svg.append(t);
-  };
-  label(first.buckets[0].period, 0, "start");
-  if (n > 1) label(first.buckets[n - 1].period, W, "end");
+  axisLabel(svg, first.buckets[0].period, 0, H + 12, "start");
+  if (n > 1) axisLabel(svg, first.buckets[n - 1].period, W, H + 12, "end");
   box.append(svg);
   const legend = el("ul", { class: "legend" });
   const suggestions = [body.did_you_mean, ...body.compared.map((c) => c.did_you_mean)];
@@ -405,12 +404,7 @@ async function runOrigin(s, mine) {
   p.set("origin", s.q);
   for (const f of ["since", "until", "site", "lang"]) if (s[f]) p.set(f, s[f]);
   $("status").textContent = "looking for the passage\u2026";
-  let reply;
-  try {
-    reply = await getJson("/search?" + p.toString());
-  } catch (e) {
-    reply = { ok: false, body: { error: "the server did not answer: " + e.message } };
-  }
+  const reply = await ask("/search?" + p.toString());
   if (mine !== running) return;
   $("pager").hidden = true;
   $("side").hidden = true;
@@ -485,12 +479,7 @@ async function run() {
   $("csv-link").href = "/search?" + csv.toString();
   p.set("limit", PAGE);
   $("status").textContent = "searching\u2026";
-  let reply;
-  try {
-    reply = await getJson("/search?" + p.toString());
-  } catch (e) {
-    reply = { ok: false, body: { error: "the server did not answer: " + e.message } };
-  }
+  const reply = await ask("/search?" + p.toString());
   if (mine !== running) return;  // a newer search is on its way
   const { ok, body } = reply;
   if (!ok) {

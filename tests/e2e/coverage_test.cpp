@@ -8,7 +8,6 @@
 #include <array>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -26,6 +25,28 @@ namespace {
 namespace fs = std::filesystem;
 using Counts = std::map<std::string, unsigned>;
 
+// An article file as it is written: line 1 the title, line 2 the date, line 3 the URL, then
+// the body's paragraphs.
+struct FileText {
+    std::string title, date, url;
+    std::vector<std::string> paragraphs;
+};
+
+std::vector<FileText> read_files(const std::string& folder) {
+    std::vector<FileText> files;
+    for (const auto& entry : fs::directory_iterator(folder)) {
+        if (entry.path().extension() != ".txt") continue;
+        std::ifstream in(entry.path());
+        FileText f;
+        std::getline(in, f.title);
+        std::getline(in, f.date);
+        std::getline(in, f.url);
+        for (std::string line; std::getline(in, line);) f.paragraphs.push_back(line);
+        files.push_back(std::move(f));
+    }
+    return files;
+}
+
 // An article as its file says: its date (YYYY-MM-DD) and the host of its URL, lower case.
 struct FileArticle {
     std::string date, host;
@@ -35,18 +56,13 @@ struct FileArticle {
 // the URL.
 std::map<std::string, FileArticle> read_articles(const std::string& folder) {
     std::map<std::string, FileArticle> by_url;
-    for (const auto& entry : fs::directory_iterator(folder)) {
-        if (entry.path().extension() != ".txt") continue;
-        std::ifstream in(entry.path());
-        std::string title, date, url;
-        std::getline(in, title);
-        std::getline(in, date);
-        std::getline(in, url);
-        const std::size_t from = url.find("://") + 3;
-        std::string host = url.substr(from, url.find_first_of("/?#", from) - from);
+    for (const FileText& f : read_files(folder)) {
+        const std::size_t from = f.url.find("://") + 3;
+        std::string host = f.url.substr(from, f.url.find_first_of("/?#", from) - from);
         std::transform(host.begin(), host.end(), host.begin(),
                        [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-        by_url[url] = {date.substr(0, 4) + "-" + date.substr(4, 2) + "-" + date.substr(6, 2), host};
+        by_url[f.url] = {f.date.substr(0, 4) + "-" + f.date.substr(4, 2) + "-" + f.date.substr(6, 2),
+                         host};
     }
     return by_url;
 }
@@ -297,12 +313,10 @@ TEST_F(Coverage, OriginOfAHandCheckedStory) {
                                 "المبذولة من تحالف دعم الشرعية";
     // The files that hold the passage, read without the engine: URL -> date.
     std::map<std::string, std::string> holding;
-    for (const auto& entry : fs::directory_iterator(corpus_)) {
-        std::ifstream in(entry.path());
-        const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        if (text.find(passage) == std::string::npos) continue;
-        const std::vector<std::string> lines = lines_of(text);
-        holding[lines.at(2)] = lines.at(1);
+    for (const FileText& f : read_files(corpus_)) {
+        std::string text = f.title;
+        for (const std::string& p : f.paragraphs) text += "\n" + p;
+        if (text.find(passage) != std::string::npos) holding[f.url] = f.date;
     }
     ASSERT_EQ(holding.size(), 13u);
     const nlohmann::json j = json_of({"--origin", passage});
@@ -362,15 +376,9 @@ TEST_F(Coverage, KwicLinesAreTheArticlesText) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     // Each file's text by its URL (line 3): the title and the body, lines as spaces.
     std::map<std::string, std::string> texts;
-    for (const auto& entry : fs::directory_iterator(corpus_)) {
-        std::ifstream in(entry.path());
-        std::string title, date, url, line;
-        std::getline(in, title);
-        std::getline(in, date);
-        std::getline(in, url);
-        std::string text = title;
-        while (std::getline(in, line)) text += " " + line;
-        texts[url] = text;
+    for (const FileText& f : read_files(corpus_)) {
+        std::string& text = texts[f.url] = f.title;
+        for (const std::string& p : f.paragraphs) text += " " + p;
     }
     const auto follows = [](const std::string& text, const std::string& a, const std::string& b) {
         return a.empty() || b.empty() || text.find(a + " " + b) != std::string::npos ||
@@ -437,15 +445,11 @@ TEST_F(Coverage, SentenceAndParagraphFindWhatTheFilesHold) {
     EXPECT_TRUE(std::includes(paragraph.begin(), paragraph.end(), sentence.begin(), sentence.end()));
     EXPECT_TRUE(std::includes(both.begin(), both.end(), paragraph.begin(), paragraph.end()));
     std::size_t in_a_sentence = 0;
-    for (const auto& entry : fs::directory_iterator(corpus_)) {
-        std::ifstream in(entry.path());
-        std::string title, date, url, line;
-        std::getline(in, title);
-        std::getline(in, date);
-        std::getline(in, url);
+    for (const FileText& f : read_files(corpus_)) {
+        const std::string& url = f.url;
         bool same_sentence = false, same_paragraph = false;
-        std::vector<std::string> paragraphs{title};
-        while (std::getline(in, line)) paragraphs.push_back(line);
+        std::vector<std::string> paragraphs{f.title};
+        paragraphs.insert(paragraphs.end(), f.paragraphs.begin(), f.paragraphs.end());
         for (const std::string& p : paragraphs) {
             const std::vector<std::string> words = tokens_of(p);
             const bool has_a = std::count(words.begin(), words.end(), a) > 0,
