@@ -67,7 +67,7 @@ struct Command {
     std::string format = "text";
     bool json = false;
     std::string colour = "auto";
-    std::string batch, export_format, show, copies, origin;
+    std::string batch, export_format, show, copies;
     std::string serve, token_file;
     unsigned workers = newsidx::serve::kDefaultWorkers;
     int nice = newsidx::serve::kDefaultNice;
@@ -117,15 +117,6 @@ void declare_output(CLI::App& app, Command& c) {
                    "List every copy of an article (its near-duplicate cluster), by URL or path, "
                    "earliest first")
         ->excludes("--show");
-    app.add_option("--origin", c.origin,
-                   "Instead of a query: where PASSAGE (a quote, a paragraph; 4 words or more) "
-                   "appeared first, and every article that carries it, in full or in part, with "
-                   "the filters (--since, --site, --lang) applied")
-        ->type_name("PASSAGE")
-        ->excludes("--show")
-        ->excludes("--copies")
-        ->excludes("--batch")
-        ->excludes("--export");
 }
 
 void declare_server(CLI::App& app, Command& c) {
@@ -295,7 +286,7 @@ int show(const Command& c, const newsidx::SearchOptions& options) {
 int origin(const Command& c, const newsidx::SearchOptions& options) {
     newsidx::Searcher searcher(options);
     warn_missing(searcher);
-    const newsidx::Origin found = searcher.origin(c.origin);
+    const newsidx::Origin found = searcher.origin(options.origin);
     if (c.output() == cli::Format::Json)
         std::cout << newsidx::render_origin_json(found) << '\n';
     else
@@ -415,7 +406,7 @@ int main(int argc, char** argv) {
             flags.apply(options);
             if (!command.serve.empty()) return serve(command, options, argv);
             if (!command.show.empty() || !command.copies.empty()) return show(command, options);
-            if (!command.origin.empty()) return origin(command, options);
+            if (!options.origin.empty()) return origin(command, options);
             return search(command, options);
         },
         [](const Error&) { return cli::kSearchError; }, cli::kSearchError);

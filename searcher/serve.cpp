@@ -145,7 +145,7 @@ std::string parameter_list() {
     std::string list = "q";
     for (const SearchOption& row : search_options())
         if (row.over_http) list += ", " + std::string(row.name);
-    return list + ", copies, origin, format";
+    return list + ", copies, format";
 }
 
 // format=: JSON, or the timeline's and facets' tables as CSV.
@@ -237,7 +237,7 @@ void check_request(SearchOptions& o, bool has_query, const std::string& copies) 
 }  // namespace
 
 SearchRequest search_request(const SearchOptions& defaults, const Params& params) {
-    SearchRequest request{defaults, {}, {}, false};
+    SearchRequest request{defaults, {}, false};
     SearchOptions& o = request.options;
     o.query.clear();
     bool has_query = false;
@@ -251,27 +251,25 @@ SearchRequest search_request(const SearchOptions& defaults, const Params& params
             has_query = true;
         } else if (name == "copies") {
             request.copies = text_value(name, value);
-        } else if (name == "origin") {
-            request.origin = text_value(name, value);
-            if (request.origin.find_first_not_of(" \t\r\n") == std::string::npos)
-                throw bad(name, "empty: give a passage (a quote, a sentence or more)");
         } else if (name == "format") {
             request.csv = one_of(name, value, kFormats) == "csv";
         } else if (row && row->over_http) {
+            if (name == "origin" && value.find_first_not_of(" \t\r\n") == std::string::npos)
+                throw bad(name, "empty: give a passage (a quote, a sentence or more)");
             set_parameter(*row, name, value, o);
         } else {
             throw bad(name, "not a parameter of /search (" + parameter_list() + ")");
         }
     }
-    if (!request.origin.empty() && (has_query || !o.like.empty() || !request.copies.empty()))
+    if (!o.origin.empty() && (has_query || !o.like.empty() || !request.copies.empty()))
         throw bad("origin", "give one of q, like, copies and origin");
     // The passage is checked as query text is (valid UTF-8, no NUL, not too long).
-    if (!request.origin.empty()) o.query = request.origin;
-    check_request(o, has_query || !request.origin.empty(), request.copies);
-    if (!request.origin.empty()) o.query.clear();
+    if (!o.origin.empty()) o.query = o.origin;
+    check_request(o, has_query || !o.origin.empty(), request.copies);
+    if (!o.origin.empty()) o.query.clear();
     if (request.csv && o.timeline.empty() && o.facets.empty() && o.significant == 0)
         throw bad("format", "csv is the timeline, facet and significant tables: ask for one");
-    if (request.csv && !request.origin.empty())
+    if (request.csv && !o.origin.empty())
         throw bad("format", "csv is the timeline, facet and significant tables, not an origin");
     if (request.csv && !request.copies.empty())
         throw bad("format", "csv is the timeline, facet and significant tables, not copies");
@@ -683,8 +681,8 @@ void Service::search(const httplib::Request& req, httplib::Response& res) {
     }
     with_index(pool_, res, [&](IndexSet& set) {
         Searcher searcher(request.options, set);
-        if (!request.origin.empty()) {
-            send_json(res, 200, render_origin_json(searcher.origin(request.origin)));
+        if (!request.options.origin.empty()) {
+            send_json(res, 200, render_origin_json(searcher.origin(request.options.origin)));
             return;
         }
         if (!request.copies.empty()) {

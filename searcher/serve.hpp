@@ -52,7 +52,6 @@ using Params = std::multimap<std::string, std::string>;
 struct SearchRequest {
     SearchOptions options;
     std::string copies;
-    std::string origin;  ///< origin=PASSAGE: where it appeared first (searcher --origin)
     bool csv = false;  ///< format=csv: the timeline's and facets' tables as CSV, not JSON
 };
 

@@ -368,6 +368,13 @@ constexpr SearchOption kRows[] = {
      [](SearchOptions& o, const std::string& v) { o.compare.push_back(v); },
      [](const SearchOptions& o) { return !o.compare.empty(); },
      [](SearchOptions& o) { o.compare.clear(); }},
+    {"origin", 0, T::Text, "PASSAGE", 0, 0, {}, false, true, {},
+     {"like", "export", "batch", "show", "copies", "kwic"},
+     "Instead of a query: where PASSAGE (a quote, a paragraph; 4 words or more) appeared first, "
+     "and every article that carries it, whole or a quarter of it at least, by story and site, "
+     "with the filters (" NEWSIDX_OPT("since") ", " NEWSIDX_OPT("site") ", " NEWSIDX_OPT("lang") ") applied",
+     [](SearchOptions& o, const std::string& v) { o.origin = v; },
+     [](const SearchOptions& o) { return !o.origin.empty(); }, nullptr},
     {"kwic", 0, T::Whole, "N", 1, 50, {}, false, true, {}, {"export", "like"},
      "Keyword in context: every occurrence of the query's words in every match, N words each "
      "side, as text, or as CSV or JSON lines with the command line's format csv or json; over "

@@ -87,6 +87,9 @@ struct SearchOptions {
     /// --compare: more queries (at most kMaxCompared) whose timelines, with the same filters,
     /// are drawn beside the query's, over one span of periods.
     std::vector<std::string> compare;
+    /// --origin PASSAGE: instead of a query, where a passage appeared first and who carried it
+    /// (Searcher::origin); empty = a search.
+    std::string origin;
     /// --kwic N: each hit's occurrences of the query's words with N words each side; 0 = none.
     unsigned kwic = 0;
     /// --significant N: the N words that set the matching stories apart; 0 = none.
