@@ -161,6 +161,10 @@ SearchResult Searcher::search(const std::string& query) {
         result.compared[i].query = options_.compare[i];
         days.push_back(compared_days(options_.compare[i], result, first_filter, result.compared[i]));
         result.elapsed_ms += result.compared[i].elapsed_ms;  // the answer took them all
+        if (options_.share && !typed_filters(options_.compare[i]).empty())
+            result.notes.push_back(NEWSIDX_OPT("compare") " '" + options_.compare[i] +
+                                   "' has filters of its own: they narrow its counts, but its "
+                                   "shares are of the first query's base");
     }
     // Every query's timeline over one span: from the first day any of them matches to the last.
     std::pair<std::string, std::string> span;

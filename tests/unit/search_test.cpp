@@ -379,6 +379,12 @@ TEST(Search, CompareDrawsEveryQueryOverOneSpan) {
     r = run("security", opts);
     EXPECT_EQ(labels(*r.timeline), (std::vector<std::string>{"2022=2/3"}));
     EXPECT_EQ(labels(r.compared.at(0).timeline), (std::vector<std::string>{"2022=0/3"}));
+    // A compared query's own filter narrows its counts, not the shared base: said.
+    opts.compare = {"harbour site:harbour.example.com"};
+    r = run("security", opts);
+    ASSERT_EQ(r.notes.size(), 1u);
+    EXPECT_NE(r.notes[0].find("has filters of its own"), std::string::npos) << r.notes[0];
+    opts.compare = {"harbour", "zzqx"};
     // By story: the compared query's stories too.
     opts.site.clear();
     opts.share = false;
