@@ -176,6 +176,18 @@ std::string first_url_of(const IndexSet& set, const Xapian::Database& db, Xapian
     return StoredRecord::of(db.get_document(members_of(set, db, self).front())).url;
 }
 
+void spy_on_filtered(const Xapian::Database& db, const Xapian::Query& filter,
+                     const std::vector<Xapian::MatchSpy*>& spies) {
+    Xapian::Enquire enquire(db);
+    // Unweighted: no statistics asked of a remote shard, and nothing ranked.
+    enquire.set_query(filter.empty() ? Xapian::Query::MatchAll : filter);
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    enquire.set_docid_order(Xapian::Enquire::DONT_CARE);
+    for (Xapian::MatchSpy* spy : spies) enquire.add_matchspy(spy);
+    // No match goes to the client: each is counted once (see Searcher::answer()).
+    enquire.get_mset(0, 0, db.get_doccount());
+}
+
 std::vector<std::function<std::shared_ptr<Xapian::MatchSpy>()>> spies_for(
     const SearchOptions& options) {
     std::vector<std::function<std::shared_ptr<Xapian::MatchSpy>()>> spies;

@@ -49,6 +49,12 @@ Trail trail_of(const IndexSet& set, const Xapian::Database& db, Xapian::docid se
 std::string first_url_of(const IndexSet& set, const Xapian::Database& db, Xapian::docid self,
                          const Hit& hit, const std::string& date);
 
+/// Runs `spies` over every article of `db` that passes `filter` (every article when empty),
+/// unweighted and each once, in a match that takes no article to the client: the --share base
+/// and --significant's stories.
+void spy_on_filtered(const Xapian::Database& db, const Xapian::Query& filter,
+                     const std::vector<Xapian::MatchSpy*>& spies);
+
 /// The spies a search's options ask for: one per --facet (in order), then one per cluster
 /// (--collapse) or per day (--timeline).
 std::vector<std::function<std::shared_ptr<Xapian::MatchSpy>()>> spies_for(

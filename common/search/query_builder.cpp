@@ -176,6 +176,7 @@ BuiltQuery QueryBuilder::build(const std::string& query) const {
     ranking::add_title_boosts(built.ranked, title_terms, options_);
     built.filter = all_of({filter(), typed_filter});
     built.typed_filter = typed_filter;
+    built.typed_filters = all_of({typed_filter, typed_in_parse});
     built.base_filter = all_of({built.filter, typed_in_parse});
     return built;
 }

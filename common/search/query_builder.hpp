@@ -29,6 +29,9 @@ struct BuiltQuery {
     Xapian::Query base_filter;
     /// The filters typed beside bare words, taken out of the parse (part of `filter`).
     Xapian::Query typed_filter;
+    /// Every filter typed in the query that narrows the whole of it (those beside bare words
+    /// and those the parse keeps): what --compare's other queries get of the first one.
+    Xapian::Query typed_filters;
     /// A filter typed where it narrows only a part of the query ("a OR b site:x"): the base
     /// cannot have it (a note says so).
     bool base_misses_filters = false;

@@ -94,25 +94,14 @@ std::optional<std::vector<Copy>> Searcher::copies(const std::string& url_or_path
 }
 
 Xapian::Query Searcher::typed_filters(const std::string& query) {
-    const BuiltQuery built = built_for(query);
-    // The base filter less the options' own (which every query gets anyway).
-    return built.base_filter.empty() || built.base_filter.get_description() == builder_->filter().get_description()
-               ? Xapian::Query()
-               : built.base_filter;
+    return built_for(query).typed_filters;
 }
 
 Origin Searcher::origin(const std::string& passage) {
-    // As search() does: an indexer's commit that overtakes the reading starts it over.
-    for (int attempt = 1;; ++attempt) {
-        try {
-            return detail::guarded("searching", set_.label(), [&] {
-                return find_origin(set_.database(), *builder_, passage);
-            });
-        } catch (const Error& e) {
-            if (attempt >= kSearchAttempts || e.code() != ErrorCode::IndexChanged) throw;
-            set_.reopen();
-        }
-    }
+    return retried([&] {
+        return detail::guarded("searching", set_.label(),
+                               [&] { return find_origin(set_.database(), *builder_, passage); });
+    });
 }
 
 std::optional<StoredRecord> Searcher::article(const std::string& url_or_path) {
@@ -201,18 +190,23 @@ TimelineDays Searcher::compared_days(const std::string& query, const SearchResul
     return count_spies(options, result);
 }
 
-SearchResult Searcher::search(const std::string& query, const MatchSetup& setup) {
+template <typename Answer>
+auto Searcher::retried(Answer answer) -> decltype(answer()) {
     // An indexer committing while we read can overwrite the revision we started from: Xapian
     // then says DatabaseModifiedError, and the cure is to reopen at the newest revision and
-    // run the query again.
+    // ask again.
     for (int attempt = 1;; ++attempt) {
         try {
-            return search_once(query, setup);
+            return answer();
         } catch (const Error& e) {
             if (e.code() != ErrorCode::IndexChanged || attempt == kSearchAttempts) throw;
         }
         set_.reopen();
     }
+}
+
+SearchResult Searcher::search(const std::string& query, const MatchSetup& setup) {
+    return retried([&] { return search_once(query, setup); });
 }
 
 ranking::RankedQuery Searcher::configure(Xapian::Enquire& enquire, const Xapian::Database& db,
@@ -433,17 +427,12 @@ Significance Searcher::significance(const Xapian::Database& db, const BuiltQuery
 void Searcher::count_base(const Xapian::Database& db, const BuiltQuery& built,
                           const MatchSetup& setup, SearchResult& out) const {
     if (setup.base_spies == 0) return;
-    Xapian::Enquire enquire(db);
-    // Unweighted: no statistics asked of a remote shard, and nothing ranked.
-    enquire.set_query(built.base_filter.empty() ? Xapian::Query::MatchAll : built.base_filter);
-    enquire.set_weighting_scheme(Xapian::BoolWeight());
-    enquire.set_docid_order(Xapian::Enquire::DONT_CARE);
+    std::vector<Xapian::MatchSpy*> spies;
     for (std::size_t i = 0; i < setup.base_spies && i < setup.spies.size(); ++i) {
         out.base_spies.push_back(setup.spies[i]());
-        enquire.add_matchspy(out.base_spies.back().get());
+        spies.push_back(out.base_spies.back().get());
     }
-    // No match goes to the client: each is counted once (see answer()).
-    enquire.get_mset(0, 0, db.get_doccount());
+    spy_on_filtered(db, built.base_filter, spies);
     if (built.base_misses_filters)
         out.notes.push_back(
             NEWSIDX_OPT("share") ": a filter typed where it narrows only a part of the query "

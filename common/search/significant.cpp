@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "analyzer.hpp"
+#include "hits.hpp"
 #include "document.hpp"
 #include "newsidx/stored_record.hpp"
 #include "ranking_model.hpp"
@@ -147,12 +148,7 @@ std::vector<Scored> against_the_rest(const SignificantInput& in, const Matched& 
                                      const ranking::ExpansionTerms& wanted, Significance& out) {
     const Xapian::Database& db = *in.db;
     StoryMap stories;
-    Xapian::Enquire enquire(db);
-    enquire.set_query(in.base.empty() ? Xapian::Query::MatchAll : in.base);
-    enquire.set_weighting_scheme(Xapian::BoolWeight());
-    enquire.set_docid_order(Xapian::Enquire::DONT_CARE);
-    enquire.add_matchspy(&stories);
-    enquire.get_mset(0, 0, db.get_doccount());
+    spy_on_filtered(db, in.base, {&stories});
     out.others = stories.stories() - stories.leave_out(matches.keys);
     const double f = out.stories;
     const double r = std::max(1.0, static_cast<double>(out.others));

@@ -292,6 +292,9 @@ class Searcher {
     BuiltQuery built_for(const std::string& query, std::vector<std::string>* terms = nullptr);
     BuiltQuery like_query(std::vector<std::string>* terms);
     SearchResult search_once(const std::string& query, const MatchSetup& setup);
+    // `answer()`, started over (the index reopened) when an indexer's commit overtakes it.
+    template <typename Answer>
+    auto retried(Answer answer) -> decltype(answer());
     // One search run over `db` (the set's database, or one member's while a failure is traced).
     void answer(const Xapian::Database& db, const BuiltQuery& built, const MatchSetup& setup,
                 SearchResult& out) const;
