@@ -99,6 +99,10 @@ IndexWriter::IndexWriter(Xapian::WritableDatabase db, Analyzer analyzer, std::st
     changes_.everything = detail::guarded("reading index metadata", path_, [&] {
         return db_.get_metadata(std::string(schema::kClusters.key)) == "stale";
     });
+    change_ = 1 + detail::guarded("reading index metadata", path_, [&] {
+                  return std::strtoull(
+                      db_.get_metadata(std::string(schema::kChanges.key)).c_str(), nullptr, 10);
+              });
 }
 
 void IndexWriter::note_removed(Xapian::docid did) {
@@ -133,11 +137,48 @@ void IndexWriter::settle_clusters() {
     changes_ = ClusterChanges();
 }
 
+Xapian::Document IndexWriter::stamped(const Xapian::Document& doc, const std::string& id_term,
+                                      const Xapian::Database* before) {
+    std::uint64_t added = change_;
+    if (before) {
+        auto p = before->postlist_begin(id_term);
+        if (p != before->postlist_end(id_term)) {
+            const std::uint64_t was =
+                schema::change_number(before->get_document(*p).get_value(schema::kAddedSlot.slot));
+            if (was) added = was;
+        }
+    }
+    Xapian::Document out = doc;  // a handle: the built document itself is stamped
+    out.add_value(schema::kAddedSlot.slot, schema::change_value(added));
+    out.add_value(schema::kChangedSlot.slot, schema::change_value(change_));
+    stamped_ = true;
+    return out;
+}
+
+void IndexWriter::settle_changes() {
+    if (!stamped_ || !counts_changes_) return;
+    db_.set_metadata(std::string(schema::kChanges.key), std::to_string(change_));
+    ++change_;
+    stamped_ = false;
+}
+
+IndexWriter::Identity IndexWriter::identity() const {
+    return detail::guarded("reading index metadata", path_, [&] {
+        Identity identity{db_.get_metadata(std::string(schema::kIndexId.key)),
+                          std::strtoull(db_.get_metadata(std::string(schema::kChanges.key)).c_str(),
+                                        nullptr, 10)};
+        if (identity.id.empty()) identity.id = detail::draw_index_id();
+        return identity;
+    });
+}
+
 IndexWriter::IndexWriter(Xapian::WritableDatabase db, const Analyzer& analyzer)
     : IndexWriter(std::move(db), analyzer, std::string()) {
     try {
-        if (db_.get_metadata(std::string(schema::kVersion.key)).empty())
+        if (db_.get_metadata(std::string(schema::kVersion.key)).empty()) {
             detail::stamp_schema(db_, analyzer_.name());
+            db_.set_metadata(std::string(schema::kIndexId.key), detail::draw_index_id());
+        }
     } catch (...) {
         detail::rethrow_xapian_error("opening index", path_);
     }
@@ -207,6 +248,7 @@ IndexWriter IndexWriter::open(const std::string& path, bool rebuild, const std::
                 .with_hint("use " NEWSIDX_OPT("rebuild") " to change the stemming language");
         if (!replacing && stored.empty()) {
             detail::stamp_schema(db, analyzer.name());
+            db.set_metadata(std::string(schema::kIndexId.key), detail::draw_index_id());
             // At once: an indexer killed before its first batch leaves an empty newsidx index,
             // not a Xapian index that searchers cannot tell from someone else's.
             db.commit();
@@ -217,13 +259,17 @@ IndexWriter IndexWriter::open(const std::string& path, bool rebuild, const std::
     }
 }
 
-IndexWriter IndexWriter::create_shard(const std::string& path, const Analyzer& analyzer) {
+IndexWriter IndexWriter::create_shard(const std::string& path, const Analyzer& analyzer,
+                                      std::uint64_t change, const std::string& origins) {
     try {
         Xapian::WritableDatabase db(
             path, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC | Xapian::DB_BACKEND_GLASS);
         detail::stamp_schema(db, analyzer.name());
         IndexWriter shard(std::move(db), analyzer, path);
         shard.clusters_ = Clusters::Ignored;  // merge() counts the keys of the merged index
+        shard.counts_changes_ = false;        // merge() writes the run's number
+        shard.change_ = change;
+        if (!origins.empty()) shard.origins_.emplace(origins);
         return shard;
     } catch (...) {
         detail::rethrow_xapian_error("creating index shard", path);
@@ -297,7 +343,7 @@ void write_states(const Xapian::Database& states, Xapian::WritableDatabase& db) 
 
 IndexWriter IndexWriter::merge(std::vector<IndexWriter>& shards, IndexWriter& states,
                                const std::string& old_index, const std::string& dest,
-                               const Analyzer& analyzer) {
+                               const Analyzer& analyzer, const Identity& identity) {
     // The sources are compacted into an interim index; the cluster keys of their articles are
     // counted (reading only, beside the compaction in a build from nothing), and the keys that
     // moved and the member lists are written into the interim index, which is compacted once
@@ -333,6 +379,8 @@ IndexWriter IndexWriter::merge(std::vector<IndexWriter>& shards, IndexWriter& st
             Xapian::WritableDatabase merged(interim, Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
             write_states(Xapian::Database(states.path_), merged);
             detail::stamp_schema(merged, analyzer.name());
+            merged.set_metadata(std::string(schema::kIndexId.key), identity.id);
+            merged.set_metadata(std::string(schema::kChanges.key), std::to_string(identity.changes));
             // An interim index: commit often.
             apply_plan(merged, plan.valid() ? plan.get() : plan_clusters(merged, false), 10000);
             merged.set_metadata(std::string(schema::kClusters.key), std::string());
@@ -398,7 +446,7 @@ void IndexWriter::put(const std::string& path, const FileState& state,
     detail::guarded("writing to index", path_, [&] {
         note_holders_removed(built.id_term);
         note_added(built);
-        db_.replace_document(built.id_term, built.doc);
+        db_.replace_document(built.id_term, stamped(built.doc, built.id_term, &db_));
         write_file_state(db_, path, state);
         for (const std::string& word : built.spellings) db_.add_spelling(word);
     });
@@ -408,7 +456,7 @@ void IndexWriter::add_new(const std::string& path, const FileState& state,
                           const DocumentBuilder::Built& built) {
     detail::guarded("writing to index", path_, [&] {
         note_added(built);
-        db_.add_document(built.doc);
+        db_.add_document(stamped(built.doc, built.id_term, origins_ ? &*origins_ : nullptr));
         write_file_state(db_, path, state);
         for (const std::string& word : built.spellings) db_.add_spelling(word);
     });
@@ -474,6 +522,7 @@ void IndexWriter::forget(const std::string& path) {
 void IndexWriter::close() {
     detail::guarded("committing index", path_, [&] {
         settle_clusters();
+        settle_changes();
         db_.commit();
         db_.close();
     });
@@ -488,6 +537,7 @@ void IndexWriter::release() {
 void IndexWriter::commit() {
     detail::guarded("committing index", path_, [&] {
         settle_clusters();
+        settle_changes();
         if (in_transaction_) {
             db_.commit_transaction();
             in_transaction_ = false;

@@ -6,6 +6,7 @@
 
 #include <xapian.h>
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -27,9 +28,18 @@ class IndexWriter {
     /// NotWritable, SchemaMismatch, BadOption (language differs from the index's).
     static IndexWriter open(const std::string& path, bool rebuild, const std::string& language);
 
+    /// Who an index is and how far its changes have come (kIndexId, kChanges).
+    struct Identity {
+        std::string id;            ///< 16 hex digits
+        std::uint64_t changes = 0; ///< the last change number
+    };
+
     /// Creates a scratch shard for a bulk build: written without fsync (a crash discards it),
-    /// merged into the real index by merge(). Throws Error(NotWritable).
-    static IndexWriter create_shard(const std::string& path, const Analyzer& analyzer);
+    /// merged into the real index by merge(). Its articles are stamped with change number
+    /// `change`, and each keeps the kAddedSlot its URL has in the index at `origins` (when not
+    /// empty: the index the run updates or rebuilds). Throws Error(NotWritable).
+    static IndexWriter create_shard(const std::string& path, const Analyzer& analyzer,
+                                    std::uint64_t change = 0, const std::string& origins = "");
 
     /// Where the same URL reached several documents (in one shard or several), keeps the one
     /// from the greatest path
@@ -44,21 +54,27 @@ class IndexWriter {
 
     /// Commits and closes the shards and `states` (a shard that holds only the file states of
     /// the run), compacts them (and the index at `old_index`, unless empty) into a new index at
-    /// `dest`, where the file states are those of `states` wherever it has one. Returns the new
+    /// `dest`, where the file states are those of `states` wherever it has one, with
+    /// `identity` (the index's id, the run's change number). Returns the new
     /// index opened for writing, so that its lock is held from before it is swapped in until
     /// the run ends. Throws Error.
     static IndexWriter merge(std::vector<IndexWriter>& shards, IndexWriter& states,
                              const std::string& old_index, const std::string& dest,
-                             const Analyzer& analyzer);
+                             const Analyzer& analyzer, const Identity& identity);
 
     /// Wraps an already open database (tests use an in-memory one) and stamps the schema into
     /// one that has none.
     IndexWriter(Xapian::WritableDatabase db, const Analyzer& analyzer);
 
     const Analyzer& analyzer() const { return analyzer_; }
+    const std::string& path() const { return path_; }
 
     /// How many articles the index holds.
     Xapian::doccount size() const;
+
+    /// The index's id and last change number; an index without an id (one of an older schema,
+    /// to be rebuilt) gets a new one drawn.
+    Identity identity() const;
 
     /// What the index knows of the file at `path`, if anything.
     std::optional<FileState> file_state(const std::string& path) const;
@@ -142,6 +158,13 @@ class IndexWriter {
     void note_added(const DocumentBuilder::Built& built);
     // Before a commit: brings the cluster keys up to date (or marks them stale).
     void settle_clusters();
+    // Stamps `doc` (the article with `id_term`) with this writer's change number, and with
+    // the change that added its URL: the one `before` has for it (the index as it was), else
+    // this one.
+    Xapian::Document stamped(const Xapian::Document& doc, const std::string& id_term,
+                             const Xapian::Database* before);
+    // Before a commit: records the change number the commit's articles took.
+    void settle_changes();
 
     Xapian::WritableDatabase db_;
     Analyzer analyzer_;
@@ -149,6 +172,10 @@ class IndexWriter {
     bool in_transaction_ = false;
     Clusters clusters_ = Clusters::Kept;  // scratch shards: Ignored
     ClusterChanges changes_;              // since the last commit
+    std::uint64_t change_ = 1;            // the number the articles written now are stamped with
+    bool stamped_ = false;                // an article was stamped since the last commit
+    bool counts_changes_ = true;          // scratch shards: merge() writes the number
+    std::optional<Xapian::Database> origins_;  // scratch shards: the index the run updates
 };
 
 }  // namespace newsidx

@@ -739,9 +739,16 @@ class Run {
             throw Error(ErrorCode::NotWritable,
                         "cannot create '" + scratch.build + "': " + ec.message());
         scratch.shards.resize(jobs);
+        // The run is one change; its articles keep the change that added their URL to the
+        // index they replace (a rebuild's too: it adds no URL the old index had).
+        identity_ = writer_->identity();
+        ++identity_.changes;
+        const std::string origins =
+            writer_->size() > 0 ? writer_->path() : std::string();
         for (unsigned j = 0; j < jobs; ++j)
             scratch.writers.push_back(IndexWriter::create_shard(
-                detail::scratch_shard(scratch.build, j), writer_->analyzer()));
+                detail::scratch_shard(scratch.build, j), writer_->analyzer(), identity_.changes,
+                origins));
         states_.emplace(IndexWriter::create_shard(scratch.build + "/states", writer_->analyzer()));
         states_->set_shard(shard_.text());  // carried into the merged index
         ledger_.use_states(*states_);
@@ -813,7 +820,7 @@ class Run {
         // end of the run both the old and the new index are this run's.
         IndexWriter merged =
             IndexWriter::merge(scratch.writers, *states_, with_old ? options_.db_path : "",
-                               scratch.next, writer_->analyzer());
+                               scratch.next, writer_->analyzer(), identity_);
         detail::sync_tree(scratch.next);
         detail::swap_in(scratch.next, options_.db_path);
         observer_.on_swapped();
@@ -861,6 +868,7 @@ class Run {
     IndexStats& stats_;
     std::optional<IndexWriter> writer_;
     std::optional<IndexWriter> states_;  // a bulk run's file states, merged at the end
+    IndexWriter::Identity identity_;     // a bulk run's: the index's id, the run's change
     bool was_empty_ = false;
     const SetPass* pass_;
     ShardSpec shard_;  // the articles the index keeps (settle_shard())

@@ -12,6 +12,7 @@
 #include <cstdio>  // renameat2
 #include <cstdlib>
 #include <filesystem>
+#include <random>
 #include <thread>
 #include <vector>
 
@@ -101,6 +102,14 @@ std::string check_schema(const Xapian::Database& db, const std::string& path, Ac
 void stamp_schema(Xapian::WritableDatabase& db, const std::string& analyzer) {
     db.set_metadata(std::string(schema::kVersion.key), std::to_string(schema::kSchemaVersion));
     db.set_metadata(std::string(schema::kLanguage.key), analyzer);
+}
+
+std::string draw_index_id() {
+    std::random_device random;
+    const std::uint64_t id = (std::uint64_t{random()} << 32) ^ random();
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(id));
+    return buf;
 }
 
 std::string resolve_for_reading(const std::string& db_path) {

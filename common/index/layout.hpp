@@ -58,6 +58,9 @@ std::string check_schema(const Xapian::Database& db, const std::string& path, Ac
 /// Writes the schema version and the analyzer name into a new index.
 void stamp_schema(Xapian::WritableDatabase& db, const std::string& analyzer);
 
+/// A new index's id (schema::kIndexId): 16 random hex digits.
+std::string draw_index_id();
+
 /// The folder a searcher should open for `db_path`: `db_path` itself, or, while an indexer
 /// is between the two renames of a fallback swap, <db>.old (after waiting up to a second for
 /// the new index to appear).

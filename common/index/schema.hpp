@@ -1,4 +1,4 @@
-// The index format (schema 9): every term prefix, value slot and metadata key, one row each,
+// The index format (schema 10): every term prefix, value slot and metadata key, one row each,
 // with its meaning. The document builder, the query parser's fields, the snippet terms and
 // feedback all read these rows; docs/schema.md describes the same table (a unit test checks
 // that it names every row). Bump kSchemaVersion whenever anything below changes meaning.
@@ -7,6 +7,7 @@
 #include <xapian.h>
 
 #include <array>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -14,7 +15,7 @@ namespace newsidx::schema {
 
 /// Stored in the index metadata under kVersion; an index of another version is refused with
 /// "re-index with: indexer --rebuild …". It also versions the stored record (document data).
-inline constexpr int kSchemaVersion = 9;
+inline constexpr int kSchemaVersion = 10;
 
 /// Positions: each sentence of the body (ICU's sentence boundaries) starts kSentenceGap
 /// positions after the last word of the one before, and each paragraph (and the body, after
@@ -81,11 +82,27 @@ inline constexpr Slot kClusterSlot{3, "cluster", "near-duplicate cluster: its fi
 inline constexpr Slot kLanguageSlot{4, "language", "the article's language, ISO 639-1"};
 inline constexpr Slot kOrderSlot{5, "order", "XXH3-64 of the id term: equal scores' order"};
 inline constexpr Slot kStorySlot{6, "story", "the cluster key, then the article's date: stories per day"};
+inline constexpr Slot kAddedSlot{7, "added", "the change that brought its URL into the index"};
+inline constexpr Slot kChangedSlot{8, "changed", "the change that wrote it last"};
 // clang-format on
 
-inline constexpr std::array<const Slot*, 7> kSlots{&kDateSlot,     &kHostSlot,    &kSignatureSlot,
-                                                   &kClusterSlot,  &kLanguageSlot, &kOrderSlot,
-                                                   &kStorySlot};
+inline constexpr std::array<const Slot*, 9> kSlots{
+    &kDateSlot,  &kHostSlot,  &kSignatureSlot, &kClusterSlot, &kLanguageSlot,
+    &kOrderSlot, &kStorySlot, &kAddedSlot,     &kChangedSlot};
+
+/// kAddedSlot's and kChangedSlot's value: change number `n` (kChanges), 8 bytes big-endian, so
+/// that values compare as numbers (Xapian's value ranges compare bytes).
+inline std::string change_value(std::uint64_t n) {
+    std::string v(8, '\0');
+    for (int i = 7; i >= 0; --i, n >>= 8) v[static_cast<std::size_t>(i)] = static_cast<char>(n & 0xff);
+    return v;
+}
+/// The change number of a kAddedSlot or kChangedSlot value (0 for none).
+inline std::uint64_t change_number(std::string_view value) {
+    std::uint64_t n = 0;
+    for (unsigned char c : value) n = (n << 8) | c;
+    return value.size() == 8 ? n : 0;
+}
 
 /// kStorySlot's value: cluster key `key` of an article of `date` (YYYYMMDD).
 inline std::string story_value(std::string_view key, std::string_view date) {
@@ -117,10 +134,19 @@ inline constexpr MetadataKey kClusterMembers{"newsidx.cluster:",
 /// 8,192 fingerprints of (path, size, mtime), 8 bytes each, big-endian, all chunks sorted.
 inline constexpr MetadataKey kElsewhere{"newsidx.elsewhere:",
                                         "a shard's files of other shards: fingerprints, sorted"};
+/// Each commit that writes articles takes the next change number and stamps it into their
+/// kChangedSlot (and, for a URL new to the index, kAddedSlot): saved searches check the
+/// articles changed after the last change they saw. A bulk merge is one change; a rebuild
+/// continues the replaced index's numbers and keeps each URL's kAddedSlot.
+inline constexpr MetadataKey kChanges{"newsidx.changes", "the last change number (decimal)"};
+/// Drawn when an index is created, kept by every bulk merge and rebuild: a saved search's
+/// watermark belongs to one index, and an index made again from nothing is another.
+inline constexpr MetadataKey kIndexId{"newsidx.id", "16 hex digits drawn at creation"};
 // clang-format on
 
-inline constexpr std::array<const MetadataKey*, 7> kMetadataKeys{
-    &kVersion, &kLanguage, &kFile, &kShard, &kClusters, &kClusterMembers, &kElsewhere};
+inline constexpr std::array<const MetadataKey*, 9> kMetadataKeys{
+    &kVersion,        &kLanguage,  &kFile,    &kShard,  &kClusters,
+    &kClusterMembers, &kElsewhere, &kChanges, &kIndexId};
 
 /// Xapian's glass backend refuses terms longer than 245 bytes; longer ids are hashed.
 inline constexpr std::size_t kMaxTermBytes = 240;

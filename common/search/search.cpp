@@ -243,7 +243,16 @@ ranking::RankedQuery Searcher::configure(Xapian::Enquire& enquire, const Xapian:
 
 Xapian::doccount Searcher::each_match(const std::string& query,
                                       const std::function<void(const Hit&)>& emit) {
-    const BuiltQuery built = built_for(query);
+    return each_match(query, Xapian::Query(), emit);
+}
+
+Xapian::doccount Searcher::each_match(const std::string& query, const Xapian::Query& filter,
+                                      const std::function<void(const Hit&)>& emit) {
+    BuiltQuery built = built_for(query);
+    if (!filter.empty())
+        built.filter = built.filter.empty()
+                           ? filter
+                           : Xapian::Query(Xapian::Query::OP_AND, built.filter, filter);
     return detail::guarded("searching", set_.label(), [&] {
         const Xapian::Database& db = set_.database();
         Xapian::Enquire enquire(db);
@@ -541,6 +550,45 @@ std::vector<std::string> Searcher::set_notes() const {
 SearchResult search(const SearchOptions& options) {
     Searcher searcher(options);
     return searcher.search(options.query);
+}
+
+}  // namespace newsidx
+
+namespace newsidx {
+
+IndexChanges Searcher::changes() {
+    if (set_.members().size() != 1 || set_.has_remote())
+        throw Error(ErrorCode::BadOption,
+                    "saved searches follow one local index, not a set of " +
+                        std::to_string(set_.members().size()) + " ('" + set_.label() + "')")
+            .with_hint("give " NEWSIDX_OPT("db") " one index folder");
+    return detail::guarded("reading index metadata", set_.label(), [&] {
+        set_.reopen();
+        return IndexChanges{
+            set_.metadata(std::string(schema::kIndexId.key)),
+            std::strtoull(set_.metadata(std::string(schema::kChanges.key)).c_str(), nullptr, 10)};
+    });
+}
+
+Xapian::doccount Searcher::each_new_match(const std::string& query, const ChangeWindow& window,
+                                          const std::function<void(const Hit&)>& emit) {
+    using Q = Xapian::Query;
+    const Q changed(Q::OP_VALUE_RANGE, schema::kChangedSlot.slot,
+                    schema::change_value(window.after + 1), schema::change_value(window.upto));
+    const Q added(Q::OP_VALUE_GE, schema::kAddedSlot.slot,
+                  schema::change_value(window.baseline + 1));
+    return each_match(query, Q(Q::OP_AND, changed, added), emit);
+}
+
+bool Searcher::baseline_matches(const std::string& query, const std::vector<std::string>& urls,
+                                std::uint64_t baseline) {
+    using Q = Xapian::Query;
+    std::vector<Q> ids;
+    for (const std::string& url : urls) ids.emplace_back(bounded_term(schema::kId.prefix, url));
+    if (ids.empty()) return false;
+    const Q held(Q::OP_VALUE_LE, schema::kAddedSlot.slot, schema::change_value(baseline));
+    const Q filter(Q::OP_AND, Q(Q::OP_OR, ids.begin(), ids.end()), held);
+    return each_match(query, filter, [](const Hit&) {}) > 0;
 }
 
 }  // namespace newsidx

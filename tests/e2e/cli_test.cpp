@@ -936,7 +936,7 @@ TEST_F(SamplesTest, VersionColourChoicesAndWhyNothingIsShown) {
         const CommandResult v = run_command({tool, "--version"});
         EXPECT_EQ(v.exit_code, 0);
         const std::string name = tool == kSearcher ? "searcher" : "indexer";
-        EXPECT_TRUE(starts_with(v.out, name + " (newsidx) 0.1.0, index schema 9, Xapian 1.4"))
+        EXPECT_TRUE(starts_with(v.out, name + " (newsidx) 0.1.0, index schema 10, Xapian 1.4"))
             << v.out;
     }
     // --help names every operator and field with an example.

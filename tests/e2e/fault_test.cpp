@@ -204,7 +204,7 @@ TEST(Faults, AnIndexFromANewerSchemaIsLeftAlone) {
     ASSERT_EQ(run_command({kIndexer, "--quiet", "--db", db, dir / "c"}).exit_code, 0);
     {
         Xapian::WritableDatabase w(db);
-        w.set_metadata("newsidx.schema", "10");
+        w.set_metadata("newsidx.schema", "11");
         w.commit();
     }
     const Xapian::rev before = Xapian::Database(db).get_revision();
@@ -212,7 +212,7 @@ TEST(Faults, AnIndexFromANewerSchemaIsLeftAlone) {
     CommandResult r = run_command({kIndexer, "--db", db, dir / "c"});
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_EQ(r.err, "indexer: error: index '" + db +
-                         "' has schema version 10; this indexer writes version 9\nindexer: hint: a "
+                         "' has schema version 11; this indexer writes version 10\nindexer: hint: a "
                          "newer newsidx wrote it: use that one, or start the index again with: "
                          "indexer --rebuild --db " +
                          db + " PATH...\n");
@@ -222,7 +222,7 @@ TEST(Faults, AnIndexFromANewerSchemaIsLeftAlone) {
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_EQ(
         r.err.substr(0, r.err.find('\n')),
-        "searcher: error: index '" + db + "' has schema version 10; this searcher reads version 9");
+        "searcher: error: index '" + db + "' has schema version 11; this searcher reads version 10");
 }
 
 // A damaged table that opens but fails when the search reads it (every block of the stored

@@ -43,8 +43,12 @@ Snapshot snapshot(const std::string& path) {
         std::string id;
         std::ostringstream desc;
         desc << doc.get_data();
+        // Every value but the change stamps, which record when the index learnt of the article
+        // (a rebuild is a change of its own), not what the files hold.
         for (auto v = doc.values_begin(); v != doc.values_end(); ++v)
-            desc << " |" << v.get_valueno() << '=' << *v;
+            if (v.get_valueno() != schema::kAddedSlot.slot &&
+                v.get_valueno() != schema::kChangedSlot.slot)
+                desc << " |" << v.get_valueno() << '=' << *v;
         for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
             if ((*t).rfind(schema::kId.prefix, 0) == 0) id = *t;
             desc << ' ' << *t << ':' << t.get_wdf();

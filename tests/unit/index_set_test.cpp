@@ -210,7 +210,7 @@ TEST_F(TwoLanguages, ErrorsNameTheMemberThatFailed) {
             EXPECT_EQ(e.code(), ErrorCode::SchemaMismatch);
             EXPECT_EQ(std::string(e.what()), "index '" + dir_ / "fr.db" +
                                                  "' has schema version 2; this searcher reads "
-                                                 "version 9");
+                                                 "version 10");
             EXPECT_EQ(e.hint(),
                       "re-index with: indexer --rebuild --db " + dir_ / "fr.db" + " PATH...");
         }

@@ -8,6 +8,7 @@
 
 #include <xapian.h>
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -227,6 +228,21 @@ struct MatchSetup {
     std::vector<std::shared_ptr<Xapian::PostingSource>> boosts;
 };
 
+/// Saved searches: a span of the index's changes (schema::kChanges). Each commit that writes
+/// articles takes the next number and stamps it on them, with the number that first brought
+/// each one's URL into the index.
+struct ChangeWindow {
+    std::uint64_t after = 0;     ///< the changes up to this one were checked before
+    std::uint64_t upto = 0;      ///< the last change to check
+    std::uint64_t baseline = 0;  ///< articles whose URL came by this change are not new
+};
+
+/// The index's identity and its last change (an index made again from nothing is another).
+struct IndexChanges {
+    std::string id;
+    std::uint64_t last = 0;
+};
+
 /// What --show, --copies and --like say of an article the index does not have: "no article
 /// with the URL 'U' in the index" (or "from the file 'P'").
 std::string no_article(const std::string& url_or_path);
@@ -285,7 +301,25 @@ class Searcher {
     Xapian::doccount each_match(const std::string& query,
                                 const std::function<void(const Hit&)>& emit);
 
+    /// Saved searches: the index's id and last change. Throws Error(BadOption) for a set of
+    /// several indexes (each has its own changes).
+    IndexChanges changes();
+
+    /// Saved searches: every match of `query` (with the options' filters) among the articles
+    /// written by the changes in `window` whose URL came after its baseline, as each_match()
+    /// hands them over. Throws what search() throws.
+    Xapian::doccount each_new_match(const std::string& query, const ChangeWindow& window,
+                                    const std::function<void(const Hit&)>& emit);
+
+    /// Saved searches: whether an article with one of `urls` that the index held by change
+    /// `baseline` matches `query` (with the options' filters).
+    bool baseline_matches(const std::string& query, const std::vector<std::string>& urls,
+                          std::uint64_t baseline);
+
   private:
+    // each_match() with `filter` added to the options' filters.
+    Xapian::doccount each_match(const std::string& query, const Xapian::Query& filter,
+                                const std::function<void(const Hit&)>& emit);
     // The document article() finds.
     std::optional<Xapian::docid> find(const std::string& url_or_path);
     // The query to run: options.like's (its terms go to `terms`) or the parsed `query`.
