@@ -20,6 +20,7 @@
 #include "newsidx/results.hpp"
 #include "newsidx/search.hpp"
 #include "newsidx/search_flags.hpp"
+#include "alerts_cli.hpp"
 #include "serve.hpp"
 
 namespace {
@@ -58,7 +59,9 @@ constexpr const char* kFooter =
     "  searcher --like samples/security-guarantees-draft-published.txt\n"
     "  searcher --origin \"written security guarantees would be sent within a week\"\n"
     "  searcher --kwic 5 --format csv ceasefire > mentions.csv\n"
-    "  searcher --serve 8080             search page and JSON API on http://127.0.0.1:8080/\n\n"
+    "  searcher --serve 8080             search page and JSON API on http://127.0.0.1:8080/\n"
+    "  searcher --alert-add opec --site reuters.com \"opec output\"   save a search\n"
+    "  searcher --alerts-follow          alert once per new story that a saved search matches\n\n"
     "Exit status: 0 hits found; 1 no hits; 2 error.";
 
 // The command line's own options.
@@ -214,6 +217,14 @@ void print_result(const newsidx::SearchResult& result, const newsidx::SearchOpti
 }
 
 #ifdef NEWSIDX_SERVER
+// --alerts-check and --alerts-follow, with webhooks.
+int alerts(const newsidx::alerts_cli::Command& a, const Command& c,
+           const newsidx::SearchOptions& options, const std::map<std::string, std::string>& given,
+           char** /*argv*/) {
+    return newsidx::alerts_cli::run(a, options, given, c.words, c.output() == cli::Format::Json,
+                                    newsidx::serve::send_webhook);
+}
+
 // --serve: the server's configuration, with the token read from --token-file.
 int serve(const Command& c, const newsidx::SearchOptions& options, char** /*argv*/) {
     newsidx::serve::Config config;
@@ -238,6 +249,18 @@ int serve(const Command& c, const newsidx::SearchOptions& options, char** /*argv
 // --serve from the searcher: the server is a program of its own (newsidx-serve, the same
 // command line with an HTTP server linked in), so that a query's process loads no HTTP, TLS or
 // compression library (issue #28). It replaces this process with the same arguments.
+int serve(const Command&, const newsidx::SearchOptions&, char** argv);
+
+// The alert commands; those that deliver (to webhooks too) run in newsidx-serve, which has the
+// HTTP client.
+int alerts(const newsidx::alerts_cli::Command& a, const Command& c,
+           const newsidx::SearchOptions& options, const std::map<std::string, std::string>& given,
+           char** argv) {
+    if (a.delivers()) return serve(c, options, argv);
+    return newsidx::alerts_cli::run(a, options, given, c.words, c.output() == cli::Format::Json,
+                                    {});
+}
+
 int serve(const Command&, const newsidx::SearchOptions&, char** argv) {
     std::error_code ec;
     const fs::path here = fs::read_symlink("/proc/self/exe", ec).parent_path();
@@ -391,9 +414,11 @@ int main(int argc, char** argv) {
                  "searcher"};
     app.footer(kFooter);
     Command command;
+    newsidx::alerts_cli::Command alert_command;
     cli::SearchFlags flags(app);
     declare_output(app, command);
     declare_server(app, command);
+    newsidx::alerts_cli::declare(app, alert_command);
     flags.link(app);
     if (const auto code = cli::parse_command_line<CLI::ParseError, CLI::ExtrasError>(
             app, argc, argv, cli::kHits, cli::kSearchError, std::cerr, extras_hint(argc, argv)))
@@ -404,6 +429,8 @@ int main(int argc, char** argv) {
             newsidx::SearchOptions options;
             options.db_paths = {cli::default_db()};
             flags.apply(options);
+            if (alert_command.any())
+                return alerts(alert_command, command, options, flags.given(), argv);
             if (!command.serve.empty()) return serve(command, options, argv);
             if (!command.show.empty() || !command.copies.empty()) return show(command, options);
             if (!options.origin.empty()) return origin(command, options);

@@ -13,6 +13,7 @@
 #include <string>
 #include <utility>
 
+#include "newsidx/alerts.hpp"
 #include "newsidx/options.hpp"
 
 namespace newsidx::serve {
@@ -61,6 +62,15 @@ struct SearchRequest {
 /// Error(BadOption) for an unknown or repeated parameter or a bad value, Error(BadQuery) for a
 /// query that is not valid UTF-8 or too long: both are answered 400.
 SearchRequest search_request(const SearchOptions& defaults, const Params& params);
+
+/// An alert's webhook: POSTs `body` (the alert's JSON) to the receiver's URL, with the alert's
+/// number in X-Newsidx-Alert and, when the receiver names a secret's environment variable,
+/// X-Newsidx-Signature: sha256=HEX, the HMAC-SHA256 of the body with the secret. A 2xx answer
+/// acknowledges it.
+alerts::Delivery send_webhook(const alerts::Receiver& receiver, const std::string& body);
+
+/// "sha256=" and the hex HMAC-SHA256 of `body` with `secret` (what a receiver checks).
+std::string signature(const std::string& secret, const std::string& body);
 
 /// Serves until SIGINT, SIGTERM or SIGHUP; one access-log line per request on `log`, and
 /// first "searcher: serving ... on http://HOST:PORT/". Returns 0, or throws Error when the

@@ -15,7 +15,7 @@ import re
 import subprocess
 import sys
 
-LAYERS = ["text", "index", "search", "present", "cli"]  # each may use those before it
+LAYERS = ["text", "index", "search", "present", "alerts", "cli"]  # each may use those before it
 FRONT_ENDS = ["indexer", "searcher"]
 
 

@@ -77,4 +77,18 @@ void SearchFlags::apply(SearchOptions& options) const {
     }
 }
 
+std::map<std::string, std::string> SearchFlags::given() const {
+    std::map<std::string, std::string> given;
+    for (const Flag& flag : flags_) {
+        const std::string name(flag.row->name);
+        if (flag.option->count() == 0 || name == "db" || name == "timeout" || name == "allow-partial")
+            continue;
+        std::string value = flag.row->type == OptionType::Switch ? (flag.on ? "1" : "0") : flag.value;
+        if (flag.row->repeatable)
+            for (const std::string& v : flag.values) value += (value.empty() ? "" : ",") + v;
+        given[name] = value;
+    }
+    return given;
+}
+
 }  // namespace newsidx::cli

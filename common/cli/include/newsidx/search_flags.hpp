@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,11 @@ class SearchFlags {
     /// repeatable row's values replace its default ones. Throws Error(BadOption) naming the
     /// option.
     void apply(SearchOptions& options) const;
+
+    /// The rows given on the command line, as text (a switch "1" or "0", a repeatable row's
+    /// values joined by commas), but those that choose the index (--db, --timeout,
+    /// --allow-partial): what a saved search is asked to keep.
+    std::map<std::string, std::string> given() const;
 
   private:
     struct Flag {

@@ -1,0 +1,122 @@
+// --alerts-follow: a check after each change of the index, and deliveries with backoff.
+#include <sys/stat.h>
+
+#include <map>
+#include <thread>
+
+#include "journal.hpp"
+#include "newsidx/alerts.hpp"
+#include "newsidx/error.hpp"
+
+namespace newsidx::alerts {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// When searches.json was last written (0 when it is absent): an edit is checked at once.
+std::int64_t modified_ns(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return 0;
+    return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+}
+
+// A receiver's retries: when it may be tried again, and how long the next wait is.
+struct Backoff {
+    Clock::time_point next{};
+    std::chrono::milliseconds wait{0};
+    std::string failing;  // the last failure said, so that it is said once
+};
+
+class Follower {
+  public:
+    Follower(const FollowOptions& options, const WebhookSender& webhook, std::ostream& log)
+        : o_(options), webhook_(webhook), log_(log) {}
+
+    void run() {
+        while (!o_.stop || !o_.stop->load()) {
+            cycle();
+            for (auto slept = std::chrono::milliseconds(0); slept < o_.poll;
+                 slept += std::chrono::milliseconds(50)) {
+                if (o_.stop && o_.stop->load()) return;
+                std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            }
+        }
+    }
+
+  private:
+    void cycle() {
+        bool fresh = false;
+        try {
+            const IndexChanges now = Searcher(o_.defaults).changes();
+            const std::int64_t edited = modified_ns(detail::searches_path(o_.dir));
+            if (first_ || now.id != seen_.id || now.last != seen_.last || edited != edited_) {
+                // Receivers named for the first time start after the alerts made so far.
+                if (first_ || edited != edited_)
+                    deliver(o_.dir, webhook_, [](const Receiver&) { return false; });
+                const CheckReport report = check(o_.dir, o_.defaults);
+                for (const std::string& note : report.notes) log_ << "alerts: " << note << '\n';
+                for (const Alert& a : report.alerts)
+                    log_ << "alert " << a.n << " [" << a.search << "] " << a.article.date << ' '
+                         << a.article.title << " <" << a.article.url << ">"
+                         << (a.copies.empty() ? ""
+                                              : " (+" + std::to_string(a.copies.size()) +
+                                                    " copies)")
+                         << '\n';
+                fresh = !report.alerts.empty() || first_;
+                seen_ = now;
+                edited_ = edited;
+                first_ = false;
+            }
+            if (waiting_ != "") log_ << "alerts: the index answers again\n";
+            waiting_.clear();
+        } catch (const Error& e) {
+            if (e.what() != waiting_) log_ << "alerts: waiting: " << e.what() << '\n';
+            waiting_ = e.what();
+            return;
+        }
+        if (fresh || pending_) deliver_due();
+        log_.flush();
+    }
+
+    void deliver_due() {
+        const auto now = Clock::now();
+        const auto states = deliver(o_.dir, webhook_, [&](const Receiver& r) {
+            return backoff_[r.name].next <= now;
+        });
+        pending_ = false;
+        for (const ReceiverState& s : states) {
+            Backoff& b = backoff_[s.receiver.name];
+            if (!s.last_error.empty() && b.next <= now) {
+                b.wait = b.wait.count() == 0 ? o_.first_retry : std::min(b.wait * 2, o_.max_retry);
+                b.next = now + b.wait;
+                log_ << "alerts: " << s.receiver.name << " (" << s.receiver.kind << "): "
+                     << s.last_error << "; " << s.waiting << " waiting, next try in "
+                     << (b.wait.count() + 999) / 1000 << " s\n";
+                b.failing = s.last_error;
+            } else if (s.last_error.empty() && !b.failing.empty()) {
+                log_ << "alerts: " << s.receiver.name << " (" << s.receiver.kind
+                     << "): delivered again, up to alert " << s.delivered << '\n';
+                b = Backoff();
+            }
+            if (s.waiting > 0) pending_ = true;
+        }
+    }
+
+    const FollowOptions& o_;
+    const WebhookSender& webhook_;
+    std::ostream& log_;
+    bool first_ = true, pending_ = false;
+    IndexChanges seen_;
+    std::int64_t edited_ = 0;
+    std::string waiting_;
+    std::map<std::string, Backoff> backoff_;
+};
+
+}  // namespace
+
+void follow(const FollowOptions& options, const WebhookSender& webhook, std::ostream& log) {
+    Follower(options, webhook, log).run();
+}
+
+}  // namespace newsidx::alerts

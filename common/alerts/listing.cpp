@@ -1,0 +1,125 @@
+// --alerts: the saved searches, each with its latest alerts and their stories as the index
+// holds them now; the receivers and how far each is.
+#include <algorithm>
+#include <set>
+
+#include "journal.hpp"
+#include "newsidx/alerts.hpp"
+#include "newsidx/error.hpp"
+
+namespace newsidx::alerts {
+
+using nlohmann::json;
+
+Listing list(const std::string& dir, const SearchOptions& defaults, std::size_t latest) {
+    Listing listing;
+    listing.dir = dir;
+    const AlertFile file = load(dir);
+    const detail::Journal journal(dir);
+    Searcher searcher(defaults);
+    listing.index_change = searcher.changes().last;
+    for (const SavedSearch& search : file.searches) {
+        SearchListing entry{search, 0, 0, 0, {}};
+        if (const detail::Memory* m = journal.find(search)) {
+            entry.baseline = m->baseline;
+            entry.checked = m->checked;
+        }
+        const auto& all = journal.alerts();
+        for (auto it = all.rbegin(); it != all.rend(); ++it) {
+            if (it->search != search.name) continue;
+            ++entry.alerts;
+            if (entry.latest.size() >= latest) continue;
+            std::vector<Copy> story = searcher.copies(it->article.url).value_or(std::vector<Copy>());
+            entry.latest.push_back({*it, std::move(story)});
+        }
+        listing.searches.push_back(std::move(entry));
+    }
+    listing.receivers = receiver_states(dir);
+    return listing;
+}
+
+namespace {
+
+// "2 sites" and the sites, from a story's articles.
+std::vector<std::string> sites_of(const std::vector<Copy>& story) {
+    std::set<std::string> sites;
+    for (const Copy& c : story) sites.insert(c.site);
+    return {sites.begin(), sites.end()};
+}
+
+std::string options_text(const SavedSearch& s) {
+    std::string text;
+    for (const auto& [name, value] : s.options)
+        text += " " + opt(name) + (value == "1" && (name == "all" || name == "plain") ? "" : " " + value);
+    return text;
+}
+
+}  // namespace
+
+std::string render_listing_text(const Listing& listing) {
+    std::string out;
+    if (listing.searches.empty())
+        out += "no saved searches in '" + listing.dir + "'\n";
+    for (const SearchListing& s : listing.searches) {
+        out += s.search.name + ": \"" + s.search.query + "\"" + options_text(s.search) + "\n";
+        out += "  " + std::to_string(s.alerts) + (s.alerts == 1 ? " alert" : " alerts") +
+               (s.checked ? "; checked up to change " + std::to_string(s.checked) + " of " +
+                                std::to_string(listing.index_change)
+                          : "; not checked yet") +
+               "\n";
+        for (const SearchListing::Latest& l : s.latest) {
+            const Copy& a = l.alert.article;
+            out += "  #" + std::to_string(l.alert.n) + "  " + a.date + "  " + a.title + "\n";
+            out += "       " + a.url + "\n";
+            const std::vector<std::string> sites = sites_of(l.story);
+            if (l.story.size() > 1) {
+                out += "       also ran " + std::to_string(l.story.size() - 1) +
+                       (l.story.size() == 2 ? " more time" : " more times") + ", on " +
+                       std::to_string(sites.size()) + (sites.size() == 1 ? " site: " : " sites: ");
+                for (std::size_t i = 0; i < sites.size(); ++i)
+                    out += (i ? ", " : "") + sites[i];
+                out += "\n";
+            }
+        }
+    }
+    for (const ReceiverState& r : listing.receivers)
+        out += "receiver " + r.receiver.name + " (" + r.receiver.kind + " " + r.receiver.target +
+               "): delivered up to #" + std::to_string(r.delivered) +
+               (r.waiting ? ", " + std::to_string(r.waiting) + " waiting" : "") + "\n";
+    return out;
+}
+
+std::string render_listing_json(const Listing& listing) {
+    json searches = json::array(), receivers = json::array();
+    for (const SearchListing& s : listing.searches) {
+        json latest = json::array();
+        for (const SearchListing::Latest& l : s.latest) {
+            json alert = detail::json_of(l.alert);
+            json story = json::array();
+            for (const Copy& c : l.story)
+                story.push_back({{"date", c.date}, {"site", c.site}, {"url", c.url}, {"title", c.title}});
+            alert["story"] = story;
+            alert["story_sites"] = sites_of(l.story);
+            latest.push_back(std::move(alert));
+        }
+        searches.push_back({{"name", s.search.name},
+                            {"query", s.search.query},
+                            {"options", s.search.options},
+                            {"baseline", s.baseline},
+                            {"checked", s.checked},
+                            {"alerts", s.alerts},
+                            {"latest", latest}});
+    }
+    for (const ReceiverState& r : listing.receivers)
+        receivers.push_back({{"name", r.receiver.name},
+                             {"kind", r.receiver.kind},
+                             {"target", r.receiver.target},
+                             {"delivered", r.delivered},
+                             {"waiting", r.waiting}});
+    return json{{"index_change", listing.index_change},
+                {"searches", searches},
+                {"receivers", receivers}}
+               .dump();
+}
+
+}  // namespace newsidx::alerts

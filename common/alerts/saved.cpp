@@ -1,0 +1,190 @@
+// searches.json: the saved searches and the receivers, as a person writes them; a saved
+// search's options checked through the search option table.
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include "journal.hpp"
+#include "newsidx/alerts.hpp"
+#include "newsidx/error.hpp"
+#include "newsidx/search.hpp"
+
+namespace newsidx::alerts {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+constexpr std::array<std::string_view, 3> kReceiverKinds{"log", "command", "webhook"};
+
+// A name that is also a file name (a receiver's delivery mark) and a URL parameter.
+bool good_name(const std::string& name) {
+    return !name.empty() && name.size() <= 64 && name[0] != '.' &&
+           std::all_of(name.begin(), name.end(), [](unsigned char c) {
+               return std::isalnum(c) || c == '-' || c == '_' || c == '.';
+           });
+}
+
+Error file_error(const std::string& path, const std::string& what) {
+    return Error(ErrorCode::BadOption, path + ": " + what)
+        .with_hint("see docs/alerts.md for the file's form");
+}
+
+Receiver receiver_of(const json& j, const std::string& path) {
+    Receiver r;
+    r.name = j.value("name", "");
+    for (std::string_view kind : kReceiverKinds)
+        if (j.contains(std::string(kind))) {
+            if (!r.kind.empty())
+                throw file_error(path, "receiver '" + r.name + "' has both " + r.kind + " and " +
+                                           std::string(kind));
+            r.kind = kind;
+            r.target = j[std::string(kind)].get<std::string>();
+        }
+    r.secret_env = j.value("secret_env", "");
+    if (!good_name(r.name))
+        throw file_error(path, "a receiver needs a \"name\" of letters, digits, '-', '_' or '.' "
+                               "(got '" + r.name + "')");
+    if (r.kind.empty() || r.target.empty())
+        throw file_error(path, "receiver '" + r.name + "' needs one of \"log\": FILE, "
+                               "\"command\": COMMAND or \"webhook\": URL");
+    if (r.kind == "webhook" && r.target.rfind("http://", 0) != 0 &&
+        r.target.rfind("https://", 0) != 0)
+        throw file_error(path, "receiver '" + r.name + "': a webhook is an http:// or https:// URL");
+    return r;
+}
+
+SavedSearch search_of(const json& j, const std::string& path) {
+    SavedSearch s;
+    s.name = j.value("name", "");
+    s.query = j.value("query", "");
+    if (j.contains("options"))
+        for (const auto& [name, value] : j["options"].items())
+            s.options[name] = value.is_string() ? value.get<std::string>()
+                              : value.is_boolean() ? (value.get<bool>() ? "1" : "0")
+                                                   : value.dump();
+    if (!good_name(s.name))
+        throw file_error(path, "a saved search needs a \"name\" of letters, digits, '-', '_' or "
+                               "'.' (got '" + s.name + "')");
+    return s;
+}
+
+}  // namespace
+
+std::string default_dir(const std::string& db_path) {
+    std::string base = db_path;
+    while (base.size() > 1 && base.back() == '/') base.pop_back();
+    return base + ".alerts";
+}
+
+AlertFile load(const std::string& dir) {
+    const std::string path = detail::searches_path(dir);
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return {};
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    AlertFile file;
+    try {
+        const json j = json::parse(text);
+        if (!j.is_object()) throw file_error(path, "not a JSON object");
+        for (const json& s : j.value("searches", json::array()))
+            file.searches.push_back(search_of(s, path));
+        for (const json& r : j.value("receivers", json::array()))
+            file.receivers.push_back(receiver_of(r, path));
+    } catch (const json::parse_error& e) {
+        const std::size_t at = std::min<std::size_t>(e.byte, text.size());
+        const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<long>(at), '\n');
+        throw file_error(path + ":" + std::to_string(line), "not valid JSON");
+    } catch (const json::exception& e) {
+        throw file_error(path, std::string("a value of the wrong kind (") + e.what() + ")");
+    }
+    for (std::size_t i = 0; i < file.searches.size(); ++i)
+        for (std::size_t k = 0; k < i; ++k)
+            if (file.searches[i].name == file.searches[k].name)
+                throw file_error(path, "two saved searches are named '" + file.searches[i].name + "'");
+    for (std::size_t i = 0; i < file.receivers.size(); ++i)
+        for (std::size_t k = 0; k < i; ++k)
+            if (file.receivers[i].name == file.receivers[k].name)
+                throw file_error(path, "two receivers are named '" + file.receivers[i].name + "'");
+    return file;
+}
+
+void save(const std::string& dir, const AlertFile& file) {
+    json searches = json::array(), receivers = json::array();
+    for (const SavedSearch& s : file.searches)
+        searches.push_back({{"name", s.name}, {"query", s.query}, {"options", s.options}});
+    for (const Receiver& r : file.receivers) {
+        json j{{"name", r.name}, {r.kind, r.target}};
+        if (!r.secret_env.empty()) j["secret_env"] = r.secret_env;
+        receivers.push_back(std::move(j));
+    }
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    detail::write_whole(detail::searches_path(dir),
+                        json{{"searches", searches}, {"receivers", receivers}}.dump(2) + "\n");
+}
+
+SearchOptions options_of(const SavedSearch& search, const SearchOptions& defaults) {
+    if (!good_name(search.name))
+        throw Error(ErrorCode::BadOption,
+                    "a saved search's name is letters, digits, '-', '_' and '.' (got '" +
+                        search.name + "')");
+    SearchOptions o = defaults;
+    o.query = search.query;
+    for (const auto& [name, value] : search.options) {
+        const SearchOption* row = search_option(name);
+        const bool kept = std::find(kSavedOptions.begin(), kSavedOptions.end(), name) !=
+                          kSavedOptions.end();
+        if (!row || !kept)
+            throw Error(ErrorCode::BadOption,
+                        "saved search '" + search.name + "': " + opt(name) +
+                            " is not kept by a saved search, which keeps only what chooses "
+                            "the articles that match: " NEWSIDX_OPT("since") ", " NEWSIDX_OPT(
+                                "until") ", " NEWSIDX_OPT("site") ", " NEWSIDX_OPT("lang") ", " NEWSIDX_OPT("all") " and " NEWSIDX_OPT("plain"));
+        row->set(o, row->type == OptionType::Switch ? (value == "0" || value == "false" ? "0" : "1")
+                                                    : value);
+    }
+    check_options(o);
+    if (o.query.find_first_not_of(" \t\r\n") == std::string::npos)
+        throw Error(ErrorCode::BadQuery, "saved search '" + search.name + "' has no query");
+    check_query_text(o.query);
+    return o;
+}
+
+bool add_search(const std::string& dir, const SavedSearch& search, const SearchOptions& defaults) {
+    const SearchOptions options = options_of(search, defaults);
+    Searcher searcher(options);
+    searcher.search(options.query);  // a query the index cannot run is refused now
+    const IndexChanges changes = searcher.changes();
+    detail::FolderLock lock(dir);
+    AlertFile file = load(dir);
+    const auto same = std::find_if(file.searches.begin(), file.searches.end(),
+                                   [&](const SavedSearch& s) { return s.name == search.name; });
+    const bool replaced = same != file.searches.end();
+    if (replaced)
+        *same = search;
+    else
+        file.searches.push_back(search);
+    detail::Journal journal(dir);
+    // The same search saved again keeps its place; a new or edited one starts now.
+    const detail::Memory* known = journal.find(search);
+    if (!known || !known->started || known->index != changes.id) {
+        journal.baseline(search, changes.id, changes.last);
+        journal.sync();
+    }
+    save(dir, file);
+    return replaced;
+}
+
+bool remove_search(const std::string& dir, const std::string& name) {
+    detail::FolderLock lock(dir);
+    AlertFile file = load(dir);
+    const auto it = std::find_if(file.searches.begin(), file.searches.end(),
+                                 [&](const SavedSearch& s) { return s.name == name; });
+    if (it == file.searches.end()) return false;
+    file.searches.erase(it);
+    save(dir, file);
+    return true;
+}
+
+}  // namespace newsidx::alerts
