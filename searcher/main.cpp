@@ -71,7 +71,8 @@ struct Command {
     bool json = false;
     std::string colour = "auto";
     std::string batch, export_format, show, copies;
-    std::string serve, token_file;
+    std::string serve, token_file, alerts_token_file;
+    std::string alerts_dir;  // --alerts-dir, for the server's /alerts
     unsigned workers = newsidx::serve::kDefaultWorkers;
     int nice = newsidx::serve::kDefaultNice;
 
@@ -154,6 +155,12 @@ void declare_server(CLI::App& app, Command& c) {
                    "the first line of FILE (the page asks for it)")
         ->type_name("FILE")
         ->needs("--serve");
+    app.add_option("--alerts-token-file", c.alerts_token_file,
+                   "With --serve: POST and DELETE /alerts may change the saved searches for "
+                   "requests with 'Authorization: Bearer TOKEN', TOKEN being the first line of "
+                   "FILE (without it, /alerts is read-only)")
+        ->type_name("FILE")
+        ->needs("--serve");
     app.add_option("query", c.words, "The query; several arguments are joined with spaces")
         ->excludes("--origin")
         ->excludes("--batch")
@@ -217,6 +224,20 @@ void print_result(const newsidx::SearchResult& result, const newsidx::SearchOpti
 }
 
 #ifdef NEWSIDX_SERVER
+// The first line of a token file, of at least 16 characters.
+std::string read_token(const std::string& file) {
+    std::string token;
+    std::ifstream in(file);
+    if (!in || !std::getline(in, token))
+        throw Error(ErrorCode::Io, "cannot read a token from '" + file + "'");
+    while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back())))
+        token.pop_back();
+    if (token.size() < 16)
+        throw Error(ErrorCode::BadOption,
+                    "the token in '" + file + "' is shorter than 16 characters");
+    return token;
+}
+
 // --alerts-check and --alerts-follow, with webhooks.
 int alerts(const newsidx::alerts_cli::Command& a, const Command& c,
            const newsidx::SearchOptions& options, const std::map<std::string, std::string>& given,
@@ -231,17 +252,9 @@ int serve(const Command& c, const newsidx::SearchOptions& options, char** /*argv
     std::tie(config.host, config.port) = newsidx::serve::parse_address(c.serve);
     config.workers = c.workers;
     config.nice = c.nice;
-    if (!c.token_file.empty()) {
-        std::ifstream in(c.token_file);
-        if (!in || !std::getline(in, config.token))
-            throw Error(ErrorCode::Io, "cannot read a token from '" + c.token_file + "'");
-        while (!config.token.empty() &&
-               std::isspace(static_cast<unsigned char>(config.token.back())))
-            config.token.pop_back();
-        if (config.token.size() < 16)
-            throw Error(ErrorCode::BadOption,
-                        "the token in '" + c.token_file + "' is shorter than 16 characters");
-    }
+    if (!c.token_file.empty()) config.token = read_token(c.token_file);
+    if (!c.alerts_token_file.empty()) config.alerts_token = read_token(c.alerts_token_file);
+    config.alerts_dir = c.alerts_dir;
     config.defaults = options;
     return newsidx::serve::run(config, std::cerr);
 }
@@ -431,6 +444,7 @@ int main(int argc, char** argv) {
             flags.apply(options);
             if (alert_command.any())
                 return alerts(alert_command, command, options, flags.given(), argv);
+            command.alerts_dir = alert_command.dir;
             if (!command.serve.empty()) return serve(command, options, argv);
             if (!command.show.empty() || !command.copies.empty()) return show(command, options);
             if (!options.origin.empty()) return origin(command, options);

@@ -482,6 +482,8 @@ class Service {
     void search(const httplib::Request& req, httplib::Response& res);
     void article(const httplib::Request& req, httplib::Response& res);
     void health(const httplib::Request& req, httplib::Response& res);
+    void alerts_list(const httplib::Request& req, httplib::Response& res);
+    void alerts_change(const httplib::Request& req, httplib::Response& res);
     int bind();
     void announce(int port);
     bool listen_until_signal();
@@ -613,8 +615,9 @@ httplib::Server::HandlerResponse Service::guard(const httplib::Request& req,
             return Answer::Handled;
         }
     const bool page = req.path == "/" || req.path == "/app.js" || req.path == "/style.css";
-    if (!config_.token.empty() && !page &&
-        req.get_header_value("Authorization") != "Bearer " + config_.token) {
+    const std::string authorization = req.get_header_value("Authorization");
+    if (!config_.token.empty() && !page && authorization != "Bearer " + config_.token &&
+        (config_.alerts_token.empty() || authorization != "Bearer " + config_.alerts_token)) {
         res.set_header("WWW-Authenticate", "Bearer");
         send_error(res, 401, "this server wants a token: Authorization: Bearer TOKEN");
         return Answer::Handled;
@@ -648,6 +651,10 @@ void Service::add_routes() {
         res.set_header("Allow", "GET, HEAD");
         send_error(res, 405, "method " + req.method + " not allowed: the server only reads");
     };
+    // The saved searches: changed only with the alerts token.
+    server_.Post("/alerts", [this](const auto& req, auto& res) { alerts_change(req, res); });
+    server_.Delete("/alerts", [this](const auto& req, auto& res) { alerts_change(req, res); });
+    server_.Get("/alerts", [this](const auto& req, auto& res) { alerts_list(req, res); });
     server_.Post(".*", refuse);
     server_.Put(".*", refuse);
     server_.Patch(".*", refuse);
@@ -754,6 +761,58 @@ void Service::health(const httplib::Request& req, httplib::Response& res) {
         }
         send_json(res, 200, doc.dump(-1, ' ', false, Json::error_handler_t::replace));
     });
+}
+
+void Service::alerts_list(const httplib::Request& req, httplib::Response& res) {
+    try {
+        unsigned latest = 5;
+        for (const auto& [name, value] : req.params) {
+            if (name != "latest") throw bad(name, "not a parameter of /alerts (latest)");
+            latest = whole_number(name, value, 0, kMaxLatestAlerts);
+        }
+        const std::string dir = config_.alerts_dir.empty()
+                                    ? alerts::default_dir(config_.defaults.db_paths.front())
+                                    : config_.alerts_dir;
+        send_json(res, 200, alerts::render_listing_json(alerts::list(dir, config_.defaults, latest)));
+    } catch (const Error& e) {
+        send_error(res, e);
+    }
+}
+
+// POST /alerts (a saved search as JSON: name, query, options) and DELETE /alerts?name=NAME.
+void Service::alerts_change(const httplib::Request& req, httplib::Response& res) {
+    if (config_.alerts_token.empty()) {
+        send_error(res, 403,
+                   "the saved searches are read-only over HTTP: the server was started without "
+                   "--alerts-token-file");
+        return;
+    }
+    if (req.get_header_value("Authorization") != "Bearer " + config_.alerts_token) {
+        res.set_header("WWW-Authenticate", "Bearer");
+        send_error(res, 401, "changing the saved searches wants the alerts token: "
+                             "Authorization: Bearer TOKEN");
+        return;
+    }
+    const std::string dir = config_.alerts_dir.empty()
+                                ? alerts::default_dir(config_.defaults.db_paths.front())
+                                : config_.alerts_dir;
+    try {
+        if (req.method == "DELETE") {
+            if (req.get_param_value_count("name") != 1 || req.params.size() != 1)
+                throw bad("name", "give one name=NAME, the saved search to remove");
+            const std::string name = req.get_param_value("name");
+            if (!alerts::remove_search(dir, name))
+                send_error(res, 404, "no saved search '" + name + "'");
+            else
+                send_json(res, 200, Json{{"removed", name}}.dump());
+            return;
+        }
+        const alerts::SavedSearch search = alerts::parse_saved_search(req.body);
+        const bool replaced = alerts::add_search(dir, search, config_.defaults);
+        send_json(res, 200, Json{{"saved", search.name}, {"replaced", replaced}}.dump());
+    } catch (const Error& e) {
+        send_error(res, e);
+    }
 }
 
 int Service::bind() {

@@ -36,6 +36,11 @@ struct Config {
     unsigned workers = kDefaultWorkers;
     int nice = kDefaultNice;  ///< added to each worker thread's niceness (0..19)
     std::string token;        ///< with it, /search, /article and /health want "Bearer TOKEN"
+    /// The saved searches GET /alerts lists (DB.alerts when empty).
+    std::string alerts_dir;
+    /// With it, POST and DELETE /alerts change the saved searches for a request with
+    /// "Bearer ALERTS_TOKEN" (which reads everything else too); without, /alerts is read-only.
+    std::string alerts_token;
     /// The index and the ranking options from the command line; each request starts from
     /// these.
     SearchOptions defaults;
@@ -62,6 +67,9 @@ struct SearchRequest {
 /// Error(BadOption) for an unknown or repeated parameter or a bad value, Error(BadQuery) for a
 /// query that is not valid UTF-8 or too long: both are answered 400.
 SearchRequest search_request(const SearchOptions& defaults, const Params& params);
+
+/// Most alerts GET /alerts lists per saved search (latest=N).
+inline constexpr unsigned kMaxLatestAlerts = 50;
 
 /// An alert's webhook: POSTs `body` (the alert's JSON) to the receiver's URL, with the alert's
 /// number in X-Newsidx-Alert and, when the receiver names a secret's environment variable,

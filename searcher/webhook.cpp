@@ -58,7 +58,14 @@ alerts::Delivery send_webhook(const alerts::Receiver& receiver, const std::strin
         headers.emplace("X-Newsidx-Signature", signature(secret, body));
     }
     const auto res = client.Post(path, headers, body, "application/json");
-    if (!res) return {false, httplib::to_string(res.error())};
+    if (!res) {
+        const httplib::Error e = res.error();
+        return {false, e == httplib::Error::Connection ? "cannot connect"
+                       : e == httplib::Error::Read     ? "no answer"
+                       : e == httplib::Error::ConnectionTimeout
+                           ? "no connection within " + std::to_string(kWebhookSeconds) + " s"
+                           : "HTTP client: " + httplib::to_string(e)};
+    }
     if (res->status >= 200 && res->status < 300) return {true, ""};
     return {false, "HTTP " + std::to_string(res->status)};
 }

@@ -132,6 +132,7 @@ std::vector<ReceiverState> each_receiver(const std::string& dir, const WebhookSe
         if (write && (!due || due(r))) {
             for (const Alert& alert : journal.alerts()) {
                 if (alert.n <= state.delivered) continue;
+                state.tried = true;
                 const std::string line = alert_json(alert);
                 const Delivery d = r.kind == "log"       ? to_log(r, alert, line)
                                    : r.kind == "command" ? to_command(r, alert, line)

@@ -71,11 +71,12 @@ class Follower {
             if (waiting_ != "") log_ << "alerts: the index answers again\n";
             waiting_.clear();
         } catch (const Error& e) {
-            if (e.what() != waiting_) log_ << "alerts: waiting: " << e.what() << '\n';
-            waiting_ = e.what();
+            const std::string why = e.message(Spelling::Cli);
+            if (why != waiting_) log_ << "alerts: waiting: " << why << '\n';
+            waiting_ = why;
             return;
         }
-        if (fresh || pending_) deliver_due();
+        if (fresh || (pending_ && Clock::now() >= next_due_)) deliver_due();
         log_.flush();
     }
 
@@ -85,21 +86,25 @@ class Follower {
             return backoff_[r.name].next <= now;
         });
         pending_ = false;
+        next_due_ = Clock::time_point::max();
         for (const ReceiverState& s : states) {
             Backoff& b = backoff_[s.receiver.name];
-            if (!s.last_error.empty() && b.next <= now) {
+            if (s.tried && !s.last_error.empty()) {
                 b.wait = b.wait.count() == 0 ? o_.first_retry : std::min(b.wait * 2, o_.max_retry);
                 b.next = now + b.wait;
                 log_ << "alerts: " << s.receiver.name << " (" << s.receiver.kind << "): "
                      << s.last_error << "; " << s.waiting << " waiting, next try in "
                      << (b.wait.count() + 999) / 1000 << " s\n";
                 b.failing = s.last_error;
-            } else if (s.last_error.empty() && !b.failing.empty()) {
+            } else if (s.tried && !b.failing.empty()) {
                 log_ << "alerts: " << s.receiver.name << " (" << s.receiver.kind
                      << "): delivered again, up to alert " << s.delivered << '\n';
                 b = Backoff();
             }
-            if (s.waiting > 0) pending_ = true;
+            if (s.waiting > 0) {
+                pending_ = true;
+                next_due_ = std::min(next_due_, b.next);
+            }
         }
     }
 
@@ -107,6 +112,7 @@ class Follower {
     const WebhookSender& webhook_;
     std::ostream& log_;
     bool first_ = true, pending_ = false;
+    Clock::time_point next_due_{};  // the first receiver with alerts waiting may be tried then
     IndexChanges seen_;
     std::int64_t edited_ = 0;
     std::string waiting_;

@@ -78,6 +78,18 @@ std::string default_dir(const std::string& db_path) {
     return base + ".alerts";
 }
 
+SavedSearch parse_saved_search(const std::string& json_text) {
+    try {
+        const json j = json::parse(json_text);
+        if (!j.is_object()) throw json::type_error::create(302, "not an object", nullptr);
+        return search_of(j, "the saved search");
+    } catch (const json::exception&) {
+        throw Error(ErrorCode::BadOption,
+                    "a saved search is JSON: {\"name\": NAME, \"query\": QUERY, \"options\": "
+                    "{\"site\": HOST, ...}}");
+    }
+}
+
 AlertFile load(const std::string& dir) {
     const std::string path = detail::searches_path(dir);
     std::ifstream in(path, std::ios::binary);

@@ -59,6 +59,10 @@ std::string default_dir(const std::string& db_path);
 /// the file (and line) of a mistake in it.
 AlertFile load(const std::string& dir);
 
+/// A saved search written as JSON, as searches.json holds each: {"name": ..., "query": ...,
+/// "options": {"site": ..., ...}} (POST /alerts). Throws Error(BadOption).
+SavedSearch parse_saved_search(const std::string& json_text);
+
 /// Writes DIR/searches.json whole (a new file renamed over the old). Throws Error(NotWritable).
 void save(const std::string& dir, const AlertFile& file);
 
@@ -117,6 +121,7 @@ struct ReceiverState {
     std::uint64_t delivered = 0;  ///< the last alert it acknowledged
     std::uint64_t waiting = 0;    ///< alerts after that one
     std::string last_error;       ///< why the last try failed, if it did
+    bool tried = false;           ///< alerts waited and it was handed them (it was due)
 };
 
 /// Hands each receiver of DIR the alerts after the last it acknowledged, in order, stopping at
