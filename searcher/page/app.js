@@ -4,7 +4,7 @@
 "use strict";
 
 const PAGE = 10;
-const FIELDS = ["q", "since", "until", "site", "lang", "sort", "collapse", "share", "timeline", "compare", "significant", "against", "origin", "kwic", "offset"];
+const FIELDS = ["q", "since", "until", "site", "lang", "sort", "collapse", "share", "timeline", "compare", "significant", "against", "origin", "kwic", "offset", "view"];
 // How many key words the page asks for.
 const WORDS = 15;
 // The lines of a comparison: the query's, then each compared query's (at most five).
@@ -437,6 +437,79 @@ async function runOrigin(s, mine) {
   }));
 }
 
+// The alerts view (view=alerts): the saved searches, each with its latest alerts and where
+// their stories ran since, and how far each receiver has taken them.
+function drawAlert(a) {
+  const li = el("li", { class: "hit alert", dir: direction(a.article.title), "data-url": a.article.url });
+  li.append(el("h3", { dir: "auto" }, el("a", { href: a.article.url, rel: "noopener noreferrer" }, a.article.title || a.article.url)));
+  const others = (a.story_sites || []).filter((site) => site !== a.article.site);
+  li.append(el("div", { class: "meta", dir: "ltr" }, `#${a.n} \u00b7 ${a.article.date} \u00b7 ${a.article.site}` +
+    (others.length ? ` \u00b7 also ran on ${others.length} other site${others.length === 1 ? "" : "s"}: ${others.join(", ")}` : "") +
+    ` \u00b7 found ${a.at.replace("T", " ").replace("Z", " UTC")}`));
+  return li;
+}
+
+async function runAlerts(mine) {
+  document.title = "Alerts \u2013 newsidx";
+  $("status").textContent = "reading the saved searches\u2026";
+  const reply = await ask("/alerts");
+  if (mine !== running) return;
+  for (const id of ["pager", "side", "partial", "notes"]) $(id).hidden = true;
+  $("json-link").href = "/alerts";
+  if (!reply.ok) {
+    $("error").textContent = reply.body.error;
+    $("error").hidden = false;
+    $("status").textContent = "";
+    $("hits").replaceChildren();
+    return;
+  }
+  const body = reply.body;
+  $("status").textContent = body.searches.length
+    ? `${body.searches.length} saved search${body.searches.length === 1 ? "" : "es"} \u00b7 the index is at change ${body.index_change}`
+    : "no saved searches yet: save one with searcher --alert-add NAME QUERY, or with Save as alert above a search";
+  const items = body.searches.map((s) => {
+    const opts = Object.entries(s.options).map(([k, v]) => ` ${k}:${v}`).join("");
+    const li = el("li", { class: "saved", "data-name": s.name });
+    li.append(el("h2", {}, s.name, " ", el("span", { class: "query", dir: "auto" }, `\u201c${s.query}\u201d${opts}`)));
+    li.append(el("p", { class: "meta" }, `${s.alerts} alert${s.alerts === 1 ? "" : "s"} \u00b7 ` +
+      (s.checked ? `checked up to change ${s.checked}` : "not checked yet")));
+    li.append(el("ol", { class: "hits" }, ...s.latest.map(drawAlert)));
+    return li;
+  });
+  const receivers = body.receivers.map((r) => el("li", { class: "receiver", "data-name": r.name },
+    `${r.name} (${r.kind}): delivered up to #${r.delivered}` + (r.waiting ? `, ${r.waiting} waiting` : "")));
+  if (receivers.length) items.push(el("li", { class: "saved" }, el("h2", {}, "Receivers"), el("ul", { class: "receivers" }, ...receivers)));
+  $("hits").replaceChildren(...items);
+}
+
+// Save as alert: the query and its filters as a saved search, with the alerts token (asked
+// once per tab; searcher --serve --alerts-token-file).
+async function saveAlert() {
+  const s = state();
+  const name = prompt("Name of the saved search (letters, digits, - _ .):");
+  if (!name) return;
+  let token = sessionStorage.getItem("newsidx-alerts-token");
+  if (!token) token = (prompt("The alerts token (searcher --alerts-token-file):") || "").trim();
+  const options = {};
+  for (const f of ["since", "until", "site", "lang"]) if (s[f]) options[f] = s[f];
+  let res;
+  try {
+    res = await fetch("/alerts", { method: "POST", headers: { "Content-Type": "application/json", Authorization: "Bearer " + token },
+      body: JSON.stringify({ name: name.trim(), query: s.q, options }) });
+  } catch (e) {
+    res = null;
+  }
+  const body = res ? await res.json().catch(() => ({})) : { error: "the server did not answer" };
+  if (res && res.ok) {
+    sessionStorage.setItem("newsidx-alerts-token", token);
+    $("status").textContent = `saved as \u201c${body.saved}\u201d: new stories that match will alert`;
+  } else {
+    if (res && res.status === 401) sessionStorage.removeItem("newsidx-alerts-token");
+    $("error").textContent = body.error || "the search was not saved";
+    $("error").hidden = false;
+  }
+}
+
 let running = 0;
 async function run() {
   const s = state();
@@ -444,6 +517,8 @@ async function run() {
   drawChips(s);
   $("error").hidden = true;
   const mine = ++running;  // a search still on its way draws nothing once another began
+  $("save-alert").hidden = !s.q || s.origin === "1" || s.view === "alerts";
+  if (s.view === "alerts") return runAlerts(mine);
   $("json-link").href = "/search?" + (s.origin === "1"
     ? new URLSearchParams([["origin", s.q || ""], ...["since", "until", "site", "lang"].filter((f) => s[f]).map((f) => [f, s[f]])])
     : new URLSearchParams(Object.entries(s).filter(([k]) => k !== "timeline" && k !== "compare"))).toString();
@@ -543,6 +618,8 @@ $("csv-link").addEventListener("click", async (e) => {
 });
 for (const id of ["sort", "timeline", "collapse", "share", "compare", "significant", "against", "origin", "kwic", "since", "until"])
   $(id).addEventListener("change", () => { if ($("q").value.trim()) go(fromForm()); });
+$("save-alert").addEventListener("click", saveAlert);
+$("alerts-link").addEventListener("click", (e) => { e.preventDefault(); go({ view: "alerts" }); });
 $("prev").addEventListener("click", () => { const s = state(); s.offset = Math.max(0, Number(s.offset || 0) - PAGE); if (!s.offset) delete s.offset; go(s); });
 $("next").addEventListener("click", () => { const s = state(); s.offset = Number(s.offset || 0) + PAGE; go(s); });
 window.addEventListener("popstate", run);
