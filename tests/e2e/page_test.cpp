@@ -444,5 +444,49 @@ TEST_F(PageTest, FitsAPhoneScreen) {
               true);
 }
 
+// Issue #30, item 5: the alerts view lists each saved search with its latest alerts, and where
+// each alert's story ran since; the search view offers to save the search.
+TEST_F(PageTest, TheAlertsViewListsSavedSearchesAndTheirStories) {
+    const std::string cwd = dir_.path().string();
+    ASSERT_EQ(run_command({kSearcher, "--alert-add", "guarantees", "security guarantees"}, cwd).exit_code, 0);
+    ASSERT_EQ(run_command({kSearcher, "--alert-add", "quiet", "--site", "nowhere.example", "budget"}, cwd).exit_code, 0);
+    const std::string body =
+        "Two neighbouring states signed a pact on Friday that sets out security guarantees for "
+        "the river delta, where fishing boats from both sides have clashed for a decade. The pact "
+        "creates a joint patrol, a hotline between the two coast guards and a commission that "
+        "meets every three months.";
+    write_file(dir_ / "more/pact.txt", article_text("Pact on security guarantees for the delta", "2026-12-04",
+                                                    "https://news.example.org/2026/12/04/delta-pact", body));
+    ASSERT_EQ(run_command({kIndexer, "more"}, cwd).exit_code, 0);
+    CommandResult r = run_command({kSearcher, "--alerts-check"}, cwd);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    // A copy on another site comes later: no alert, but the view lists it with the story.
+    write_file(dir_ / "more/pact-wire.txt", article_text("Pact on security guarantees for the delta", "2026-12-05",
+                                                         "https://wire.example.com/delta-pact", body));
+    ASSERT_EQ(run_command({kIndexer, "more"}, cwd).exit_code, 0);
+    r = run_command({kSearcher, "--alerts-check"}, cwd);
+    ASSERT_EQ(r.exit_code, 1) << r.err;
+
+    Browser& b = *browser_;
+    b.open(page("?q=security+guarantees"));
+    ASSERT_TRUE(b.until("return document.querySelectorAll('#hits .hit').length > 0"));
+    EXPECT_EQ(b.eval("return document.getElementById('save-alert').hidden"), false);
+    ASSERT_TRUE(b.click("#alerts-link"));
+    ASSERT_TRUE(b.until("return document.querySelectorAll('#hits .saved').length === 2"));
+    EXPECT_EQ(b.eval("return location.search"), "?view=alerts");
+    EXPECT_EQ(b.eval("return document.getElementById('save-alert').hidden"), true);
+    EXPECT_EQ(b.eval("return [...document.querySelectorAll('#hits .saved h2')].map(h => h.textContent).join('|')"),
+              "guarantees \u201csecurity guarantees\u201d|quiet \u201cbudget\u201d site:nowhere.example");
+    EXPECT_EQ(b.eval("return document.querySelector('[data-name=guarantees] .alert h3 a').href"),
+              "https://news.example.org/2026/12/04/delta-pact");
+    const json meta = b.eval("return document.querySelector('[data-name=guarantees] .alert .meta').textContent");
+    EXPECT_TRUE(meta.get<std::string>().starts_with(
+        "#1 \u00b7 2026-12-04 \u00b7 news.example.org \u00b7 also ran on 1 other site: wire.example.com"))
+        << meta;
+    EXPECT_EQ(b.eval("return document.querySelectorAll('[data-name=quiet] .alert').length"), 0);
+    EXPECT_EQ(b.eval("return document.querySelector('[data-name=quiet] .meta').textContent"),
+              "0 alerts \u00b7 checked up to change 3");
+}
+
 }  // namespace
 }  // namespace newsidx::test

@@ -564,5 +564,69 @@ TEST(ServeProgram, ASearcherWithoutItsServerSaysSo) {
         EXPECT_EQ(needed.out.find(library), std::string::npos) << library << ": " << needed.out;
 }
 
+// /alerts: the saved searches as `searcher --alerts --json` lists them; read-only unless the
+// server has an alerts token, and then changed only with it.
+TEST_F(LiveServeTest, AlertsAreListedAndChangedOnlyWithTheAlertsToken) {
+    CommandResult r = run_command({kSearcher, "--alert-add", "guarantees", "--since", "2022",
+                                   "security guarantees"},
+                                  dir_.path().string());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    {
+        ServerProcess server(kSearcher, {}, dir_.path().string());
+        ASSERT_NE(server.port(), 0) << server.log();
+        const json listed = get_json(server.port(), "/alerts");
+        r = run_command({kSearcher, "--alerts", "--json"}, dir_.path().string());
+        EXPECT_EQ(listed, json::parse(r.out));
+        EXPECT_EQ(listed["searches"][0]["name"], "guarantees");
+        EXPECT_EQ(listed["searches"][0]["options"], json({{"since", "2022"}}));
+        httplib::Client client("127.0.0.1", server.port());
+        const auto res = client.Post("/alerts", R"({"name": "x", "query": "y"})", "application/json");
+        ASSERT_TRUE(res);
+        EXPECT_EQ(res->status, 403);
+        EXPECT_EQ(json::parse(res->body)["error"],
+                  "the saved searches are read-only over HTTP: the server was started without "
+                  "--alerts-token-file");
+        EXPECT_EQ(get(server.port(), "/alerts?limit=3").status, 400);
+    }
+    write_file(dir_ / "alerts-token", "alerts-token-0123456789\n");
+    ServerProcess server(kSearcher, {"--alerts-token-file", dir_ / "alerts-token"},
+                         dir_.path().string());
+    ASSERT_NE(server.port(), 0) << server.log();
+    httplib::Client client("127.0.0.1", server.port());
+    const httplib::Headers token{{"Authorization", "Bearer alerts-token-0123456789"}};
+    auto res = client.Post("/alerts", R"({"name": "rail", "query": "rail link", "options": {"site": "news.example.org"}})",
+                           "application/json");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 401);
+    res = client.Post("/alerts", token,
+                      R"({"name": "rail", "query": "rail link", "options": {"sort": "newest"}})",
+                      "application/json");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 400);
+    EXPECT_EQ(json::parse(res->body)["error"],
+              "saved search 'rail': sort is not kept by a saved search, which keeps only what "
+              "chooses the articles that match: since, until, site, lang, all and plain");
+    res = client.Post("/alerts", token,
+                      R"({"name": "rail", "query": "rail link", "options": {"site": "news.example.org"}})",
+                      "application/json");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200) << res->body;
+    EXPECT_EQ(json::parse(res->body), json({{"saved", "rail"}, {"replaced", false}}));
+    r = run_command({kSearcher, "--alerts", "--json"}, dir_.path().string());
+    const json listed = json::parse(r.out);
+    ASSERT_EQ(listed["searches"].size(), 2u);
+    EXPECT_EQ(listed["searches"][1]["name"], "rail");
+    EXPECT_EQ(listed["searches"][1]["baseline"], listed["index_change"]);
+    res = client.Delete("/alerts?name=guarantees", token);
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
+    res = client.Delete("/alerts?name=guarantees", token);
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 404);
+    EXPECT_EQ(json::parse(run_command({kSearcher, "--alerts", "--json"}, dir_.path().string()).out)
+                  ["searches"].size(),
+              1u);
+}
+
 }  // namespace
 }  // namespace newsidx::test
