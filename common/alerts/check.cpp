@@ -39,14 +39,18 @@ void check_search(Searcher& searcher, const SavedSearch& search, detail::Memory&
     std::vector<std::string> seen;
     for (const std::string& key : order) {
         const std::vector<const Hit*>& members = stories[key];
-        std::vector<std::string> story;  // every article of the story, as the index has it
+        // The story's other articles, as the index has them: one the search has seen, or one
+        // from its baseline that matches, makes the story known.
+        std::vector<std::string> others;
         if (auto copies = searcher.copies(members.front()->url))
-            for (const Copy& c : *copies) story.push_back(c.url);
-        if (story.empty()) story.push_back(members.front()->url);
+            for (const Copy& c : *copies)
+                if (std::none_of(members.begin(), members.end(),
+                                 [&](const Hit* h) { return h->url == c.url; }))
+                    others.push_back(c.url);
         const bool known =
-            std::any_of(story.begin(), story.end(),
+            std::any_of(others.begin(), others.end(),
                         [&](const std::string& url) { return memory.seen.count(url) > 0; }) ||
-            searcher.baseline_matches(search.query, story, memory.baseline);
+            (!others.empty() && searcher.baseline_matches(search.query, others, memory.baseline));
         if (known) {
             for (const Hit* h : members) seen.push_back(h->url);
             continue;

@@ -143,6 +143,9 @@ SearchOptions options_of(const SavedSearch& search, const SearchOptions& default
                         search.name + "')");
     SearchOptions o = defaults;
     o.query = search.query;
+    // Every word must match, as with --all (an "all": "0" option, or OR in the query, says
+    // otherwise): an alert has no ranking to put the articles that have them all first.
+    o.match_all = true;
     for (const auto& [name, value] : search.options) {
         const SearchOption* row = search_option(name);
         const bool kept = std::find(kSavedOptions.begin(), kSavedOptions.end(), name) !=

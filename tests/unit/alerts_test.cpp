@@ -359,5 +359,20 @@ TEST_F(AlertsTest, ReceiversTakeTheAlertsInOrderOnceAndAFailedOneKeepsThem) {
     EXPECT_EQ(lines_of_file(dir_ / "cmd.jsonl"), 3u);
 }
 
+TEST_F(AlertsTest, EveryWordMustMatchUnlessTheSearchSaysOtherwise) {
+    alerts::add_search(alerts(), {"both", "ferryboat tariff", {}}, defaults());
+    alerts::add_search(alerts(), {"either", "ferryboat tariff", {{"all", "0"}}}, defaults());
+    write_file(corpus() + "/one.txt", article_text("Ferryboat news", "2026-04-20", "https://a.example/one",
+                                                   "The ferryboat sailed at dawn with forty cars on board and a band playing on deck."));
+    write_file(corpus() + "/two.txt", article_text("Ferryboat tariff", "2026-04-21", "https://a.example/two",
+                                                   "The ferryboat tariff rises in May, the operator said, by a tenth for cars and a fifth for lorries."));
+    index(BuildMode::Direct, false);
+    std::map<std::string, std::set<std::string>> got;
+    for (const alerts::Alert& a : alerts::check(alerts(), defaults()).alerts)
+        got[a.search].insert(a.article.url);
+    EXPECT_EQ(got["both"], std::set<std::string>{"https://a.example/two"});
+    EXPECT_EQ(got["either"], (std::set<std::string>{"https://a.example/one", "https://a.example/two"}));
+}
+
 }  // namespace
 }  // namespace newsidx::test

@@ -67,7 +67,8 @@ SavedSearch parse_saved_search(const std::string& json_text);
 void save(const std::string& dir, const AlertFile& file);
 
 /// Checks a saved search (its name, its options, its query) and returns the search options it
-/// runs with, from `defaults` (the index). Throws Error(BadOption) or Error(BadQuery).
+/// runs with, from `defaults` (the index): every word must match unless its options say
+/// "all": "0". Throws Error(BadOption) or Error(BadQuery).
 SearchOptions options_of(const SavedSearch& search, const SearchOptions& defaults);
 
 /// Adds `search` to DIR/searches.json, or replaces the one of its name (true when it replaced
