@@ -22,10 +22,7 @@ void print_check(const alerts::CheckReport& report) {
     for (const alerts::Alert& a : report.alerts)
         std::cout << "alert #" << a.n << " [" << a.search << "] " << a.article.date << "  "
                   << a.article.title << "\n  " << a.article.url
-                  << (a.copies.empty() ? std::string()
-                                       : "\n  and " + std::to_string(a.copies.size()) +
-                                             (a.copies.size() == 1 ? " copy" : " copies") +
-                                             " in the same changes")
+                  << (a.copies.empty() ? std::string() : "\n  " + alerts::also_ran(a.article, a.copies))
                   << '\n';
     std::cerr << report.searches << (report.searches == 1 ? " saved search" : " saved searches")
               << " checked up to change " << report.upto << ": " << report.alerts.size()

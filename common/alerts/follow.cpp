@@ -25,7 +25,8 @@ std::int64_t modified_ns(const std::string& path) {
 struct Backoff {
     Clock::time_point next{};
     std::chrono::milliseconds wait{0};
-    std::string failing;  // the last failure said, so that it is said once
+    std::string failing;  // the last failure
+    unsigned failures = 0;
 };
 
 class Follower {
@@ -59,9 +60,7 @@ class Follower {
                 for (const Alert& a : report.alerts)
                     log_ << "alert " << a.n << " [" << a.search << "] " << a.article.date << ' '
                          << a.article.title << " <" << a.article.url << ">"
-                         << (a.copies.empty() ? ""
-                                              : " (+" + std::to_string(a.copies.size()) +
-                                                    " copies)")
+                         << (a.copies.empty() ? "" : "; " + also_ran(a.article, a.copies))
                          << '\n';
                 fresh = !report.alerts.empty() || first_;
                 seen_ = now;
@@ -96,9 +95,11 @@ class Follower {
                      << s.last_error << "; " << s.waiting << " waiting, next try in "
                      << (b.wait.count() + 999) / 1000 << " s\n";
                 b.failing = s.last_error;
+                ++b.failures;
             } else if (s.tried && !b.failing.empty()) {
                 log_ << "alerts: " << s.receiver.name << " (" << s.receiver.kind
-                     << "): delivered again, up to alert " << s.delivered << '\n';
+                     << "): delivered up to alert " << s.delivered << " after " << b.failures
+                     << (b.failures == 1 ? " failed try\n" : " failed tries\n");
                 b = Backoff();
             }
             if (s.waiting > 0) {

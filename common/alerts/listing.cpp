@@ -38,6 +38,25 @@ Listing list(const std::string& dir, const SearchOptions& defaults, std::size_t 
     return listing;
 }
 
+std::string also_ran(const Copy& first, const std::vector<Copy>& others) {
+    std::set<std::string> sites;
+    std::size_t more = 0;
+    for (const Copy& c : others) {
+        if (c.url == first.url) continue;
+        ++more;
+        if (c.site != first.site) sites.insert(c.site);
+    }
+    if (more == 0) return {};
+    if (sites.empty())
+        return "ran " + std::to_string(more) + (more == 1 ? " more time" : " more times") + " on " +
+               first.site;
+    std::string text = "also ran on " + std::to_string(sites.size()) +
+                       (sites.size() == 1 ? " other site: " : " other sites: ");
+    std::size_t i = 0;
+    for (const std::string& site : sites) text += (i++ ? ", " : "") + site;
+    return text;
+}
+
 namespace {
 
 // "2 sites" and the sites, from a story's articles.
@@ -71,15 +90,8 @@ std::string render_listing_text(const Listing& listing) {
             const Copy& a = l.alert.article;
             out += "  #" + std::to_string(l.alert.n) + "  " + a.date + "  " + a.title + "\n";
             out += "       " + a.url + "\n";
-            const std::vector<std::string> sites = sites_of(l.story);
-            if (l.story.size() > 1) {
-                out += "       also ran " + std::to_string(l.story.size() - 1) +
-                       (l.story.size() == 2 ? " more time" : " more times") + ", on " +
-                       std::to_string(sites.size()) + (sites.size() == 1 ? " site: " : " sites: ");
-                for (std::size_t i = 0; i < sites.size(); ++i)
-                    out += (i ? ", " : "") + sites[i];
-                out += "\n";
-            }
+            if (const std::string also = also_ran(a, l.story); !also.empty())
+                out += "       " + also + "\n";
         }
     }
     for (const ReceiverState& r : listing.receivers)

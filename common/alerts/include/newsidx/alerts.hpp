@@ -90,6 +90,11 @@ struct Alert {
     std::vector<Copy> copies;     ///< the story's other new articles that matched, by date
 };
 
+/// Where a story also ran, beside its article `first`: "also ran on 2 other sites: a.example,
+/// b.example" (the other articles `others`, `first` among them or not), "ran 2 more times on
+/// a.example", or empty when there is no other.
+std::string also_ran(const Copy& first, const std::vector<Copy>& others);
+
 /// The alert as its receivers get it: one line of JSON.
 std::string alert_json(const Alert& alert);
 
