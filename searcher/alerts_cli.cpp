@@ -59,10 +59,13 @@ void declare(CLI::App& app, Command& c) {
                    "The folder of the saved searches (searches.json) and what they remember "
                    "(default: the index's folder name + .alerts)")
         ->type_name("DIR");
-    for (const char* one : {"--alerts", "--alert-add", "--alert-remove", "--alerts-check"})
+    for (const char* one : {"--alerts", "--alert-add", "--alert-remove", "--alerts-check",
+                            "--alerts-follow"}) {
         for (const char* other : {"--alerts", "--alert-add", "--alert-remove", "--alerts-check",
                                   "--alerts-follow"})
-            if (std::string(one) != other) app.get_option(one)->excludes(other);
+            if (std::string(one) < other) app.get_option(one)->excludes(other);
+        app.get_option(one)->excludes("--serve");
+    }
 }
 
 int run(const Command& c, const SearchOptions& options,
@@ -70,6 +73,13 @@ int run(const Command& c, const SearchOptions& options,
         bool json, const alerts::WebhookSender& webhook) {
     const std::string dir =
         c.dir.empty() ? alerts::default_dir(options.db_paths.front()) : c.dir;
+    // A receiver that goes away mid-write is a failed delivery, not the end of the process.
+    std::signal(SIGPIPE, SIG_IGN);
+    if (c.add.empty() && !given.empty())
+        throw Error(ErrorCode::BadOption,
+                    opt(given.begin()->first) + " goes with " NEWSIDX_OPT("alert-add") +
+                        " (what a saved search keeps); each saved search runs with its own options")
+            .with_hint("see them with " NEWSIDX_OPT("alerts"));
     if (!c.add.empty()) {
         alerts::SavedSearch search{c.add, "", given};
         for (const std::string& w : words) search.query += (search.query.empty() ? "" : " ") + w;

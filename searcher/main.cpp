@@ -285,7 +285,8 @@ int serve(const Command&, const newsidx::SearchOptions&, char** argv) {
         throw Error(ErrorCode::Io,
                     "cannot start the server '" + server.string() + "': " + std::strerror(errno));
     }
-    throw Error(ErrorCode::Io, "the server (newsidx-serve) is not installed beside '" +
+    throw Error(ErrorCode::Io, "newsidx-serve (the searcher with its HTTP server and client, for "
+                               "--serve and for delivering alerts) is not installed beside '" +
                                    here.string() + "/searcher'")
         .with_hint("build or install it with the searcher: cmake --build build");
 }

@@ -773,7 +773,8 @@ void Service::alerts_list(const httplib::Request& req, httplib::Response& res) {
         const std::string dir = config_.alerts_dir.empty()
                                     ? alerts::default_dir(config_.defaults.db_paths.front())
                                     : config_.alerts_dir;
-        send_json(res, 200, alerts::render_listing_json(alerts::list(dir, config_.defaults, latest)));
+        send_json(res, 200,
+                  alerts::render_listing_json(alerts::list(dir, config_.defaults, latest), false));
     } catch (const Error& e) {
         send_error(res, e);
     }

@@ -16,22 +16,35 @@ namespace {
 
 Copy copy_of(const Hit& hit) { return {hit.date, hit.site, hit.url, hit.title, hit.path}; }
 
+// Whether the story of `members` (the search's new matches of one cluster) is known to the
+// search: it has seen one of the story's other articles, or one of them from its baseline
+// matches.
+bool known_story(Searcher& searcher, const SavedSearch& search, const detail::Memory& memory,
+                 const std::vector<const Hit*>& members) {
+    std::vector<std::string> others;
+    if (auto copies = searcher.copies(members.front()->url))
+        for (const Copy& c : *copies)
+            if (std::none_of(members.begin(), members.end(),
+                             [&](const Hit* h) { return h->url == c.url; }))
+                others.push_back(c.url);
+    return std::any_of(others.begin(), others.end(),
+                       [&](const std::string& url) { return memory.seen.count(url) > 0; }) ||
+           (!others.empty() && searcher.baseline_matches(search.query, others, memory.baseline));
+}
+
 // One saved search over the window (its last check, `now`]: its matching new articles, by
-// story, each story alerting at its first unless the search knew it (one of its articles was
-// seen, or one from before the baseline matches).
+// story, each story alerting at its first unless the search knew it.
 void check_search(Searcher& searcher, const SavedSearch& search, detail::Memory& memory,
                   const IndexChanges& now, detail::Journal& journal, CheckReport& report) {
     const ChangeWindow window{memory.checked, now.last, memory.baseline};
-    std::vector<Hit> hits;
-    searcher.each_new_match(search.query, window, [&](const Hit& hit) { hits.push_back(hit); });
-    report.matched += hits.size();
+    std::vector<Hit> hits = searcher.new_matches(search.query, window);
     std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
         return std::tie(a.date, a.url) < std::tie(b.date, b.url);
     });
     std::map<std::string, std::vector<const Hit*>> stories;  // cluster key -> its new matches
     std::vector<std::string> order;
     for (const Hit& hit : hits) {
-        if (memory.seen.count(hit.url)) continue;  // an edit of an article it has seen
+        if (memory.seen.count(hit.url)) continue;  // a rewrite of an article it has seen
         auto [it, fresh] = stories.try_emplace(hit.cluster);
         if (fresh) order.push_back(hit.cluster);
         it->second.push_back(&hit);
@@ -39,19 +52,7 @@ void check_search(Searcher& searcher, const SavedSearch& search, detail::Memory&
     std::vector<std::string> seen;
     for (const std::string& key : order) {
         const std::vector<const Hit*>& members = stories[key];
-        // The story's other articles, as the index has them: one the search has seen, or one
-        // from its baseline that matches, makes the story known.
-        std::vector<std::string> others;
-        if (auto copies = searcher.copies(members.front()->url))
-            for (const Copy& c : *copies)
-                if (std::none_of(members.begin(), members.end(),
-                                 [&](const Hit* h) { return h->url == c.url; }))
-                    others.push_back(c.url);
-        const bool known =
-            std::any_of(others.begin(), others.end(),
-                        [&](const std::string& url) { return memory.seen.count(url) > 0; }) ||
-            (!others.empty() && searcher.baseline_matches(search.query, others, memory.baseline));
-        if (known) {
+        if (known_story(searcher, search, memory, members)) {
             for (const Hit* h : members) seen.push_back(h->url);
             continue;
         }
@@ -65,7 +66,17 @@ void check_search(Searcher& searcher, const SavedSearch& search, detail::Memory&
         report.alerts.push_back(journal.alert(search, std::move(alert)));
     }
     journal.seen(search, seen);
-    journal.checked(search, now.id, now.last);
+}
+
+// Why a search starts a new baseline now, or empty when it goes on from its last check.
+std::string new_baseline(const detail::Memory* memory, const IndexChanges& now) {
+    if (!memory) return "what the index holds now is its baseline";
+    if (memory->index != now.id)
+        return "of a new index (the one it followed was replaced by an index made from nothing)";
+    if (now.last < memory->checked)
+        return "of an index whose changes went back from " + std::to_string(memory->checked) +
+               " (restored from a copy?)";
+    return {};
 }
 
 }  // namespace
@@ -73,32 +84,36 @@ void check_search(Searcher& searcher, const SavedSearch& search, detail::Memory&
 CheckReport check(const std::string& dir, const SearchOptions& defaults) {
     detail::FolderLock lock(dir);
     const AlertFile file = load(dir);
-    detail::Journal journal(dir);
+    detail::Journal journal(dir, detail::Journal::Access::Write);
     CheckReport report;
     if (file.searches.empty()) return report;
     // One snapshot of the index for every search (each with its own options), and the change
     // it had come to: articles written later wait for the next check.
-    OpenOptions how;
-    how.timeout_ms = defaults.timeout_ms;
-    const IndexSet set = IndexSet::open(defaults.db_paths, how);
+    const IndexSet set = IndexSet::open(defaults.db_paths, {defaults.timeout_ms, defaults.allow_partial});
     const IndexChanges now = Searcher(defaults, set).changes();
+    std::map<std::string, std::string> checked;  // name -> definition
     for (const SavedSearch& search : file.searches) {
-        const SearchOptions options = options_of(search, defaults);
-        Searcher searcher(options, set);
-        detail::Memory& memory = journal.memory(search);
-        if (!memory.started || memory.index != now.id) {
-            report.notes.push_back(
-                "saved search '" + search.name + "' starts after change " +
-                std::to_string(now.last) +
-                (memory.started ? " of a new index (the one it followed was replaced by an "
-                                  "index made from nothing)"
-                                : ": what the index holds now is its baseline"));
+        SearchOptions options;
+        try {
+            options = options_of(search, defaults);
+        } catch (const Error& e) {
+            report.notes.push_back("saved search '" + search.name + "' is left out: " +
+                                   e.message(Spelling::Cli));
+            continue;
+        }
+        detail::Memory* memory = journal.current(search);
+        if (const std::string why = new_baseline(memory, now); !why.empty()) {
+            report.notes.push_back("saved search '" + search.name + "' starts after change " +
+                                   std::to_string(now.last) + (memory ? " " : ": ") + why);
             journal.baseline(search, now.id, now.last);
-        } else if (memory.checked < now.last) {
-            check_search(searcher, search, memory, now, journal, report);
+        } else if (memory->checked < now.last) {
+            Searcher searcher(options, set);
+            check_search(searcher, search, *memory, now, journal, report);
+            checked[search.name] = detail::definition_of(search);
         }
         ++report.searches;
     }
+    journal.checked(checked, now.id, now.last);
     report.upto = now.last;
     journal.sync();
     return report;

@@ -49,8 +49,15 @@ class Follower {
     void cycle() {
         bool fresh = false;
         try {
-            const IndexChanges now = Searcher(o_.defaults).changes();
             const std::int64_t edited = modified_ns(detail::searches_path(o_.dir));
+            // Each commit writes a new version file: nothing to open the index for before.
+            const std::string commit = commit_stamp();
+            if (!first_ && commit == commit_ && edited == edited_ && waiting_.empty()) {
+                if (pending_ && Clock::now() >= next_due_) deliver_due();
+                return;
+            }
+            const IndexChanges now = Searcher(o_.defaults).changes();
+            commit_ = commit;
             if (first_ || now.id != seen_.id || now.last != seen_.last || edited != edited_) {
                 // Receivers named for the first time start after the alerts made so far.
                 if (first_ || edited != edited_)
@@ -79,11 +86,31 @@ class Follower {
         log_.flush();
     }
 
+    // The identity of each index's last commit: its version file's inode and time.
+    std::string commit_stamp() const {
+        std::string stamp;
+        for (const std::string& db : o_.defaults.db_paths) {
+            struct stat st {};
+            if (::stat((db + "/iamglass").c_str(), &st) == 0)
+                stamp += std::to_string(st.st_ino) + ":" + std::to_string(st.st_mtim.tv_sec) + ":" +
+                         std::to_string(st.st_mtim.tv_nsec) + " ";
+        }
+        return stamp;
+    }
+
     void deliver_due() {
         const auto now = Clock::now();
-        const auto states = deliver(o_.dir, webhook_, [&](const Receiver& r) {
-            return backoff_[r.name].next <= now;
-        });
+        std::vector<ReceiverState> states;
+        try {
+            states = deliver(o_.dir, webhook_,
+                             [&](const Receiver& r) { return backoff_[r.name].next <= now; });
+        } catch (const Error& e) {
+            // (searches.json saved half-way, a full disk): the next cycle tries again.
+            log_ << "alerts: delivery waits: " << e.message(Spelling::Cli) << '\n';
+            pending_ = true;
+            next_due_ = now + o_.first_retry;
+            return;
+        }
         pending_ = false;
         next_due_ = Clock::time_point::max();
         for (const ReceiverState& s : states) {
@@ -115,6 +142,7 @@ class Follower {
     bool first_ = true, pending_ = false;
     Clock::time_point next_due_{};  // the first receiver with alerts waiting may be tried then
     IndexChanges seen_;
+    std::string commit_;
     std::int64_t edited_ = 0;
     std::string waiting_;
     std::map<std::string, Backoff> backoff_;

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -9,6 +10,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
 
 #define XXH_INLINE_ALL
@@ -27,14 +29,18 @@ std::string delivered_path(const std::string& dir, const std::string& receiver) 
     return dir + "/delivered/" + receiver;
 }
 
-FolderLock::FolderLock(const std::string& dir) {
+FolderLock::FolderLock(const std::string& dir, const char* name) {
     std::error_code ec;
     fs::create_directories(dir, ec);
-    fd_ = ::open((dir + "/lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd_ < 0)
+    const std::string path = dir + "/" + name;
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    int locked = fd_ < 0 ? -1 : ::flock(fd_, LOCK_EX);
+    while (locked != 0 && fd_ >= 0 && errno == EINTR) locked = ::flock(fd_, LOCK_EX);
+    if (locked != 0) {
+        const int saved = errno;
+        if (fd_ >= 0) ::close(fd_);
         throw Error(ErrorCode::NotWritable,
-                    "cannot use the alerts folder '" + dir + "': " + std::strerror(errno));
-    while (::flock(fd_, LOCK_EX) != 0 && errno == EINTR) {
+                    "cannot lock the alerts folder's '" + path + "': " + std::strerror(saved));
     }
 }
 
@@ -51,10 +57,6 @@ std::string definition_of(const SavedSearch& search) {
 }
 
 namespace {
-
-std::string key_of(const std::string& name, const std::string& definition) {
-    return name + '\n' + definition;
-}
 
 json copy_json(const Copy& c) {
     return {{"date", c.date}, {"site", c.site}, {"url", c.url}, {"title", c.title}, {"path", c.path}};
@@ -92,18 +94,17 @@ Alert alert_of(const json& j) {
     return a;
 }
 
-Journal::Journal(const std::string& dir) : path_(journal_path(dir)) {
+Journal::Journal(const std::string& dir, Access access) : dir_(dir), path_(journal_path(dir)) {
     std::ifstream in(path_, std::ios::binary);
-    if (!in) return;
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     const std::size_t whole = text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1;
-    if (whole < text.size()) {
+    if (whole < text.size() && access == Access::Write) {
         // A line torn by a crash: its check runs again.
         if (::truncate(path_.c_str(), static_cast<off_t>(whole)) != 0)
             throw Error(ErrorCode::NotWritable,
                         "cannot mend '" + path_ + "': " + std::strerror(errno));
-        text.resize(whole);
     }
+    text.resize(whole);  // a reader leaves a line that is being written alone
     std::istringstream lines(text);
     std::string line;
     for (unsigned number = 1; std::getline(lines, line); ++number) {
@@ -115,35 +116,58 @@ Journal::Journal(const std::string& dir) : path_(journal_path(dir)) {
                                            ": not a journal line (" + e.what() + ")");
         }
     }
+    if (id_.empty() && access == Access::Write) {
+        record({{"type", "journal"}, {"id", random_id()}, {"at", now_utc()}});
+        sync();
+        sync_folder(dir_);
+    }
 }
 
-Memory& Journal::memory(const SavedSearch& search) {
-    return memories_[key_of(search.name, definition_of(search))];
+Memory* Journal::current(const SavedSearch& search) {
+    const auto it = memories_.find(search.name);
+    return it != memories_.end() && it->second.definition == definition_of(search) ? &it->second
+                                                                                   : nullptr;
 }
 
-const Memory* Journal::find(const SavedSearch& search) const {
-    const auto it = memories_.find(key_of(search.name, definition_of(search)));
-    return it == memories_.end() ? nullptr : &it->second;
+const Memory* Journal::current(const SavedSearch& search) const {
+    return const_cast<Journal*>(this)->current(search);
 }
 
 void Journal::apply(const json& line) {
     const std::string type = line.value("type", "");
-    Memory& m = memories_[key_of(line.value("search", ""), line.value("definition", ""))];
-    if (type == "baseline") {
-        m = Memory();
-        m.started = true;
-        m.index = line.value("index", "");
-        m.baseline = m.checked = line.value("change", std::uint64_t{0});
+    const std::string name = line.value("search", "");
+    const auto it = memories_.find(name);
+    // A line of a definition the search no longer has (it was edited since) is history only.
+    Memory* m = it != memories_.end() && it->second.definition == line.value("definition", "")
+                    ? &it->second
+                    : nullptr;
+    if (type == "journal") {
+        id_ = line.value("id", "");
+    } else if (type == "baseline") {
+        Memory& fresh = memories_[name] = Memory();
+        fresh.definition = line.value("definition", "");
+        fresh.index = line.value("index", "");
+        fresh.baseline = fresh.checked = line.value("change", std::uint64_t{0});
+    } else if (type == "removed") {
+        memories_.erase(name);
     } else if (type == "checked") {
-        m.index = line.value("index", "");
-        m.checked = line.value("change", std::uint64_t{0});
-    } else if (type == "seen") {
-        for (const json& url : line["urls"]) m.seen.insert(url.get<std::string>());
+        const json searches = line.value("searches", json::object());  // (items() of a temporary dangles)
+        for (const auto& [searched, definition] : searches.items()) {
+            const auto s = memories_.find(searched);
+            if (s == memories_.end() || s->second.definition != definition.get<std::string>())
+                continue;
+            s->second.index = line.value("index", "");
+            s->second.checked = line.value("change", std::uint64_t{0});
+        }
+    } else if (type == "seen" && m) {
+        const json urls = line.value("urls", json::array());
+        for (const json& url : urls) m->seen.insert(url.get<std::string>());
     } else if (type == "alert") {
         Alert a = alert_of(line);
-        m.seen.insert(a.article.url);
-        for (const Copy& c : a.copies) m.seen.insert(c.url);
-        ++m.alerts;
+        if (m) {
+            m->seen.insert(a.article.url);
+            for (const Copy& c : a.copies) m->seen.insert(c.url);
+        }
         alerts_.push_back(std::move(a));
     }
 }
@@ -156,6 +180,10 @@ void Journal::record(json line) {
 void Journal::baseline(const SavedSearch& search, const std::string& index, std::uint64_t change) {
     record({{"type", "baseline"}, {"search", search.name}, {"definition", definition_of(search)},
             {"index", index}, {"change", change}, {"at", now_utc()}});
+}
+
+void Journal::removed(const std::string& name) {
+    record({{"type", "removed"}, {"search", name}, {"at", now_utc()}});
 }
 
 void Journal::seen(const SavedSearch& search, const std::vector<std::string>& urls) {
@@ -173,9 +201,10 @@ const Alert& Journal::alert(const SavedSearch& search, Alert alert) {
     return alerts_.back();
 }
 
-void Journal::checked(const SavedSearch& search, const std::string& index, std::uint64_t change) {
-    record({{"type", "checked"}, {"search", search.name}, {"definition", definition_of(search)},
-            {"index", index}, {"change", change}});
+void Journal::checked(const std::map<std::string, std::string>& searches, const std::string& index,
+                      std::uint64_t change) {
+    if (searches.empty()) return;
+    record({{"type", "checked"}, {"searches", searches}, {"index", index}, {"change", change}});
 }
 
 void Journal::sync() {
@@ -197,9 +226,16 @@ void Journal::sync() {
     pending_.clear();
 }
 
+void sync_folder(const std::string& dir) {
+    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return;
+    ::fsync(fd);
+    ::close(fd);
+}
+
 void write_whole(const std::string& path, const std::string& text) {
-    const std::string temp = path + ".tmp";
-    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    std::string temp = path + ".XXXXXX";
+    const int fd = ::mkstemp(temp.data());
     bool ok = fd >= 0;
     for (std::size_t done = 0; ok && done < text.size();) {
         const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
@@ -207,12 +243,25 @@ void write_whole(const std::string& path, const std::string& text) {
         ok = n > 0;
         if (ok) done += static_cast<std::size_t>(n);
     }
-    ok = ok && ::fsync(fd) == 0;
-    const int saved = errno;
+    ok = ok && ::fchmod(fd, 0644) == 0 && ::fsync(fd) == 0;
+    int saved = errno;
     if (fd >= 0) ::close(fd);
-    if (!ok || std::rename(temp.c_str(), path.c_str()) != 0)
-        throw Error(ErrorCode::NotWritable,
-                    "cannot write '" + path + "': " + std::strerror(ok ? errno : saved));
+    if (ok && std::rename(temp.c_str(), path.c_str()) != 0) {
+        ok = false;
+        saved = errno;
+    }
+    if (!ok) {
+        if (fd >= 0) ::unlink(temp.c_str());
+        throw Error(ErrorCode::NotWritable, "cannot write '" + path + "': " + std::strerror(saved));
+    }
+    sync_folder(fs::path(path).parent_path().string());
+}
+
+std::string random_id() {
+    std::random_device random;
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%08x%08x", random(), random());
+    return buf;
 }
 
 std::string now_utc() {

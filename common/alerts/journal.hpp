@@ -1,14 +1,17 @@
-// The alerts folder's files: the lock, searches.json's syntax, and the journal (journal.jsonl),
+// The alerts folder's files: the locks, searches.json's syntax, and the journal (journal.jsonl),
 // an append-only record from which each saved search's memory is read again at every start.
 // Its lines, one JSON object each, by "type":
+//   journal   the first line: the journal's id (receivers' marks name it)
 //   baseline  a search (name and definition) starts after change `change` of index `index`
+//   removed   a search was removed: it remembers nothing
 //   alert     an alert, numbered `n` from 1 (alert_json(), with the type and definition)
 //   seen      articles (`urls`) that matched a search without alerting (copies of a story it
 //             knew)
-//   checked   a search checked the changes up to `change` of index `index`
-// A check appends all its lines and syncs once; a line torn by a crash is cut off at the next
-// start, and the check it belonged to runs again (its alerts were not delivered: receivers
-// read only whole lines), finding the same alerts.
+//   checked   the searches named (name -> definition) checked the changes up to `change` of
+//             index `index`
+// A check appends all its lines and syncs once. A line torn by a crash is cut off by the next
+// writer (under the folder's lock), and the check it belonged to runs again, finding the same
+// alerts; readers leave a torn line alone.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -28,10 +31,12 @@ std::string searches_path(const std::string& dir);
 std::string journal_path(const std::string& dir);
 std::string delivered_path(const std::string& dir, const std::string& receiver);
 
-/// Holds DIR/lock (flock) while it lives: one check, add or removal at a time. Creates DIR.
+/// Holds a lock file of DIR (flock) while it lives: "lock" for the journal and searches.json
+/// (checks, additions, removals), "deliver.lock" for the receivers' marks. Creates DIR. Throws
+/// Error(NotWritable).
 class FolderLock {
   public:
-    explicit FolderLock(const std::string& dir);
+    explicit FolderLock(const std::string& dir, const char* name = "lock");
     ~FolderLock();
     FolderLock(const FolderLock&) = delete;
     FolderLock& operator=(const FolderLock&) = delete;
@@ -44,24 +49,28 @@ class FolderLock {
 /// a saved search makes it another search, with a baseline of its own.
 std::string definition_of(const SavedSearch& search);
 
-/// What the journal remembers of one saved search (of its current definition).
+/// What the journal remembers of one saved search, as last defined.
 struct Memory {
+    std::string definition;
     std::string index;             ///< the index its baseline and checks were made on
     std::uint64_t baseline = 0;
     std::uint64_t checked = 0;
-    bool started = false;          ///< it has a baseline
     std::set<std::string> seen;    ///< URLs of the new articles that matched it, alerted or not
-    std::uint64_t alerts = 0;
 };
 
 class Journal {
   public:
-    /// Reads DIR/journal.jsonl (none: empty); cuts off a torn last line. Throws Error(Io).
-    explicit Journal(const std::string& dir);
+    enum class Access { Read, Write };
+    /// Reads DIR/journal.jsonl (none: empty). A writer (holding the folder's lock) cuts off a
+    /// torn last line and starts a new journal with its id line. Throws Error(Io) for a line
+    /// that is not the journal's, Error(NotWritable) when it cannot mend or start it.
+    Journal(const std::string& dir, Access access);
 
-    /// The memory of `search` as now defined (a new one when it has none).
-    Memory& memory(const SavedSearch& search);
-    const Memory* find(const SavedSearch& search) const;
+    const std::string& id() const { return id_; }
+
+    /// The memory of `search` as now defined; nullptr when it has none (new, edited, removed).
+    Memory* current(const SavedSearch& search);
+    const Memory* current(const SavedSearch& search) const;
 
     /// Every alert, in order (receivers and --alerts read them).
     const std::vector<Alert>& alerts() const { return alerts_; }
@@ -69,10 +78,12 @@ class Journal {
 
     /// Records a line (and applies it to the memories); written by sync().
     void baseline(const SavedSearch& search, const std::string& index, std::uint64_t change);
+    void removed(const std::string& name);
     void seen(const SavedSearch& search, const std::vector<std::string>& urls);
     /// Numbers the alert and records it.
     const Alert& alert(const SavedSearch& search, Alert alert);
-    void checked(const SavedSearch& search, const std::string& index, std::uint64_t change);
+    void checked(const std::map<std::string, std::string>& searches, const std::string& index,
+                 std::uint64_t change);
 
     /// Appends the recorded lines to the file and syncs it. Throws Error(NotWritable).
     void sync();
@@ -81,8 +92,8 @@ class Journal {
     void apply(const nlohmann::json& line);
     void record(nlohmann::json line);
 
-    std::string path_;
-    std::map<std::string, Memory> memories_;  // by name + '\n' + definition
+    std::string dir_, path_, id_;
+    std::map<std::string, Memory> memories_;  // by name
     std::vector<Alert> alerts_;
     std::string pending_;
 };
@@ -91,9 +102,15 @@ class Journal {
 Alert alert_of(const nlohmann::json& line);
 nlohmann::json json_of(const Alert& alert);
 
-/// Writes `text` to `path` whole: a temporary file, synced, renamed over it. Throws
-/// Error(NotWritable).
+/// Writes `text` to `path` whole: a temporary file of its own, synced, renamed over it, the
+/// folder synced. Throws Error(NotWritable).
 void write_whole(const std::string& path, const std::string& text);
+
+/// Syncs the folder `dir` (a file created or renamed in it survives a power loss).
+void sync_folder(const std::string& dir);
+
+/// 16 random hex digits.
+std::string random_id();
 
 /// The current time, UTC, ISO 8601 to the second.
 std::string now_utc();

@@ -15,12 +15,12 @@ Listing list(const std::string& dir, const SearchOptions& defaults, std::size_t 
     Listing listing;
     listing.dir = dir;
     const AlertFile file = load(dir);
-    const detail::Journal journal(dir);
+    const detail::Journal journal(dir, detail::Journal::Access::Read);
     Searcher searcher(defaults);
     listing.index_change = searcher.changes().last;
     for (const SavedSearch& search : file.searches) {
         SearchListing entry{search, 0, 0, 0, {}};
-        if (const detail::Memory* m = journal.find(search)) {
+        if (const detail::Memory* m = journal.current(search)) {
             entry.baseline = m->baseline;
             entry.checked = m->checked;
         }
@@ -101,7 +101,7 @@ std::string render_listing_text(const Listing& listing) {
     return out;
 }
 
-std::string render_listing_json(const Listing& listing) {
+std::string render_listing_json(const Listing& listing, bool targets) {
     json searches = json::array(), receivers = json::array();
     for (const SearchListing& s : listing.searches) {
         json latest = json::array();
@@ -122,12 +122,14 @@ std::string render_listing_json(const Listing& listing) {
                             {"alerts", s.alerts},
                             {"latest", latest}});
     }
-    for (const ReceiverState& r : listing.receivers)
-        receivers.push_back({{"name", r.receiver.name},
-                             {"kind", r.receiver.kind},
-                             {"target", r.receiver.target},
-                             {"delivered", r.delivered},
-                             {"waiting", r.waiting}});
+    for (const ReceiverState& r : listing.receivers) {
+        json receiver{{"name", r.receiver.name},
+                      {"kind", r.receiver.kind},
+                      {"delivered", r.delivered},
+                      {"waiting", r.waiting}};
+        if (targets) receiver["target"] = r.receiver.target;
+        receivers.push_back(std::move(receiver));
+    }
     return json{{"index_change", listing.index_change},
                 {"searches", searches},
                 {"receivers", receivers}}

@@ -64,9 +64,11 @@ SavedSearch search_of(const json& j, const std::string& path) {
             s.options[name] = value.is_string() ? value.get<std::string>()
                               : value.is_boolean() ? (value.get<bool>() ? "1" : "0")
                                                    : value.dump();
-    if (!good_name(s.name))
-        throw file_error(path, "a saved search needs a \"name\" of letters, digits, '-', '_' or "
-                               "'.' (got '" + s.name + "')");
+    if (!good_name(s.name)) {
+        const std::string what = "a saved search needs a \"name\" of letters, digits, '-', '_' "
+                                 "or '.' (got '" + s.name + "')";
+        throw path.empty() ? Error(ErrorCode::BadOption, what) : file_error(path, what);
+    }
     return s;
 }
 
@@ -82,7 +84,7 @@ SavedSearch parse_saved_search(const std::string& json_text) {
     try {
         const json j = json::parse(json_text);
         if (!j.is_object()) throw json::type_error::create(302, "not an object", nullptr);
-        return search_of(j, "the saved search");
+        return search_of(j, "");
     } catch (const json::exception&) {
         throw Error(ErrorCode::BadOption,
                     "a saved search is JSON: {\"name\": NAME, \"query\": QUERY, \"options\": "
@@ -141,7 +143,10 @@ SearchOptions options_of(const SavedSearch& search, const SearchOptions& default
         throw Error(ErrorCode::BadOption,
                     "a saved search's name is letters, digits, '-', '_' and '.' (got '" +
                         search.name + "')");
-    SearchOptions o = defaults;
+    SearchOptions o;
+    o.db_paths = defaults.db_paths;
+    o.timeout_ms = defaults.timeout_ms;
+    o.allow_partial = defaults.allow_partial;
     o.query = search.query;
     // Every word must match, as with --all (an "all": "0" option, or OR in the query, says
     // otherwise): an alert has no ranking to put the articles that have them all first.
@@ -176,14 +181,15 @@ bool add_search(const std::string& dir, const SavedSearch& search, const SearchO
     const auto same = std::find_if(file.searches.begin(), file.searches.end(),
                                    [&](const SavedSearch& s) { return s.name == search.name; });
     const bool replaced = same != file.searches.end();
+    const bool unchanged = replaced && *same == search;
     if (replaced)
         *same = search;
     else
         file.searches.push_back(search);
-    detail::Journal journal(dir);
-    // The same search saved again keeps its place; a new or edited one starts now.
-    const detail::Memory* known = journal.find(search);
-    if (!known || !known->started || known->index != changes.id) {
+    detail::Journal journal(dir, detail::Journal::Access::Write);
+    // The same search saved again, as it is, keeps its place; a new or edited one starts now.
+    const detail::Memory* known = journal.current(search);
+    if (!unchanged || !known || known->index != changes.id) {
         journal.baseline(search, changes.id, changes.last);
         journal.sync();
     }
@@ -198,6 +204,10 @@ bool remove_search(const std::string& dir, const std::string& name) {
                                  [&](const SavedSearch& s) { return s.name == name; });
     if (it == file.searches.end()) return false;
     file.searches.erase(it);
+    // Forgotten: saved again, it starts from then.
+    detail::Journal journal(dir, detail::Journal::Access::Write);
+    journal.removed(name);
+    journal.sync();
     save(dir, file);
     return true;
 }

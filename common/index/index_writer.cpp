@@ -148,6 +148,11 @@ Xapian::Document IndexWriter::stamped(const Xapian::Document& doc, const std::st
             if (was) added = was;
         }
     }
+    // An article this writer deleted before (its file moved: the old path's article goes
+    // first) keeps the change that added its URL.
+    if (added == change_)
+        if (const auto it = removed_added_.find(id_term); it != removed_added_.end())
+            added = schema::change_number(it->second);
     Xapian::Document out = doc;  // a handle: the built document itself is stamped
     out.add_value(schema::kAddedSlot.slot, schema::change_value(added));
     out.add_value(schema::kChangedSlot.slot, schema::change_value(change_));
@@ -473,8 +478,15 @@ std::optional<std::string> IndexWriter::path_of(const std::string& id_term) cons
 void IndexWriter::delete_id(const std::string& id_term) {
     detail::guarded("writing to index", path_, [&] {
         note_holders_removed(id_term);
+        for (auto p = db_.postlist_begin(id_term); p != db_.postlist_end(id_term); ++p)
+            remember_added(id_term, *p);
         db_.delete_document(id_term);
     });
+}
+
+void IndexWriter::remember_added(const std::string& id_term, Xapian::docid did) {
+    const std::string added = db_.get_document(did).get_value(schema::kAddedSlot.slot);
+    if (!added.empty()) removed_added_.emplace(id_term, added);
 }
 
 void IndexWriter::delete_article_of(const std::string& path, const std::string& url) {
@@ -488,6 +500,7 @@ void IndexWriter::delete_article_of(const std::string& path, const std::string& 
             if (StoredRecord::of(db_.get_document(*p)).path == path) own.push_back(*p);
         for (Xapian::docid docid : own) {
             note_removed(docid);
+            remember_added(id, docid);
             db_.delete_document(docid);
         }
     });

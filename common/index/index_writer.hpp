@@ -10,6 +10,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "analyzer.hpp"
@@ -165,6 +166,8 @@ class IndexWriter {
                              const Xapian::Database* before);
     // Before a commit: records the change number the commit's articles took.
     void settle_changes();
+    // Keeps the kAddedSlot of document `did` (with `id_term`), about to be deleted.
+    void remember_added(const std::string& id_term, Xapian::docid did);
 
     Xapian::WritableDatabase db_;
     Analyzer analyzer_;
@@ -176,6 +179,9 @@ class IndexWriter {
     bool stamped_ = false;                // an article was stamped since the last commit
     bool counts_changes_ = true;          // scratch shards: merge() writes the number
     std::optional<Xapian::Database> origins_;  // scratch shards: the index the run updates
+    // The kAddedSlot of the articles this writer deleted, by id term: a moved file's article,
+    // deleted at its old path and written at its new one, keeps it.
+    std::unordered_map<std::string, std::string> removed_added_;
 };
 
 }  // namespace newsidx

@@ -559,9 +559,8 @@ namespace newsidx {
 IndexChanges Searcher::changes() {
     if (set_.members().size() != 1 || set_.has_remote())
         throw Error(ErrorCode::BadOption,
-                    "saved searches follow one local index, not a set of " +
-                        std::to_string(set_.members().size()) + " ('" + set_.label() + "')")
-            .with_hint("give " NEWSIDX_OPT("db") " one index folder");
+                    "saved searches follow one index on this machine, not '" + set_.label() + "'")
+            .with_hint("give " NEWSIDX_OPT("db") " one index folder on this machine");
     return detail::guarded("reading index metadata", set_.label(), [&] {
         set_.reopen();
         return IndexChanges{
@@ -570,14 +569,33 @@ IndexChanges Searcher::changes() {
     });
 }
 
-Xapian::doccount Searcher::each_new_match(const std::string& query, const ChangeWindow& window,
-                                          const std::function<void(const Hit&)>& emit) {
+std::vector<Hit> Searcher::new_matches(const std::string& query, const ChangeWindow& window) {
     using Q = Xapian::Query;
     const Q changed(Q::OP_VALUE_RANGE, schema::kChangedSlot.slot,
                     schema::change_value(window.after + 1), schema::change_value(window.upto));
     const Q added(Q::OP_VALUE_GE, schema::kAddedSlot.slot,
                   schema::change_value(window.baseline + 1));
-    return each_match(query, Q(Q::OP_AND, changed, added), emit);
+    return retried([&] {
+        std::vector<Hit> hits;
+        each_match(query, Q(Q::OP_AND, changed, added), [&](const Hit& hit) { hits.push_back(hit); });
+        return hits;
+    });
+}
+
+bool Searcher::any_match(const std::string& query, const Xapian::Query& filter) {
+    return retried([&] {
+        BuiltQuery built = built_for(query);
+        built.filter = built.filter.empty()
+                           ? filter
+                           : Xapian::Query(Xapian::Query::OP_AND, built.filter, filter);
+        return detail::guarded("searching", set_.label(), [&] {
+            const Xapian::Database& db = set_.database();
+            Xapian::Enquire enquire(db);
+            SearchResult scratch;
+            configure(enquire, db, built, MatchSetup(), scratch);
+            return !enquire.get_mset(0, 1).empty();
+        });
+    });
 }
 
 bool Searcher::baseline_matches(const std::string& query, const std::vector<std::string>& urls,
@@ -588,7 +606,7 @@ bool Searcher::baseline_matches(const std::string& query, const std::vector<std:
     if (ids.empty()) return false;
     const Q held(Q::OP_VALUE_LE, schema::kAddedSlot.slot, schema::change_value(baseline));
     const Q filter(Q::OP_AND, Q(Q::OP_OR, ids.begin(), ids.end()), held);
-    return each_match(query, filter, [](const Hit&) {}) > 0;
+    return any_match(query, filter);
 }
 
 }  // namespace newsidx

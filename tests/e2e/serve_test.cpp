@@ -552,7 +552,8 @@ TEST(ServeProgram, ASearcherWithoutItsServerSaysSo) {
     fs::copy_file(kSearcher, alone);
     const CommandResult r = run_command({alone.string(), "--serve", "0"}, dir.path().string());
     EXPECT_EQ(r.exit_code, 2);
-    EXPECT_EQ(r.err, "searcher: error: the server (newsidx-serve) is not installed beside '" +
+    EXPECT_EQ(r.err, "searcher: error: newsidx-serve (the searcher with its HTTP server and "
+                     "client, for --serve and for delivering alerts) is not installed beside '" +
                          alone.string() + "'\n" +
                          "searcher: hint: build or install it with the searcher: cmake --build "
                          "build\n");

@@ -75,10 +75,17 @@ class AlertsRandomWalk : public ::testing::Test {
     }
     bool matching(int story) const { return story % 3 != 0; }  // a third never match
 
+    // The file of an article: moved ones (by URL) in a folder of their own.
+    std::string file_of(const Piece& p) const {
+        const std::string day = (p.day < 10 ? "0" : "") + std::to_string(p.day);
+        fs::create_directories(corpus() + "/moved");
+        return corpus() + (moved_.count(p.url()) ? "/moved/" : "/") + p.site + "-" +
+               std::to_string(p.story) + "-" + day + ".txt";
+    }
     // Its file; `edition` > 0 changes the title (the article is rewritten, its story the same).
     void write(const Piece& p, int edition = 0) {
         const std::string day = (p.day < 10 ? "0" : "") + std::to_string(p.day);
-        write_file(corpus() + "/" + p.site + "-" + std::to_string(p.story) + "-" + day + ".txt",
+        write_file(file_of(p),
                    article_text("Story " + std::to_string(p.story) +
                                     (edition ? ", edition " + std::to_string(edition) : ""),
                                 "2026-04-" + day, p.url(), body_of(p.story, matching(p.story))));
@@ -90,10 +97,7 @@ class AlertsRandomWalk : public ::testing::Test {
         for (auto t = d.allterms_begin("Q"); t != d.allterms_end("Q"); ++t) urls.insert((*t).substr(1));
         return urls;
     }
-    void remove(const Piece& p) {
-        const std::string day = (p.day < 10 ? "0" : "") + std::to_string(p.day);
-        fs::remove(corpus() + "/" + p.site + "-" + std::to_string(p.story) + "-" + day + ".txt");
-    }
+    void remove(const Piece& p) { fs::remove(file_of(p)); }
     IndexStats index(BuildMode mode, bool rebuild, std::atomic<bool>* stop = nullptr,
                      std::uint64_t after = ~0ull) {
         IndexOptions o;
@@ -107,12 +111,14 @@ class AlertsRandomWalk : public ::testing::Test {
         return run_index(o, quiet);
     }
     TempDir dir_;
+    std::set<std::string> moved_;  // URLs whose files were moved
 };
 
 // The model: a matching story alerts once, at the first check after one of its articles came
 // after the search was saved, unless it had an article when the search was saved; the alert's
-// article is the earliest (date, URL) of its articles then. Edits, non-matching arrivals,
-// deletions of articles that do not match and rebuilds alert nothing.
+// article is the earliest (date, URL) of its articles in the index then. Edits, moved files,
+// non-matching arrivals, deletions (of a story that keeps an article) and rebuilds alert
+// nothing.
 TEST_F(AlertsRandomWalk, EachNewStoryAlertsOnceAtItsFirstArticle) {
     constexpr unsigned kSeed = 20261205;
     std::mt19937 rng(kSeed);
@@ -133,7 +139,6 @@ TEST_F(AlertsRandomWalk, EachNewStoryAlertsOnceAtItsFirstArticle) {
     std::set<int> baseline;  // the stories the search started with
     for (const auto& [url, p] : present) baseline.insert(p.story);
     std::set<int> alerted;
-    std::map<std::uint64_t, std::string> got;  // the check's alerts: number -> URL
     std::string log;
     std::set<int> pending_new;                 // stories with an article since the last check
     for (int step = 0; step < 90; ++step) {
@@ -155,14 +160,23 @@ TEST_F(AlertsRandomWalk, EachNewStoryAlertsOnceAtItsFirstArticle) {
             write(it->second, step + 1);
             log += "edit " + it->first + "\n";
         } else if (what < 8) {
-            // A non-matching article goes.
+            // A non-matching article goes, or a matching one whose story keeps another.
+            std::map<int, int> per_story;
+            for (const auto& [url, p] : present) ++per_story[p.story];
             for (auto it = present.begin(); it != present.end(); ++it)
-                if (!matching(it->second.story)) {
+                if (!matching(it->second.story) || per_story[it->second.story] > 1) {
                     remove(it->second);
                     log += "remove " + it->first + "\n";
                     present.erase(it);
                     break;
                 }
+        } else if (what < 9 && !present.empty()) {
+            // A file moves (renamed, its URL the same): deleted at one path, read at another.
+            auto it = std::next(present.begin(), static_cast<long>(rng() % present.size()));
+            const std::string from = file_of(it->second);
+            moved_.insert(it->first);
+            fs::rename(from, file_of(it->second));
+            log += "move " + it->first + "\n";
         }
         // Index: in place, in bulk, a rebuild, or a run stopped after a file (the next run
         // finishes it).
@@ -191,15 +205,12 @@ TEST_F(AlertsRandomWalk, EachNewStoryAlertsOnceAtItsFirstArticle) {
             auto [it, fresh] = want.try_emplace(p.story, p.day, url);
             if (!fresh && std::make_pair(p.day, url) < it->second) it->second = {p.day, url};
         }
-        std::set<std::string> want_urls, got_urls;
+        std::multiset<std::string> want_urls, got_urls;
         for (const auto& [story, first] : want) {
             want_urls.insert(first.second);
             alerted.insert(story);
         }
-        for (const alerts::Alert& a : report.alerts) {
-            EXPECT_TRUE(got.emplace(a.n, a.article.url).second) << "alert " << a.n << " twice";
-            got_urls.insert(a.article.url);
-        }
+        for (const alerts::Alert& a : report.alerts) got_urls.insert(a.article.url);
         ASSERT_EQ(got_urls, want_urls) << "seed " << kSeed << ", step " << step << ":\n" << log;
     }
     EXPECT_GE(alerted.size(), 15u) << "the walk made few stories: it tests little";
@@ -329,13 +340,13 @@ TEST_F(AlertsTest, ReceiversTakeTheAlertsInOrderOnceAndAFailedOneKeepsThem) {
     const std::string ok = dir_ / "ok";
     write_file(alerts() + "/searches.json",
                R"({"searches": [{"name": "ferry", "query": "ferryboat"}], "receivers": [)"
-               R"({"name": "log", "log": ")" + (dir_ / "log.jsonl") + R"("},)"
+               R"({"name": "log", "log": "log.jsonl"},)"  // the alerts folder's
                R"({"name": "cmd", "command": "test -e ')" + ok + "' && cat >> '" +
                    (dir_ / "cmd.jsonl") + R"('"}]})");
     std::vector<alerts::ReceiverState> states = alerts::deliver(alerts(), {});
     ASSERT_EQ(states.size(), 2u);
     EXPECT_EQ(states[0].delivered, 1u);
-    EXPECT_FALSE(fs::exists(dir_ / "log.jsonl"));
+    EXPECT_FALSE(fs::exists(alerts() + "/log.jsonl"));
     for (int s : {11, 13, 14}) write({s, s, "a.example"});
     index(BuildMode::Direct, false);
     ASSERT_EQ(alerts::check(alerts(), defaults()).alerts.size(), 3u);
@@ -344,13 +355,15 @@ TEST_F(AlertsTest, ReceiversTakeTheAlertsInOrderOnceAndAFailedOneKeepsThem) {
     EXPECT_EQ(states[1].delivered, 1u);
     EXPECT_EQ(states[1].waiting, 3u);
     EXPECT_EQ(states[1].last_error, "alert 2: exit status 1");
-    EXPECT_EQ(lines_of_file(dir_ / "log.jsonl"), 3u);
+    EXPECT_EQ(lines_of_file(alerts() + "/log.jsonl"), 3u);
     // The log's mark lost (a crash after the line was written): the line is not written twice.
-    write_file(alerts() + "/delivered/log", "3\n");
+    std::string mark = read_file(alerts() + "/delivered/log");
+    ASSERT_EQ(mark.substr(mark.size() - 3), " 4\n");
+    write_file(alerts() + "/delivered/log", mark.replace(mark.size() - 3, 3, " 3\n"));
     write_file(ok, "");
     states = alerts::deliver(alerts(), {});
     EXPECT_EQ(states[0].delivered, 4u);
-    EXPECT_EQ(lines_of_file(dir_ / "log.jsonl"), 3u);
+    EXPECT_EQ(lines_of_file(alerts() + "/log.jsonl"), 3u);
     EXPECT_EQ(states[1].delivered, 4u);
     EXPECT_EQ(states[1].waiting, 0u);
     const std::string cmd = read_file(dir_ / "cmd.jsonl");
@@ -372,6 +385,67 @@ TEST_F(AlertsTest, EveryWordMustMatchUnlessTheSearchSaysOtherwise) {
         got[a.search].insert(a.article.url);
     EXPECT_EQ(got["both"], std::set<std::string>{"https://a.example/two"});
     EXPECT_EQ(got["either"], (std::set<std::string>{"https://a.example/one", "https://a.example/two"}));
+}
+
+TEST_F(AlertsTest, ARemovedSearchSavedAgainOrAnEditUndoneStartsFromThen) {
+    const alerts::SavedSearch a{"ferry", "ferryboat", {}};
+    const alerts::SavedSearch b{"ferry", "ferryboat", {{"site", "b.example"}}};
+    alerts::add_search(alerts(), a, defaults());
+    ASSERT_TRUE(alerts::check(alerts(), defaults()).alerts.empty());
+    ASSERT_TRUE(alerts::remove_search(alerts(), "ferry"));
+    EXPECT_FALSE(alerts::remove_search(alerts(), "ferry"));
+    write({10, 10, "a.example"});
+    index(BuildMode::Direct, false);
+    alerts::add_search(alerts(), a, defaults());
+    EXPECT_TRUE(alerts::check(alerts(), defaults()).alerts.empty()) << "story 10 came before";
+    // Edited by hand to b, checked, and back to a: a starts again, story 11 is its baseline.
+    alerts::save(alerts(), {{b}, {}});
+    alerts::check(alerts(), defaults());
+    write({11, 11, "a.example"});
+    index(BuildMode::Direct, false);
+    alerts::save(alerts(), {{a}, {}});
+    const alerts::CheckReport r = alerts::check(alerts(), defaults());
+    EXPECT_TRUE(r.alerts.empty());
+    ASSERT_EQ(r.notes.size(), 1u);
+    EXPECT_EQ(r.notes[0], "saved search 'ferry' starts after change 3: what the index holds now is its baseline");
+    write({13, 12, "a.example"});
+    index(BuildMode::Direct, false);
+    ASSERT_EQ(alerts::check(alerts(), defaults()).alerts.size(), 1u);
+}
+
+TEST_F(AlertsTest, ReadersLeaveATornLineAloneAndSearchesRunWithTheirOwnOptionsOnly) {
+    alerts::add_search(alerts(), {"ferry", "ferryboat", {}}, defaults());
+    write({10, 10, "a.example"});
+    index(BuildMode::Direct, false);
+    const std::string journal = alerts() + "/journal.jsonl";
+    write_file(journal, read_file(journal) + "{\"type\": \"alert\", \"n\"");
+    const std::string torn = read_file(journal);
+    alerts::list(alerts(), defaults(), 5);
+    alerts::receiver_states(alerts());
+    EXPECT_EQ(read_file(journal), torn) << "only a writer mends the journal";
+    // The process's own search flags do not narrow a saved search.
+    SearchOptions narrowed = defaults();
+    narrowed.site = "nowhere.example";
+    const SearchOptions o = alerts::options_of({"ferry", "ferryboat", {}}, narrowed);
+    EXPECT_EQ(o.site, "");
+    ASSERT_EQ(alerts::check(alerts(), narrowed).alerts.size(), 1u);
+}
+
+// A file moved keeps its article's place: it was in the index before (in place, or in bulk).
+TEST_F(AlertsTest, AMovedFileDoesNotAlertAgain) {
+    alerts::add_search(alerts(), {"ferry", "ferryboat", {}}, defaults());
+    for (BuildMode mode : {BuildMode::Direct, BuildMode::Bulk}) {
+        for (int s : {1, 2}) {
+            const Piece p{s, s, "a.example"};
+            const std::string from = file_of(p);
+            moved_.count(p.url()) ? moved_.erase(p.url()) : moved_.insert(p.url()).second;
+            fs::rename(from, file_of(p));
+        }
+        const IndexStats stats = index(mode, false);
+        EXPECT_EQ(stats.articles(), 2u) << "read at their new paths";
+        EXPECT_TRUE(alerts::check(alerts(), defaults()).alerts.empty())
+            << (mode == BuildMode::Direct ? "in place" : "in bulk");
+    }
 }
 
 }  // namespace

@@ -67,13 +67,15 @@ SavedSearch parse_saved_search(const std::string& json_text);
 void save(const std::string& dir, const AlertFile& file);
 
 /// Checks a saved search (its name, its options, its query) and returns the search options it
-/// runs with, from `defaults` (the index): every word must match unless its options say
-/// "all": "0". Throws Error(BadOption) or Error(BadQuery).
+/// runs with: its own, over the index (and timeout) of `defaults`, nothing else of them; every
+/// word must match unless its options say "all": "0". Throws Error(BadOption) or
+/// Error(BadQuery).
 SearchOptions options_of(const SavedSearch& search, const SearchOptions& defaults);
 
 /// Adds `search` to DIR/searches.json, or replaces the one of its name (true when it replaced
-/// one); its baseline is the index's last change now, so every article indexed after this call
-/// is checked. Throws what options_of() and the index throw.
+/// one); unless it is there already as it is, its baseline is the index's last change now, so
+/// every article indexed after this call is checked. Throws what options_of() and the index
+/// throw.
 bool add_search(const std::string& dir, const SavedSearch& search, const SearchOptions& defaults);
 
 /// Removes the saved search `name`; false when there is none.
@@ -85,7 +87,7 @@ struct Alert {
     std::string search;      ///< the saved search's name
     std::string query;
     std::string at;          ///< when it was found, UTC, ISO 8601
-    std::uint64_t change = 0;     ///< the index's change that brought it
+    std::uint64_t change = 0;     ///< the index's last change when the check found it
     Copy article;                 ///< the story's first article (by date, then URL) in the batch
     std::vector<Copy> copies;     ///< the story's other new articles that matched, by date
 };
@@ -103,7 +105,6 @@ struct CheckReport {
     std::vector<Alert> alerts;       ///< the new ones, in order
     std::size_t searches = 0;        ///< saved searches checked
     std::uint64_t upto = 0;          ///< the index's last change, checked
-    std::size_t matched = 0;         ///< new or changed articles that matched a search
     std::vector<std::string> notes;  ///< what the check says (a new baseline, a new index)
 };
 
@@ -180,8 +181,10 @@ struct Listing {
 /// --alerts: the saved searches of DIR with their `latest` newest alerts each.
 Listing list(const std::string& dir, const SearchOptions& defaults, std::size_t latest);
 
-/// The listing as text (for a terminal) and as JSON (for scripts and the server).
+/// The listing as text (for a terminal) and as JSON (for scripts and the server; `targets`:
+/// with the receivers' files, commands and URLs, which the server leaves out: a webhook's URL
+/// is often its secret).
 std::string render_listing_text(const Listing& listing);
-std::string render_listing_json(const Listing& listing);
+std::string render_listing_json(const Listing& listing, bool targets = true);
 
 }  // namespace newsidx::alerts

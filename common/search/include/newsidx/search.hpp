@@ -307,9 +307,9 @@ class Searcher {
 
     /// Saved searches: every match of `query` (with the options' filters) among the articles
     /// written by the changes in `window` whose URL came after its baseline, as each_match()
-    /// hands them over. Throws what search() throws.
-    Xapian::doccount each_new_match(const std::string& query, const ChangeWindow& window,
-                                    const std::function<void(const Hit&)>& emit);
+    /// makes them, started over when an indexer's commit overtakes it. Throws what search()
+    /// throws.
+    std::vector<Hit> new_matches(const std::string& query, const ChangeWindow& window);
 
     /// Saved searches: whether an article with one of `urls` that the index held by change
     /// `baseline` matches `query` (with the options' filters).
@@ -317,6 +317,8 @@ class Searcher {
                           std::uint64_t baseline);
 
   private:
+    // Whether `query` has a match that passes `filter` too.
+    bool any_match(const std::string& query, const Xapian::Query& filter);
     // each_match() with `filter` added to the options' filters.
     Xapian::doccount each_match(const std::string& query, const Xapian::Query& filter,
                                 const std::function<void(const Hit&)>& emit);
