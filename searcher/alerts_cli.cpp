@@ -24,6 +24,10 @@ void print_check(const alerts::CheckReport& report) {
                   << a.article.title << "\n  " << a.article.url
                   << (a.copies.empty() ? std::string() : "\n  " + alerts::also_ran(a.article, a.copies))
                   << '\n';
+    if (report.searches == 0 && report.notes.empty()) {
+        std::cerr << "no saved searches: save one with --alert-add NAME QUERY\n";
+        return;
+    }
     std::cerr << report.searches << (report.searches == 1 ? " saved search" : " saved searches")
               << " checked up to change " << report.upto << ": " << report.alerts.size()
               << (report.alerts.size() == 1 ? " new alert" : " new alerts") << '\n';
@@ -91,8 +95,13 @@ int run(const Command& c, const SearchOptions& options,
     if (!words.empty())
         throw Error(ErrorCode::BadOption, "a query goes with " NEWSIDX_OPT("alert-add") " NAME only");
     if (!c.remove.empty()) {
-        if (!alerts::remove_search(dir, c.remove))
-            throw Error(ErrorCode::BadOption, "no saved search '" + c.remove + "' in '" + dir + "'");
+        if (!alerts::remove_search(dir, c.remove)) {
+            std::string names;
+            for (const alerts::SavedSearch& s : alerts::load(dir).searches)
+                names += (names.empty() ? "" : ", ") + s.name;
+            throw Error(ErrorCode::BadOption, "no saved search '" + c.remove + "' in '" + dir + "'")
+                .with_hint(names.empty() ? "there are none" : "the saved searches: " + names);
+        }
         std::cerr << "removed saved search '" << c.remove << "'\n";
         return cli::kHits;
     }

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -181,7 +182,16 @@ std::vector<ReceiverState> each_receiver(const std::string& dir, const WebhookSe
     for (const Receiver& r : file.receivers)
         if (!r.secret_env.empty()) secrets.insert(r.secret_env);
     std::error_code ec;
-    if (write) fs::create_directories(dir + "/delivered", ec);
+    if (write) {
+        fs::create_directories(dir + "/delivered", ec);
+        // A receiver no longer named forgets how far it came: named again, it starts anew.
+        for (const auto& entry : fs::directory_iterator(dir + "/delivered", ec)) {
+            const std::string name = entry.path().filename().string();
+            if (std::none_of(file.receivers.begin(), file.receivers.end(),
+                             [&](const Receiver& r) { return r.name == name; }))
+                fs::remove(entry.path(), ec);
+        }
+    }
     std::vector<ReceiverState> states;
     for (const Receiver& r : file.receivers) {
         ReceiverState state{r, 0, 0, "", false};

@@ -2,6 +2,7 @@
 #include <sys/stat.h>
 
 #include <map>
+#include <set>
 #include <thread>
 
 #include "journal.hpp"
@@ -63,18 +64,23 @@ class Follower {
                 if (first_ || edited != edited_)
                     deliver(o_.dir, webhook_, [](const Receiver&) { return false; });
                 const CheckReport report = check(o_.dir, o_.defaults);
-                for (const std::string& note : report.notes) log_ << "alerts: " << note << '\n';
+                // A note is said once, not at every change while it holds.
+                std::set<std::string> notes(report.notes.begin(), report.notes.end());
+                for (const std::string& note : notes)
+                    if (!said_.count(note)) log_ << "alerts: " << note << '\n';
+                said_ = std::move(notes);
                 for (const Alert& a : report.alerts)
                     log_ << "alert " << a.n << " [" << a.search << "] " << a.article.date << ' '
                          << a.article.title << " <" << a.article.url << ">"
                          << (a.copies.empty() ? "" : "; " + also_ran(a.article, a.copies))
                          << '\n';
-                fresh = !report.alerts.empty() || first_;
+                // (An edit may name a receiver again, or mend one.)
+                fresh = !report.alerts.empty() || first_ || edited != edited_;
                 seen_ = now;
                 edited_ = edited;
                 first_ = false;
             }
-            if (waiting_ != "") log_ << "alerts: the index answers again\n";
+            if (waiting_ != "") log_ << "alerts: checking again\n";
             waiting_.clear();
         } catch (const Error& e) {
             const std::string why = e.message(Spelling::Cli);
@@ -145,6 +151,7 @@ class Follower {
     std::string commit_;
     std::int64_t edited_ = 0;
     std::string waiting_;
+    std::set<std::string> said_;
     std::map<std::string, Backoff> backoff_;
 };
 

@@ -91,6 +91,8 @@ Alert alert_of(const json& j) {
     if (j.contains("article")) a.article = copy_of(j["article"]);
     if (j.contains("copies"))
         for (const json& c : j["copies"]) a.copies.push_back(copy_of(c));
+    a.definition = j.value("definition", "");
+    a.index = j.value("index", "");
     return a;
 }
 
@@ -192,11 +194,12 @@ void Journal::seen(const SavedSearch& search, const std::vector<std::string>& ur
             {"urls", urls}});
 }
 
-const Alert& Journal::alert(const SavedSearch& search, Alert alert) {
+const Alert& Journal::alert(const SavedSearch& search, const std::string& index, Alert alert) {
     alert.n = last_alert() + 1;
     json line = json_of(alert);
     line["type"] = "alert";
     line["definition"] = definition_of(search);
+    line["index"] = index;
     record(std::move(line));
     return alerts_.back();
 }

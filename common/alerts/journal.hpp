@@ -80,8 +80,8 @@ class Journal {
     void baseline(const SavedSearch& search, const std::string& index, std::uint64_t change);
     void removed(const std::string& name);
     void seen(const SavedSearch& search, const std::vector<std::string>& urls);
-    /// Numbers the alert and records it.
-    const Alert& alert(const SavedSearch& search, Alert alert);
+    /// Numbers the alert (found in index `index`) and records it.
+    const Alert& alert(const SavedSearch& search, const std::string& index, Alert alert);
     void checked(const std::map<std::string, std::string>& searches, const std::string& index,
                  std::uint64_t change);
 

@@ -19,14 +19,24 @@ Listing list(const std::string& dir, const SearchOptions& defaults, std::size_t 
     Searcher searcher(defaults);
     listing.index_change = searcher.changes().last;
     for (const SavedSearch& search : file.searches) {
-        SearchListing entry{search, 0, 0, 0, {}};
-        if (const detail::Memory* m = journal.current(search)) {
+        SearchListing entry{search, "", 0, 0, 0, {}};
+        try {
+            options_of(search, defaults);
+        } catch (const Error& e) {
+            entry.left_out = e.message(Spelling::Cli);
+        }
+        const detail::Memory* m = journal.current(search);
+        if (m) {
             entry.baseline = m->baseline;
             entry.checked = m->checked;
         }
+        // Its alerts as now defined, on the index it follows: an edited search starts again.
+        const std::string definition = detail::definition_of(search);
         const auto& all = journal.alerts();
         for (auto it = all.rbegin(); it != all.rend(); ++it) {
-            if (it->search != search.name) continue;
+            if (it->search != search.name || it->definition != definition ||
+                (m && it->index != m->index))
+                continue;
             ++entry.alerts;
             if (entry.latest.size() >= latest) continue;
             std::vector<Copy> story = searcher.copies(it->article.url).value_or(std::vector<Copy>());
@@ -80,7 +90,8 @@ std::string render_listing_text(const Listing& listing) {
     if (listing.searches.empty())
         out += "no saved searches in '" + listing.dir + "'\n";
     for (const SearchListing& s : listing.searches) {
-        out += s.search.name + ": \"" + s.search.query + "\"" + options_text(s.search) + "\n";
+        out += s.search.name + ": " + s.search.query + options_text(s.search) + "\n";
+        if (!s.left_out.empty()) out += "  left out of the checks: " + s.left_out + "\n";
         out += "  " + std::to_string(s.alerts) + (s.alerts == 1 ? " alert" : " alerts") +
                (s.checked ? "; checked up to change " + std::to_string(s.checked) + " of " +
                                 std::to_string(listing.index_change)
@@ -113,6 +124,12 @@ std::string render_listing_json(const Listing& listing, bool targets) {
             alert["story"] = story;
             alert["story_sites"] = sites_of(l.story);
             latest.push_back(std::move(alert));
+        }
+        if (!s.left_out.empty()) {
+            searches.push_back({{"name", s.search.name}, {"query", s.search.query},
+                                {"options", s.search.options}, {"left_out", s.left_out},
+                                {"alerts", s.alerts}, {"latest", latest}});
+            continue;
         }
         searches.push_back({{"name", s.search.name},
                             {"query", s.search.query},

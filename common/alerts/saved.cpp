@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
+#include <set>
 
 #include "journal.hpp"
 #include "newsidx/alerts.hpp"
@@ -26,49 +28,81 @@ bool good_name(const std::string& name) {
            });
 }
 
+// A mistake in searches.json (or in a saved search sent over HTTP, `path` empty).
 Error file_error(const std::string& path, const std::string& what) {
-    return Error(ErrorCode::BadOption, path + ": " + what)
-        .with_hint("see docs/alerts.md for the file's form");
+    if (path.empty()) return Error(ErrorCode::BadOption, what);
+    return Error(ErrorCode::Io, path + ": " + what).with_hint("see docs/alerts.md for the file's form");
+}
+
+// Refuses a key of `j` that is none of `keys` (a misspelt key would be quietly ignored).
+void only_keys(const json& j, std::initializer_list<std::string_view> keys, const std::string& what,
+               const std::string& path) {
+    if (!j.is_object()) throw file_error(path, what + " is not a JSON object");
+    for (const auto& [key, value] : j.items()) {
+        if (std::find(keys.begin(), keys.end(), key) != keys.end()) continue;
+        std::string known;
+        for (std::string_view k : keys) known += (known.empty() ? "\"" : ", \"") + std::string(k) + "\"";
+        throw file_error(path, what + " has \"" + key + "\", which is none of " + known);
+    }
+}
+
+std::string text_of(const json& j, const std::string& key, const std::string& what,
+                    const std::string& path) {
+    if (!j.contains(key)) return {};
+    if (!j[key].is_string()) throw file_error(path, what + ": \"" + key + "\" is not text");
+    return j[key].get<std::string>();
 }
 
 Receiver receiver_of(const json& j, const std::string& path) {
+    only_keys(j, {"name", "log", "command", "webhook", "secret_env"}, "a receiver", path);
     Receiver r;
-    r.name = j.value("name", "");
+    r.name = text_of(j, "name", "a receiver", path);
+    const std::string what = "receiver '" + r.name + "'";
     for (std::string_view kind : kReceiverKinds)
         if (j.contains(std::string(kind))) {
             if (!r.kind.empty())
-                throw file_error(path, "receiver '" + r.name + "' has both " + r.kind + " and " +
-                                           std::string(kind));
+                throw file_error(path, what + " has both " + r.kind + " and " + std::string(kind));
             r.kind = kind;
-            r.target = j[std::string(kind)].get<std::string>();
+            r.target = text_of(j, std::string(kind), what, path);
         }
-    r.secret_env = j.value("secret_env", "");
+    r.secret_env = text_of(j, "secret_env", what, path);
     if (!good_name(r.name))
         throw file_error(path, "a receiver needs a \"name\" of letters, digits, '-', '_' or '.' "
                                "(got '" + r.name + "')");
     if (r.kind.empty() || r.target.empty())
-        throw file_error(path, "receiver '" + r.name + "' needs one of \"log\": FILE, "
-                               "\"command\": COMMAND or \"webhook\": URL");
+        throw file_error(path, what + " needs one of \"log\": FILE, \"command\": COMMAND or "
+                                      "\"webhook\": URL");
     if (r.kind == "webhook" && r.target.rfind("http://", 0) != 0 &&
         r.target.rfind("https://", 0) != 0)
-        throw file_error(path, "receiver '" + r.name + "': a webhook is an http:// or https:// URL");
+        throw file_error(path, what + ": a webhook is an http:// or https:// URL");
+    if (r.kind != "webhook" && !r.secret_env.empty())
+        throw file_error(path, what + ": \"secret_env\" signs webhooks only");
     return r;
 }
 
+// An option's value as the table's setter takes it: text, or a switch's true/false.
+std::string option_value(const std::string& name, const json& value, const std::string& what,
+                         const std::string& path) {
+    if (value.is_boolean()) return value.get<bool>() ? "1" : "0";
+    if (value.is_string()) return value.get<std::string>();
+    throw file_error(path, what + ": option \"" + name + "\" is " + value.type_name() +
+                               ", not text (or true/false)");
+}
+
 SavedSearch search_of(const json& j, const std::string& path) {
+    only_keys(j, {"name", "query", "options"}, "a saved search", path);
     SavedSearch s;
-    s.name = j.value("name", "");
-    s.query = j.value("query", "");
-    if (j.contains("options"))
+    s.name = text_of(j, "name", "a saved search", path);
+    const std::string what = "saved search '" + s.name + "'";
+    s.query = text_of(j, "query", what, path);
+    if (j.contains("options")) {
+        if (!j["options"].is_object()) throw file_error(path, what + ": \"options\" is not an object");
         for (const auto& [name, value] : j["options"].items())
-            s.options[name] = value.is_string() ? value.get<std::string>()
-                              : value.is_boolean() ? (value.get<bool>() ? "1" : "0")
-                                                   : value.dump();
-    if (!good_name(s.name)) {
-        const std::string what = "a saved search needs a \"name\" of letters, digits, '-', '_' "
-                                 "or '.' (got '" + s.name + "')";
-        throw path.empty() ? Error(ErrorCode::BadOption, what) : file_error(path, what);
+            s.options[name] = option_value(name, value, what, path);
     }
+    if (!good_name(s.name))
+        throw file_error(path, "a saved search needs a \"name\" of letters, digits, '-', '_' or "
+                               "'.' (got '" + s.name + "')");
     return s;
 }
 
@@ -100,7 +134,7 @@ AlertFile load(const std::string& dir) {
     AlertFile file;
     try {
         const json j = json::parse(text);
-        if (!j.is_object()) throw file_error(path, "not a JSON object");
+        only_keys(j, {"searches", "receivers"}, "the file", path);
         for (const json& s : j.value("searches", json::array()))
             file.searches.push_back(search_of(s, path));
         for (const json& r : j.value("receivers", json::array()))
@@ -161,8 +195,18 @@ SearchOptions options_of(const SavedSearch& search, const SearchOptions& default
                             " is not kept by a saved search, which keeps only what chooses "
                             "the articles that match: " NEWSIDX_OPT("since") ", " NEWSIDX_OPT(
                                 "until") ", " NEWSIDX_OPT("site") ", " NEWSIDX_OPT("lang") ", " NEWSIDX_OPT("all") " and " NEWSIDX_OPT("plain"));
-        row->set(o, row->type == OptionType::Switch ? (value == "0" || value == "false" ? "0" : "1")
-                                                    : value);
+        if (row->type == OptionType::Switch) {
+            static const std::set<std::string> on{"1", "true", "on", "yes"},
+                off{"0", "false", "off", "no"};
+            if (!on.count(value) && !off.count(value))
+                throw Error(ErrorCode::BadOption,
+                            "saved search '" + search.name + "': " + opt(name) +
+                                " is on or off (1, true, on, yes; 0, false, off, no), not '" +
+                                value + "'");
+            row->set(o, on.count(value) ? "1" : "0");
+        } else {
+            row->set(o, value);
+        }
     }
     check_options(o);
     if (o.query.find_first_not_of(" \t\r\n") == std::string::npos)

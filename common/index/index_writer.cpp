@@ -160,6 +160,11 @@ Xapian::Document IndexWriter::stamped(const Xapian::Document& doc, const std::st
     return out;
 }
 
+void IndexWriter::end_first_run() {
+    detail::guarded("writing index metadata", path_,
+                    [&] { db_.set_metadata(std::string(schema::kFirstRun.key), std::string()); });
+}
+
 void IndexWriter::settle_changes() {
     if (!stamped_ || !counts_changes_) return;
     db_.set_metadata(std::string(schema::kChanges.key), std::to_string(change_));
@@ -254,6 +259,7 @@ IndexWriter IndexWriter::open(const std::string& path, bool rebuild, const std::
         if (!replacing && stored.empty()) {
             detail::stamp_schema(db, analyzer.name());
             db.set_metadata(std::string(schema::kIndexId.key), detail::draw_index_id());
+            db.set_metadata(std::string(schema::kFirstRun.key), "going");
             // At once: an indexer killed before its first batch leaves an empty newsidx index,
             // not a Xapian index that searchers cannot tell from someone else's.
             db.commit();
@@ -386,6 +392,7 @@ IndexWriter IndexWriter::merge(std::vector<IndexWriter>& shards, IndexWriter& st
             detail::stamp_schema(merged, analyzer.name());
             merged.set_metadata(std::string(schema::kIndexId.key), identity.id);
             merged.set_metadata(std::string(schema::kChanges.key), std::to_string(identity.changes));
+            merged.set_metadata(std::string(schema::kFirstRun.key), std::string());
             // An interim index: commit often.
             apply_plan(merged, plan.valid() ? plan.get() : plan_clusters(merged, false), 10000);
             merged.set_metadata(std::string(schema::kClusters.key), std::string());

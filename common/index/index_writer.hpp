@@ -83,6 +83,10 @@ class IndexWriter {
     /// The index's shard of a set ("K/N", kShard), or empty for a whole index.
     std::string shard() const;
 
+    /// Records at the next commit that the index's first run (if this is it) has ended
+    /// (schema::kFirstRun).
+    void end_first_run();
+
     /// Records the index's shard ("K/N", or empty for a whole index) at the next commit.
     void set_shard(const std::string& spec);
 

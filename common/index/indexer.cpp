@@ -710,6 +710,7 @@ class Run {
                   });
         });
         writer_->set_elsewhere(ledger_.elsewhere_now());
+        writer_->end_first_run();
         observer_.on_commit();
         writer_->commit();
     }

@@ -565,7 +565,8 @@ IndexChanges Searcher::changes() {
         set_.reopen();
         return IndexChanges{
             set_.metadata(std::string(schema::kIndexId.key)),
-            std::strtoull(set_.metadata(std::string(schema::kChanges.key)).c_str(), nullptr, 10)};
+            std::strtoull(set_.metadata(std::string(schema::kChanges.key)).c_str(), nullptr, 10),
+            set_.metadata(std::string(schema::kFirstRun.key)) == "going"};
     });
 }
 

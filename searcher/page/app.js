@@ -442,9 +442,12 @@ async function runOrigin(s, mine) {
 function drawAlert(a) {
   const li = el("li", { class: "hit alert", dir: direction(a.article.title), "data-url": a.article.url });
   li.append(el("h3", { dir: "auto" }, el("a", { href: a.article.url, rel: "noopener noreferrer" }, a.article.title || a.article.url)));
+  // Where the story ran besides, as the index holds it now (as searcher --alerts says it).
   const others = (a.story_sites || []).filter((site) => site !== a.article.site);
-  li.append(el("div", { class: "meta", dir: "ltr" }, `#${a.n} \u00b7 ${a.article.date} \u00b7 ${a.article.site}` +
-    (others.length ? ` \u00b7 also ran on ${others.length} other site${others.length === 1 ? "" : "s"}: ${others.join(", ")}` : "") +
+  const more = (a.story || []).filter((c) => c.url !== a.article.url).length;
+  const also = others.length ? ` \u00b7 also ran on ${others.length} other site${others.length === 1 ? "" : "s"}: ${others.join(", ")}`
+    : more ? ` \u00b7 ran ${more} more time${more === 1 ? "" : "s"} on ${a.article.site}` : "";
+  li.append(el("div", { class: "meta", dir: "ltr" }, `#${a.n} \u00b7 ${a.article.date} \u00b7 ${a.article.site}` + also +
     ` \u00b7 found ${a.at.replace("T", " ").replace("Z", " UTC")}`));
   return li;
 }
@@ -470,9 +473,9 @@ async function runAlerts(mine) {
   const items = body.searches.map((s) => {
     const opts = Object.entries(s.options).map(([k, v]) => ` ${k}:${v}`).join("");
     const li = el("li", { class: "saved", "data-name": s.name });
-    li.append(el("h2", {}, s.name, " ", el("span", { class: "query", dir: "auto" }, `\u201c${s.query}\u201d${opts}`)));
-    li.append(el("p", { class: "meta" }, `${s.alerts} alert${s.alerts === 1 ? "" : "s"} \u00b7 ` +
-      (s.checked ? `checked up to change ${s.checked}` : "not checked yet")));
+    li.append(el("h2", {}, s.name, el("span", { class: "query", dir: "auto" }, `: ${s.query}${opts}`)));
+    li.append(el("p", { class: "meta" }, s.left_out ? `left out of the checks: ${s.left_out}`
+      : `${s.alerts} alert${s.alerts === 1 ? "" : "s"} \u00b7 ` + (s.checked ? `checked up to change ${s.checked}` : "not checked yet")));
     li.append(el("ol", { class: "hits" }, ...s.latest.map(drawAlert)));
     return li;
   });

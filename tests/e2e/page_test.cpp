@@ -476,7 +476,7 @@ TEST_F(PageTest, TheAlertsViewListsSavedSearchesAndTheirStories) {
     EXPECT_EQ(b.eval("return location.search"), "?view=alerts");
     EXPECT_EQ(b.eval("return document.getElementById('save-alert').hidden"), true);
     EXPECT_EQ(b.eval("return [...document.querySelectorAll('#hits .saved h2')].map(h => h.textContent).join('|')"),
-              "guarantees \u201csecurity guarantees\u201d|quiet \u201cbudget\u201d site:nowhere.example");
+              "guarantees: security guarantees|quiet: budget site:nowhere.example");
     EXPECT_EQ(b.eval("return document.querySelector('[data-name=guarantees] .alert h3 a').href"),
               "https://news.example.org/2026/12/04/delta-pact");
     const json meta = b.eval("return document.querySelector('[data-name=guarantees] .alert .meta').textContent");

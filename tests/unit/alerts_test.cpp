@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <random>
 #include <set>
@@ -446,6 +447,108 @@ TEST_F(AlertsTest, AMovedFileDoesNotAlertAgain) {
         EXPECT_TRUE(alerts::check(alerts(), defaults()).alerts.empty())
             << (mode == BuildMode::Direct ? "in place" : "in bulk");
     }
+}
+
+// A run's observer that checks the saved searches once, half-way through the run.
+class CheckingObserver : public IndexObserver {
+  public:
+    explicit CheckingObserver(std::function<void()> check) : check_(std::move(check)) {}
+    void on_rejected(const RecordError&) override {}
+    void on_warning(const std::string&) override {}
+    void on_progress(std::uint64_t done, std::uint64_t, std::uint64_t, std::uint64_t) override {
+        if (done == 2) check_();
+    }
+
+  private:
+    std::function<void()> check_;
+};
+
+// The index deleted and made again from nothing while searches follow it: the first run's
+// articles are the archive, not news, however far the run has come when a check looks.
+TEST_F(AlertsTest, AnIndexMadeAgainIsAnArchiveUntilItsFirstRunEnds) {
+    alerts::add_search(alerts(), {"ferry", "ferryboat", {}}, defaults());
+    fs::remove_all(db());
+    for (int s = 10; s < 15; ++s) write({s, s, "b.example"});
+    alerts::CheckReport during;
+    CheckingObserver observer([&] { during = alerts::check(alerts(), defaults()); });
+    IndexOptions o;
+    o.db_path = db();
+    o.inputs = {corpus()};
+    o.mode = BuildMode::Direct;
+    o.jobs = 1;
+    run_index(o, observer);
+    EXPECT_TRUE(during.alerts.empty());
+    ASSERT_EQ(during.notes.size(), 1u);
+    EXPECT_EQ(during.notes[0], "the index's first run is still going: what it indexes is the "
+                               "archive, and saved searches start after it");
+    alerts::CheckReport after = alerts::check(alerts(), defaults());
+    EXPECT_TRUE(after.alerts.empty());
+    ASSERT_EQ(after.notes.size(), 1u);
+    EXPECT_NE(after.notes[0].find("of a new index"), std::string::npos) << after.notes[0];
+    write({20, 20, "b.example"});
+    index(BuildMode::Direct, false);
+    EXPECT_EQ(alerts::check(alerts(), defaults()).alerts.size(), 1u);
+}
+
+TEST_F(AlertsTest, AMisspeltKeyOrAValueOfTheWrongKindIsRefused) {
+    fs::create_directories(alerts());
+    const auto refused = [&](const std::string& text) -> std::string {
+        write_file(alerts() + "/searches.json", text);
+        try {
+            alerts::load(alerts());
+        } catch (const Error& e) {
+            return std::string(e.what()).substr(alerts().size() + 16);  // after "…/searches.json: "
+        }
+        return "accepted";
+    };
+    EXPECT_EQ(refused(R"({"recievers": []})"),
+              "the file has \"recievers\", which is none of \"searches\", \"receivers\"");
+    EXPECT_EQ(refused(R"({"searches": [{"name": "x", "query": "a", "option": {}}]})"),
+              "a saved search has \"option\", which is none of \"name\", \"query\", \"options\"");
+    EXPECT_EQ(refused(R"({"searches": [{"name": "x", "query": "a", "options": {"site": null}}]})"),
+              "saved search 'x': option \"site\" is null, not text (or true/false)");
+    EXPECT_EQ(refused(R"({"receivers": [{"name": "l", "log": "f", "secret_env": "S"}]})"),
+              "receiver 'l': \"secret_env\" signs webhooks only");
+    EXPECT_EQ(refused(R"({"searches": [{"name": "x", "query": "a", "options": {"all": true}}]})"),
+              "accepted");
+    try {
+        alerts::options_of({"x", "a", {{"all", "maybe"}}}, defaults());
+        FAIL() << "accepted";
+    } catch (const Error& e) {
+        EXPECT_EQ(std::string(e.what()),
+                  "saved search 'x': --all is on or off (1, true, on, yes; 0, false, off, no), "
+                  "not 'maybe'");
+    }
+}
+
+// A copy, after --since, of a story the archive had before it is no news to the search.
+TEST_F(AlertsTest, AStoryFromBeforeSinceIsNoNewsAfterIt) {
+    alerts::add_search(alerts(), {"recent", "ferryboat", {{"since", "2026-04-10"}}}, defaults());
+    write({2, 20, "b.example"});   // story 2 (day 2 in the archive) again, on day 20
+    write({14, 21, "b.example"});  // a new story
+    index(BuildMode::Direct, false);
+    const alerts::CheckReport r = alerts::check(alerts(), defaults());
+    ASSERT_EQ(r.alerts.size(), 1u);
+    EXPECT_EQ(r.alerts[0].article.url, (Piece{14, 21, "b.example"}.url()));
+}
+
+TEST_F(AlertsTest, AReceiverNamedAgainStartsAnew) {
+    alerts::add_search(alerts(), {"ferry", "ferryboat", {}}, defaults());
+    const std::string with = R"({"searches": [{"name": "ferry", "query": "ferryboat"}], )"
+                             R"("receivers": [{"name": "log", "log": "log.jsonl"}]})";
+    const std::string without = R"({"searches": [{"name": "ferry", "query": "ferryboat"}]})";
+    write_file(alerts() + "/searches.json", with);
+    alerts::deliver(alerts(), {});
+    write_file(alerts() + "/searches.json", without);
+    write({10, 10, "a.example"});
+    index(BuildMode::Direct, false);
+    ASSERT_EQ(alerts::check(alerts(), defaults()).alerts.size(), 1u);
+    alerts::deliver(alerts(), {});
+    EXPECT_FALSE(fs::exists(alerts() + "/delivered/log"));
+    write_file(alerts() + "/searches.json", with);
+    const auto states = alerts::deliver(alerts(), {});
+    EXPECT_EQ(states[0].delivered, 1u);
+    EXPECT_FALSE(fs::exists(alerts() + "/log.jsonl")) << "alert 1 came while it was not named";
 }
 
 }  // namespace

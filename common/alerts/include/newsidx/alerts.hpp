@@ -90,6 +90,8 @@ struct Alert {
     std::uint64_t change = 0;     ///< the index's last change when the check found it
     Copy article;                 ///< the story's first article (by date, then URL) in the batch
     std::vector<Copy> copies;     ///< the story's other new articles that matched, by date
+    /// The journal's own (not in alert_json()): the search's definition and the index then.
+    std::string definition, index;
 };
 
 /// Where a story also ran, beside its article `first`: "also ran on 2 other sites: a.example,
@@ -159,6 +161,7 @@ void follow(const FollowOptions& options, const WebhookSender& webhook, std::ost
 /// A saved search as --alerts lists it.
 struct SearchListing {
     SavedSearch search;
+    std::string left_out;        ///< why the checks leave it out (a mistake in it), if they do
     std::uint64_t baseline = 0;  ///< the change it started after (0: not yet checked)
     std::uint64_t checked = 0;   ///< the last change it checked
     std::uint64_t alerts = 0;    ///< how many it raised

@@ -241,6 +241,7 @@ struct ChangeWindow {
 struct IndexChanges {
     std::string id;
     std::uint64_t last = 0;
+    bool first_run = false;  ///< the index's first run is still going: its articles are the archive
 };
 
 /// What --show, --copies and --like say of an article the index does not have: "no article
