@@ -87,9 +87,16 @@ int run(const Command& c, const SearchOptions& options,
     if (!c.add.empty()) {
         alerts::SavedSearch search{c.add, "", given};
         for (const std::string& w : words) search.query += (search.query.empty() ? "" : " ") + w;
-        const bool replaced = alerts::add_search(dir, search, options);
-        std::cerr << (replaced ? "replaced" : "saved") << " search '" << c.add << "' in '" << dir
-                  << "/searches.json': it alerts on new stories indexed from now on\n";
+        const alerts::Added added = alerts::add_search(dir, search, options);
+        std::cerr << (added.unchanged  ? "search '" + c.add + "' is saved already, as it is, in '"
+                      : added.replaced ? "replaced search '" + c.add + "' in '"
+                                       : "saved search '" + c.add + "' in '")
+                  << dir << "/searches.json'"
+                  << (added.unchanged ? "\n"
+                      : added.after_first_run
+                          ? ": the index's first run is going on; it alerts on new stories "
+                            "indexed after that run\n"
+                          : ": it alerts on new stories indexed from now on\n");
         return cli::kHits;
     }
     if (!words.empty())

@@ -809,8 +809,9 @@ void Service::alerts_change(const httplib::Request& req, httplib::Response& res)
             return;
         }
         const alerts::SavedSearch search = alerts::parse_saved_search(req.body);
-        const bool replaced = alerts::add_search(dir, search, config_.defaults);
-        send_json(res, 200, Json{{"saved", search.name}, {"replaced", replaced}}.dump());
+        const alerts::Added added = alerts::add_search(dir, search, config_.defaults);
+        send_json(res, 200, Json{{"saved", search.name}, {"replaced", added.replaced},
+                                 {"unchanged", added.unchanged}}.dump());
     } catch (const Error& e) {
         send_error(res, e);
     }

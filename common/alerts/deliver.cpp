@@ -66,13 +66,21 @@ std::string last_line(const std::string& path) {
 Delivery to_log(Receiver r, const Alert& alert, const std::string& line, const std::string& dir) {
     // A relative file is the alerts folder's, whatever folder the process runs in.
     if (!r.target.empty() && r.target[0] != '/') r.target = dir + "/" + r.target;
+    std::string text = line + "\n";
     try {
-        const json last = json::parse(last_line(r.target));
-        if (last.value("search", "") == alert.search && last.value("n", std::uint64_t{0}) >= alert.n)
+        const std::string last_text = last_line(r.target);
+        const json last = json::parse(last_text);
+        if (last.value("n", std::uint64_t{0}) == alert.n && last.value("search", "") == alert.search &&
+            last.contains("article") && last["article"].value("url", "") == alert.article.url)
             return {true, ""};
     } catch (const json::exception&) {
     }
-    const std::string text = line + "\n";
+    // A line cut short (a full disk) is ended first, so that this one stays whole.
+    std::ifstream end(r.target, std::ios::binary | std::ios::ate);
+    if (end && end.tellg() > 0) {
+        end.seekg(-1, std::ios::end);
+        if (end.get() != '\n') text = "\n" + text;
+    }
     const int fd = ::open(r.target.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (fd < 0) return {false, r.target + ": " + std::strerror(errno)};
     bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
@@ -174,6 +182,7 @@ Delivery to_command(const Receiver& r, const Alert& alert, const std::string& li
 std::vector<ReceiverState> each_receiver(const std::string& dir, const WebhookSender& webhook,
                                          const std::function<bool(const Receiver&)>& due,
                                          bool write) {
+    if (!fs::exists(detail::searches_path(dir))) return {};  // nothing to deliver, nothing made
     std::optional<detail::FolderLock> lock;  // one deliverer at a time
     if (write) lock.emplace(dir, "deliver.lock");
     const AlertFile file = load(dir);

@@ -59,7 +59,9 @@ class Follower {
             }
             const IndexChanges now = Searcher(o_.defaults).changes();
             commit_ = commit;
-            if (first_ || now.id != seen_.id || now.last != seen_.last || edited != edited_) {
+            if (first_ || now.id != seen_.id || now.last != seen_.last ||
+                now.first_run != seen_.first_run || edited != edited_) {
+                if (edited != edited_) backoff_.clear();  // a receiver mended, or named again
                 // Receivers named for the first time start after the alerts made so far.
                 if (first_ || edited != edited_)
                     deliver(o_.dir, webhook_, [](const Receiver&) { return false; });
@@ -98,8 +100,9 @@ class Follower {
         for (const std::string& db : o_.defaults.db_paths) {
             struct stat st {};
             if (::stat((db + "/iamglass").c_str(), &st) == 0)
-                stamp += std::to_string(st.st_ino) + ":" + std::to_string(st.st_mtim.tv_sec) + ":" +
-                         std::to_string(st.st_mtim.tv_nsec) + " ";
+                stamp += std::to_string(st.st_ino) + ":" + std::to_string(st.st_size) + ":" +
+                         std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec) +
+                         ":" + std::to_string(st.st_ctim.tv_nsec) + " ";
         }
         return stamp;
     }

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -49,7 +50,20 @@ FolderLock::~FolderLock() {
 }
 
 std::string definition_of(const SavedSearch& search) {
-    const std::string text = json{{"query", search.query}, {"options", search.options}}.dump();
+    // Spaces around and between the words, and an "all" that says the default, change nothing.
+    std::string query;
+    for (std::size_t i = 0; i < search.query.size(); ++i) {
+        const bool space = std::isspace(static_cast<unsigned char>(search.query[i]));
+        if (!space) query += search.query[i];
+        else if (!query.empty() && query.back() != ' ') query += ' ';
+    }
+    while (!query.empty() && query.back() == ' ') query.pop_back();
+    std::map<std::string, std::string> options = search.options;
+    if (const auto all = options.find("all");
+        all != options.end() && (all->second == "1" || all->second == "true" ||
+                                 all->second == "on" || all->second == "yes"))
+        options.erase(all);
+    const std::string text = json{{"query", query}, {"options", options}}.dump();
     char buf[17];
     std::snprintf(buf, sizeof buf, "%016llx",
                   static_cast<unsigned long long>(XXH3_64bits(text.data(), text.size())));
@@ -150,6 +164,8 @@ void Journal::apply(const json& line) {
         fresh.definition = line.value("definition", "");
         fresh.index = line.value("index", "");
         fresh.baseline = fresh.checked = line.value("change", std::uint64_t{0});
+        fresh.after_archive = line.value("after_archive", false);
+        fresh.first_alert = alerts_.empty() ? 0 : alerts_.back().n;
     } else if (type == "removed") {
         memories_.erase(name);
     } else if (type == "checked") {
@@ -179,9 +195,18 @@ void Journal::record(json line) {
     pending_ += line.dump() + '\n';
 }
 
-void Journal::baseline(const SavedSearch& search, const std::string& index, std::uint64_t change) {
-    record({{"type", "baseline"}, {"search", search.name}, {"definition", definition_of(search)},
-            {"index", index}, {"change", change}, {"at", now_utc()}});
+void Journal::baseline(const SavedSearch& search, const std::string& index, std::uint64_t change,
+                       bool after_archive) {
+    json line{{"type", "baseline"}, {"search", search.name}, {"definition", definition_of(search)},
+              {"index", index}, {"change", change}, {"at", now_utc()}};
+    if (after_archive) line["after_archive"] = true;
+    record(std::move(line));
+}
+
+std::vector<std::string> Journal::names() const {
+    std::vector<std::string> names;
+    for (const auto& [name, memory] : memories_) names.push_back(name);
+    return names;
 }
 
 void Journal::removed(const std::string& name) {

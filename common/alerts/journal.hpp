@@ -3,6 +3,7 @@
 // Its lines, one JSON object each, by "type":
 //   journal   the first line: the journal's id (receivers' marks name it)
 //   baseline  a search (name and definition) starts after change `change` of index `index`
+//             (or, with "after_archive", after the end of that index's first run)
 //   removed   a search was removed: it remembers nothing
 //   alert     an alert, numbered `n` from 1 (alert_json(), with the type and definition)
 //   seen      articles (`urls`) that matched a search without alerting (copies of a story it
@@ -55,6 +56,9 @@ struct Memory {
     std::string index;             ///< the index its baseline and checks were made on
     std::uint64_t baseline = 0;
     std::uint64_t checked = 0;
+    /// Saved while the index's first run was going: its baseline is where that run ends.
+    bool after_archive = false;
+    std::uint64_t first_alert = 0;  ///< the journal's last alert before its baseline
     std::set<std::string> seen;    ///< URLs of the new articles that matched it, alerted or not
 };
 
@@ -76,8 +80,13 @@ class Journal {
     const std::vector<Alert>& alerts() const { return alerts_; }
     std::uint64_t last_alert() const { return alerts_.empty() ? 0 : alerts_.back().n; }
 
-    /// Records a line (and applies it to the memories); written by sync().
-    void baseline(const SavedSearch& search, const std::string& index, std::uint64_t change);
+    /// The names of the searches it remembers.
+    std::vector<std::string> names() const;
+
+    /// Records a line (and applies it to the memories); written by sync(). A baseline
+    /// `after_archive` waits for the end of the index's first run.
+    void baseline(const SavedSearch& search, const std::string& index, std::uint64_t change,
+                  bool after_archive = false);
     void removed(const std::string& name);
     void seen(const SavedSearch& search, const std::vector<std::string>& urls);
     /// Numbers the alert (found in index `index`) and records it.

@@ -16,13 +16,16 @@ Listing list(const std::string& dir, const SearchOptions& defaults, std::size_t 
     listing.dir = dir;
     const AlertFile file = load(dir);
     const detail::Journal journal(dir, detail::Journal::Access::Read);
-    Searcher searcher(defaults);
+    const IndexSet set = IndexSet::open(defaults.db_paths, {defaults.timeout_ms, defaults.allow_partial});
+    Searcher searcher(defaults, set);
     listing.index_change = searcher.changes().last;
     for (const SavedSearch& search : file.searches) {
         SearchListing entry{search, "", 0, 0, 0, {}};
-        try {
-            options_of(search, defaults);
+        try {  // what the checks would leave out: an option or a query that cannot run
+            const SearchOptions options = options_of(search, defaults);
+            Searcher(options, set).new_matches(search.query, {0, 0, 0});
         } catch (const Error& e) {
+            if (e.code() != ErrorCode::BadOption && e.code() != ErrorCode::BadQuery) throw;
             entry.left_out = e.message(Spelling::Cli);
         }
         const detail::Memory* m = journal.current(search);
@@ -35,7 +38,7 @@ Listing list(const std::string& dir, const SearchOptions& defaults, std::size_t 
         const auto& all = journal.alerts();
         for (auto it = all.rbegin(); it != all.rend(); ++it) {
             if (it->search != search.name || it->definition != definition ||
-                (m && it->index != m->index))
+                (m && (it->index != m->index || it->n <= m->first_alert)))
                 continue;
             ++entry.alerts;
             if (entry.latest.size() >= latest) continue;
@@ -101,7 +104,9 @@ std::string render_listing_text(const Listing& listing) {
             const Copy& a = l.alert.article;
             out += "  #" + std::to_string(l.alert.n) + "  " + a.date + "  " + a.title + "\n";
             out += "       " + a.url + "\n";
-            if (const std::string also = also_ran(a, l.story); !also.empty())
+            if (l.story.empty())
+                out += "       (no longer in the index)\n";
+            else if (const std::string also = also_ran(a, l.story); !also.empty())
                 out += "       " + also + "\n";
         }
     }
@@ -122,6 +127,7 @@ std::string render_listing_json(const Listing& listing, bool targets) {
             for (const Copy& c : l.story)
                 story.push_back({{"date", c.date}, {"site", c.site}, {"url", c.url}, {"title", c.title}});
             alert["story"] = story;
+            alert["in_index"] = !l.story.empty();
             alert["story_sites"] = sites_of(l.story);
             latest.push_back(std::move(alert));
         }

@@ -83,6 +83,9 @@ Receiver receiver_of(const json& j, const std::string& path) {
 // An option's value as the table's setter takes it: text, or a switch's true/false.
 std::string option_value(const std::string& name, const json& value, const std::string& what,
                          const std::string& path) {
+    const SearchOption* row = search_option(name);
+    if (value.is_boolean() && row && row->type != OptionType::Switch)
+        throw file_error(path, what + ": option \"" + name + "\" is text, not true/false");
     if (value.is_boolean()) return value.get<bool>() ? "1" : "0";
     if (value.is_string()) return value.get<std::string>();
     throw file_error(path, what + ": option \"" + name + "\" is " + value.type_name() +
@@ -135,6 +138,9 @@ AlertFile load(const std::string& dir) {
     try {
         const json j = json::parse(text);
         only_keys(j, {"searches", "receivers"}, "the file", path);
+        for (const char* list : {"searches", "receivers"})
+            if (j.contains(list) && !j[list].is_array())
+                throw file_error(path, std::string("\"") + list + "\" is not a list ([...])");
         for (const json& s : j.value("searches", json::array()))
             file.searches.push_back(search_of(s, path));
         for (const json& r : j.value("receivers", json::array()))
@@ -215,7 +221,7 @@ SearchOptions options_of(const SavedSearch& search, const SearchOptions& default
     return o;
 }
 
-bool add_search(const std::string& dir, const SavedSearch& search, const SearchOptions& defaults) {
+Added add_search(const std::string& dir, const SavedSearch& search, const SearchOptions& defaults) {
     const SearchOptions options = options_of(search, defaults);
     Searcher searcher(options);
     searcher.search(options.query);  // a query the index cannot run is refused now
@@ -224,21 +230,26 @@ bool add_search(const std::string& dir, const SavedSearch& search, const SearchO
     AlertFile file = load(dir);
     const auto same = std::find_if(file.searches.begin(), file.searches.end(),
                                    [&](const SavedSearch& s) { return s.name == search.name; });
-    const bool replaced = same != file.searches.end();
-    const bool unchanged = replaced && *same == search;
-    if (replaced)
+    Added added;
+    added.replaced = same != file.searches.end();
+    const bool unchanged =
+        added.replaced && detail::definition_of(*same) == detail::definition_of(search);
+    if (added.replaced)
         *same = search;
     else
         file.searches.push_back(search);
     detail::Journal journal(dir, detail::Journal::Access::Write);
-    // The same search saved again, as it is, keeps its place; a new or edited one starts now.
+    // The same search saved again keeps its place; a new or edited one starts now, or, while
+    // the index's first run goes on, where that run ends.
     const detail::Memory* known = journal.current(search);
-    if (!unchanged || !known || known->index != changes.id) {
-        journal.baseline(search, changes.id, changes.last);
+    added.unchanged = unchanged && known && known->index == changes.id;
+    added.after_first_run = !added.unchanged && changes.first_run;
+    if (!added.unchanged) {
+        journal.baseline(search, changes.id, changes.first_run ? 0 : changes.last, changes.first_run);
         journal.sync();
     }
     save(dir, file);
-    return replaced;
+    return added;
 }
 
 bool remove_search(const std::string& dir, const std::string& name) {
@@ -248,11 +259,12 @@ bool remove_search(const std::string& dir, const std::string& name) {
                                  [&](const SavedSearch& s) { return s.name == name; });
     if (it == file.searches.end()) return false;
     file.searches.erase(it);
-    // Forgotten: saved again, it starts from then.
+    save(dir, file);
+    // Forgotten: saved again, it starts from then. (Should this not be written, the next check
+    // forgets it: it is not in the file.)
     detail::Journal journal(dir, detail::Journal::Access::Write);
     journal.removed(name);
     journal.sync();
-    save(dir, file);
     return true;
 }
 

@@ -161,8 +161,12 @@ Xapian::Document IndexWriter::stamped(const Xapian::Document& doc, const std::st
 }
 
 void IndexWriter::end_first_run() {
-    detail::guarded("writing index metadata", path_,
-                    [&] { db_.set_metadata(std::string(schema::kFirstRun.key), std::string()); });
+    detail::guarded("writing index metadata", path_, [&] {
+        const std::string key(schema::kFirstRun.key);
+        if (db_.get_metadata(key) != "going") return;
+        // The change the next commit takes, or the last one when it writes no article.
+        db_.set_metadata(key, "ended " + std::to_string(stamped_ ? change_ : change_ - 1));
+    });
 }
 
 void IndexWriter::settle_changes() {
@@ -176,7 +180,8 @@ IndexWriter::Identity IndexWriter::identity() const {
     return detail::guarded("reading index metadata", path_, [&] {
         Identity identity{db_.get_metadata(std::string(schema::kIndexId.key)),
                           std::strtoull(db_.get_metadata(std::string(schema::kChanges.key)).c_str(),
-                                        nullptr, 10)};
+                                        nullptr, 10),
+                          db_.get_metadata(std::string(schema::kFirstRun.key))};
         if (identity.id.empty()) identity.id = detail::draw_index_id();
         return identity;
     });
@@ -271,7 +276,8 @@ IndexWriter IndexWriter::open(const std::string& path, bool rebuild, const std::
 }
 
 IndexWriter IndexWriter::create_shard(const std::string& path, const Analyzer& analyzer,
-                                      std::uint64_t change, const std::string& origins) {
+                                      std::uint64_t change, const std::string& origins,
+                                      const AddedById& removed) {
     try {
         Xapian::WritableDatabase db(
             path, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC | Xapian::DB_BACKEND_GLASS);
@@ -281,6 +287,7 @@ IndexWriter IndexWriter::create_shard(const std::string& path, const Analyzer& a
         shard.counts_changes_ = false;        // merge() writes the run's number
         shard.change_ = change;
         if (!origins.empty()) shard.origins_.emplace(origins);
+        shard.removed_added_ = removed;
         return shard;
     } catch (...) {
         detail::rethrow_xapian_error("creating index shard", path);
@@ -392,7 +399,7 @@ IndexWriter IndexWriter::merge(std::vector<IndexWriter>& shards, IndexWriter& st
             detail::stamp_schema(merged, analyzer.name());
             merged.set_metadata(std::string(schema::kIndexId.key), identity.id);
             merged.set_metadata(std::string(schema::kChanges.key), std::to_string(identity.changes));
-            merged.set_metadata(std::string(schema::kFirstRun.key), std::string());
+            merged.set_metadata(std::string(schema::kFirstRun.key), identity.first_run);
             // An interim index: commit often.
             apply_plan(merged, plan.valid() ? plan.get() : plan_clusters(merged, false), 10000);
             merged.set_metadata(std::string(schema::kClusters.key), std::string());

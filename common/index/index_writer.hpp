@@ -33,14 +33,24 @@ class IndexWriter {
     struct Identity {
         std::string id;            ///< 16 hex digits
         std::uint64_t changes = 0; ///< the last change number
+        std::string first_run;     ///< schema::kFirstRun's value: "going", "ended N" or empty
     };
+
+    /// The kAddedSlot values of the articles this writer deleted, by id term (a bulk run's
+    /// shards take them: its moved files' articles were deleted before the shards began).
+    using AddedById = std::unordered_map<std::string, std::string>;
 
     /// Creates a scratch shard for a bulk build: written without fsync (a crash discards it),
     /// merged into the real index by merge(). Its articles are stamped with change number
     /// `change`, and each keeps the kAddedSlot its URL has in the index at `origins` (when not
-    /// empty: the index the run updates or rebuilds). Throws Error(NotWritable).
+    /// empty: the index the run updates or rebuilds, as last committed) or in `removed`.
+    /// Throws Error(NotWritable).
     static IndexWriter create_shard(const std::string& path, const Analyzer& analyzer,
-                                    std::uint64_t change = 0, const std::string& origins = "");
+                                    std::uint64_t change = 0, const std::string& origins = "",
+                                    const AddedById& removed = {});
+
+    /// What this writer deleted (AddedById).
+    const AddedById& removed_added() const { return removed_added_; }
 
     /// Where the same URL reached several documents (in one shard or several), keeps the one
     /// from the greatest path
@@ -56,7 +66,8 @@ class IndexWriter {
     /// Commits and closes the shards and `states` (a shard that holds only the file states of
     /// the run), compacts them (and the index at `old_index`, unless empty) into a new index at
     /// `dest`, where the file states are those of `states` wherever it has one, with
-    /// `identity` (the index's id, the run's change number). Returns the new
+    /// `identity` (the index's id, the run's change number, its first run's state). Returns the
+    /// new
     /// index opened for writing, so that its lock is held from before it is swapped in until
     /// the run ends. Throws Error.
     static IndexWriter merge(std::vector<IndexWriter>& shards, IndexWriter& states,
@@ -83,8 +94,8 @@ class IndexWriter {
     /// The index's shard of a set ("K/N", kShard), or empty for a whole index.
     std::string shard() const;
 
-    /// Records at the next commit that the index's first run (if this is it) has ended
-    /// (schema::kFirstRun).
+    /// Records at the next commit that the index's first run (if this is it) has completed,
+    /// with the change the commit takes (schema::kFirstRun).
     void end_first_run();
 
     /// Records the index's shard ("K/N", or empty for a whole index) at the next commit.
@@ -185,7 +196,7 @@ class IndexWriter {
     std::optional<Xapian::Database> origins_;  // scratch shards: the index the run updates
     // The kAddedSlot of the articles this writer deleted, by id term: a moved file's article,
     // deleted at its old path and written at its new one, keeps it.
-    std::unordered_map<std::string, std::string> removed_added_;
+    AddedById removed_added_;
 };
 
 }  // namespace newsidx

@@ -710,7 +710,7 @@ class Run {
                   });
         });
         writer_->set_elsewhere(ledger_.elsewhere_now());
-        writer_->end_first_run();
+        if (!stats_.interrupted) writer_->end_first_run();  // a stopped first run goes on later
         observer_.on_commit();
         writer_->commit();
     }
@@ -744,12 +744,14 @@ class Run {
         // index they replace (a rebuild's too: it adds no URL the old index had).
         identity_ = writer_->identity();
         ++identity_.changes;
+        // The index as last committed (the vanished files' deletions are not, unless Xapian
+        // flushed them: what the writer deleted goes to the shards too).
         const std::string origins =
-            writer_->size() > 0 ? writer_->path() : std::string();
+            options_.rebuild || !was_empty_ ? writer_->path() : std::string();
         for (unsigned j = 0; j < jobs; ++j)
             scratch.writers.push_back(IndexWriter::create_shard(
                 detail::scratch_shard(scratch.build, j), writer_->analyzer(), identity_.changes,
-                origins));
+                origins, writer_->removed_added()));
         states_.emplace(IndexWriter::create_shard(scratch.build + "/states", writer_->analyzer()));
         states_->set_shard(shard_.text());  // carried into the merged index
         ledger_.use_states(*states_);
@@ -819,6 +821,9 @@ class Run {
         const bool with_old = !options_.rebuild && (writer_->size() > 0 || !was_empty_);
         // The merged index is opened, and so locked, before it is swapped in: from here to the
         // end of the run both the old and the new index are this run's.
+        // A first run that completes here ends the archive; one stopped goes on at the next run.
+        if (identity_.first_run == "going" && !stats_.interrupted)
+            identity_.first_run = "ended " + std::to_string(identity_.changes);
         IndexWriter merged =
             IndexWriter::merge(scratch.writers, *states_, with_old ? options_.db_path : "",
                                scratch.next, writer_->analyzer(), identity_);

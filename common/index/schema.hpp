@@ -142,9 +142,10 @@ inline constexpr MetadataKey kChanges{"newsidx.changes", "the last change number
 /// Drawn when an index is created, kept by every bulk merge and rebuild: a saved search's
 /// watermark belongs to one index, and an index made again from nothing is another.
 inline constexpr MetadataKey kIndexId{"newsidx.id", "16 hex digits drawn at creation"};
-/// "going" from a new index's creation until its first run ends: its articles are the archive,
-/// which saved searches do not take for news (they start after it).
-inline constexpr MetadataKey kFirstRun{"newsidx.first_run", "'going' until a new index's first run ends"};
+/// "going" from a new index's creation until its first run completes, then "ended N" (N: the
+/// last change of that run): its articles are the archive, which saved searches do not take
+/// for news (they start after change N). A stopped first run leaves it "going".
+inline constexpr MetadataKey kFirstRun{"newsidx.first_run", "'going', then 'ended N'"};
 // clang-format on
 
 inline constexpr std::array<const MetadataKey*, 10> kMetadataKeys{

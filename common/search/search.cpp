@@ -241,6 +241,16 @@ ranking::RankedQuery Searcher::configure(Xapian::Enquire& enquire, const Xapian:
     return ranked;
 }
 
+namespace {
+
+// Filters `a` and `b` both (either may be empty: no filter).
+Xapian::Query both(const Xapian::Query& a, const Xapian::Query& b) {
+    if (a.empty()) return b;
+    return b.empty() ? a : Xapian::Query(Xapian::Query::OP_AND, a, b);
+}
+
+}  // namespace
+
 Xapian::doccount Searcher::each_match(const std::string& query,
                                       const std::function<void(const Hit&)>& emit) {
     return each_match(query, Xapian::Query(), emit);
@@ -249,10 +259,7 @@ Xapian::doccount Searcher::each_match(const std::string& query,
 Xapian::doccount Searcher::each_match(const std::string& query, const Xapian::Query& filter,
                                       const std::function<void(const Hit&)>& emit) {
     BuiltQuery built = built_for(query);
-    if (!filter.empty())
-        built.filter = built.filter.empty()
-                           ? filter
-                           : Xapian::Query(Xapian::Query::OP_AND, built.filter, filter);
+    built.filter = both(built.filter, filter);
     return detail::guarded("searching", set_.label(), [&] {
         const Xapian::Database& db = set_.database();
         Xapian::Enquire enquire(db);
@@ -563,10 +570,13 @@ IndexChanges Searcher::changes() {
             .with_hint("give " NEWSIDX_OPT("db") " one index folder on this machine");
     return detail::guarded("reading index metadata", set_.label(), [&] {
         set_.reopen();
+        const std::string first_run = set_.metadata(std::string(schema::kFirstRun.key));
         return IndexChanges{
             set_.metadata(std::string(schema::kIndexId.key)),
             std::strtoull(set_.metadata(std::string(schema::kChanges.key)).c_str(), nullptr, 10),
-            set_.metadata(std::string(schema::kFirstRun.key)) == "going"};
+            first_run == "going",
+            first_run.starts_with("ended ") ? std::strtoull(first_run.c_str() + 6, nullptr, 10)
+                                            : 0};
     });
 }
 
@@ -586,9 +596,7 @@ std::vector<Hit> Searcher::new_matches(const std::string& query, const ChangeWin
 bool Searcher::any_match(const std::string& query, const Xapian::Query& filter) {
     return retried([&] {
         BuiltQuery built = built_for(query);
-        built.filter = built.filter.empty()
-                           ? filter
-                           : Xapian::Query(Xapian::Query::OP_AND, built.filter, filter);
+        built.filter = both(built.filter, filter);
         return detail::guarded("searching", set_.label(), [&] {
             const Xapian::Database& db = set_.database();
             Xapian::Enquire enquire(db);

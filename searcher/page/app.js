@@ -445,7 +445,7 @@ function drawAlert(a) {
   // Where the story ran besides, as the index holds it now (as searcher --alerts says it).
   const others = (a.story_sites || []).filter((site) => site !== a.article.site);
   const more = (a.story || []).filter((c) => c.url !== a.article.url).length;
-  const also = others.length ? ` \u00b7 also ran on ${others.length} other site${others.length === 1 ? "" : "s"}: ${others.join(", ")}`
+  const also = a.in_index === false ? " \u00b7 no longer in the index" : others.length ? ` \u00b7 also ran on ${others.length} other site${others.length === 1 ? "" : "s"}: ${others.join(", ")}`
     : more ? ` \u00b7 ran ${more} more time${more === 1 ? "" : "s"} on ${a.article.site}` : "";
   li.append(el("div", { class: "meta", dir: "ltr" }, `#${a.n} \u00b7 ${a.article.date} \u00b7 ${a.article.site}` + also +
     ` \u00b7 found ${a.at.replace("T", " ").replace("Z", " UTC")}`));

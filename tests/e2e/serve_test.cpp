@@ -612,7 +612,7 @@ TEST_F(LiveServeTest, AlertsAreListedAndChangedOnlyWithTheAlertsToken) {
                       "application/json");
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 200) << res->body;
-    EXPECT_EQ(json::parse(res->body), json({{"saved", "rail"}, {"replaced", false}}));
+    EXPECT_EQ(json::parse(res->body), json({{"saved", "rail"}, {"replaced", false}, {"unchanged", false}}));
     r = run_command({kSearcher, "--alerts", "--json"}, dir_.path().string());
     const json listed = json::parse(r.out);
     ASSERT_EQ(listed["searches"].size(), 2u);

@@ -282,10 +282,10 @@ TEST_F(AlertsTest, AnEditedSearchStartsAgainAndTheSameSavedAgainKeepsItsPlace) {
     write({10, 10, "a.example"});
     index(BuildMode::Direct, false);
     // Saved again unchanged before a check: the article that came since still alerts.
-    EXPECT_TRUE(alerts::add_search(alerts(), {"ferry", "ferryboat", {}}, defaults()));
+    EXPECT_TRUE(alerts::add_search(alerts(), {"ferry", " ferryboat ", {{"all", "true"}}}, defaults()).unchanged);
     EXPECT_EQ(alerts::check(alerts(), defaults()).alerts.size(), 1u);
     // Edited: a new baseline; what the index holds is not new to it.
-    EXPECT_TRUE(alerts::add_search(alerts(), {"ferry", "ferryboat", {{"site", "a.example"}}}, defaults()));
+    EXPECT_TRUE(alerts::add_search(alerts(), {"ferry", "ferryboat", {{"site", "a.example"}}}, defaults()).replaced);
     write({11, 11, "b.example"});
     write({13, 12, "a.example"});
     index(BuildMode::Direct, false);
@@ -436,14 +436,14 @@ TEST_F(AlertsTest, ReadersLeaveATornLineAloneAndSearchesRunWithTheirOwnOptionsOn
 TEST_F(AlertsTest, AMovedFileDoesNotAlertAgain) {
     alerts::add_search(alerts(), {"ferry", "ferryboat", {}}, defaults());
     for (BuildMode mode : {BuildMode::Direct, BuildMode::Bulk}) {
-        for (int s : {1, 2}) {
+        for (int s : {1, 2, 3}) {  // every file: the index has none at the old paths
             const Piece p{s, s, "a.example"};
             const std::string from = file_of(p);
             moved_.count(p.url()) ? moved_.erase(p.url()) : moved_.insert(p.url()).second;
             fs::rename(from, file_of(p));
         }
         const IndexStats stats = index(mode, false);
-        EXPECT_EQ(stats.articles(), 2u) << "read at their new paths";
+        EXPECT_EQ(stats.articles(), 3u) << "read at their new paths";
         EXPECT_TRUE(alerts::check(alerts(), defaults()).alerts.empty())
             << (mode == BuildMode::Direct ? "in place" : "in bulk");
     }
@@ -526,10 +526,14 @@ TEST_F(AlertsTest, AStoryFromBeforeSinceIsNoNewsAfterIt) {
     alerts::add_search(alerts(), {"recent", "ferryboat", {{"since", "2026-04-10"}}}, defaults());
     write({2, 20, "b.example"});   // story 2 (day 2 in the archive) again, on day 20
     write({14, 21, "b.example"});  // a new story
+    write({16, 5, "b.example"});   // a story back-filled, dated before --since
     index(BuildMode::Direct, false);
     const alerts::CheckReport r = alerts::check(alerts(), defaults());
     ASSERT_EQ(r.alerts.size(), 1u);
     EXPECT_EQ(r.alerts[0].article.url, (Piece{14, 21, "b.example"}.url()));
+    write({16, 22, "c.example"});  // its copy, after --since: no news either
+    index(BuildMode::Direct, false);
+    EXPECT_TRUE(alerts::check(alerts(), defaults()).alerts.empty());
 }
 
 TEST_F(AlertsTest, AReceiverNamedAgainStartsAnew) {
@@ -549,6 +553,28 @@ TEST_F(AlertsTest, AReceiverNamedAgainStartsAnew) {
     const auto states = alerts::deliver(alerts(), {});
     EXPECT_EQ(states[0].delivered, 1u);
     EXPECT_FALSE(fs::exists(alerts() + "/log.jsonl")) << "alert 1 came while it was not named";
+}
+
+// A first run stopped half-way is still the archive; a search saved meanwhile starts where the
+// run, finished later, ends.
+TEST_F(AlertsTest, AStoppedFirstRunIsStillTheArchive) {
+    fs::remove_all(db());
+    for (int s = 10; s < 16; ++s) write({s, s, "b.example"});
+    std::atomic<bool> stop{false};
+    IndexStats stats = index(BuildMode::Direct, false, &stop, 2);
+    ASSERT_TRUE(stats.interrupted);
+    const alerts::Added added = alerts::add_search(alerts(), {"ferry", "ferryboat", {}}, defaults());
+    EXPECT_TRUE(added.after_first_run);
+    alerts::CheckReport r = alerts::check(alerts(), defaults());
+    EXPECT_TRUE(r.alerts.empty());
+    index(BuildMode::Bulk, false);  // the rest of the archive
+    r = alerts::check(alerts(), defaults());
+    EXPECT_TRUE(r.alerts.empty());
+    ASSERT_EQ(r.notes.size(), 1u);
+    EXPECT_NE(r.notes[0].find("where the index's first run ended"), std::string::npos) << r.notes[0];
+    write({20, 20, "b.example"});
+    index(BuildMode::Direct, false);
+    EXPECT_EQ(alerts::check(alerts(), defaults()).alerts.size(), 1u);
 }
 
 }  // namespace

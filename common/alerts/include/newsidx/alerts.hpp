@@ -72,11 +72,16 @@ void save(const std::string& dir, const AlertFile& file);
 /// Error(BadQuery).
 SearchOptions options_of(const SavedSearch& search, const SearchOptions& defaults);
 
-/// Adds `search` to DIR/searches.json, or replaces the one of its name (true when it replaced
-/// one); unless it is there already as it is, its baseline is the index's last change now, so
-/// every article indexed after this call is checked. Throws what options_of() and the index
-/// throw.
-bool add_search(const std::string& dir, const SavedSearch& search, const SearchOptions& defaults);
+/// Adds `search` to DIR/searches.json, or replaces the one of its name; unless it is there
+/// already as it is, its baseline is the index's last change now (or, during the index's first
+/// run, where that run ends), so every article indexed after this call is checked. Throws what
+/// options_of() and the index throw.
+struct Added {
+    bool replaced = false;         ///< a search of its name was there
+    bool unchanged = false;        ///< as it is (the same query and options): it goes on as it was
+    bool after_first_run = false;  ///< saved while the index's first run goes on
+};
+Added add_search(const std::string& dir, const SavedSearch& search, const SearchOptions& defaults);
 
 /// Removes the saved search `name`; false when there is none.
 bool remove_search(const std::string& dir, const std::string& name);

@@ -241,7 +241,8 @@ struct ChangeWindow {
 struct IndexChanges {
     std::string id;
     std::uint64_t last = 0;
-    bool first_run = false;  ///< the index's first run is still going: its articles are the archive
+    bool first_run = false;    ///< the index's first run is going: its articles are the archive
+    std::uint64_t archive = 0;  ///< the last change of its first run, once it completed (or 0)
 };
 
 /// What --show, --copies and --like say of an article the index does not have: "no article
