@@ -83,8 +83,7 @@ Delivery to_log(Receiver r, const Alert& alert, const std::string& line, const s
     }
     const int fd = ::open(r.target.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (fd < 0) return {false, r.target + ": " + std::strerror(errno)};
-    bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
-              ::fsync(fd) == 0;
+    const bool ok = detail::write_synced(fd, text);
     const int saved = errno;
     ::close(fd);
     return ok ? Delivery{true, ""} : Delivery{false, r.target + ": " + std::strerror(saved)};

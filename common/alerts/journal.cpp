@@ -235,17 +235,21 @@ void Journal::checked(const std::map<std::string, std::string>& searches, const 
     record({{"type", "checked"}, {"searches", searches}, {"index", index}, {"change", change}});
 }
 
+bool write_synced(int fd, const std::string& text) {
+    if (fd < 0) return false;
+    for (std::size_t done = 0; done < text.size();) {
+        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        done += static_cast<std::size_t>(n);
+    }
+    return ::fsync(fd) == 0;
+}
+
 void Journal::sync() {
     if (pending_.empty()) return;
     const int fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    bool ok = fd >= 0;
-    for (std::size_t done = 0; ok && done < pending_.size();) {
-        const ssize_t n = ::write(fd, pending_.data() + done, pending_.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        ok = n > 0;
-        if (ok) done += static_cast<std::size_t>(n);
-    }
-    ok = ok && ::fsync(fd) == 0;
+    const bool ok = write_synced(fd, pending_);
     const int saved = errno;
     if (fd >= 0) ::close(fd);
     if (!ok)
@@ -264,14 +268,7 @@ void sync_folder(const std::string& dir) {
 void write_whole(const std::string& path, const std::string& text) {
     std::string temp = path + ".XXXXXX";
     const int fd = ::mkstemp(temp.data());
-    bool ok = fd >= 0;
-    for (std::size_t done = 0; ok && done < text.size();) {
-        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        ok = n > 0;
-        if (ok) done += static_cast<std::size_t>(n);
-    }
-    ok = ok && ::fchmod(fd, 0644) == 0 && ::fsync(fd) == 0;
+    bool ok = fd >= 0 && ::fchmod(fd, 0644) == 0 && write_synced(fd, text);
     int saved = errno;
     if (fd >= 0) ::close(fd);
     if (ok && std::rename(temp.c_str(), path.c_str()) != 0) {

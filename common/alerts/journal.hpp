@@ -115,6 +115,9 @@ nlohmann::json json_of(const Alert& alert);
 /// folder synced. Throws Error(NotWritable).
 void write_whole(const std::string& path, const std::string& text);
 
+/// Writes all of `text` to `fd` (open; -1 fails) and syncs it: false on failure, errno says why.
+bool write_synced(int fd, const std::string& text);
+
 /// Syncs the folder `dir` (a file created or renamed in it survives a power loss).
 void sync_folder(const std::string& dir);
 
