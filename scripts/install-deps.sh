@@ -11,7 +11,8 @@ packages=(
   libicu-dev                        # normalisation, case folding, charset detection
   libcli11-dev                      # command-line flags
   nlohmann-json3-dev                # --json output, the HTTP server's answers
-  libcpp-httplib-dev                # searcher --serve (HTTP)
+  libcpp-httplib-dev                # searcher --serve (HTTP), alert webhooks
+  libssl-dev                        # alert webhooks' HMAC-SHA256 signatures (httplib needs it too)
   libxxhash-dev                     # content hashes for incremental runs
   libgtest-dev libgmock-dev         # tests
   libbenchmark-dev                  # bench/
