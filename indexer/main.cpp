@@ -13,6 +13,7 @@
 
 #include "newsidx/text.hpp"
 #include "newsidx/cli.hpp"
+#include "newsidx/manual.hpp"
 #include "newsidx/error.hpp"
 #include "newsidx/indexer.hpp"
 #include "newsidx/watch.hpp"
@@ -291,6 +292,8 @@ int main(int argc, char** argv) {
                  "indexer"};
     app.footer(kFooter);
     declare(app, opts, command);
+    if (const auto code = cli::print_generated(app, argc, argv, "indexer", "[OPTIONS] PATH..."))
+        return *code;
     if (const auto code = cli::parse_command_line<CLI::ParseError, CLI::ExtrasError>(
             app, argc, argv, cli::kIndexed, cli::kUsage, std::cerr))
         return *code;

@@ -16,6 +16,7 @@
 #include <tuple>
 
 #include "newsidx/cli.hpp"
+#include "newsidx/manual.hpp"
 #include "newsidx/error.hpp"
 #include "newsidx/results.hpp"
 #include "newsidx/search.hpp"
@@ -434,6 +435,8 @@ int main(int argc, char** argv) {
     declare_server(app, command);
     newsidx::alerts_cli::declare(app, alert_command);
     flags.link(app);
+    if (const auto code = cli::print_generated(app, argc, argv, "searcher", "[OPTIONS] QUERY..."))
+        return *code;
     if (const auto code = cli::parse_command_line<CLI::ParseError, CLI::ExtrasError>(
             app, argc, argv, cli::kHits, cli::kSearchError, std::cerr, extras_hint(argc, argv)))
         return *code;

@@ -8,6 +8,8 @@
 #include <stdexcept>
 
 #include "newsidx/error.hpp"
+#include "newsidx/manual.hpp"
+#include "newsidx/search_flags.hpp"
 #include "newsidx/options.hpp"
 #include "search_fixture.hpp"
 
@@ -148,6 +150,31 @@ TEST(CliRun, MapsEveryFailureToAnExitCodeAndOneMessage) {
                   "prog", err, []() -> int { throw std::runtime_error("boom"); }, code_of, 9),
               9);
     EXPECT_EQ(err.str(), "prog: internal error: boom\n");
+}
+
+// Issue #31: the man page and the completions are made from the app's options, so every row of
+// the search option table is in them.
+TEST(Manual, EveryRowOfTheOptionTableIsInTheManPageAndTheCompletions) {
+    CLI::App app{"Search a newsidx index.", "searcher"};
+    const cli::SearchFlags flags(app);  // (link() wants the front end's own options too)
+    const std::string page = cli::man_page(app, "searcher", "[OPTIONS] QUERY...");
+    const std::string bash = cli::completion(app, "searcher", "bash");
+    const std::string zsh = cli::completion(app, "searcher", "zsh");
+    const std::string fish = cli::completion(app, "searcher", "fish");
+    for (const SearchOption& row : search_options()) {
+        std::string roff = "\\-\\-";
+        for (char c : row.name) roff += c == '-' ? std::string("\\-") : std::string(1, c);
+        EXPECT_NE(page.find(roff), std::string::npos) << row.name;
+        EXPECT_TRUE(bash.find(" --" + std::string(row.name) + " ") != std::string::npos ||
+                    bash.find(" --" + std::string(row.name) + "\"") != std::string::npos)
+            << row.name;
+        EXPECT_NE(zsh.find("'--" + std::string(row.name) + "["), std::string::npos) << row.name;
+        EXPECT_NE(fish.find(" -l " + std::string(row.name) + " "), std::string::npos) << row.name;
+    }
+    // A row with choices completes them.
+    EXPECT_NE(bash.find("--sort) COMPREPLY=($(compgen -W \"relevance newest oldest\""),
+              std::string::npos);
+    EXPECT_EQ(cli::completion(app, "searcher", "csh"), "");
 }
 
 }  // namespace
