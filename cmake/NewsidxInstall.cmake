@@ -10,14 +10,15 @@ install(TARGETS newsidx-serve RUNTIME DESTINATION ${CMAKE_INSTALL_LIBEXECDIR}/ne
 set(generated ${CMAKE_BINARY_DIR}/generated)
 set(generated_files)
 foreach(program indexer searcher)
-  set(page ${generated}/man/${program}.1)
+  set(page ${generated}/man/${program}.1.gz)
   set(bash ${generated}/bash/${program})
   set(zsh ${generated}/zsh/_${program})
   set(fish ${generated}/fish/${program}.fish)
   add_custom_command(
     OUTPUT ${page} ${bash} ${zsh} ${fish}
     COMMAND ${CMAKE_COMMAND} -E make_directory ${generated}/man ${generated}/bash ${generated}/zsh ${generated}/fish
-    COMMAND $<TARGET_FILE:${program}> --print-man > ${page}
+    COMMAND $<TARGET_FILE:${program}> --print-man > ${generated}/man/${program}.1
+    COMMAND gzip -9nf ${generated}/man/${program}.1
     COMMAND $<TARGET_FILE:${program}> --print-completion bash > ${bash}
     COMMAND $<TARGET_FILE:${program}> --print-completion zsh > ${zsh}
     COMMAND $<TARGET_FILE:${program}> --print-completion fish > ${fish}
@@ -30,6 +31,14 @@ foreach(program indexer searcher)
   install(FILES ${zsh} DESTINATION ${CMAKE_INSTALL_DATADIR}/zsh/vendor-completions)
   install(FILES ${fish} DESTINATION ${CMAKE_INSTALL_DATADIR}/fish/vendor_completions.d)
 endforeach()
+# The package's changelog and copyright (Debian's places for them).
+add_custom_command(
+  OUTPUT ${generated}/changelog.gz
+  COMMAND gzip -9nc ${PROJECT_SOURCE_DIR}/scripts/debian/changelog > ${generated}/changelog.gz
+  DEPENDS ${PROJECT_SOURCE_DIR}/scripts/debian/changelog VERBATIM)
+list(APPEND generated_files ${generated}/changelog.gz)
+install(FILES ${generated}/changelog.gz ${PROJECT_SOURCE_DIR}/scripts/debian/copyright
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/newsidx)
 add_custom_target(newsidx_manuals ALL DEPENDS ${generated_files})
 
 # The services, with the installed binaries' paths (lib/systemd/system: /usr/lib/systemd/system
@@ -45,10 +54,11 @@ set(CPACK_PACKAGE_VENDOR "newsidx")
 set(CPACK_PACKAGE_CONTACT "newsidx developers <newsidx@example.org>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "full-text search for news archives (indexer, searcher, server)")
 set(CPACK_PACKAGE_DESCRIPTION
-    "newsidx indexes folders of news article files into a Xapian index and searches it:\n ranked, phrase, field and date queries with highlighted snippets, near-duplicate\n stories, timelines and facets, a JSON API and search page, live indexing and\n saved searches that alert once per story.")
+    "newsidx indexes folders of news article files into a Xapian index and\nsearches it: ranked, phrase, field and date queries with highlighted\nsnippets, near-duplicate stories, timelines and facets, a JSON API and a\nsearch page, live indexing, and saved searches that alert once per story.")
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION text)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)  # Depends from the binaries' libraries (dpkg-shlibdeps)
+set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "xapian-tools")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 include(CPack)

@@ -6,6 +6,7 @@ and fish completions; the systemd units pass `systemd-analyze verify`.
 
   install_check.py BUILD_DIR SAMPLES_DIR
 Exit 0 when all hold, 1 with the failures named, 77 (skipped) without cmake or man."""
+import gzip
 import os
 import re
 import shutil
@@ -67,12 +68,12 @@ def main():
         check(r.returncode == 2 and "no saved searches" in r.stderr, f"searcher --alerts-check: {r.stderr}")
 
         for name in ("indexer", "searcher"):
-            page = prefix / f"share/man/man1/{name}.1"
+            page = prefix / f"share/man/man1/{name}.1.gz"
             r = run(["man", "-l", str(page)], env={**env, "MANWIDTH": "100", "MAN_KEEP_FORMATTING": "0"})
             text = re.sub(r".\x08", "", r.stdout)
             check(r.returncode == 0 and "SYNOPSIS" in text and "OPTIONS" in text, f"man -l {page}: {r.stderr}")
             check("warning" not in r.stderr, f"man -l {page} warns: {r.stderr}")
-            roff = page.read_text()
+            roff = gzip.decompress(page.read_bytes()).decode()
             scripts = {
                 "bash": (prefix / f"share/bash-completion/completions/{name}").read_text(),
                 "zsh": (prefix / f"share/zsh/vendor-completions/_{name}").read_text(),
