@@ -39,6 +39,10 @@ add_custom_command(
 list(APPEND generated_files ${generated}/changelog.gz)
 install(FILES ${generated}/changelog.gz ${PROJECT_SOURCE_DIR}/scripts/debian/copyright
         DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/newsidx)
+# The documentation the pages and messages point to, and the samples to try it on.
+install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/newsidx)
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/ DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/newsidx/docs)
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/samples/ DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/newsidx/samples)
 add_custom_target(newsidx_manuals ALL DEPENDS ${generated_files})
 
 # The services, with the installed binaries' paths (lib/systemd/system: /usr/lib/systemd/system
@@ -57,8 +61,11 @@ set(CPACK_PACKAGE_DESCRIPTION
     "newsidx indexes folders of news article files into a Xapian index and\nsearches it: ranked, phrase, field and date queries with highlighted\nsnippets, near-duplicate stories, timelines and facets, a JSON API and a\nsearch page, live indexing, and saved searches that alert once per story.")
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION text)
+set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://example.org/newsidx")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)  # Depends from the binaries' libraries (dpkg-shlibdeps)
 set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "xapian-tools")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
+set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA "${PROJECT_SOURCE_DIR}/scripts/debian/postinst"
+    "${PROJECT_SOURCE_DIR}/scripts/debian/prerm" "${PROJECT_SOURCE_DIR}/scripts/debian/postrm")
 include(CPack)

@@ -50,10 +50,12 @@ std::string names(const CLI::Option& o) {
 std::string value_of(const CLI::Option& o) {
     if (o.get_expected_min() == 0) return {};
     std::string type = o.get_type_name();
-    const std::size_t colon = type.find(':');  // CLI11's "UINT:INT in [1 - 1024]"
-    if (colon != std::string::npos) type = type.substr(0, colon);
-    const std::size_t space = type.find(' ');
-    return type.substr(0, space);
+    // CLI11's "UINT:INT in [1 - 1024]" is a UINT; "[ADDR:]PORT" is what it says.
+    if (const std::size_t range = type.find(" in ["); range != std::string::npos) {
+        type = type.substr(0, range);
+        if (const std::size_t colon = type.find(':'); colon != std::string::npos) type = type.substr(0, colon);
+    }
+    return type == "TEXT" ? "VALUE" : type;
 }
 
 // A row's choices when the option is one of the search option table's (completions offer them).
@@ -65,12 +67,27 @@ std::vector<std::string> choices_of(const CLI::Option& o) {
     return out;
 }
 
+// An option's help as a completion shows it: its first sentence (or clause), at most about 70
+// characters cut at a word, on one line, without the characters the scripts quote with.
 std::string first_sentence(std::string text) {
-    const std::size_t end = text.find_first_of(".;(:");
-    if (end != std::string::npos && end > 10) text = text.substr(0, end);
-    for (char& c : text)
-        if (c == '\'' || c == '[' || c == ']' || c == '"' || c == '\n' || c == '`' || c == '$') c = ' ';
-    return text;
+    for (const char* end : {". ", "; ", " ("})
+        if (const std::size_t at = text.find(end); at != std::string::npos && at > 12)
+            text = text.substr(0, at);
+    if (text.size() > 72) {
+        const std::size_t space = text.rfind(' ', 70);
+        text = text.substr(0, space == std::string::npos ? 70 : space) + "\u2026";
+    }
+    std::string out;
+    for (char c : text) {
+        if (c == '\'') out += "\u2019";  // (a typographic apostrophe)
+        else if (c == '[') out += '(';
+        else if (c == ']') out += ')';
+        else if (c == '"' || c == '`' || c == '$' || c == '\\') out += ' ';
+        else if (c == '\n') out += ' ';
+        else out += c;
+    }
+    while (!out.empty() && (out.back() == ' ' || out.back() == '.')) out.pop_back();
+    return out;
 }
 
 std::string bash(const CLI::App& app, std::string_view program) {
@@ -94,6 +111,7 @@ std::string bash(const CLI::App& app, std::string_view program) {
            "    if [[ \"$cur\" == -* ]]; then\n"
            "        COMPREPLY=($(compgen -W \"" + words.substr(1) + "\" -- \"$cur\"))\n"
            "    else\n"
+           "        local IFS=$'\\n'  # file names with spaces stay whole\n"
            "        COMPREPLY=($(compgen -f -- \"$cur\"))\n"
            "    fi\n"
            "}\n"
@@ -148,8 +166,9 @@ std::string man_page(const CLI::App& app, std::string_view program, std::string_
     page += ".SH SYNOPSIS\n.B " + std::string(program) + "\n" + roff(synopsis) + "\n";
     page += ".SH DESCRIPTION\n" + roff(app.get_description()) +
             "\nnewsidx indexes folders of news article files into a Xapian index and searches it. "
-            "Article files, the query language and every feature are described in the "
-            "documentation (README.md and docs/ of the source).\n";
+            "Article files, the query language and every feature are described in README.md "
+            "and docs/ (installed in /usr/share/doc/newsidx with the package, with samples/ to "
+            "try it on).\n";
     page += ".SH OPTIONS\n";
     for (const CLI::Option* o : listed(app)) {
         page += ".TP\n.B " + roff(names(*o));
@@ -157,8 +176,10 @@ std::string man_page(const CLI::App& app, std::string_view program, std::string_
         page += "\n" + roff(o->get_description()) + "\n";
     }
     page += ".SH EXAMPLES\n.nf\n" + roff(app.get_footer()) + "\n.fi\n";
-    page += ".SH SEE ALSO\n.BR indexer (1),\n.BR searcher (1),\n.BR xapian\\-check (1),\n"
-            ".BR xapian\\-compact (1)\n";
+    page += ".SH ENVIRONMENT\n.TP\n.B NEWSIDX_DB\nthe index when " + roff("--db") +
+            " is not given (else ./newsidx.db)\n.TP\n.B NO_COLOR\nno colour on a terminal\n";
+    page += ".SH SEE ALSO\n" + std::string(program == "indexer" ? ".BR searcher (1),\n" : ".BR indexer (1),\n") +
+            ".BR xapian\\-check (1),\n.BR xapian\\-compact (1)\n";
     return page;
 }
 
