@@ -120,13 +120,7 @@ std::uint64_t id_hash(std::string_view id_term) {
     return XXH3_64bits(id_term.data(), id_term.size());
 }
 
-std::string order_key(std::string_view id_term) {
-    std::uint64_t h = id_hash(id_term);
-    std::string key(8, '\0');
-    for (int i = 7; i >= 0; --i, h >>= 8)
-        key[static_cast<std::size_t>(i)] = static_cast<char>(h & 0xff);
-    return key;
-}
+std::string order_key(std::string_view id_term) { return schema::big_endian(id_hash(id_term)); }
 
 unsigned shard_of(std::string_view id_term, unsigned shards) {
     return shards <= 1 ? 1 : static_cast<unsigned>(id_hash(id_term) % shards) + 1;

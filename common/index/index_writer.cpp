@@ -37,8 +37,7 @@ void write_elsewhere(Xapian::WritableDatabase& db, const std::vector<std::uint64
     for (std::size_t from = 0; from < sorted.size(); from += kElsewhereChunk, ++chunk) {
         std::string value;
         for (std::size_t i = from; i < std::min(sorted.size(), from + kElsewhereChunk); ++i)
-            for (int shift = 56; shift >= 0; shift -= 8)
-                value += static_cast<char>((sorted[i] >> shift) & 0xff);
+            value += schema::big_endian(sorted[i]);
         db.set_metadata(elsewhere_key(chunk), value);
     }
     // The chunks of a longer list before.
@@ -56,12 +55,8 @@ std::vector<std::uint64_t> read_elsewhere(const Xapian::Database& db) {
     const std::string prefix(schema::kElsewhere.key);
     for (auto k = db.metadata_keys_begin(prefix); k != db.metadata_keys_end(prefix); ++k) {
         const std::string value = db.get_metadata(*k);
-        for (std::size_t at = 0; at + 8 <= value.size(); at += 8) {
-            std::uint64_t f = 0;
-            for (std::size_t b = 0; b < 8; ++b)
-                f = (f << 8) | static_cast<unsigned char>(value[at + b]);
-            all.push_back(f);
-        }
+        for (std::size_t at = 0; at + 8 <= value.size(); at += 8)
+            all.push_back(schema::from_big_endian(std::string_view(value).substr(at)));
     }
     std::sort(all.begin(), all.end());  // the chunks come in key order: sorted already
     return all;
@@ -163,9 +158,9 @@ Xapian::Document IndexWriter::stamped(const Xapian::Document& doc, const std::st
 void IndexWriter::end_first_run() {
     detail::guarded("writing index metadata", path_, [&] {
         const std::string key(schema::kFirstRun.key);
-        if (db_.get_metadata(key) != "going") return;
+        if (db_.get_metadata(key) != schema::kFirstRunGoing) return;
         // The change the next commit takes, or the last one when it writes no article.
-        db_.set_metadata(key, "ended " + std::to_string(stamped_ ? change_ : change_ - 1));
+        db_.set_metadata(key, schema::first_run_ended(stamped_ ? change_ : change_ - 1));
     });
 }
 
@@ -264,7 +259,7 @@ IndexWriter IndexWriter::open(const std::string& path, bool rebuild, const std::
         if (!replacing && stored.empty()) {
             detail::stamp_schema(db, analyzer.name());
             db.set_metadata(std::string(schema::kIndexId.key), detail::draw_index_id());
-            db.set_metadata(std::string(schema::kFirstRun.key), "going");
+            db.set_metadata(std::string(schema::kFirstRun.key), std::string(schema::kFirstRunGoing));
             // At once: an indexer killed before its first batch leaves an empty newsidx index,
             // not a Xapian index that searchers cannot tell from someone else's.
             db.commit();

@@ -822,8 +822,8 @@ class Run {
         // The merged index is opened, and so locked, before it is swapped in: from here to the
         // end of the run both the old and the new index are this run's.
         // A first run that completes here ends the archive; one stopped goes on at the next run.
-        if (identity_.first_run == "going" && !stats_.interrupted)
-            identity_.first_run = "ended " + std::to_string(identity_.changes);
+        if (identity_.first_run == schema::kFirstRunGoing && !stats_.interrupted)
+            identity_.first_run = schema::first_run_ended(identity_.changes);
         IndexWriter merged =
             IndexWriter::merge(scratch.writers, *states_, with_old ? options_.db_path : "",
                                scratch.next, writer_->analyzer(), identity_);

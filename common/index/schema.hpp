@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstdlib>
 #include <string>
 #include <string_view>
 
@@ -90,18 +91,25 @@ inline constexpr std::array<const Slot*, 9> kSlots{
     &kDateSlot,  &kHostSlot,  &kSignatureSlot, &kClusterSlot, &kLanguageSlot,
     &kOrderSlot, &kStorySlot, &kAddedSlot,     &kChangedSlot};
 
-/// kAddedSlot's and kChangedSlot's value: change number `n` (kChanges), 8 bytes big-endian, so
-/// that values compare as numbers (Xapian's value ranges compare bytes).
-inline std::string change_value(std::uint64_t n) {
+/// `n` as 8 bytes, big-endian: the index's 64-bit numbers (the order slot, the change slots,
+/// kElsewhere's fingerprints), so that values compare as numbers (Xapian compares bytes).
+inline std::string big_endian(std::uint64_t n) {
     std::string v(8, '\0');
     for (int i = 7; i >= 0; --i, n >>= 8) v[static_cast<std::size_t>(i)] = static_cast<char>(n & 0xff);
     return v;
 }
+/// The number of big_endian()'s 8 bytes at the start of `bytes` (which has at least 8).
+inline std::uint64_t from_big_endian(std::string_view bytes) {
+    std::uint64_t n = 0;
+    for (std::size_t i = 0; i < 8; ++i) n = (n << 8) | static_cast<unsigned char>(bytes[i]);
+    return n;
+}
+
+/// kAddedSlot's and kChangedSlot's value: change number `n` (kChanges).
+inline std::string change_value(std::uint64_t n) { return big_endian(n); }
 /// The change number of a kAddedSlot or kChangedSlot value (0 for none).
 inline std::uint64_t change_number(std::string_view value) {
-    std::uint64_t n = 0;
-    for (unsigned char c : value) n = (n << 8) | c;
-    return value.size() == 8 ? n : 0;
+    return value.size() == 8 ? from_big_endian(value) : 0;
 }
 
 /// kStorySlot's value: cluster key `key` of an article of `date` (YYYYMMDD).
@@ -146,6 +154,14 @@ inline constexpr MetadataKey kIndexId{"newsidx.id", "16 hex digits drawn at crea
 /// last change of that run): its articles are the archive, which saved searches do not take
 /// for news (they start after change N). A stopped first run leaves it "going".
 inline constexpr MetadataKey kFirstRun{"newsidx.first_run", "'going', then 'ended N'"};
+/// kFirstRun's values: the first run is going; it ended with change `n`.
+inline constexpr std::string_view kFirstRunGoing = "going";
+inline std::string first_run_ended(std::uint64_t n) { return "ended " + std::to_string(n); }
+/// The change a first run ended with, from kFirstRun's value; 0 while it goes on (or unknown).
+inline std::uint64_t first_run_end(std::string_view value) {
+    return value.starts_with("ended ") ? std::strtoull(std::string(value.substr(6)).c_str(), nullptr, 10)
+                                       : 0;
+}
 // clang-format on
 
 inline constexpr std::array<const MetadataKey*, 10> kMetadataKeys{

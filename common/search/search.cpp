@@ -256,20 +256,25 @@ Xapian::doccount Searcher::each_match(const std::string& query,
     return each_match(query, Xapian::Query(), emit);
 }
 
+Xapian::MSet Searcher::first_matches(const Xapian::Database& db, const BuiltQuery& built,
+                                     SortOrder sort, Xapian::doccount count) const {
+    Xapian::Enquire enquire(db);
+    MatchSetup setup;
+    setup.sort = sort;
+    SearchResult scratch;
+    configure(enquire, db, built, setup, scratch);
+    return enquire.get_mset(0, count);
+}
+
 Xapian::doccount Searcher::each_match(const std::string& query, const Xapian::Query& filter,
                                       const std::function<void(const Hit&)>& emit) {
     BuiltQuery built = built_for(query);
     built.filter = both(built.filter, filter);
     return detail::guarded("searching", set_.label(), [&] {
         const Xapian::Database& db = set_.database();
-        Xapian::Enquire enquire(db);
-        MatchSetup setup;
-        setup.sort = options_.sort;
-        SearchResult scratch;
-        configure(enquire, db, built, setup, scratch);
         // One ranked pass over every match: the MSet holds document ids and weights only.
         const Xapian::MSet mset =
-            enquire.get_mset(0, std::max<Xapian::doccount>(1, db.get_doccount()));
+            first_matches(db, built, options_.sort, std::max<Xapian::doccount>(1, db.get_doccount()));
         unsigned rank = 0;
         std::map<std::string, std::string> first_urls;  // cluster key -> its first's URL
         const std::set<std::string> stems = kwic_stems(built);
@@ -574,9 +579,7 @@ IndexChanges Searcher::changes() {
         return IndexChanges{
             set_.metadata(std::string(schema::kIndexId.key)),
             std::strtoull(set_.metadata(std::string(schema::kChanges.key)).c_str(), nullptr, 10),
-            first_run == "going",
-            first_run.starts_with("ended ") ? std::strtoull(first_run.c_str() + 6, nullptr, 10)
-                                            : 0};
+            first_run == schema::kFirstRunGoing, schema::first_run_end(first_run)};
     });
 }
 
@@ -598,11 +601,7 @@ bool Searcher::any_match(const std::string& query, const Xapian::Query& filter) 
         BuiltQuery built = built_for(query);
         built.filter = both(built.filter, filter);
         return detail::guarded("searching", set_.label(), [&] {
-            const Xapian::Database& db = set_.database();
-            Xapian::Enquire enquire(db);
-            SearchResult scratch;
-            configure(enquire, db, built, MatchSetup(), scratch);
-            return !enquire.get_mset(0, 1).empty();
+            return !first_matches(set_.database(), built, SortOrder::Relevance, 1).empty();
         });
     });
 }

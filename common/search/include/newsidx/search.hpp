@@ -321,6 +321,10 @@ class Searcher {
   private:
     // Whether `query` has a match that passes `filter` too.
     bool any_match(const std::string& query, const Xapian::Query& filter);
+    // The first `count` matches of `built` in `sort` order (ranked as configure() sets up,
+    // without the options' spies, collapse or boosts).
+    Xapian::MSet first_matches(const Xapian::Database& db, const BuiltQuery& built, SortOrder sort,
+                               Xapian::doccount count) const;
     // each_match() with `filter` added to the options' filters.
     Xapian::doccount each_match(const std::string& query, const Xapian::Query& filter,
                                 const std::function<void(const Hit&)>& emit);
