@@ -484,6 +484,11 @@ class Service {
     void health(const httplib::Request& req, httplib::Response& res);
     void alerts_list(const httplib::Request& req, httplib::Response& res);
     void alerts_change(const httplib::Request& req, httplib::Response& res);
+    // The saved searches' folder: --alerts-dir, else the index's.
+    std::string alerts_folder() const {
+        return config_.alerts_dir.empty() ? alerts::default_dir(config_.defaults.db_paths.front())
+                                          : config_.alerts_dir;
+    }
     int bind();
     void announce(int port);
     bool listen_until_signal();
@@ -770,9 +775,7 @@ void Service::alerts_list(const httplib::Request& req, httplib::Response& res) {
             if (name != "latest") throw bad(name, "not a parameter of /alerts (latest)");
             latest = whole_number(name, value, 0, kMaxLatestAlerts);
         }
-        const std::string dir = config_.alerts_dir.empty()
-                                    ? alerts::default_dir(config_.defaults.db_paths.front())
-                                    : config_.alerts_dir;
+        const std::string dir = alerts_folder();
         send_json(res, 200,
                   alerts::render_listing_json(alerts::list(dir, config_.defaults, latest), false));
     } catch (const Error& e) {
@@ -794,9 +797,7 @@ void Service::alerts_change(const httplib::Request& req, httplib::Response& res)
                              "Authorization: Bearer TOKEN");
         return;
     }
-    const std::string dir = config_.alerts_dir.empty()
-                                ? alerts::default_dir(config_.defaults.db_paths.front())
-                                : config_.alerts_dir;
+    const std::string dir = alerts_folder();
     try {
         if (req.method == "DELETE") {
             if (req.get_param_value_count("name") != 1 || req.params.size() != 1)

@@ -47,8 +47,8 @@ void write_mark(const std::string& path, const std::string& journal, std::uint64
     detail::write_whole(path, (journal.empty() ? "-" : journal) + " " + std::to_string(n) + "\n");
 }
 
-// The last line of the file at `path` (its last 64 KB read), or empty.
-std::string last_line(const std::string& path) {
+// The end of the file at `path` (its last 64 KB), or empty.
+std::string tail_of(const std::string& path) {
     std::ifstream in(path, std::ios::binary | std::ios::ate);
     if (!in) return {};
     const std::streamoff size = in.tellg();
@@ -56,6 +56,11 @@ std::string last_line(const std::string& path) {
     in.seekg(from);
     std::string tail(static_cast<std::size_t>(size - from), '\0');
     in.read(tail.data(), static_cast<std::streamsize>(tail.size()));
+    return tail;
+}
+
+// The last line of `tail` (without its newline), or empty.
+std::string last_line(std::string tail) {
     while (!tail.empty() && tail.back() == '\n') tail.pop_back();
     const std::size_t start = tail.rfind('\n');
     return start == std::string::npos ? tail : tail.substr(start + 1);
@@ -66,21 +71,16 @@ std::string last_line(const std::string& path) {
 Delivery to_log(Receiver r, const Alert& alert, const std::string& line, const std::string& dir) {
     // A relative file is the alerts folder's, whatever folder the process runs in.
     if (!r.target.empty() && r.target[0] != '/') r.target = dir + "/" + r.target;
-    std::string text = line + "\n";
+    const std::string tail = tail_of(r.target);
     try {
-        const std::string last_text = last_line(r.target);
-        const json last = json::parse(last_text);
+        const json last = json::parse(last_line(tail));
         if (last.value("n", std::uint64_t{0}) == alert.n && last.value("search", "") == alert.search &&
             last.contains("article") && last["article"].value("url", "") == alert.article.url)
             return {true, ""};
     } catch (const json::exception&) {
     }
     // A line cut short (a full disk) is ended first, so that this one stays whole.
-    std::ifstream end(r.target, std::ios::binary | std::ios::ate);
-    if (end && end.tellg() > 0) {
-        end.seekg(-1, std::ios::end);
-        if (end.get() != '\n') text = "\n" + text;
-    }
+    const std::string text = (tail.empty() || tail.back() == '\n' ? "" : "\n") + line + "\n";
     const int fd = ::open(r.target.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (fd < 0) return {false, r.target + ": " + std::strerror(errno)};
     const bool ok = detail::write_synced(fd, text);
